@@ -1,0 +1,101 @@
+# sluice - top-level build.
+#
+# Targets: all check demo bench fuzz install deps clean.
+# Objects go to $(B) (build/, or build-san/ with SANITIZE=1, build-fuzz/
+# for the libFuzzer harnesses) so the three builds never mix.
+# Each folder adds its own programs in its Makefile.inc.
+
+VERSION   := 0.1.0
+PREFIX    ?= /usr/local
+DESTDIR   ?=
+SBINDIR   ?= $(PREFIX)/sbin
+MANDIR    ?= $(PREFIX)/share/man
+DOCDIR    ?= $(PREFIX)/share/doc/sluice
+UNITDIR   ?= $(PREFIX)/lib/systemd/system
+SYSCONFDIR ?= /etc/sluice
+
+ifeq ($(SANITIZE),1)
+B         ?= build-san
+SANFLAGS  := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
+else
+B         ?= build
+SANFLAGS  :=
+endif
+
+CC        ?= cc
+PKGS      := glib-2.0
+PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+PKG_LIBS  := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
+CFLAGS    ?= -O2 -g
+CFLAGS    += -Wall -Wextra -Werror -std=gnu11 -D_GNU_SOURCE \
+	     -DSLUICE_VERSION='"$(VERSION)"' -Icommon $(PKG_CFLAGS) $(SANFLAGS)
+LDFLAGS   += $(SANFLAGS)
+LIBSLUICE := $(B)/libsluice.a
+
+.PHONY: all check unit integration demo bench fuzz install deps clean
+all:
+
+# Every .c in common/ is part of the core library.
+CORE_SRCS := $(wildcard common/*.c)
+CORE_OBJS := $(CORE_SRCS:%.c=$(B)/%.o)
+
+$(B)/%.o: %.c
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) -MMD -MP -c -o $@ $<
+
+$(LIBSLUICE): $(CORE_OBJS)
+	@mkdir -p $(@D)
+	rm -f $@ && ar rcs $@ $^
+
+PROGS :=
+MANS :=
+include nft-expr/Makefile.inc policyd/Makefile.inc milter/Makefile.inc
+
+# Unit tests: one C program per tests/unit/*.c, linked with the core.
+# A test may link daemon objects too: UNIT_OBJS_<name> in a Makefile.inc.
+UNIT_SRCS  := $(wildcard tests/unit/*.c)
+UNIT_TESTS := $(UNIT_SRCS:tests/unit/%.c=$(B)/tests/unit/%.t)
+$(B)/tests/unit/%.t: $(B)/tests/unit/%.o $(LIBSLUICE)
+	$(CC) $(LDFLAGS) -o $@ $< $(UNIT_OBJS_$*) $(LIBSLUICE) $(PKG_LIBS) $(UNIT_LIBS_$*) -lm
+
+.SECONDEXPANSION:
+$(UNIT_TESTS): $$(UNIT_OBJS_$$(*F))
+
+all: $(LIBSLUICE) $(PROGS) $(UNIT_TESTS)
+
+deps:
+	@sh mk/deps.sh
+
+# Integration tests find the programs through SLUICE_BUILD.
+check: deps
+	$(MAKE) all
+	SLUICE_BUILD=$(abspath $(B)) SLUICE_TOP=$(CURDIR) \
+	  prove --timer -f $(UNIT_TESTS) $(sort $(wildcard tests/integration/*.t))
+
+unit: all
+	prove -f $(UNIT_TESTS)
+
+demo: deps
+	$(MAKE) all
+	SLUICE_BUILD=$(abspath $(B)) SLUICE_TOP=$(CURDIR) sh examples/lab/demo.sh
+
+bench: deps
+	$(MAKE) all
+	SLUICE_BUILD=$(abspath $(B)) SLUICE_TOP=$(CURDIR) sh tests/bench/run.sh
+
+include mk/fuzz.mk
+
+install: all
+	install -d $(DESTDIR)$(SBINDIR) $(DESTDIR)$(MANDIR)/man5 \
+	  $(DESTDIR)$(MANDIR)/man8 $(DESTDIR)$(DOCDIR)/examples \
+	  $(DESTDIR)$(UNITDIR)
+	install -m 755 $(PROGS) $(DESTDIR)$(SBINDIR)
+	for m in $(MANS); do \
+	  s=$${m##*.}; install -m 644 $$m $(DESTDIR)$(MANDIR)/man$$s; done
+	cp -R examples/. $(DESTDIR)$(DOCDIR)/examples
+	install -m 644 examples/systemd/*.service $(DESTDIR)$(UNITDIR)
+
+clean:
+	rm -rf build build-san build-fuzz
+
+-include $(shell find $(B) -name '*.d' 2>/dev/null)

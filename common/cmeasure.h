@@ -1,0 +1,105 @@
+/*
+ * NAME
+ *	cmeasure - automatic countermeasures: signals in, guarded actions out
+ * SYNOPSIS
+ *	#include "cmeasure.h"
+ * DESCRIPTION
+ *	Signals (honeypot hit, throttle lockout, port fan-out, contact with
+ *	no DNS answer behind it, TRW verdict, honeytoken mail, operator)
+ *	raise a per-source score; the score picks a rung on the ladder:
+ *	observe, throttle harder, quarantine the host, block the
+ *	destination port, isolate a protected network, run an operator
+ *	hook. Guards, in order: the whitelist (nothing overrides it), an
+ *	action already in force, the global rate cap (actions per minute).
+ *	Every action has a TTL; cmeasure_expire() hands back what ran out.
+ *	In dry-run mode decisions are made and reported exactly the same,
+ *	marked dry_run, and the caller enforces nothing.
+ *
+ *	The engine only decides: the caller enforces (nft set elements,
+ *	hold queue, hook) and writes the event.
+ */
+#ifndef SLUICE_CMEASURE_H
+#define SLUICE_CMEASURE_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include "addr.h"
+#include "prefixset.h"
+
+enum cm_signal {
+	CM_SIG_HONEYPOT,	/* contact to a dark address */
+	CM_SIG_LOCKOUT,		/* delay queue over the high watermark */
+	CM_SIG_FANOUT,		/* port fan-out over threshold */
+	CM_SIG_NODNS,		/* first contact with no DNS answer (weak) */
+	CM_SIG_TRW,		/* TRW says scanner */
+	CM_SIG_HONEYTOKEN,	/* mail to a salted address */
+	CM_SIG_OPERATOR,	/* sluicectl quarantine */
+	CM_SIG_COUNT
+};
+
+enum cm_action {
+	CM_OBSERVE, CM_THROTTLE, CM_QUARANTINE, CM_BLOCK_PORT, CM_ISOLATE,
+	CM_HOOK, CM_ACTION_COUNT
+};
+
+enum cm_outcome {
+	CM_ACT,			/* enforce it (unless dry_run) */
+	CM_NONE,		/* score below any enforcing rung: observe */
+	CM_WHITELISTED,		/* refused: the whitelist holds */
+	CM_IN_FORCE,		/* the same action is already active */
+	CM_RATE_CAPPED,		/* refused: too many actions this minute */
+};
+
+struct cm_params {
+	unsigned weight[CM_SIG_COUNT];	/* score a signal adds */
+	unsigned rung[CM_ACTION_COUNT];	/* score at which each action starts;
+					   0 = never */
+	uint64_t ttl_ns[CM_ACTION_COUNT];	/* quarantine 1 h ... */
+	uint64_t score_decay_ns;	/* a source's score halves this often */
+	unsigned rate_cap;		/* actions per minute, all sources: 60 */
+	int dry_run;
+};
+
+struct cm_decision {
+	enum cm_outcome outcome;
+	enum cm_action action;
+	enum cm_signal signal;
+	struct sl_addr target;
+	uint16_t port;			/* CM_BLOCK_PORT */
+	uint64_t expires;		/* now + ttl */
+	int dry_run;
+	unsigned score;
+};
+
+struct cmeasure;
+
+/* cm_defaults - the documented ladder and guards */
+void cm_defaults(struct cm_params *p);
+/* cm_check_params - 0, or -1 with a reason */
+int cm_check_params(const struct cm_params *p, const char **why);
+/* cm_create - whitelist is borrowed and may be NULL; NULL on error */
+struct cmeasure *cm_create(const struct cm_params *p, size_t mem_cap,
+			   const struct prefixset *whitelist);
+/* cm_free - accepts NULL */
+void cm_free(struct cmeasure *c);
+/* cm_reconfigure - new params and whitelist; actions in force kept */
+int cm_reconfigure(struct cmeasure *c, const struct cm_params *p,
+		   const struct prefixset *whitelist);
+/* cm_signal - decide on one signal from src (port for fan-out) */
+void cm_signal(struct cmeasure *c, enum cm_signal sig,
+	       const struct sl_addr *src, uint16_t port, uint64_t now,
+	       struct cm_decision *out);
+/* cm_lift - end an action early (operator); -1 if none in force */
+int cm_lift(struct cmeasure *c, enum cm_action a, const struct sl_addr *src,
+	    uint16_t port);
+/* cm_expire - report and forget every action expired by now; count */
+size_t cm_expire(struct cmeasure *c, uint64_t now,
+		 void (*fn)(void *ctx, const struct cm_decision *d), void *ctx);
+/* cm_active - number of actions in force */
+size_t cm_active(const struct cmeasure *c);
+/* cm_action_name, cm_signal_name, cm_outcome_name - for events and logs */
+const char *cm_action_name(enum cm_action a);
+const char *cm_signal_name(enum cm_signal s);
+const char *cm_outcome_name(enum cm_outcome o);
+
+#endif

@@ -1,0 +1,33 @@
+/*
+ * NAME
+ *	endpoint - socket addresses written the way Postfix and libmilter do
+ * SYNOPSIS
+ *	#include "endpoint.h"
+ * DESCRIPTION
+ *	Accepted: "unix:/path", "local:/path", a bare "/path",
+ *	"inet:host:port", "inet:[v6addr]:port", and libmilter's
+ *	"inet:port@host", "inet6:port@host". host may be a literal address
+ *	or "localhost"; no other name is resolved (no DNS at start-up).
+ */
+#ifndef SLUICE_ENDPOINT_H
+#define SLUICE_ENDPOINT_H
+
+#include <stddef.h>
+#include <sys/socket.h>
+
+struct endpoint {
+	struct sockaddr_storage ss;
+	socklen_t len;
+	int family;		/* AF_UNIX, AF_INET, AF_INET6 */
+	char path[108];		/* AF_UNIX */
+};
+
+/* endpoint_parse - 0, or -1 with the reason in err */
+int endpoint_parse(const char *text, struct endpoint *ep, char *err, size_t errlen);
+/* endpoint_listen - bound, listening, non-blocking, close-on-exec socket;
+   removes a stale unix socket first; -1 with errno */
+int endpoint_listen(const struct endpoint *ep, int backlog);
+/* endpoint_connect - blocking connected socket; -1 with errno */
+int endpoint_connect(const struct endpoint *ep);
+
+#endif

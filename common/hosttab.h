@@ -1,0 +1,58 @@
+/*
+ * NAME
+ *	hosttab - bounded, keyed hash table of per-key state with LRU eviction
+ * SYNOPSIS
+ *	#include "hosttab.h"
+ * DESCRIPTION
+ *	Keys are fixed-length byte strings (key_len), values fixed-length
+ *	zero-initialised blobs (val_len). The hash is keyed with a random
+ *	seed so a peer choosing keys cannot flood one chain. The table
+ *	never allocates more than cap_bytes; when full, inserting a new
+ *	key evicts the least recently used one (the evict callback sees it
+ *	first). Value pointers stay valid until that key is removed or
+ *	evicted.
+ */
+#ifndef SLUICE_HOSTTAB_H
+#define SLUICE_HOSTTAB_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+struct hosttab;
+typedef void hosttab_evict_fn(void *ctx, const void *key, void *val);
+/* returns non-zero to stop the walk */
+typedef int hosttab_walk_fn(void *ctx, const void *key, void *val);
+
+/* hosttab_create - NULL with errno EINVAL (sizes) or ENOMEM */
+struct hosttab *hosttab_create(size_t key_len, size_t val_len,
+			       size_t cap_bytes, const uint8_t seed[16]);
+/* hosttab_free - release everything; accepts NULL */
+void hosttab_free(struct hosttab *t);
+/* hosttab_set_evict - callback before a key is evicted for room */
+void hosttab_set_evict(struct hosttab *t, hosttab_evict_fn *fn, void *ctx);
+/* hosttab_get - value for key, marked most recently used; NULL if absent */
+void *hosttab_get(struct hosttab *t, const void *key);
+/* hosttab_peek - value for key without touching recency; NULL if absent */
+void *hosttab_peek(const struct hosttab *t, const void *key);
+/* hosttab_put - value for key, created zeroed (evicting if full) if new;
+   *created tells which (may be NULL); NULL only if nothing fits at all */
+void *hosttab_put(struct hosttab *t, const void *key, int *created);
+/* hosttab_del - remove key; 0, or -1 if absent */
+int hosttab_del(struct hosttab *t, const void *key);
+/* hosttab_walk - every entry, most recently used first */
+void hosttab_walk(struct hosttab *t, hosttab_walk_fn *fn, void *ctx);
+/* hosttab_count - keys present */
+size_t hosttab_count(const struct hosttab *t);
+/* hosttab_capacity - keys that fit under the cap */
+size_t hosttab_capacity(const struct hosttab *t);
+/* hosttab_bytes - bytes allocated now (never above cap_bytes) */
+size_t hosttab_bytes(const struct hosttab *t);
+/* hosttab_evictions - keys evicted so far */
+uint64_t hosttab_evictions(const struct hosttab *t);
+/* hosttab_key_of - the key stored with a value pointer */
+const void *hosttab_key_of(const struct hosttab *t, const void *val);
+
+/* sl_hash64 - keyed 64-bit hash (SipHash-2-4) used across the core */
+uint64_t sl_hash64(const uint8_t seed[16], const void *data, size_t len);
+
+#endif

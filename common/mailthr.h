@@ -1,0 +1,146 @@
+/*
+ * NAME
+ *	mailthr - Williamson's email throttle, shared by policyd and milter
+ * SYNOPSIS
+ *	#include "mailthr.h"
+ * DESCRIPTION
+ *	One decision per recipient. The sender's identity is the first
+ *	present of the configured order (SASL user, envelope sender,
+ *	client address with IPv6 aggregated to v6_prefix). Recipients are
+ *	normalised (domain lower-cased, optionally "+extension" removed)
+ *	and throttled with a throttle(3) keyed by identity: a recipient in
+ *	the working set, or one that fits, passes; another waits in the
+ *	identity's delay queue; a queue over the high watermark locks the
+ *	identity out.
+ *
+ *	What "waits" means is the mode: MAIL_MODE_HOLD accepts the message
+ *	onto the MTA's hold queue (released at the release rate by the
+ *	front end); MAIL_MODE_DELAY keeps the reply until the recipient's
+ *	release (or defers with 4.7.1 past max_delay); MAIL_MODE_DEFER
+ *	defers at once.
+ *
+ *	Honeytoken recipients (exact addresses, or shell patterns such as
+ *	"*-x7f3@lists.example.org") lock the identity out at once and ask
+ *	for the client to be quarantined. Whitelisted SASL users, senders
+ *	and client networks pass untouched and are never locked out.
+ *
+ *	The module decides and reports; the front end talks to the MTA,
+ *	writes events and asks sluiced for quarantines.
+ */
+#ifndef SLUICE_MAILTHR_H
+#define SLUICE_MAILTHR_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include "throttle.h"
+#include "prefixset.h"
+
+#define MAIL_IDENT_MAX 64	/* identity key: kind:text, NUL-padded */
+#define MAIL_ADDR_MAX 320	/* RFC 5321 path limit + slack */
+
+enum mail_mode { MAIL_MODE_HOLD, MAIL_MODE_DELAY, MAIL_MODE_DEFER };
+enum mail_lockout { MAIL_LOCK_HOLD, MAIL_LOCK_REJECT };
+enum mail_ident { MAIL_ID_SASL, MAIL_ID_SENDER, MAIL_ID_CLIENT, MAIL_ID_NONE };
+
+struct mailthr_params {
+	struct throttle_params thr;	/* wset 5, 1 s, high 50, low 25 */
+	enum mail_mode mode;
+	uint64_t max_delay_ns;		/* MAIL_MODE_DELAY: then 4.7.1 */
+	enum mail_lockout lockout;
+	int strip_extension;		/* drop "+ext" from local parts */
+	char extension_delim;		/* '+' */
+	enum mail_ident order[3];	/* identity order; MAIL_ID_NONE ends */
+	unsigned v6_prefix;		/* 64 */
+	char **honeytokens;		/* exact or fnmatch patterns; borrowed */
+	uint64_t honeytoken_ttl_ns;	/* lockout length after a honeytoken */
+	char **wl_sasl;			/* borrowed, NULL-terminated */
+	char **wl_senders;		/* exact or "@domain" */
+	const struct prefixset *wl_clients;	/* borrowed */
+};
+
+struct mail_req {			/* any field may be NULL or "" */
+	const char *sasl_user;
+	const char *sender;
+	const char *client_addr;
+	const char *recipient;
+};
+
+enum mail_verdict {
+	MAIL_PASS,		/* continue (DUNNO, SMFIS_CONTINUE) */
+	MAIL_WAIT,		/* delay mode: answer when cookie is released */
+	MAIL_HOLD,		/* accept, message to the hold queue */
+	MAIL_DEFER,		/* 450/451 4.7.1 text */
+	MAIL_REJECT,		/* 550 5.7.1 text (lockout = reject) */
+};
+
+enum mail_event {
+	MAIL_EV_NONE,
+	MAIL_EV_DELAYED,	/* a new recipient was queued */
+	MAIL_EV_LOCKOUT,	/* this recipient locked the identity out */
+	MAIL_EV_HONEYTOKEN,	/* a honeytoken recipient */
+	MAIL_EV_MALFORMED,	/* recipient could not be parsed: passed */
+};
+
+struct mail_result {
+	enum mail_verdict verdict;
+	enum mail_event event;
+	const char *text;		/* static reply text, with enhanced code */
+	char identity[MAIL_IDENT_MAX];	/* "sasl:alice", "sender:a@b", "client:::1/64" */
+	char recipient[MAIL_ADDR_MAX];	/* normalised */
+	int whitelisted;
+	int quarantine_client;		/* honeytoken from a non-whitelisted client */
+	unsigned queued;		/* the identity's queue after this */
+};
+
+/* called for each cookie leaving a queue, and for unlocks (cookie 0) */
+typedef void mailthr_fn(void *ctx, const char *identity, uint64_t cookie,
+			enum throttle_why why);
+
+struct mailthr;
+
+/* mailthr_defaults - mail defaults (see README for the reasoning) */
+void mailthr_defaults(struct mailthr_params *p);
+/* mailthr_check_params - 0, or -1 with a reason */
+int mailthr_check_params(const struct mailthr_params *p, const char **why);
+/* mailthr_create - NULL with errno */
+struct mailthr *mailthr_create(const struct mailthr_params *p,
+			       const uint8_t seed[16], mailthr_fn *fn, void *ctx);
+/* mailthr_free - accepts NULL */
+void mailthr_free(struct mailthr *m);
+/* mailthr_reconfigure - new parameters (borrowed lists too), state kept */
+int mailthr_reconfigure(struct mailthr *m, const struct mailthr_params *p);
+/* mailthr_rcpt - decide one recipient; cookie identifies it if it waits */
+enum mail_verdict mailthr_rcpt(struct mailthr *m, const struct mail_req *r,
+			       uint64_t cookie, uint64_t now,
+			       struct mail_result *out);
+/* mailthr_tick - releases due by now; returns how many */
+size_t mailthr_tick(struct mailthr *m, uint64_t now);
+/* mailthr_next - now of the next due release (UINT64_MAX if none) */
+uint64_t mailthr_next(const struct mailthr *m);
+/* mailthr_release - operator: unlock identity and release its queue */
+int mailthr_release(struct mailthr *m, const char *identity);
+/* mailthr_walk - identities with state */
+void mailthr_walk(const struct mailthr *m,
+		  int (*fn)(void *ctx, const char *identity,
+			    const struct throttle_info *info), void *ctx);
+/* mailthr_save, mailthr_load - state across restarts (throttle_save) */
+int mailthr_save(const struct mailthr *m, FILE *fp);
+int mailthr_load(struct mailthr *m, FILE *fp, uint64_t now);
+/* mailthr_stats - the throttle's counters */
+void mailthr_stats(const struct mailthr *m, struct throttle_stats *out);
+
+/* mail_identity - identity key for a request by the order; MAIL_ID_NONE
+   when none of the attributes is present */
+enum mail_ident mail_identity(const struct mailthr_params *p,
+			      const struct mail_req *r,
+			      char out[MAIL_IDENT_MAX]);
+/* mail_normalise - strip <>, lower-case the domain, drop the extension
+   if asked; 0, or -1 if it is not an address (empty, no '@', too long,
+   control characters) */
+int mail_normalise(const char *addr, int strip_ext, char delim,
+		   char *out, size_t len);
+/* mail_is_honeytoken - normalised recipient matches a honeytoken */
+int mail_is_honeytoken(const struct mailthr_params *p, const char *rcpt);
+
+#endif

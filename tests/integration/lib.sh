@@ -1,0 +1,53 @@
+# lib.sh - shared helpers for integration tests (TAP from sh).
+#
+# Source it: . "$(dirname "$0")/lib.sh". Provides plan, ok, is, diag,
+# bail, need (a missing real peer is a failure with a message, never
+# a skip), and cleanup registration run on exit and on signals.
+
+: "${SLUICE_TOP:=$(cd "$(dirname "$0")/../.." && pwd)}"
+: "${SLUICE_BUILD:=$SLUICE_TOP/build}"
+T_N=0
+T_FAILED=0
+T_CLEAN=""
+
+plan() { echo "1..$1"; }
+diag() { echo "# $*"; }
+bail() { echo "Bail out! $*"; exit 1; }
+
+# ok COND-STATUS NAME - pass when the previous command's status given is 0
+ok() {
+	T_N=$((T_N + 1))
+	if [ "$1" -eq 0 ]; then echo "ok $T_N - $2"
+	else echo "not ok $T_N - $2"; T_FAILED=$((T_FAILED + 1)); fi
+}
+
+# is GOT WANT NAME
+is() {
+	if [ "$1" = "$2" ]; then ok 0 "$3"
+	else ok 1 "$3"; diag "  got '$1', want '$2'"; fi
+}
+
+# cmp GOT OP WANT NAME - numeric comparison (-le, -ge, -lt, -gt, -eq)
+cmp() {
+	if [ "$1" "$2" "$3" ] 2>/dev/null; then ok 0 "$4"
+	else ok 1 "$4"; diag "  got '$1', want $2 '$3'"; fi
+}
+
+# need CMD... - fail loudly when a real peer is missing
+need() {
+	for c in "$@"; do
+		command -v "$c" >/dev/null 2>&1 ||
+			bail "$c is missing: run 'make deps' (as root)"
+	done
+}
+
+# at_exit CMD - run CMD at exit, last registered first
+at_exit() { T_CLEAN="$1; $T_CLEAN"; }
+t_cleanup() { set +e; eval "$T_CLEAN"; T_CLEAN=""; }
+trap 't_cleanup' EXIT
+trap 't_cleanup; exit 1' INT TERM HUP
+
+done_testing() {
+	[ -n "${T_PLANNED:-}" ] || echo "1..$T_N"
+	[ "$T_FAILED" -eq 0 ]
+}
