@@ -1,0 +1,193 @@
+/*
+ * NAME
+ *	mailconf - the configuration keys sluice-policyd and sluice-milter share
+ * SYNOPSIS
+ *	See mailconf.h.
+ * DESCRIPTION
+ *	The key table below is the single definition of the mail throttle's
+ *	settings; sluice.conf(5) and examples/sluice.conf describe them.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "mailconf.h"
+
+#define SEC 1000000000ULL
+
+static const char *const modes[] = { "hold", "delay", "defer", NULL };
+static const char *const lockouts[] = { "hold", "reject", NULL };
+
+#define K(n, t, f, d, lo, hi, h) \
+	{ .name = (n), .type = (t), .offset = offsetof(struct mail_conf, f), \
+	  .def = (d), .min = (lo), .max = (hi), .help = (h) }
+
+static const struct cfg_key mail_keys[] = {
+	{ .name = "mode", .type = CFG_ENUM,
+	  .offset = offsetof(struct mail_conf, mode), .def = "delay",
+	  .choices = modes, .help = "what a new recipient over the working "
+	  "set gets: hold (message held, released later), delay (the reply "
+	  "waits for its slot), defer (4.7.1 at once)" },
+	K("max_delay", CFG_DURATION, max_delay, "25s", 1000000ULL, 3600 * SEC,
+	  "longest wait in delay mode before 4.7.1 (keep under the MTA's "
+	  "policy or milter timeout)"),
+	{ .name = "lockout_action", .type = CFG_ENUM,
+	  .offset = offsetof(struct mail_conf, lockout), .def = "hold",
+	  .choices = lockouts, .help = "what a locked-out sender's mail gets" },
+	K("wset_size", CFG_UINT, wset_size, "5", 1, 64,
+	  "recipients in a sender's working set"),
+	K("release_interval", CFG_DURATION, release_interval, "1s",
+	  1000000ULL, 3600 * SEC, "one queued recipient released per interval"),
+	K("high_watermark", CFG_UINT, high_watermark, "50", 2, 100000,
+	  "queue length that locks the sender out"),
+	K("low_watermark", CFG_UINT, low_watermark, "25", 1, 99999,
+	  "queue length below which the lockout ends"),
+	K("mem_cap", CFG_SIZE, mem_cap, "64M", 1ULL << 20, 1ULL << 40,
+	  "memory for senders and their queues"),
+	K("max_held", CFG_UINT, max_held, "100000", 1, 100000000,
+	  "queued recipients, all senders together"),
+	K("strip_extension", CFG_BOOL, strip_extension, "false", 0, 0,
+	  "count user+ext@domain as user@domain"),
+	K("extension_delimiter", CFG_STRING, extension_delimiter, "+", 0, 0,
+	  "one character, as Postfix's recipient_delimiter"),
+	K("identity", CFG_LIST, identity, "sasl_username, sender, client_address",
+	  0, 0, "sender identity, first present wins: sasl_username, sender, "
+	  "client_address"),
+	K("client_v6_prefix", CFG_UINT, client_v6_prefix, "64", 8, 128,
+	  "IPv6 client addresses are counted per prefix of this length"),
+	K("honeytokens", CFG_LIST, honeytokens, NULL, 0, 0,
+	  "salted addresses or shell patterns nobody legitimate writes to"),
+	K("honeytoken_ttl", CFG_DURATION, honeytoken_ttl, "1h", SEC,
+	  365 * 24 * 3600 * SEC, "lockout after a honeytoken recipient"),
+	K("whitelist_sasl", CFG_LIST, whitelist_sasl, NULL, 0, 0,
+	  "SASL users never throttled"),
+	K("whitelist_senders", CFG_LIST, whitelist_senders, NULL, 0, 0,
+	  "senders (address or @domain) never throttled"),
+	K("whitelist_clients", CFG_PREFIXES, whitelist_clients, NULL, 0, 0,
+	  "client networks never throttled (list servers, relays)"),
+};
+
+#define NMAIL (sizeof(mail_keys) / sizeof(mail_keys[0]))
+
+/* merged - the shared keys followed by the program's; free() it */
+static struct cfg_key *merged(const struct cfg_key *extra, size_t nextra)
+{
+	struct cfg_key *k = calloc(NMAIL + nextra, sizeof(*k));
+
+	if (k == NULL)
+		return NULL;
+	memcpy(k, mail_keys, sizeof(mail_keys));
+	if (nextra)
+		memcpy(k + NMAIL, extra, nextra * sizeof(*k));
+	return k;
+}
+
+/* mailconf_apply - shared keys plus the program's, in one pass */
+int mailconf_apply(struct config *c, const char *group,
+		   const struct cfg_key *extra, size_t nextra, void *out,
+		   char *err, size_t errlen)
+{
+	struct cfg_key *k = merged(extra, nextra);
+	int r;
+
+	if (k == NULL) {
+		snprintf(err, errlen, "out of memory");
+		return -1;
+	}
+	r = c ? config_apply(c, group, k, NMAIL + nextra, out, err, errlen)
+	      : config_defaults(k, NMAIL + nextra, out, err, errlen);
+	free(k);
+	return r;
+}
+
+/* mailconf_release - free what mailconf_apply allocated */
+void mailconf_release(const struct cfg_key *extra, size_t nextra, void *out)
+{
+	struct cfg_key *k = merged(extra, nextra);
+
+	if (k == NULL)
+		return;
+	config_release(k, NMAIL + nextra, out);
+	free(k);
+}
+
+/* ident_kind - one identity list word */
+static enum mail_ident ident_kind(const char *w)
+{
+	if (strcmp(w, "sasl_username") == 0)
+		return MAIL_ID_SASL;
+	if (strcmp(w, "sender") == 0)
+		return MAIL_ID_SENDER;
+	if (strcmp(w, "client_address") == 0)
+		return MAIL_ID_CLIENT;
+	return MAIL_ID_NONE;
+}
+
+/* order_parse - the identity list into p->order */
+static int order_parse(char **words, const char *group,
+		       struct mailthr_params *p, char *err, size_t errlen)
+{
+	size_t i, n = 0;
+
+	for (i = 0; i < 3; i++)
+		p->order[i] = MAIL_ID_NONE;
+	for (i = 0; words && words[i]; i++) {
+		enum mail_ident k = ident_kind(words[i]);
+
+		if (k == MAIL_ID_NONE || n == 3) {
+			snprintf(err, errlen, "[%s] identity = \"%s\": expected "
+				 "up to three of sasl_username, sender, "
+				 "client_address", group, words[i]);
+			return -1;
+		}
+		p->order[n++] = k;
+	}
+	if (n == 0) {
+		snprintf(err, errlen, "[%s] identity is empty: expected one or "
+			 "more of sasl_username, sender, client_address", group);
+		return -1;
+	}
+	return 0;
+}
+
+/* mailconf_params - throttle parameters from the keys */
+int mailconf_params(const struct mail_conf *mc, const char *group,
+		    struct mailthr_params *p, char *err, size_t errlen)
+{
+	const char *why;
+
+	mailthr_defaults(p);
+	p->mode = (enum mail_mode)mc->mode;
+	p->max_delay_ns = mc->max_delay;
+	p->lockout = (enum mail_lockout)mc->lockout;
+	p->thr.wset_size = mc->wset_size;
+	p->thr.release_ns = mc->release_interval;
+	p->thr.high = mc->high_watermark;
+	p->thr.low = mc->low_watermark;
+	p->thr.mem_cap = mc->mem_cap;
+	p->thr.max_held = mc->max_held;
+	p->strip_extension = mc->strip_extension;
+	if (mc->extension_delimiter == NULL ||
+	    strlen(mc->extension_delimiter) != 1) {
+		snprintf(err, errlen, "[%s] extension_delimiter = \"%s\": "
+			 "expected exactly one character", group,
+			 mc->extension_delimiter ? mc->extension_delimiter : "");
+		return -1;
+	}
+	p->extension_delim = mc->extension_delimiter[0];
+	if (order_parse(mc->identity, group, p, err, errlen) < 0)
+		return -1;
+	p->v6_prefix = mc->client_v6_prefix;
+	p->honeytokens = mc->honeytokens;
+	p->honeytoken_ttl_ns = mc->honeytoken_ttl;
+	p->wl_sasl = mc->whitelist_sasl;
+	p->wl_senders = mc->whitelist_senders;
+	p->wl_clients = mc->whitelist_clients;
+	if (mailthr_check_params(p, &why) < 0) {
+		snprintf(err, errlen, "[%s] %s (high_watermark %u, "
+			 "low_watermark %u)", group, why, mc->high_watermark,
+			 mc->low_watermark);
+		return -1;
+	}
+	return 0;
+}

@@ -1,0 +1,544 @@
+/*
+ * NAME
+ *	mailthr - Williamson's email throttle, shared by policyd and milter
+ * SYNOPSIS
+ *	See mailthr.h.
+ * DESCRIPTION
+ *	A thin layer over throttle(3): it turns a mail request into an
+ *	identity key and a normalised recipient, applies the whitelists
+ *	and honeytokens, and maps throttle verdicts to mail verdicts by the
+ *	configured mode. Honeytoken lockouts have their own TTL and live in
+ *	a small bounded table beside the throttle, because a throttle
+ *	lockout ends when the queue drains and a honeytoken one must not.
+ */
+#include <ctype.h>
+#include <errno.h>
+#include <fnmatch.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "addr.h"
+#include "hosttab.h"
+#include "mailthr.h"
+
+#define TOKEN_TAB_BYTES (4u << 20)	/* about 50k honeytoken lockouts */
+
+struct mailthr {
+	struct mailthr_params p;
+	struct throttle *thr;
+	struct hosttab *tokens;		/* identity -> lockout expiry (ns) */
+	mailthr_fn *fn;
+	void *ctx;
+};
+
+static const char text_defer[] =
+	"4.7.1 Too many new recipients from this sender; try again later";
+static const char text_reject[] =
+	"5.7.1 Sender locked out by the mail throttle; contact the postmaster";
+static const char text_hold[] = "sluice: sender throttled, message held";
+
+/* mailthr_defaults - mail defaults */
+void mailthr_defaults(struct mailthr_params *p)
+{
+	memset(p, 0, sizeof(*p));
+	p->thr.wset_size = 5;
+	p->thr.release_ns = 1000000000ULL;
+	p->thr.high = 50;
+	p->thr.low = 25;
+	p->thr.mem_cap = 64u << 20;
+	p->thr.max_held = 100000;
+	/*
+	 * Delay mode: the reply to a new recipient waits for its release
+	 * slot. A person's message to 20 new recipients costs about 15 s
+	 * (5 fit in the empty working set, then one a second) and no
+	 * error; 25 s stays under both Postfix's policy (100 s) and milter
+	 * (30 s) command timeouts.
+	 */
+	p->mode = MAIL_MODE_DELAY;
+	p->max_delay_ns = 25 * 1000000000ULL;
+	p->lockout = MAIL_LOCK_HOLD;
+	p->extension_delim = '+';
+	p->order[0] = MAIL_ID_SASL;
+	p->order[1] = MAIL_ID_SENDER;
+	p->order[2] = MAIL_ID_CLIENT;
+	p->v6_prefix = 64;
+	p->honeytoken_ttl_ns = 3600 * 1000000000ULL;
+}
+
+/* mailthr_check_params - 0, or -1 with a reason */
+int mailthr_check_params(const struct mailthr_params *p, const char **why)
+{
+	if (throttle_check_params(&p->thr, why) < 0)
+		return -1;
+	if (p->mode > MAIL_MODE_DEFER || p->lockout > MAIL_LOCK_REJECT) {
+		*why = "unknown mode or lockout action";
+		return -1;
+	}
+	if (p->mode == MAIL_MODE_DELAY && p->max_delay_ns == 0) {
+		*why = "delay mode needs a max_delay above 0";
+		return -1;
+	}
+	if (p->v6_prefix < 8 || p->v6_prefix > 128) {
+		*why = "client IPv6 prefix must be from 8 to 128";
+		return -1;
+	}
+	return 0;
+}
+
+/* throttle_cb - forward throttle reports with the identity text */
+static void throttle_cb(void *ctx, const void *key, uint64_t cookie,
+			enum throttle_why why)
+{
+	struct mailthr *m = ctx;
+
+	if (m->fn)
+		m->fn(m->ctx, key, cookie, why);
+}
+
+/* mailthr_create - NULL with errno */
+struct mailthr *mailthr_create(const struct mailthr_params *p,
+			       const uint8_t seed[16], mailthr_fn *fn, void *ctx)
+{
+	struct mailthr *m;
+	const char *why;
+
+	if (mailthr_check_params(p, &why) < 0) {
+		errno = EINVAL;
+		return NULL;
+	}
+	if ((m = calloc(1, sizeof(*m))) == NULL)
+		return NULL;
+	m->p = *p;
+	m->fn = fn;
+	m->ctx = ctx;
+	m->thr = throttle_create(&p->thr, MAIL_IDENT_MAX, seed, throttle_cb, m);
+	m->tokens = hosttab_create(MAIL_IDENT_MAX, sizeof(uint64_t),
+				   TOKEN_TAB_BYTES, seed);
+	if (m->thr == NULL || m->tokens == NULL) {
+		int saved = errno;
+
+		mailthr_free(m);
+		errno = saved;
+		return NULL;
+	}
+	return m;
+}
+
+/* mailthr_free - accepts NULL */
+void mailthr_free(struct mailthr *m)
+{
+	if (m == NULL)
+		return;
+	throttle_free(m->thr);
+	hosttab_free(m->tokens);
+	free(m);
+}
+
+/* mailthr_reconfigure - new parameters, state kept */
+int mailthr_reconfigure(struct mailthr *m, const struct mailthr_params *p)
+{
+	const char *why;
+
+	if (mailthr_check_params(p, &why) < 0) {
+		errno = EINVAL;
+		return -1;
+	}
+	if (throttle_reconfigure(m->thr, &p->thr) < 0)
+		return -1;
+	m->p = *p;
+	return 0;
+}
+
+/* bad_char - control characters and spaces never belong in an address */
+static int bad_char(unsigned char c)
+{
+	return c < 0x21 || c == 0x7f;
+}
+
+/* mail_normalise - strip <>, lower-case the domain, drop the extension */
+int mail_normalise(const char *addr, int strip_ext, char delim,
+		   char *out, size_t len)
+{
+	size_t n, at, i, o = 0;
+	const char *ext_end = NULL;
+
+	if (addr == NULL)
+		return -1;
+	n = strlen(addr);
+	if (n >= 2 && addr[0] == '<' && addr[n - 1] == '>') {
+		addr++;
+		n -= 2;
+	}
+	if (n == 0 || n >= len || n >= MAIL_ADDR_MAX)
+		return -1;
+	/* The last '@' splits: a quoted local part may hold another one. */
+	for (at = n; at > 0 && addr[at - 1] != '@'; at--)
+		;
+	if (at <= 1 || at == n)
+		return -1;
+	at--;
+	for (i = 0; i < n; i++)
+		if (bad_char((unsigned char)addr[i]))
+			return -1;
+	if (strip_ext && delim) {
+		const char *d = memchr(addr, delim, at);
+
+		if (d != NULL && d != addr)
+			ext_end = d;
+	}
+	for (i = 0; i < at; i++) {
+		if (ext_end && addr + i == ext_end)
+			break;
+		out[o++] = addr[i];
+	}
+	for (i = at; i < n; i++)
+		out[o++] = (char)tolower((unsigned char)addr[i]);
+	out[o] = 0;
+	return 0;
+}
+
+/* ident_set - "kind:text" into out, long texts cut and tagged with a hash */
+static void ident_set(char out[MAIL_IDENT_MAX], const char *kind,
+		      const char *text)
+{
+	size_t k = strlen(kind), t = strlen(text);
+
+	memset(out, 0, MAIL_IDENT_MAX);
+	if (k + 1 + t < MAIL_IDENT_MAX) {
+		memcpy(out, kind, k);
+		out[k] = ':';
+		memcpy(out + k + 1, text, t);
+		return;
+	}
+	/*
+	 * Keep a readable prefix; the hash keeps distinct long names apart.
+	 * Its key is fixed so that identities stay the same across restarts
+	 * (saved state is keyed by them); the throttle's own table is keyed
+	 * with the random seed, so this opens no flooding attack.
+	 */
+	{
+		static const uint8_t fixed[16] = "sluice-identity";
+		uint64_t h = sl_hash64(fixed, text, t);
+		int keep = (int)(MAIL_IDENT_MAX - 1 - k - 1 - 17);
+
+		snprintf(out, MAIL_IDENT_MAX, "%s:%.*s~%016llx", kind, keep,
+			 text, (unsigned long long)h);
+	}
+}
+
+/* ident_client - client address, IPv6 aggregated to the prefix */
+static int ident_client(const struct mailthr_params *p, const char *client,
+			char out[MAIL_IDENT_MAX])
+{
+	struct sl_addr a;
+	char buf[ADDR_STRLEN], txt[ADDR_STRLEN + 8];
+	unsigned i;
+
+	if (client == NULL || *client == 0 || addr_parse(client, &a) < 0)
+		return -1;
+	if (a.family == 6 && p->v6_prefix < 128) {
+		for (i = p->v6_prefix; i < 128; i++)
+			a.b[i / 8] &= (uint8_t)~(0x80u >> (i % 8));
+		snprintf(txt, sizeof(txt), "%s/%u", addr_format(&a, buf),
+			 p->v6_prefix);
+	} else {
+		snprintf(txt, sizeof(txt), "%s", addr_format(&a, buf));
+	}
+	ident_set(out, "client", txt);
+	return 0;
+}
+
+/* mail_identity - identity key for a request by the configured order */
+enum mail_ident mail_identity(const struct mailthr_params *p,
+			      const struct mail_req *r,
+			      char out[MAIL_IDENT_MAX])
+{
+	char norm[MAIL_ADDR_MAX];
+	int i;
+
+	for (i = 0; i < 3 && p->order[i] != MAIL_ID_NONE; i++) {
+		switch (p->order[i]) {
+		case MAIL_ID_SASL:
+			if (r->sasl_user && *r->sasl_user) {
+				ident_set(out, "sasl", r->sasl_user);
+				return MAIL_ID_SASL;
+			}
+			break;
+		case MAIL_ID_SENDER:
+			if (r->sender && mail_normalise(r->sender,
+			    p->strip_extension, p->extension_delim, norm,
+			    sizeof(norm)) == 0) {
+				ident_set(out, "sender", norm);
+				return MAIL_ID_SENDER;
+			}
+			break;
+		case MAIL_ID_CLIENT:
+			if (ident_client(p, r->client_addr, out) == 0)
+				return MAIL_ID_CLIENT;
+			break;
+		default:
+			break;
+		}
+	}
+	memset(out, 0, MAIL_IDENT_MAX);
+	return MAIL_ID_NONE;
+}
+
+/* in_list - exact (case-insensitive) membership */
+static int in_list(char **list, const char *s)
+{
+	for (; list && *list; list++)
+		if (strcasecmp(*list, s) == 0)
+			return 1;
+	return 0;
+}
+
+/* sender_listed - exact address, or "@domain" matching the domain */
+static int sender_listed(char **list, const char *sender)
+{
+	const char *at = strrchr(sender, '@');
+
+	for (; list && *list; list++) {
+		if (strcasecmp(*list, sender) == 0)
+			return 1;
+		if ((*list)[0] == '@' && at && strcasecmp(*list, at) == 0)
+			return 1;
+	}
+	return 0;
+}
+
+/* whitelisted - SASL user, sender or client network on a whitelist */
+static int whitelisted(const struct mailthr_params *p, const struct mail_req *r)
+{
+	char norm[MAIL_ADDR_MAX];
+	struct sl_addr a;
+
+	if (r->sasl_user && *r->sasl_user && in_list(p->wl_sasl, r->sasl_user))
+		return 1;
+	if (r->sender && mail_normalise(r->sender, 0, 0, norm,
+					sizeof(norm)) == 0 &&
+	    sender_listed(p->wl_senders, norm))
+		return 1;
+	if (p->wl_clients && r->client_addr && addr_parse(r->client_addr, &a) == 0
+	    && prefixset_lookup(p->wl_clients, &a, NULL))
+		return 1;
+	return 0;
+}
+
+/* token_match - one form of the recipient against the honeytokens */
+static int token_match(char **tokens, const char *rcpt)
+{
+	for (; tokens && *tokens; tokens++)
+		if (fnmatch(*tokens, rcpt, FNM_CASEFOLD) == 0)
+			return 1;
+	return 0;
+}
+
+/* mail_is_honeytoken - match with and without the "+extension": the salt
+   often sits in the extension, which normalisation may have dropped */
+int mail_is_honeytoken(const struct mailthr_params *p, const char *rcpt)
+{
+	char plain[MAIL_ADDR_MAX];
+
+	if (token_match(p->honeytokens, rcpt))
+		return 1;
+	if (mail_normalise(rcpt, 1, p->extension_delim, plain,
+			   sizeof(plain)) == 0 && strcmp(plain, rcpt) != 0)
+		return token_match(p->honeytokens, plain);
+	return 0;
+}
+
+/* token_locked - identity is under a live honeytoken lockout */
+static int token_locked(struct mailthr *m, const char *ident, uint64_t now)
+{
+	uint64_t *until = hosttab_peek(m->tokens, ident);
+
+	if (until == NULL)
+		return 0;
+	if (*until > now)
+		return 1;
+	hosttab_del(m->tokens, ident);
+	return 0;
+}
+
+/* lockout_verdict - what a locked-out identity's recipients get */
+static enum mail_verdict lockout_verdict(struct mailthr *m,
+					 struct mail_result *out)
+{
+	if (m->p.lockout == MAIL_LOCK_REJECT) {
+		out->text = text_reject;
+		return out->verdict = MAIL_REJECT;
+	}
+	out->text = text_hold;
+	return out->verdict = MAIL_HOLD;
+}
+
+/* wait_verdict - what a recipient that must wait gets, by mode */
+static enum mail_verdict wait_verdict(struct mailthr *m,
+				      struct mail_result *out)
+{
+	switch (m->p.mode) {
+	case MAIL_MODE_HOLD:
+		out->text = text_hold;
+		return out->verdict = MAIL_HOLD;
+	case MAIL_MODE_DELAY:
+		out->text = text_defer;	/* if the wait runs out */
+		return out->verdict = MAIL_WAIT;
+	case MAIL_MODE_DEFER:
+	default:
+		out->text = text_defer;
+		return out->verdict = MAIL_DEFER;
+	}
+}
+
+/* honeytoken - lock the identity out for the TTL and ask for quarantine */
+static enum mail_verdict honeytoken(struct mailthr *m, const struct mail_req *r,
+				    uint64_t now, struct mail_result *out)
+{
+	uint64_t *until;
+
+	out->event = MAIL_EV_HONEYTOKEN;
+	if (out->whitelisted)
+		return out->verdict = MAIL_PASS;
+	out->quarantine_client = r->client_addr && *r->client_addr;
+	if ((until = hosttab_put(m->tokens, out->identity, NULL)) != NULL)
+		*until = now + m->p.honeytoken_ttl_ns;
+	return lockout_verdict(m, out);
+}
+
+/* throttled - the working set and delay queue decide */
+static enum mail_verdict throttled(struct mailthr *m, uint64_t cookie,
+				   uint64_t now, struct mail_result *out)
+{
+	struct throttle_info info;
+	enum throttle_verdict v;
+
+	v = throttle_contact(m->thr, out->identity, out->recipient,
+			     strlen(out->recipient), cookie, now);
+	if (throttle_info(m->thr, out->identity, &info) == 0)
+		out->queued = info.queued;
+	switch (v) {
+	case THROTTLE_PASS:
+		return out->verdict = MAIL_PASS;
+	case THROTTLE_HOLD:
+		out->event = MAIL_EV_DELAYED;
+		return wait_verdict(m, out);
+	case THROTTLE_LOCKOUT:
+		out->event = MAIL_EV_LOCKOUT;
+		return lockout_verdict(m, out);
+	case THROTTLE_LOCKED:
+		return lockout_verdict(m, out);
+	case THROTTLE_FULL:
+	default:
+		/* No room to hold it: fail open, as the network side does. */
+		return out->verdict = MAIL_PASS;
+	}
+}
+
+/* mailthr_rcpt - decide one recipient */
+enum mail_verdict mailthr_rcpt(struct mailthr *m, const struct mail_req *r,
+			       uint64_t cookie, uint64_t now,
+			       struct mail_result *out)
+{
+	memset(out, 0, sizeof(*out));
+	out->verdict = MAIL_PASS;
+	if (mail_normalise(r->recipient, m->p.strip_extension,
+			   m->p.extension_delim, out->recipient,
+			   sizeof(out->recipient)) < 0) {
+		out->event = MAIL_EV_MALFORMED;
+		return MAIL_PASS;
+	}
+	if (mail_identity(&m->p, r, out->identity) == MAIL_ID_NONE)
+		return MAIL_PASS;
+	out->whitelisted = whitelisted(&m->p, r);
+	if (mail_is_honeytoken(&m->p, out->recipient))
+		return honeytoken(m, r, now, out);
+	if (out->whitelisted)
+		return MAIL_PASS;
+	if (token_locked(m, out->identity, now))
+		return lockout_verdict(m, out);
+	return throttled(m, cookie, now, out);
+}
+
+/* mailthr_tick - releases due by now */
+size_t mailthr_tick(struct mailthr *m, uint64_t now)
+{
+	return throttle_tick(m->thr, now);
+}
+
+/* mailthr_next - now of the next due release */
+uint64_t mailthr_next(const struct mailthr *m)
+{
+	return throttle_next(m->thr);
+}
+
+/* ident_key - a NUL-padded key from an identity text; -1 if too long */
+static int ident_key(const char *identity, char key[MAIL_IDENT_MAX])
+{
+	size_t n = strlen(identity);
+
+	if (n >= MAIL_IDENT_MAX)
+		return -1;
+	memset(key, 0, MAIL_IDENT_MAX);
+	memcpy(key, identity, n);
+	return 0;
+}
+
+/* mailthr_release - operator: unlock identity and release its queue */
+int mailthr_release(struct mailthr *m, const char *identity)
+{
+	char key[MAIL_IDENT_MAX];
+	int found = 0;
+
+	if (ident_key(identity, key) < 0)
+		return -1;
+	if (hosttab_del(m->tokens, key) == 0)
+		found = 1;
+	if (throttle_unlock(m->thr, key) == 0)
+		found = 1;
+	throttle_flush(m->thr, key, 0);
+	return found ? 0 : -1;
+}
+
+struct walk_ctx {
+	int (*fn)(void *ctx, const char *identity,
+		  const struct throttle_info *info);
+	void *ctx;
+};
+
+/* walk_one - keys are NUL-padded texts */
+static int walk_one(void *ctx, const void *key, const struct throttle_info *info)
+{
+	struct walk_ctx *w = ctx;
+
+	return w->fn(w->ctx, key, info);
+}
+
+/* mailthr_walk - identities with state */
+void mailthr_walk(const struct mailthr *m,
+		  int (*fn)(void *ctx, const char *identity,
+			    const struct throttle_info *info), void *ctx)
+{
+	struct walk_ctx w = { fn, ctx };
+
+	throttle_walk(m->thr, walk_one, &w);
+}
+
+/* mailthr_save - state across restarts */
+int mailthr_save(const struct mailthr *m, FILE *fp)
+{
+	return throttle_save(m->thr, fp);
+}
+
+/* mailthr_load - restore a saved state */
+int mailthr_load(struct mailthr *m, FILE *fp, uint64_t now)
+{
+	return throttle_load(m->thr, fp, now);
+}
+
+/* mailthr_stats - the throttle's counters */
+void mailthr_stats(const struct mailthr *m, struct throttle_stats *out)
+{
+	throttle_stats(m->thr, out);
+}
