@@ -1,0 +1,199 @@
+/*
+ * NAME
+ *	daemon - what every sluice program does at start-up: options, logs, signals
+ * SYNOPSIS
+ *	#include "daemon.h"
+ * DESCRIPTION
+ *	daemon_args() parses the shared options with getopt in POSIX mode
+ *	("+"): option parsing stops at the first operand, and the global
+ *	optind points at it, so a client such as sluicectl can take a
+ *	command and its arguments after the options. The usage argument
+ *	is the program's own text (operands, extra letters), printed after
+ *	the shared options; NULL for none.
+ *
+ *	slog() writes to stderr until slog_open() says otherwise, so a
+ *	configuration error found before logging is set up is still seen.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/signalfd.h>
+#include <unistd.h>
+
+#include "daemon.h"
+
+#ifndef SLUICE_VERSION
+#define SLUICE_VERSION "unknown"
+#endif
+
+#define DAEMON_OPTS "c:fnVh"
+
+static const char *slog_prog = "sluice";
+static int slog_syslog;
+
+/* daemon_usage - the shared options, then the program's own text */
+static void daemon_usage(FILE *fp, const char *prog, const char *usage)
+{
+	fprintf(fp, "usage: %s [-c FILE] [-f] [-n] [-V] [-h]\n"
+		"  -c FILE  configuration file (default %s)\n"
+		"  -f       stay in the foreground and log to stderr\n"
+		"  -n       check the configuration and exit (0 valid, 2 not)\n"
+		"  -V       print the version and exit\n"
+		"  -h       print this help and exit\n",
+		prog, SLUICE_DEFAULT_CONFIG);
+	if (usage)
+		fprintf(fp, "%s%s", usage,
+			usage[0] && usage[strlen(usage) - 1] == '\n' ? "" : "\n");
+}
+
+/* daemon_bad - complain about the command line and exit 2 */
+static void __attribute__((noreturn))
+daemon_bad(const char *prog, const char *usage, const char *fmt, int opt)
+{
+	fprintf(stderr, "%s: ", prog);
+	fprintf(stderr, fmt, opt);
+	fputc('\n', stderr);
+	daemon_usage(stderr, prog, usage);
+	exit(2);
+}
+
+/* daemon_optstring - "+" (POSIX mode), ":" (we report), shared, extra */
+static void daemon_optstring(char *buf, size_t len, const char *extra)
+{
+	snprintf(buf, len, "+:%s%s", DAEMON_OPTS, extra ? extra : "");
+}
+
+/* daemon_args - parse the shared options and the program's own */
+void daemon_args(int argc, char **argv, const char *prog, const char *usage,
+		 const char *extra, int (*fn)(int opt, const char *arg),
+		 struct daemon_opts *o)
+{
+	char optstring[128];
+	int c;
+
+	o->config = SLUICE_DEFAULT_CONFIG;
+	o->foreground = 0;
+	o->check_only = 0;
+	daemon_optstring(optstring, sizeof(optstring), extra);
+	opterr = 0;
+	optind = 1;
+	while ((c = getopt(argc, argv, optstring)) != -1) {
+		switch (c) {
+		case 'c': o->config = optarg; break;
+		case 'f': o->foreground = 1; break;
+		case 'n': o->check_only = 1; break;
+		case 'V':
+			printf("%s %s\n", prog, SLUICE_VERSION);
+			exit(0);
+		case 'h':
+			daemon_usage(stdout, prog, usage);
+			exit(0);
+		case ':':
+			daemon_bad(prog, usage, "option -%c needs an argument", optopt);
+		case '?':
+			daemon_bad(prog, usage, "unknown option -%c", optopt);
+		default:
+			if (fn == NULL || fn(c, optarg) != 0)
+				daemon_bad(prog, usage, "bad use of option -%c", c);
+		}
+	}
+}
+
+/* slog_open - log as prog, to stderr when foreground, else to syslog */
+void slog_open(const char *prog, int foreground, int facility)
+{
+	slog_prog = prog;
+	slog_syslog = !foreground;
+	if (slog_syslog)
+		openlog(prog, LOG_PID | LOG_NDELAY, facility);
+}
+
+/* slog_level - the Postfix-style tag for stderr lines */
+static const char *slog_level(int prio)
+{
+	switch (LOG_PRI(prio)) {
+	case LOG_EMERG: case LOG_ALERT: case LOG_CRIT: return "fatal: ";
+	case LOG_ERR: return "error: ";
+	case LOG_WARNING: return "warning: ";
+	case LOG_DEBUG: return "debug: ";
+	default: return "";
+	}
+}
+
+/* slog_v - one line to syslog or stderr */
+static void slog_v(int prio, const char *fmt, va_list ap)
+{
+	char line[2048];
+
+	vsnprintf(line, sizeof(line), fmt, ap);
+	if (slog_syslog)
+		syslog(prio, "%s", line);
+	else
+		fprintf(stderr, "%s: %s%s\n", slog_prog, slog_level(prio), line);
+}
+
+/* slog - one log line; prio is a syslog priority */
+void slog(int prio, const char *fmt, ...)
+{
+	va_list ap;
+	int saved = errno;
+
+	va_start(ap, fmt);
+	slog_v(prio, fmt, ap);
+	va_end(ap);
+	errno = saved;
+}
+
+/* slog_die - log and exit with status (1 runtime, 2 config) */
+void slog_die(int status, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	slog_v(LOG_CRIT, fmt, ap);
+	va_end(ap);
+	exit(status);
+}
+
+/* daemon_signalfd - block HUP, TERM, INT, CHLD, ignore PIPE; a signalfd */
+int daemon_signalfd(void)
+{
+	sigset_t set;
+
+	if (signal(SIGPIPE, SIG_IGN) == SIG_ERR)
+		return -1;
+	sigemptyset(&set);
+	sigaddset(&set, SIGHUP);
+	sigaddset(&set, SIGTERM);
+	sigaddset(&set, SIGINT);
+	sigaddset(&set, SIGCHLD);
+	if (sigprocmask(SIG_BLOCK, &set, NULL) < 0)
+		return -1;
+	return signalfd(-1, &set, SFD_NONBLOCK | SFD_CLOEXEC);
+}
+
+/* daemon_pidfile - write our pid to path (NULL = none); -1 with errno */
+int daemon_pidfile(const char *path)
+{
+	char buf[32];
+	int fd, n, saved;
+
+	if (path == NULL)
+		return 0;
+	fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0644);
+	if (fd < 0)
+		return -1;
+	n = snprintf(buf, sizeof(buf), "%ld\n", (long)getpid());
+	if (write(fd, buf, (size_t)n) != n) {
+		saved = errno ? errno : EIO;
+		close(fd);
+		errno = saved;
+		return -1;
+	}
+	return close(fd);
+}
