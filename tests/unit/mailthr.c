@@ -1,0 +1,291 @@
+/*
+ * NAME
+ *	mailthr - unit test of the shared email throttle
+ * DESCRIPTION
+ *	Normalisation and identity tables, then whole scenarios with time
+ *	passed in: a person's mail, a mass mailer, honeytokens, whitelists.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "../tap.h"
+#include "mailthr.h"
+#include "prefixset.h"
+
+#define SEC 1000000000ULL
+
+static const uint8_t seed[16] = "0123456789abcdef";
+static unsigned released, dropped, unlocked;
+static uint64_t last_cookie;
+
+/* count - release callback */
+static void count(void *ctx, const char *identity, uint64_t cookie,
+		  enum throttle_why why)
+{
+	(void)ctx;
+	(void)identity;
+	if (why == THROTTLE_RELEASED || why == THROTTLE_EVICTED) {
+		released++;
+		last_cookie = cookie;
+	} else if (why == THROTTLE_DROPPED) {
+		dropped++;
+	} else if (why == THROTTLE_UNLOCKED) {
+		unlocked++;
+	}
+}
+
+/* test_normalise - table of addresses */
+static void test_normalise(void)
+{
+	static const struct { const char *in; int strip; const char *want; } t[] = {
+		{ "Alice@Example.ORG", 0, "Alice@example.org" },
+		{ "<bob@EXAMPLE.org>", 0, "bob@example.org" },
+		{ "bob+lists@example.org", 1, "bob@example.org" },
+		{ "bob+lists@example.org", 0, "bob+lists@example.org" },
+		{ "+only@example.org", 1, "+only@example.org" },
+		{ "\"a@b\"@Example.org", 0, "\"a@b\"@example.org" },
+		{ "", 0, NULL },
+		{ "<>", 0, NULL },
+		{ "nodomain", 0, NULL },
+		{ "@example.org", 0, NULL },
+		{ "user@", 0, NULL },
+		{ "us er@example.org", 0, NULL },
+		{ "user@exa\nmple.org", 0, NULL },
+	};
+	char out[MAIL_ADDR_MAX], big[1000];
+	size_t i;
+
+	for (i = 0; i < sizeof(t) / sizeof(t[0]); i++) {
+		int r = mail_normalise(t[i].in, t[i].strip, '+', out, sizeof(out));
+
+		if (t[i].want)
+			is_str(r == 0 ? out : "(refused)", t[i].want,
+			       "normalise \"%s\"", t[i].in);
+		else
+			is_int(r, -1, "refuse \"%s\"", t[i].in);
+	}
+	memset(big, 'a', sizeof(big) - 1);
+	big[sizeof(big) - 1] = 0;
+	big[500] = '@';
+	is_int(mail_normalise(big, 0, '+', out, sizeof(out)), -1,
+	       "refuse an address longer than %d", MAIL_ADDR_MAX);
+}
+
+/* test_identity - the first present attribute of the order wins */
+static void test_identity(void)
+{
+	struct mailthr_params p;
+	char id[MAIL_IDENT_MAX];
+	struct mail_req r = { "alice", "Alice@Example.org", "192.0.2.7", "x@y" };
+	struct mail_req r2 = { NULL, "", "2001:db8:1:2:3:4:5:6", "x@y" };
+	struct mail_req r3 = { NULL, NULL, NULL, "x@y" };
+	char longname[200];
+
+	mailthr_defaults(&p);
+	is_int(mail_identity(&p, &r, id), MAIL_ID_SASL, "SASL user first");
+	is_str(id, "sasl:alice", "SASL identity text");
+	r.sasl_user = "";
+	mail_identity(&p, &r, id);
+	is_str(id, "sender:Alice@example.org", "then the sender");
+	r.sender = NULL;
+	mail_identity(&p, &r, id);
+	is_str(id, "client:192.0.2.7", "then the client");
+	mail_identity(&p, &r2, id);
+	is_str(id, "client:2001:db8:1:2::/64", "IPv6 client counted per /64");
+	is_int(mail_identity(&p, &r3, id), MAIL_ID_NONE, "nothing present");
+	memset(longname, 'q', sizeof(longname) - 1);
+	longname[sizeof(longname) - 1] = 0;
+	r.sasl_user = longname;
+	mail_identity(&p, &r, id);
+	ok(strlen(id) < MAIL_IDENT_MAX && strchr(id, '~') != NULL,
+	   "a long identity is cut and tagged with a hash (%s)", id);
+}
+
+/* rcpt - one request from alice to the n-th address */
+static enum mail_verdict rcpt(struct mailthr *m, const char *sender,
+			      unsigned n, uint64_t now, struct mail_result *res)
+{
+	char to[64];
+	struct mail_req r = { NULL, sender, "192.0.2.1", to };
+
+	snprintf(to, sizeof(to), "user%u@example.net", n);
+	return mailthr_rcpt(m, &r, n, now, res);
+}
+
+/* test_person - one message to 20 new recipients, then the same again */
+static void test_person(void)
+{
+	struct mailthr_params p;
+	struct mailthr *m;
+	struct mail_result res;
+	unsigned i, pass = 0, wait = 0, other = 0;
+	uint64_t now = 1000 * SEC;
+
+	mailthr_defaults(&p);
+	m = mailthr_create(&p, seed, count, NULL);
+	ok(m != NULL, "create with defaults");
+	released = 0;
+	/* Sequential RCPTs: each waits for its release before the next. */
+	for (i = 0; i < 20; i++) {
+		enum mail_verdict v = rcpt(m, "alice@example.org", i, now, &res);
+
+		if (v == MAIL_PASS) {
+			pass++;
+		} else if (v == MAIL_WAIT) {
+			wait++;
+			now = mailthr_next(m);
+			mailthr_tick(m, now);
+		} else {
+			other++;
+		}
+	}
+	is_uint(pass, 5, "the first five fit the empty working set");
+	is_uint(wait, 15, "fifteen wait for a release");
+	is_uint(other, 0, "none deferred or held");
+	is_uint(released, 15, "each waiting recipient was released");
+	cmp_ok((now - 1000 * SEC) / SEC, <=, 16, "all twenty within 16 s");
+	mailthr_free(m);
+}
+
+/* test_mass_mailer - 200 distinct recipients at once: lockout */
+static void test_mass_mailer(void)
+{
+	struct mailthr_params p;
+	struct mailthr *m;
+	struct mail_result res;
+	unsigned i, locked_at = 0, lockouts = 0;
+	uint64_t now = 5 * SEC;
+
+	mailthr_defaults(&p);
+	p.mode = MAIL_MODE_DEFER;
+	m = mailthr_create(&p, seed, count, NULL);
+	unlocked = 0;
+	for (i = 0; i < 200; i++) {
+		rcpt(m, "spam@example.org", i, now, &res);
+		if (res.event == MAIL_EV_LOCKOUT) {
+			lockouts++;
+			locked_at = i;
+		}
+	}
+	is_uint(lockouts, 1, "one lockout event");
+	is_uint(locked_at, 5 + 50, "locked out when the queue passed 50");
+	is_int(res.verdict, MAIL_HOLD, "a locked-out sender's mail is held");
+	rcpt(m, "other@example.org", 1, now, &res);
+	is_int(res.verdict, MAIL_PASS, "another sender is not affected");
+	/* The queue drains one a second; below 25 the lockout ends. */
+	for (i = 0; i < 40 && unlocked == 0; i++) {
+		now += SEC;
+		mailthr_tick(m, now);
+	}
+	is_uint(unlocked, 1, "unlocked once the queue drained below 25");
+	cmp_ok(i, >=, 25, "after about 26 releases (%u)", i);
+	mailthr_free(m);
+}
+
+/* test_honeytoken - salted address: held, quarantine asked, TTL */
+static void test_honeytoken(void)
+{
+	struct mailthr_params p;
+	struct mailthr *m;
+	struct mail_result res;
+	char *tokens[] = { "list-x7f3@example.org", "*-trap@lists.example.org",
+			   NULL };
+	char *wl[] = { "@relay.example.org", NULL };
+	struct mail_req r = { NULL, "worm@example.org", "198.51.100.9",
+			      "List-X7F3@EXAMPLE.org" };
+	struct mail_req w = { NULL, "lists@relay.example.org", "198.51.100.10",
+			      "a-trap@lists.example.org" };
+	struct mail_req e = { NULL, "worm2@example.org", "198.51.100.11",
+			      "list-x7f3+x@example.org" };
+
+	mailthr_defaults(&p);
+	p.honeytokens = tokens;
+	p.wl_senders = wl;
+	p.strip_extension = 1;
+	m = mailthr_create(&p, seed, count, NULL);
+	mailthr_rcpt(m, &r, 1, 10 * SEC, &res);
+	is_int(res.event, MAIL_EV_HONEYTOKEN, "honeytoken event");
+	is_int(res.verdict, MAIL_HOLD, "honeytoken message held");
+	is_int(res.quarantine_client, 1, "quarantine of the client asked");
+	r.recipient = "friend@example.net";
+	mailthr_rcpt(m, &r, 2, 11 * SEC, &res);
+	is_int(res.verdict, MAIL_HOLD, "the sender's next mail is held too");
+	mailthr_rcpt(m, &r, 3, 10 * SEC + 3601 * SEC, &res);
+	is_int(res.verdict, MAIL_PASS, "released after the honeytoken TTL");
+	mailthr_rcpt(m, &w, 4, 12 * SEC, &res);
+	is_int(res.event, MAIL_EV_HONEYTOKEN, "whitelisted sender: event kept");
+	is_int(res.verdict, MAIL_PASS, "whitelisted sender passes");
+	is_int(res.quarantine_client, 0, "and no quarantine is asked");
+	mailthr_rcpt(m, &e, 5, 12 * SEC, &res);
+	is_int(res.event, MAIL_EV_HONEYTOKEN, "token found behind an extension");
+	is_int(mailthr_release(m, "sender:worm2@example.org"), 0,
+	       "operator release of a honeytoken lockout");
+	e.recipient = "someone@example.net";
+	mailthr_rcpt(m, &e, 6, 13 * SEC, &res);
+	is_int(res.verdict, MAIL_PASS, "released sender passes");
+	mailthr_free(m);
+}
+
+/* test_whitelist - whitelisted identities pass at any rate */
+static void test_whitelist(void)
+{
+	struct mailthr_params p;
+	struct mailthr *m;
+	struct mail_result res;
+	struct prefixset *nets = prefixset_create();
+	char *sasl[] = { "listserv", NULL };
+	struct mail_req r = { "listserv", "l@example.org", "203.0.113.5", NULL };
+	struct mail_req c = { NULL, "x@example.org", "10.1.2.3", NULL };
+	char to[64];
+	unsigned i, passed = 0, passed_net = 0;
+
+	prefixset_add_str(nets, "10.0.0.0/8", 1);
+	mailthr_defaults(&p);
+	p.wl_sasl = sasl;
+	p.wl_clients = nets;
+	m = mailthr_create(&p, seed, count, NULL);
+	r.recipient = c.recipient = to;
+	for (i = 0; i < 1000; i++) {
+		snprintf(to, sizeof(to), "member%u@example.net", i);
+		passed += mailthr_rcpt(m, &r, i, SEC, &res) == MAIL_PASS;
+		passed_net += mailthr_rcpt(m, &c, i, SEC, &res) == MAIL_PASS;
+	}
+	is_uint(passed, 1000, "whitelisted SASL user: 1000 new recipients pass");
+	is_uint(passed_net, 1000, "whitelisted client network: all pass");
+	mailthr_free(m);
+	prefixset_free(nets);
+}
+
+/* test_malformed - an unparsable recipient passes with an event */
+static void test_malformed(void)
+{
+	struct mailthr_params p;
+	struct mailthr *m;
+	struct mail_result res;
+	struct mail_req r = { NULL, "a@example.org", "192.0.2.1", "junk" };
+
+	mailthr_defaults(&p);
+	m = mailthr_create(&p, seed, count, NULL);
+	is_int(mailthr_rcpt(m, &r, 1, SEC, &res), MAIL_PASS,
+	       "malformed recipient is not throttled");
+	is_int(res.event, MAIL_EV_MALFORMED, "but reported");
+	r.recipient = NULL;
+	is_int(mailthr_rcpt(m, &r, 1, SEC, &res), MAIL_PASS, "missing recipient");
+	mailthr_free(m);
+	p.thr.high = 10;
+	p.thr.low = 20;
+	ok(mailthr_create(&p, seed, count, NULL) == NULL,
+	   "low watermark above high refused");
+}
+
+int main(void)
+{
+	test_normalise();
+	test_identity();
+	test_person();
+	test_mass_mailer();
+	test_honeytoken();
+	test_whitelist();
+	test_malformed();
+	return done_testing();
+}
