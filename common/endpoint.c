@@ -85,6 +85,8 @@ static int ep_inet(const char *text, const char *host, size_t hlen,
 	struct sockaddr_in6 *sin6 = (struct sockaddr_in6 *)&ep->ss;
 	char h[EP_HOSTMAX];
 
+	if (hlen > 0 && (host[0] == '[') != (host[hlen - 1] == ']'))
+		return ep_error(err, len, text, "unbalanced brackets around the host");
 	if (hlen >= 2 && host[0] == '[' && host[hlen - 1] == ']') {
 		host++;
 		hlen -= 2;
@@ -126,6 +128,8 @@ static int ep_split_inet(const char *text, const char *rest, int want6,
 		/* libmilter: port first, then the host */
 		if (ep_port(rest, (size_t)(at - rest), &port) < 0)
 			return ep_error(err, len, text, "port must be a number from 1 to 65535");
+		if (at[1] == 0)
+			return ep_error(err, len, text, "host missing after @");
 		return ep_inet(text, at + 1, strlen(at + 1), port, want6, ep, err, len);
 	}
 	if (colon == NULL) {
