@@ -41,6 +41,11 @@ void *hosttab_put(struct hosttab *t, const void *key, int *created);
 int hosttab_del(struct hosttab *t, const void *key);
 /* hosttab_walk - every entry, most recently used first */
 void hosttab_walk(struct hosttab *t, hosttab_walk_fn *fn, void *ctx);
+/* hosttab_walk_lru - every entry, least recently used first (added) */
+void hosttab_walk_lru(struct hosttab *t, hosttab_walk_fn *fn, void *ctx);
+/* hosttab_prefetch - start loading key's bucket, for batching callers
+   (added) */
+void hosttab_prefetch(const struct hosttab *t, const void *key);
 /* hosttab_count - keys present */
 size_t hosttab_count(const struct hosttab *t);
 /* hosttab_capacity - keys that fit under the cap */

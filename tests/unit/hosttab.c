@@ -1,0 +1,227 @@
+/*
+ * NAME
+ *	hosttab.t - host table: SipHash vectors, LRU order, memory cap
+ * DESCRIPTION
+ *	Table-driven checks of sl_hash64 against the SipHash paper's
+ *	vectors, of exact LRU eviction, and ten million distinct keys into
+ *	a table capped at 64 MiB: the counted bytes and the resident set
+ *	never pass the cap, and exactly the most recent keys survive.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "hosttab.h"
+#include "../tap.h"
+
+static const uint8_t seed[16] = { 0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11,
+				  12, 13, 14, 15 };
+
+/* rss_bytes - resident set size of this process */
+static size_t rss_bytes(void)
+{
+	unsigned long size = 0, rss = 0;
+	FILE *fp = fopen("/proc/self/statm", "r");
+
+	if (fp) {
+		if (fscanf(fp, "%lu %lu", &size, &rss) != 2)
+			rss = 0;
+		fclose(fp);
+	}
+	return rss * (size_t)sysconf(_SC_PAGESIZE);
+}
+
+/* test_siphash - the reference key 00..0f over messages 00..len-1 */
+static void test_siphash(void)
+{
+	static const struct {
+		size_t len;
+		uint64_t want;
+	} vec[] = {
+		{ 0, 0x726fdb47dd0e0e31ULL },
+		{ 8, 0x93f5f5799a932462ULL },
+		{ 15, 0xa129ca6149be45e5ULL },
+	};
+	uint8_t msg[64], other[16];
+	size_t i;
+
+	for (i = 0; i < sizeof(msg); i++)
+		msg[i] = (uint8_t)i;
+	for (i = 0; i < sizeof(vec) / sizeof(vec[0]); i++)
+		is_uint(sl_hash64(seed, msg, vec[i].len), vec[i].want,
+			"siphash-2-4 vector, %zu bytes", vec[i].len);
+	memcpy(other, seed, 16);
+	other[0] ^= 1;
+	ok(sl_hash64(seed, msg, 4) != sl_hash64(other, msg, 4),
+	   "another seed gives another hash");
+}
+
+/* test_create - size validation */
+static void test_create(void)
+{
+	static const struct {
+		size_t key, val, cap;
+		int want_errno;
+	} vec[] = {
+		{ 0, 8, 1 << 20, EINVAL },
+		{ 300, 8, 1 << 20, EINVAL },
+		{ 4, 8, 100, EINVAL },
+		{ 4, 8, 1 << 20, 0 },
+		{ 16, 0, 1 << 20, 0 },
+	};
+	struct hosttab *t;
+	size_t i;
+
+	for (i = 0; i < sizeof(vec) / sizeof(vec[0]); i++) {
+		errno = 0;
+		t = hosttab_create(vec[i].key, vec[i].val, vec[i].cap, seed);
+		is_int(t ? 0 : errno, vec[i].want_errno,
+		       "create key %zu val %zu cap %zu", vec[i].key,
+		       vec[i].val, vec[i].cap);
+		if (t)
+			cmp_ok(hosttab_bytes(t), <=, vec[i].cap,
+			       "fresh table within its cap");
+		hosttab_free(t);
+	}
+	hosttab_free(NULL);
+}
+
+struct evlog {
+	uint32_t keys[16];
+	int n;
+};
+
+/* on_evict - remember evicted keys in order */
+static void on_evict(void *ctx, const void *key, void *val)
+{
+	struct evlog *l = ctx;
+	uint32_t k;
+
+	memcpy(&k, key, 4);
+	if (*(uint64_t *)val != k + 1000)
+		k = 0xdeadbeef;	/* value must be intact when evicted */
+	if (l->n < 16)
+		l->keys[l->n++] = k;
+}
+
+/* walk_collect - MRU-first key order */
+static int walk_collect(void *ctx, const void *key, void *val)
+{
+	struct evlog *l = ctx;
+
+	(void)val;
+	if (l->n < 16)
+		memcpy(&l->keys[l->n++], key, 4);
+	return 0;
+}
+
+/* test_basic - put, get, peek, del, LRU order and eviction */
+static void test_basic(void)
+{
+	struct hosttab *t = hosttab_create(4, 8, 64 * 1024, seed);
+	struct evlog ev = { { 0 }, 0 }, wk = { { 0 }, 0 };
+	uint32_t k, cap, want_ev[3];
+	uint64_t *v;
+	int created;
+
+	cap = (uint32_t)hosttab_capacity(t);
+	cmp_ok(cap, >, 10, "a 64 KiB table holds some keys");
+	hosttab_set_evict(t, on_evict, &ev);
+	for (k = 1; k <= cap; k++) {
+		v = hosttab_put(t, &k, &created);
+		if (!v || !created || *v != 0)
+			break;
+		*v = k + 1000;
+	}
+	is_uint(k, cap + 1, "fill to capacity, each key created zeroed");
+	is_uint(hosttab_count(t), cap, "count at capacity");
+	k = 1;
+	v = hosttab_put(t, &k, &created);
+	ok(v && !created && *v == 1001, "put of a present key returns it");
+	k = 2;
+	ok(hosttab_peek(t, &k) != NULL, "peek finds key 2");
+	k = 3;
+	ok(hosttab_get(t, &k) != NULL, "get finds key 3");
+	k = cap + 100;
+	ok(hosttab_get(t, &k) == NULL, "get of an absent key");
+	/* Recency now: 3, 1, cap..4, 2 (peek did not touch 2). */
+	want_ev[0] = 2;
+	want_ev[1] = 4;
+	want_ev[2] = 5;
+	for (k = cap + 1; k <= cap + 3; k++)
+		*(uint64_t *)hosttab_put(t, &k, NULL) = k + 1000;
+	is_int(ev.n, 3, "three evictions");
+	for (k = 0; k < 3; k++)
+		is_uint(ev.keys[k], want_ev[k], "eviction %u is the LRU key", k);
+	is_uint(hosttab_evictions(t), 3, "eviction counter");
+	k = 3;
+	ok(hosttab_peek(t, &k) && hosttab_key_of(t, hosttab_peek(t, &k))
+	   && memcmp(hosttab_key_of(t, hosttab_peek(t, &k)), &k, 4) == 0,
+	   "key_of gives the key back");
+	is_int(hosttab_del(t, &k), 0, "del present key");
+	is_int(hosttab_del(t, &k), -1, "del absent key");
+	is_uint(hosttab_count(t), cap - 1, "count after del");
+	hosttab_walk(t, walk_collect, &wk);
+	is_uint(wk.keys[0], cap + 3, "walk starts at the most recent");
+	is_uint(wk.keys[1], cap + 2, "walk goes towards the least recent");
+	is_uint(wk.keys[3], 1, "walk skips the deleted key");
+	hosttab_free(t);
+}
+
+/* test_ten_million - cap holds and the most recent keys survive */
+static void test_ten_million(void)
+{
+	const size_t cap = 64u << 20;
+	const uint32_t n = 10000000;
+	struct hosttab *t = hosttab_create(4, 8, cap, seed);
+	size_t rss0 = rss_bytes(), maxb = 0, maxrss = 0, c;
+	uint32_t k, missing = 0, present = 0;
+	uint64_t *v;
+	int bad = 0;
+
+	for (k = 0; k < n; k++) {
+		v = hosttab_put(t, &k, NULL);
+		if (v == NULL || *v != 0) {
+			bad++;
+			continue;
+		}
+		*v = k;
+		if (hosttab_bytes(t) > maxb)
+			maxb = hosttab_bytes(t);
+		if ((k & 0xfffff) == 0 && rss_bytes() - rss0 > maxrss)
+			maxrss = rss_bytes() - rss0;
+	}
+	if (rss_bytes() - rss0 > maxrss)
+		maxrss = rss_bytes() - rss0;
+	c = hosttab_capacity(t);
+	is_int(bad, 0, "ten million puts all succeed with zeroed values");
+	cmp_ok(maxb, <=, cap, "counted bytes never above 64 MiB");
+	cmp_ok(maxrss, <=, cap, "resident growth never above 64 MiB");
+	cmp_ok(c, >, 2000000, "64 MiB holds over two million 4-byte keys");
+	is_uint(hosttab_count(t), c, "table full at capacity");
+	is_uint(hosttab_evictions(t), n - c, "evictions = keys - capacity");
+	for (k = n - (uint32_t)c; k < n; k++) {
+		v = hosttab_peek(t, &k);
+		if (v == NULL || *v != k)
+			missing++;
+	}
+	for (k = 0; k < n - (uint32_t)c; k += 7)
+		if (hosttab_peek(t, &k))
+			present++;
+	is_uint(missing, 0, "every one of the last %zu keys survives", c);
+	is_uint(present, 0, "no older key survives");
+	diag("capacity %zu keys, %zu bytes counted, %zu bytes resident",
+	     c, maxb, maxrss);
+	hosttab_free(t);
+}
+
+int main(void)
+{
+	test_siphash();
+	test_create();
+	test_basic();
+	test_ten_million();
+	return done_testing();
+}
