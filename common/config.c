@@ -1,0 +1,618 @@
+/*
+ * NAME
+ *	config - the shared INI configuration, validated against a schema
+ * SYNOPSIS
+ *	#include "config.h"
+ * DESCRIPTION
+ *	GKeyFile reads the syntax; everything after that is ours: each
+ *	value is parsed by the parser of its cfg_type with explicit
+ *	bounds (no strtoul wrap-around, no sign, no trailing junk), and
+ *	every refusal names the file, the group, the key, the value and
+ *	what is accepted. The file is read whole, at most CFG_FILE_MAX
+ *	bytes, before GKeyFile sees it.
+ *
+ *	config_apply() writes into a caller struct that holds no allocated
+ *	values yet (apply into a fresh struct, swap on success): on error
+ *	it releases what it allocated and leaves pointers NULL.
+ */
+#include <errno.h>
+#include <limits.h>
+#include <glib.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "config.h"
+#include "endpoint.h"
+#include "prefixset.h"
+
+#define CFG_FILE_MAX (1024 * 1024)
+#define CFG_SHOW_MAX 80		/* value bytes quoted in an error */
+
+struct config {
+	GKeyFile *kf;
+	char *name;
+};
+
+/* cfg_show - the value as printable text for an error, cut */
+static void cfg_show(const char *v, char *buf, size_t len)
+{
+	const unsigned char *p = (const unsigned char *)v;
+	size_t o = 0, i;
+
+	for (i = 0; p[i] && o + 8 < len; i++) {
+		if (i == CFG_SHOW_MAX) {
+			o += (size_t)snprintf(buf + o, len - o, "...");
+			break;
+		}
+		if (p[i] == '"' || p[i] == '\\')
+			o += (size_t)snprintf(buf + o, len - o, "\\%c", p[i]);
+		else if (p[i] < 0x20 || p[i] >= 0x7f)
+			o += (size_t)snprintf(buf + o, len - o, "\\x%02x", p[i]);
+		else
+			buf[o++] = (char)p[i];
+	}
+	buf[o] = 0;
+}
+
+/* cfg_fail - "FILE: [GROUP] KEY = "VALUE": ACCEPTED"; returns -1 */
+static int __attribute__((format(printf, 7, 8)))
+cfg_fail(char *err, size_t len, const char *file, const char *group,
+	 const char *key, const char *value, const char *fmt, ...)
+{
+	char shown[CFG_SHOW_MAX * 4 + 8], kshown[CFG_SHOW_MAX * 4 + 8];
+	char what[CFG_ERRLEN];
+	va_list ap;
+
+	if (err == NULL || len == 0)
+		return -1;
+	va_start(ap, fmt);
+	vsnprintf(what, sizeof(what), fmt, ap);
+	va_end(ap);
+	cfg_show(value ? value : "", shown, sizeof(shown));
+	cfg_show(key, kshown, sizeof(kshown));
+	snprintf(err, len, "%s: [%s] %s = \"%s\": %s", file, group, kshown, shown, what);
+	return -1;
+}
+
+/* cfg_digits - unsigned decimal, digits only, no overflow; -1 otherwise */
+static int cfg_digits(const char *s, size_t n, uint64_t *out)
+{
+	uint64_t v = 0;
+	size_t i;
+
+	if (n == 0 || n > 20)
+		return -1;
+	for (i = 0; i < n; i++) {
+		if (s[i] < '0' || s[i] > '9')
+			return -1;
+		if (v > (UINT64_MAX - (uint64_t)(s[i] - '0')) / 10)
+			return -1;
+		v = v * 10 + (uint64_t)(s[i] - '0');
+	}
+	*out = v;
+	return 0;
+}
+
+/* cfg_scaled - digits then a unit from table; -1 on junk or overflow */
+static int cfg_scaled(const char *s, const char *const *units,
+		      const uint64_t *mult, uint64_t bare, uint64_t *out)
+{
+	size_t n = strspn(s, "0123456789"), i;
+	uint64_t v, m = bare;
+
+	if (cfg_digits(s, n, &v) < 0)
+		return -1;
+	if (s[n]) {
+		for (i = 0; units[i] && strcmp(s + n, units[i]) != 0; i++)
+			;
+		if (units[i] == NULL)
+			return -1;
+		m = mult[i];
+	}
+	if (m && v > UINT64_MAX / m)
+		return -1;
+	*out = v * m;
+	return 0;
+}
+
+static const char *const dur_units[] = { "ms", "s", "m", "h", "d", NULL };
+static const uint64_t dur_mult[] = { 1000000ULL, 1000000000ULL,
+	60000000000ULL, 3600000000000ULL, 86400000000000ULL };
+static const char *const size_units[] = { "k", "K", "M", "G", "T", NULL };
+static const uint64_t size_mult[] = { 1ULL << 10, 1ULL << 10, 1ULL << 20,
+	1ULL << 30, 1ULL << 40 };
+
+/* cfg_human - a bound as the largest whole unit of its table */
+static void cfg_human(uint64_t v, const char *const *units, const uint64_t *mult,
+		      size_t nunits, char *buf, size_t len)
+{
+	size_t i;
+
+	for (i = nunits; i-- > 0;) {
+		if (v && v % mult[i] == 0) {
+			snprintf(buf, len, "%llu%s", (unsigned long long)(v / mult[i]), units[i]);
+			return;
+		}
+	}
+	/* not a whole number of any unit: only 0, or sub-ms durations */
+	snprintf(buf, len, "%llu%s", (unsigned long long)v,
+		 mult == dur_mult ? (v ? "ns" : "s") : "");
+}
+
+/* cfg_bool - the accepted spellings of a bool */
+static int cfg_bool(const char *s, int *out)
+{
+	static const char *const t[] = { "true", "yes", "on", "1", NULL };
+	static const char *const f[] = { "false", "no", "off", "0", NULL };
+	int i;
+
+	for (i = 0; t[i]; i++) {
+		if (g_ascii_strcasecmp(s, t[i]) == 0)
+			return *out = 1, 0;
+		if (g_ascii_strcasecmp(s, f[i]) == 0)
+			return *out = 0, 0;
+	}
+	return -1;
+}
+
+/* cfg_double - a finite decimal number, nothing else */
+static int cfg_double(const char *s, double *out)
+{
+	char *end;
+	double d;
+
+	if (*s == 0 || s[strspn(s, "0123456789.eE+-")] != 0)
+		return -1;
+	d = g_ascii_strtod(s, &end);
+	if (*end != 0 || !isfinite(d))
+		return -1;
+	*out = d;
+	return 0;
+}
+
+/* cfg_split - a list value into trimmed, non-empty elements */
+static char **cfg_split(const char *s)
+{
+	char **v = g_strsplit_set(s, ";,", -1);
+	size_t i, o = 0;
+
+	for (i = 0; v[i]; i++) {
+		g_strstrip(v[i]);
+		if (*v[i])
+			v[o++] = v[i];
+		else
+			g_free(v[i]);
+	}
+	v[o] = NULL;
+	return v;
+}
+
+/* cfg_enum_list - "a, b or c" for an error */
+static void cfg_enum_list(const char *const *choices, char *buf, size_t len)
+{
+	size_t o = 0, i;
+
+	buf[0] = 0;
+	for (i = 0; choices && choices[i] && o < len; i++)
+		o += (size_t)snprintf(buf + o, len - o, "%s%s", i == 0 ? "" :
+				      choices[i + 1] ? ", " : " or ", choices[i]);
+}
+
+struct cfg_ctx {
+	const char *file, *group;
+	char *err;
+	size_t errlen;
+};
+
+#define FIELD(out, k, type) ((type *)((char *)(out) + (k)->offset))
+
+/* cfg_number - CFG_UINT, CFG_DURATION, CFG_SIZE */
+static int cfg_number(const struct cfg_ctx *x, const struct cfg_key *k,
+		      const char *v, void *out)
+{
+	char lo[32], hi[32];
+	uint64_t n;
+	int r;
+
+	if (k->type == CFG_UINT) {
+		/* the field is an unsigned: a wider schema bound is clamped */
+		uint64_t max = k->max > UINT_MAX ? UINT_MAX : k->max;
+
+		r = cfg_digits(v, strlen(v), &n);
+		if (r < 0 || n < k->min || n > max)
+			return cfg_fail(x->err, x->errlen, x->file, x->group, k->name, v,
+					"expected a whole number from %llu to %llu",
+					(unsigned long long)k->min, (unsigned long long)max);
+		*FIELD(out, k, unsigned) = (unsigned)n;
+		return 0;
+	}
+	if (k->type == CFG_DURATION) {
+		r = cfg_scaled(v, dur_units, dur_mult, dur_mult[1], &n);
+		cfg_human(k->min, dur_units, dur_mult, 5, lo, sizeof(lo));
+		cfg_human(k->max, dur_units, dur_mult, 5, hi, sizeof(hi));
+		if (r < 0 || n < k->min || n > k->max)
+			return cfg_fail(x->err, x->errlen, x->file, x->group, k->name, v,
+					"expected a duration from %s to %s (a whole number "
+					"with unit ms, s, m, h or d; bare means seconds)", lo, hi);
+	} else {
+		r = cfg_scaled(v, size_units, size_mult, 1, &n);
+		cfg_human(k->min, size_units, size_mult, 5, lo, sizeof(lo));
+		cfg_human(k->max, size_units, size_mult, 5, hi, sizeof(hi));
+		if (r < 0 || n < k->min || n > k->max)
+			return cfg_fail(x->err, x->errlen, x->file, x->group, k->name, v,
+					"expected a size from %s to %s (a whole number of "
+					"bytes, or with unit k, M, G or T)", lo, hi);
+	}
+	*FIELD(out, k, uint64_t) = n;
+	return 0;
+}
+
+/* cfg_prefixes - CFG_PREFIXES: every element an ADDR[/LEN] */
+static int cfg_prefixes(const struct cfg_ctx *x, const struct cfg_key *k,
+			const char *v, void *out)
+{
+	struct prefixset *ps = prefixset_create();
+	char **el = cfg_split(v);
+	size_t i;
+
+	for (i = 0; ps && el[i]; i++) {
+		if (prefixset_add_str(ps, el[i], 1) == 0)
+			continue;
+		prefixset_free(ps);
+		cfg_fail(x->err, x->errlen, x->file, x->group, k->name, v,
+			 "\"%.60s\" is not an address or prefix; expected a list of "
+			 "ADDR or ADDR/LEN (IPv4 /0-/32, IPv6 /0-/128) separated by ';' or ','",
+			 el[i]);
+		g_strfreev(el);
+		return -1;
+	}
+	g_strfreev(el);
+	if (ps == NULL)
+		return cfg_fail(x->err, x->errlen, x->file, x->group, k->name, v,
+				"out of memory");
+	*FIELD(out, k, struct prefixset *) = ps;
+	return 0;
+}
+
+/* cfg_text - CFG_STRING and CFG_ENDPOINT: empty means unset */
+static int cfg_text(const struct cfg_ctx *x, const struct cfg_key *k,
+		    const char *v, void *out)
+{
+	struct endpoint ep;
+	char why[256];
+
+	if (*v == 0) {
+		*FIELD(out, k, char *) = NULL;
+		return 0;
+	}
+	if (k->type == CFG_ENDPOINT && endpoint_parse(v, &ep, why, sizeof(why)) < 0)
+		return cfg_fail(x->err, x->errlen, x->file, x->group, k->name, v,
+				"%s", why);
+	*FIELD(out, k, char *) = g_strdup(v);
+	return 0;
+}
+
+/* cfg_value - parse one value into out per its key's type */
+static int cfg_value(const struct cfg_ctx *x, const struct cfg_key *k,
+		     const char *v, void *out)
+{
+	char list[CFG_ERRLEN];
+	double d;
+	int b, i;
+
+	switch (k->type) {
+	case CFG_BOOL:
+		if (cfg_bool(v, &b) < 0)
+			return cfg_fail(x->err, x->errlen, x->file, x->group, k->name, v,
+					"expected true/false, yes/no, on/off or 1/0");
+		*FIELD(out, k, int) = b;
+		return 0;
+	case CFG_UINT: case CFG_DURATION: case CFG_SIZE:
+		return cfg_number(x, k, v, out);
+	case CFG_DOUBLE:
+		if (cfg_double(v, &d) < 0 || d < k->dmin || d > k->dmax)
+			return cfg_fail(x->err, x->errlen, x->file, x->group, k->name, v,
+					"expected a number from %g to %g", k->dmin, k->dmax);
+		*FIELD(out, k, double) = d;
+		return 0;
+	case CFG_ENUM:
+		for (i = 0; k->choices && k->choices[i]; i++)
+			if (strcmp(v, k->choices[i]) == 0)
+				return *FIELD(out, k, int) = i, 0;
+		cfg_enum_list(k->choices, list, sizeof(list));
+		return cfg_fail(x->err, x->errlen, x->file, x->group, k->name, v,
+				"expected one of %s", list);
+	case CFG_LIST:
+		*FIELD(out, k, char **) = cfg_split(v);
+		return 0;
+	case CFG_PREFIXES:
+		return cfg_prefixes(x, k, v, out);
+	case CFG_STRING: case CFG_ENDPOINT:
+		return cfg_text(x, k, v, out);
+	}
+	return cfg_fail(x->err, x->errlen, x->file, x->group, k->name, v,
+			"key of unknown type %d in the program's schema", (int)k->type);
+}
+
+/* cfg_clear - the field as "absent with no default" */
+static void cfg_clear(const struct cfg_key *k, void *out)
+{
+	switch (k->type) {
+	case CFG_BOOL: case CFG_ENUM: *FIELD(out, k, int) = 0; break;
+	case CFG_UINT: *FIELD(out, k, unsigned) = 0; break;
+	case CFG_DOUBLE: *FIELD(out, k, double) = 0; break;
+	case CFG_DURATION: case CFG_SIZE: *FIELD(out, k, uint64_t) = 0; break;
+	case CFG_STRING: case CFG_ENDPOINT: *FIELD(out, k, char *) = NULL; break;
+	case CFG_LIST: *FIELD(out, k, char **) = NULL; break;
+	case CFG_PREFIXES: *FIELD(out, k, struct prefixset *) = NULL; break;
+	}
+}
+
+/* cfg_absent - a key not in the file: its default, or empty */
+static int cfg_absent(const struct cfg_ctx *x, const struct cfg_key *k, void *out)
+{
+	if (k->def)
+		return cfg_value(x, k, k->def, out);
+	/* lists and prefix sets always exist so callers need not test NULL */
+	if (k->type == CFG_LIST || k->type == CFG_PREFIXES)
+		return cfg_value(x, k, "", out);
+	return 0;
+}
+
+/* cfg_fill - defaults and values for every key of the schema */
+static int cfg_fill(const struct cfg_ctx *x, GKeyFile *kf,
+		    const struct cfg_key *keys, size_t nkeys, void *out)
+{
+	char *v;
+	size_t i;
+	int r;
+
+	for (i = 0; i < nkeys; i++)
+		cfg_clear(&keys[i], out);
+	for (i = 0; i < nkeys; i++) {
+		v = kf ? g_key_file_get_value(kf, x->group, keys[i].name, NULL) : NULL;
+		if (v) {
+			g_strstrip(v);
+			r = cfg_value(x, &keys[i], v, out);
+			/* an empty string or endpoint falls back to its default */
+			if (r == 0 && *v == 0 && keys[i].def &&
+			    (keys[i].type == CFG_STRING || keys[i].type == CFG_ENDPOINT))
+				r = cfg_absent(x, &keys[i], out);
+			g_free(v);
+		} else {
+			r = cfg_absent(x, &keys[i], out);
+		}
+		if (r < 0) {
+			config_release(keys, nkeys, out);
+			return -1;
+		}
+	}
+	return 0;
+}
+
+/* cfg_known_keys - "a, b, c" for an unknown-key error */
+static void cfg_known_keys(const struct cfg_key *keys, size_t nkeys,
+			   char *buf, size_t len)
+{
+	size_t o = 0, i;
+
+	buf[0] = 0;
+	for (i = 0; i < nkeys && o < len; i++)
+		o += (size_t)snprintf(buf + o, len - o, "%s%s", i ? ", " : "", keys[i].name);
+}
+
+/* cfg_unknown - -1 and the error for the first key not in the schema */
+static int cfg_unknown(const struct cfg_ctx *x, GKeyFile *kf,
+		       const struct cfg_key *keys, size_t nkeys)
+{
+	char **names, *v, known[CFG_ERRLEN];
+	size_t i, j;
+	int r = 0;
+
+	if ((names = g_key_file_get_keys(kf, x->group, NULL, NULL)) == NULL)
+		return 0;
+	for (i = 0; names[i] && r == 0; i++) {
+		for (j = 0; j < nkeys && strcmp(names[i], keys[j].name) != 0; j++)
+			;
+		if (j < nkeys)
+			continue;
+		v = g_key_file_get_value(kf, x->group, names[i], NULL);
+		cfg_known_keys(keys, nkeys, known, sizeof(known));
+		r = cfg_fail(x->err, x->errlen, x->file, x->group, names[i], v,
+			     "unknown key in [%s]; known keys: %s", x->group, known);
+		g_free(v);
+	}
+	g_strfreev(names);
+	return r;
+}
+
+/* config_apply - fill out from group; 0, or -1 with the first error */
+int config_apply(struct config *c, const char *group,
+		 const struct cfg_key *keys, size_t nkeys, void *out,
+		 char *err, size_t errlen)
+{
+	struct cfg_ctx x = { c->name, group, err, errlen };
+
+	if (g_key_file_has_group(c->kf, group) &&
+	    cfg_unknown(&x, c->kf, keys, nkeys) < 0) {
+		size_t i;
+
+		for (i = 0; i < nkeys; i++)
+			cfg_clear(&keys[i], out);
+		return -1;
+	}
+	return cfg_fill(&x, g_key_file_has_group(c->kf, group) ? c->kf : NULL,
+			keys, nkeys, out);
+}
+
+/* config_defaults - fill out with the defaults alone */
+int config_defaults(const struct cfg_key *keys, size_t nkeys, void *out,
+		    char *err, size_t errlen)
+{
+	struct cfg_ctx x = { "(built-in defaults)", "-", err, errlen };
+
+	return cfg_fill(&x, NULL, keys, nkeys, out);
+}
+
+/* config_release - free what config_apply allocated in out */
+void config_release(const struct cfg_key *keys, size_t nkeys, void *out)
+{
+	size_t i;
+
+	for (i = 0; i < nkeys; i++) {
+		const struct cfg_key *k = &keys[i];
+
+		switch (k->type) {
+		case CFG_STRING: case CFG_ENDPOINT:
+			g_free(*FIELD(out, k, char *));
+			*FIELD(out, k, char *) = NULL;
+			break;
+		case CFG_LIST:
+			g_strfreev(*FIELD(out, k, char **));
+			*FIELD(out, k, char **) = NULL;
+			break;
+		case CFG_PREFIXES:
+			prefixset_free(*FIELD(out, k, struct prefixset *));
+			*FIELD(out, k, struct prefixset *) = NULL;
+			break;
+		default:
+			break;
+		}
+	}
+}
+
+/* cfg_load - a GKeyFile from memory; NULL with the error in err */
+static struct config *cfg_load(const char *name, const char *data, size_t len,
+			       char *err, size_t errlen)
+{
+	struct config *c;
+	GError *ge = NULL;
+
+	if (len > CFG_FILE_MAX) {
+		snprintf(err, errlen, "%s: larger than %d bytes", name, CFG_FILE_MAX);
+		return NULL;
+	}
+	c = g_new0(struct config, 1);
+	c->kf = g_key_file_new();
+	c->name = g_strdup(name);
+	if (!g_key_file_load_from_data(c->kf, data, len, G_KEY_FILE_NONE, &ge)) {
+		char shown[256];
+
+		cfg_show(ge && ge->message ? ge->message : "unknown error", shown,
+			 sizeof(shown));
+		snprintf(err, errlen, "%s: not a valid INI file: %s", name, shown);
+		g_clear_error(&ge);
+		config_close(c);
+		return NULL;
+	}
+	return c;
+}
+
+/* config_open - read and parse path; NULL with the error in err */
+struct config *config_open(const char *path, char *err, size_t errlen)
+{
+	struct config *c;
+	char *data;
+	size_t n = 0;
+	FILE *fp;
+
+	if ((fp = fopen(path, "re")) == NULL) {
+		snprintf(err, errlen, "%s: cannot open the configuration file: %s",
+			 path, strerror(errno));
+		return NULL;
+	}
+	/* one byte more than allowed tells an over-long file */
+	data = g_malloc(CFG_FILE_MAX + 1);
+	n = fread(data, 1, CFG_FILE_MAX + 1, fp);
+	if (ferror(fp)) {
+		snprintf(err, errlen, "%s: cannot read the configuration file: %s",
+			 path, strerror(errno));
+		fclose(fp);
+		g_free(data);
+		return NULL;
+	}
+	fclose(fp);
+	c = cfg_load(path, data, n, err, errlen);
+	g_free(data);
+	return c;
+}
+
+/* config_open_data - the same from memory (tests, fuzzing) */
+struct config *config_open_data(const char *name, const char *data,
+				size_t len, char *err, size_t errlen)
+{
+	return cfg_load(name, data, len, err, errlen);
+}
+
+/* config_close - accepts NULL */
+void config_close(struct config *c)
+{
+	if (c == NULL)
+		return;
+	g_key_file_free(c->kf);
+	g_free(c->name);
+	g_free(c);
+}
+
+/* config_groups - names of groups starting with prefix, NULL-terminated */
+char **config_groups(const struct config *c, const char *prefix)
+{
+	char **all = g_key_file_get_groups(c->kf, NULL);
+	size_t i, o = 0, plen = strlen(prefix);
+
+	for (i = 0; all[i]; i++) {
+		if (strncmp(all[i], prefix, plen) == 0)
+			all[o++] = all[i];
+		else
+			g_free(all[i]);
+	}
+	all[o] = NULL;
+	return all;
+}
+
+/* cfg_group_known - exact name, or a prefix ending in a space */
+static int cfg_group_known(const char *g, const char *const *known)
+{
+	size_t i, n;
+
+	for (i = 0; known[i]; i++) {
+		n = strlen(known[i]);
+		if (n && known[i][n - 1] == ' ' ? strncmp(g, known[i], n) == 0 &&
+		    g[n] != 0 : strcmp(g, known[i]) == 0)
+			return 1;
+	}
+	return 0;
+}
+
+/* config_check_groups - -1 and err naming the first group not in known */
+int config_check_groups(const struct config *c, const char *const *known,
+			char *err, size_t errlen)
+{
+	char **all = g_key_file_get_groups(c->kf, NULL), shown[256];
+	size_t i, o = 0;
+	int r = 0;
+
+	for (i = 0; all[i] && r == 0; i++) {
+		if (cfg_group_known(all[i], known))
+			continue;
+		cfg_show(all[i], shown, sizeof(shown));
+		o = (size_t)snprintf(err, errlen, "%s: unknown group [%s]; known groups:",
+				     c->name, shown);
+		for (size_t k = 0; known[k] && o < errlen; k++)
+			o += (size_t)snprintf(err + o, errlen - o, "%s [%s%s]",
+					      k ? "," : "", known[k],
+					      known[k][0] && known[k][strlen(known[k]) - 1] == ' '
+					      ? "NAME" : "");
+		r = -1;
+	}
+	g_strfreev(all);
+	return r;
+}
+
+/* config_name - the file name errors use */
+const char *config_name(const struct config *c)
+{
+	return c->name;
+}
