@@ -1,0 +1,267 @@
+/*
+ * NAME
+ *	sluice-milter - the mail throttle and honeytoken capture as a milter
+ * SYNOPSIS
+ *	sluice-milter [-c FILE] [-f] [-n] [-V] [-h]
+ * DESCRIPTION
+ *	Start-up, threads and signals; the filter itself is mfilter(3),
+ *	the shared state mstate(3). Threads:
+ *
+ *	main	waits for SIGHUP (reload) and for libmilter to stop.
+ *	milter	runs smfi_main(); libmilter adds its own signal thread
+ *		and one thread per SMTP session.
+ *	ticker	releases delay-queue entries when they are due.
+ *
+ *	libmilter's signal thread takes SIGHUP, SIGTERM and SIGINT with
+ *	sigwait() and stops on any of them, which would turn a reload
+ *	into a stop. So the main thread keeps SIGHUP unblocked, with a
+ *	handler, while every other thread blocks it: Linux hands a
+ *	process-directed signal to the thread-group leader when that
+ *	thread does not block it, so SIGHUP reaches our handler, and
+ *	SIGTERM and SIGINT reach libmilter, which stops cleanly.
+ */
+#include <errno.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/random.h>
+#include <syslog.h>
+#include <unistd.h>
+
+#include "clock.h"
+#include "config.h"
+#include "daemon.h"
+#include "event.h"
+#include "mconf.h"
+#include "mfilter.h"
+#include "mstate.h"
+
+#define PROG "sluice-milter"
+
+static struct {
+	const char *config;
+	struct mstate *state;
+	struct mconf *conf;		/* the running configuration */
+	int pipe[2];			/* 'H' reload, 'S'/'F' libmilter ended */
+	pthread_mutex_t mu;		/* ticker wake-up */
+	pthread_cond_t cv;
+	int kicked, stopping;
+} m = { .mu = PTHREAD_MUTEX_INITIALIZER };
+
+/* kick - a new wait started: let the ticker recompute its deadline */
+static void kick(void)
+{
+	pthread_mutex_lock(&m.mu);
+	m.kicked = 1;
+	pthread_cond_signal(&m.cv);
+	pthread_mutex_unlock(&m.mu);
+}
+
+/* ticker - release what is due, sleep until the next release */
+static void *ticker(void *arg)
+{
+	struct timespec ts;
+	uint64_t now, next;
+
+	(void)arg;
+	pthread_mutex_lock(&m.mu);
+	while (!m.stopping) {
+		pthread_mutex_unlock(&m.mu);
+		now = sl_monotonic_ns();
+		mstate_tick(m.state, now);
+		next = mstate_next(m.state);
+		if (next > now + NS_PER_SEC)
+			next = now + NS_PER_SEC;
+		pthread_mutex_lock(&m.mu);
+		if (m.kicked) {
+			m.kicked = 0;
+			continue;
+		}
+		ts.tv_sec = (time_t)(next / NS_PER_SEC);
+		ts.tv_nsec = (long)(next % NS_PER_SEC);
+		pthread_cond_timedwait(&m.cv, &m.mu, &ts);
+		m.kicked = 0;
+	}
+	pthread_mutex_unlock(&m.mu);
+	return NULL;
+}
+
+/* milter - libmilter's main loop; tell the main thread when it ends */
+static void *milter(void *arg)
+{
+	char c = smfi_main() == MI_SUCCESS ? 'S' : 'F';
+
+	(void)arg;
+	if (write(m.pipe[1], &c, 1) < 0)
+		abort();
+	return NULL;
+}
+
+/* on_hup - async-signal-safe: hand the reload to the main loop */
+static void on_hup(int sig)
+{
+	int saved = errno;
+	char c = 'H';
+
+	(void)sig;
+	if (write(m.pipe[1], &c, 1) < 0)
+		errno = saved;
+	errno = saved;
+}
+
+/* changed - keys a reload cannot change, reported */
+static void changed(const struct mconf *o, const struct mconf *n)
+{
+	if (strcmp(o->conn, n->conn) != 0 || o->shards != n->shards)
+		slog(LOG_WARNING, "reload: listen and shards need a restart");
+	if (memcmp(o->params.order, n->params.order, sizeof(o->params.order)) ||
+	    o->params.v6_prefix != n->params.v6_prefix ||
+	    o->params.strip_extension != n->params.strip_extension ||
+	    o->params.extension_delim != n->params.extension_delim)
+		slog(LOG_WARNING, "reload: identity, client_v6_prefix and "
+		     "extension settings need a restart");
+}
+
+/* reload - SIGHUP: new configuration, state kept; a bad file changes
+   nothing */
+static void reload(void)
+{
+	char err[CFG_ERRLEN];
+	struct mconf *c = mconf_load(m.config, err, sizeof(err));
+
+	if (c == NULL) {
+		slog(LOG_ERR, "reload: %s; keeping the running configuration",
+		     err);
+		return;
+	}
+	if (mstate_reconfigure(m.state, &c->params) < 0) {
+		slog(LOG_ERR, "reload: throttle parameters refused; keeping "
+		     "the running configuration");
+		mconf_unref(c);
+		return;
+	}
+	changed(m.conf, c);
+	mfilter_set_conf(c);
+	mfilter_reopen();
+	/* the lists the throttle borrows now live in c: drop the old one */
+	mconf_unref(m.conf);
+	m.conf = c;
+	slog(LOG_INFO, "reloaded %s", m.config);
+}
+
+/* open_milter - register and bind now, so a bad socket fails start-up */
+static void open_milter(const struct mconf *c)
+{
+	if (smfi_setconn((char *)c->conn) != MI_SUCCESS ||
+	    smfi_register(*mfilter_desc()) != MI_SUCCESS)
+		slog_die(1, "libmilter refused the filter or %s", c->conn);
+	if (smfi_opensocket(1) != MI_SUCCESS)
+		slog_die(1, "cannot listen on %s (%s): %m", c->listen, c->conn);
+}
+
+/* start_state - the sharded throttle and the event log */
+static struct event_sink *start_state(const struct mconf *c)
+{
+	struct event_sink *ev = NULL;
+	uint8_t seed[16];
+
+	if (getrandom(seed, sizeof(seed), 0) != sizeof(seed))
+		slog_die(1, "getrandom: %m");
+	if ((m.state = mstate_create(&c->params, c->shards, seed)) == NULL)
+		slog_die(2, "throttle state (%u shards, mem_cap %llu): %m",
+			 c->shards, (unsigned long long)c->mail.mem_cap);
+	if (c->event_log && (ev = event_open(c->event_log)) == NULL)
+		slog_die(1, "event log %s: %m", c->event_log);
+	return ev;
+}
+
+/* start_threads - HUP, TERM, INT blocked in every thread we start */
+static void start_threads(void)
+{
+	struct sigaction sa = { .sa_handler = on_hup };
+	pthread_condattr_t ca;
+	pthread_t t;
+	sigset_t set;
+
+	pthread_condattr_init(&ca);
+	pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
+	pthread_cond_init(&m.cv, &ca);
+	signal(SIGPIPE, SIG_IGN);
+	sigemptyset(&set);
+	sigaddset(&set, SIGHUP);
+	sigaddset(&set, SIGTERM);
+	sigaddset(&set, SIGINT);
+	pthread_sigmask(SIG_BLOCK, &set, NULL);
+	if (pipe(m.pipe) < 0 ||
+	    pthread_create(&t, NULL, ticker, NULL) != 0 ||
+	    pthread_detach(t) != 0 ||
+	    pthread_create(&t, NULL, milter, NULL) != 0 ||
+	    pthread_detach(t) != 0)
+		slog_die(1, "threads: %m");
+	sigaction(SIGHUP, &sa, NULL);
+	sigemptyset(&set);
+	sigaddset(&set, SIGHUP);
+	pthread_sigmask(SIG_UNBLOCK, &set, NULL);
+}
+
+/* wait_stop - serve reloads until libmilter ends; its exit status */
+static int wait_stop(void)
+{
+	char c;
+	ssize_t r;
+
+	for (;;) {
+		r = read(m.pipe[0], &c, 1);
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r <= 0)
+			return 1;
+		if (c == 'H')
+			reload();
+		else
+			return c == 'S' ? 0 : 1;
+	}
+}
+
+int main(int argc, char **argv)
+{
+	struct daemon_opts o;
+	struct event_sink *ev;
+	char err[CFG_ERRLEN];
+	int status;
+
+	daemon_args(argc, argv, PROG, NULL, NULL, NULL, &o);
+	m.config = o.config;
+	if ((m.conf = mconf_load(o.config, err, sizeof(err))) == NULL)
+		slog_die(2, "%s", err);
+	if (o.check_only)
+		return 0;
+	slog_open(PROG, o.foreground, LOG_MAIL);
+	open_milter(m.conf);
+	ev = start_state(m.conf);
+	if (!o.foreground && daemon(0, 0) < 0)
+		slog_die(1, "daemon: %m");
+	if (daemon_pidfile(m.conf->pid_file) < 0)
+		slog_die(1, "pid file %s: %m", m.conf->pid_file);
+	mfilter_start(m.state, m.conf, ev, kick);
+	start_threads();
+	slog(LOG_INFO, "listening on %s, %u shards, mode %s", m.conf->conn,
+	     m.conf->shards, m.conf->params.mode == MAIL_MODE_DELAY ? "delay" :
+	     m.conf->params.mode == MAIL_MODE_HOLD ? "hold" : "defer");
+	status = wait_stop();
+	pthread_mutex_lock(&m.mu);
+	m.stopping = 1;
+	pthread_cond_signal(&m.cv);
+	pthread_mutex_unlock(&m.mu);
+	if (m.conf->pid_file)
+		unlink(m.conf->pid_file);
+	slog(LOG_INFO, "stopped");
+	/*
+	 * Sessions may still be asleep in a wait: the state stays
+	 * allocated and the process ends; the MTA sees the connection
+	 * close and applies its default action.
+	 */
+	return status;
+}

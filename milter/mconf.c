@@ -1,0 +1,138 @@
+/*
+ * NAME
+ *	mconf - sluice-milter's configuration: [milter] and its own keys
+ * DESCRIPTION
+ *	See mconf.h. The key table is the single definition of the
+ *	milter's own settings; sluice-milter(8) and examples/sluice.conf
+ *	describe them.
+ */
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <glib.h>
+
+#include "config.h"
+#include "ctl.h"
+#include "mconf.h"
+#include "mparse.h"
+#include "mstate.h"
+
+#define GROUP "milter"
+
+#define K(n, t, f, d, lo, hi, h) \
+	{ .name = (n), .type = (t), .offset = offsetof(struct mconf, f), \
+	  .def = (d), .min = (lo), .max = (hi), .help = (h) }
+
+static const struct cfg_key milter_keys[] = {
+	K("listen", CFG_ENDPOINT, listen, "inet:127.0.0.1:8895", 0, 0,
+	  "milter socket: unix:/path, inet:host:port or inet:port@host"),
+	K("event_log", CFG_STRING, event_log, NULL, 0, 0,
+	  "JSON-lines event file (\"-\" = stdout); empty = syslog only"),
+	K("sluiced_socket", CFG_STRING, sluiced_socket, CTL_DEFAULT_SOCKET,
+	  0, 0, "sluiced's control socket, asked to quarantine honeytoken "
+	  "clients; empty = do not ask"),
+	K("shards", CFG_UINT, shards, "16", 1, MSTATE_SHARDS_MAX,
+	  "independently locked parts of the throttle state"),
+	K("sample_dir", CFG_STRING, sample_dir, NULL, 0, 0,
+	  "keep honeytoken messages here, named by SHA-256; empty = none"),
+	K("sample_max", CFG_SIZE, sample_max, "1M", 1024, 64ULL << 20,
+	  "bytes kept of one honeytoken message"),
+	K("sluiced_timeout", CFG_DURATION, ctl_timeout, "2s", 10000000ULL,
+	  30000000000ULL, "longest wait for sluiced's answer"),
+	K("pid_file", CFG_STRING, pid_file, NULL, 0, 0,
+	  "write the process id here; empty = none"),
+};
+
+#define NKEYS (sizeof(milter_keys) / sizeof(milter_keys[0]))
+
+/* empty_to_null - an empty string key means "none" */
+static void empty_to_null(char **s)
+{
+	if (*s && **s == 0) {
+		g_free(*s);
+		*s = NULL;
+	}
+}
+
+/* derive - throttle parameters and the libmilter socket spelling */
+static int derive(struct mconf *c, const char *name, char *err, size_t errlen)
+{
+	char why[128];
+
+	empty_to_null(&c->event_log);
+	empty_to_null(&c->sluiced_socket);
+	empty_to_null(&c->sample_dir);
+	empty_to_null(&c->pid_file);
+	if (mailconf_params(&c->mail, GROUP, &c->params, err, errlen) < 0)
+		return -1;
+	if (mparse_conn(c->listen, c->conn, sizeof(c->conn), why,
+			sizeof(why)) < 0) {
+		snprintf(err, errlen, "%s: [%s] listen = \"%s\": %s", name,
+			 GROUP, c->listen ? c->listen : "", why);
+		return -1;
+	}
+	return 0;
+}
+
+/* finish - apply the group from an opened file (or defaults) */
+static struct mconf *finish(struct config *cfg, const char *name, char *err,
+			    size_t errlen)
+{
+	struct mconf *c = calloc(1, sizeof(*c));
+
+	if (c == NULL) {
+		snprintf(err, errlen, "out of memory");
+		return NULL;
+	}
+	c->refs = 1;
+	if (mailconf_apply(cfg, GROUP, milter_keys, NKEYS, c, err, errlen) < 0 ||
+	    derive(c, name, err, errlen) < 0) {
+		mconf_unref(c);
+		return NULL;
+	}
+	return c;
+}
+
+/* mconf_load - [milter] from a file, or the defaults */
+struct mconf *mconf_load(const char *path, char *err, size_t errlen)
+{
+	struct config *cfg = NULL;
+	struct mconf *c;
+
+	if (path && (cfg = config_open(path, err, errlen)) == NULL)
+		return NULL;
+	c = finish(cfg, path ? path : "defaults", err, errlen);
+	config_close(cfg);
+	return c;
+}
+
+/* mconf_load_data - [milter] from memory */
+struct mconf *mconf_load_data(const char *data, size_t len, char *err,
+			      size_t errlen)
+{
+	struct config *cfg;
+	struct mconf *c;
+
+	if ((cfg = config_open_data("memory", data, len, err, errlen)) == NULL)
+		return NULL;
+	c = finish(cfg, "memory", err, errlen);
+	config_close(cfg);
+	return c;
+}
+
+/* mconf_ref - one more reference */
+struct mconf *mconf_ref(struct mconf *c)
+{
+	__atomic_add_fetch(&c->refs, 1, __ATOMIC_RELAXED);
+	return c;
+}
+
+/* mconf_unref - the last reference frees */
+void mconf_unref(struct mconf *c)
+{
+	if (c == NULL || __atomic_sub_fetch(&c->refs, 1, __ATOMIC_ACQ_REL))
+		return;
+	mailconf_release(milter_keys, NKEYS, c);
+	free(c);
+}

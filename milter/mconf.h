@@ -1,0 +1,49 @@
+/*
+ * NAME
+ *	mconf - sluice-milter's configuration: [milter] and its own keys
+ * SYNOPSIS
+ *	#include "mconf.h"
+ * DESCRIPTION
+ *	The [milter] group holds the throttle keys shared with
+ *	sluice-policyd (mailconf(3)) and the milter's own: where to
+ *	listen, where events go, sluiced's control socket, the shard
+ *	count, honeytoken samples. A loaded configuration is immutable
+ *	and reference counted: a session takes a reference when it
+ *	starts, so a reload (SIGHUP) never frees what a running session
+ *	still reads.
+ */
+#ifndef SLUICE_MCONF_H
+#define SLUICE_MCONF_H
+
+#include <stdint.h>
+#include "mailconf.h"
+#include "mailthr.h"
+
+struct mconf {
+	struct mail_conf mail;		/* first: mailconf_apply needs it */
+	char *listen;			/* endpoint, either syntax */
+	char *event_log;		/* JSON lines; NULL = none */
+	char *sluiced_socket;		/* for honeytoken quarantines */
+	unsigned shards;
+	char *sample_dir;		/* honeytoken samples; NULL = none */
+	uint64_t sample_max;
+	uint64_t ctl_timeout;		/* ns */
+	char *pid_file;
+	/* derived */
+	struct mailthr_params params;
+	char conn[160];			/* libmilter's spelling of listen */
+	int refs;
+};
+
+/* mconf_load - read [milter] from path (NULL: defaults only); NULL with
+   the error (file, group, key, value, what is accepted) in err */
+struct mconf *mconf_load(const char *path, char *err, size_t errlen);
+/* mconf_load_data - the same from memory (tests, fuzzing) */
+struct mconf *mconf_load_data(const char *data, size_t len, char *err,
+			      size_t errlen);
+/* mconf_ref - one more reference; returns c */
+struct mconf *mconf_ref(struct mconf *c);
+/* mconf_unref - drop a reference, freeing on the last; accepts NULL */
+void mconf_unref(struct mconf *c);
+
+#endif

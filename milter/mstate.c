@@ -1,0 +1,283 @@
+/*
+ * NAME
+ *	mstate - the mail throttle shared by sluice-milter's threads
+ * DESCRIPTION
+ *	See mstate.h. Lock order: a shard's mutex, then nothing else (the
+ *	release callback runs under the shard's mutex and only touches
+ *	that shard's tickets). The ticker takes one shard at a time.
+ */
+#include <errno.h>
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <glib.h>
+
+#include "clock.h"
+#include "hosttab.h"
+#include "mstate.h"
+
+struct mstate_ticket {
+	uint64_t cookie;		/* key in the shard's table */
+	pthread_cond_t cond;
+	unsigned shard;
+	int done;			/* left the queue */
+	int released;			/* ... by a release, not a drop */
+};
+
+struct mstate_shard {
+	pthread_mutex_t mu;
+	struct mailthr *m;
+	GHashTable *tickets;		/* cookie -> ticket, waiting */
+} __attribute__((aligned(64)));		/* no false sharing of mutexes */
+
+struct mstate {
+	struct mailthr_params p;	/* identity order and v6_prefix */
+	unsigned n;
+	uint8_t seed[16];
+	uint64_t cookies;		/* last cookie handed out (atomic) */
+	struct mstate_shard *sh;
+};
+
+/* shard_params - p with the memory caps divided between n shards */
+static struct mailthr_params shard_params(const struct mailthr_params *p,
+					  unsigned n)
+{
+	struct mailthr_params q = *p;
+
+	q.thr.mem_cap = p->thr.mem_cap / n;
+	q.thr.max_held = p->thr.max_held / n ? p->thr.max_held / n : 1;
+	return q;
+}
+
+/* shard_release - mailthr callback: wake the ticket's waiter, if any */
+static void shard_release(void *ctx, const char *identity, uint64_t cookie,
+			  enum throttle_why why)
+{
+	struct mstate_shard *sh = ctx;
+	struct mstate_ticket *t;
+
+	(void)identity;
+	if (cookie == 0)
+		return;			/* an unlock: nobody waits for it */
+	t = g_hash_table_lookup(sh->tickets, &cookie);
+	if (t == NULL)
+		return;			/* its waiter gave up already */
+	g_hash_table_remove(sh->tickets, &cookie);
+	t->done = 1;
+	t->released = why != THROTTLE_DROPPED;
+	pthread_cond_signal(&t->cond);
+}
+
+/* mstate_shard_of - keyed hash (seeded at start) of the identity */
+unsigned mstate_shard_of(const struct mstate *s, const char *identity)
+{
+	return (unsigned)(sl_hash64(s->seed, identity, strlen(identity)) %
+			  s->n);
+}
+
+/* mstate_create - n shards over p */
+struct mstate *mstate_create(const struct mailthr_params *p, unsigned shards,
+			     const uint8_t seed[16])
+{
+	struct mailthr_params q;
+	struct mstate *s;
+	unsigned i;
+
+	if (shards == 0 || shards > MSTATE_SHARDS_MAX) {
+		errno = EINVAL;
+		return NULL;
+	}
+	if ((s = calloc(1, sizeof(*s))) == NULL)
+		return NULL;
+	s->p = *p;
+	s->n = shards;
+	memcpy(s->seed, seed, sizeof(s->seed));
+	if (posix_memalign((void **)&s->sh, 64, shards * sizeof(*s->sh))) {
+		free(s);
+		errno = ENOMEM;
+		return NULL;
+	}
+	memset(s->sh, 0, shards * sizeof(*s->sh));
+	q = shard_params(p, shards);
+	for (i = 0; i < shards; i++) {
+		struct mstate_shard *sh = &s->sh[i];
+
+		pthread_mutex_init(&sh->mu, NULL);
+		sh->tickets = g_hash_table_new(g_int64_hash, g_int64_equal);
+		sh->m = mailthr_create(&q, seed, shard_release, sh);
+		if (sh->m == NULL) {
+			int e = errno;
+
+			s->n = i + 1;
+			mstate_free(s);
+			errno = e;
+			return NULL;
+		}
+	}
+	return s;
+}
+
+/* mstate_free - the shards and their throttles */
+void mstate_free(struct mstate *s)
+{
+	unsigned i;
+
+	if (s == NULL)
+		return;
+	for (i = 0; i < s->n; i++) {
+		mailthr_free(s->sh[i].m);
+		if (s->sh[i].tickets)
+			g_hash_table_destroy(s->sh[i].tickets);
+		pthread_mutex_destroy(&s->sh[i].mu);
+	}
+	free(s->sh);
+	free(s);
+}
+
+/* mstate_reconfigure - each shard in turn, under its own lock */
+int mstate_reconfigure(struct mstate *s, const struct mailthr_params *p)
+{
+	struct mailthr_params q = shard_params(p, s->n);
+	unsigned i;
+	int rc = 0;
+
+	/*
+	 * What makes an identity must not change under the stored keys,
+	 * and the shard of an identity is computed from these fields.
+	 */
+	memcpy(q.order, s->p.order, sizeof(q.order));
+	q.v6_prefix = s->p.v6_prefix;
+	q.strip_extension = s->p.strip_extension;
+	q.extension_delim = s->p.extension_delim;
+	for (i = 0; i < s->n; i++) {
+		pthread_mutex_lock(&s->sh[i].mu);
+		if (mailthr_reconfigure(s->sh[i].m, &q) < 0)
+			rc = -1;
+		pthread_mutex_unlock(&s->sh[i].mu);
+	}
+	return rc;
+}
+
+/* ticket_new - a ticket for cookie in shard i, registered (locked) */
+static struct mstate_ticket *ticket_new(struct mstate_shard *sh, unsigned i,
+					uint64_t cookie)
+{
+	pthread_condattr_t ca;
+	struct mstate_ticket *t;
+
+	if ((t = calloc(1, sizeof(*t))) == NULL)
+		return NULL;
+	pthread_condattr_init(&ca);
+	pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
+	pthread_cond_init(&t->cond, &ca);
+	pthread_condattr_destroy(&ca);
+	t->cookie = cookie;
+	t->shard = i;
+	g_hash_table_insert(sh->tickets, &t->cookie, t);
+	return t;
+}
+
+/* mstate_rcpt - decide under the identity's shard lock */
+enum mail_verdict mstate_rcpt(struct mstate *s, const struct mail_req *r,
+			      uint64_t now, struct mail_result *out,
+			      struct mstate_ticket **t)
+{
+	char ident[MAIL_IDENT_MAX];
+	struct mstate_shard *sh;
+	enum mail_verdict v;
+	uint64_t cookie;
+	unsigned i;
+
+	*t = NULL;
+	mail_identity(&s->p, r, ident);
+	i = mstate_shard_of(s, ident);
+	sh = &s->sh[i];
+	cookie = __atomic_add_fetch(&s->cookies, 1, __ATOMIC_RELAXED);
+	pthread_mutex_lock(&sh->mu);
+	v = mailthr_rcpt(sh->m, r, cookie, now, out);
+	if (v == MAIL_WAIT && (*t = ticket_new(sh, i, cookie)) == NULL)
+		v = MAIL_PASS;		/* no memory to wait: fail open */
+	pthread_mutex_unlock(&sh->mu);
+	return v;
+}
+
+/* mstate_wait - sleep on the ticket until released or deadline */
+int mstate_wait(struct mstate *s, struct mstate_ticket *t, uint64_t deadline)
+{
+	struct mstate_shard *sh = &s->sh[t->shard];
+	struct timespec ts;
+	int released;
+
+	ts.tv_sec = (time_t)(deadline / NS_PER_SEC);
+	ts.tv_nsec = (long)(deadline % NS_PER_SEC);
+	pthread_mutex_lock(&sh->mu);
+	while (!t->done)
+		if (pthread_cond_timedwait(&t->cond, &sh->mu, &ts) == ETIMEDOUT)
+			break;
+	if (!t->done)
+		g_hash_table_remove(sh->tickets, &t->cookie);
+	released = t->done && t->released;
+	pthread_mutex_unlock(&sh->mu);
+	pthread_cond_destroy(&t->cond);
+	free(t);
+	return released;
+}
+
+/* mstate_tick - release what is due, one shard at a time */
+size_t mstate_tick(struct mstate *s, uint64_t now)
+{
+	size_t n = 0;
+	unsigned i;
+
+	for (i = 0; i < s->n; i++) {
+		pthread_mutex_lock(&s->sh[i].mu);
+		n += mailthr_tick(s->sh[i].m, now);
+		pthread_mutex_unlock(&s->sh[i].mu);
+	}
+	return n;
+}
+
+/* mstate_next - earliest next release */
+uint64_t mstate_next(struct mstate *s)
+{
+	uint64_t next = UINT64_MAX, t;
+	unsigned i;
+
+	for (i = 0; i < s->n; i++) {
+		pthread_mutex_lock(&s->sh[i].mu);
+		t = mailthr_next(s->sh[i].m);
+		pthread_mutex_unlock(&s->sh[i].mu);
+		if (t < next)
+			next = t;
+	}
+	return next;
+}
+
+/* mstate_stats - sums over the shards */
+void mstate_stats(struct mstate *s, struct throttle_stats *out,
+		  size_t *waiting)
+{
+	struct throttle_stats one;
+	unsigned i;
+
+	memset(out, 0, sizeof(*out));
+	*waiting = 0;
+	for (i = 0; i < s->n; i++) {
+		pthread_mutex_lock(&s->sh[i].mu);
+		mailthr_stats(s->sh[i].m, &one);
+		*waiting += g_hash_table_size(s->sh[i].tickets);
+		pthread_mutex_unlock(&s->sh[i].mu);
+		out->hosts += one.hosts;
+		out->held += one.held;
+		out->locked += one.locked;
+		out->bytes += one.bytes;
+		out->passed += one.passed;
+		out->holds += one.holds;
+		out->releases += one.releases;
+		out->lockouts += one.lockouts;
+		out->refused += one.refused;
+		out->full += one.full;
+		out->evictions += one.evictions;
+	}
+}

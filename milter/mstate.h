@@ -1,0 +1,63 @@
+/*
+ * NAME
+ *	mstate - the mail throttle shared by sluice-milter's threads
+ * SYNOPSIS
+ *	#include "mstate.h"
+ * DESCRIPTION
+ *	libmilter calls the filter on one thread per SMTP session. The
+ *	throttle state is split into shards, each a mailthr(3) with its
+ *	own mutex; an identity is hashed (keyed, seeded at start) to one
+ *	shard, so sessions of different senders rarely meet on a lock and
+ *	no global lock sits on the hot path. Memory caps are divided
+ *	between the shards.
+ *
+ *	A recipient that must wait (MAIL_WAIT) gets a ticket: the session
+ *	thread sleeps on the ticket's condition variable until the ticker
+ *	(mstate_tick) releases its cookie, or until its deadline. A ticket
+ *	whose waiter gave up is dropped from the shard, so a late release
+ *	finds nothing and only puts the recipient in the working set (the
+ *	client's retry then passes).
+ *
+ *	Time is passed in; only mstate_wait sleeps, on CLOCK_MONOTONIC.
+ */
+#ifndef SLUICE_MSTATE_H
+#define SLUICE_MSTATE_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include "mailthr.h"
+
+#define MSTATE_SHARDS_MAX 256
+
+struct mstate;
+struct mstate_ticket;
+
+/* mstate_create - shards (1..MSTATE_SHARDS_MAX) throttles over p; what
+   makes an identity (order, v6_prefix, strip_extension, extension_delim)
+   is fixed for the life of the state; NULL with errno */
+struct mstate *mstate_create(const struct mailthr_params *p, unsigned shards,
+			     const uint8_t seed[16]);
+/* mstate_free - accepts NULL; no session may be inside */
+void mstate_free(struct mstate *s);
+/* mstate_reconfigure - new parameters for every shard, state kept;
+   lists in p are borrowed until the next reconfigure; 0 or -1 */
+int mstate_reconfigure(struct mstate *s, const struct mailthr_params *p);
+/* mstate_rcpt - decide one recipient; for MAIL_WAIT *t is the ticket
+   to pass to mstate_wait (NULL otherwise) */
+enum mail_verdict mstate_rcpt(struct mstate *s, const struct mail_req *r,
+			      uint64_t now, struct mail_result *out,
+			      struct mstate_ticket **t);
+/* mstate_wait - sleep until t is released or the monotonic clock
+   passes deadline; 1 released, 0 gave up; frees t */
+int mstate_wait(struct mstate *s, struct mstate_ticket *t, uint64_t deadline);
+/* mstate_tick - every shard's releases due by now; count released */
+size_t mstate_tick(struct mstate *s, uint64_t now);
+/* mstate_next - earliest next release over the shards (UINT64_MAX) */
+uint64_t mstate_next(struct mstate *s);
+/* mstate_stats - counters summed over the shards, waiting tickets */
+void mstate_stats(struct mstate *s, struct throttle_stats *out,
+		  size_t *waiting);
+/* mstate_shard_of - shard index of an identity (tests) */
+unsigned mstate_shard_of(const struct mstate *s, const char *identity);
+
+#endif
