@@ -131,6 +131,9 @@ static void cfg_human(uint64_t v, const char *const *units, const uint64_t *mult
 	size_t i;
 
 	for (i = nunits; i-- > 0;) {
+		/* of two spellings of one unit ("k", "K") show the first */
+		if (i > 0 && mult[i] == mult[i - 1])
+			continue;
 		if (v && v % mult[i] == 0) {
 			snprintf(buf, len, "%llu%s", (unsigned long long)(v / mult[i]), units[i]);
 			return;
