@@ -172,8 +172,8 @@ static struct event_sink *start_state(const struct mconf *c)
 	if ((m.state = mstate_create(&c->params, c->shards, seed)) == NULL)
 		slog_die(2, "throttle state (%u shards, mem_cap %llu): %m",
 			 c->shards, (unsigned long long)c->mail.mem_cap);
-	if (c->event_log && (ev = event_open(c->event_log)) == NULL)
-		slog_die(1, "event log %s: %m", c->event_log);
+	if (c->core.events && (ev = event_open(c->core.events)) == NULL)
+		slog_die(1, "event log %s: %m", c->core.events);
 	return ev;
 }
 

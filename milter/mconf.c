@@ -27,11 +27,9 @@
 static const struct cfg_key milter_keys[] = {
 	K("listen", CFG_ENDPOINT, listen, "inet:127.0.0.1:8895", 0, 0,
 	  "milter socket: unix:/path, inet:host:port or inet:port@host"),
-	K("event_log", CFG_STRING, event_log, NULL, 0, 0,
-	  "JSON-lines event file (\"-\" = stdout); empty = syslog only"),
-	K("sluiced_socket", CFG_STRING, sluiced_socket, CTL_DEFAULT_SOCKET,
-	  0, 0, "sluiced's control socket, asked to quarantine honeytoken "
-	  "clients; empty = do not ask"),
+	K("quarantine_clients", CFG_BOOL, quarantine_clients, "yes", 0, 0,
+	  "ask sluiced ([core] control_socket) to quarantine the client "
+	  "of a honeytoken message"),
 	K("shards", CFG_UINT, shards, "16", 1, MSTATE_SHARDS_MAX,
 	  "independently locked parts of the throttle state"),
 	K("sample_dir", CFG_STRING, sample_dir, NULL, 0, 0,
@@ -60,8 +58,8 @@ static int derive(struct mconf *c, const char *name, char *err, size_t errlen)
 {
 	char why[128];
 
-	empty_to_null(&c->event_log);
-	empty_to_null(&c->sluiced_socket);
+	empty_to_null(&c->core.events);
+	empty_to_null(&c->core.control_socket);
 	empty_to_null(&c->sample_dir);
 	empty_to_null(&c->pid_file);
 	if (mailconf_params(&c->mail, GROUP, &c->params, err, errlen) < 0)
@@ -86,6 +84,10 @@ static struct mconf *finish(struct config *cfg, const char *name, char *err,
 		return NULL;
 	}
 	c->refs = 1;
+	if (coreconf_apply(cfg, &c->core, err, errlen) < 0) {
+		free(c);
+		return NULL;
+	}
 	if (mailconf_apply(cfg, GROUP, milter_keys, NKEYS, c, err, errlen) < 0 ||
 	    derive(c, name, err, errlen) < 0) {
 		mconf_unref(c);
@@ -94,15 +96,15 @@ static struct mconf *finish(struct config *cfg, const char *name, char *err,
 	return c;
 }
 
-/* mconf_load - [milter] from a file, or the defaults */
+/* mconf_load - [core] and [milter] from a file */
 struct mconf *mconf_load(const char *path, char *err, size_t errlen)
 {
-	struct config *cfg = NULL;
+	struct config *cfg;
 	struct mconf *c;
 
-	if (path && (cfg = config_open(path, err, errlen)) == NULL)
+	if ((cfg = config_open(path, err, errlen)) == NULL)
 		return NULL;
-	c = finish(cfg, path ? path : "defaults", err, errlen);
+	c = finish(cfg, path, err, errlen);
 	config_close(cfg);
 	return c;
 }
@@ -134,5 +136,6 @@ void mconf_unref(struct mconf *c)
 	if (c == NULL || __atomic_sub_fetch(&c->refs, 1, __ATOMIC_ACQ_REL))
 		return;
 	mailconf_release(milter_keys, NKEYS, c);
+	coreconf_release(&c->core);
 	free(c);
 }

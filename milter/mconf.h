@@ -6,8 +6,10 @@
  * DESCRIPTION
  *	The [milter] group holds the throttle keys shared with
  *	sluice-policyd (mailconf(3)) and the milter's own: where to
- *	listen, where events go, sluiced's control socket, the shard
- *	count, honeytoken samples. A loaded configuration is immutable
+ *	listen, whether to ask sluiced to quarantine honeytoken clients,
+ *	the shard count, honeytoken samples. From [core] (coreconf(3)) it
+ *	takes the event log, sluiced's control socket, the whitelist that
+ *	no quarantine request may touch and syslog_events. A loaded configuration is immutable
  *	and reference counted: a session takes a reference when it
  *	starts, so a reload (SIGHUP) never frees what a running session
  *	still reads.
@@ -16,26 +18,28 @@
 #define SLUICE_MCONF_H
 
 #include <stdint.h>
+#include "coreconf.h"
 #include "mailconf.h"
 #include "mailthr.h"
 
 struct mconf {
 	struct mail_conf mail;		/* first: mailconf_apply needs it */
 	char *listen;			/* endpoint, either syntax */
-	char *event_log;		/* JSON lines; NULL = none */
-	char *sluiced_socket;		/* for honeytoken quarantines */
+	int quarantine_clients;		/* ask sluiced after a honeytoken */
 	unsigned shards;
 	char *sample_dir;		/* honeytoken samples; NULL = none */
 	uint64_t sample_max;
 	uint64_t ctl_timeout;		/* ns */
 	char *pid_file;
+	/* [core]: events, control_socket, whitelist, syslog_events */
+	struct core_conf core;
 	/* derived */
 	struct mailthr_params params;
 	char conn[160];			/* libmilter's spelling of listen */
 	int refs;
 };
 
-/* mconf_load - read [milter] from path (NULL: defaults only); NULL with
+/* mconf_load - read [core] and [milter] from path; NULL with
    the error (file, group, key, value, what is accepted) in err */
 struct mconf *mconf_load(const char *path, char *err, size_t errlen);
 /* mconf_load_data - the same from memory (tests, fuzzing) */

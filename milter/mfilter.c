@@ -22,6 +22,7 @@
 #include "clock.h"
 #include "ctl.h"
 #include "daemon.h"
+#include "prefixset.h"
 #include "mfilter.h"
 #include "mparse.h"
 #include "msample.h"
@@ -137,8 +138,10 @@ static void emit(struct msess *s, const char *type, const char *verdict,
 	if (xname && xval)
 		f[n++] = (struct event_field)EF_S(xname, xval);
 	ev.nfields = n;
-	event_summary(line, sizeof(line), &ev);
-	slog(LOG_NOTICE, "%s", line);
+	if (s->conf->core.syslog_events) {
+		event_summary(line, sizeof(line), &ev);
+		slog(LOG_NOTICE, "%s", line);
+	}
 	pthread_mutex_lock(&g.mu);
 	if (g.events && event_emit(g.events, &ev) < 0)
 		slog(LOG_WARNING, "event log: %m");
@@ -158,23 +161,31 @@ static sfsistat reply(SMFICTX *ctx, int cls, const char *text)
 	return cls == 4 ? SMFIS_TEMPFAIL : SMFIS_REJECT;
 }
 
-/* ask_quarantine - ask sluiced to quarantine the honeytoken's client */
+/* ask_quarantine - ask sluiced to quarantine the honeytoken's client,
+   unless [core] whitelists it: nothing ever acts against those */
 static const char *ask_quarantine(struct msess *s)
 {
+	const char *sock = s->conf->core.control_socket;
 	char req[CTL_LINE_MAX], ans[256];
+	struct sl_addr a;
 	int r;
 
-	if (s->conf->sluiced_socket == NULL)
+	if (!s->conf->quarantine_clients || sock == NULL)
 		return "not configured";
+	if (addr_parse(s->client, &a) < 0)
+		return "no client";
+	if (s->conf->core.whitelist &&
+	    prefixset_lookup(s->conf->core.whitelist, &a, NULL))
+		return "whitelisted";
 	snprintf(req, sizeof(req), "quarantine %s honeytoken", s->client);
-	r = ctl_call(s->conf->sluiced_socket, req, ans, sizeof(ans),
+	r = ctl_call(sock, req, ans, sizeof(ans),
 		     (int)(s->conf->ctl_timeout / NS_PER_MS));
 	if (r == 0)
 		return "requested";
 	if (r > 0)
 		slog(LOG_WARNING, "sluiced refused \"%s\": %s", req, ans);
 	else
-		slog(LOG_WARNING, "sluiced at %s: %m", s->conf->sluiced_socket);
+		slog(LOG_WARNING, "sluiced at %s: %m", sock);
 	return "failed";
 }
 
