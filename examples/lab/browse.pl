@@ -3,7 +3,7 @@
 #	browse.pl - a LAN host's usual traffic: repeated requests to a few servers
 # SYNOPSIS
 #	perl browse.pl [-n COUNT] [-d SECONDS] [-i INTERVAL] [-t TIMEOUT]
-#		[-p PORT] SERVER...
+#		[-p PORT] [-b SOURCE] SERVER...
 # DESCRIPTION
 #	Connects to the servers in turn (TCP, PORT default 80), reads the
 #	greeting to the end and prints one line per request:
@@ -13,7 +13,8 @@
 #	The time covers connect and the reply, so a first packet held by
 #	the gateway shows as added latency. Stops after COUNT requests or
 #	SECONDS, whichever comes first (default 1 request); waits INTERVAL
-#	seconds (default 0.1) between requests. Exit status 0 when every
+#	seconds (default 0.1) between requests; -b binds the client to one
+#	of the host's addresses. Exit status 0 when every
 #	request succeeded, 1 otherwise.
 use strict;
 use warnings;
@@ -22,8 +23,8 @@ use IO::Socket::IP;
 use Time::HiRes qw(time sleep);
 
 my %o;
-getopts('n:d:i:t:p:', \%o) && @ARGV
-	or die "usage: browse.pl [-n N] [-d S] [-i S] [-t S] [-p PORT] SERVER...\n";
+getopts('n:d:i:t:p:b:', \%o) && @ARGV
+	or die "usage: browse.pl [-n N] [-d S] [-i S] [-t S] [-p PORT] [-b SRC] SERVER...\n";
 my $count = $o{n} // ($o{d} ? 0 : 1);
 my $until = $o{d} ? time + $o{d} : 0;
 my $interval = $o{i} // 0.1;
@@ -35,7 +36,8 @@ $| = 1;
 sub request {
 	my ($host) = @_;
 	my $s = IO::Socket::IP->new(PeerHost => $host, PeerPort => $port,
-		Timeout => $timeout) or return 0;
+		Timeout => $timeout,
+		defined $o{b} ? (LocalHost => $o{b}) : ()) or return 0;
 	$s->timeout($timeout);
 	my $got = '';
 	eval {

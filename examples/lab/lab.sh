@@ -19,6 +19,7 @@
 #	  lan1 10.77.1.11 fd77:1::11 --+
 #	                               br0 10.77.1.1 fd77:1::1  [gw]
 #	  lan2 10.77.1.12 fd77:1::12 --+   eth1 10.77.2.1 fd77:2::1
+#	       10.77.1.13 fd77:1::13        |
 #	                                        |
 #	                                   eth0 10.77.2.2 fd77:2::2  [srv]
 #	                                   lo   10.77.16.0/20, fd77:3::/64
@@ -47,6 +48,7 @@ LAB_NODES="lan1 lan2 gw srv"
 
 LAB_LAN1_4=10.77.1.11 LAB_LAN1_6=fd77:1::11
 LAB_LAN2_4=10.77.1.12 LAB_LAN2_6=fd77:1::12
+LAB_LAN3_4=10.77.1.13 LAB_LAN3_6=fd77:1::13	# lan2's second address
 LAB_GW_4=10.77.1.1 LAB_GW_6=fd77:1::1
 LAB_SRV_4=10.77.2.2 LAB_SRV_6=fd77:2::2
 LAB_NET4=10.77.16.0/20 LAB_NET6=fd77:3::/64
@@ -139,7 +141,7 @@ flush set inet labcount first4
 flush set inet labcount first6
 reset counters table inet labcount
 EOF
-}
+} >/dev/null
 
 # lab_first - distinct first contacts seen at NODE from HOST (lan1|lan2)
 #	over PROTO (tcp|udp) and family (4|6)
@@ -155,11 +157,41 @@ lab_flows() {
 		sed -n 's/.*packets \([0-9]*\).*/\1/p'
 }
 
+# lab_quantile - the Q quantile (0..1, nearest rank) of numbers on stdin
+lab_quantile() {
+	sort -n | awk -v q="$1" '{ v[NR] = $1 }
+		END { if (NR == 0) { print "-"; exit }
+		      r = int(q * NR); if (r < q * NR) r++; if (r < 1) r = 1
+		      print v[r] }'
+}
+
+# lab_latency - summary of browse.pl output FILE against a baseline of
+#	BASE ms: "REQUESTS FAILED DELAYED MEDIAN_ADDED P99_ADDED MAX_ADDED";
+#	a request is delayed when it took THRESH ms (default 50) more
+#	than the baseline
+lab_latency() {
+	_base=$2 _thr=${3:-50}
+	awk -v b="$_base" '{ a = $3 - b; print (a < 0 ? 0 : a) }' "$1" >"$1.added"
+	printf '%s %s %s %s %s %s\n' \
+		"$(wc -l <"$1" | tr -d ' ')" \
+		"$(grep -c ' fail$' "$1")" \
+		"$(awk -v t="$_thr" '$1 >= t' "$1.added" | wc -l | tr -d ' ')" \
+		"$(lab_quantile 0.5 <"$1.added")" \
+		"$(lab_quantile 0.99 <"$1.added")" \
+		"$(lab_quantile 1 <"$1.added")"
+	rm -f "$1.added"
+}
+
 # lab_up - build the lab; 0, or non-zero with a message (half-built
 #	labs are removed)
 lab_up() {
 	for _n in $LAB_NODES; do
 		ip netns add "$LAB_ID-$_n" || { lab_down; return 1; }
+		# No duplicate address detection: link-local addresses
+		# would stay tentative for a second or two, and the first
+		# IPv6 flow would wait for them.
+		lab_sysctl $_n net.ipv6.conf.all.accept_dad=0 \
+			net.ipv6.conf.default.accept_dad=0 || { lab_down; return 1; }
 		ip -n "$LAB_ID-$_n" link set lo up
 	done
 	lab_wire || { lab_log "cannot build lab $LAB_ID"; lab_down; return 1; }
@@ -176,6 +208,7 @@ lab_wire() {
 	lab_link gw eth1 srv eth0 &&
 	lab_addr lan1 eth0 "$LAB_LAN1_4/24" "$LAB_LAN1_6/64" &&
 	lab_addr lan2 eth0 "$LAB_LAN2_4/24" "$LAB_LAN2_6/64" &&
+	lab_addr lan2 eth0 "$LAB_LAN3_4/24" "$LAB_LAN3_6/64" &&
 	lab_addr gw eth1 10.77.2.1/24 fd77:2::1/64 &&
 	lab_addr srv eth0 "$LAB_SRV_4/24" "$LAB_SRV_6/64" &&
 	lab_sysctl gw net.ipv4.ip_forward=1 net.ipv6.conf.all.forwarding=1 &&
