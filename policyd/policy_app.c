@@ -1,0 +1,393 @@
+/*
+ * NAME
+ *	policy_app - the email throttle behind the policy protocol
+ * DESCRIPTION
+ *	See policy_app.h. The request id the server gives each request is
+ *	the throttle cookie: a released cookie either answers a waiting
+ *	connection (delay mode) or counts towards releasing a held
+ *	message (hold mode); an id whose connection has gone is ignored,
+ *	which is what Postfix expects of a policy server it hung up on.
+ */
+#include <errno.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "addr.h"
+#include "clock.h"
+#include "ctl.h"
+#include "daemon.h"
+#include "event.h"
+#include "policy_app.h"
+#include "policy_held.h"
+#include "policy_release.h"
+
+#define HELD_MAX 100000
+#define STATE_FILE "policyd.state"
+#define HELD_FILE "policyd.held"
+
+struct policy_app {
+	struct policy_conf *conf;
+	struct mailthr *mt;
+	struct policy_server *srv;
+	struct policy_held *held;
+	struct policy_release *rel;
+	struct event_sink *events;
+	struct policy_app_stats st;
+};
+
+/* emit - one event to the file and, if asked, to syslog */
+static void emit(struct policy_app *a, const char *type, const char *client,
+		 const struct event_field *f, size_t nf)
+{
+	struct sl_addr src;
+	struct event ev = { .type = type, .proto = "SMTP", .fields = f,
+			    .nfields = nf };
+	char line[EVENT_MAX];
+
+	if (client && addr_parse(client, &src) == 0)
+		ev.src = &src;
+	if (a->events && event_emit(a->events, &ev) < 0)
+		slog(LOG_WARNING, "event log: %s", strerror(errno));
+	if (a->conf->core.syslog_events) {
+		event_summary(line, sizeof(line), &ev);
+		slog(LOG_NOTICE, "%s", line);
+	}
+}
+
+/* verdict_name - for events */
+static const char *verdict_name(enum mail_verdict v)
+{
+	static const char *const names[] = { "pass", "wait", "hold", "defer",
+					     "reject" };
+
+	return (unsigned)v < sizeof(names) / sizeof(names[0]) ? names[v]
+							      : "unknown";
+}
+
+/* quarantine - ask sluiced to quarantine a honeytoken sender's client */
+static void quarantine(struct policy_app *a, const char *client)
+{
+	const struct policy_conf *c = a->conf;
+	char req[CTL_LINE_MAX], reply[256], text[ADDR_STRLEN];
+	struct sl_addr ad;
+	int r;
+
+	if (!c->quarantine || c->core.control_socket == NULL ||
+	    addr_parse(client, &ad) < 0)
+		return;
+	if (c->core.whitelist && prefixset_lookup(c->core.whitelist, &ad, NULL))
+		return;		/* [core] whitelist: nothing acts on these */
+	snprintf(req, sizeof(req), "quarantine %s honeytoken",
+		 addr_format(&ad, text));
+	/* Blocking, but bounded by sluiced_timeout; honeytokens are rare. */
+	r = ctl_call(c->core.control_socket, req, reply, sizeof(reply),
+		     (int)(c->ctl_timeout / NS_PER_MS));
+	if (r == 0)
+		a->st.quarantines++;
+	else
+		slog(LOG_WARNING, "quarantine %s via %s: %s", text,
+		     c->core.control_socket, r < 0 ? strerror(errno) : reply);
+}
+
+/* note - events and quarantines for one decision */
+static void note(struct policy_app *a, const struct policy_req *q,
+		 const struct mail_result *res)
+{
+	static const char *const types[] = {
+		[MAIL_EV_DELAYED] = "throttle", [MAIL_EV_LOCKOUT] = "lockout",
+		[MAIL_EV_HONEYTOKEN] = "honeytoken",
+	};
+	struct event_field f[] = {
+		EF_S("identity", res->identity),
+		EF_S("recipient", res->recipient),
+		EF_S("sender", q->sender),
+		EF_S("sasl_username", q->sasl_username),
+		EF_S("queue_id", q->queue_id),
+		EF_S("action", verdict_name(res->verdict)),
+		EF_U("queued", res->queued),
+		EF_B("whitelisted", res->whitelisted),
+	};
+
+	if (res->event == MAIL_EV_NONE || res->event == MAIL_EV_MALFORMED)
+		return;
+	if (res->event == MAIL_EV_LOCKOUT)
+		a->st.lockouts++;
+	if (res->event == MAIL_EV_HONEYTOKEN)
+		a->st.honeytokens++;
+	emit(a, types[res->event], q->client_address, f,
+	     sizeof(f) / sizeof(f[0]));
+	if (res->quarantine_client)
+		quarantine(a, q->client_address);
+}
+
+/* track_hold - remember a held message to release it later */
+static void track_hold(struct policy_app *a, const struct policy_req *q,
+		       const struct mail_result *res, uint64_t id, uint64_t now)
+{
+	/* Only a queued recipient (hold mode) is released by the throttle;
+	   lockouts and honeytokens wait for the operator. */
+	uint64_t cookie = res->event == MAIL_EV_DELAYED ? id : 0;
+
+	if (policy_held_add(a->held, q->instance, q->queue_id, res->identity,
+			    cookie, now) < 0)
+		slog(LOG_WARNING, "held message of %s (instance %s) "
+		     "not tracked: release it by hand", res->identity,
+		     *q->instance ? q->instance : "none");
+}
+
+/* answer - count and format the reply for a verdict */
+static size_t answer(struct policy_app *a, enum mail_verdict v,
+		     const char *text, char *reply)
+{
+	switch (v) {
+	case MAIL_PASS: a->st.passed++; break;
+	case MAIL_WAIT: a->st.waited++; break;
+	case MAIL_HOLD: a->st.held++; break;
+	case MAIL_DEFER: a->st.deferred++; break;
+	case MAIL_REJECT: a->st.rejected++; break;
+	}
+	return policy_action(reply, POLICY_REPLY_MAX, v, text);
+}
+
+/* policy_app_handler - one request */
+enum policy_answer policy_app_handler(void *ctx, uint64_t id,
+				      const struct policy_req *q,
+				      uint64_t now, char *reply, size_t *rlen,
+				      uint64_t *deadline)
+{
+	struct policy_app *a = ctx;
+	struct mail_req r = { q->sasl_username, q->sender, q->client_address,
+			      q->recipient };
+	struct mail_result res;
+	enum mail_verdict v;
+
+	a->st.requests++;
+	if (*q->queue_id)
+		policy_held_queue_id(a->held, q->instance, q->queue_id);
+	if (strcmp(q->protocol_state, "RCPT") != 0) {
+		/* END-OF-MESSAGE and others: only the queue id mattered */
+		*rlen = policy_reply(reply, POLICY_REPLY_MAX, "DUNNO", NULL);
+		return POLICY_ANSWERED;
+	}
+	a->st.rcpt++;
+	v = mailthr_rcpt(a->mt, &r, id, now, &res);
+	note(a, q, &res);
+	if (v == MAIL_HOLD)
+		track_hold(a, q, &res, id, now);
+	*rlen = answer(a, v, res.text, reply);
+	if (v != MAIL_WAIT)
+		return POLICY_ANSWERED;
+	/* the fallback, sent if the release slot is not reached in time */
+	*rlen = policy_action(reply, POLICY_REPLY_MAX, MAIL_DEFER, res.text);
+	*deadline = now + a->conf->params.max_delay_ns;
+	return POLICY_PENDING;
+}
+
+/* released - the throttle let a cookie go, or unlocked an identity */
+static void released(void *ctx, const char *identity, uint64_t cookie,
+		     enum throttle_why why)
+{
+	struct policy_app *a = ctx;
+	char buf[POLICY_REPLY_MAX];
+	size_t n;
+	struct event_field f[] = { EF_S("identity", identity) };
+
+	if (why == THROTTLE_UNLOCKED) {
+		emit(a, "unlock", NULL, f, 1);
+		return;
+	}
+	if (why == THROTTLE_DROPPED)
+		n = policy_action(buf, sizeof(buf), MAIL_DEFER, NULL);
+	else
+		n = policy_reply(buf, sizeof(buf), "DUNNO", NULL);
+	if (a->srv && policy_server_answer(a->srv, cookie, buf, n) == 0) {
+		a->st.released++;
+		return;
+	}
+	if (why != THROTTLE_DROPPED && policy_held_cookie(a->held, cookie))
+		a->st.released++;
+}
+
+/* due - a held message may go: postsuper -H in the next batch */
+static void due(void *ctx, const char *queue_id, const char *identity)
+{
+	struct policy_app *a = ctx;
+
+	if (policy_release_add(a->rel, queue_id) < 0) {
+		policy_release_run(a->rel);
+		if (policy_release_add(a->rel, queue_id) < 0)
+			slog(LOG_WARNING, "cannot release %s of %s",
+			     queue_id, identity);
+	}
+}
+
+/* policy_app_create - throttle, registry, releaser, event sink */
+struct policy_app *policy_app_create(struct policy_conf *conf,
+				     const uint8_t seed[16])
+{
+	struct policy_app *a = calloc(1, sizeof(*a));
+	int saved;
+
+	if (a == NULL)
+		return NULL;
+	a->conf = conf;
+	a->mt = mailthr_create(&conf->params, seed, released, a);
+	a->held = policy_held_create(HELD_MAX, due, a);
+	a->rel = policy_release_create(conf->postsuper,
+				       conf->postfix_config_directory);
+	if (conf->core.events)
+		a->events = event_open(conf->core.events);
+	if (a->mt && a->held && a->rel && (a->events || !conf->core.events))
+		return a;
+	saved = errno;
+	a->conf = NULL;		/* the caller keeps conf on failure */
+	policy_app_free(a);
+	errno = saved;
+	return NULL;
+}
+
+/* policy_app_free - accepts NULL */
+void policy_app_free(struct policy_app *a)
+{
+	if (a == NULL)
+		return;
+	mailthr_free(a->mt);
+	policy_held_free(a->held);
+	policy_release_free(a->rel);
+	event_close(a->events);
+	policy_conf_free(a->conf);
+	free(a);
+}
+
+/* policy_app_attach - the server the app answers through */
+void policy_app_attach(struct policy_app *a, struct policy_server *s)
+{
+	a->srv = s;
+}
+
+/* policy_app_tick - releases and housekeeping */
+void policy_app_tick(struct policy_app *a, uint64_t now)
+{
+	mailthr_tick(a->mt, now);
+	policy_held_expire(a->held, now, a->conf->held_ttl);
+	if (policy_release_pending(a->rel) &&
+	    policy_release_run(a->rel) < 0)
+		slog(LOG_WARNING, "postsuper: %s", strerror(errno));
+}
+
+/* policy_app_next - the now of the next release */
+uint64_t policy_app_next(const struct policy_app *a)
+{
+	return mailthr_next(a->mt);
+}
+
+/* policy_app_reconfigure - new configuration, state kept */
+int policy_app_reconfigure(struct policy_app *a, struct policy_conf *conf)
+{
+	struct event_sink *ev = NULL;
+	struct policy_release *rel;
+
+	if (mailthr_reconfigure(a->mt, &conf->params) < 0)
+		goto fail;
+	if (conf->core.events && (ev = event_open(conf->core.events)) == NULL)
+		goto fail;
+	rel = policy_release_create(conf->postsuper,
+				    conf->postfix_config_directory);
+	if (rel == NULL) {
+		event_close(ev);
+		goto fail;
+	}
+	policy_release_run(a->rel);	/* what was due goes out first */
+	policy_release_free(a->rel);
+	a->rel = rel;
+	event_close(a->events);
+	a->events = ev;
+	policy_conf_free(a->conf);
+	a->conf = conf;
+	return 0;
+fail:
+	/* mailthr borrowed conf's lists: keep the old parameters */
+	mailthr_reconfigure(a->mt, &a->conf->params);
+	policy_conf_free(conf);
+	return -1;
+}
+
+/* policy_app_conf - the configuration in force */
+const struct policy_conf *policy_app_conf(const struct policy_app *a)
+{
+	return a->conf;
+}
+
+/* save_one - write dir/name through a temporary file and rename */
+static int save_one(const char *dir, const char *name,
+		    int (*fn)(const void *obj, FILE *fp), const void *obj)
+{
+	char path[4096], tmp[4200];
+	FILE *fp;
+	int r;
+
+	snprintf(path, sizeof(path), "%s/%s", dir, name);
+	snprintf(tmp, sizeof(tmp), "%s.%ld.tmp", path, (long)getpid());
+	if ((fp = fopen(tmp, "w")) == NULL)
+		return -1;
+	r = fn(obj, fp);
+	if (fflush(fp) != 0 || fsync(fileno(fp)) != 0)
+		r = -1;
+	if (fclose(fp) != 0)
+		r = -1;
+	if (r == 0 && rename(tmp, path) == 0)
+		return 0;
+	unlink(tmp);
+	return -1;
+}
+
+static int save_mt(const void *o, FILE *fp) { return mailthr_save(o, fp); }
+static int save_held(const void *o, FILE *fp) { return policy_held_save(o, fp); }
+
+/* policy_app_save - throttle state and held messages */
+int policy_app_save(struct policy_app *a, const char *dir)
+{
+	if (save_one(dir, STATE_FILE, save_mt, a->mt) < 0 ||
+	    save_one(dir, HELD_FILE, save_held, a->held) < 0)
+		return -1;
+	return 0;
+}
+
+/* policy_app_load - state from dir, if any */
+int policy_app_load(struct policy_app *a, const char *dir, uint64_t now)
+{
+	char path[4096];
+	FILE *fp;
+	int r = 0;
+
+	snprintf(path, sizeof(path), "%s/%s", dir, STATE_FILE);
+	if ((fp = fopen(path, "r")) != NULL) {
+		r = mailthr_load(a->mt, fp, now);
+		fclose(fp);
+	} else if (errno != ENOENT)
+		return -1;
+	snprintf(path, sizeof(path), "%s/%s", dir, HELD_FILE);
+	if (r == 0 && (fp = fopen(path, "r")) != NULL) {
+		r = policy_held_load(a->held, fp, now);
+		fclose(fp);
+	}
+	return r;
+}
+
+/* policy_app_reap - collect postsuper children */
+void policy_app_reap(struct policy_app *a)
+{
+	int failed = policy_release_reap(a->rel);
+
+	if (failed)
+		slog(LOG_WARNING, "%d postsuper run(s) failed", failed);
+}
+
+/* policy_app_stats - counters */
+void policy_app_stats(const struct policy_app *a, struct policy_app_stats *out)
+{
+	*out = a->st;
+}

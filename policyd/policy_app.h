@@ -1,0 +1,60 @@
+/*
+ * NAME
+ *	policy_app - the email throttle behind the policy protocol
+ * SYNOPSIS
+ *	#include "policy_app.h"
+ * DESCRIPTION
+ *	Answers each request with the mail throttle's verdict (mailthr):
+ *	DUNNO, HOLD, a 4.7.1 deferral, a 5.7.1 rejection, or, in delay
+ *	mode, nothing yet: the reply waits for the recipient's release
+ *	slot and is DUNNO then, or the 4.7.1 deferral at max_delay. It
+ *	writes the events (throttle, lockout, honeytoken, unlock), asks
+ *	sluiced to quarantine a honeytoken sender's client, tracks held
+ *	messages and releases them with postsuper, and saves and loads
+ *	the state.
+ */
+#ifndef SLUICE_POLICY_APP_H
+#define SLUICE_POLICY_APP_H
+
+#include <stdint.h>
+#include "policy_conf.h"
+#include "policy_server.h"
+
+struct policy_app;
+
+struct policy_app_stats {
+	uint64_t requests, rcpt, passed, waited, held, deferred, rejected;
+	uint64_t released, expired, honeytokens, lockouts, quarantines;
+};
+
+/* policy_app_create - takes conf; NULL with errno */
+struct policy_app *policy_app_create(struct policy_conf *conf,
+				     const uint8_t seed[16]);
+/* policy_app_free - frees conf too; accepts NULL */
+void policy_app_free(struct policy_app *a);
+/* policy_app_attach - the server the app answers through */
+void policy_app_attach(struct policy_app *a, struct policy_server *s);
+/* policy_app_handler - the policy_server handler; ctx is the app */
+enum policy_answer policy_app_handler(void *ctx, uint64_t conn_id,
+				      const struct policy_req *req,
+				      uint64_t now, char *reply, size_t *rlen,
+				      uint64_t *deadline);
+/* policy_app_tick - releases and housekeeping due by now */
+void policy_app_tick(struct policy_app *a, uint64_t now);
+/* policy_app_next - the now of the next release */
+uint64_t policy_app_next(const struct policy_app *a);
+/* policy_app_reconfigure - new configuration (taken), state kept;
+   -1 (and conf freed) if the throttle refuses it */
+int policy_app_reconfigure(struct policy_app *a, struct policy_conf *conf);
+/* policy_app_conf - the configuration in force */
+const struct policy_conf *policy_app_conf(const struct policy_app *a);
+/* policy_app_save - state into dir (atomically); -1 with errno */
+int policy_app_save(struct policy_app *a, const char *dir);
+/* policy_app_load - state from dir; 0 when there is none; -1 with errno */
+int policy_app_load(struct policy_app *a, const char *dir, uint64_t now);
+/* policy_app_reap - SIGCHLD: collect postsuper children */
+void policy_app_reap(struct policy_app *a);
+/* policy_app_stats - counters */
+void policy_app_stats(const struct policy_app *a, struct policy_app_stats *out);
+
+#endif

@@ -1,0 +1,187 @@
+/*
+ * NAME
+ *	policy_conf - sluice-policyd's configuration: [core] and [policyd]
+ * DESCRIPTION
+ *	See policy_conf.h. The key table is the single definition of the
+ *	policy server's own settings; sluice-policyd(8) and
+ *	examples/sluice.conf describe them.
+ */
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <glib.h>
+
+#include "clock.h"
+#include "config.h"
+#include "policy_conf.h"
+
+#define GROUP "policyd"
+#define SEC NS_PER_SEC
+
+#define K(n, t, f, d, lo, hi, h) \
+	{ .name = (n), .type = (t), .offset = offsetof(struct policy_conf, f), \
+	  .def = (d), .min = (lo), .max = (hi), .help = (h) }
+
+static const struct cfg_key policyd_keys[] = {
+	K("listen", CFG_LIST, listen, "inet:127.0.0.1:10040", 0, 0,
+	  "sockets to serve: unix:/path or inet:host:port, up to 8"),
+	K("max_connections", CFG_UINT, max_connections, "1024", 1, 100000,
+	  "open policy connections at most"),
+	K("request_timeout", CFG_DURATION, request_timeout, "10s",
+	  100 * NS_PER_MS, 3600 * SEC,
+	  "a started request must be finished within this"),
+	K("idle_timeout", CFG_DURATION, idle_timeout, "600s", SEC,
+	  86400 * SEC, "close connections idle this long (keep above "
+	  "Postfix's smtpd_policy_service_max_idle)"),
+	K("line_max", CFG_UINT, line_max, "2048", 64, 65536,
+	  "longest request line in bytes"),
+	K("attrs_max", CFG_UINT, attrs_max, "128", 8, 4096,
+	  "most attributes in one request"),
+	K("request_max", CFG_UINT, request_max, "16384", 256, 1048576,
+	  "largest request in bytes"),
+	K("snapshot_interval", CFG_DURATION, snapshot_interval, "60s", SEC,
+	  86400 * SEC, "save the throttle state this often (and at stop)"),
+	K("postsuper", CFG_STRING, postsuper, "/usr/sbin/postsuper", 0, 0,
+	  "releases held messages (postsuper -H)"),
+	K("postfix_config_directory", CFG_STRING, postfix_config_directory,
+	  NULL, 0, 0, "postsuper -c DIR; empty = Postfix's default"),
+	K("held_ttl", CFG_DURATION, held_ttl, "1h", SEC, 30 * 86400 * SEC,
+	  "forget a held message whose queue id never came"),
+	K("quarantine", CFG_BOOL, quarantine, "yes", 0, 0,
+	  "ask sluiced to quarantine a honeytoken sender's client"),
+	K("sluiced_timeout", CFG_DURATION, ctl_timeout, "1s", 10 * NS_PER_MS,
+	  30 * SEC, "longest wait for sluiced's answer"),
+	K("pid_file", CFG_STRING, pid_file, NULL, 0, 0,
+	  "write the process id here; empty = none"),
+};
+
+#define NKEYS (sizeof(policyd_keys) / sizeof(policyd_keys[0]))
+
+/* empty_to_null - an empty string key means "none" */
+static void empty_to_null(char **s)
+{
+	if (*s && **s == 0) {
+		g_free(*s);
+		*s = NULL;
+	}
+}
+
+/* derive_listen - every listen word must be an endpoint */
+static int derive_listen(struct policy_conf *c, const char *name, char *err,
+			 size_t errlen)
+{
+	char why[256];
+	size_t i;
+
+	for (i = 0; c->listen && c->listen[i]; i++) {
+		if (i == POLICY_LISTEN_MAX) {
+			snprintf(err, errlen, "%s: [%s] listen: more than %d "
+				 "sockets", name, GROUP, POLICY_LISTEN_MAX);
+			return -1;
+		}
+		if (endpoint_parse(c->listen[i], &c->eps[i], why,
+				   sizeof(why)) < 0) {
+			snprintf(err, errlen, "%s: [%s] listen = \"%.200s\": %s",
+				 name, GROUP, c->listen[i], why);
+			return -1;
+		}
+	}
+	c->neps = i;
+	return 0;
+}
+
+/* derive - throttle and server parameters from the keys */
+static int derive(struct policy_conf *c, const char *name, char *err,
+		  size_t errlen)
+{
+	empty_to_null(&c->postfix_config_directory);
+	empty_to_null(&c->pid_file);
+	empty_to_null(&c->core.events);
+	if (mailconf_params(&c->mail, GROUP, &c->params, err, errlen) < 0)
+		return -1;
+	if (derive_listen(c, name, err, errlen) < 0)
+		return -1;
+	policy_server_defaults(&c->srv);
+	c->srv.max_conns = c->max_connections;
+	c->srv.request_timeout_ns = c->request_timeout;
+	c->srv.idle_timeout_ns = c->idle_timeout;
+	c->srv.lim.line_max = c->line_max;
+	c->srv.lim.attrs_max = c->attrs_max;
+	c->srv.lim.req_max = c->request_max;
+	if (c->params.mode == MAIL_MODE_DELAY &&
+	    c->params.max_delay_ns >= 100 * SEC) {
+		snprintf(err, errlen, "%s: [%s] max_delay must stay under "
+			 "Postfix's smtpd_policy_service_timeout (100s)",
+			 name, GROUP);
+		return -1;
+	}
+	return 0;
+}
+
+/* finish - apply the groups from an opened file (or defaults) */
+static struct policy_conf *finish(struct config *cfg, const char *name,
+				  char *err, size_t errlen)
+{
+	struct policy_conf *c = calloc(1, sizeof(*c));
+
+	if (c == NULL) {
+		snprintf(err, errlen, "out of memory");
+		return NULL;
+	}
+	if (config_check_groups(cfg, coreconf_known_groups, err, errlen) < 0) {
+		free(c);
+		return NULL;
+	}
+	if (mailconf_apply(cfg, GROUP, policyd_keys, NKEYS, c, err, errlen) < 0) {
+		free(c);
+		return NULL;
+	}
+	if (coreconf_apply(cfg, &c->core, err, errlen) < 0 ||
+	    derive(c, name, err, errlen) < 0) {
+		policy_conf_free(c);
+		return NULL;
+	}
+	return c;
+}
+
+/* policy_conf_load - from a file, or the defaults */
+struct policy_conf *policy_conf_load(const char *path, char *err,
+				     size_t errlen)
+{
+	struct config *cfg = NULL;
+	struct policy_conf *c;
+
+	/* no file: an empty one, so [core] gets its defaults too */
+	cfg = path ? config_open(path, err, errlen)
+		   : config_open_data("defaults", "", 0, err, errlen);
+	if (cfg == NULL)
+		return NULL;
+	c = finish(cfg, path ? path : "defaults", err, errlen);
+	config_close(cfg);
+	return c;
+}
+
+/* policy_conf_load_data - from memory */
+struct policy_conf *policy_conf_load_data(const char *data, size_t len,
+					  char *err, size_t errlen)
+{
+	struct config *cfg;
+	struct policy_conf *c;
+
+	if ((cfg = config_open_data("memory", data, len, err, errlen)) == NULL)
+		return NULL;
+	c = finish(cfg, "memory", err, errlen);
+	config_close(cfg);
+	return c;
+}
+
+/* policy_conf_free - accepts NULL */
+void policy_conf_free(struct policy_conf *c)
+{
+	if (c == NULL)
+		return;
+	coreconf_release(&c->core);
+	mailconf_release(policyd_keys, NKEYS, c);
+	free(c);
+}

@@ -1,0 +1,210 @@
+/*
+ * NAME
+ *	sluice-policyd - Postfix SMTPD policy server with the email virus throttle
+ * SYNOPSIS
+ *	sluice-policyd [-c FILE] [-f] [-n] [-s] [-V] [-h]
+ * DESCRIPTION
+ *	Start-up (options, configuration, state), the loop, and the
+ *	signals: SIGHUP reloads the configuration keeping the state,
+ *	SIGTERM and SIGINT stop after saving it, SIGCHLD reaps postsuper.
+ *	With -s one peer is served on standard input and output, as
+ *	Postfix's spawn(8) runs a policy server, and the program exits
+ *	when it hangs up. See sluice-policyd(8).
+ */
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <sys/random.h>
+#include <sys/signalfd.h>
+#include <sys/stat.h>
+
+#include "clock.h"
+#include "daemon.h"
+#include "policy_app.h"
+#include "policy_conf.h"
+#include "policy_server.h"
+
+#define PROG "sluice-policyd"
+#define USAGE "[-c FILE] [-f] [-n] [-s] [-V] [-h]\n" \
+	"  -s  serve one peer on stdin/stdout (Postfix spawn(8))"
+
+struct policyd {
+	const char *config;
+	struct policy_app *app;
+	struct policy_server *srv;
+	int stop, reload;
+	uint64_t next_save;
+};
+
+static int opt_spawn;
+
+/* opt - the program's own option letters */
+static int opt(int c, const char *arg)
+{
+	(void)arg;
+	if (c != 's')
+		return -1;
+	opt_spawn = 1;
+	return 0;
+}
+
+/* on_signal - signalfd readable */
+static void on_signal(void *ctx, int fd)
+{
+	struct policyd *d = ctx;
+	struct signalfd_siginfo si;
+
+	while (read(fd, &si, sizeof(si)) == (ssize_t)sizeof(si)) {
+		switch (si.ssi_signo) {
+		case SIGHUP: d->reload = 1; break;
+		case SIGTERM: case SIGINT: d->stop = 1; break;
+		case SIGCHLD: policy_app_reap(d->app); break;
+		default: break;
+		}
+	}
+}
+
+/* save - snapshot into the state directory */
+static void save(struct policyd *d)
+{
+	const struct policy_conf *c = policy_app_conf(d->app);
+
+	if (c->core.state_dir == NULL)
+		return;
+	if (policy_app_save(d->app, c->core.state_dir) < 0)
+		slog(LOG_WARNING, "saving state in %s: %s",
+		     c->core.state_dir, strerror(errno));
+}
+
+/* reload - SIGHUP: new configuration, same state and listeners */
+static void reload(struct policyd *d)
+{
+	char err[CFG_ERRLEN];
+	struct policy_conf *c = policy_conf_load(d->config, err, sizeof(err));
+
+	if (c == NULL) {
+		slog(LOG_ERR, "reload refused, old configuration kept: %s",
+		     err);
+		return;
+	}
+	policy_server_set_params(d->srv, &c->srv);
+	if (policy_app_reconfigure(d->app, c) < 0)
+		slog(LOG_ERR, "reload refused by the throttle, old "
+		     "configuration kept");
+	else
+		slog(LOG_INFO, "configuration reloaded from %s", d->config);
+}
+
+/* serve - listeners from the configuration, or the spawn(8) peer */
+static void serve(struct policyd *d, const struct policy_conf *c)
+{
+	size_t i;
+
+	if (opt_spawn) {
+		if (policy_server_adopt(d->srv, 0, 1) < 0)
+			slog_die(1, "serving stdin: %s", strerror(errno));
+		return;
+	}
+	if (c->neps == 0)
+		slog_die(2, "[policyd] listen is empty");
+	for (i = 0; i < c->neps; i++)
+		if (policy_server_listen(d->srv, &c->eps[i]) < 0)
+			slog_die(1, "listen on %s: %s", c->listen[i],
+				 strerror(errno));
+}
+
+/* start - everything up to the loop; dies on any failure */
+static void start(struct policyd *d, struct policy_conf *c)
+{
+	uint8_t seed[16];
+	int sfd;
+
+	if (getrandom(seed, sizeof(seed), 0) != sizeof(seed))
+		slog_die(1, "getrandom: %s", strerror(errno));
+	if ((d->app = policy_app_create(c, seed)) == NULL)
+		slog_die(1, "starting the throttle: %s", strerror(errno));
+	if (c->core.state_dir) {
+		mkdir(c->core.state_dir, 0750);
+		if (policy_app_load(d->app, c->core.state_dir,
+				    sl_monotonic_ns()) < 0)
+			slog(LOG_WARNING, "state in %s not loaded: %s",
+			     c->core.state_dir, strerror(errno));
+	}
+	if ((d->srv = policy_server_create(&c->srv, policy_app_handler,
+					   d->app)) == NULL)
+		slog_die(1, "server: %s", strerror(errno));
+	policy_app_attach(d->app, d->srv);
+	serve(d, c);
+	if ((sfd = daemon_signalfd()) < 0 ||
+	    policy_server_watch(d->srv, sfd, on_signal, d) < 0)
+		slog_die(1, "signals: %s", strerror(errno));
+	if (c->pid_file && daemon_pidfile(c->pid_file) < 0)
+		slog_die(1, "pid file %s: %s", c->pid_file,
+			 strerror(errno));
+}
+
+/* loop - until a stop signal (or the spawn peer leaves) */
+static int loop(struct policyd *d)
+{
+	uint64_t now, next;
+
+	d->next_save = sl_monotonic_ns() +
+		       policy_app_conf(d->app)->snapshot_interval;
+	while (!d->stop) {
+		next = policy_app_next(d->app);
+		if (d->next_save < next)
+			next = d->next_save;
+		if (policy_server_poll(d->srv, next) < 0) {
+			slog(LOG_ERR, "event loop: %s", strerror(errno));
+			return 1;
+		}
+		now = sl_monotonic_ns();
+		policy_app_tick(d->app, now);
+		policy_server_expire(d->srv, now);
+		if (d->reload) {
+			d->reload = 0;
+			reload(d);
+		}
+		if (now >= d->next_save) {
+			save(d);
+			d->next_save = now +
+				policy_app_conf(d->app)->snapshot_interval;
+		}
+		if (opt_spawn && policy_server_adopted_done(d->srv))
+			break;
+	}
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	struct daemon_opts o;
+	struct policyd d = { 0 };
+	struct policy_conf *c;
+	char err[CFG_ERRLEN];
+	int status;
+
+	daemon_args(argc, argv, PROG, USAGE, "s", opt, &o);
+	d.config = o.config;
+	if ((c = policy_conf_load(o.config, err, sizeof(err))) == NULL) {
+		fprintf(stderr, "%s: %s\n", PROG, err);
+		return 2;
+	}
+	if (o.check_only) {
+		policy_conf_free(c);
+		return 0;
+	}
+	slog_open(PROG, o.foreground, LOG_MAIL);
+	start(&d, c);
+	slog(LOG_INFO, "started (%s mode)", c->mail.mode == MAIL_MODE_HOLD ?
+	     "hold" : c->mail.mode == MAIL_MODE_DELAY ? "delay" : "defer");
+	status = loop(&d);
+	save(&d);
+	slog(LOG_INFO, "stopped");
+	policy_server_free(d.srv);
+	policy_app_free(d.app);
+	return status;
+}

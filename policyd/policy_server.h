@@ -1,0 +1,89 @@
+/*
+ * NAME
+ *	policy_server - connections of the policy server on one epoll loop
+ * SYNOPSIS
+ *	#include "policy_server.h"
+ * DESCRIPTION
+ *	Listens on any number of endpoints (or adopts an already connected
+ *	descriptor, as under Postfix's spawn(8)), reads requests with the
+ *	bounds of policy_proto, and hands each complete one to the
+ *	handler. The handler answers at once, or leaves the request
+ *	pending with a fallback reply and a deadline: the connection then
+ *	waits (other connections are served meanwhile) until
+ *	policy_server_answer() or the deadline sends a reply.
+ *
+ *	Malformed input and a peer that starts a request and does not
+ *	finish it within request_timeout are logged and disconnected;
+ *	idle connections are closed after idle_timeout. Other descriptors
+ *	(signals, control socket) can share the loop.
+ */
+#ifndef SLUICE_POLICY_SERVER_H
+#define SLUICE_POLICY_SERVER_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include "endpoint.h"
+#include "policy_proto.h"
+
+struct policy_server_params {
+	struct policy_limits lim;
+	size_t max_conns;		/* open connections at most */
+	uint64_t request_timeout_ns;	/* to finish a started request */
+	uint64_t idle_timeout_ns;	/* between requests */
+};
+
+enum policy_answer { POLICY_ANSWERED, POLICY_PENDING };
+
+/* handler: fill reply (length in *rlen); for POLICY_PENDING the reply is
+   the fallback sent at *deadline (a monotonic now) if nothing else is */
+typedef enum policy_answer policy_handler_fn(void *ctx, uint64_t conn_id,
+					     const struct policy_req *req,
+					     uint64_t now, char *reply,
+					     size_t *rlen, uint64_t *deadline);
+/* watch callback for other descriptors sharing the loop */
+typedef void policy_watch_fn(void *ctx, int fd);
+
+struct policy_server_stats {
+	uint64_t accepted, requests, malformed, timeouts, pending, expired;
+	size_t open;
+};
+
+struct policy_server;
+
+/* policy_server_defaults - bounds and timeouts */
+void policy_server_defaults(struct policy_server_params *p);
+/* policy_server_create - NULL with errno */
+struct policy_server *policy_server_create(const struct policy_server_params *p,
+					   policy_handler_fn *fn, void *ctx);
+/* policy_server_free - closes everything; accepts NULL */
+void policy_server_free(struct policy_server *s);
+/* policy_server_listen - add a listener; -1 with errno */
+int policy_server_listen(struct policy_server *s, const struct endpoint *ep);
+/* policy_server_close_listeners - stop accepting (reload, stop) */
+void policy_server_close_listeners(struct policy_server *s);
+/* policy_server_adopt - serve one connected peer on rfd/wfd (spawn(8)) */
+int policy_server_adopt(struct policy_server *s, int rfd, int wfd);
+/* policy_server_watch - call fn when fd is readable; -1 with errno */
+int policy_server_watch(struct policy_server *s, int fd,
+			policy_watch_fn *fn, void *ctx);
+/* policy_server_poll - wait for events until deadline (monotonic ns)
+   and handle them; -1 with errno on a loop failure */
+int policy_server_poll(struct policy_server *s, uint64_t deadline);
+/* policy_server_expire - timeouts and pending deadlines due by now */
+void policy_server_expire(struct policy_server *s, uint64_t now);
+/* policy_server_next - earliest deadline the server has */
+uint64_t policy_server_next(const struct policy_server *s);
+/* policy_server_answer - reply to a pending request; -1 if the
+   connection is gone or not waiting for it */
+int policy_server_answer(struct policy_server *s, uint64_t conn_id,
+			 const char *reply, size_t rlen);
+/* policy_server_set_params - new bounds and timeouts (reload) */
+void policy_server_set_params(struct policy_server *s,
+			      const struct policy_server_params *p);
+/* policy_server_adopted_done - an adopted peer has gone away */
+int policy_server_adopted_done(const struct policy_server *s);
+/* policy_server_stats - counters */
+void policy_server_stats(const struct policy_server *s,
+			 struct policy_server_stats *out);
+
+#endif

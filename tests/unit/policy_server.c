@@ -1,0 +1,188 @@
+/*
+ * NAME
+ *	policy_server - unit test of the policy server's connection handling
+ * DESCRIPTION
+ *	A real unix socket and clients in the same process; the server's
+ *	clock for timeouts is passed in, so nothing sleeps. A pending
+ *	request does not stop other connections; malformed peers and a
+ *	peer that never finishes are disconnected while others are
+ *	served; answers and deadlines reach the right connection.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <sys/socket.h>
+#include <sys/un.h>
+
+#include "../tap.h"
+#include "clock.h"
+#include "../../policyd/policy_server.h"
+
+#define REQ(rcpt) "request=smtpd_access_policy\nprotocol_state=RCPT\n" \
+	"recipient=" rcpt "\n\n"
+
+static uint64_t last_id;
+static unsigned handled;
+
+/* handler - "wait@..." waits (fallback DEFER at now + 5 s), others DUNNO */
+static enum policy_answer handler(void *ctx, uint64_t id,
+				  const struct policy_req *req, uint64_t now,
+				  char *reply, size_t *rlen, uint64_t *deadline)
+{
+	(void)ctx;
+	handled++;
+	if (strncmp(req->recipient, "wait@", 5) == 0) {
+		last_id = id;
+		*rlen = policy_reply(reply, POLICY_REPLY_MAX, "DEFER", "late");
+		*deadline = now + 5 * NS_PER_SEC;
+		return POLICY_PENDING;
+	}
+	*rlen = policy_reply(reply, POLICY_REPLY_MAX, "DUNNO", req->recipient);
+	return POLICY_ANSWERED;
+}
+
+static struct endpoint ep;
+
+/* client - a connected, non-blocking client */
+static int client(void)
+{
+	int fd = endpoint_connect(&ep);
+
+	if (fd >= 0)
+		fcntl(fd, F_SETFL, O_NONBLOCK);
+	return fd;
+}
+
+/* pump - let the server run a few rounds */
+static void pump(struct policy_server *s)
+{
+	int i;
+
+	for (i = 0; i < 5; i++)
+		policy_server_poll(s, sl_monotonic_ns() + 20 * NS_PER_MS);
+}
+
+/* get - what the client has received ("" none, "EOF" closed) */
+static const char *get(int fd)
+{
+	static char buf[1024];
+	ssize_t n = read(fd, buf, sizeof(buf) - 1);
+
+	if (n == 0)
+		return "EOF";
+	if (n < 0)
+		return errno == EAGAIN ? "" : errno == ECONNRESET ? "EOF" : "ERR";
+	buf[n] = 0;
+	return buf;
+}
+
+static void put(int fd, const char *s, size_t len)
+{
+	if (write(fd, s, len ? len : strlen(s)) < 0)
+		diag("write: %s", strerror(errno));
+}
+
+int main(void)
+{
+	struct policy_server_params p;
+	struct policy_server_stats st;
+	struct policy_server *s;
+	char path[108], err[128], *junk;
+	int a, b, c, d;
+	uint64_t now;
+
+	snprintf(path, sizeof(path), "unix:/tmp/policy_server_t.%d", getpid());
+	if (endpoint_parse(path, &ep, err, sizeof(err)) < 0) {
+		ok(0, "endpoint: %s", err);
+		return done_testing();
+	}
+	policy_server_defaults(&p);
+	s = policy_server_create(&p, handler, NULL);
+	ok(s != NULL, "server created");
+	is_int(policy_server_listen(s, &ep), 0, "listening on %s", path);
+
+	a = client();
+	b = client();
+	ok(a >= 0 && b >= 0, "two clients connected");
+	put(a, REQ("one@example.org") REQ("two@example.org"), 0);
+	pump(s);
+	is_str(get(a), "action=DUNNO one@example.org\n\n"
+	       "action=DUNNO two@example.org\n\n",
+	       "two requests in one write, two replies in order");
+
+	put(a, REQ("wait@example.org"), 0);
+	pump(s);
+	is_str(get(a), "", "pending request: no reply yet");
+	put(b, "request=smtpd_access_policy\nrecipient=", 0);
+	pump(s);
+	put(b, "b@example.org\n\n", 0);
+	pump(s);
+	is_str(get(b), "action=DUNNO b@example.org\n\n",
+	       "other connection served while one waits (request in pieces)");
+	is_int(policy_server_answer(s, last_id + (1ULL << 24), "x", 1), -1,
+	       "answer with a wrong id refused");
+	is_int(policy_server_answer(s, last_id, "action=DUNNO\n\n", 14), 0,
+	       "answer the pending request");
+	pump(s);
+	is_str(get(a), "action=DUNNO\n\n", "the waiting client gets the answer");
+	is_int(policy_server_answer(s, last_id, "action=DUNNO\n\n", 14), -1,
+	       "a second answer to the same id refused");
+
+	put(a, REQ("wait@example.org"), 0);
+	pump(s);
+	now = sl_monotonic_ns();
+	policy_server_expire(s, now + 6 * NS_PER_SEC);
+	pump(s);
+	is_str(get(a), "action=DEFER late\n\n", "deadline sends the fallback");
+
+	c = client();
+	put(c, "\x01\x02\xff junk\n\n", 0);
+	pump(s);
+	is_str(get(c), "EOF", "binary junk: disconnected");
+	close(c);
+	c = client();
+	put(c, "protocol_state=RCPT\nrecipient=x@y\n\n", 0);
+	pump(s);
+	is_str(get(c), "EOF", "no request= attribute: disconnected");
+	close(c);
+	c = client();
+	junk = malloc(10000 * 4 + 2);
+	for (int i = 0; i < 10000; i++)
+		memcpy(junk + 4 * i, "a=b\n", 4);
+	put(c, junk, 40000);
+	pump(s);
+	is_str(get(c), "EOF", "10,000 attributes: disconnected");
+	close(c);
+	free(junk);
+
+	d = client();
+	put(d, "request=smtpd_access_policy\nsender=slow", 0);
+	pump(s);
+	policy_server_expire(s, sl_monotonic_ns() + 11 * NS_PER_SEC);
+	pump(s);
+	is_str(get(d), "EOF", "a peer that never finishes: disconnected");
+	close(d);
+
+	put(b, REQ("still@example.org"), 0);
+	pump(s);
+	is_str(get(b), "action=DUNNO still@example.org\n\n",
+	       "the well-behaved connection is still served");
+	policy_server_stats(s, &st);
+	is_uint(st.malformed, 3, "three malformed peers counted");
+	is_uint(st.timeouts, 1, "one timeout counted");
+	is_uint(st.open, 2, "two connections open");
+
+	put(a, REQ("wait@example.org"), 0);
+	pump(s);
+	close(a);
+	pump(s);
+	policy_server_stats(s, &st);
+	is_uint(st.open, 1, "a waiting peer that hangs up is closed");
+	is_uint(st.pending, 0, "and no longer pending");
+	close(b);
+	policy_server_free(s);
+	unlink(ep.path);
+	return done_testing();
+}
