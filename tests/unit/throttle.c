@@ -1,0 +1,655 @@
+/*
+ * NAME
+ *	throttle.t - Williamson's virus throttle, driven with passed-in time
+ * DESCRIPTION
+ *	Traffic patterns (a host opening one new connection a second,
+ *	browsing, a scanner at 50 new addresses a second) are simulated
+ *	against a throttle with N = 5, release 1 s, high 100, low 60, and
+ *	what each one sees is compared with what Williamson's design
+ *	promises. Then the edges: release of same-destination items,
+ *	flush, manual locks, eviction, the held pool, reconfiguration,
+ *	save/load and damaged files, and bytes per host at a million hosts.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "clock.h"
+#include "throttle.h"
+#include "../tap.h"
+
+#define SEC NS_PER_SEC
+#define MS NS_PER_MS
+
+static const uint8_t seed[16] = "0123456789abcdef";
+
+struct rec {
+	size_t released, dropped, evicted, unlocked;
+	uint64_t last_cookie;
+	uint64_t now;			/* set by the simulator */
+	uint64_t held_at[1 << 16];	/* cookie -> contact time */
+	uint64_t max_wait;
+	uint64_t unlock_at;
+	unsigned unlock_queue;
+	struct throttle *t;
+	uint64_t cookies[64];		/* release order, first 64 */
+};
+
+/* on_event - count what leaves the queues */
+static void on_event(void *ctx, const void *key, uint64_t cookie,
+		     enum throttle_why why)
+{
+	struct rec *r = ctx;
+	struct throttle_info info;
+
+	switch (why) {
+	case THROTTLE_RELEASED:
+		if (r->released < 64)
+			r->cookies[r->released] = cookie;
+		r->released++;
+		if (cookie < (1 << 16) && r->now - r->held_at[cookie]
+		    > r->max_wait)
+			r->max_wait = r->now - r->held_at[cookie];
+		break;
+	case THROTTLE_DROPPED:
+		r->dropped++;
+		break;
+	case THROTTLE_EVICTED:
+		r->evicted++;
+		break;
+	case THROTTLE_UNLOCKED:
+		if (r->unlocked++ > 0)
+			break;
+		r->unlock_at = r->now;
+		if (r->t && throttle_info(r->t, key, &info) == 0)
+			r->unlock_queue = info.queued;
+		break;
+	}
+	r->last_cookie = cookie;
+}
+
+/* defaults - the network defaults */
+static void defaults(struct throttle_params *p)
+{
+	p->wset_size = 5;
+	p->release_ns = SEC;
+	p->high = 100;
+	p->low = 60;
+	p->mem_cap = 8u << 20;
+	p->max_held = 10000;
+}
+
+/* test_params - validation table */
+static void test_params(void)
+{
+	static const struct {
+		const char *name;
+		unsigned wset, high, low, held;
+		uint64_t rel;
+		size_t cap;
+		int want;
+	} vec[] = {
+		{ "defaults", 5, 100, 60, 10000, SEC, 8u << 20, 0 },
+		{ "wset 0", 0, 100, 60, 10000, SEC, 8u << 20, -1 },
+		{ "wset 65", 65, 100, 60, 10000, SEC, 8u << 20, -1 },
+		{ "wset 64", 64, 100, 60, 10000, SEC, 8u << 20, 0 },
+		{ "release 0", 5, 100, 60, 10000, 0, 8u << 20, -1 },
+		{ "low = high", 5, 100, 100, 10000, SEC, 8u << 20, -1 },
+		{ "low 0", 5, 100, 0, 10000, SEC, 8u << 20, -1 },
+		{ "max_held 0", 5, 100, 60, 0, SEC, 8u << 20, -1 },
+		{ "mem_cap too small", 5, 100, 60, 10000, SEC, 100000, -1 },
+	};
+	struct throttle_params p;
+	struct throttle *t;
+	const char *why;
+	size_t i;
+
+	for (i = 0; i < sizeof(vec) / sizeof(vec[0]); i++) {
+		p.wset_size = vec[i].wset;
+		p.high = vec[i].high;
+		p.low = vec[i].low;
+		p.max_held = vec[i].held;
+		p.release_ns = vec[i].rel;
+		p.mem_cap = vec[i].cap;
+		why = NULL;
+		is_int(throttle_check_params(&p, &why), vec[i].want,
+		       "params %s", vec[i].name);
+		ok((vec[i].want == 0) == (why == NULL), "  reason: %s",
+		   why ? why : "(none)");
+		errno = 0;
+		t = throttle_create(&p, 4, seed, NULL, NULL);
+		is_int(t ? 0 : errno, vec[i].want ? EINVAL : 0,
+		       "  create %s", vec[i].name);
+		throttle_free(t);
+	}
+	throttle_free(NULL);
+}
+
+/* the traffic patterns */
+enum pattern { ONE_NEW_PER_SEC, BROWSING, SCANNER };
+
+struct sim {
+	const char *name;
+	enum pattern pat;
+	uint64_t period;	/* between contacts */
+	uint64_t offset;	/* of the first contact */
+	unsigned count;		/* contacts */
+	/* expectations */
+	unsigned want_holds;
+};
+
+struct outcome {
+	unsigned v[5];		/* verdict counts */
+	uint64_t lockout_at;
+	unsigned lockout_queue;
+	unsigned lockouts;
+	unsigned max_released_per_sec;
+	unsigned min_released_per_sec;	/* over seconds 2..lockout */
+	unsigned holds_after_unlock;
+};
+
+/* sim_dst - destination of contact i */
+static uint32_t sim_dst(enum pattern pat, unsigned i)
+{
+	switch (pat) {
+	case ONE_NEW_PER_SEC:
+	case SCANNER:
+		return 0x0a000000u + i;
+	case BROWSING:
+		/* Three sites in use at a time; a new one every 10 s. */
+		return 0xc0a80000u + (i / 200) + i % 3;
+	}
+	return 0;
+}
+
+/* run_sim - feed a pattern, ticking at every due time */
+static void run_sim(const struct sim *s, struct rec *r, struct outcome *o)
+{
+	struct throttle_params p;
+	struct throttle *t;
+	struct throttle_info info;
+	uint32_t key = 0x0a000001, dst;
+	uint64_t now, sec_start = 0;
+	size_t rel_before = 0;
+	enum throttle_verdict v;
+	unsigned i, in_sec;
+
+	defaults(&p);
+	memset(r, 0, sizeof(*r));
+	memset(o, 0, sizeof(*o));
+	o->min_released_per_sec = ~0u;
+	t = throttle_create(&p, 4, seed, on_event, r);
+	r->t = t;
+	for (i = 0; i < s->count; i++) {
+		now = s->offset + i * s->period;
+		while (throttle_next(t) <= now) {
+			r->now = throttle_next(t);
+			throttle_tick(t, r->now);
+		}
+		/* Releases per whole second, until the lockout. */
+		if (now / SEC != sec_start) {
+			in_sec = (unsigned)(r->released - rel_before);
+			if (sec_start >= 1 && !o->lockouts) {
+				if (in_sec > o->max_released_per_sec)
+					o->max_released_per_sec = in_sec;
+				if (in_sec < o->min_released_per_sec)
+					o->min_released_per_sec = in_sec;
+			}
+			sec_start = now / SEC;
+			rel_before = r->released;
+		}
+		r->now = now;
+		r->held_at[i & 0xffff] = now;
+		dst = sim_dst(s->pat, i);
+		v = throttle_contact(t, &key, &dst, 4, i & 0xffff, now);
+		o->v[v]++;
+		if (v == THROTTLE_LOCKOUT && o->lockouts++ == 0) {
+			o->lockout_at = now;
+			throttle_info(t, &key, &info);
+			o->lockout_queue = info.queued;
+		}
+		if (v == THROTTLE_HOLD && r->unlocked)
+			o->holds_after_unlock++;
+	}
+	throttle_free(t);
+}
+
+/* test_patterns - what each kind of host sees */
+static void test_patterns(void)
+{
+	static const struct sim sims[] = {
+		{ "one new address a second, mid-period", ONE_NEW_PER_SEC,
+		  SEC, SEC / 2, 300, 0 },
+		{ "one new address a second, on the boundary",
+		  ONE_NEW_PER_SEC, SEC, 0, 300, 0 },
+		{ "one new address a second, just before the boundary",
+		  ONE_NEW_PER_SEC, SEC, SEC - 1, 300, 0 },
+		{ "browsing: 3 sites at 20/s, a new site every 10 s",
+		  BROWSING, 50 * MS, 0, 20 * 120, 0 },
+	};
+	static struct rec r;
+	struct outcome o;
+	size_t i;
+
+	for (i = 0; i < sizeof(sims) / sizeof(sims[0]); i++) {
+		run_sim(&sims[i], &r, &o);
+		is_uint(o.v[THROTTLE_HOLD], sims[i].want_holds,
+			"%s: held contacts", sims[i].name);
+		is_uint(o.v[THROTTLE_PASS], sims[i].count,
+			"%s: every contact passed at once", sims[i].name);
+	}
+}
+
+/* test_scanner - 50 new addresses a second */
+static void test_scanner(void)
+{
+	static const struct sim s = { "scanner", SCANNER, 20 * MS, 0,
+				      50 * 120, 0 };
+	static struct rec r;
+	struct outcome o;
+
+	run_sim(&s, &r, &o);
+	is_uint(o.v[THROTTLE_PASS], 5,
+		"scanner: only the 5 free slots pass at once");
+	is_uint(o.max_released_per_sec, 1,
+		"scanner: at most one released a second");
+	is_uint(o.min_released_per_sec, 1,
+		"scanner: at least one released a second");
+	is_uint(o.lockouts, 3,
+		"scanner: locked out, let out, locked out again (3 in 120 s)");
+	is_uint(o.lockout_queue, 100,
+		"scanner: lockout when the queue would pass high (queue)");
+	cmp_ok(o.lockout_at, >=, 2 * SEC, "scanner: lockout after 2 s");
+	cmp_ok(o.lockout_at, <, 3 * SEC, "scanner: lockout before 3 s");
+	cmp_ok(o.v[THROTTLE_LOCKED], >, 1000,
+	       "scanner: refused while locked");
+	is_uint(r.unlocked, 2, "scanner: unlocked twice in 120 s");
+	is_uint(r.unlock_queue, 59, "scanner: unlocked below low (queue)");
+	/* 100 queued at lockout, one released a second: 41 s to 59. */
+	cmp_ok(r.unlock_at, >=, o.lockout_at + 40 * SEC,
+	       "scanner: unlock no sooner than 41 releases");
+	cmp_ok(r.unlock_at, <=, o.lockout_at + 42 * SEC,
+	       "scanner: unlock no later than 42 releases");
+	cmp_ok(o.holds_after_unlock, >, 0, "scanner: held again once unlocked");
+	cmp_ok(r.max_wait, >=, 40 * SEC, "scanner: its requests waited");
+}
+
+/* state - a small throttle with a full working set for key 1 */
+static struct throttle *state(struct rec *r, unsigned high, unsigned low,
+			      unsigned max_held, size_t cap)
+{
+	struct throttle_params p;
+	struct throttle *t;
+	uint32_t key = 1, dst;
+
+	defaults(&p);
+	p.high = high;
+	p.low = low;
+	p.max_held = max_held;
+	if (cap)
+		p.mem_cap = cap;
+	memset(r, 0, sizeof(*r));
+	t = throttle_create(&p, 4, seed, on_event, r);
+	r->t = t;
+	for (dst = 100; dst < 105; dst++)
+		throttle_contact(t, &key, &dst, 4, 0, 0);
+	return t;
+}
+
+/* contact - one contact from key to dst */
+static enum throttle_verdict contact(struct throttle *t, uint32_t key,
+				     uint32_t dst, uint64_t cookie,
+				     uint64_t now)
+{
+	return throttle_contact(t, &key, &dst, 4, cookie, now);
+}
+
+/* test_release - head plus same destination; next; info */
+static void test_release(void)
+{
+	static struct rec r;
+	struct throttle *t = state(&r, 100, 60, 100, 0);
+	struct throttle_info info;
+	uint32_t key = 1;
+
+	is_uint(throttle_next(t), UINT64_MAX, "next: nothing queued");
+	is_int(contact(t, 1, 200, 11, 100 * MS), THROTTLE_HOLD, "new dst held");
+	is_int(contact(t, 1, 201, 12, 200 * MS), THROTTLE_HOLD, "another held");
+	is_int(contact(t, 1, 200, 13, 300 * MS), THROTTLE_HOLD,
+	       "first again, held");
+	is_int(contact(t, 1, 101, 14, 400 * MS), THROTTLE_PASS,
+	       "working-set dst passes with a queue");
+	is_uint(throttle_next(t), SEC, "next: the period boundary");
+	is_uint(throttle_tick(t, 999 * MS), 0, "nothing before the boundary");
+	is_uint(throttle_tick(t, SEC), 2, "head and its twin released");
+	ok(r.cookies[0] == 11 && r.cookies[1] == 13,
+	   "released cookies 11 and 13 (got %llu %llu)",
+	   (unsigned long long)r.cookies[0], (unsigned long long)r.cookies[1]);
+	is_int(contact(t, 1, 200, 15, SEC + 1), THROTTLE_PASS,
+	       "released dst is in the working set");
+	throttle_info(t, &key, &info);
+	is_uint(info.queued, 1, "info: one still queued");
+	is_uint(info.wset_used, 5, "info: working set full");
+	is_uint(info.last_seen, SEC, "info: last seen (ms resolution)");
+	is_int(info.locked, 0, "info: not locked");
+	key = 2;
+	is_int(throttle_info(t, &key, &info), -1, "info of an unknown key");
+	is_uint(throttle_tick(t, 5 * SEC), 1, "late tick releases the rest");
+	is_uint(throttle_next(t), UINT64_MAX, "next: empty again");
+	throttle_free(t);
+}
+
+/* test_flush_lock - flush drop/release, manual lock and unlock */
+static void test_flush_lock(void)
+{
+	static struct rec r;
+	struct throttle *t = state(&r, 100, 60, 100, 0);
+	struct throttle_info info;
+	uint32_t key = 1, other = 9;
+	uint64_t c;
+
+	for (c = 1; c <= 3; c++)
+		contact(t, 1, (uint32_t)(300 + c), c, 0);
+	is_uint(throttle_flush(t, &key, 1), 3, "flush drop count");
+	is_uint(r.dropped, 3, "flush drop: three dropped");
+	is_uint(r.released, 0, "flush drop: none released");
+	for (c = 1; c <= 2; c++)
+		contact(t, 1, (uint32_t)(400 + c), c, 0);
+	is_uint(throttle_flush(t, &key, 0), 2, "flush release count");
+	is_uint(r.released, 2, "flush release: two released");
+	is_uint(throttle_flush(t, &other, 0), 0, "flush of an unknown key");
+	is_int(throttle_lock(t, &key, 2 * SEC), 0, "manual lock");
+	is_int(contact(t, 1, 100, 7, 2 * SEC), THROTTLE_LOCKED,
+	       "locked key refused even for its working set");
+	throttle_tick(t, 100 * SEC);
+	throttle_info(t, &key, &info);
+	ok(info.locked && info.locked_at == 2 * SEC,
+	   "manual lock survives ticks (locked %d at %llu)", info.locked,
+	   (unsigned long long)info.locked_at);
+	is_int(throttle_unlock(t, &key), 0, "unlock");
+	is_uint(r.unlocked, 1, "unlock reported");
+	is_int(contact(t, 1, 100, 8, 101 * SEC), THROTTLE_PASS,
+	       "unlocked key passes again");
+	is_int(throttle_unlock(t, &other), -1, "unlock of an unknown key");
+	throttle_free(t);
+}
+
+/* test_watermarks - lockout, refusal, flush lifts an automatic lock */
+static void test_watermarks(void)
+{
+	static struct rec r;
+	struct throttle *t = state(&r, 4, 2, 100, 0);
+	struct throttle_stats st;
+	uint32_t key = 1;
+	uint64_t c;
+
+	for (c = 1; c <= 4; c++)
+		is_int(contact(t, 1, (uint32_t)(500 + c), c, 0), THROTTLE_HOLD,
+		       "held up to high (%llu)", (unsigned long long)c);
+	is_int(contact(t, 1, 600, 5, 0), THROTTLE_LOCKOUT,
+	       "the contact past high locks out");
+	is_int(contact(t, 1, 601, 6, 0), THROTTLE_LOCKED, "then refused");
+	throttle_stats(t, &st);
+	ok(st.held == 4 && st.locked == 1 && st.lockouts == 1
+	   && st.refused == 1, "stats held %zu locked %zu lockouts %llu "
+	   "refused %llu", st.held, st.locked,
+	   (unsigned long long)st.lockouts, (unsigned long long)st.refused);
+	r.now = SEC;
+	throttle_tick(t, SEC);
+	is_uint(r.unlocked, 0, "3 queued: not below low 2");
+	r.now = 2 * SEC;
+	throttle_tick(t, 2 * SEC);
+	is_uint(r.unlocked, 0, "2 queued: not below low 2");
+	r.now = 3 * SEC;
+	throttle_tick(t, 3 * SEC);
+	is_uint(r.unlocked, 1, "1 queued: unlocked");
+	is_uint(r.unlock_queue, 1, "unlock seen with 1 queued");
+	for (c = 1; c <= 5; c++)
+		contact(t, 1, (uint32_t)(700 + c), c, 3 * SEC);
+	is_uint(throttle_flush(t, &key, 1), 4, "locked again, flush drop");
+	is_uint(r.unlocked, 2, "flush below low lifts the lockout");
+	throttle_free(t);
+}
+
+/* test_bounds - held pool full, and eviction releases held cookies */
+static void test_bounds(void)
+{
+	static struct rec r;
+	struct throttle *t = state(&r, 100, 60, 3, 0);
+	struct throttle_stats st;
+	uint32_t k;
+	uint64_t c;
+
+	for (c = 1; c <= 3; c++)
+		contact(t, 1, (uint32_t)(800 + c), c, 0);
+	is_int(contact(t, 1, 900, 4, 0), THROTTLE_FULL, "pool full");
+	throttle_free(t);
+
+	t = state(&r, 100, 60, 10, 200 * 1024);
+	for (c = 1; c <= 3; c++)
+		contact(t, 1, (uint32_t)(800 + c), c, 0);
+	for (k = 2; r.evicted == 0 && k < 100000; k++)
+		contact(t, k, 1, 0, SEC);
+	is_uint(r.evicted, 3, "eviction releases the 3 held cookies");
+	throttle_stats(t, &st);
+	ok(st.held == 0 && st.evictions > 0 && st.bytes <= 200 * 1024,
+	   "after eviction: held %zu evictions %llu bytes %zu (cap 204800)",
+	   st.held, (unsigned long long)st.evictions, st.bytes);
+	throttle_free(t);
+}
+
+/* test_reconfigure - state kept through new parameters */
+static void test_reconfigure(void)
+{
+	static struct rec r;
+	struct throttle *t = state(&r, 100, 60, 100, 0);
+	struct throttle_params p;
+	struct throttle_info info;
+	uint32_t key = 1;
+
+	contact(t, 1, 200, 21, 0);
+	contact(t, 1, 201, 22, 0);
+	defaults(&p);
+	p.high = 50;
+	p.low = 10;
+	is_int(throttle_reconfigure(t, &p), 0, "reconfigure watermarks");
+	p.low = 50;
+	is_int(throttle_reconfigure(t, &p), -1, "bad reconfigure refused");
+	p.low = 10;
+	p.wset_size = 8;
+	p.max_held = 500;
+	p.mem_cap = 16u << 20;
+	is_int(throttle_reconfigure(t, &p), 0, "reconfigure sizes");
+	throttle_info(t, &key, &info);
+	ok(info.queued == 2 && info.wset_used == 5,
+	   "queue and working set kept (queued %u used %u)", info.queued,
+	   info.wset_used);
+	is_int(contact(t, 1, 300, 0, 10 * MS), THROTTLE_HOLD,
+	   "a queue stays ahead of the new free slots");
+	is_int(contact(t, 1, 100, 0, 10 * MS), THROTTLE_PASS,
+	       "old working set kept");
+	r.now = SEC;
+	is_uint(throttle_tick(t, SEC), 1, "queued cookie released after resize");
+	is_uint(r.cookies[0], 21, "it is the first one held");
+	p.wset_size = 2;
+	is_int(throttle_reconfigure(t, &p), 0, "shrink the working set");
+	throttle_info(t, &key, &info);
+	is_uint(info.wset_used, 2, "two most recent kept");
+	is_int(contact(t, 1, 200, 0, SEC + 1), THROTTLE_PASS,
+	       "most recent dst still passes");
+	throttle_free(t);
+}
+
+struct snap {
+	unsigned queued[8], used[8];
+	int locked[8];
+	uint64_t seen[8];
+};
+
+/* take_snap - info of keys 1..8 */
+static void take_snap(struct throttle *t, struct snap *s)
+{
+	struct throttle_info info;
+	uint32_t k;
+
+	memset(s, 0, sizeof(*s));
+	for (k = 1; k <= 8; k++)
+		if (throttle_info(t, &k, &info) == 0) {
+			s->queued[k - 1] = info.queued;
+			s->used[k - 1] = info.wset_used;
+			s->locked[k - 1] = info.locked;
+			s->seen[k - 1] = info.last_seen;
+		}
+}
+
+/* saved - a state with queues, a lockout and a manual lock, saved */
+static FILE *saved(struct rec *r)
+{
+	struct throttle *t = state(r, 10, 5, 100, 0);
+	FILE *fp = tmpfile();
+	uint32_t k, d;
+
+	for (k = 2; k <= 6; k++)
+		for (d = 0; d < 5 + k; d++)
+			contact(t, k, 1000 + d, k * 100 + d, k * SEC);
+	throttle_lock(t, &(uint32_t){ 7 }, 7 * SEC);
+	for (d = 0; d < 17; d++)
+		contact(t, 8, 2000 + d, 800 + d, 8 * SEC);
+	is_int(throttle_save(t, fp), 0, "save");
+	throttle_free(t);
+	return fp;
+}
+
+/* test_save_load - round trip, rebased times, and damaged files */
+static void test_save_load(void)
+{
+	static struct rec r;
+	struct throttle_params p;
+	struct throttle *a, *b;
+	struct throttle_stats st;
+	struct snap sa, sb;
+	FILE *fp = saved(&r), *bad;
+	unsigned char *buf;
+	long len, pos;
+	int refused = 0, crashes = 0, i;
+	uint32_t k;
+
+	defaults(&p);
+	p.high = 10;
+	p.low = 5;
+	p.max_held = 100;
+	len = ftell(fp);
+	buf = malloc((size_t)len);
+	rewind(fp);
+	ok(fread(buf, 1, (size_t)len, fp) == (size_t)len, "read back %ld", len);
+	/* a: the live state at 8 s; b: loaded at 1008 s. */
+	memset(&r, 0, sizeof(r));
+	a = throttle_create(&p, 4, seed, on_event, &r);
+	rewind(fp);
+	is_int(throttle_load(a, fp, 8 * SEC), 0, "load");
+	take_snap(a, &sa);
+	b = throttle_create(&p, 4, seed, on_event, &r);
+	rewind(fp);
+	is_int(throttle_load(b, fp, 1008 * SEC), 0, "load rebased");
+	take_snap(b, &sb);
+	for (k = 0; k < 8; k++)
+		ok(sa.queued[k] == sb.queued[k] && sa.used[k] == sb.used[k]
+		   && sa.locked[k] == sb.locked[k]
+		   && sb.seen[k] == sa.seen[k] + 1000 * SEC,
+		   "key %u: queued %u/%u used %u/%u locked %d/%d seen +%llds",
+		   k + 1, sb.queued[k], sa.queued[k], sb.used[k], sa.used[k],
+		   sb.locked[k], sa.locked[k],
+		   (long long)(sb.seen[k] - sa.seen[k]) / (long long)SEC);
+	ok(sa.queued[7] == 10 && sa.locked[7] && sa.locked[6],
+	   "saved state had a full queue and two lockouts");
+	is_int(contact(b, 7, 100, 0, 1009 * SEC), THROTTLE_LOCKED,
+	       "manual lock survives the round trip");
+	rewind(fp);
+	errno = 0;
+	is_int(throttle_load(b, fp, 0), -1, "load into a used throttle");
+	is_int(errno, EBUSY, "  errno EBUSY");
+	memset(&r, 0, sizeof(r));
+	throttle_tick(b, 1008 * SEC);	/* overdue when saved: due at once */
+	is_uint(r.released, 6, "one head per queue after the load");
+	is_uint(r.cookies[0] + r.cookies[1] + r.cookies[2] + r.cookies[3]
+		+ r.cookies[4] + r.cookies[5], 205 + 305 + 405 + 505 + 605 + 805,
+		"the heads' cookies (sum)");
+	throttle_free(a);
+	throttle_free(b);
+
+	/* Every single-byte change and every truncation is refused. */
+	for (pos = 0; pos < len; pos++) {
+		for (i = 0; i < 2; i++) {
+			bad = tmpfile();
+			if (i == 0) {
+				buf[pos] ^= 0x5a;
+				fwrite(buf, 1, (size_t)len, bad);
+				buf[pos] ^= 0x5a;
+			} else {
+				fwrite(buf, 1, (size_t)pos, bad);
+			}
+			rewind(bad);
+			memset(&r, 0, sizeof(r));
+			a = throttle_create(&p, 4, seed, on_event, &r);
+			errno = 0;
+			if (throttle_load(a, bad, 0) == -1 && errno == EINVAL)
+				refused++;
+			throttle_stats(a, &st);
+			if (st.hosts != 0 || st.held != 0)
+				crashes++;
+			throttle_free(a);
+			fclose(bad);
+		}
+	}
+	is_int(refused, 2 * len, "every damaged or cut file refused, EINVAL");
+	is_int(crashes, 0, "a refused load leaves the throttle empty");
+	a = throttle_create(&p, 16, seed, NULL, NULL);
+	rewind(fp);
+	errno = 0;
+	ok(throttle_load(a, fp, 0) == -1 && errno == EINVAL,
+	   "another key length refused");
+	throttle_free(a);
+	free(buf);
+	fclose(fp);
+}
+
+/* test_million - bytes per tracked IPv4 host at a million hosts */
+static void test_million(void)
+{
+	struct throttle_params p;
+	struct throttle_stats st;
+	struct throttle *t;
+	uint32_t k, d;
+
+	defaults(&p);
+	p.mem_cap = 72u << 20;
+	p.max_held = 65536;
+	t = throttle_create(&p, 4, seed, NULL, NULL);
+	for (k = 0; k < 1000000; k++) {
+		d = k * 7;
+		throttle_contact(t, &k, &d, 4, k, 0);
+	}
+	throttle_stats(t, &st);
+	is_uint(st.hosts, 1000000, "a million hosts tracked");
+	cmp_ok((double)st.bytes / (double)st.hosts, <=, 64.0,
+	       "bytes per IPv4 host at a million hosts");
+	diag("%.1f bytes per host, %zu bytes", (double)st.bytes / st.hosts,
+	     st.bytes);
+	throttle_free(t);
+}
+
+int main(void)
+{
+	test_params();
+	test_patterns();
+	test_scanner();
+	test_release();
+	test_flush_lock();
+	test_watermarks();
+	test_bounds();
+	test_reconfigure();
+	test_save_load();
+	test_million();
+	return done_testing();
+}
