@@ -17,6 +17,26 @@
  *
  *	The engine only decides: the caller enforces (nft set elements,
  *	hold queue, hook) and writes the event.
+ *
+ *	Defaults (cm_defaults): weights honeypot 100, lockout 100,
+ *	honeytoken 100, operator 100, fan-out 50, TRW 50, no-DNS 5; rungs
+ *	throttle 10, block port 50, quarantine 100, isolate and hook 0
+ *	(never: the operator turns them on). So honeypot, lockout,
+ *	honeytoken and operator go straight to quarantine; a fan-out
+ *	blocks its port (a second fan-out quarantines); a TRW verdict
+ *	throttles harder (two quarantine). No-DNS is the weak signal: a
+ *	first contact with no preceding answer is a weak signal, never a
+ *	block on its own, so its share of the score is capped below the
+ *	lowest rung and no number of them alone does more than observe.
+ *	The action picked is the one with the highest rung the score
+ *	reaches (block port only when the signal names a port).
+ *	TTLs: throttle 10 min, quarantine, block port, isolate and hook
+ *	1 h. Scores halve every 10 min. Rate cap 60 actions per minute
+ *	over all sources (a sliding window); operator signals are not
+ *	counted against it, but the whitelist refuses them too. An
+ *	action in force is never evicted: when its table is full a new
+ *	action is refused as CM_RATE_CAPPED. Quarantine in force covers
+ *	throttle and port blocks of the same host (CM_IN_FORCE).
  */
 #ifndef SLUICE_CMEASURE_H
 #define SLUICE_CMEASURE_H
