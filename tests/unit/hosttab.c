@@ -16,6 +16,14 @@
 #include "hosttab.h"
 #include "../tap.h"
 
+/* AddressSanitizer adds shadow memory (an eighth) and keeps freed bucket
+   arrays in quarantine: resident size then says little about our bytes. */
+#ifdef __SANITIZE_ADDRESS__
+#define RSS_SLACK(cap) ((cap) / 4)
+#else
+#define RSS_SLACK(cap) 0
+#endif
+
 static const uint8_t seed[16] = { 0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11,
 				  12, 13, 14, 15 };
 
@@ -198,7 +206,8 @@ static void test_ten_million(void)
 	c = hosttab_capacity(t);
 	is_int(bad, 0, "ten million puts all succeed with zeroed values");
 	cmp_ok(maxb, <=, cap, "counted bytes never above 64 MiB");
-	cmp_ok(maxrss, <=, cap, "resident growth never above 64 MiB");
+	cmp_ok(maxrss, <=, cap + RSS_SLACK(cap),
+	       "resident growth never above 64 MiB (+ sanitizer shadow)");
 	cmp_ok(c, >, 2000000, "64 MiB holds over two million 4-byte keys");
 	is_uint(hosttab_count(t), c, "table full at capacity");
 	is_uint(hosttab_evictions(t), n - c, "evictions = keys - capacity");
