@@ -256,9 +256,10 @@ static sfsistat decide(SMFICTX *ctx, struct msess *s, enum mail_verdict v,
 	}
 }
 
-/* note_event - the events mailthr reports for one recipient */
+/* note_event - the events mailthr reports for one recipient (raw is
+   the recipient as the MTA gave it) */
 static void note_event(struct msess *s, enum mail_verdict v,
-		       const struct mail_result *res)
+		       const struct mail_result *res, const char *raw)
 {
 	static const char *const vname[] = {
 		"pass", "delay", "hold", "defer", "reject" };
@@ -277,7 +278,7 @@ static void note_event(struct msess *s, enum mail_verdict v,
 		on_honeytoken(s, res);
 		break;
 	case MAIL_EV_MALFORMED:
-		emit(s, "malformed", vn, res, NULL, NULL);
+		emit(s, "malformed", vn, res, "recipient_raw", raw);
 		break;
 	default:
 		break;
@@ -379,7 +380,7 @@ static sfsistat on_envrcpt(SMFICTX *ctx, char **argv)
 	r.client_addr = s->client;
 	r.recipient = rcpt;
 	v = mstate_rcpt(g.state, &r, sl_monotonic_ns(), &res, &t);
-	note_event(s, v, &res);
+	note_event(s, v, &res, argv && argv[0] ? argv[0] : "");
 	return decide(ctx, s, v, t, &res);
 }
 

@@ -1,0 +1,65 @@
+# common.sh - shared by the milter_*.t integration tests (sourced after
+# lib.sh): private ports, configurations and a sluice-milter to test.
+
+MILTER=$SLUICE_BUILD/sluice-milter
+LUA=$SLUICE_TOP/tests/integration/milter
+
+# free_port - a 127.0.0.1 TCP port in 10200-10299 nobody listens on
+free_port() {
+	_p=$((10200 + ($$ + ${1:-0} * 37) % 100))
+	_n=0
+	while ss -Htln "sport = :$_p" | grep -q . ; do
+		_p=$((10200 + (_p - 10200 + 1) % 100))
+		_n=$((_n + 1))
+		[ $_n -lt 100 ] || bail "no free port in 10200-10299"
+	done
+	echo $_p
+}
+
+# wait_port PORT - until something listens on it (5 s)
+wait_port() {
+	_i=0
+	while ! ss -Htln "sport = :$1" | grep -q . ; do
+		_i=$((_i + 1))
+		[ $_i -lt 100 ] || return 1
+		sleep 0.05
+	done
+}
+
+# start_milter CONF PORT - sluice-milter -f in the background; its pid
+# in MILTER_PID, killed at exit
+start_milter() {
+	"$MILTER" -f -c "$1" 2>>"$T/milter.log" &
+	MILTER_PID=$!
+	at_exit "kill $MILTER_PID 2>/dev/null; wait $MILTER_PID 2>/dev/null"
+	wait_port "$2" || bail "sluice-milter did not listen on $2: $(tail -3 "$T/milter.log")"
+}
+
+# start_ctl - the stand-in for sluiced's control socket
+start_ctl() {
+	perl "$LUA/ctl-listener.pl" "$T/ctl.sock" "$T/ctl.log" &
+	_pid=$!
+	at_exit "kill $_pid 2>/dev/null"
+	_i=0
+	while [ ! -S "$T/ctl.sock" ] && [ $_i -lt 100 ]; do
+		sleep 0.05; _i=$((_i + 1))
+	done
+}
+
+# now_ms - monotonic enough for the waits measured here
+now_ms() { date +%s%3N; }
+
+# lua NAME PORT - run one miltertest script; TAP result named NAME
+lua() {
+	miltertest -D "sock=inet:$2@127.0.0.1" -D "dir=$LUA" \
+		-s "$LUA/$1.lua" >"$T/$1.out" 2>&1
+	_rc=$?
+	ok $_rc "miltertest $1.lua"
+	[ $_rc -eq 0 ] || sed 's/^/#   /' "$T/$1.out"
+	return $_rc
+}
+
+# event_count TYPE PATTERN FILE - lines of type TYPE matching PATTERN
+event_count() {
+	grep "\"event_type\":\"$1\"" "$3" 2>/dev/null | grep -c -- "$2"
+}

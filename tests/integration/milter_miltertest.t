@@ -1,0 +1,128 @@
+#!/bin/sh
+# milter_miltertest.t - sluice-milter against Debian's miltertest (the MTA
+# side of the milter protocol, scripted in Lua): pass, delay, tempfail
+# with its reply, quarantine after lockout, honeytoken (quarantine,
+# sluiced asked, sample kept), whitelist, missing and malformed macros,
+# clients that vanish mid-transaction.
+#
+# Two private filters on 127.0.0.1 ports in 10200-10299:
+#   A  release 1 s, max_delay 3 s: waits end in a release
+#   B  release 30 s, max_delay 300 ms: waits run out (451), queues grow
+. "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/milter/common.sh"
+
+need miltertest perl ss
+[ -x "$MILTER" ] || bail "$MILTER is missing: run make"
+T=$(mktemp -d /tmp/sluice-milter-test.$$.XXXXXX)
+at_exit "rm -rf $T"
+PA=$(free_port 0)
+PB=$(free_port 1)
+[ "$PA" != "$PB" ] || PB=$(free_port 2)
+mkdir "$T/samples"
+
+cat >"$T/a.conf" <<CONF
+[core]
+events = $T/events-a.json
+control_socket = unix:$T/ctl.sock
+syslog_events = no
+[milter]
+listen = inet:127.0.0.1:$PA
+wset_size = 2
+release_interval = 1s
+max_delay = 3s
+high_watermark = 5
+low_watermark = 2
+honeytokens = trap-*@lists.example.org
+whitelist_senders = list@example.org
+sample_dir = $T/samples
+sample_max = 4k
+shards = 4
+CONF
+cat >"$T/b.conf" <<CONF
+[core]
+events = $T/events-b.json
+control_socket = unix:$T/ctl.sock
+syslog_events = no
+[milter]
+listen = inet:127.0.0.1:$PB
+wset_size = 2
+release_interval = 30s
+max_delay = 300ms
+high_watermark = 4
+low_watermark = 2
+CONF
+
+
+"$MILTER" -n -c "$T/a.conf"
+ok $? "configuration A is valid (-n)"
+start_ctl
+start_milter "$T/a.conf" "$PA"
+A_PID=$MILTER_PID
+start_milter "$T/b.conf" "$PB"
+
+lua pass "$PA"
+is "$(event_count throttle alice "$T/events-a.json")" 0 \
+	"a person's two recipients wrote no throttle event"
+
+t0=$(now_ms)
+lua delay "$PA"
+dt=$(( $(now_ms) - t0 ))
+cmp "$dt" -ge 1800 "3 recipients over the working set waited ($dt ms, want >= 1800: one per 1 s interval after the first)"
+cmp "$dt" -lt 6000 "... and were released, not timed out ($dt ms < 6000)"
+is "$(event_count throttle dave@example.org "$T/events-a.json")" 3 \
+	"one throttle event per delayed recipient"
+
+t0=$(now_ms)
+lua tempfail "$PB"
+dt=$(( $(now_ms) - t0 ))
+cmp "$dt" -ge 300 "the deferred recipient waited max_delay first ($dt ms)"
+is "$(grep -c '"verdict":"deferred".*erin@example.org' "$T/events-b.json")" 1 \
+	"a deferred event for the recipient whose wait ran out"
+
+lua quarantine "$PB"
+is "$(event_count lockout frank@example.org "$T/events-b.json")" 1 \
+	"one lockout event"
+is "$(event_count quarantine frank@example.org "$T/events-b.json")" 2 \
+	"two quarantine events (both messages)"
+
+lua honeytoken "$PA"
+is "$(event_count honeytoken mallory@example.org "$T/events-a.json")" 1 \
+	"a honeytoken event"
+is "$(grep -c '"client_quarantine":"requested"' "$T/events-a.json")" 1 \
+	"... saying sluiced was asked"
+is "$(cat "$T/ctl.log" 2>/dev/null)" "quarantine 192.0.2.66 honeytoken" \
+	"sluiced's control socket got the quarantine request"
+n=$(ls "$T/samples" | grep -c '^[0-9a-f]\{64\}\.eml$')
+is "$n" 1 "one sample kept, named by SHA-256"
+f=$(ls "$T/samples"/*.eml 2>/dev/null | head -1)
+grep -q "worm payload 8f1c" "$f" 2>/dev/null
+ok $? "the sample holds the message body"
+is "$(sha256sum "$f" 2>/dev/null | cut -c1-64).eml" "$(basename "$f")" \
+	"the sample's name is the SHA-256 of its content"
+
+t0=$(now_ms)
+lua whitelist "$PA"
+dt=$(( $(now_ms) - t0 ))
+cmp "$dt" -lt 900 "31 recipients of a whitelisted sender never waited ($dt ms)"
+is "$(grep -c '"whitelisted":true' "$T/events-a.json")" 1 \
+	"the whitelisted honeytoken is logged, not acted on"
+
+lua macros "$PA"
+is "$(event_count throttle '"identity":"sasl:alice"' "$T/events-a.json")" 1 \
+	"{auth_authen} is the identity"
+is "$(event_count throttle '"identity":"client:192.0.2.77"' "$T/events-a.json")" 1 \
+	"{client_addr} names an unknown-address client"
+is "$(event_count throttle '"identity":"client:192.0.2.21"' "$T/events-a.json")" 1 \
+	"malformed {auth_authen} and sender fall through to the client"
+cmp "$(event_count malformed . "$T/events-a.json")" -ge 2 \
+	"malformed recipients passed with an event"
+
+lua disconnect "$PA"
+kill -0 "$A_PID" 2>/dev/null
+ok $? "sluice-milter A is still running"
+kill -TERM "$A_PID"
+i=0
+while kill -0 "$A_PID" 2>/dev/null && [ $i -lt 100 ]; do sleep 0.05; i=$((i+1)); done
+kill -0 "$A_PID" 2>/dev/null
+is $? 1 "SIGTERM stops sluice-milter"
+done_testing
