@@ -74,7 +74,7 @@ start_daemon() {
 	sed "s|@RUN@|$run|g" "$LAB_DIR/sluice-lab.conf" >"$run/sluice.conf"
 	"$build/sluiced" -n -c "$run/sluice.conf" ||
 		die "sluiced refuses $LAB_DIR/sluice-lab.conf"
-	lab_x gw "$build/sluiced" -f -c "$run/sluice.conf" 2>"$run/sluiced.log" &
+	ip netns exec "$(lab_ns gw)" "$build/sluiced" -f -c "$run/sluice.conf" 2>"$run/sluiced.log" &
 	daemon_pid=$!
 	_i=0
 	until ctl status >/dev/null 2>&1; do

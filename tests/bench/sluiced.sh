@@ -1,0 +1,252 @@
+#!/bin/sh
+# NAME
+#	sluiced.sh - new flows per second through sluiced vs a kernel-only rule
+# SYNOPSIS
+#	make bench
+#	SLUICE_BUILD=build SLUICE_TOP=. sh tests/bench/sluiced.sh
+#	(environment: BENCH_RUNS=5, BENCH_SECS=5, BENCH_PERF=1 to profile
+#	both cores with perf record -a during the sluiced floods)
+# DESCRIPTION
+#	In the namespace lab (examples/lab/lab.sh), lan1 floods TCP SYNs
+#	to random destinations in 10.77.16.0/24 with hping3 --flood; each
+#	SYN is a new flow (hping3 changes the source port every packet)
+#	that the gateway namespace forwards to srv, where a prerouting
+#	rule drops it before conntrack so the far side costs nothing.
+#	Three configurations, interleaved run by run so that drift on a
+#	shared machine hits each of them alike:
+#
+#	  kernel   no sluiced; the gateway's first-packet rule accepts in
+#	           the kernel (the same ct state / l4proto matching, no queue)
+#	  off      sluiced with one zone "mode = off": every first packet
+#	           is queued and accepted by sluiced
+#	  throttle sluiced with a Williamson zone (working set 5, release
+#	           1 s, high watermark 100) and quarantine_ttl = 0, so the
+#	           flooding host is locked out inside sluiced and every
+#	           further first packet is queued and dropped by verdict
+#
+#	Counted in the gateway: "arrived", first packets entering the
+#	forward hook (a counter at priority -10, before sluiced's chain);
+#	"handled", first packets the configuration decided: for kernel
+#	all that arrived, for sluiced the packets that went through its
+#	queue (the kernel's queue id sequence, /proc/net/netfilter/
+#	nfnetlink_queue). Whatever arrived but was not handled was let
+#	through by fail-open (queue full): sluiced fell behind. The rate
+#	is handled / elapsed seconds of each flood; the table gives the
+#	median of BENCH_RUNS floods of BENCH_SECS seconds per
+#	configuration and its ratio to the kernel's median. Target: 0.9.
+#
+#	The gateway's conntrack keeps unanswered SYN_SENT entries for 1 s
+#	(instead of 120 s) so the table never fills: the same for every
+#	configuration. Requires root, hping3, nft, perl.
+
+top=${SLUICE_TOP:-$(cd "$(dirname "$0")/../.." && pwd)}
+build=${SLUICE_BUILD:-$top/build}
+LAB_DIR=$top/examples/lab
+LAB_LIB=1
+LAB_ID=sb$$
+. "$LAB_DIR/lab.sh"
+
+runs=${BENCH_RUNS:-5}
+secs=${BENCH_SECS:-5}
+run=""
+pid=""
+configs="kernel off throttle"
+
+# die - stop with a message
+die() { echo "bench sluiced: $*" >&2; exit 1; }
+
+# cleanup - stop sluiced, remove the lab
+cleanup() {
+	trap - EXIT INT TERM HUP
+	[ -n "$pid" ] && kill -TERM "$pid" 2>/dev/null && wait "$pid" 2>/dev/null
+	lab_down
+	[ -n "$run" ] && rm -rf "$run"
+}
+
+# conf - sluiced's configuration for MODE (off|throttle)
+conf() {
+	cat <<EOF
+[core]
+control_socket = unix:$run/sluiced.sock
+events = $run/events.json
+syslog_events = no
+
+[sluiced]
+queue_num = 0
+EOF
+	if [ "$1" = off ]; then
+		printf '[zone lan]\nprefixes = 10.77.1.0/24, fd77:1::/64\nmode = off\n'
+	else
+		printf '[zone lan]\nprefixes = 10.77.1.0/24, fd77:1::/64\nmode = williamson\n'
+		printf 'wset_size = 5\nrelease_interval = 1s\nhigh_watermark = 100\n'
+		printf 'low_watermark = 60\nquarantine_ttl = 0\n'
+	fi
+}
+
+# setup - the lab, the sink in srv, the counters in gw
+setup() {
+	lab_up || die "cannot build the lab"
+	lab_sysctl gw net.netfilter.nf_conntrack_tcp_timeout_syn_sent=1 ||
+		die "cannot shorten the gateway's conntrack timeout"
+	lab_x srv nft -f - <<EOF || die "cannot load the sink in srv"
+table inet benchsink {
+	chain pre {
+		type filter hook prerouting priority -300; policy accept;
+		tcp dport 9 drop
+	}
+}
+EOF
+	lab_x gw nft -f - <<EOF || die "cannot load the counters in gw"
+table inet bench {
+	counter arrived { }
+	chain count {
+		type filter hook forward priority -10; policy accept;
+		ct state new meta l4proto tcp counter name arrived
+	}
+}
+EOF
+}
+
+# kernel_rule - add (1) or delete (0) the kernel-only first-packet rule
+kernel_rule() {
+	if [ "$1" = 1 ]; then
+		lab_x gw nft -f - <<EOF
+table inet benchkernel {
+	chain forward {
+		type filter hook forward priority 0; policy accept;
+		ct state != new accept
+		meta l4proto tcp accept
+		meta l4proto udp accept
+	}
+}
+EOF
+	else
+		lab_x gw nft delete table inet benchkernel
+	fi
+}
+
+# start - sluiced in MODE, in the gateway, until its queue is bound
+start() {
+	conf "$1" >"$run/$1.conf"
+	ip netns exec "$(lab_ns gw)" "$build/sluiced" -f -c "$run/$1.conf" 2>"$run/$1.log" &
+	pid=$!
+	_i=0
+	until [ -n "$(queue_field seq)" ]; do
+		kill -0 "$pid" 2>/dev/null || { cat "$run/$1.log" >&2; die "sluiced did not start"; }
+		[ $_i -lt 100 ] || die "sluiced did not bind queue 0"
+		sleep 0.1; _i=$((_i + 1))
+	done
+}
+
+# stop - SIGTERM sluiced; keep its last log lines
+stop() {
+	kill -TERM "$pid" && wait "$pid"
+	pid=""
+	tail -n 3 "$run/$1.log" >>"$run/daemon-$1.txt"
+}
+
+# queue_field - total|seq of queue 0 in the gateway (empty: not bound)
+queue_field() {
+	lab_x gw cat /proc/net/netfilter/nfnetlink_queue |
+		awk -v f="$1" '$1 == 0 { print (f == "seq" ? $8 : $3) }'
+}
+
+# arrived - the gateway's first-packet counter
+arrived() {
+	lab_x gw nft list counter inet bench arrived |
+		sed -n 's/.*packets \([0-9]*\).*/\1/p'
+}
+
+# flood - one hping3 flood of secs seconds; prints
+#	"ELAPSED_S ARRIVED HANDLED" (HANDLED empty for the kernel rule)
+flood() {
+	lab_x gw nft reset counter inet bench arrived >/dev/null
+	_s0=$(queue_field seq)
+	_t0=$(date +%s%N)
+	lab_x lan1 timeout -s INT "$secs" hping3 -S -p 9 --flood \
+		--rand-dest 10.77.16.x -I eth0 -n >/dev/null 2>&1
+	_t1=$(date +%s%N)
+	_a=$(arrived)
+	_s1=$(queue_field seq)
+	_h=$_a
+	[ -n "$_s0" ] && _h=$((_s1 - _s0))
+	echo "$(( (_t1 - _t0) / 1000000 )) $_a $_h"
+}
+
+# one - one run of configuration C; appends "rate arrived/s" to run/C
+one() {
+	case $1 in
+	kernel)	kernel_rule 1 ;;
+	*)	start "$1" ;;
+	esac
+	if [ -n "${BENCH_PERF:-}" ] && [ "$1" != kernel ]; then
+		perf record -a -g -o "$run/perf-$1.data" >/dev/null 2>&1 &
+		_perf=$!
+	fi
+	set -- "$1" $(flood)
+	[ -n "${_perf:-}" ] && { kill -INT "$_perf"; wait "$_perf"; _perf=""; }
+	case $1 in
+	kernel)	kernel_rule 0 ;;
+	*)	stop "$1" ;;
+	esac
+	awk -v ms="$2" -v a="$3" -v h="$4" 'BEGIN {
+		printf "%d %d\n", h * 1000 / ms, a * 1000 / ms }' >>"$run/$1"
+	printf '  %-8s %5.1fs  arrived %8d  handled %8d\n' "$1" \
+		"$(awk -v ms="$2" 'BEGIN { print ms / 1000 }')" "$3" "$4"
+}
+
+# median - median of column COL of FILE
+median() { awk -v c="$2" '{ print $c }' "$1" | lab_quantile 0.5; }
+
+# table - the results
+table() {
+	k=$(median "$run/kernel" 1)
+	echo
+	printf '%-10s %16s %16s %8s\n' config "handled flows/s" "arrived flows/s" ratio
+	for c in $configs; do
+		h=$(median "$run/$c" 1)
+		printf '%-10s %16s %16s %8s\n' "$c" "$h" "$(median "$run/$c" 2)" \
+			"$(awk -v h="$h" -v k="$k" 'BEGIN { printf "%.2f", h / k }')"
+	done
+	echo "(medians of $runs runs of ${secs}s; ratio = handled / kernel handled; target >= 0.90)"
+	for c in off throttle; do
+		echo "sluiced $c, last run: $(tail -n 3 "$run/daemon-$c.txt" | grep -i queue | tail -n 1)"
+	done
+}
+
+# squeeze - perf's padded columns as single spaces, no trailing dashes
+squeeze() { awk '{ sub(/[ -]+$/, ""); $1 = $1; print }' | cut -c 1-110; }
+
+# profile - where sluiced's time went (BENCH_PERF=1)
+profile() {
+	for c in off throttle; do
+		[ -f "$run/perf-$c.data" ] || continue
+		echo "== perf, both cores, sluiced $c: self time by command (top 10)"
+		perf report -i "$run/perf-$c.data" --no-children --sort comm \
+			--stdio -g none 2>/dev/null | grep '%' | squeeze | head -n 10
+		echo "== perf, sluiced $c: self time by symbol (top 30)"
+		perf report -i "$run/perf-$c.data" --no-children \
+			--sort comm,dso,symbol --stdio -g none 2>/dev/null |
+			grep '%' | squeeze | head -n 30
+	done
+}
+
+trap cleanup EXIT
+trap 'exit 130' INT TERM HUP
+[ "$(id -u)" = 0 ] || die "run as root (network namespaces, nftables)"
+for c in ip nft hping3 perl awk timeout; do
+	command -v $c >/dev/null 2>&1 || die "$c is missing: run 'make deps'"
+done
+[ -x "$build/sluiced" ] || die "$build/sluiced is missing: run 'make all'"
+run=$(mktemp -d /tmp/sluice-bench.XXXXXX)
+setup
+echo "sluiced bench: hping3 SYN flood to random destinations through the gateway"
+echo "command: SLUICE_BUILD=$build sh tests/bench/sluiced.sh (BENCH_RUNS=$runs BENCH_SECS=$secs)"
+i=1
+while [ $i -le "$runs" ]; do
+	echo "run $i/$runs"
+	for c in $configs; do one "$c"; done
+	i=$((i + 1))
+done
+table
+profile
