@@ -1,0 +1,91 @@
+/*
+ * NAME
+ *	milter_conf - unit test of mconf, sluice-milter's configuration
+ * DESCRIPTION
+ *	Defaults, both socket spellings, [core] keys taken over, and
+ *	refusals that name the group, key and value.
+ */
+#include <string.h>
+
+#include "../../milter/mconf.h"
+#include "../tap.h"
+
+/* load - mconf from a string */
+static struct mconf *load(const char *text, char *err, size_t len)
+{
+	err[0] = 0;
+	return mconf_load_data(text, strlen(text), err, len);
+}
+
+struct bad { const char *text; const char *want; };
+
+int main(void)
+{
+	static const struct bad bad[] = {
+		{ "[milter]\nlisten = tcp:25\n", "listen" },
+		{ "[milter]\nshards = 0\n", "shards" },
+		{ "[milter]\nshards = 257\n", "shards" },
+		{ "[milter]\nsample_max = 1\n", "sample_max" },
+		{ "[milter]\nno_such_key = 1\n", "no_such_key" },
+		{ "[milter]\nmode = later\n", "mode" },
+		{ "[milter]\nhigh_watermark = 5\nlow_watermark = 9\n", "watermark" },
+		{ "[milter]\nidentity = sender, nobody\n", "identity" },
+		{ "[core]\ncontrol_socket = inet:127.0.0.1:1\n", "control_socket" },
+	};
+	char err[CFG_ERRLEN];
+	struct mconf *c;
+	size_t i;
+
+	c = load("", err, sizeof(err));
+	ok(c != NULL, "an empty file gives the defaults (%s)", err);
+	if (c == NULL)
+		return done_testing();
+	is_str(c->conn, "inet:8895@127.0.0.1", "default socket");
+	is_uint(c->shards, 16, "default shards");
+	ok(c->sample_dir == NULL, "no samples by default");
+	is_int(c->params.mode, MAIL_MODE_DELAY, "delay mode by default");
+	is_str(c->core.control_socket, "/run/sluice/sluiced.sock",
+	       "sluiced's socket from [core]");
+	ok(c->quarantine_clients, "quarantine requests on by default");
+	is_uint(c->ctl_timeout, 2000000000ULL, "sluiced timeout 2 s");
+	is_int(c->refs, 1, "one reference");
+	mconf_ref(c);
+	is_int(c->refs, 2, "mconf_ref adds one");
+	mconf_unref(c);
+	mconf_unref(c);
+	mconf_unref(NULL);
+
+	c = load("[core]\nevents = -\ncontrol_socket = unix:/tmp/x.sock\n"
+		 "[milter]\nlisten = inet:10250@127.0.0.1\nshards = 4\n"
+		 "sample_dir = /var/lib/sluice/samples\nsample_max = 64k\n"
+		 "honeytokens = trap-*@lists.example.org\nmax_delay = 20s\n",
+		 err, sizeof(err));
+	ok(c != NULL, "a full [milter] group (%s)", err);
+	if (c) {
+		is_str(c->conn, "inet:10250@127.0.0.1", "libmilter spelling kept");
+		is_uint(c->shards, 4, "shards");
+		is_str(c->sample_dir, "/var/lib/sluice/samples", "sample_dir");
+		is_uint(c->sample_max, 65536, "sample_max");
+		is_str(c->core.events, "-", "events from [core]");
+		is_str(c->core.control_socket, "/tmp/x.sock", "bare socket path");
+		is_str(c->params.honeytokens[0], "trap-*@lists.example.org",
+		       "honeytokens reach the throttle");
+		is_uint(c->params.max_delay_ns, 20000000000ULL, "max_delay");
+		mconf_unref(c);
+	}
+	c = load("[milter]\nlisten = inet:[::1]:10251\nsample_dir =\n", err,
+		 sizeof(err));
+	ok(c && strcmp(c->conn, "inet6:10251@::1") == 0,
+	   "Postfix IPv6 spelling converted (%s)", c ? c->conn : err);
+	ok(c && c->sample_dir == NULL, "an empty sample_dir means none");
+	mconf_unref(c);
+
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		c = load(bad[i].text, err, sizeof(err));
+		ok(c == NULL, "refused: %s", bad[i].want);
+		ok(strstr(err, bad[i].want) != NULL, "error names %s: %s",
+		   bad[i].want, err);
+		mconf_unref(c);
+	}
+	return done_testing();
+}

@@ -1,0 +1,251 @@
+/*
+ * NAME
+ *	milter_state - unit test of mstate, sluice-milter's sharded throttle
+ * DESCRIPTION
+ *	Time is passed in: waits are checked with deadlines already past
+ *	(a released ticket returns at once, an unreleased one gives up at
+ *	once). Sharding: the same identity always meets the same shard,
+ *	identities spread over all shards. Threads: eight sessions and a
+ *	ticker hammer the state at once; every decision is counted.
+ */
+#include <pthread.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "../../milter/mstate.h"
+#include "../tap.h"
+
+#define SEC 1000000000ULL
+
+static const uint8_t seed[16] = "milter-state-ut";
+
+/* params - small working set and watermarks so tests stay short */
+static struct mailthr_params params(char **tokens)
+{
+	struct mailthr_params p;
+
+	mailthr_defaults(&p);
+	p.thr.wset_size = 2;
+	p.thr.release_ns = SEC;
+	p.thr.high = 4;
+	p.thr.low = 2;
+	p.honeytokens = tokens;
+	return p;
+}
+
+/* rq - a request from sender to rcpt */
+static struct mail_req rq(const char *sender, const char *rcpt)
+{
+	struct mail_req r = { .sender = sender, .client_addr = "192.0.2.1",
+			      .recipient = rcpt };
+	return r;
+}
+
+/* test_sharding - stable and spread */
+static void test_sharding(void)
+{
+	struct mailthr_params p = params(NULL);
+	struct mstate *s = mstate_create(&p, 8, seed);
+	unsigned used[8] = { 0 }, i, n = 0;
+	char id[64];
+
+	ok(s != NULL, "create 8 shards");
+	is_uint(mstate_shard_of(s, "sender:a@b"), mstate_shard_of(s, "sender:a@b"),
+		"an identity always maps to the same shard");
+	for (i = 0; i < 1000; i++) {
+		snprintf(id, sizeof(id), "sender:u%u@example.org", i);
+		used[mstate_shard_of(s, id)]++;
+	}
+	for (i = 0; i < 8; i++)
+		n += used[i] > 60;
+	is_uint(n, 8, "1000 identities reach every shard (over 60 each)");
+	mstate_free(s);
+	ok(mstate_create(&p, 0, seed) == NULL, "0 shards refused");
+	ok(mstate_create(&p, MSTATE_SHARDS_MAX + 1, seed) == NULL,
+	   "too many shards refused");
+	mstate_free(NULL);
+}
+
+/* test_wait - pass, wait released, wait given up, late release */
+static void test_wait(void)
+{
+	struct mailthr_params p = params(NULL);
+	struct mstate *s = mstate_create(&p, 4, seed);
+	struct throttle_stats st;
+	struct mail_result res;
+	struct mstate_ticket *t;
+	struct mail_req r;
+	size_t waiting;
+	uint64_t now = 100 * SEC, next;
+
+	r = rq("alice@example.org", "r1@example.net");
+	is_int(mstate_rcpt(s, &r, now, &res, &t), MAIL_PASS, "r1 passes");
+	ok(t == NULL, "no ticket for a pass");
+	r.recipient = "r2@example.net";
+	is_int(mstate_rcpt(s, &r, now, &res, &t), MAIL_PASS, "r2 passes");
+	r.recipient = "r3@example.net";
+	is_int(mstate_rcpt(s, &r, now, &res, &t), MAIL_WAIT, "r3 waits");
+	ok(t != NULL, "a ticket for the wait");
+	is_str(res.identity, "sender:alice@example.org", "identity reported");
+	mstate_stats(s, &st, &waiting);
+	is_uint(waiting, 1, "one ticket waiting");
+	next = mstate_next(s);
+	ok(next != UINT64_MAX, "a release is due");
+	cmp_ok(mstate_tick(s, next), >=, 1, "tick at the due time releases");
+	is_int(mstate_wait(s, t, 0), 1, "the released ticket returns released");
+	mstate_stats(s, &st, &waiting);
+	is_uint(waiting, 0, "no ticket waiting");
+
+	/* the grid may give this period's slot to one more at once */
+	r.recipient = "r4@example.net";
+	if (mstate_rcpt(s, &r, next, &res, &t) == MAIL_PASS)
+		r.recipient = "r5@example.net";
+	else
+		mstate_wait(s, t, 0);
+	is_int(mstate_rcpt(s, &r, next, &res, &t), MAIL_WAIT,
+	       "a further new recipient in the same period waits");
+	is_int(mstate_wait(s, t, 0), 0, "a past deadline gives up");
+	mstate_stats(s, &st, &waiting);
+	is_uint(waiting, 0, "the given-up ticket left the shard");
+	cmp_ok(mstate_tick(s, now + 10 * SEC), >=, 1,
+	       "its late release finds no waiter (and does not crash)");
+	is_int(mstate_rcpt(s, &r, now + 10 * SEC, &res, &t), MAIL_PASS,
+	       "the retry of the given-up recipient passes (working set)");
+	mstate_free(s);
+}
+
+/* test_lockout - waits that run out keep the queue: lockout, hold */
+static void test_lockout(void)
+{
+	struct mailthr_params p = params(NULL);
+	struct mstate *s = mstate_create(&p, 2, seed);
+	struct mail_result res;
+	struct mstate_ticket *t;
+	struct mail_req r = rq("bob@example.org", NULL);
+	enum mail_verdict v = MAIL_PASS;
+	char rc[64];
+	int i;
+
+	for (i = 0; i < 12; i++) {
+		snprintf(rc, sizeof(rc), "x%d@example.net", i);
+		r.recipient = rc;
+		v = mstate_rcpt(s, &r, SEC, &res, &t);
+		if (t)
+			mstate_wait(s, t, 0);
+		if (v == MAIL_HOLD)
+			break;
+	}
+	is_int(v, MAIL_HOLD, "a growing queue locks the sender out");
+	is_int(res.event, MAIL_EV_LOCKOUT, "... with a lockout event");
+	cmp_ok(i, <=, 8, "... by the recipient past the high watermark");
+	mstate_free(s);
+}
+
+/* test_reconfigure - a honeytoken added by reload reaches every shard */
+static void test_reconfigure(void)
+{
+	static char *tok[] = { "trap-*@lists.example.org", NULL };
+	struct mailthr_params p = params(NULL);
+	struct mstate *s = mstate_create(&p, 8, seed);
+	struct mail_result res;
+	struct mstate_ticket *t;
+	struct mail_req r;
+	char snd[64];
+	int i, held = 0;
+
+	r = rq("x@example.org", "trap-1@lists.example.org");
+	is_int(mstate_rcpt(s, &r, SEC, &res, &t), MAIL_PASS,
+	       "no honeytoken before the reload");
+	p = params(tok);
+	is_int(mstate_reconfigure(s, &p), 0, "reconfigure");
+	for (i = 0; i < 32; i++) {
+		snprintf(snd, sizeof(snd), "s%d@example.org", i);
+		r = rq(snd, "trap-1@lists.example.org");
+		held += mstate_rcpt(s, &r, SEC, &res, &t) == MAIL_HOLD &&
+			res.event == MAIL_EV_HONEYTOKEN;
+	}
+	is_int(held, 32, "32 senders over 8 shards all meet the honeytoken");
+	p.thr.high = 1;
+	p.thr.low = 2;
+	is_int(mstate_reconfigure(s, &p), -1, "bad watermarks refused");
+	mstate_free(s);
+}
+
+struct worker { struct mstate *s; int id; unsigned pass, wait, other; };
+static int stop_ticker;
+
+/* worker - one session's worth of recipients, waits given up at once */
+static void *worker(void *arg)
+{
+	struct worker *w = arg;
+	struct mail_result res;
+	struct mstate_ticket *t;
+	char snd[64], rc[64];
+	struct mail_req r;
+	int i;
+
+	for (i = 0; i < 20000; i++) {
+		snprintf(snd, sizeof(snd), "w%d-%d@example.org", w->id, i % 50);
+		snprintf(rc, sizeof(rc), "r%d@example.net", i % 7);
+		r = rq(snd, rc);
+		switch (mstate_rcpt(w->s, &r, SEC + (uint64_t)i * 1000, &res, &t)) {
+		case MAIL_PASS: w->pass++; break;
+		case MAIL_WAIT: w->wait++; mstate_wait(w->s, t, 0); break;
+		default: w->other++; break;
+		}
+	}
+	return NULL;
+}
+
+/* ticker - releases while the workers run */
+static void *ticker(void *arg)
+{
+	uint64_t now = SEC;
+
+	while (!__atomic_load_n(&stop_ticker, __ATOMIC_RELAXED)) {
+		mstate_tick(arg, now);
+		now += SEC / 10;
+	}
+	return NULL;
+}
+
+/* test_threads - eight sessions and a ticker at once */
+static void test_threads(void)
+{
+	struct mailthr_params p = params(NULL);
+	struct mstate *s = mstate_create(&p, 16, seed);
+	struct worker w[8];
+	pthread_t th[8], tk;
+	struct throttle_stats st;
+	unsigned total = 0, passed = 0;
+	size_t waiting;
+	int i;
+
+	pthread_create(&tk, NULL, ticker, s);
+	for (i = 0; i < 8; i++) {
+		w[i] = (struct worker){ .s = s, .id = i };
+		pthread_create(&th[i], NULL, worker, &w[i]);
+	}
+	for (i = 0; i < 8; i++) {
+		pthread_join(th[i], NULL);
+		total += w[i].pass + w[i].wait + w[i].other;
+		passed += w[i].pass;
+	}
+	__atomic_store_n(&stop_ticker, 1, __ATOMIC_RELAXED);
+	pthread_join(tk, NULL);
+	is_uint(total, 8 * 20000, "every decision made");
+	mstate_stats(s, &st, &waiting);
+	is_uint(waiting, 0, "no ticket left behind");
+	is_uint(st.passed, passed, "shard counters add up to the passes seen");
+	mstate_free(s);
+}
+
+int main(void)
+{
+	test_sharding();
+	test_wait();
+	test_lockout();
+	test_reconfigure();
+	test_threads();
+	return done_testing();
+}
