@@ -1,0 +1,117 @@
+#!/bin/sh
+# sluiced_config.t - sluiced -n refuses every kind of configuration mistake
+#
+# Each case is a valid configuration with one mistake: sluiced -n must
+# exit 2 and say, on one line, the file, the [group], the key and
+# (where there is one) the value. Then all the mistakes at once in one
+# file, a file that does not exist, and the valid configurations the
+# project ships, which -n must accept (exit 0).
+. "$(dirname "$0")/lib.sh"
+
+SD=$SLUICE_BUILD/sluiced
+[ -x "$SD" ] || bail "$SD is missing: run 'make all'"
+dir=$(mktemp -d /tmp/sluice-conf.$$.XXXXXX) || bail "mktemp failed"
+at_exit "rm -rf '$dir'"
+
+# write - FILE from a group/key/value table on stdin (tab separated)
+write() {
+	awk -F'\t' '
+	{ if (!($1 in seen)) { seen[$1] = 1; groups[++ng] = $1 }
+	  if ($3 != "-") lines[$1] = lines[$1] $2 " = " $3 "\n" }
+	END { for (i = 1; i <= ng; i++) printf "[%s]\n%s\n", groups[i], lines[groups[i]] }' >"$1"
+}
+
+valid="core	control_socket	unix:$dir/ctl.sock
+core	events	$dir/events.json
+sluiced	queue_num	0
+sluiced	ruleset	own
+zone lan	prefixes	10.77.1.0/24, fd77:1::/64
+zone lan	mode	williamson
+zone lan	high_watermark	100
+zone lan	low_watermark	60
+zone dmz	prefixes	10.77.9.0/24
+zone dmz	mode	credit
+zone dmz	fail	closed"
+
+# mistake - NAME, then tab-separated GROUP KEY VALUE lines, then the
+#	text the message must hold (a fixed string); checks exit 2 and
+#	the message
+mistake() {
+	_name=$1 _edit=$2 _want=$3
+	printf '%s\n%s\n' "$valid" "$_edit" |
+		awk -F'\t' '{ k = $1 "\t" $2; if (!(k in v)) o[++n] = k; v[k] = $0 }
+		END { for (i = 1; i <= n; i++) print v[o[i]] }' | write "$dir/$_name.conf"
+	_msg=$("$SD" -n -c "$dir/$_name.conf" 2>&1)
+	_st=$?
+	is "$_st" 2 "$_name: refused with exit status 2"
+	case $_msg in
+	*"$dir/$_name.conf"*"$_want"*) ok 0 "$_name: the message names the file and $_want" ;;
+	*) ok 1 "$_name: the message names the file and $_want"
+	   diag "  got: $_msg" ;;
+	esac
+	[ "$(printf '%s\n' "$_msg" | wc -l)" -eq 1 ]
+	ok $? "$_name: one line"
+}
+
+T='	'
+# name | edit (group TAB key TAB value) | what the message must say
+mistake unknown-group "sluicedd${T}queue_num${T}0" "[sluicedd]"
+mistake unknown-key "sluiced${T}queue_nm${T}0" "queue_nm"
+mistake zone-unknown-key "zone lan${T}wset${T}5" "[zone lan] wset"
+mistake queue-range "sluiced${T}queue_num${T}70000" '[sluiced] queue_num = "70000"'
+mistake queue-nan "sluiced${T}queue_num${T}zero" '[sluiced] queue_num = "zero"'
+mistake ruleset-enum "sluiced${T}ruleset${T}mine" '[sluiced] ruleset = "mine"'
+mistake bool "sluiced${T}fail_open${T}maybe" '[sluiced] fail_open = "maybe"'
+mistake size "sluiced${T}socket_buffer${T}12Q" '[sluiced] socket_buffer = "12Q"'
+mistake hooks "sluiced${T}hooks${T}prerouting" '[sluiced] hooks = "prerouting"'
+mistake table "sluiced${T}table${T}9 tables" '[sluiced] table = "9 tables"'
+mistake endpoint "core${T}control_socket${T}tcp:foo" '[core] control_socket = "tcp:foo"'
+mistake whitelist "core${T}whitelist${T}localhost" '[core] whitelist = "localhost"'
+mistake prefix-len "zone lan${T}prefixes${T}10.77.1.0/33" '[zone lan] prefixes = "10.77.1.0/33"'
+mistake prefix-addr "zone lan${T}prefixes${T}10.77.300.0/24" '[zone lan] prefixes = "10.77.300.0/24"'
+mistake prefix-missing "zone lan${T}prefixes${T}-" "[zone lan] prefixes"
+mistake prefix-twice "zone dmz${T}prefixes${T}10.77.1.0/24" "10.77.1.0/24 is already in another zone"
+mistake mode "zone lan${T}mode${T}fast" '[zone lan] mode = "fast"'
+mistake fail "zone dmz${T}fail${T}sometimes" '[zone dmz] fail = "sometimes"'
+mistake wset-zero "zone lan${T}wset_size${T}0" '[zone lan] wset_size = "0"'
+mistake duration "zone lan${T}release_interval${T}1 fortnight" '[zone lan] release_interval = "1 fortnight"'
+mistake negative-ttl "zone lan${T}quarantine_ttl${T}-5s" '[zone lan] quarantine_ttl = "-5s"'
+mistake watermarks "zone lan${T}low_watermark${T}100" "[zone lan] low_watermark"
+mistake credit-action "zone dmz${T}credit_action${T}explode" '[zone dmz] credit_action = "explode"'
+mistake zone-name "zone bad name!${T}prefixes${T}10.77.8.0/24" "[zone bad name!]"
+
+# Not an INI file at all.
+printf '[sluiced\nqueue_num = 0\n' >"$dir/syntax.conf"
+msg=$("$SD" -n -c "$dir/syntax.conf" 2>&1); st=$?
+is "$st" 2 "syntax: refused with exit status 2"
+case $msg in *"$dir/syntax.conf"*) ok 0 "syntax: the message names the file" ;;
+*) ok 1 "syntax: the message names the file"; diag "  got: $msg" ;; esac
+
+# Every mistake in one file: refused, and the message names one of them.
+{
+	printf '[core]\ncontrol_socket = tcp:foo\nwhitelist = localhost\n'
+	printf '[sluicedd]\nx = 1\n[sluiced]\nqueue_num = 70000\nfail_open = maybe\n'
+	printf '[zone bad name!]\nmode = fast\n[zone lan]\nprefixes = 10.77.1.0/33\n'
+	printf 'low_watermark = 100\nhigh_watermark = 10\n'
+} >"$dir/all.conf"
+msg=$("$SD" -n -c "$dir/all.conf" 2>&1); st=$?
+is "$st" 2 "every mistake at once: refused with exit status 2"
+case $msg in *"$dir/all.conf: "*"["*) ok 0 "every mistake at once: the message names a group" ;;
+*) ok 1 "every mistake at once: the message names a group"; diag "  got: $msg" ;; esac
+
+msg=$("$SD" -n -c "$dir/absent.conf" 2>&1); st=$?
+is "$st" 2 "a missing file: refused with exit status 2"
+case $msg in *"$dir/absent.conf"*) ok 0 "a missing file: the message names it" ;;
+*) ok 1 "a missing file: the message names it"; diag "  got: $msg" ;; esac
+
+# The valid configurations: the table above, the lab's, the example.
+printf '%s\n' "$valid" | write "$dir/valid.conf"
+"$SD" -n -c "$dir/valid.conf" >/dev/null 2>"$dir/err"
+ok $? "the base configuration of this test is valid"; sed 's/^/# /' "$dir/err"
+sed "s|@RUN@|$dir|g" "$SLUICE_TOP/examples/lab/sluice-lab.conf" >"$dir/lab.conf"
+"$SD" -n -c "$dir/lab.conf" >/dev/null 2>"$dir/err"
+ok $? "examples/lab/sluice-lab.conf is valid"; sed 's/^/# /' "$dir/err"
+"$SD" -n -c "$SLUICE_TOP/examples/sluice.conf" >/dev/null 2>"$dir/err"
+ok $? "examples/sluice.conf is valid"; sed 's/^/# /' "$dir/err"
+
+done_testing
