@@ -44,14 +44,15 @@ sd_conf() {
 }
 
 # sd_start - sluiced -f in the gateway with $SD_RUN/sluice.conf; waits
-#	until it answers status (0), or 1 with its log on stderr
+#	until it has bound queue QUEUE (default 0) and answers status (0),
+#	or 1 with its log as diagnostics
 sd_start() {
 	: >"$SD_RUN/sluiced.log"
 	ip netns exec "$(lab_ns gw)" "$SLUICE_BUILD/sluiced" -f -c "$SD_RUN/sluice.conf" \
 		2>>"$SD_RUN/sluiced.log" </dev/null &
 	SD_PID=$!
 	_i=0
-	until sd_ctl status >/dev/null 2>&1; do
+	until [ -n "$(sd_queue "${1:-0}" seq)" ] && sd_ctl status >/dev/null 2>&1; do
 		if ! kill -0 "$SD_PID" 2>/dev/null || [ $_i -ge 100 ]; then
 			diag "sluiced did not start; its log:"
 			sed 's/^/#   /' "$SD_RUN/sluiced.log"

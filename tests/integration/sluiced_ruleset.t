@@ -1,0 +1,110 @@
+#!/bin/sh
+# sluiced_ruleset.t - sluiced's own table, and the machine's ruleset left as it was
+#
+# In the lab's gateway, with an operator's table already loaded:
+# "ruleset = own" installs table inet sluice (quarantine, whitelist and
+# fail-closed sets, forward and output chains) with the queue
+# expression the kernel has (native nft queue, else the x_tables
+# NFQUEUE target through nft_compat, and the log says which), leaves
+# the operator's table alone, queues the first packet of new flows, and
+# on SIGTERM or SIGINT removes exactly what it added: `nft list
+# ruleset` is the same before the start and after the stop, twice in a
+# row. "ruleset = none" installs nothing and serves the queue an
+# operator's iptables-nft rule feeds (examples/nft/own-ruleset-iptables.sh).
+. "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/sluiced/lib.sh"
+
+sd_lab
+need iptables-nft ip6tables-nft
+
+conf() {
+	sd_conf <<EOF2
+[core]
+control_socket = @RUN@/sluiced.sock
+events = @RUN@/events.json
+syslog_events = no
+[sluiced]
+ruleset = $1
+queue_num = 0
+[zone lan]
+prefixes = 10.77.1.0/24, fd77:1::/64
+mode = williamson
+EOF2
+}
+
+# The operator's own table, there before sluiced and after it.
+lab_x gw nft -f - <<'EOF2' || bail "cannot load the operator's table"
+table inet operator {
+	set blocked {
+		type ipv4_addr
+		flags interval
+		elements = { 192.0.2.0/24 }
+	}
+	chain forward {
+		type filter hook forward priority 10; policy accept;
+		ip daddr @blocked counter drop
+	}
+}
+EOF2
+lab_x gw nft list ruleset >"$SD_RUN/before" 2>/dev/null
+
+# Which queue expression this kernel has: try the native one in srv.
+if lab_x srv nft -f - >/dev/null 2>&1 <<'EOF2'
+table inet probe { chain c { type filter hook output priority 0; meta l4proto 253 queue num 9 bypass; } }
+EOF2
+then kind="native"; lab_x srv nft delete table inet probe
+else kind="nft_compat"; fi
+diag "this kernel's queue expression: $kind"
+
+for sig in TERM INT; do
+	conf own >/dev/null
+	sd_start; ok $? "SIG$sig round: sluiced starts with ruleset = own"
+	lab_x gw nft list table inet sluice >"$SD_RUN/sluice.nft" 2>/dev/null
+	ok $? "SIG$sig round: table inet sluice is installed"
+	for obj in "set quarantine4" "set quarantine6" "set whitelist4" "set whitelist6" \
+		   "type filter hook forward" "type filter hook output" "queue num 0 bypass"; do
+		grep -q "$obj" "$SD_RUN/sluice.nft"
+		ok $? "SIG$sig round: the table has '$obj'"
+	done
+	grep -q "$kind" "$SD_RUN/sluiced.log"
+	ok $? "SIG$sig round: the log says the queue expression is the $kind one"
+	lab_x gw nft list table inet operator >/dev/null 2>&1
+	ok $? "SIG$sig round: the operator's table is still there"
+	s0=$(sd_queue 0 seq)
+	lab_x lan2 perl "$LAB_DIR/browse.pl" -n 3 -t 3 10.77.16.1 fd77:3::1 10.77.16.2 >/dev/null
+	ok $? "SIG$sig round: lan2's requests pass"
+	s1=$(sd_queue 0 seq)
+	cmp "$((s1 - s0))" -ge 3 "SIG$sig round: their first packets went through sluiced's queue"
+	kill -"$sig" "$SD_PID"; wait "$SD_PID"; st=$?; SD_PID=""
+	is "$st" 0 "SIG$sig round: sluiced exits 0 on SIG$sig"
+	lab_x gw nft list ruleset >"$SD_RUN/after" 2>/dev/null
+	if diff "$SD_RUN/before" "$SD_RUN/after" >/dev/null; then ok 0 "SIG$sig round: nft list ruleset is as before"
+	else ok 1 "SIG$sig round: nft list ruleset is as before"; diff "$SD_RUN/before" "$SD_RUN/after" | sed 's/^/# /'; fi
+done
+
+# ruleset = none: nothing installed; the operator's iptables-nft rules
+# feed the queue.
+conf none >/dev/null
+sd_start; ok $? "sluiced starts with ruleset = none"
+lab_x gw nft list ruleset >"$SD_RUN/during" 2>/dev/null
+diff "$SD_RUN/before" "$SD_RUN/during" >/dev/null
+ok $? "ruleset = none installs nothing"
+lab_x gw sh "$SLUICE_TOP/examples/nft/own-ruleset-iptables.sh" br0 0
+ok $? "examples/nft/own-ruleset-iptables.sh loads in the gateway"
+lab_x gw nft list ruleset 2>/dev/null | grep -c 'queue num 0 bypass' >"$SD_RUN/n"
+is "$(cat "$SD_RUN/n")" 4 "nft shows the four iptables-nft rules as 'queue num 0 bypass'"
+s0=$(sd_queue 0 seq)
+lab_x lan2 perl "$LAB_DIR/browse.pl" -n 4 -t 3 10.77.16.1 fd77:3::1 10.77.16.2 fd77:3::2 >/dev/null
+ok $? "lan2's requests pass through the operator's queue rules"
+s1=$(sd_queue 0 seq)
+cmp "$((s1 - s0))" -ge 4 "their first packets (IPv4 and IPv6) went through sluiced's queue"
+lab_x gw sh "$SLUICE_TOP/examples/nft/own-ruleset-iptables.sh" -D br0 0
+ok $? "the iptables-nft rules come out again"
+sd_stop; is "$?" 0 "sluiced exits 0"
+# iptables-nft -D leaves its empty tables behind: the operator's, not ours.
+lab_x gw nft delete table ip filter 2>/dev/null; lab_x gw nft delete table ip6 filter 2>/dev/null
+lab_x gw nft list ruleset >"$SD_RUN/after" 2>/dev/null
+diff "$SD_RUN/before" "$SD_RUN/after" >/dev/null
+ok $? "nft list ruleset is as before"
+
+done_testing
