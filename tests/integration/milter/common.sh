@@ -35,9 +35,11 @@ start_milter() {
 	wait_port "$2" || bail "sluice-milter did not listen on $2: $(tail -3 "$T/milter.log")"
 }
 
-# start_ctl - the stand-in for sluiced's control socket
+# start_ctl - the stand-in for sluiced's control socket (shared with
+# the policyd tests)
 start_ctl() {
-	perl "$LUA/ctl-listener.pl" "$T/ctl.sock" "$T/ctl.log" &
+	perl "$SLUICE_TOP/tests/integration/policyd/ctlsink.pl" \
+		"$T/ctl.sock" "$T/ctl.log" &
 	_pid=$!
 	at_exit "kill $_pid 2>/dev/null"
 	_i=0

@@ -1,0 +1,130 @@
+#!/bin/sh
+# milter_postfix.t - sluice-milter behind a real, private Postfix
+# (smtpd_milters), driven by swaks and smtp-source.
+#
+# A person's mail passes and is delivered; a mass mailer (40 messages to
+# distinct recipients over 20 parallel sessions) gets the working set,
+# then waits, then 451 4.7.1 with the throttle's text, and once its
+# queue passes the high watermark its messages land on Postfix's hold
+# queue; a honeytoken message is held, sluiced (a stand-in) is asked to
+# quarantine the client and the message is kept as a sample; with
+# sluice-milter stopped Postfix applies milter_default_action.
+#
+# The Postfix instance (tests/integration/policyd/pfix.sh, shared with
+# the policyd tests) has its own config, queue and data directories,
+# listens on 127.0.0.1 only and discards what it delivers.
+. "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/milter/common.sh"
+. "$SLUICE_TOP/tests/integration/policyd/pfix.sh"
+
+need postfix postconf postqueue swaks smtp-source perl ss
+[ -x "$MILTER" ] || bail "$MILTER is missing: run make"
+[ "$(id -u)" -eq 0 ] || bail "the Postfix instance needs root"
+T=$(mktemp -d /tmp/sluice-milter-pf.$$.XXXXXX)
+at_exit "[ \"\$T_FAILED\" -eq 0 ] && rm -rf '$T'"
+chmod 755 "$T"		# Postfix (user postfix) must reach its directories
+MPORT=$(free_port 3)
+SPORT=$(pf_free_port $((MPORT + 1)) 10299) || bail "no free port"
+mkdir "$T/samples"
+
+cat >"$T/sluice.conf" <<CONF
+[core]
+events = $T/events.json
+control_socket = unix:$T/ctl.sock
+whitelist = 10.255.255.255
+syslog_events = no
+[milter]
+listen = inet:127.0.0.1:$MPORT
+wset_size = 5
+release_interval = 1s
+max_delay = 3s
+high_watermark = 10
+low_watermark = 5
+honeytokens = trap-x7f3@lists.example.org
+sample_dir = $T/samples
+CONF
+
+start_ctl
+start_milter "$T/sluice.conf" "$MPORT"
+pf_setup "$T/pf" "$SPORT"
+pf_conf "smtpd_milters = inet:127.0.0.1:$MPORT" \
+	"milter_default_action = tempfail" \
+	"milter_protocol = 6" \
+	"mynetworks = 127.0.0.0/8 192.0.2.0/24"
+pf_start || bail "Postfix did not start: $(cat "$T/pf/check.log" "$T/pf/start.log" 2>/dev/null)"
+at_exit "pf_stop"
+touch "$T/events.json" "$T/ctl.log"
+
+# swk FROM TO [OPTIONS] - one message through Postfix; output in $T/swaks.out
+swk() {
+	_f=$1 _t=$2
+	shift 2
+	swaks --server "127.0.0.1:$SPORT" --from "$_f" --to "$_t" \
+		--timeout 60 "$@" >"$T/swaks.out" 2>&1
+}
+
+# held FROM - messages from FROM on the hold queue (postqueue -j)
+held() {
+	postqueue -c "$T/pf/etc" -j 2>/dev/null |
+		grep '"queue_name": *"hold"' | grep -c "\"sender\": *\"$1\"" || true
+}
+
+# 1. a person's mail passes and is delivered
+swk alice@example.org friend1@example.net,friend2@example.net
+ok $? "alice's message accepted"
+grep -q "^<- *250 2.0.0 Ok: queued" "$T/swaks.out"
+ok $? "... with 250 queued"
+pf_wait 'to=<friend[12]@example.net>.*status=sent' 2 10
+ok $? "... and delivered to both recipients"
+is "$(held alice@example.org)" 0 "nothing of alice's held"
+
+# 2. a mass mailer: working set, waits, 451 4.7.1, then lockout: held
+t0=$(now_ms)
+smtp-source -A -N -s 20 -m 40 -r 1 -f mass@example.org \
+	-t victim@example.net "127.0.0.1:$SPORT" >"$T/smtp-source.out" 2>&1
+ok $? "smtp-source ran 40 messages over 20 sessions"
+diag "mass mailer took $(( $(now_ms) - t0 )) ms"
+sleep 1
+n=$(pf_count 'milter-reject: RCPT .*451 4.7.1 Too many new recipients from this sender')
+cmp "$n" -ge 1 "recipients whose wait ran out got 451 4.7.1 with the throttle's text"
+n=$(held mass@example.org)
+cmp "$n" -ge 15 "the mass mailer's messages past the watermark are on the hold queue ($n)"
+n=$(pf_count 'milter-hold: END-OF-MESSAGE .*from=<mass@example.org>')
+cmp "$n" -ge 15 "Postfix logged them as milter-hold ($n)"
+is "$(event_count quarantine mass@example.org "$T/events.json")" "$n" \
+	"one quarantine event per held message"
+is "$(event_count lockout mass@example.org "$T/events.json")" 1 \
+	"one lockout event"
+d=$(pf_count 'to=<[0-9]*victim@example.net>.*status=sent')
+cmp "$d" -ge 5 "its working set got through ($d delivered)"
+cmp "$d" -le 12 "... and little more ($d <= 5 + a few released)"
+
+# alice is not affected by the mass mailer
+swk alice@example.org friend1@example.net
+ok $? "alice still passes"
+
+# 3. a honeytoken message: held, sluiced asked, sample kept
+swk mallory@example.org trap-x7f3@lists.example.org \
+	--xclient-addr 192.0.2.66 --body "worm payload 8f1c"
+ok $? "the honeytoken message is accepted (to be held)"
+sleep 1
+is "$(held mallory@example.org)" 1 "it is on the hold queue"
+is "$(event_count honeytoken mallory@example.org "$T/events.json")" 1 \
+	"a honeytoken event"
+grep -q "^quarantine 192.0.2.66 honeytoken" "$T/ctl.log"
+ok $? "sluiced was asked to quarantine 192.0.2.66"
+f=$(ls "$T/samples"/*.eml 2>/dev/null | head -1)
+grep -q "worm payload 8f1c" "$f" 2>/dev/null
+ok $? "the message was kept as a sample ($(basename "${f:-none}"))"
+swk mallory@example.org colleague@example.net --xclient-addr 192.0.2.66
+sleep 1
+is "$(held mallory@example.org)" 2 "the honeytoken sender's next message is held too"
+
+# 4. sluice-milter stopped: Postfix applies milter_default_action
+kill "$MILTER_PID"
+wait "$MILTER_PID" 2>/dev/null
+swk bob@example.org friend3@example.net
+[ $? -ne 0 ] && grep -q "^<\*\* *451 4.7.1" "$T/swaks.out"
+ok $? "with the milter down Postfix answers 451 4.7.1 (milter_default_action = tempfail)"
+[ $? -eq 0 ] || sed 's/^/#   /' "$T/swaks.out" | tail -5
+done_testing
