@@ -79,3 +79,62 @@ void coreconf_release(struct core_conf *cc)
 	if (cc)
 		config_release(core_keys, NCORE, cc);
 }
+
+#define CM(f) offsetof(struct cm_params, f)
+#define CM_MAXSCORE 1000000
+#define CM_TTLMAX (30ULL * 86400 * 1000000000ULL)
+#define W(sig, n, d) { .name = "weight_" n, .type = CFG_UINT, \
+	.offset = CM(weight[sig]), .def = d, .min = 0, .max = CM_MAXSCORE, \
+	.help = "score a " n " signal adds" }
+#define R(act, n, d) { .name = "rung_" n, .type = CFG_UINT, \
+	.offset = CM(rung[act]), .def = d, .min = 0, .max = CM_MAXSCORE, \
+	.help = "score at which " n " starts; 0 = never" }
+#define T(act, n, d) { .name = "ttl_" n, .type = CFG_DURATION, \
+	.offset = CM(ttl_ns[act]), .def = d, .min = 1000000000ULL, \
+	.max = CM_TTLMAX, .help = "how long " n " lasts" }
+
+/* the defaults here are cm_defaults(); config.t checks they agree */
+static const struct cfg_key cm_keys[] = {
+	{ .name = "dry_run", .type = CFG_BOOL, .offset = CM(dry_run), .def = "no",
+	  .help = "decide and report, enforce nothing" },
+	{ .name = "rate_cap", .type = CFG_UINT, .offset = CM(rate_cap), .def = "60",
+	  .min = 1, .max = 100000, .help = "actions a minute, all sources" },
+	{ .name = "score_decay", .type = CFG_DURATION, .offset = CM(score_decay_ns),
+	  .def = "10m", .min = 0, .max = CM_TTLMAX,
+	  .help = "a source's score halves this often; 0 = never" },
+	W(CM_SIG_HONEYPOT, "honeypot", "100"),
+	W(CM_SIG_LOCKOUT, "lockout", "100"),
+	W(CM_SIG_FANOUT, "fanout", "50"),
+	W(CM_SIG_NODNS, "nodns", "5"),
+	W(CM_SIG_TRW, "trw", "50"),
+	W(CM_SIG_HONEYTOKEN, "honeytoken", "100"),
+	W(CM_SIG_OPERATOR, "operator", "100"),
+	R(CM_THROTTLE, "throttle", "10"),
+	R(CM_QUARANTINE, "quarantine", "100"),
+	R(CM_BLOCK_PORT, "block_port", "50"),
+	R(CM_ISOLATE, "isolate", "0"),
+	R(CM_HOOK, "hook", "0"),
+	T(CM_THROTTLE, "throttle", "10m"),
+	T(CM_QUARANTINE, "quarantine", "1h"),
+	T(CM_BLOCK_PORT, "block_port", "1h"),
+	T(CM_ISOLATE, "isolate", "1h"),
+	T(CM_HOOK, "hook", "1h"),
+};
+#define NCM (sizeof(cm_keys) / sizeof(cm_keys[0]))
+
+/* coreconf_countermeasures - [countermeasures] into p; 0 or -1 */
+int coreconf_countermeasures(struct config *c, struct cm_params *p,
+			     char *err, size_t len)
+{
+	const char *why;
+
+	/* rung and TTL of CM_OBSERVE are not keys: they stay 0 */
+	memset(p, 0, sizeof(*p));
+	if (config_apply(c, "countermeasures", cm_keys, NCM, p, err, len) < 0)
+		return -1;
+	if (cm_check_params(p, &why) < 0) {
+		snprintf(err, len, "%s: [countermeasures]: %s", config_name(c), why);
+		return -1;
+	}
+	return 0;
+}

@@ -19,11 +19,24 @@
  *
  *	coreconf_known_groups lists every group any sluice program reads,
  *	for config_check_groups(): "zone " is the prefix of [zone NAME].
+ *
+ *	coreconf_countermeasures() reads [countermeasures] into the
+ *	cm_params of cmeasure(3); its defaults are cm_defaults():
+ *
+ *	  dry_run = no          decide and report, enforce nothing
+ *	  rate_cap = 60         actions a minute, all sources
+ *	  score_decay = 10m     a source's score halves this often (0 = never)
+ *	  weight_SIGNAL         honeypot, lockout, fanout, nodns, trw,
+ *	                        honeytoken, operator: 100 100 50 5 50 100 100
+ *	  rung_ACTION           throttle, quarantine, block_port, isolate,
+ *	                        hook: 10 100 50 0 0 (0 = never)
+ *	  ttl_ACTION            10m, then 1h for the others
  */
 #ifndef SLUICE_CORECONF_H
 #define SLUICE_CORECONF_H
 
 #include <stddef.h>
+#include "cmeasure.h"
 #include "config.h"
 #include "prefixset.h"
 
@@ -41,5 +54,9 @@ extern const char *const coreconf_known_groups[];
 int coreconf_apply(struct config *c, struct core_conf *out, char *err, size_t len);
 /* coreconf_release - free what coreconf_apply allocated; accepts NULL */
 void coreconf_release(struct core_conf *cc);
+/* coreconf_countermeasures - [countermeasures] into p (checked with
+   cm_check_params); 0, or -1 with the error in err */
+int coreconf_countermeasures(struct config *c, struct cm_params *p,
+			     char *err, size_t len);
 
 #endif

@@ -8,6 +8,7 @@
 #include <glib.h>
 #include <stddef.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -285,8 +286,83 @@ static void test_files_and_groups(void)
 	config_close(c);
 }
 
+/* test_countermeasures - [countermeasures] defaults agree with cm_defaults */
+static void test_countermeasures(void)
+{
+	struct cm_params got, want;
+	char err[CFG_ERRLEN];
+	struct config *c;
+	const char *text = "[countermeasures]\ndry_run = yes\nrate_cap = 10\n"
+		"ttl_quarantine = 2h\nrung_isolate = 500\n";
+	int i, same = 1;
+
+	cm_defaults(&want);
+	c = config_open_data("e.conf", "", 0, err, sizeof(err));
+	ok(coreconf_countermeasures(c, &got, err, sizeof(err)) == 0, "empty [countermeasures]");
+	for (i = 0; i < CM_SIG_COUNT; i++)
+		same &= got.weight[i] == want.weight[i];
+	for (i = 0; i < CM_ACTION_COUNT; i++)
+		same &= got.rung[i] == want.rung[i] && got.ttl_ns[i] == want.ttl_ns[i];
+	same &= got.score_decay_ns == want.score_decay_ns && got.rate_cap == want.rate_cap &&
+		got.dry_run == want.dry_run;
+	ok(same, "its defaults are cm_defaults()");
+	config_close(c);
+	c = config_open_data("f.conf", text, strlen(text), err, sizeof(err));
+	ok(coreconf_countermeasures(c, &got, err, sizeof(err)) == 0, "set values: %s", err);
+	ok(got.dry_run == 1 && got.rate_cap == 10 && got.ttl_ns[CM_QUARANTINE] == 7200ULL * 1000000000ULL
+	   && got.rung[CM_ISOLATE] == 500, "values land in cm_params");
+	config_close(c);
+	text = "[countermeasures]\nrate_cap = 0\n";
+	c = config_open_data("g.conf", text, strlen(text), err, sizeof(err));
+	ok(coreconf_countermeasures(c, &got, err, sizeof(err)) < 0 &&
+	   strstr(err, "g.conf: [countermeasures] rate_cap = \"0\": expected a whole number from 1 to 100000"),
+	   "rate_cap 0 refused: %s", err);
+	config_close(c);
+	text = "[countermeasures]\nweight_nodsn = 5\n";
+	c = config_open_data("h.conf", text, strlen(text), err, sizeof(err));
+	ok(coreconf_countermeasures(c, &got, err, sizeof(err)) < 0 &&
+	   strstr(err, "weight_nodsn") && strstr(err, "unknown key"), "a misspelt key is refused: %s", err);
+	config_close(c);
+}
+
+/* test_example - examples/sluice.conf is valid and shows the defaults */
+static void test_example(void)
+{
+	const char *top = getenv("SLUICE_TOP");
+	char path[512], err[CFG_ERRLEN];
+	struct cm_params got, want;
+	struct core_conf cc;
+	struct config *c;
+	int i, same = 1;
+
+	snprintf(path, sizeof(path), "%s/examples/sluice.conf", top ? top : ".");
+	c = config_open(path, err, sizeof(err));
+	if (!ok(c != NULL, "%s opens", path)) {
+		diag("  %s", err);
+		return;
+	}
+	ok(config_check_groups(c, coreconf_known_groups, err, sizeof(err)) == 0,
+	   "its groups are known: %s", err);
+	ok(coreconf_apply(c, &cc, err, sizeof(err)) == 0, "its [core] applies: %s", err);
+	is_str(cc.events, "/var/log/sluice/events.json", "it shows the default events path");
+	coreconf_release(&cc);
+	ok(coreconf_countermeasures(c, &got, err, sizeof(err)) == 0,
+	   "its [countermeasures] applies: %s", err);
+	cm_defaults(&want);
+	for (i = 0; i < CM_SIG_COUNT; i++)
+		same &= got.weight[i] == want.weight[i];
+	for (i = 0; i < CM_ACTION_COUNT; i++)
+		same &= got.rung[i] == want.rung[i] && got.ttl_ns[i] == want.ttl_ns[i];
+	same &= got.score_decay_ns == want.score_decay_ns && got.rate_cap == want.rate_cap &&
+		got.dry_run == want.dry_run;
+	ok(same, "its [countermeasures] values are the defaults");
+	config_close(c);
+}
+
 int main(void)
 {
+	test_example();
+	test_countermeasures();
 	test_bad();
 	test_good();
 	test_files_and_groups();
