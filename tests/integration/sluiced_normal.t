@@ -1,0 +1,66 @@
+#!/bin/sh
+# sluiced_normal.t - a host talking to its five servers again and again is never delayed
+#
+# lan2 requests pages from the same five servers (IPv4, then IPv6),
+# 150 times each way, with sluiced throttling its zone (Williamson,
+# working set 5, release 1 s). Each request is a new TCP flow whose
+# first packet goes through sluiced's queue (checked with the kernel's
+# queue counter), and none may take 100 ms more than the median
+# without sluiced, measured first in the same lab; none may fail;
+# sluicectl must not show lan2 as held or quarantined.
+. "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/sluiced/lib.sh"
+
+sd_lab
+sd_conf >/dev/null <<'EOF2'
+[core]
+control_socket = @RUN@/sluiced.sock
+events = @RUN@/events.json
+syslog_events = no
+[sluiced]
+queue_num = 0
+[zone lan]
+prefixes = 10.77.1.0/24, fd77:1::/64
+mode = williamson
+wset_size = 5
+release_interval = 1s
+high_watermark = 50
+low_watermark = 30
+EOF2
+
+v4="10.77.30.1 10.77.30.2 10.77.30.3 10.77.30.4 10.77.30.5"
+v6="fd77:3::301 fd77:3::302 fd77:3::303 fd77:3::304 fd77:3::305"
+n=150
+
+lab_x lan2 perl "$LAB_DIR/browse.pl" -n 50 -i 0.01 $v4 $v6 >"$SD_RUN/base.out" ||
+	bail "lan2 cannot reach its servers without sluiced: the lab is broken"
+base=$(awk '{ print $3 }' "$SD_RUN/base.out" | lab_quantile 0.5)
+diag "lan2's median latency without sluiced: $base ms"
+
+sd_start || bail "sluiced did not start"
+for fam in 4 6; do
+	eval servers=\$v$fam
+	s0=$(sd_queue 0 seq)
+	lab_x lan2 perl "$LAB_DIR/browse.pl" -n $n -i 0.02 -t 5 $servers >"$SD_RUN/b$fam.out"
+	s1=$(sd_queue 0 seq)
+	set -- $(lab_latency "$SD_RUN/b$fam.out" "$base" 100)
+	is "$1" $n "IPv$fam: lan2 made $n requests to its 5 servers"
+	is "$2" 0 "IPv$fam: none failed"
+	is "$3" 0 "IPv$fam: none was delayed by 100 ms or more (median added $4 ms, p99 $5 ms, max $6 ms)"
+	cmp "$((s1 - s0))" -ge $n "IPv$fam: every request's first packet went through sluiced ($((s1 - s0)) queued)"
+done
+out=$(sd_ctl show "$LAB_LAN2_4" 2>&1)
+ok $? "sluicectl show $LAB_LAN2_4 answers"
+diag "$out"
+case $out in
+*[Qq]uarantined*yes*|*"locked"*yes*) ok 1 "lan2 is not quarantined" ;;
+*) ok 0 "lan2 is not quarantined" ;;
+esac
+sd_quarantined "$LAB_LAN2_4" 4
+is "$?" 1 "lan2 is not in the kernel's quarantine set"
+if grep -qs "\"src_ip\":\"$LAB_LAN2_4\"" "$SD_RUN/events.json"
+then ok 1 "no event about lan2"; grep "$LAB_LAN2_4" "$SD_RUN/events.json" | sed 's/^/# /'
+else ok 0 "no event about lan2"; fi
+sd_stop
+is "$?" 0 "sluiced stops cleanly"
+done_testing
