@@ -8,8 +8,9 @@
  *	("+"): option parsing stops at the first operand, and the global
  *	optind points at it, so a client such as sluicectl can take a
  *	command and its arguments after the options. The usage argument
- *	is the program's own text (operands, extra letters), printed after
- *	the shared options; NULL for none.
+ *	is the program's synopsis, the text after its name on the first
+ *	line (it may go on with lines of its own, e.g. its extra letters);
+ *	NULL for the shared one. What the shared options do follows.
  *
  *	slog() writes to stderr until slog_open() says otherwise, so a
  *	configuration error found before logging is set up is still seen.
@@ -32,23 +33,23 @@
 #endif
 
 #define DAEMON_OPTS "c:fnVh"
+#define DAEMON_SYNOPSIS "[-c FILE] [-f] [-n] [-V] [-h]"
 
 static const char *slog_prog = "sluice";
 static int slog_syslog;
 
-/* daemon_usage - the shared options, then the program's own text */
+/* daemon_usage - the synopsis, then what the shared options do */
 static void daemon_usage(FILE *fp, const char *prog, const char *usage)
 {
-	fprintf(fp, "usage: %s [-c FILE] [-f] [-n] [-V] [-h]\n"
-		"  -c FILE  configuration file (default %s)\n"
+	const char *syn = usage && *usage ? usage : DAEMON_SYNOPSIS;
+
+	fprintf(fp, "usage: %s %s%s", prog, syn,
+		syn[strlen(syn) - 1] == '\n' ? "" : "\n");
+	fprintf(fp, "  -c FILE  configuration file (default %s)\n"
 		"  -f       stay in the foreground and log to stderr\n"
 		"  -n       check the configuration and exit (0 valid, 2 not)\n"
 		"  -V       print the version and exit\n"
-		"  -h       print this help and exit\n",
-		prog, SLUICE_DEFAULT_CONFIG);
-	if (usage)
-		fprintf(fp, "%s%s", usage,
-			usage[0] && usage[strlen(usage) - 1] == '\n' ? "" : "\n");
+		"  -h       print this help and exit\n", SLUICE_DEFAULT_CONFIG);
 }
 
 /* daemon_bad - complain about the command line and exit 2 */

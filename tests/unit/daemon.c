@@ -61,7 +61,8 @@ static void run_args(struct run *r, char **argv)
 
 		dup2(out[1], 1);
 		dup2(err[1], 2);
-		daemon_args(argc, argv, "sluice-test", "  -x ARG   an extra option\n",
+		daemon_args(argc, argv, "sluice-test",
+			    "[-c FILE] [-f] [-n] [-x ARG] [-V] [-h] [COMMAND]\n  -x ARG   an extra option",
 			    "x:", extra, &o);
 		/* report what was parsed, as the exit status and stdout */
 		printf("config=%s fg=%d check=%d x=%d arg=%s optind=%d\n", o.config,
@@ -80,7 +81,8 @@ static void run_args(struct run *r, char **argv)
 /* has_usage - the usage text lists every shared option */
 static int has_usage(const char *s)
 {
-	return strstr(s, "usage: sluice-test") && strstr(s, "-c FILE") &&
+	return strstr(s, "usage: sluice-test [-c FILE] [-f] [-n] [-x ARG] [-V] [-h] [COMMAND]\n"
+		      "  -x ARG   an extra option\n") && strstr(s, "  -c FILE  configuration") &&
 	       strstr(s, "  -f ") && strstr(s, "  -n ") && strstr(s, "  -V ") &&
 	       strstr(s, "  -h ") && strstr(s, "-x ARG");
 }
