@@ -201,7 +201,8 @@ static int rule_msg(struct nftbatch *b, struct nftnl_rule *r, int ok,
 		if (nlh != NULL)
 			nftnl_rule_nlmsg_build_payload(nlh, r);
 	}
-	nftnl_rule_free(r);
+	if (r != NULL)	/* libnftnl frees do not take NULL */
+		nftnl_rule_free(r);
 	return nlh == NULL ? -1 : nftbatch_done(b);
 }
 

@@ -5,48 +5,97 @@
  *	sluiced [-f] [-n] [-c FILE]
  * DESCRIPTION
  *	Start-up: read the configuration (exit 2 if it is bad), install
- *	table inet sluice unless "ruleset = none", bind the queues, then
- *	run one epoll loop over the signalfd and the queue socket.
- *	SIGHUP reloads the configuration keeping all state; SIGTERM and
- *	SIGINT accept every held packet, remove the table and exit 0, so
- *	that `nft list ruleset` is exactly what it was before the start.
- *	sluiced(8) is the manual.
+ *	table inet sluice unless "ruleset = none", bind the queues, open
+ *	the control socket and the conntrack events, keep only
+ *	CAP_NET_ADMIN, then run one epoll loop. SIGHUP reloads the
+ *	configuration keeping all state; SIGTERM and SIGINT accept every
+ *	held packet, remove the table and exit 0, so `nft list ruleset` is
+ *	exactly what it was before the start. sluiced(8) is the manual.
  */
 #include <errno.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/random.h>
 #include <unistd.h>
 #include <linux/netfilter.h>
 #include <sys/epoll.h>
 #include <sys/signalfd.h>
+#include <sys/stat.h>
 
+#include "caps.h"
+#include "clock.h"
+#include "ctevents.h"
+#include "ctl_server.h"
 #include "daemon.h"
+#include "event.h"
 #include "nfqueue.h"
 #include "nftrules.h"
+#include "nftset.h"
+#include "pkt.h"
+#include "ranges.h"
 #include "sdconf.h"
+#include "sdctl.h"
+#include "sluiced.h"
+#include "verdict.h"
 
 #define ERRLEN 512
+#define COPY_RANGE 256		/* IPv6, extension headers, TCP header */
 
-struct sluiced {
-	const char *path;
-	struct sd_conf conf;
-	struct nftrules *nft;	/* NULL with ruleset = none */
-	struct nfqueue *q;
-	int sfd, efd;
-	int stop;
-};
-
-/* closed_zones - does any zone fail closed */
-static int closed_zones(const struct sd_conf *c)
+/* keep_all - ranges_build filter: every prefix */
+static int keep_all(void *ctx, uintptr_t value)
 {
-	size_t i;
+	(void)ctx;
+	(void)value;
+	return 1;
+}
 
-	for (i = 0; i < c->nzones; i++)
-		if (c->zones[i].fail == SD_FAIL_CLOSED)
-			return 1;
+/* keep_closed - ranges_build filter: zones that fail closed */
+static int keep_closed(void *ctx, uintptr_t value)
+{
+	const struct sd_conf *c = ctx;
+
+	return value >= 1 && value <= c->nzones
+	    && c->zones[value - 1].fail == SD_FAIL_CLOSED;
+}
+
+/* set_fill - one set of the pair from a prefix set */
+static int set_fill(struct sluiced *s, const char *base, int family,
+		    const struct prefixset *ps, int (*keep)(void *, uintptr_t),
+		    struct sl_range *buf)
+{
+	char err[ERRLEN];
+	long n = ps ? ranges_build(ps, family, keep, s->conf, buf, RANGES_MAX) : 0;
+
+	if (n < 0) {
+		slog(LOG_ERR, "set %s%d: %s", base, family, strerror(errno));
+		return -1;
+	}
+	if (nftset_fill(s->nft, base, family, buf, (size_t)n, err, sizeof(err)) < 0) {
+		slog(LOG_ERR, "%s", err);
+		return -1;
+	}
 	return 0;
+}
+
+/* sets_fill - whitelist and fail-closed sets from the configuration */
+static int sets_fill(struct sluiced *s)
+{
+	struct sl_range *buf = calloc(RANGES_MAX, sizeof(*buf));
+	int rc = 0, fam;
+
+	if (s->nft == NULL)
+		return 0;
+	if (buf == NULL)
+		return -1;
+	for (fam = 4; fam <= 6; fam += 2) {
+		rc |= set_fill(s, "whitelist", fam, s->conf->core.whitelist,
+			       keep_all, buf);
+		rc |= set_fill(s, "closed", fam, s->conf->zonemap, keep_closed, buf);
+	}
+	free(buf);
+	return rc;
 }
 
 /* ruleset_up - install our table (ruleset = own) and say which queue
@@ -54,15 +103,16 @@ static int closed_zones(const struct sd_conf *c)
 static void ruleset_up(struct sluiced *s)
 {
 	struct nftrules_conf nc = {
-		.table = s->conf.table, .hooks = s->conf.hook_mask,
-		.priority = 0, .queue_num = (uint16_t)s->conf.queue_num,
-		.closed_queue = (uint16_t)(s->conf.queue_num + 1),
+		.table = s->conf->table, .hooks = s->conf->hook_mask,
+		.priority = 0, .queue_num = (uint16_t)s->conf->queue_num,
+		.closed_queue = (uint16_t)(s->conf->queue_num + 1),
 	};
 	char err[ERRLEN];
 
-	if (s->conf.ruleset == SD_RULESET_NONE) {
+	if (s->conf->ruleset == SD_RULESET_NONE) {
 		slog(LOG_INFO, "ruleset none: installing nothing; your ruleset "
-		     "queues to %u", s->conf.queue_num);
+		     "queues to %u (and %u for fail-closed sources)",
+		     s->conf->queue_num, s->conf->queue_num + 1);
 		return;
 	}
 	if ((s->nft = nftrules_open()) == NULL)
@@ -70,9 +120,13 @@ static void ruleset_up(struct sluiced *s)
 	if (nftrules_install(s->nft, &nc, err, sizeof(err)) < 0)
 		slog_die(1, "%s", err);
 	slog(LOG_INFO, "ruleset own: table inet %s installed, queue %u "
-	     "(fail-open) and %u (fail-closed zones) using the %s",
-	     s->conf.table, nc.queue_num, nc.closed_queue,
-	     nftq_kind_name(nftrules_queue_kind(s->nft)));
+	     "(fail-%s) and %u (fail-closed zones) using the %s",
+	     s->conf->table, nc.queue_num, s->conf->fail_open ? "open" : "closed",
+	     nc.closed_queue, nftq_kind_name(nftrules_queue_kind(s->nft)));
+	if (sets_fill(s) < 0) {
+		(void)nftrules_remove(s->nft, err, sizeof(err));
+		slog_die(1, "filling the whitelist and fail-closed sets failed");
+	}
 }
 
 /* ruleset_down - remove our table, if we installed one */
@@ -85,22 +139,34 @@ static void ruleset_down(struct sluiced *s)
 	if (nftrules_remove(s->nft, err, sizeof(err)) < 0)
 		slog(LOG_ERR, "%s", err);
 	else
-		slog(LOG_INFO, "table inet %s removed", s->conf.table);
+		slog(LOG_INFO, "table inet %s removed", s->conf->table);
 	nftrules_close(s->nft);
 	s->nft = NULL;
 }
 
-/* queue_up - bind the fail-open queue, and the fail-closed one if used */
+/* has_closed_zone - does any zone fail closed */
+static int has_closed_zone(const struct sd_conf *c)
+{
+	size_t i;
+
+	for (i = 0; i < c->nzones; i++)
+		if (c->zones[i].fail == SD_FAIL_CLOSED)
+			return 1;
+	return 0;
+}
+
+/* queue_up - bind the fail-open queue and the fail-closed one */
 static void queue_up(struct sluiced *s)
 {
 	struct nfqueue_conf qc = {
-		.queue = { (uint16_t)s->conf.queue_num,
-			   (uint16_t)(s->conf.queue_num + 1) },
-		.fail_open = { s->conf.fail_open, 0 },
-		.nqueues = closed_zones(&s->conf) ? 2 : 1,
-		.maxlen = s->conf.queue_maxlen,
-		.rcvbuf = (int)s->conf.socket_buffer,
-		.copy_range = 256,
+		.queue = { (uint16_t)s->conf->queue_num,
+			   (uint16_t)(s->conf->queue_num + 1) },
+		.fail_open = { s->conf->fail_open, 0 },
+		/* our own ruleset may send to the second queue after a reload */
+		.nqueues = s->nft != NULL || has_closed_zone(s->conf) ? 2 : 1,
+		.maxlen = s->conf->queue_maxlen,
+		.rcvbuf = (int)s->conf->socket_buffer,
+		.copy_range = COPY_RANGE,
 	};
 	char err[ERRLEN];
 
@@ -110,38 +176,138 @@ static void queue_up(struct sluiced *s)
 	}
 }
 
+/* op_answer - verdict_ops: a verdict for a packet */
+static void op_answer(void *ctx, uint64_t cookie, int accept)
+{
+	struct sluiced *s = ctx;
+
+	nfqueue_verdict(s->q, (uint16_t)(cookie >> 32), (uint32_t)cookie,
+			accept ? NF_ACCEPT : NF_DROP);
+}
+
+/* op_hold - verdict_ops: the packet waits */
+static void op_hold(void *ctx, uint64_t cookie)
+{
+	struct sluiced *s = ctx;
+
+	nfqueue_hold(s->q, (uint16_t)(cookie >> 32), (uint32_t)cookie);
+}
+
+/* op_quarantine - verdict_ops: the kernel's quarantine set */
+static void op_quarantine(void *ctx, const struct sl_addr *a, uint64_t ttl)
+{
+	struct sluiced *s = ctx;
+	char err[ERRLEN];
+
+	if (s->nft == NULL)
+		return;		/* ruleset none: we drop its packets ourselves */
+	if (nftset_quarantine(s->nft, a, ttl, err, sizeof(err)) < 0) {
+		s->set_errors++;
+		slog(LOG_ERR, "%s", err);
+	}
+}
+
+/* op_event - verdict_ops: file, syslog, followers */
+static void op_event(void *ctx, const struct event *ev)
+{
+	struct sluiced *s = ctx;
+	char json[EVENT_MAX], text[EVENT_MAX];
+
+	(void)event_format(json, sizeof(json), ev);
+	(void)event_summary(text, sizeof(text), ev);
+	if (s->events != NULL && event_emit(s->events, ev) < 0)
+		slog(LOG_WARNING, "event file: %s", strerror(errno));
+	if (s->conf->core.syslog_events)
+		slog(LOG_NOTICE, "%s", text);
+	ctl_server_publish(s->ctl, json, text);
+}
+
+static const struct verdict_ops ops = {
+	op_answer, op_hold, op_quarantine, op_event
+};
+
 /* on_packet - the verdict for one queued packet */
 static void on_packet(void *ctx, const struct nfqueue_pkt *p)
 {
 	struct sluiced *s = ctx;
+	struct pkt_info info;
 
-	nfqueue_verdict(s->q, p->queue, p->id, NF_ACCEPT);
+	(void)pkt_parse(p->data, p->len, &info);
+	verdict_packet(s->v, &info, (uint64_t)p->queue << 32 | p->id,
+		       sl_monotonic_ns());
 }
 
-/* reload - SIGHUP: a new configuration, or the old one if it is bad */
-static void reload(struct sluiced *s)
+/* on_flow - a conntrack event with an outcome */
+static void on_flow(void *ctx, const struct ct_flow *f)
 {
-	struct sd_conf next;
-	char err[ERRLEN];
+	struct sluiced *s = ctx;
 
-	if (sdconf_load(s->path, &next, err, sizeof(err)) < 0) {
-		slog(LOG_ERR, "reload refused, keeping the running configuration: %s",
-		     err);
-		return;
+	verdict_flow(s->v, &f->src, &f->dst, f->proto, f->dport,
+		     f->outcome == CT_SUCCESS, sl_monotonic_ns());
+}
+
+/* same_ruleset - do two configurations install the same thing */
+static const char *ruleset_change(const struct sd_conf *a,
+				  const struct sd_conf *b)
+{
+	if (a->ruleset != b->ruleset)
+		return "ruleset";
+	if (strcmp(a->table, b->table) != 0)
+		return "table";
+	if (a->hook_mask != b->hook_mask)
+		return "hooks";
+	if (a->queue_num != b->queue_num)
+		return "queue_num";
+	if (a->fail_open != b->fail_open)
+		return "fail_open";
+	return NULL;
+}
+
+/* sluiced_reload - read the configuration again, keeping all state */
+int sluiced_reload(struct sluiced *s, char *err, size_t errlen)
+{
+	struct sd_conf *next = calloc(1, sizeof(*next)), *old = s->conf;
+	const char *key;
+
+	if (next == NULL || sdconf_load(s->path, next, err, errlen) < 0) {
+		free(next);
+		return -1;
 	}
-	sdconf_release(&s->conf);
+	if ((key = ruleset_change(old, next)) != NULL) {
+		snprintf(err, errlen, "%s: [sluiced] %s changed: that needs a restart",
+			 s->path, key);
+		sdconf_release(next);
+		free(next);
+		return -1;
+	}
+	if (verdict_reconfigure(s->v, next, err, errlen) < 0) {
+		sdconf_release(next);
+		free(next);
+		return -1;
+	}
 	s->conf = next;
-	slog(LOG_INFO, "configuration reloaded from %s", s->path);
+	sdconf_release(old);
+	free(old);
+	if (sets_fill(s) < 0)
+		s->set_errors++;
+	if (s->events != NULL && event_reopen(s->events) < 0)
+		slog(LOG_WARNING, "reopening the event file: %s", strerror(errno));
+	s->reloads++;
+	slog(LOG_INFO, "configuration reloaded from %s, %zu zone(s)", s->path,
+	     s->conf->nzones);
+	return 0;
 }
 
 /* on_signal - drain the signalfd */
 static void on_signal(struct sluiced *s)
 {
 	struct signalfd_siginfo si;
+	char err[ERRLEN];
 
 	while (read(s->sfd, &si, sizeof(si)) == (ssize_t)sizeof(si)) {
-		if (si.ssi_signo == SIGHUP)
-			reload(s);
+		if (si.ssi_signo == SIGHUP && sluiced_reload(s, err, sizeof(err)) < 0)
+			slog(LOG_ERR, "reload refused, the running configuration "
+			     "stays: %s", err);
 		else if (si.ssi_signo == SIGTERM || si.ssi_signo == SIGINT) {
 			slog(LOG_INFO, "signal %u: stopping", si.ssi_signo);
 			s->stop = 1;
@@ -158,6 +324,45 @@ static void loop_add(struct sluiced *s, int fd)
 		slog_die(1, "epoll_ctl: %s", strerror(errno));
 }
 
+/* loop_timeout - milliseconds until the next timer, rounded up */
+static int loop_timeout(struct sluiced *s, uint64_t now)
+{
+	uint64_t next = verdict_next(s->v, now);
+
+	if (s->next_second < next)
+		next = s->next_second;
+	if (next <= now)
+		return 0;
+	return (int)((next - now + NS_PER_MS - 1) / NS_PER_MS);
+}
+
+/* loop_timers - what is due now */
+static void loop_timers(struct sluiced *s)
+{
+	uint64_t now = sl_monotonic_ns();
+
+	if (verdict_next(s->v, now) <= now)
+		verdict_tick(s->v, now);
+	if (now >= s->next_second) {
+		ctl_server_expire(s->ctl, now);
+		s->next_second = now + NS_PER_SEC;
+	}
+}
+
+/* loop_dispatch - one ready descriptor */
+static void loop_dispatch(struct sluiced *s, int fd)
+{
+	if (fd == s->sfd)
+		on_signal(s);
+	else if (fd == nfqueue_fd(s->q)) {
+		if (nfqueue_read(s->q, on_packet, s) < 0)
+			slog(LOG_WARNING, "queue read: %s", strerror(errno));
+	} else if (fd == ctl_server_fd(s->ctl))
+		ctl_server_run(s->ctl, sl_monotonic_ns());
+	else if (s->ct != NULL && fd == ctevents_fd(s->ct))
+		(void)ctevents_read(s->ct, on_flow, s);
+}
+
 /* loop - until SIGTERM/SIGINT */
 static void loop(struct sluiced *s)
 {
@@ -165,32 +370,90 @@ static void loop(struct sluiced *s)
 	int n, i;
 
 	while (!s->stop) {
-		n = epoll_wait(s->efd, ev, 8, -1);
+		n = epoll_wait(s->efd, ev, 8, loop_timeout(s, sl_monotonic_ns()));
 		if (n < 0 && errno != EINTR)
 			slog_die(1, "epoll_wait: %s", strerror(errno));
-		for (i = 0; i < n; i++) {
-			if (ev[i].data.fd == s->sfd)
-				on_signal(s);
-			else if (nfqueue_read(s->q, on_packet, s) < 0)
-				slog(LOG_WARNING, "queue read: %s", strerror(errno));
-		}
+		for (i = 0; i < n; i++)
+			loop_dispatch(s, ev[i].data.fd);
+		loop_timers(s);
 		if (nfqueue_flush(s->q) < 0)
 			slog(LOG_WARNING, "queue verdicts: %s", strerror(errno));
 	}
 }
 
-/* log_counters - the queue's counters, at stop */
-static void log_counters(struct sluiced *s)
+/* control_up - the control socket, its directory made if missing */
+static void control_up(struct sluiced *s)
+{
+	char err[ERRLEN], dir[128], *slash;
+	const char *path = s->conf->core.control_socket;
+
+	snprintf(dir, sizeof(dir), "%s", path);
+	if ((slash = strrchr(dir, '/')) != NULL && slash != dir) {
+		*slash = 0;
+		(void)mkdir(dir, 0755);
+	}
+	s->ctl = ctl_server_open(path, sdctl_handle, s, err, sizeof(err));
+	if (s->ctl == NULL) {
+		nfqueue_close(s->q);
+		ruleset_down(s);
+		slog_die(1, "%s", err);
+	}
+}
+
+/* engine_up - events file, verdict engine, conntrack events */
+static void engine_up(struct sluiced *s)
+{
+	uint8_t seed[16];
+	char err[ERRLEN];
+	const char *ev = s->conf->core.events;
+
+	if (ev != NULL && *ev && (s->events = event_open(ev)) == NULL)
+		slog_die(1, "event file %s: %s", ev, strerror(errno));
+	if (getrandom(seed, sizeof(seed), 0) != (ssize_t)sizeof(seed))
+		slog_die(1, "getrandom: %s", strerror(errno));
+	if ((s->v = verdict_create(s->conf, &ops, s, seed, err, sizeof(err))) == NULL)
+		slog_die(1, "%s", err);
+	if ((s->ct = ctevents_open((int)s->conf->socket_buffer / 4)) == NULL)
+		slog(LOG_WARNING, "conntrack events: %s: first-contact outcomes "
+		     "come from timeouts only", strerror(errno));
+}
+
+/* privileges_down - keep CAP_NET_ADMIN only, as [sluiced] user */
+static void privileges_down(struct sluiced *s)
+{
+	char err[ERRLEN], caps[256];
+
+	if (caps_drop(s->conf->user, err, sizeof(err)) < 0) {
+		if (s->conf->user != NULL) {
+			s->stop = 1;
+			slog(LOG_ERR, "%s", err);
+			return;
+		}
+		slog(LOG_WARNING, "%s", err);
+	}
+	caps_describe(caps, sizeof(caps));
+	slog(LOG_INFO, "running as uid %u with capabilities \"%s\"",
+	     (unsigned)getuid(), caps);
+}
+
+/* shutdown_all - held packets out, table away, sockets closed */
+static void shutdown_all(struct sluiced *s)
 {
 	struct nfqueue_stats st;
 
 	nfqueue_stats(s->q, &st);
-	slog(LOG_INFO, "queue: %llu packets, %llu accepted, %llu dropped, "
-	     "%llu held now; %llu batch and %llu single verdicts in %llu sends",
-	     (unsigned long long)st.packets, (unsigned long long)st.accepts,
-	     (unsigned long long)st.drops, (unsigned long long)st.held_now,
+	slog(LOG_INFO, "queue: %llu packets; %llu batch and %llu single "
+	     "verdicts in %llu sends", (unsigned long long)st.packets,
 	     (unsigned long long)st.batches, (unsigned long long)st.singles,
 	     (unsigned long long)st.sends);
+	verdict_free(s->v);	/* accepts what it holds */
+	nfqueue_close(s->q);
+	ruleset_down(s);
+	ctevents_close(s->ct);
+	ctl_server_close(s->ctl);
+	event_close(s->events);
+	close(s->efd);
+	close(s->sfd);
 }
 
 static const char usage[] = "[-f] [-n] [-c FILE]";
@@ -203,13 +466,13 @@ int main(int argc, char **argv)
 
 	daemon_args(argc, argv, "sluiced", usage, NULL, NULL, &o);
 	s.path = o.config;
-	if (sdconf_load(s.path, &s.conf, err, sizeof(err)) < 0) {
-		fprintf(stderr, "sluiced: %s\n", err);
+	if ((s.conf = calloc(1, sizeof(*s.conf))) == NULL
+	    || sdconf_load(s.path, s.conf, err, sizeof(err)) < 0) {
+		fprintf(stderr, "sluiced: %s\n", s.conf ? err : "out of memory");
 		return 2;
 	}
 	if (o.check_only) {
 		printf("%s: configuration ok\n", s.path);
-		sdconf_release(&s.conf);
 		return 0;
 	}
 	slog_open("sluiced", o.foreground, LOG_DAEMON);
@@ -217,19 +480,25 @@ int main(int argc, char **argv)
 		slog_die(1, "daemon: %s", strerror(errno));
 	if ((s.sfd = daemon_signalfd()) < 0 || (s.efd = epoll_create1(EPOLL_CLOEXEC)) < 0)
 		slog_die(1, "signals: %s", strerror(errno));
+	s.started = sl_monotonic_ns();
+	engine_up(&s);
 	ruleset_up(&s);
 	queue_up(&s);
+	control_up(&s);
+	if (daemon_pidfile(s.conf->pidfile) < 0)
+		slog(LOG_WARNING, "pidfile %s: %s", s.conf->pidfile, strerror(errno));
 	loop_add(&s, s.sfd);
 	loop_add(&s, nfqueue_fd(s.q));
+	loop_add(&s, ctl_server_fd(s.ctl));
+	if (s.ct != NULL)
+		loop_add(&s, ctevents_fd(s.ct));
+	privileges_down(&s);
 	slog(LOG_INFO, "sluiced %s started, %zu zone(s)", SLUICE_VERSION,
-	     s.conf.nzones);
+	     s.conf->nzones);
 	loop(&s);
-	log_counters(&s);
-	nfqueue_close(s.q);
-	ruleset_down(&s);
-	sdconf_release(&s.conf);
-	close(s.efd);
-	close(s.sfd);
+	shutdown_all(&s);
+	sdconf_release(s.conf);
+	free(s.conf);
 	slog(LOG_INFO, "stopped");
 	return 0;
 }

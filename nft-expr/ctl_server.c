@@ -1,0 +1,307 @@
+/*
+ * NAME
+ *	ctl_server - the server side of the control protocol (ctl.h)
+ * SYNOPSIS
+ *	#include "ctl_server.h"
+ * DESCRIPTION
+ *	Every socket is non-blocking and every buffer bounded: a request
+ *	line longer than CTL_LINE_MAX, or one that takes longer than
+ *	CTL_SERVER_LINE_MS, gets an ERR and the door; a follower whose
+ *	unsent events pass CTL_SERVER_BACKLOG is dropped rather than let
+ *	grow. A client can never block the packet path.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/epoll.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "clock.h"
+#include "ctl.h"
+#include "ctl_server.h"
+#include "endpoint.h"
+
+#define ARGS_MAX 8
+
+enum conn_state { CONN_FREE, CONN_READING, CONN_WRITING, CONN_FOLLOWING };
+
+struct conn {
+	int fd;
+	enum conn_state state;
+	int json;
+	char line[CTL_LINE_MAX + 1];
+	size_t llen;
+	GString *out;
+	size_t sent;
+	uint64_t deadline;
+};
+
+struct ctl_server {
+	int lfd, efd;
+	char path[108];
+	ctl_handler *fn;
+	void *ctx;
+	struct conn c[CTL_SERVER_CONNS];
+};
+
+/* watch - (re)register fd in the server's epoll set */
+static void watch(struct ctl_server *s, int fd, uint32_t events, int op,
+		  void *ptr)
+{
+	struct epoll_event ev = { .events = events, .data.ptr = ptr };
+
+	(void)epoll_ctl(s->efd, op, fd, &ev);
+}
+
+/* ctl_server_open - listen on path; NULL with err */
+struct ctl_server *ctl_server_open(const char *path, ctl_handler *fn,
+				   void *ctx, char *err, size_t errlen)
+{
+	struct ctl_server *s = calloc(1, sizeof(*s));
+	struct endpoint ep;
+
+	if (s == NULL) {
+		snprintf(err, errlen, "control socket: out of memory");
+		return NULL;
+	}
+	s->lfd = s->efd = -1;
+	s->fn = fn;
+	s->ctx = ctx;
+	if (endpoint_parse(path, &ep, err, errlen) < 0) {
+		free(s);
+		return NULL;
+	}
+	if (ep.family != AF_UNIX) {
+		snprintf(err, errlen, "control socket %s: not a unix socket", path);
+		free(s);
+		return NULL;
+	}
+	snprintf(s->path, sizeof(s->path), "%s", ep.path);
+	if ((s->lfd = endpoint_listen(&ep, 16)) < 0
+	    || (s->efd = epoll_create1(EPOLL_CLOEXEC)) < 0) {
+		snprintf(err, errlen, "control socket %s: %s", s->path, strerror(errno));
+		ctl_server_close(s);
+		return NULL;
+	}
+	(void)chmod(s->path, 0660);
+	watch(s, s->lfd, EPOLLIN, EPOLL_CTL_ADD, NULL);
+	return s;
+}
+
+/* conn_close - end one connection */
+static void conn_close(struct ctl_server *s, struct conn *c)
+{
+	if (c->state == CONN_FREE)
+		return;
+	(void)epoll_ctl(s->efd, EPOLL_CTL_DEL, c->fd, NULL);
+	close(c->fd);
+	if (c->out != NULL)
+		g_string_free(c->out, TRUE);
+	memset(c, 0, sizeof(*c));
+}
+
+/* ctl_server_close - close every connection, remove the socket */
+void ctl_server_close(struct ctl_server *s)
+{
+	size_t i;
+
+	if (s == NULL)
+		return;
+	for (i = 0; i < CTL_SERVER_CONNS; i++)
+		conn_close(s, &s->c[i]);
+	if (s->lfd >= 0) {
+		close(s->lfd);
+		(void)unlink(s->path);
+	}
+	if (s->efd >= 0)
+		close(s->efd);
+	free(s);
+}
+
+/* ctl_server_fd - readable when ctl_server_run has work */
+int ctl_server_fd(const struct ctl_server *s)
+{
+	return s->efd;
+}
+
+/* conn_accept - take every waiting connection there is room for */
+static void conn_accept(struct ctl_server *s, uint64_t now)
+{
+	size_t i;
+	int fd;
+
+	while ((fd = accept4(s->lfd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC)) >= 0) {
+		for (i = 0; i < CTL_SERVER_CONNS && s->c[i].state != CONN_FREE; i++)
+			;
+		if (i == CTL_SERVER_CONNS) {
+			static const char busy[] = "ERR busy\n";
+
+			(void)send(fd, busy, sizeof(busy) - 1, MSG_NOSIGNAL);
+			close(fd);
+			continue;
+		}
+		s->c[i].fd = fd;
+		s->c[i].state = CONN_READING;
+		s->c[i].deadline = now + CTL_SERVER_LINE_MS * NS_PER_MS;
+		watch(s, fd, EPOLLIN, EPOLL_CTL_ADD, &s->c[i]);
+	}
+}
+
+/* conn_flush - write what is pending; close when a reply is done */
+static void conn_flush(struct ctl_server *s, struct conn *c)
+{
+	ssize_t w;
+
+	while (c->out != NULL && c->sent < c->out->len) {
+		w = send(c->fd, c->out->str + c->sent, c->out->len - c->sent,
+			 MSG_NOSIGNAL);
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w < 0 && errno == EAGAIN) {
+			watch(s, c->fd, EPOLLOUT | (c->state == CONN_FOLLOWING
+				    ? EPOLLIN : 0), EPOLL_CTL_MOD, c);
+			return;
+		}
+		if (w <= 0) {
+			conn_close(s, c);
+			return;
+		}
+		c->sent += (size_t)w;
+	}
+	if (c->out != NULL) {
+		g_string_truncate(c->out, 0);
+		c->sent = 0;
+	}
+	if (c->state == CONN_WRITING)
+		conn_close(s, c);
+	else if (c->state == CONN_FOLLOWING)
+		watch(s, c->fd, EPOLLIN, EPOLL_CTL_MOD, c);
+}
+
+/* conn_answer - run the request line through the handler */
+static void conn_answer(struct ctl_server *s, struct conn *c)
+{
+	char *argv[ARGS_MAX + 1], *p = c->line, *tok, *save = NULL;
+	GString *body = g_string_new(NULL);
+	int argc = 0, rc;
+
+	c->json = 0;
+	while ((tok = strtok_r(p, " \t\r", &save)) != NULL && argc < ARGS_MAX) {
+		p = NULL;
+		if (argc == 0 && !c->json && strcmp(tok, "--json") == 0) {
+			c->json = 1;
+			continue;
+		}
+		argv[argc++] = tok;
+	}
+	argv[argc] = NULL;
+	if (argc == 0) {
+		g_string_assign(body, "empty request");
+		rc = -1;
+	} else if (tok != NULL) {
+		g_string_assign(body, "too many arguments");
+		rc = -1;
+	} else
+		rc = s->fn(s->ctx, c->json, argc, argv, body);
+	c->out = g_string_new(rc < 0 ? "ERR " : "OK\n");
+	g_string_append_len(c->out, body->str, (gssize)body->len);
+	if (rc < 0)
+		g_string_append_c(c->out, '\n');
+	g_string_free(body, TRUE);
+	c->state = rc == 1 ? CONN_FOLLOWING : CONN_WRITING;
+	conn_flush(s, c);
+}
+
+/* conn_read - gather the request line */
+static void conn_read(struct ctl_server *s, struct conn *c)
+{
+	ssize_t r;
+	char *nl;
+
+	if (c->state == CONN_FOLLOWING) {
+		char sink[256];
+
+		/* a follower only ever says goodbye */
+		r = recv(c->fd, sink, sizeof(sink), 0);
+		if (r == 0 || (r < 0 && errno != EAGAIN && errno != EINTR))
+			conn_close(s, c);
+		return;
+	}
+	r = recv(c->fd, c->line + c->llen, CTL_LINE_MAX - c->llen, 0);
+	if (r < 0 && (errno == EAGAIN || errno == EINTR))
+		return;
+	if (r <= 0) {
+		conn_close(s, c);
+		return;
+	}
+	c->llen += (size_t)r;
+	c->line[c->llen] = 0;
+	if ((nl = memchr(c->line, '\n', c->llen)) != NULL) {
+		*nl = 0;
+		conn_answer(s, c);
+	} else if (c->llen >= CTL_LINE_MAX) {
+		c->out = g_string_new("ERR request line too long\n");
+		c->state = CONN_WRITING;
+		conn_flush(s, c);
+	}
+}
+
+/* ctl_server_expire - close connections that never sent their line */
+void ctl_server_expire(struct ctl_server *s, uint64_t now)
+{
+	size_t i;
+
+	for (i = 0; i < CTL_SERVER_CONNS; i++)
+		if (s->c[i].state == CONN_READING && now > s->c[i].deadline)
+			conn_close(s, &s->c[i]);
+}
+
+/* ctl_server_run - accept, read, answer, write what is ready */
+void ctl_server_run(struct ctl_server *s, uint64_t now)
+{
+	struct epoll_event ev[16];
+	int n, i;
+
+	n = epoll_wait(s->efd, ev, 16, 0);
+	for (i = 0; i < n; i++) {
+		struct conn *c = ev[i].data.ptr;
+
+		if (c == NULL) {
+			conn_accept(s, now);
+			continue;
+		}
+		if (c->state == CONN_FREE)
+			continue;
+		if (ev[i].events & (EPOLLERR | EPOLLHUP))
+			conn_close(s, c);
+		else if (ev[i].events & EPOLLOUT)
+			conn_flush(s, c);
+		else if (ev[i].events & EPOLLIN)
+			conn_read(s, c);
+	}
+}
+
+/* ctl_server_publish - one event to every follower */
+void ctl_server_publish(struct ctl_server *s, const char *json,
+			const char *text)
+{
+	size_t i;
+
+	for (i = 0; s != NULL && i < CTL_SERVER_CONNS; i++) {
+		struct conn *c = &s->c[i];
+
+		if (c->state != CONN_FOLLOWING)
+			continue;
+		if (c->out->len - c->sent > CTL_SERVER_BACKLOG) {
+			conn_close(s, c);
+			continue;
+		}
+		g_string_append(c->out, c->json ? json : text);
+		if (c->out->len == 0 || c->out->str[c->out->len - 1] != '\n')
+			g_string_append_c(c->out, '\n');
+		conn_flush(s, c);
+	}
+}

@@ -1,0 +1,49 @@
+/*
+ * NAME
+ *	ctl_server - the server side of the control protocol (ctl.h)
+ * SYNOPSIS
+ *	#include "ctl_server.h"
+ * DESCRIPTION
+ *	A unix socket; each connection sends one request line (at most
+ *	CTL_LINE_MAX bytes, within CTL_SERVER_LINE_MS) and gets "OK" or
+ *	"ERR reason", the body, and the end of the connection. The words
+ *	of the line go to the caller's handler; "events" turns the
+ *	connection into a follower that gets every published event until
+ *	it goes away or falls too far behind. All sockets sit in one epoll
+ *	set of the server's own, whose descriptor the daemon watches.
+ */
+#ifndef SLUICE_CTL_SERVER_H
+#define SLUICE_CTL_SERVER_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <glib.h>
+
+#define CTL_SERVER_CONNS 64		/* connections at once */
+#define CTL_SERVER_LINE_MS 5000		/* to send the request line */
+#define CTL_SERVER_BACKLOG (1024 * 1024)	/* bytes a follower may lag */
+
+/* a command: 0 = OK and out is the body; -1 = ERR and out the reason;
+   1 = OK and the connection follows events (out is sent first) */
+typedef int ctl_handler(void *ctx, int json, int argc, char **argv,
+			GString *out);
+
+struct ctl_server;
+
+/* ctl_server_open - listen on path (mode 0660); NULL with err */
+struct ctl_server *ctl_server_open(const char *path, ctl_handler *fn,
+				   void *ctx, char *err, size_t errlen);
+/* ctl_server_close - close every connection, remove the socket;
+   accepts NULL */
+void ctl_server_close(struct ctl_server *s);
+/* ctl_server_fd - readable when ctl_server_run has work */
+int ctl_server_fd(const struct ctl_server *s);
+/* ctl_server_run - accept, read, answer, write what is ready */
+void ctl_server_run(struct ctl_server *s, uint64_t now);
+/* ctl_server_expire - drop connections past their line deadline */
+void ctl_server_expire(struct ctl_server *s, uint64_t now);
+/* ctl_server_publish - one event to every follower, as JSON or text */
+void ctl_server_publish(struct ctl_server *s, const char *json,
+			const char *text);
+
+#endif

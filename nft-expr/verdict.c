@@ -1,0 +1,310 @@
+/*
+ * NAME
+ *	verdict - sluiced's decisions: a verdict for each queued first packet
+ * SYNOPSIS
+ *	#include "verdict.h"
+ * DESCRIPTION
+ *	This file holds the per-packet path and the timers; operator
+ *	actions and quarantine live in verdict_host.c, outcomes in
+ *	verdict_flow.c, zone set-up in verdict_zone.c.
+ *
+ *	Fail-open everywhere the engine runs out of room: no host record,
+ *	no slot to hold a packet, an unreadable packet - all accepted and
+ *	counted, because a throttle that cuts the network off when it is
+ *	overloaded is a denial of service of its own.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "clock.h"
+#include "verdict_int.h"
+
+/* answer - give a packet its verdict now */
+static void answer(struct verdict *v, uint64_t cookie, int accept)
+{
+	v->ops.answer(v->ctx, cookie, accept);
+	if (accept)
+		v->st.accepted++;
+	else
+		v->st.dropped++;
+}
+
+/* vd_answer_cookie - answer a held packet, starting its contact wait */
+void vd_answer_cookie(struct verdict *v, uint64_t cookie, int accept,
+		      uint64_t now)
+{
+	struct contact_key *k = hosttab_peek(v->meta, &cookie);
+
+	if (k != NULL) {
+		if (accept)
+			vd_contact_out(v, k, now);
+		(void)hosttab_del(v->meta, &cookie);
+	}
+	answer(v, cookie, accept);
+}
+
+/* hold - the packet waits; remember its flow for the outcome */
+static void hold(struct verdict *v, struct vhost *h, uint64_t cookie,
+		 const struct pkt_info *p)
+{
+	struct contact_key *k = hosttab_put(v->meta, &cookie, NULL);
+
+	if (k != NULL)
+		contact_key_make(k, &p->src, &p->dst, p->proto, p->dport);
+	v->ops.hold(v->ctx, cookie);
+	v->st.held++;
+	h->delayed++;
+}
+
+/* first_out - an accepted first contact: wait for its outcome */
+static void first_out(struct verdict *v, struct vhost *h,
+		      const struct pkt_info *p, uint64_t now)
+{
+	struct contact_key k;
+
+	contact_key_make(&k, &p->src, &p->dst, p->proto, p->dport);
+	vd_contact_out(v, &k, now);
+	h->contacts++;
+}
+
+/* dst_tag - the keyed tag of the destination */
+static uint32_t dst_tag(const struct verdict *v, const struct pkt_info *p)
+{
+	return wset_tag(&v->wk, p->dst.b, p->dst.family == 4 ? 4 : 16);
+}
+
+/* throttle_event - the first packet a host has to wait for */
+static void throttle_event(struct verdict *v, struct vzone *z,
+			   const uint8_t *key, const struct pkt_info *p)
+{
+	struct throttle_info ti;
+	struct event_field f[2] = { EF_S("mode", "williamson"), EF_U("queued", 1) };
+
+	if (throttle_info(z->thr, key, &ti) == 0 && ti.queued == 1)
+		vd_event(v, "throttle", &p->src, &p->dst, p->dport, p->proto,
+			 f, 2);
+}
+
+/* williamson - working set and delay queue */
+static void williamson(struct verdict *v, struct vzone *z, struct vhost *h,
+		       const uint8_t *key, const struct pkt_info *p,
+		       uint64_t cookie, uint64_t now)
+{
+	int first = !vd_recent(h, dst_tag(v, p));
+
+	switch (throttle_contact(z->thr, key, p->dst.b,
+				 p->dst.family == 4 ? 4 : 16, cookie, now)) {
+	case THROTTLE_PASS:
+		answer(v, cookie, 1);
+		if (first)
+			first_out(v, h, p, now);
+		break;
+	case THROTTLE_HOLD:
+		hold(v, h, cookie, p);
+		throttle_event(v, z, key, p);
+		break;
+	case THROTTLE_LOCKOUT:
+		answer(v, cookie, 0);
+		h->dropped++;
+		v->st.lockouts++;
+		(void)vd_quarantine(v, z, key, &p->src, "lockout", now);
+		break;
+	case THROTTLE_LOCKED:
+		answer(v, cookie, 0);
+		h->dropped++;
+		break;
+	case THROTTLE_FULL:
+	default:
+		v->st.full++;
+		answer(v, cookie, 1);
+		break;
+	}
+}
+
+/* credit_wait - no credit and credit_action = delay */
+static void credit_wait(struct verdict *v, struct vzone *z, struct vhost *h,
+			const uint8_t *key, const struct pkt_info *p,
+			uint64_t cookie, uint64_t now)
+{
+	struct event_field f[2] = { EF_S("mode", "credit"), EF_U("queued", 1) };
+
+	if (h->credit_waiting >= z->p->high) {
+		answer(v, cookie, 0);
+		h->dropped++;
+		v->st.lockouts++;
+		(void)vd_quarantine(v, z, key, &p->src, "lockout", now);
+		return;
+	}
+	if (creditq_add(v->cq, key, cookie) < 0) {
+		v->st.full++;
+		answer(v, cookie, 1);
+		return;
+	}
+	hold(v, h, cookie, p);
+	if (h->credit_waiting++ == 0)
+		vd_event(v, "throttle", &p->src, &p->dst, p->dport, p->proto,
+			 f, 2);
+}
+
+/* credit - Schechter et al.: a first contact costs a credit */
+static void credit(struct verdict *v, struct vzone *z, struct vhost *h,
+		   const uint8_t *key, const struct pkt_info *p,
+		   uint64_t cookie, uint64_t now)
+{
+	struct event_field f[1] = { EF_S("action", "drop") };
+
+	credit_advance(&h->credit, &z->cp, now);
+	if (vd_recent(h, dst_tag(v, p))) {
+		answer(v, cookie, 1);		/* not a first contact */
+		return;
+	}
+	/* a host already waiting queues behind its own packets */
+	if (h->credit_waiting == 0 && credit_attempt(&h->credit, &z->cp, now)) {
+		answer(v, cookie, 1);
+		first_out(v, h, p, now);
+		return;
+	}
+	v->st.credit_zero++;
+	if (z->p->credit_action == SD_CREDIT_DELAY) {
+		credit_wait(v, z, h, key, p, cookie, now);
+		return;
+	}
+	answer(v, cookie, 0);
+	if (h->dropped++ == 0)
+		vd_event(v, "throttle", &p->src, &p->dst, p->dport, p->proto,
+			 f, 1);
+}
+
+/* verdict_packet - decide one queued packet */
+void verdict_packet(struct verdict *v, const struct pkt_info *p,
+		    uint64_t cookie, uint64_t now)
+{
+	uint8_t key[HOSTKEY_LEN];
+	struct vzone *z;
+	struct vhost *h;
+
+	v->now = now;
+	v->st.packets++;
+	if (p->kind != PKT_TCP && p->kind != PKT_UDP) {
+		if (p->kind == PKT_BAD)
+			v->st.bad++;
+		else
+			v->st.other++;
+		answer(v, cookie, 1);
+		return;
+	}
+	if ((z = vd_zone_of(v, &p->src)) == NULL || z->p->mode == SD_MODE_OFF) {
+		if (z == NULL)
+			v->st.unzoned++;
+		else
+			v->st.mode_off++;
+		answer(v, cookie, 1);
+		return;
+	}
+	if (vd_whitelisted(v, &p->src) || vd_whitelisted(v, &p->dst)) {
+		v->st.whitelisted++;
+		answer(v, cookie, 1);
+		return;
+	}
+	hostkey_make(&p->src, v->conf->v6_prefix, key);
+	if ((h = vd_host(v, key, z, now)) == NULL) {
+		v->st.full++;
+		answer(v, cookie, 1);
+		return;
+	}
+	h->last_seen = now;
+	if (h->quarantined_until > now) {
+		/* only with ruleset = none, or before the set entry is in */
+		answer(v, cookie, 0);
+		h->dropped++;
+		return;
+	}
+	if (z->p->mode == SD_MODE_WILLIAMSON)
+		williamson(v, z, h, key, p, cookie, now);
+	else
+		credit(v, z, h, key, p, cookie, now);
+}
+
+/* credit_pass_one - creditq_fn: may this waiting packet go now */
+static int credit_pass_one(void *ctx, const uint8_t *key, uint64_t cookie)
+{
+	struct verdict *v = ctx;
+	struct vhost *h = hosttab_peek(v->hosts, key);
+	struct sl_addr a;
+	struct vzone *z;
+
+	hostkey_addr(key, &a);
+	z = vd_zone_of(v, &a);
+	/* host forgotten or no longer in a credit zone: let it go */
+	if (h == NULL || z == NULL || z->p->mode != SD_MODE_CREDIT) {
+		if (h != NULL && h->credit_waiting > 0)
+			h->credit_waiting--;
+		v->st.released++;
+		vd_answer_cookie(v, cookie, 1, v->now);
+		return 1;
+	}
+	credit_advance(&h->credit, &z->cp, v->now);
+	if (!credit_attempt(&h->credit, &z->cp, v->now))
+		return 0;
+	h->credit_waiting--;
+	h->contacts++;
+	v->st.released++;
+	vd_answer_cookie(v, cookie, 1, v->now);
+	return 1;
+}
+
+/* verdict_tick - releases, credit grants, timeouts, expiries due */
+void verdict_tick(struct verdict *v, uint64_t now)
+{
+	size_t i;
+
+	v->now = now;
+	for (i = 0; i < v->nzones; i++)
+		if (v->zones[i].thr != NULL)
+			(void)throttle_tick(v->zones[i].thr, now);
+	if (creditq_count(v->cq) > 0 && now >= v->next_credit_pass) {
+		(void)creditq_run(v->cq, credit_pass_one, v);
+		v->next_credit_pass = now + VD_CREDIT_PASS_NS;
+	}
+	(void)contacts_expire(v->contacts, now, vd_outcome_fn, v);
+	vd_quar_expire(v, now);
+}
+
+/* verdict_next - the now at which verdict_tick has work */
+uint64_t verdict_next(const struct verdict *v, uint64_t now)
+{
+	uint64_t next = contacts_next(v->contacts), t;
+	size_t i;
+
+	for (i = 0; i < v->nzones; i++)
+		if (v->zones[i].thr != NULL
+		    && (t = throttle_next(v->zones[i].thr)) < next)
+			next = t;
+	if (creditq_count(v->cq) > 0 && v->next_credit_pass < next)
+		next = v->next_credit_pass;
+	/* quarantine expiry is checked once a second at most */
+	if (v->nquar > 0 && now + NS_PER_SEC < next)
+		next = now + NS_PER_SEC;
+	return next;
+}
+
+/* verdict_stats - counters and sizes */
+void verdict_stats(const struct verdict *v, struct verdict_stats *out)
+{
+	struct throttle_stats ts;
+	size_t i;
+
+	*out = v->st;
+	out->hosts = hosttab_count(v->hosts);
+	out->held_now = creditq_count(v->cq);
+	for (i = 0; i < v->nzones; i++)
+		if (v->zones[i].thr != NULL) {
+			throttle_stats(v->zones[i].thr, &ts);
+			out->held_now += ts.held;
+		}
+	out->credit_waiting = creditq_count(v->cq);
+	out->contacts_waiting = contacts_count(v->contacts);
+	out->quarantined = v->nquar;
+}

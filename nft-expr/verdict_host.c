@@ -1,0 +1,228 @@
+/*
+ * NAME
+ *	verdict_host - quarantine, the operator's actions, and host views
+ * SYNOPSIS
+ *	#include "verdict.h"
+ * DESCRIPTION
+ *	A quarantine is three things kept together: the host record's
+ *	deadline (so the engine drops the host's packets even when the
+ *	operator's own ruleset has no quarantine set), the kernel set
+ *	element with its timeout (so the kernel drops them before they
+ *	are queued, even after sluiced is gone), and an entry in a bounded
+ *	list that tells us when it ran out, for the event.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "clock.h"
+#include "verdict_int.h"
+
+#define DEFAULT_QUARANTINE_NS (3600ULL * NS_PER_SEC)
+
+/* quar_find - index of key in the quarantine list, or -1 */
+static long quar_find(const struct verdict *v, const uint8_t *key)
+{
+	size_t i;
+
+	for (i = 0; i < v->nquar; i++)
+		if (memcmp(v->quar[i].key, key, HOSTKEY_LEN) == 0)
+			return (long)i;
+	return -1;
+}
+
+/* quar_drop - forget list entry i */
+static void quar_drop(struct verdict *v, size_t i)
+{
+	v->quar[i] = v->quar[--v->nquar];
+}
+
+/* flush_waiting - creditq_fn: drop a credit-queue packet of a host */
+static int flush_waiting(void *ctx, const uint8_t *key, uint64_t cookie)
+{
+	struct verdict *v = ctx;
+
+	(void)key;
+	vd_answer_cookie(v, cookie, 0, v->now);
+	return 1;
+}
+
+/* held_drop - drop every packet the host has waiting */
+static void held_drop(struct verdict *v, struct vzone *z, const uint8_t *key,
+		      struct vhost *h)
+{
+	if (z != NULL && z->thr != NULL)
+		(void)throttle_flush(z->thr, key, 1);
+	(void)creditq_remove(v->cq, key, flush_waiting, v);
+	if (h != NULL)
+		h->credit_waiting = 0;
+}
+
+/* vd_quarantine - quarantine the host of key (address a) */
+int vd_quarantine(struct verdict *v, struct vzone *z, const uint8_t *key,
+		  const struct sl_addr *a, const char *reason, uint64_t now)
+{
+	uint64_t ttl = z ? z->p->quarantine_ttl_ns : DEFAULT_QUARANTINE_NS;
+	struct vhost *h = hosttab_peek(v->hosts, key);
+	struct event_field f[2] = { EF_S("reason", reason),
+				    EF_U("ttl", ttl / NS_PER_SEC) };
+	long i;
+
+	if (vd_whitelisted(v, a))
+		return -1;
+	held_drop(v, z, key, h);
+	if (ttl == 0)		/* lockout without a quarantine entry */
+		return 0;
+	if (h != NULL)
+		h->quarantined_until = now + ttl;
+	if ((i = quar_find(v, key)) < 0 && v->nquar < VD_QUAR_MAX)
+		i = (long)v->nquar++;
+	if (i >= 0) {
+		memcpy(v->quar[i].key, key, HOSTKEY_LEN);
+		v->quar[i].addr = *a;
+		v->quar[i].until = now + ttl;
+	}
+	v->ops.quarantine(v->ctx, a, ttl);
+	v->st.quarantines++;
+	vd_event(v, "quarantine", a, NULL, 0, 0, f, 2);
+	return 0;
+}
+
+/* vd_quar_expire - quarantines whose TTL ran out */
+void vd_quar_expire(struct verdict *v, uint64_t now)
+{
+	struct event_field f[1] = { EF_S("reason", "expired") };
+	struct vhost *h;
+	size_t i = 0;
+
+	while (i < v->nquar) {
+		if (v->quar[i].until > now) {
+			i++;
+			continue;
+		}
+		/* the kernel expires its element by itself */
+		if ((h = hosttab_peek(v->hosts, v->quar[i].key)) != NULL)
+			h->quarantined_until = 0;
+		v->st.expired++;
+		vd_event(v, "release", &v->quar[i].addr, NULL, 0, 0, f, 1);
+		quar_drop(v, i);
+	}
+}
+
+/* verdict_quarantine - operator: quarantine a */
+int verdict_quarantine(struct verdict *v, const struct sl_addr *a,
+		       const char *reason, uint64_t now)
+{
+	uint8_t key[HOSTKEY_LEN];
+	struct vzone *z = vd_zone_of(v, a);
+
+	v->now = now;
+	hostkey_make(a, v->conf->v6_prefix, key);
+	if (z != NULL)
+		(void)vd_host(v, key, z, now);
+	return vd_quarantine(v, z, key, a, reason ? reason : "operator", now);
+}
+
+/* verdict_release - operator: lift everything that holds the host */
+int verdict_release(struct verdict *v, const struct sl_addr *a, uint64_t now)
+{
+	struct event_field f[1] = { EF_S("reason", "operator") };
+	uint8_t key[HOSTKEY_LEN];
+	struct vzone *z = vd_zone_of(v, a);
+	struct vhost *h;
+	long i;
+	int known = 0;
+
+	v->now = now;
+	hostkey_make(a, v->conf->v6_prefix, key);
+	if ((i = quar_find(v, key)) >= 0) {
+		quar_drop(v, (size_t)i);
+		known = 1;
+	}
+	if (z != NULL && z->thr != NULL && throttle_unlock(z->thr, key) == 0)
+		known = 1;
+	(void)creditq_remove(v->cq, key, flush_waiting, v);
+	if ((h = hosttab_peek(v->hosts, key)) != NULL) {
+		h->quarantined_until = 0;
+		h->credit_waiting = 0;
+		h->credit_ready = 0;	/* a fresh balance at the next packet */
+		trw_init(&h->trw);
+		known = 1;
+	}
+	/* remove the element even if we forgot it: it may be a leftover */
+	v->ops.quarantine(v->ctx, a, 0);
+	v->st.releases++;
+	vd_event(v, "release", a, NULL, 0, 0, f, 1);
+	return known ? 0 : -1;
+}
+
+/* host_view - fill a view of one host record */
+static void host_view(struct verdict *v, const uint8_t *key,
+		      const struct vhost *h, uint64_t now,
+		      struct verdict_host *out)
+{
+	struct throttle_info ti;
+	struct vzone *z;
+
+	memset(out, 0, sizeof(*out));
+	hostkey_addr(key, &out->addr);
+	z = vd_zone_of(v, &out->addr);
+	out->zone = z ? z->name : NULL;
+	out->mode = z ? z->p->mode : SD_MODE_OFF;
+	if (z != NULL && z->thr != NULL && throttle_info(z->thr, key, &ti) == 0) {
+		out->queued = ti.queued;
+		out->wset_used = ti.wset_used;
+		out->locked = ti.locked;
+	}
+	out->queued += h->credit_waiting;
+	if (h->quarantined_until > now)
+		out->quarantine_left_ns = h->quarantined_until - now;
+	out->credit = h->credit_ready ? h->credit.balance : 0;
+	out->trw_ratio = h->trw.ratio;
+	out->trw_state = h->trw.state;
+	out->contacts = h->contacts;
+	out->delayed = h->delayed;
+	out->dropped = h->dropped;
+	out->ok = h->ok;
+	out->failed = h->failed;
+	out->idle_ns = now > h->last_seen ? now - h->last_seen : 0;
+}
+
+/* verdict_show - one host; -1 if unknown */
+int verdict_show(struct verdict *v, const struct sl_addr *a, uint64_t now,
+		 struct verdict_host *out)
+{
+	uint8_t key[HOSTKEY_LEN];
+	struct vhost *h;
+
+	hostkey_make(a, v->conf->v6_prefix, key);
+	if ((h = hosttab_peek(v->hosts, key)) == NULL)
+		return -1;
+	host_view(v, key, h, now, out);
+	return 0;
+}
+
+struct walk_ctx {
+	struct verdict *v;
+	uint64_t now;
+	verdict_walk_fn *fn;
+	void *ctx;
+};
+
+/* walk_one - hosttab_walk callback */
+static int walk_one(void *ctx, const void *key, void *val)
+{
+	struct walk_ctx *w = ctx;
+	struct verdict_host vh;
+
+	host_view(w->v, key, val, w->now, &vh);
+	return w->fn(w->ctx, &vh);
+}
+
+/* verdict_walk - every tracked host, most recent first */
+void verdict_walk(struct verdict *v, uint64_t now, verdict_walk_fn *fn,
+		  void *ctx)
+{
+	struct walk_ctx w = { v, now, fn, ctx };
+
+	hosttab_walk(v->hosts, walk_one, &w);
+}
