@@ -5,8 +5,9 @@
  *	#include "config.h"
  * DESCRIPTION
  *	GKeyFile reads the syntax; everything after that is ours: each
- *	value is parsed by the parser of its cfg_type with explicit
- *	bounds (no strtoul wrap-around, no sign, no trailing junk), and
+ *	value is parsed by the cfgval(3) parser of its cfg_type (no
+ *	strtoul wrap-around, no sign, no trailing junk), checked against
+ *	the schema's bounds, and
  *	every refusal names the file, the group, the key, the value and
  *	what is accepted. The file is read whole, at most CFG_FILE_MAX
  *	bytes, before GKeyFile sees it.
@@ -18,51 +19,29 @@
 #include <errno.h>
 #include <limits.h>
 #include <glib.h>
-#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "cfgval.h"
 #include "config.h"
 #include "endpoint.h"
 #include "prefixset.h"
 
 #define CFG_FILE_MAX (1024 * 1024)
-#define CFG_SHOW_MAX 80		/* value bytes quoted in an error */
 
 struct config {
 	GKeyFile *kf;
 	char *name;
 };
 
-/* cfg_show - the value as printable text for an error, cut */
-static void cfg_show(const char *v, char *buf, size_t len)
-{
-	const unsigned char *p = (const unsigned char *)v;
-	size_t o = 0, i;
-
-	for (i = 0; p[i] && o + 8 < len; i++) {
-		if (i == CFG_SHOW_MAX) {
-			o += (size_t)snprintf(buf + o, len - o, "...");
-			break;
-		}
-		if (p[i] == '"' || p[i] == '\\')
-			o += (size_t)snprintf(buf + o, len - o, "\\%c", p[i]);
-		else if (p[i] < 0x20 || p[i] >= 0x7f)
-			o += (size_t)snprintf(buf + o, len - o, "\\x%02x", p[i]);
-		else
-			buf[o++] = (char)p[i];
-	}
-	buf[o] = 0;
-}
-
 /* cfg_fail - "FILE: [GROUP] KEY = "VALUE": ACCEPTED"; returns -1 */
 static int __attribute__((format(printf, 7, 8)))
 cfg_fail(char *err, size_t len, const char *file, const char *group,
 	 const char *key, const char *value, const char *fmt, ...)
 {
-	char shown[CFG_SHOW_MAX * 4 + 8], kshown[CFG_SHOW_MAX * 4 + 8];
-	char what[CFG_ERRLEN];
+	/* cfgval_show writes at most 4 bytes per byte shown, 80 shown */
+	char shown[400], kshown[400], what[CFG_ERRLEN];
 	va_list ap;
 
 	if (err == NULL || len == 0)
@@ -70,137 +49,10 @@ cfg_fail(char *err, size_t len, const char *file, const char *group,
 	va_start(ap, fmt);
 	vsnprintf(what, sizeof(what), fmt, ap);
 	va_end(ap);
-	cfg_show(value ? value : "", shown, sizeof(shown));
-	cfg_show(key, kshown, sizeof(kshown));
+	cfgval_show(value ? value : "", shown, sizeof(shown));
+	cfgval_show(key, kshown, sizeof(kshown));
 	snprintf(err, len, "%s: [%s] %s = \"%s\": %s", file, group, kshown, shown, what);
 	return -1;
-}
-
-/* cfg_digits - unsigned decimal, digits only, no overflow; -1 otherwise */
-static int cfg_digits(const char *s, size_t n, uint64_t *out)
-{
-	uint64_t v = 0;
-	size_t i;
-
-	if (n == 0 || n > 20)
-		return -1;
-	for (i = 0; i < n; i++) {
-		if (s[i] < '0' || s[i] > '9')
-			return -1;
-		if (v > (UINT64_MAX - (uint64_t)(s[i] - '0')) / 10)
-			return -1;
-		v = v * 10 + (uint64_t)(s[i] - '0');
-	}
-	*out = v;
-	return 0;
-}
-
-/* cfg_scaled - digits then a unit from table; -1 on junk or overflow */
-static int cfg_scaled(const char *s, const char *const *units,
-		      const uint64_t *mult, uint64_t bare, uint64_t *out)
-{
-	size_t n = strspn(s, "0123456789"), i;
-	uint64_t v, m = bare;
-
-	if (cfg_digits(s, n, &v) < 0)
-		return -1;
-	if (s[n]) {
-		for (i = 0; units[i] && strcmp(s + n, units[i]) != 0; i++)
-			;
-		if (units[i] == NULL)
-			return -1;
-		m = mult[i];
-	}
-	if (m && v > UINT64_MAX / m)
-		return -1;
-	*out = v * m;
-	return 0;
-}
-
-static const char *const dur_units[] = { "ms", "s", "m", "h", "d", NULL };
-static const uint64_t dur_mult[] = { 1000000ULL, 1000000000ULL,
-	60000000000ULL, 3600000000000ULL, 86400000000000ULL };
-static const char *const size_units[] = { "k", "K", "M", "G", "T", NULL };
-static const uint64_t size_mult[] = { 1ULL << 10, 1ULL << 10, 1ULL << 20,
-	1ULL << 30, 1ULL << 40 };
-
-/* cfg_human - a bound as the largest whole unit of its table */
-static void cfg_human(uint64_t v, const char *const *units, const uint64_t *mult,
-		      size_t nunits, char *buf, size_t len)
-{
-	size_t i;
-
-	for (i = nunits; i-- > 0;) {
-		/* of two spellings of one unit ("k", "K") show the first */
-		if (i > 0 && mult[i] == mult[i - 1])
-			continue;
-		if (v && v % mult[i] == 0) {
-			snprintf(buf, len, "%llu%s", (unsigned long long)(v / mult[i]), units[i]);
-			return;
-		}
-	}
-	/* not a whole number of any unit: only 0, or sub-ms durations */
-	snprintf(buf, len, "%llu%s", (unsigned long long)v,
-		 mult == dur_mult ? (v ? "ns" : "s") : "");
-}
-
-/* cfg_bool - the accepted spellings of a bool */
-static int cfg_bool(const char *s, int *out)
-{
-	static const char *const t[] = { "true", "yes", "on", "1", NULL };
-	static const char *const f[] = { "false", "no", "off", "0", NULL };
-	int i;
-
-	for (i = 0; t[i]; i++) {
-		if (g_ascii_strcasecmp(s, t[i]) == 0)
-			return *out = 1, 0;
-		if (g_ascii_strcasecmp(s, f[i]) == 0)
-			return *out = 0, 0;
-	}
-	return -1;
-}
-
-/* cfg_double - a finite decimal number, nothing else */
-static int cfg_double(const char *s, double *out)
-{
-	char *end;
-	double d;
-
-	if (*s == 0 || s[strspn(s, "0123456789.eE+-")] != 0)
-		return -1;
-	d = g_ascii_strtod(s, &end);
-	if (*end != 0 || !isfinite(d))
-		return -1;
-	*out = d;
-	return 0;
-}
-
-/* cfg_split - a list value into trimmed, non-empty elements */
-static char **cfg_split(const char *s)
-{
-	char **v = g_strsplit_set(s, ";,", -1);
-	size_t i, o = 0;
-
-	for (i = 0; v[i]; i++) {
-		g_strstrip(v[i]);
-		if (*v[i])
-			v[o++] = v[i];
-		else
-			g_free(v[i]);
-	}
-	v[o] = NULL;
-	return v;
-}
-
-/* cfg_enum_list - "a, b or c" for an error */
-static void cfg_enum_list(const char *const *choices, char *buf, size_t len)
-{
-	size_t o = 0, i;
-
-	buf[0] = 0;
-	for (i = 0; choices && choices[i] && o < len; i++)
-		o += (size_t)snprintf(buf + o, len - o, "%s%s", i == 0 ? "" :
-				      choices[i + 1] ? ", " : " or ", choices[i]);
 }
 
 struct cfg_ctx {
@@ -223,7 +75,7 @@ static int cfg_number(const struct cfg_ctx *x, const struct cfg_key *k,
 		/* the field is an unsigned: a wider schema bound is clamped */
 		uint64_t max = k->max > UINT_MAX ? UINT_MAX : k->max;
 
-		r = cfg_digits(v, strlen(v), &n);
+		r = cfgval_uint(v, &n);
 		if (r < 0 || n < k->min || n > max)
 			return cfg_fail(x->err, x->errlen, x->file, x->group, k->name, v,
 					"expected a whole number from %llu to %llu",
@@ -232,17 +84,17 @@ static int cfg_number(const struct cfg_ctx *x, const struct cfg_key *k,
 		return 0;
 	}
 	if (k->type == CFG_DURATION) {
-		r = cfg_scaled(v, dur_units, dur_mult, dur_mult[1], &n);
-		cfg_human(k->min, dur_units, dur_mult, 5, lo, sizeof(lo));
-		cfg_human(k->max, dur_units, dur_mult, 5, hi, sizeof(hi));
+		r = cfgval_duration(v, &n);
+		cfgval_duration_text(k->min, lo, sizeof(lo));
+		cfgval_duration_text(k->max, hi, sizeof(hi));
 		if (r < 0 || n < k->min || n > k->max)
 			return cfg_fail(x->err, x->errlen, x->file, x->group, k->name, v,
 					"expected a duration from %s to %s (a whole number "
 					"with unit ms, s, m, h or d; bare means seconds)", lo, hi);
 	} else {
-		r = cfg_scaled(v, size_units, size_mult, 1, &n);
-		cfg_human(k->min, size_units, size_mult, 5, lo, sizeof(lo));
-		cfg_human(k->max, size_units, size_mult, 5, hi, sizeof(hi));
+		r = cfgval_size(v, &n);
+		cfgval_size_text(k->min, lo, sizeof(lo));
+		cfgval_size_text(k->max, hi, sizeof(hi));
 		if (r < 0 || n < k->min || n > k->max)
 			return cfg_fail(x->err, x->errlen, x->file, x->group, k->name, v,
 					"expected a size from %s to %s (a whole number of "
@@ -257,7 +109,7 @@ static int cfg_prefixes(const struct cfg_ctx *x, const struct cfg_key *k,
 			const char *v, void *out)
 {
 	struct prefixset *ps = prefixset_create();
-	char **el = cfg_split(v);
+	char **el = cfgval_split(v);
 	size_t i;
 
 	for (i = 0; ps && el[i]; i++) {
@@ -307,7 +159,7 @@ static int cfg_value(const struct cfg_ctx *x, const struct cfg_key *k,
 
 	switch (k->type) {
 	case CFG_BOOL:
-		if (cfg_bool(v, &b) < 0)
+		if (cfgval_bool(v, &b) < 0)
 			return cfg_fail(x->err, x->errlen, x->file, x->group, k->name, v,
 					"expected true/false, yes/no, on/off or 1/0");
 		*FIELD(out, k, int) = b;
@@ -315,7 +167,7 @@ static int cfg_value(const struct cfg_ctx *x, const struct cfg_key *k,
 	case CFG_UINT: case CFG_DURATION: case CFG_SIZE:
 		return cfg_number(x, k, v, out);
 	case CFG_DOUBLE:
-		if (cfg_double(v, &d) < 0 || d < k->dmin || d > k->dmax)
+		if (cfgval_double(v, &d) < 0 || d < k->dmin || d > k->dmax)
 			return cfg_fail(x->err, x->errlen, x->file, x->group, k->name, v,
 					"expected a number from %g to %g", k->dmin, k->dmax);
 		*FIELD(out, k, double) = d;
@@ -324,11 +176,11 @@ static int cfg_value(const struct cfg_ctx *x, const struct cfg_key *k,
 		for (i = 0; k->choices && k->choices[i]; i++)
 			if (strcmp(v, k->choices[i]) == 0)
 				return *FIELD(out, k, int) = i, 0;
-		cfg_enum_list(k->choices, list, sizeof(list));
+		cfgval_choices(k->choices, list, sizeof(list));
 		return cfg_fail(x->err, x->errlen, x->file, x->group, k->name, v,
 				"expected one of %s", list);
 	case CFG_LIST:
-		*FIELD(out, k, char **) = cfg_split(v);
+		*FIELD(out, k, char **) = cfgval_split(v);
 		return 0;
 	case CFG_PREFIXES:
 		return cfg_prefixes(x, k, v, out);
@@ -503,7 +355,7 @@ static struct config *cfg_load(const char *name, const char *data, size_t len,
 	if (!g_key_file_load_from_data(c->kf, data, len, G_KEY_FILE_NONE, &ge)) {
 		char shown[256];
 
-		cfg_show(ge && ge->message ? ge->message : "unknown error", shown,
+		cfgval_show(ge && ge->message ? ge->message : "unknown error", shown,
 			 sizeof(shown));
 		snprintf(err, errlen, "%s: not a valid INI file: %s", name, shown);
 		g_clear_error(&ge);
@@ -600,7 +452,7 @@ int config_check_groups(const struct config *c, const char *const *known,
 	for (i = 0; all[i] && r == 0; i++) {
 		if (cfg_group_known(all[i], known))
 			continue;
-		cfg_show(all[i], shown, sizeof(shown));
+		cfgval_show(all[i], shown, sizeof(shown));
 		o = (size_t)snprintf(err, errlen, "%s: unknown group [%s]; known groups:",
 				     c->name, shown);
 		for (size_t k = 0; known[k] && o < errlen; k++)
