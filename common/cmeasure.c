@@ -185,13 +185,14 @@ int cm_reconfigure(struct cmeasure *c, const struct cm_params *p,
 	return 0;
 }
 
-/* cm_skey, cm_akey - table keys */
+/* cm_skey - score table key: family, address */
 static void cm_skey(uint8_t k[CM_SKEY], const struct sl_addr *a)
 {
 	k[0] = a->family;
 	memcpy(k + 1, a->b, 16);
 }
 
+/* cm_akey - action table key: action, family, address, port */
 static void cm_akey(uint8_t k[CM_AKEY], enum cm_action act,
 		    const struct sl_addr *a, uint16_t port)
 {
