@@ -208,7 +208,11 @@ lab_wire() {
 	lab_link gw eth1 srv eth0 &&
 	lab_addr lan1 eth0 "$LAB_LAN1_4/24" "$LAB_LAN1_6/64" &&
 	lab_addr lan2 eth0 "$LAB_LAN2_4/24" "$LAB_LAN2_6/64" &&
-	lab_addr lan2 eth0 "$LAB_LAN3_4/24" "$LAB_LAN3_6/64" &&
+	# lan2's second addresses are used only when a client binds to
+	# them: secondary for IPv4, deprecated for IPv6 (never picked as a
+	# source address by itself).
+	ip -n "$LAB_ID-lan2" addr add "$LAB_LAN3_4/24" dev eth0 &&
+	ip -n "$LAB_ID-lan2" -6 addr add "$LAB_LAN3_6/64" dev eth0 nodad preferred_lft 0 &&
 	lab_addr gw eth1 10.77.2.1/24 fd77:2::1/64 &&
 	lab_addr srv eth0 "$LAB_SRV_4/24" "$LAB_SRV_6/64" &&
 	lab_sysctl gw net.ipv4.ip_forward=1 net.ipv6.conf.all.forwarding=1 &&
