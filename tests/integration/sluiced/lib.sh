@@ -130,3 +130,10 @@ sd_scan() {
 
 # sd_log - show sluiced's log as diagnostics
 sd_log() { sed 's/^/#   /' "$SD_RUN/sluiced.log"; }
+
+# sd_show - a field of `sluicectl show ADDR` (e.g. quarantined, locked,
+#	delayed), without its unit: "quarantined=12s" gives 12
+sd_show() {
+	sd_ctl show "$1" 2>/dev/null | tr ' ' '\n' |
+		sed -n "s/^$2=\\([^[:space:]]*\\)$/\\1/p" | sed 's/s$//' | head -n 1
+}
