@@ -251,13 +251,11 @@ static int packet_cb(const struct nlmsghdr *nlh, void *data)
 	return MNL_CB_OK;
 }
 
-/* nfqueue_read - one burst; packets handed to fn, or -1 with errno */
-int nfqueue_read(struct nfqueue *q, nfqueue_fn *fn, void *ctx)
+/* read_burst - one recvmmsg; datagrams read, 0 if none, -1 on error */
+static int read_burst(struct nfqueue *q, void **args)
 {
 	struct mmsghdr msgs[NFQ_BURST];
 	struct iovec iov[NFQ_BURST];
-	void *args[3] = { q, (void *)fn, ctx };
-	uint64_t before = q->st.packets;
 	int i, n;
 
 	memset(msgs, 0, sizeof(msgs));
@@ -279,6 +277,22 @@ int nfqueue_read(struct nfqueue *q, nfqueue_fn *fn, void *ctx)
 		if (mnl_cb_run(iov[i].iov_base, msgs[i].msg_len, 0, 0,
 			       packet_cb, args) < 0)
 			q->st.bad_msgs++;
+	return n;
+}
+
+/* nfqueue_read - up to NFQ_BURSTS bursts while they come full;
+   packets handed to fn, or -1 with errno */
+int nfqueue_read(struct nfqueue *q, nfqueue_fn *fn, void *ctx)
+{
+	void *args[3] = { q, (void *)fn, ctx };
+	uint64_t before = q->st.packets;
+	int i, n = NFQ_BURST;
+
+	/* a full burst means more is waiting: read on before one flush
+	   answers them all, so a flood costs fewer wake-ups and sends */
+	for (i = 0; i < NFQ_BURSTS && n == NFQ_BURST; i++)
+		if ((n = read_burst(q, args)) < 0)
+			return -1;
 	return (int)(q->st.packets - before);
 }
 

@@ -6,7 +6,7 @@
  * DESCRIPTION
  *	One netlink socket bound to one or more queues, each with its own
  *	fail-open flag (NFQA_CFG_F_FAIL_OPEN: the kernel accepts when the
- *	queue is full). nfqueue_read() takes up to NFQ_BURST packets with one
+ *	queue is full). nfqueue_read() takes up to NFQ_BURST packets per
  *	recvmmsg() and hands each to the caller, which answers at once with
  *	nfqueue_verdict() or later after nfqueue_hold(). Verdicts are buffered and
  *	go out with nfqueue_flush() in one send: all accepts of a queue below
@@ -21,7 +21,8 @@
 #include <stdint.h>
 
 #define NFQ_MAX_QUEUES 2
-#define NFQ_BURST 64
+#define NFQ_BURST 64		/* datagrams per recvmmsg */
+#define NFQ_BURSTS 4		/* recvmmsg calls per nfqueue_read */
 
 struct nfqueue_conf {
 	uint16_t queue[NFQ_MAX_QUEUES];

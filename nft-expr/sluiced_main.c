@@ -246,7 +246,46 @@ static void on_flow(void *ctx, const struct ct_flow *f)
 		     f->outcome == CT_SUCCESS, sl_monotonic_ns());
 }
 
-/* same_ruleset - do two configurations install the same thing */
+/* outcomes_needed - does any zone use first-contact outcomes */
+static int outcomes_needed(const struct sd_conf *c)
+{
+	size_t i;
+
+	for (i = 0; i < c->nzones; i++)
+		if (c->zones[i].mode == SD_MODE_CREDIT
+		    || (c->zones[i].mode == SD_MODE_WILLIAMSON
+			&& c->zones[i].trw != SD_TRW_OFF))
+			return 1;
+	return 0;
+}
+
+/* outcomes_up - conntrack events when a zone needs outcomes, else
+   none: every reply of every flow would cost us a message */
+static void outcomes_up(struct sluiced *s)
+{
+	struct epoll_event ev = { .events = EPOLLIN };
+
+	if (!outcomes_needed(s->conf)) {
+		if (s->ct != NULL) {
+			(void)epoll_ctl(s->efd, EPOLL_CTL_DEL, ctevents_fd(s->ct), NULL);
+			ctevents_close(s->ct);
+			s->ct = NULL;
+		}
+		return;
+	}
+	if (s->ct != NULL)
+		return;
+	if ((s->ct = ctevents_open((int)s->conf->socket_buffer / 4)) == NULL) {
+		slog(LOG_WARNING, "conntrack events: %s: first-contact outcomes "
+		     "come from timeouts only", strerror(errno));
+		return;
+	}
+	ev.data.fd = ctevents_fd(s->ct);
+	if (epoll_ctl(s->efd, EPOLL_CTL_ADD, ev.data.fd, &ev) < 0)
+		slog(LOG_WARNING, "epoll_ctl: %s", strerror(errno));
+}
+
+/* ruleset_change - the key whose change a reload cannot apply, or NULL */
 static const char *ruleset_change(const struct sd_conf *a,
 				  const struct sd_conf *b)
 {
@@ -290,6 +329,7 @@ int sluiced_reload(struct sluiced *s, char *err, size_t errlen)
 	free(old);
 	if (sets_fill(s) < 0)
 		s->set_errors++;
+	outcomes_up(s);
 	if (s->events != NULL && event_reopen(s->events) < 0)
 		slog(LOG_WARNING, "reopening the event file: %s", strerror(errno));
 	s->reloads++;
@@ -413,9 +453,7 @@ static void engine_up(struct sluiced *s)
 		slog_die(1, "getrandom: %s", strerror(errno));
 	if ((s->v = verdict_create(s->conf, &ops, s, seed, err, sizeof(err))) == NULL)
 		slog_die(1, "%s", err);
-	if ((s->ct = ctevents_open((int)s->conf->socket_buffer / 4)) == NULL)
-		slog(LOG_WARNING, "conntrack events: %s: first-contact outcomes "
-		     "come from timeouts only", strerror(errno));
+	outcomes_up(s);
 }
 
 /* privileges_down - keep CAP_NET_ADMIN only, as [sluiced] user */
@@ -490,8 +528,6 @@ int main(int argc, char **argv)
 	loop_add(&s, s.sfd);
 	loop_add(&s, nfqueue_fd(s.q));
 	loop_add(&s, ctl_server_fd(s.ctl));
-	if (s.ct != NULL)
-		loop_add(&s, ctevents_fd(s.ct));
 	privileges_down(&s);
 	slog(LOG_INFO, "sluiced %s started, %zu zone(s)", SLUICE_VERSION,
 	     s.conf->nzones);
