@@ -2,9 +2,8 @@
  * NAME
  *	event.t - EVE JSON lines: golden output, escaping, cutting, the sink
  * DESCRIPTION
- *	json_valid() is a small RFC 8259 checker (objects, arrays, strings
- *	with their escapes and UTF-8, numbers, literals) used to prove a
- *	hostile field cannot break the line.
+ *	json_line_valid() (jsoncheck.h) proves a hostile field cannot
+ *	break the line.
  */
 #include <fcntl.h>
 #include <stdio.h>
@@ -14,137 +13,7 @@
 
 #include "event.h"
 #include "../tap.h"
-
-static int jv_value(const char **p, int depth);
-
-/* jv_ws - skip JSON whitespace (never a newline inside our lines) */
-static void jv_ws(const char **p)
-{
-	while (**p == ' ' || **p == '\t')
-		(*p)++;
-}
-
-/* jv_string - a string with valid escapes and UTF-8, no raw controls */
-static int jv_string(const char **p)
-{
-	const unsigned char *s = (const unsigned char *)*p;
-	int i, n;
-
-	if (*s++ != '"')
-		return 0;
-	while (*s != '"') {
-		if (*s < 0x20)
-			return 0;
-		if (*s == '\\') {
-			s++;
-			if (*s == 'u') {
-				for (i = 1; i <= 4; i++)
-					if (!strchr("0123456789abcdefABCDEF", s[i]) || !s[i])
-						return 0;
-				s += 5;
-			} else if (*s && strchr("\"\\/bfnrt", *s)) {
-				s++;
-			} else {
-				return 0;
-			}
-			continue;
-		}
-		n = *s < 0x80 ? 1 : (*s & 0xe0) == 0xc0 ? 2 : (*s & 0xf0) == 0xe0 ? 3 :
-		    (*s & 0xf8) == 0xf0 ? 4 : 0;
-		if (n == 0 || (n == 2 && *s < 0xc2))
-			return 0;
-		for (i = 1; i < n; i++)
-			if ((s[i] & 0xc0) != 0x80)
-				return 0;
-		s += n;
-	}
-	*p = (const char *)s + 1;
-	return 1;
-}
-
-/* jv_number - -?int frac? exp? */
-static int jv_number(const char **p)
-{
-	const char *s = *p;
-
-	if (*s == '-')
-		s++;
-	if (*s == '0')
-		s++;
-	else if (*s >= '1' && *s <= '9')
-		while (*s >= '0' && *s <= '9')
-			s++;
-	else
-		return 0;
-	if (*s == '.') {
-		if (!(*++s >= '0' && *s <= '9'))
-			return 0;
-		while (*s >= '0' && *s <= '9')
-			s++;
-	}
-	if (*s == 'e' || *s == 'E') {
-		s++;
-		if (*s == '+' || *s == '-')
-			s++;
-		if (!(*s >= '0' && *s <= '9'))
-			return 0;
-		while (*s >= '0' && *s <= '9')
-			s++;
-	}
-	*p = s;
-	return 1;
-}
-
-/* jv_object - { "k": v, ... } */
-static int jv_object(const char **p, int depth)
-{
-	(*p)++;
-	jv_ws(p);
-	if (**p == '}')
-		return (*p)++, 1;
-	for (;;) {
-		jv_ws(p);
-		if (!jv_string(p))
-			return 0;
-		jv_ws(p);
-		if (*(*p)++ != ':')
-			return 0;
-		if (!jv_value(p, depth + 1))
-			return 0;
-		jv_ws(p);
-		if (**p == '}')
-			return (*p)++, 1;
-		if (*(*p)++ != ',')
-			return 0;
-	}
-}
-
-/* jv_value - any JSON value */
-static int jv_value(const char **p, int depth)
-{
-	if (depth > 16)
-		return 0;
-	jv_ws(p);
-	if (**p == '{')
-		return jv_object(p, depth);
-	if (**p == '"')
-		return jv_string(p);
-	if (strncmp(*p, "true", 4) == 0 || strncmp(*p, "null", 4) == 0)
-		return *p += 4, 1;
-	if (strncmp(*p, "false", 5) == 0)
-		return *p += 5, 1;
-	return jv_number(p);
-}
-
-/* json_line_valid - exactly one object, then '\n', then the end */
-static int json_line_valid(const char *line, size_t len)
-{
-	const char *p = line;
-
-	if (strlen(line) != len || *p != '{' || !jv_object(&p, 0))
-		return 0;
-	return p[0] == '\n' && p[1] == 0;
-}
+#include "jsoncheck.h"
 
 #define T0 1795811908123456789ULL	/* 2026-11-28T... see golden */
 
@@ -319,6 +188,8 @@ static void test_checker(void)
 		"{\"a\":\"x\ny\"}\n", "{\"a\":\"\x01\"}\n", "{\"a\":\"\"\"}\n",
 		"{\"a\":\"\\q\"}\n", "{\"a\":\"\xff\"}\n", "{\"a\":1}{}\n",
 		"{\"a\":1}", "{\"a\":01}\n", "{\"a\":nan}\n", "{\"a\":\"x}\n",
+		"{\"a\":\"\xc0\xaf\"}\n", "{\"a\":\"\xed\xa0\x80\"}\n",
+		"{\"a\":\"\xe0\x80\xaf\"}\n", "{\"a\":\"\xf4\x90\x80\x80\"}\n",
 	};
 	const char *good = "{\"a\":{\"b\":-1.5e3,\"c\":\"\\u00e9\"}}\n";
 	size_t i, bad = 0;
