@@ -31,6 +31,7 @@ rate=${DEMO_RATE:-100}
 servers="10.77.30.1 10.77.30.2 10.77.30.3 10.77.30.4 10.77.30.5"
 run=""
 daemon_pid=""
+event=""
 
 # say - a progress line
 say() { printf '%s  %s\n' "$(date +%T)" "$*"; }
@@ -72,7 +73,7 @@ ctl() { "$build/sluicectl" -s "$run/sluiced.sock" "$@"; }
 # start_daemon - sluiced in the gateway, in the foreground, until it answers
 start_daemon() {
 	sed "s|@RUN@|$run|g" "$LAB_DIR/sluice-lab.conf" >"$run/sluice.conf"
-	"$build/sluiced" -n -c "$run/sluice.conf" ||
+	"$build/sluiced" -n -c "$run/sluice.conf" >/dev/null ||
 		die "sluiced refuses $LAB_DIR/sluice-lab.conf"
 	ip netns exec "$(lab_ns gw)" "$build/sluiced" -f -c "$run/sluice.conf" 2>"$run/sluiced.log" &
 	daemon_pid=$!
@@ -122,6 +123,17 @@ progress() {
 	done
 }
 
+# quarantine_event - lan1's first quarantine event; sets event, and
+#	t_quar to its time after the scan began (more exact than polling)
+quarantine_event() {
+	event=$(grep '"event_type":"quarantine"' "$run/events.json" 2>/dev/null |
+		grep "\"src_ip\":\"$LAB_LAN1_4\"" | head -n 1)
+	[ -n "$event" ] || return 0
+	_ts=$(echo "$event" | sed -n 's/.*"timestamp":"\([^"]*\)".*/\1/p')
+	_at=$(date -d "$_ts" +%s.%N 2>/dev/null) || return 0
+	t_quar=$(awk -v a="$t0" -v b="$_at" 'BEGIN { printf "%.2f", b - a }')
+}
+
 # report - what the demo measured
 report() {
 	set -- $(lab_latency "$run/browse.out" "$base")
@@ -130,7 +142,12 @@ report() {
 	echo "scanner lan1 ($LAB_LAN1_4), nmap SYN scan of $targets addresses at $rate/s"
 	echo "  first contacts attempted:  $attempted"
 	echo "  first contacts escaped:    $escaped  (reached the servers beyond the gateway)"
-	echo "  time to quarantine:        ${t_quar:+${t_quar} s after the scan began}${t_quar:-never}"
+	if [ -n "$t_quar" ]; then
+		echo "  time to quarantine:        $t_quar s after the scan began"
+	else
+		echo "  time to quarantine:        never"
+	fi
+	[ -n "$event" ] && echo "  sluiced's event:           $event"
 	echo "browsing host lan2 ($LAB_LAN2_4), requests to its 5 usual servers"
 	echo "  baseline latency without sluiced: $base ms (median)"
 	echo "  requests: $1, failed: $2"
@@ -175,6 +192,7 @@ escaped=$(lab_first srv lan1 tcp 4)
 say "scan over after $(since "$t0")s; lan2 goes on browsing for a few seconds"
 wait "$browse_pid"
 
+quarantine_event
 say "sluicectl hosts:"
 ctl hosts | sed 's/^/    /'
 stop_daemon
