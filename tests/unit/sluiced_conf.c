@@ -1,0 +1,134 @@
+/*
+ * NAME
+ *	sluiced_conf - unit test of sluiced's configuration (nft-expr/sdconf.c)
+ * DESCRIPTION
+ *	A good file gives the documented defaults and the zone map; each
+ *	kind of mistake is refused with a message naming the file, the
+ *	group, the key and the value, as `sluiced -n` prints it.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "clock.h"
+#include "nftrules.h"
+#include "sdconf.h"
+#include "../tap.h"
+
+/* load - text through a temporary file named NAME.conf; 0 or -1 */
+static int load(const char *text, struct sd_conf *c, char *err, size_t len)
+{
+	char path[] = "/tmp/sluiced_conf.XXXXXX";
+	int fd = mkstemp(path), rc;
+
+	if (fd < 0 || write(fd, text, strlen(text)) < 0)
+		return -2;
+	close(fd);
+	rc = sdconf_load(path, c, err, len);
+	unlink(path);
+	return rc;
+}
+
+/* test_defaults - a zone with only its prefixes */
+static void test_defaults(void)
+{
+	struct sd_conf c;
+	const struct sd_zone *z;
+	struct sl_addr a;
+	char err[512];
+
+	is_int(load("[zone lan]\nprefixes = 10.0.0.0/8, fd00::/8\n"
+		    "[zone dmz]\nprefixes = 10.5.0.0/16\nmode = off\n", &c, err,
+		    sizeof(err)), 0, "minimal file loads");
+	is_int(c.ruleset, SD_RULESET_OWN, "ruleset own");
+	is_str(c.table, "sluice", "table sluice");
+	is_uint(c.hook_mask, NFTRULES_HOOK_FORWARD | NFTRULES_HOOK_OUTPUT,
+		"hooks forward and output");
+	ok(c.fail_open && c.queue_num == 0, "fail-open queue 0");
+	is_uint(c.v6_prefix, 128, "v6_prefix 128");
+	is_uint(c.nzones, 2, "two zones");
+	z = &c.zones[0];
+	ok(z->mode == SD_MODE_WILLIAMSON && z->wset_size == 5 && z->high == 100
+	   && z->low == 60 && z->release_ns == NS_PER_SEC, "williamson 5, 1 s, 100/60");
+	is_uint(z->quarantine_ttl_ns, 3600 * NS_PER_SEC, "quarantine 1 h");
+	ok(z->credit_start == 10 && z->credit_debit == 1 && z->credit_credit == 2
+	   && z->credit_cap == 10, "credit 10/1/2/10");
+	addr_parse("10.5.1.1", &a);
+	ok(sdconf_zone(&c, &a) == &c.zones[1], "the more specific zone wins");
+	addr_parse("10.6.1.1", &a);
+	ok(sdconf_zone(&c, &a) == &c.zones[0], "the wider zone holds the rest");
+	addr_parse("fd00::1", &a);
+	ok(sdconf_zone(&c, &a) == &c.zones[0], "ipv6 source in its zone");
+	addr_parse("192.0.2.1", &a);
+	ok(sdconf_zone(&c, &a) == NULL, "a source in no zone");
+	is_str(sdconf_mode_name(SD_MODE_CREDIT), "credit", "mode name");
+	sdconf_release(&c);
+	sdconf_release(NULL);
+}
+
+struct bad {
+	const char *text;
+	const char *want;	/* substring of the error */
+};
+
+static const struct bad bad[] = {
+	{ "[sluiced]\nruleset = mine\n", "[sluiced] ruleset = \"mine\"" },
+	{ "[sluiced]\nqueue_num = 65535\n", "[sluiced] queue_num = \"65535\"" },
+	{ "[sluiced]\nqueue_num = -1\n", "queue_num" },
+	{ "[sluiced]\nhooks = forward, input\n", "[sluiced] hooks = \"input\": expected forward and/or output" },
+	{ "[sluiced]\nhooks =\n", "[sluiced] hooks" },
+	{ "[sluiced]\ntable = 1table\n", "[sluiced] table = \"1table\"" },
+	{ "[sluiced]\ntable = a table\n", "[sluiced] table" },
+	{ "[sluiced]\nfail_open = perhaps\n", "[sluiced] fail_open = \"perhaps\"" },
+	{ "[sluiced]\nmax_held = 0\n", "[sluiced] max_held = \"0\"" },
+	{ "[sluiced]\nmem_cap = 12\n", "[sluiced] mem_cap = \"12\"" },
+	{ "[sluiced]\ncontact_timeout = 5x\n", "[sluiced] contact_timeout = \"5x\"" },
+	{ "[sluiced]\nv6_prefix = 16\n", "[sluiced] v6_prefix = \"16\"" },
+	{ "[sluiced]\nqueue_nun = 1\n", "queue_nun" },
+	{ "[sluicd]\n", "sluicd" },
+	{ "[zone lan]\nmode = williamson\n", "[zone lan] prefixes: missing" },
+	{ "[zone lan]\nprefixes = 10.0.0.0/33\n", "[zone lan] prefixes = \"10.0.0.0/33\"" },
+	{ "[zone lan]\nprefixes = 10.0.0.0/8\nmode = fast\n", "[zone lan] mode = \"fast\"" },
+	{ "[zone lan]\nprefixes = 10.0.0.0/8\nfail = maybe\n", "[zone lan] fail = \"maybe\"" },
+	{ "[zone lan]\nprefixes = 10.0.0.0/8\nwset_size = 0\n", "[zone lan] wset_size = \"0\"" },
+	{ "[zone lan]\nprefixes = 10.0.0.0/8\nwset_size = 65\n", "[zone lan] wset_size = \"65\"" },
+	{ "[zone lan]\nprefixes = 10.0.0.0/8\nrelease_interval = 0\n", "release_interval" },
+	{ "[zone lan]\nprefixes = 10.0.0.0/8\nlow_watermark = 100\n",
+	  "[zone lan] low_watermark = \"100\": expected a number below high_watermark (100)" },
+	{ "[zone lan]\nprefixes = 10.0.0.0/8\ncredit_action = wait\n", "credit_action = \"wait\"" },
+	{ "[zone lan]\nprefixes = 10.0.0.0/8\ncredit_debit = 0\n", "credit_debit = \"0\"" },
+	{ "[zone lan]\nprefixes = 10.0.0.0/8\ntrw = always\n", "trw = \"always\"" },
+	{ "[zone lan]\nprefixes = 10.0.0.0/8\nspeed = 3\n", "speed" },
+	{ "[zone a]\nprefixes = 10.0.0.0/8\n[zone b]\nprefixes = 10.0.0.0/8\n",
+	  "[zone b] prefixes: 10.0.0.0/8 is already in another zone" },
+	{ "[zone ]\nprefixes = 10.0.0.0/8\n", "[zone ]" },
+	{ "[zone a/b]\nprefixes = 10.0.0.0/8\n", "a zone name is" },
+	{ "[core]\nwhitelist = 300.1.1.1\n", "[core] whitelist" },
+	{ "[core]\ncontrol_socket = inet:127.0.0.1:99\n", "[core] control_socket" },
+	{ "not an ini file", "" },
+};
+
+/* test_bad - every kind of mistake, with file, group, key and value */
+static void test_bad(void)
+{
+	struct sd_conf c;
+	char err[512];
+	size_t i;
+
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		int rc = load(bad[i].text, &c, err, sizeof(err));
+
+		if (!ok(rc == -1 && strstr(err, bad[i].want) != NULL
+			&& strstr(err, "/tmp/sluiced_conf.") != NULL,
+			"refused: %s", bad[i].want[0] ? bad[i].want : "garbage"))
+			diag("  got rc %d, \"%s\"", rc, rc == -1 ? err : "");
+	}
+}
+
+int main(void)
+{
+	test_defaults();
+	test_bad();
+	return done_testing();
+}
