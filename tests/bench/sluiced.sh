@@ -35,6 +35,11 @@
 #	median of BENCH_RUNS floods of BENCH_SECS seconds per
 #	configuration and its ratio to the kernel's median. Target: 0.9.
 #
+#	hping3 runs on CPU 0 and sluiced on CPU 1 (taskset), so that the
+#	scheduler does not move them onto one core between runs; the
+#	kernel's work for a packet runs on the core that sent it (veth)
+#	or, after a verdict, on sluiced's.
+#
 #	The gateway's conntrack keeps unanswered SYN_SENT entries for 1 s
 #	(instead of 120 s) so the table never fills: the same for every
 #	configuration. Requires root, hping3, nft, perl.
@@ -128,7 +133,8 @@ EOF
 # start - sluiced in MODE, in the gateway, until its queue is bound
 start() {
 	conf "$1" >"$run/$1.conf"
-	ip netns exec "$(lab_ns gw)" "$build/sluiced" -f -c "$run/$1.conf" 2>"$run/$1.log" &
+	ip netns exec "$(lab_ns gw)" taskset -c 1 "$build/sluiced" -f -c "$run/$1.conf" \
+		2>"$run/$1.log" &
 	pid=$!
 	_i=0
 	until [ -n "$(queue_field seq)" ]; do
@@ -157,23 +163,32 @@ arrived() {
 		sed -n 's/.*packets \([0-9]*\).*/\1/p'
 }
 
+# cpu_ticks - user + system clock ticks sluiced used so far (0: none)
+cpu_ticks() {
+	if [ -n "$pid" ]; then awk '{ print $14 + $15 }' "/proc/$pid/stat"
+	else echo 0; fi
+}
+
 # flood - one hping3 flood of secs seconds; prints
-#	"ELAPSED_S ARRIVED HANDLED" (HANDLED empty for the kernel rule)
+#	"ELAPSED_MS ARRIVED HANDLED SLUICED_TICKS"
 flood() {
 	lab_x gw nft reset counter inet bench arrived >/dev/null
 	_s0=$(queue_field seq)
+	_c0=$(cpu_ticks)
 	_t0=$(date +%s%N)
-	lab_x lan1 timeout -s INT "$secs" hping3 -S -p 9 --flood \
+	lab_x lan1 timeout -s INT "$secs" taskset -c 0 hping3 -S -p 9 --flood \
 		--rand-dest 10.77.16.x -I eth0 -n >/dev/null 2>&1
 	_t1=$(date +%s%N)
+	_c1=$(cpu_ticks)
 	_a=$(arrived)
 	_s1=$(queue_field seq)
 	_h=$_a
 	[ -n "$_s0" ] && _h=$((_s1 - _s0))
-	echo "$(( (_t1 - _t0) / 1000000 )) $_a $_h"
+	echo "$(( (_t1 - _t0) / 1000000 )) $_a $_h $((_c1 - _c0))"
 }
 
-# one - one run of configuration C; appends "rate arrived/s" to run/C
+# one - one run of configuration C; appends to run/C "HANDLED/s
+#	ARRIVED/s CPU% FLOWS-PER-CPU-SECOND" (the last two sluiced's)
 one() {
 	case $1 in
 	kernel)	kernel_rule 1 ;;
@@ -189,10 +204,13 @@ one() {
 	kernel)	kernel_rule 0 ;;
 	*)	stop "$1" ;;
 	esac
-	awk -v ms="$2" -v a="$3" -v h="$4" 'BEGIN {
-		printf "%d %d\n", h * 1000 / ms, a * 1000 / ms }' >>"$run/$1"
-	printf '  %-8s %5.1fs  arrived %8d  handled %8d\n' "$1" \
-		"$(awk -v ms="$2" 'BEGIN { print ms / 1000 }')" "$3" "$4"
+	awk -v ms="$2" -v a="$3" -v h="$4" -v t="$5" -v hz="$hz" 'BEGIN {
+		cpu = t / hz
+		printf "%d %d %d %s\n", h * 1000 / ms, a * 1000 / ms,
+			cpu * 100000 / ms, (cpu > 0 ? int(h / cpu) : "-") }' >>"$run/$1"
+	printf '  %-8s %5.1fs  arrived %8d  handled %8d  sluiced CPU %5.2fs\n' "$1" \
+		"$(awk -v ms="$2" 'BEGIN { print ms / 1000 }')" "$3" "$4" \
+		"$(awk -v t="$5" -v hz="$hz" 'BEGIN { print t / hz }')"
 }
 
 # median - median of column COL of FILE
@@ -202,13 +220,20 @@ median() { awk -v c="$2" '{ print $c }' "$1" | lab_quantile 0.5; }
 table() {
 	k=$(median "$run/kernel" 1)
 	echo
-	printf '%-10s %16s %16s %8s\n' config "handled flows/s" "arrived flows/s" ratio
+	printf '%-9s %15s %15s %6s %12s %15s\n' config "handled flows/s" \
+		"arrived flows/s" ratio "sluiced CPU" "flows/CPU-second"
 	for c in $configs; do
 		h=$(median "$run/$c" 1)
-		printf '%-10s %16s %16s %8s\n' "$c" "$h" "$(median "$run/$c" 2)" \
-			"$(awk -v h="$h" -v k="$k" 'BEGIN { printf "%.2f", h / k }')"
+		cpu=-; per=-
+		if [ "$c" != kernel ]; then
+			cpu="$(median "$run/$c" 3)%"; per=$(median "$run/$c" 4)
+		fi
+		printf '%-9s %15s %15s %6s %12s %15s\n' "$c" "$h" "$(median "$run/$c" 2)" \
+			"$(awk -v h="$h" -v k="$k" 'BEGIN { printf "%.2f", h / k }')" "$cpu" "$per"
 	done
-	echo "(medians of $runs runs of ${secs}s; ratio = handled / kernel handled; target >= 0.90)"
+	echo "(medians of $runs runs of ${secs}s; ratio = handled / kernel handled, target >= 0.90;"
+	echo " sluiced CPU = its user+system time over the flood's time, one core = 100%;"
+	echo " flows/CPU-second = what sluiced handles per second of its own CPU time)"
 	for c in off throttle; do
 		echo "sluiced $c, last run: $(tail -n 3 "$run/daemon-$c.txt" | grep -i queue | tail -n 1)"
 	done
@@ -224,9 +249,9 @@ profile() {
 		echo "== perf, both cores, sluiced $c: self time by command (top 10)"
 		perf report -i "$run/perf-$c.data" --no-children --sort comm \
 			--stdio -g none 2>/dev/null | grep '%' | squeeze | head -n 10
-		echo "== perf, sluiced $c: self time by symbol (top 30)"
-		perf report -i "$run/perf-$c.data" --no-children \
-			--sort comm,dso,symbol --stdio -g none 2>/dev/null |
+		echo "== perf, sluiced $c: sluiced's self time by symbol (top 30)"
+		perf report -i "$run/perf-$c.data" --no-children --comms sluiced \
+			--sort dso,symbol --stdio -g none 2>/dev/null |
 			grep '%' | squeeze | head -n 30
 	done
 }
@@ -239,6 +264,7 @@ for c in ip nft hping3 perl awk timeout; do
 done
 [ -x "$build/sluiced" ] || die "$build/sluiced is missing: run 'make all'"
 run=$(mktemp -d /tmp/sluice-bench.XXXXXX)
+hz=$(getconf CLK_TCK)
 setup
 echo "sluiced bench: hping3 SYN flood to random destinations through the gateway"
 echo "command: SLUICE_BUILD=$build sh tests/bench/sluiced.sh (BENCH_RUNS=$runs BENCH_SECS=$secs)"
