@@ -87,6 +87,19 @@ static void throttle_event(struct verdict *v, struct vzone *z,
 			 f, 2);
 }
 
+/* lockout - a delay queue over the high watermark: event, quarantine */
+static void lockout(struct verdict *v, struct vzone *z, struct vhost *h,
+		    const uint8_t *key, const struct pkt_info *p, uint64_t now)
+{
+	struct event_field f[2] = { EF_S("mode", sdconf_mode_name(z->p->mode)),
+				    EF_U("high_watermark", z->p->high) };
+
+	h->dropped++;
+	v->st.lockouts++;
+	vd_event(v, "lockout", &p->src, &p->dst, p->dport, p->proto, f, 2);
+	(void)vd_quarantine(v, z, key, &p->src, "lockout", now);
+}
+
 /* williamson - working set and delay queue */
 static void williamson(struct verdict *v, struct vzone *z, struct vhost *h,
 		       const uint8_t *key, const struct pkt_info *p,
@@ -107,9 +120,7 @@ static void williamson(struct verdict *v, struct vzone *z, struct vhost *h,
 		break;
 	case THROTTLE_LOCKOUT:
 		answer(v, cookie, 0);
-		h->dropped++;
-		v->st.lockouts++;
-		(void)vd_quarantine(v, z, key, &p->src, "lockout", now);
+		lockout(v, z, h, key, p, now);
 		break;
 	case THROTTLE_LOCKED:
 		answer(v, cookie, 0);
@@ -132,9 +143,7 @@ static void credit_wait(struct verdict *v, struct vzone *z, struct vhost *h,
 
 	if (h->credit_waiting >= z->p->high) {
 		answer(v, cookie, 0);
-		h->dropped++;
-		v->st.lockouts++;
-		(void)vd_quarantine(v, z, key, &p->src, "lockout", now);
+		lockout(v, z, h, key, p, now);
 		return;
 	}
 	if (creditq_add(v->cq, key, cookie) < 0) {

@@ -27,7 +27,7 @@ static struct {
 	int quarantines, unquarantines;
 	uint64_t last_ttl;
 	char last_q[ADDR_STRLEN];
-	int ev_throttle, ev_quarantine, ev_release, ev_trw;
+	int ev_throttle, ev_lockout, ev_quarantine, ev_release, ev_trw;
 	char last_reason[32];
 } rec;
 
@@ -66,6 +66,8 @@ static void f_event(void *ctx, const struct event *ev)
 	(void)ctx;
 	if (strcmp(ev->type, "throttle") == 0)
 		rec.ev_throttle++;
+	else if (strcmp(ev->type, "lockout") == 0)
+		rec.ev_lockout++;
 	else if (strcmp(ev->type, "quarantine") == 0)
 		rec.ev_quarantine++;
 	else if (strcmp(ev->type, "release") == 0)
@@ -195,6 +197,7 @@ static void test_scanner(struct verdict *v, uint64_t t0)
 	is_int(rec.quarantines, 1, "scanner: quarantined once past the high watermark");
 	is_str(rec.last_q, "10.1.2.2", "scanner: its own address in the set");
 	is_uint(rec.last_ttl, 600 * NS_PER_SEC, "scanner: with the zone's TTL");
+	is_int(rec.ev_lockout, 1, "scanner: a lockout event");
 	is_int(rec.ev_quarantine, 1, "scanner: a quarantine event");
 	is_str(rec.last_reason, "lockout", "scanner: reason lockout");
 	is_int(count(0, 200, 2), 0, "scanner: nothing left held (dropped)");
