@@ -139,7 +139,8 @@ long ranges_build(const struct prefixset *s, int family,
 		errno = ENOMEM;
 		return -1;
 	}
-	qsort(c.v, c.n, sizeof(*c.v), cmp_u128);
+	if (c.n > 1)
+		qsort(c.v, c.n, sizeof(*c.v), cmp_u128);
 	c.n = unique(c.v, c.n);
 	for (i = 0; i < c.n; i++) {
 		end = i + 1 < c.n ? c.v[i + 1] - 1 : space_max(family);
