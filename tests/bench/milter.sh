@@ -1,0 +1,114 @@
+#!/bin/sh
+# milter.sh - messages per second through Postfix with sluice-milter,
+# against Postfix with a milter that continues everything (same
+# libmilter, no logic: tests/bench/milter/nullmilter.c) and Postfix
+# alone, in one run.
+#
+# One private Postfix instance (tests/integration/policyd/pfix.sh) with
+# three smtpd listeners on 127.0.0.1 that differ only in smtpd_milters;
+# smtp-source sends MESSAGES messages over SESSIONS sessions (one
+# message per connection, one recipient, a 1 kB body) to each in turn,
+# ROUNDS times, waiting for the queue to drain in between. The sender
+# keeps writing to the same recipient, so sluice-milter decides every
+# recipient (working-set hit) without delaying it. Prints the median
+# rate of each and the ratios; target: sluice / continue-all >= 0.9.
+#
+# usage: sh tests/bench/milter.sh   (make bench runs it; root needed)
+# env: ROUNDS (5), MESSAGES (2000), SESSIONS (16)
+: "${SLUICE_TOP:=$(cd "$(dirname "$0")/../.." && pwd)}"
+: "${SLUICE_BUILD:=$SLUICE_TOP/build}"
+ROUNDS=${ROUNDS:-5}
+MESSAGES=${MESSAGES:-2000}
+SESSIONS=${SESSIONS:-16}
+. "$SLUICE_TOP/tests/integration/lib.sh"
+. "$SLUICE_TOP/tests/integration/policyd/pfix.sh"
+
+need postfix postconf smtp-source cc ss
+MILTER=$SLUICE_BUILD/sluice-milter
+[ -x "$MILTER" ] || bail "$MILTER is missing: run make"
+T=$(mktemp -d /tmp/sluice-milter-bench.$$.XXXXXX)
+at_exit "rm -rf '$T'"
+chmod 755 "$T"
+cc -O2 -o "$T/nullmilter" "$SLUICE_TOP/tests/bench/milter/nullmilter.c" \
+	-lmilter -lpthread || bail "cannot build nullmilter"
+
+P_ALONE=$(pf_free_port 10260 10299) || bail "no free port"
+P_NULL=$(pf_free_port $((P_ALONE + 1)) 10299) || bail "no free port"
+P_SLUICE=$(pf_free_port $((P_NULL + 1)) 10299) || bail "no free port"
+M_NULL=$(pf_free_port $((P_SLUICE + 1)) 10299) || bail "no free port"
+M_SLUICE=$(pf_free_port $((M_NULL + 1)) 10299) || bail "no free port"
+
+cat >"$T/sluice.conf" <<CONF
+[core]
+events = $T/events.json
+control_socket = unix:$T/ctl.sock
+syslog_events = no
+[milter]
+listen = inet:127.0.0.1:$M_SLUICE
+CONF
+"$T/nullmilter" "inet:$M_NULL@127.0.0.1" 2>"$T/null.log" &
+NPID=$!
+at_exit "kill $NPID 2>/dev/null"
+"$MILTER" -f -c "$T/sluice.conf" 2>"$T/milter.log" &
+SPID=$!
+at_exit "kill $SPID 2>/dev/null"
+
+pf_setup "$T/pf" "$P_ALONE"
+pf_conf "smtpd_milters =" "milter_protocol = 6" \
+	"milter_default_action = tempfail"
+cat >>"$T/pf/etc/master.cf" <<MC
+127.0.0.1:$P_NULL inet n - n - - smtpd -o smtpd_milters=inet:127.0.0.1:$M_NULL
+127.0.0.1:$P_SLUICE inet n - n - - smtpd -o smtpd_milters=inet:127.0.0.1:$M_SLUICE
+MC
+pf_start || bail "Postfix did not start: $(cat "$T/pf/check.log" "$T/pf/start.log")"
+at_exit "pf_stop"
+for p in $P_NULL $P_SLUICE $M_NULL $M_SLUICE; do
+	i=0
+	until ss -Htln "sport = :$p" | grep -q .; do
+		i=$((i + 1)); [ $i -lt 100 ] || bail "nothing listens on $p"
+		sleep 0.05
+	done
+done
+
+# drain - wait until Postfix has delivered (discarded) everything
+drain() {
+	i=0
+	while [ "$(find "$T/pf/spool/incoming" "$T/pf/spool/active" \
+		"$T/pf/spool/maildrop" -type f 2>/dev/null | wc -l)" -gt 0 ]; do
+		i=$((i + 1)); [ $i -lt 600 ] || break
+		sleep 0.1
+	done
+}
+
+# run PORT - one smtp-source run; prints messages per second
+run() {
+	s=$(date +%s%N)
+	smtp-source -s "$SESSIONS" -m "$MESSAGES" -l 1024 -f bench@example.org \
+		-t rcpt@example.net "127.0.0.1:$1" >/dev/null 2>"$T/src.err" ||
+		{ echo 0; return; }
+	e=$(date +%s%N)
+	echo "$MESSAGES $s $e" | awk '{ printf "%.1f\n", $1 / (($3 - $2) / 1e9) }'
+}
+
+# median - of the numbers on stdin
+median() { sort -n | awk '{ a[NR] = $1 } END { print a[int((NR + 1) / 2)] }'; }
+
+run "$P_SLUICE" >/dev/null	# warm-up: processes, caches
+drain
+: >"$T/alone"; : >"$T/null"; : >"$T/sluice"
+r=1
+while [ $r -le "$ROUNDS" ]; do
+	for c in alone null sluice; do
+		eval "port=\$P_$(echo $c | tr a-z A-Z)"
+		run "$port" >>"$T/$c"
+		drain
+	done
+	r=$((r + 1))
+done
+a=$(median <"$T/alone"); n=$(median <"$T/null"); s=$(median <"$T/sluice")
+echo "sluice-milter through Postfix: $MESSAGES messages, $SESSIONS sessions, median of $ROUNDS rounds"
+printf "  %-34s %8s msg/s   runs: %s\n" "Postfix alone" "$a" "$(tr '\n' ' ' <"$T/alone")"
+printf "  %-34s %8s msg/s   runs: %s\n" "Postfix + continue-all milter" "$n" "$(tr '\n' ' ' <"$T/null")"
+printf "  %-34s %8s msg/s   runs: %s\n" "Postfix + sluice-milter" "$s" "$(tr '\n' ' ' <"$T/sluice")"
+echo "$s $n $a" | awk '{ printf "  ratio sluice / continue-all = %.2f (target >= 0.9)\n  ratio sluice / alone        = %.2f\n", $1 / $2, $1 / $3 }'
+echo "  reproduce: ROUNDS=$ROUNDS MESSAGES=$MESSAGES SESSIONS=$SESSIONS sh tests/bench/milter.sh"
