@@ -115,19 +115,40 @@ static size_t json_unit(const unsigned char *s, size_t n, char out[8],
 	return 1;
 }
 
+/* json_plain - bytes at s that go out unchanged (printable ASCII, no
+   quote or backslash), at most n */
+static size_t json_plain(const unsigned char *s, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n && s[i] >= 0x20 && s[i] < 0x7f && s[i] != '"' &&
+	     s[i] != '\\'; i++)
+		;
+	return i;
+}
+
 /* jb_str - a quoted, escaped string, cut to fit; -1 if not even "" fits */
 static int jb_str(struct jbuf *j, const char *str)
 {
 	const unsigned char *s = (const unsigned char *)(str ? str : "");
-	size_t n = strlen((const char *)s), used, olen;
+	size_t n = strlen((const char *)s), used, olen, room;
 	char unit[8];
 
 	if (j->pos + 2 > j->cap)
 		return -1;
 	j->b[j->pos++] = '"';
 	while (n > 0) {
+		/* runs of plain bytes in one copy: the common case */
+		room = j->cap - j->pos - 1;	/* one byte for the closing quote */
+		used = json_plain(s, n < room ? n : room);
+		if (used) {
+			memcpy(j->b + j->pos, s, used);
+			j->pos += used;
+			s += used;
+			n -= used;
+			continue;
+		}
 		used = json_unit(s, n, unit, &olen);
-		/* keep one byte for the closing quote */
 		if (j->pos + olen + 1 > j->cap)
 			break;
 		memcpy(j->b + j->pos, unit, olen);
@@ -175,12 +196,34 @@ static void jb_member_str(struct jbuf *j, int *first, const char *name,
 	*first = 0;
 }
 
-/* field_text - a non-string field's JSON text */
+/* fmt_u64 - decimal text of v into buf (>= 21 bytes) */
+static void fmt_u64(char *buf, uint64_t v)
+{
+	char tmp[24];
+	int n = 0;
+
+	/* by hand: printf is most of the cost of a line */
+	do
+		tmp[n++] = (char)('0' + v % 10);
+	while ((v /= 10) != 0);
+	while (n > 0)
+		*buf++ = tmp[--n];
+	*buf = 0;
+}
+
+/* field_text - a non-string field's JSON text (buf >= 32 bytes) */
 static void field_text(const struct event_field *f, char *buf, size_t len)
 {
 	switch (f->type) {
-	case EF_INT: snprintf(buf, len, "%lld", (long long)f->v.i); break;
-	case EF_UINT: snprintf(buf, len, "%llu", (unsigned long long)f->v.u); break;
+	case EF_INT:
+		if (f->v.i < 0) {
+			*buf = '-';
+			fmt_u64(buf + 1, 0 - (uint64_t)f->v.i);
+		} else {
+			fmt_u64(buf, (uint64_t)f->v.i);
+		}
+		break;
+	case EF_UINT: fmt_u64(buf, f->v.u); break;
 	case EF_BOOL: snprintf(buf, len, "%s", f->v.b ? "true" : "false"); break;
 	case EF_DOUBLE:
 		/* JSON has no NaN or infinity */
@@ -193,23 +236,46 @@ static void field_text(const struct event_field *f, char *buf, size_t len)
 	}
 }
 
-/* event_timestamp - ISO 8601, microseconds, +0000 */
-static void event_timestamp(uint64_t wall_ns, char *buf, size_t len)
+/* put_digits - v as exactly n decimal digits at p; returns p + n */
+static char *put_digits(char *p, unsigned long v, int n)
+{
+	int i;
+
+	for (i = n - 1; i >= 0; i--, v /= 10)
+		p[i] = (char)('0' + v % 10);
+	return p + n;
+}
+
+/* event_timestamp - ISO 8601, microseconds, +0000 (buf >= 32 bytes) */
+static void event_timestamp(uint64_t wall_ns, char *buf)
 {
 	struct timespec ts;
 	struct tm tm;
 	time_t sec;
-	char day[32];
+	char *p = buf;
 
 	if (wall_ns == 0) {
 		clock_gettime(CLOCK_REALTIME, &ts);
 		wall_ns = (uint64_t)ts.tv_sec * 1000000000ULL + (uint64_t)ts.tv_nsec;
 	}
 	sec = (time_t)(wall_ns / 1000000000ULL);
+	memset(&tm, 0, sizeof(tm));
 	gmtime_r(&sec, &tm);
-	strftime(day, sizeof(day), "%Y-%m-%dT%H:%M:%S", &tm);
-	snprintf(buf, len, "%s.%06u+0000", day,
-		 (unsigned)(wall_ns % 1000000000ULL / 1000));
+	/* by hand: strftime and printf cost more than the rest of a line */
+	p = put_digits(p, (unsigned long)(tm.tm_year + 1900) % 10000, 4);
+	*p++ = '-';
+	p = put_digits(p, (unsigned long)tm.tm_mon + 1, 2);
+	*p++ = '-';
+	p = put_digits(p, (unsigned long)tm.tm_mday, 2);
+	*p++ = 'T';
+	p = put_digits(p, (unsigned long)tm.tm_hour, 2);
+	*p++ = ':';
+	p = put_digits(p, (unsigned long)tm.tm_min, 2);
+	*p++ = ':';
+	p = put_digits(p, (unsigned long)tm.tm_sec, 2);
+	*p++ = '.';
+	p = put_digits(p, (unsigned long)(wall_ns % 1000000000ULL / 1000), 6);
+	memcpy(p, "+0000", 6);
 }
 
 /* event_endpoint - "<which>_ip" and "<which>_port" when known */
@@ -217,13 +283,13 @@ static void event_endpoint(struct jbuf *j, int *first, const char *ipname,
 			   const char *portname, const struct sl_addr *a,
 			   uint16_t port)
 {
-	char buf[ADDR_STRLEN], num[8];
+	char buf[ADDR_STRLEN], num[24];
 
 	if (a == NULL || (a->family != 4 && a->family != 6))
 		return;
 	jb_member_str(j, first, ipname, addr_format(a, buf));
 	if (port) {
-		snprintf(num, sizeof(num), "%u", port);
+		fmt_u64(num, port);
 		jb_member_raw(j, first, portname, num);
 	}
 }
@@ -274,7 +340,7 @@ size_t event_format(char *buf, size_t len, const struct event *ev)
 	j.cap = len - JB_RESERVE;
 	j.pos = 0;
 	buf[j.pos++] = '{';
-	event_timestamp(ev->wall_ns, ts, sizeof(ts));
+	event_timestamp(ev->wall_ns, ts);
 	jb_member_str(&j, &first, "timestamp", ts);
 	jb_member_str(&j, &first, "event_type", type);
 	event_endpoint(&j, &first, "src_ip", "src_port", ev->src, ev->src_port);

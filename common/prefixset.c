@@ -20,6 +20,7 @@
  *
  *	Bits past the prefix length are ignored: "10.1.2.3/8" is 10/8.
  */
+#include <endian.h>
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
@@ -50,20 +51,30 @@ static int ps_bit(const uint8_t *b, unsigned i)
 	return (b[i / 8] >> (7 - i % 8)) & 1;
 }
 
+/* ps_word - 64 bits of an address, most significant first */
+static uint64_t ps_word(const uint8_t *b, unsigned w)
+{
+	uint64_t v;
+
+	memcpy(&v, b + 8 * w, 8);
+	return be64toh(v);
+}
+
 /* ps_common - length of the common prefix of a and b, at most max bits */
 static unsigned ps_common(const uint8_t *a, const uint8_t *b, unsigned max)
 {
-	unsigned i = 0;
-	uint8_t x;
+	unsigned w, i;
+	uint64_t x;
 
-	while (i < max && a[i / 8] == b[i / 8])
-		i += 8;
-	if (i >= max)
-		return max;
-	/* first differing bit inside byte i / 8 */
-	for (x = a[i / 8] ^ b[i / 8]; !(x & 0x80); x <<= 1)
-		i++;
-	return i < max ? i : max;
+	/* two 64-bit words: whole addresses compare in two steps */
+	for (w = 0; w * 64 < max; w++) {
+		x = ps_word(a, w) ^ ps_word(b, w);
+		if (x) {
+			i = w * 64 + (unsigned)__builtin_clzll(x);
+			return i < max ? i : max;
+		}
+	}
+	return max;
 }
 
 /* ps_mask - copy addr with the bits past len cleared */
