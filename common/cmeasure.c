@@ -356,7 +356,7 @@ void cm_signal(struct cmeasure *c, enum cm_signal sig,
 	out->target = *src;
 	out->dry_run = c->p.dry_run;
 	out->action = CM_OBSERVE;
-	if ((unsigned)sig >= CM_SIG_COUNT) {
+	if ((unsigned)sig >= CM_SIG_COUNT || (src->family != 4 && src->family != 6)) {
 		out->outcome = CM_NONE;
 		return;
 	}

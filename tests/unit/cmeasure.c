@@ -47,6 +47,19 @@ static void test_params(void)
 	is_str(cm_signal_name(CM_SIG_NODNS), "nodns", "signal name");
 	is_str(cm_outcome_name(CM_RATE_CAPPED), "rate_capped", "outcome name");
 	is_str(cm_action_name((enum cm_action)99), "unknown", "unknown action");
+	{
+		struct cmeasure *c;
+		struct cm_decision d;
+		struct sl_addr none = { 0 };
+
+		cm_defaults(&p);
+		c = cm_create(&p, MEM, NULL);
+		cm_signal(c, CM_SIG_OPERATOR, &none, 0, T, &d);
+		ok(d.outcome == CM_NONE && cm_active(c) == 0, "a source with no address is only observed");
+		cm_signal(c, (enum cm_signal)42, H(1), 0, T, &d);
+		ok(d.outcome == CM_NONE && cm_active(c) == 0, "an unknown signal is only observed");
+		cm_free(c);
+	}
 }
 
 static void test_ladder(void)
