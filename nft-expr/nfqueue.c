@@ -178,17 +178,28 @@ fail:
 	return NULL;
 }
 
-/* accept_all - a batch accept for everything pending on every queue */
+/* accept_one - nfqueue_fn for the drain at close: accept */
+static void accept_one(void *ctx, const struct nfqueue_pkt *p)
+{
+	nfqueue_verdict(ctx, p->queue, p->id, NF_ACCEPT);
+}
+
+/* accept_all - accept what is held and what still waits to be read:
+   at unbind the kernel would drop every packet still queued */
 static void accept_all(struct nfqueue *q)
 {
 	unsigned i;
+	int n;
 
 	for (i = 0; i < q->conf.nqueues; i++) {
 		heldids_clear(q->held[i]);
 		if (q->seen[i])
 			nfqueue_verdict(q, q->conf.queue[i], q->last_id[i], NF_ACCEPT);
 	}
-	(void)nfqueue_flush(q);
+	do {
+		n = nfqueue_read(q, accept_one, q);
+		(void)nfqueue_flush(q);
+	} while (n > 0);
 }
 
 /* nfqueue_close - accept everything still held, unbind; accepts NULL */

@@ -163,17 +163,16 @@ static void queue_up(struct sluiced *s)
 			   (uint16_t)(s->conf->queue_num + 1) },
 		.fail_open = { s->conf->fail_open, 0 },
 		/* our own ruleset may send to the second queue after a reload */
-		.nqueues = s->nft != NULL || has_closed_zone(s->conf) ? 2 : 1,
+		.nqueues = s->conf->ruleset == SD_RULESET_OWN
+			   || has_closed_zone(s->conf) ? 2 : 1,
 		.maxlen = s->conf->queue_maxlen,
 		.rcvbuf = (int)s->conf->socket_buffer,
 		.copy_range = COPY_RANGE,
 	};
 	char err[ERRLEN];
 
-	if ((s->q = nfqueue_open(&qc, err, sizeof(err))) == NULL) {
-		ruleset_down(s);
+	if ((s->q = nfqueue_open(&qc, err, sizeof(err))) == NULL)
 		slog_die(1, "%s", err);
-	}
 }
 
 /* op_answer - verdict_ops: a verdict for a packet */
@@ -434,8 +433,8 @@ static void control_up(struct sluiced *s)
 	}
 	s->ctl = ctl_server_open(path, sdctl_handle, s, err, sizeof(err));
 	if (s->ctl == NULL) {
-		nfqueue_close(s->q);
 		ruleset_down(s);
+		nfqueue_close(s->q);
 		slog_die(1, "%s", err);
 	}
 }
@@ -485,8 +484,8 @@ static void shutdown_all(struct sluiced *s)
 	     (unsigned long long)st.batches, (unsigned long long)st.singles,
 	     (unsigned long long)st.sends);
 	verdict_free(s->v);	/* accepts what it holds */
-	nfqueue_close(s->q);
-	ruleset_down(s);
+	ruleset_down(s);	/* nothing new is queued from here */
+	nfqueue_close(s->q);	/* accepts what is still queued */
 	ctevents_close(s->ct);
 	ctl_server_close(s->ctl);
 	event_close(s->events);
@@ -520,8 +519,9 @@ int main(int argc, char **argv)
 		slog_die(1, "signals: %s", strerror(errno));
 	s.started = sl_monotonic_ns();
 	engine_up(&s);
-	ruleset_up(&s);
+	/* the queue first: fail-closed sources are never queued to nobody */
 	queue_up(&s);
+	ruleset_up(&s);
 	control_up(&s);
 	if (daemon_pidfile(s.conf->pidfile) < 0)
 		slog(LOG_WARNING, "pidfile %s: %s", s.conf->pidfile, strerror(errno));
