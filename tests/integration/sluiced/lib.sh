@@ -122,8 +122,10 @@ sd_scan() {
 	lab_targets "$2" "$3" >"$SD_RUN/targets$2"
 	_fl=""; [ "$2" = 6 ] && _fl=-6
 	if [ "$1" = tcp ]; then _ty="-sS -p 80"; else _ty="-sU -p 9"; fi
+	# One probe per address at a fixed rate; a short RTT timeout keeps
+	# nmap from waiting long for answers that throttled probes never get.
 	lab_x lan1 nmap $_fl $_ty -Pn -n --max-retries 0 --min-rate "$4" \
-		--max-rate "$4" -iL "$SD_RUN/targets$2" \
+		--max-rate "$4" --max-rtt-timeout 200ms -iL "$SD_RUN/targets$2" \
 		>"$SD_RUN/nmap.out" 2>&1 &
 	SD_SCAN=$!
 }
