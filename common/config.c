@@ -12,6 +12,10 @@
  *	what is accepted. The file is read whole, at most CFG_FILE_MAX
  *	bytes, before GKeyFile sees it.
  *
+ *	A key absent from the file takes its default; so does a string or
+ *	endpoint key left empty, so a key with a default is never NULL
+ *	and one without is NULL when empty.
+ *
  *	config_apply() writes into a caller struct that holds no allocated
  *	values yet (apply into a fresh struct, swap on success): on error
  *	it releases what it allocated and leaves pointers NULL.
@@ -231,7 +235,8 @@ static int cfg_fill(const struct cfg_ctx *x, GKeyFile *kf,
 		if (v) {
 			g_strstrip(v);
 			r = cfg_value(x, &keys[i], v, out);
-			/* an empty string or endpoint falls back to its default */
+			/* an empty string or endpoint takes its default, so a
+			   key with a default is never NULL (config.h) */
 			if (r == 0 && *v == 0 && keys[i].def &&
 			    (keys[i].type == CFG_STRING || keys[i].type == CFG_ENDPOINT))
 				r = cfg_absent(x, &keys[i], out);

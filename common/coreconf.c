@@ -46,13 +46,13 @@ static int coreconf_socket(struct config *c, struct core_conf *out,
 	struct endpoint ep;
 	char why[256];
 
-	if (out->control_socket == NULL)
-		return 0;
-	if (endpoint_parse(out->control_socket, &ep, why, sizeof(why)) < 0 ||
+	/* every program needs it: sluiced serves it, the others report to it */
+	if (out->control_socket == NULL ||
+	    endpoint_parse(out->control_socket, &ep, why, sizeof(why)) < 0 ||
 	    ep.family != AF_UNIX) {
 		snprintf(err, len, "%s: [core] control_socket = \"%.200s\": expected "
 			 "a unix socket: an absolute path or unix:/path", config_name(c),
-			 out->control_socket);
+			 out->control_socket ? out->control_socket : "");
 		return -1;
 	}
 	g_free(out->control_socket);

@@ -7,9 +7,10 @@
  *	Keys of [core]:
  *
  *	  events = /var/log/sluice/events.json   JSON-lines file ("-" =
- *	                                        stdout, empty = none)
+ *	                                        stdout, /dev/null = none)
  *	  control_socket = /run/sluice/sluiced.sock  sluiced's control
- *	                                        socket (a path or unix:/path)
+ *	                                        socket (a path or unix:/path;
+ *	                                        never empty; held as the path)
  *	  state_dir = /var/lib/sluice
  *	  whitelist = 127.0.0.0/8; ::1           nothing ever acts against
  *	                                        these (setting it replaces

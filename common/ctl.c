@@ -159,12 +159,16 @@ int ctl_call(const char *socket_path, const char *request, char *reply,
 {
 	int64_t deadline = ctl_now_ms() + (timeout_ms > 0 ? timeout_ms : 0);
 	char line[CTL_LINE_MAX + 1], *raw;
-	size_t rlen = strlen(request), cap = len + CTL_LINE_MAX;
+	size_t rlen = request ? strlen(request) : 0, cap = len + CTL_LINE_MAX;
 	ssize_t n;
 	int fd, r, saved;
 
 	if (reply && len)
 		reply[0] = 0;
+	if (socket_path == NULL) {
+		errno = EINVAL;
+		return -1;
+	}
 	if (rlen == 0 || rlen + 1 > CTL_LINE_MAX || memchr(request, '\n', rlen)) {
 		errno = EMSGSIZE;
 		return -1;

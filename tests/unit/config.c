@@ -187,6 +187,17 @@ static void test_good(void)
 	is_str(a.listen, "inet:8891@localhost", "endpoint kept as written");
 	config_release(keys, NKEYS, &a);
 	ok(a.name == NULL && a.nets == NULL, "config_release clears");
+	{
+		const char *t2 = "[test]\nname =\nlisten = \n";
+		struct config *c2 = config_open_data("e.conf", t2, strlen(t2), err, sizeof(err));
+
+		ok(c2 && config_apply(c2, "test", keys, NKEYS, &a, err, sizeof(err)) == 0,
+		   "empty string and endpoint accepted");
+		ok(a.name == NULL, "empty without a default is NULL");
+		is_str(a.listen, "inet:127.0.0.1:10040", "empty with a default takes the default");
+		config_release(keys, NKEYS, &a);
+		config_close(c2);
+	}
 	config_release(keys, NKEYS, &a);	/* twice is harmless */
 
 	ok(config_apply(c, "absent", keys, NKEYS, &a, err, sizeof(err)) == 0,
@@ -268,6 +279,18 @@ static void test_files_and_groups(void)
 		ok(c && coreconf_apply(c, &cc, err, sizeof(err)) < 0 &&
 		   strstr(err, "c.conf: [core] control_socket = \"inet:127.0.0.1:99\": expected a unix socket"),
 		   "an inet control socket is refused: %s", err);
+	}
+	config_close(c);
+	text = "[core]\ncontrol_socket =\nevents =\n";
+	c = config_open_data("c2.conf", text, strlen(text), err, sizeof(err));
+	{
+		struct core_conf cc;
+
+		ok(c && coreconf_apply(c, &cc, err, sizeof(err)) == 0 &&
+		   !strcmp(cc.control_socket, "/run/sluice/sluiced.sock") &&
+		   !strcmp(cc.events, "/var/log/sluice/events.json"),
+		   "empty control socket and events take their defaults");
+		coreconf_release(&cc);
 	}
 	config_close(c);
 	c = config_open_data("d.conf", "", 0, err, sizeof(err));
