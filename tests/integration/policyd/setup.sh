@@ -1,0 +1,88 @@
+# setup.sh - sluice-policyd and a private Postfix for the policyd tests.
+#
+# Source after lib.sh. pd_setup [POLICYD-LINES] makes $T (removed at
+# exit), a sluice.conf whose [policyd] group gets the extra lines, a
+# Postfix instance on $SPORT that asks sluice-policyd on $PPORT about
+# every RCPT and END-OF-MESSAGE, and sluiced's stand-in control socket
+# logging to $T/ctl.log. pd_start / pd_stop run sluice-policyd;
+# pd_events TYPE counts events; send ... runs swaks against Postfix.
+
+PD_BIN=$SLUICE_BUILD/sluice-policyd
+PD_HELP=$SLUICE_TOP/tests/integration/policyd
+. "$PD_HELP/pfix.sh"
+
+pd_setup() {
+	need postfix postconf postsuper swaks perl ss
+	[ -x "$PD_BIN" ] || bail "$PD_BIN is missing: run make"
+	[ "$(id -u)" -eq 0 ] || bail "the Postfix instance needs root"
+	T=$(mktemp -d /tmp/sluice-policyd.$$.XXXXXX)
+	[ -n "${PD_KEEP:-}" ] || at_exit "rm -rf '$T'"
+	chmod 755 "$T"	# Postfix (user postfix) must reach its data directory
+	base=$((10100 + $$ % 80))
+	SPORT=$(pf_free_port "$base" 10199) || bail "no free port"
+	PPORT=$(pf_free_port $((SPORT + 1)) 10199) || bail "no free port"
+	cat >"$T/sluice.conf" <<EOC
+[core]
+events = $T/events.json
+state_dir = $T/state
+control_socket = $T/ctl.sock
+syslog_events = no
+
+[policyd]
+listen = inet:127.0.0.1:$PPORT
+${1:-}
+EOC
+	pf_setup "$T/pf" "$SPORT"
+	pol="check_policy_service { inet:127.0.0.1:$PPORT, { default_action = DEFER_IF_PERMIT 4.3.5 sluice-policyd unavailable; try again later } }"
+	pf_conf "mynetworks = 127.0.0.0/8 10.0.0.0/8" \
+		"smtpd_recipient_restrictions = $pol" \
+		"smtpd_end_of_data_restrictions = $pol" \
+		"smtpd_policy_service_try_limit = 1"
+	pf_start || { T_CLEAN=""; bail "Postfix did not start: $(cat "$T/pf/check.log" "$T/pf/start.log" 2>/dev/null) (kept $T)"; }
+	at_exit "pf_stop"
+	perl "$PD_HELP/ctlsink.pl" "$T/ctl.sock" "$T/ctl.log" &
+	CTL_PID=$!
+	at_exit "kill $CTL_PID 2>/dev/null"
+	touch "$T/ctl.log" "$T/events.json"
+}
+
+# pd_start - run sluice-policyd in the foreground, wait for its port
+pd_start() {
+	"$PD_BIN" -c "$T/sluice.conf" -f 2>>"$T/policyd.log" &
+	PD_PID=$!
+	at_exit "kill $PD_PID 2>/dev/null"
+	i=0
+	while [ $i -lt 50 ]; do
+		ss -Htln "sport = :$PPORT" | grep -q . && return 0
+		kill -0 "$PD_PID" 2>/dev/null || return 1
+		sleep 0.1
+		i=$((i + 1))
+	done
+	return 1
+}
+
+# pd_stop [SIGNAL] - stop it and wait
+pd_stop() {
+	kill -"${1:-TERM}" "$PD_PID" 2>/dev/null
+	wait "$PD_PID" 2>/dev/null
+	return 0
+}
+
+# pd_events TYPE [PATTERN] - events of that type (matching PATTERN)
+pd_events() {
+	grep "\"event_type\":\"$1\"" "$T/events.json" | grep -c -- "${2:-.}" || true
+}
+
+# send FROM TO [SWAKS-OPTIONS...] - one message through Postfix
+send() {
+	f=$1 t=$2
+	shift 2
+	swaks --server "127.0.0.1:$SPORT" --from "$f" --to "$t" --silent 2 \
+		--timeout 120 "$@" >>"$T/swaks.log" 2>&1
+}
+
+# sent RCPT-PATTERN - deliveries to matching recipients
+sent() { pf_count "to=<$1>.*status=sent"; }
+
+# now_ms - wall clock in milliseconds
+now_ms() { echo $(( $(date +%s%N) / 1000000 )); }
