@@ -169,26 +169,36 @@ cpu_ticks() {
 	else echo 0; fi
 }
 
+# wakeups - voluntary context switches of sluiced so far (0: none)
+wakeups() {
+	if [ -n "$pid" ]; then
+		awk '/^voluntary_ctxt_switches/ { print $2 }' "/proc/$pid/status"
+	else echo 0; fi
+}
+
 # flood - one hping3 flood of secs seconds; prints
-#	"ELAPSED_MS ARRIVED HANDLED SLUICED_TICKS"
+#	"ELAPSED_MS ARRIVED HANDLED SLUICED_TICKS SLUICED_WAKEUPS"
 flood() {
 	lab_x gw nft reset counter inet bench arrived >/dev/null
 	_s0=$(queue_field seq)
 	_c0=$(cpu_ticks)
+	_w0=$(wakeups)
 	_t0=$(date +%s%N)
 	lab_x lan1 timeout -s INT "$secs" taskset -c 0 hping3 -S -p 9 --flood \
 		--rand-dest 10.77.16.x -I eth0 -n >/dev/null 2>&1
 	_t1=$(date +%s%N)
 	_c1=$(cpu_ticks)
+	_w1=$(wakeups)
 	_a=$(arrived)
 	_s1=$(queue_field seq)
 	_h=$_a
 	[ -n "$_s0" ] && _h=$((_s1 - _s0))
-	echo "$(( (_t1 - _t0) / 1000000 )) $_a $_h $((_c1 - _c0))"
+	echo "$(( (_t1 - _t0) / 1000000 )) $_a $_h $((_c1 - _c0)) $((_w1 - _w0))"
 }
 
 # one - one run of configuration C; appends to run/C "HANDLED/s
-#	ARRIVED/s CPU% FLOWS-PER-CPU-SECOND" (the last two sluiced's)
+#	ARRIVED/s CPU% FLOWS-PER-CPU-SECOND PACKETS-PER-WAKEUP" (the
+#	last three sluiced's)
 one() {
 	case $1 in
 	kernel)	kernel_rule 1 ;;
@@ -204,10 +214,11 @@ one() {
 	kernel)	kernel_rule 0 ;;
 	*)	stop "$1" ;;
 	esac
-	awk -v ms="$2" -v a="$3" -v h="$4" -v t="$5" -v hz="$hz" 'BEGIN {
+	awk -v ms="$2" -v a="$3" -v h="$4" -v t="$5" -v hz="$hz" -v w="$6" 'BEGIN {
 		cpu = t / hz
-		printf "%d %d %d %s\n", h * 1000 / ms, a * 1000 / ms,
-			cpu * 100000 / ms, (cpu > 0 ? int(h / cpu) : "-") }' >>"$run/$1"
+		printf "%d %d %d %s %s\n", h * 1000 / ms, a * 1000 / ms,
+			cpu * 100000 / ms, (cpu > 0 ? int(h / cpu) : "-"),
+			(w > 0 ? sprintf("%.1f", h / w) : "-") }' >>"$run/$1"
 	printf '  %-8s %5.1fs  arrived %8d  handled %8d  sluiced CPU %5.2fs\n' "$1" \
 		"$(awk -v ms="$2" 'BEGIN { print ms / 1000 }')" "$3" "$4" \
 		"$(awk -v t="$5" -v hz="$hz" 'BEGIN { print t / hz }')"
@@ -220,20 +231,23 @@ median() { awk -v c="$2" '{ print $c }' "$1" | lab_quantile 0.5; }
 table() {
 	k=$(median "$run/kernel" 1)
 	echo
-	printf '%-9s %15s %15s %6s %12s %15s\n' config "handled flows/s" \
-		"arrived flows/s" ratio "sluiced CPU" "flows/CPU-second"
+	printf '%-9s %15s %15s %6s %12s %16s %16s\n' config "handled flows/s" \
+		"arrived flows/s" ratio "sluiced CPU" "flows/CPU-second" "packets/wakeup"
 	for c in $configs; do
 		h=$(median "$run/$c" 1)
-		cpu=-; per=-
+		cpu=-; per=-; pw=-
 		if [ "$c" != kernel ]; then
 			cpu="$(median "$run/$c" 3)%"; per=$(median "$run/$c" 4)
+			pw=$(median "$run/$c" 5)
 		fi
-		printf '%-9s %15s %15s %6s %12s %15s\n' "$c" "$h" "$(median "$run/$c" 2)" \
-			"$(awk -v h="$h" -v k="$k" 'BEGIN { printf "%.2f", h / k }')" "$cpu" "$per"
+		printf '%-9s %15s %15s %6s %12s %16s %16s\n' "$c" "$h" "$(median "$run/$c" 2)" \
+			"$(awk -v h="$h" -v k="$k" 'BEGIN { printf "%.2f", h / k }')" \
+			"$cpu" "$per" "$pw"
 	done
 	echo "(medians of $runs runs of ${secs}s; ratio = handled / kernel handled, target >= 0.90;"
 	echo " sluiced CPU = its user+system time over the flood's time, one core = 100%;"
-	echo " flows/CPU-second = what sluiced handles per second of its own CPU time)"
+	echo " flows/CPU-second = what sluiced handles per second of its own CPU time;"
+	echo " packets/wakeup = queued packets per voluntary context switch of sluiced)"
 	for c in off throttle; do
 		echo "sluiced $c, last run: $(tail -n 3 "$run/daemon-$c.txt" | grep -i queue | tail -n 1)"
 	done
