@@ -37,6 +37,7 @@
 #include "mconf.h"
 #include "mfilter.h"
 #include "mstate.h"
+#include "policy_release.h"
 
 #define PROG "sluice-milter"
 
@@ -48,6 +49,7 @@ static struct {
 	pthread_mutex_t mu;		/* ticker wake-up */
 	pthread_cond_t cv;
 	int kicked, stopping;
+	struct policy_release *release;	/* postsuper -H for hold mode */
 } m = { .mu = PTHREAD_MUTEX_INITIALIZER };
 
 /* kick - a new wait started: let the ticker recompute its deadline */
@@ -57,6 +59,27 @@ static void kick(void)
 	m.kicked = 1;
 	pthread_cond_signal(&m.cv);
 	pthread_mutex_unlock(&m.mu);
+}
+
+/* due - one held message may leave the hold queue */
+static void due(void *ctx, const char *qid)
+{
+	(void)ctx;
+	if (policy_release_add(m.release, qid) == 0)
+		return;
+	policy_release_run(m.release);	/* batch full: hand it over */
+	if (policy_release_add(m.release, qid) < 0)
+		slog(LOG_WARNING, "cannot release %s: not a queue id", qid);
+}
+
+/* release - hand the due queue ids to postsuper, collect children */
+static void release(void)
+{
+	if (mstate_due(m.state, due, NULL) > 0 &&
+	    policy_release_run(m.release) < 0)
+		slog(LOG_ERR, "postsuper: %m");
+	if (policy_release_reap(m.release) > 0)
+		slog(LOG_WARNING, "postsuper failed to release a message");
 }
 
 /* ticker - release what is due, sleep until the next release */
@@ -71,6 +94,7 @@ static void *ticker(void *arg)
 		pthread_mutex_unlock(&m.mu);
 		now = sl_monotonic_ns();
 		mstate_tick(m.state, now);
+		release();
 		next = mstate_next(m.state);
 		if (next > now + NS_PER_SEC)
 			next = now + NS_PER_SEC;
@@ -174,6 +198,10 @@ static struct event_sink *start_state(const struct mconf *c)
 			 c->shards, (unsigned long long)c->mail.mem_cap);
 	if (c->core.events && (ev = event_open(c->core.events)) == NULL)
 		slog_die(1, "event log %s: %m", c->core.events);
+	m.release = policy_release_create(c->postsuper,
+					  c->postfix_config_directory);
+	if (m.release == NULL)
+		slog_die(1, "postsuper: %m");
 	return ev;
 }
 

@@ -40,6 +40,10 @@ static const struct cfg_key milter_keys[] = {
 	  30000000000ULL, "longest wait for sluiced's answer"),
 	K("pid_file", CFG_STRING, pid_file, NULL, 0, 0,
 	  "write the process id here; empty = none"),
+	K("postsuper", CFG_STRING, postsuper, "/usr/sbin/postsuper", 0, 0,
+	  "hold mode: releases a message once its recipients' turns came"),
+	K("postfix_config_directory", CFG_STRING, postfix_config_directory,
+	  NULL, 0, 0, "postsuper -c DIR; empty = Postfix's default"),
 };
 
 #define NKEYS (sizeof(milter_keys) / sizeof(milter_keys[0]))
@@ -62,6 +66,7 @@ static int derive(struct mconf *c, const char *name, char *err, size_t errlen)
 	empty_to_null(&c->core.control_socket);
 	empty_to_null(&c->sample_dir);
 	empty_to_null(&c->pid_file);
+	empty_to_null(&c->postfix_config_directory);
 	if (mailconf_params(&c->mail, GROUP, &c->params, err, errlen) < 0)
 		return -1;
 	if (mparse_conn(c->listen, c->conn, sizeof(c->conn), why,

@@ -31,6 +31,8 @@ struct mconf {
 	uint64_t sample_max;
 	uint64_t ctl_timeout;		/* ns */
 	char *pid_file;
+	char *postsuper;		/* hold mode: releases held messages */
+	char *postfix_config_directory;	/* NULL = Postfix's default */
 	/* [core]: events, control_socket, whitelist, syslog_events */
 	struct core_conf core;
 	/* derived */

@@ -14,6 +14,7 @@
  *	is delivered quietly.
  */
 #include <pthread.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -36,6 +37,8 @@ struct msess {
 	char sender[MAIL_ADDR_MAX];
 	/* the message in progress */
 	int hold;			/* quarantine at end of message */
+	int locked;			/* ... until the operator releases it */
+	struct mstate_ticket *holds;	/* hold mode: its queued recipients */
 	int honeytoken;
 	char identity[MAIL_IDENT_MAX];
 	char token_rcpt[MAIL_ADDR_MAX];
@@ -102,27 +105,31 @@ static struct msess *sess_get(SMFICTX *ctx)
 /* msg_reset - forget the message, keep the connection */
 static void msg_reset(struct msess *s)
 {
-	s->hold = s->honeytoken = 0;
+	mstate_cancel(g.state, s->holds);
+	s->holds = NULL;
+	s->hold = s->locked = s->honeytoken = 0;
 	s->identity[0] = s->token_rcpt[0] = s->reason[0] = 0;
 	s->sasl[0] = s->sender[0] = 0;
 	msample_free(s->sample);
 	s->sample = NULL;
 }
 
-/* emit - one event (and its syslog line) about this session */
+/* emit - one event (and its syslog line) about this session; then up
+   to three extra name, value pairs (a NULL value leaves one out),
+   ended by a NULL name */
 static void emit(struct msess *s, const char *type, const char *verdict,
-		 const struct mail_result *res, const char *xname,
-		 const char *xval)
+		 const struct mail_result *res, ...)
 {
-	struct event_field f[8];
-	struct sl_addr a, *src = NULL;
+	struct event_field f[10];
+	struct sl_addr a;
 	struct event ev = { .type = type, .proto = "SMTP", .fields = f };
 	char line[EVENT_MAX];
+	const char *xname, *xval;
 	size_t n = 0;
+	va_list ap;
 
 	if (addr_parse(s->client, &a) == 0)
-		src = &a;
-	ev.src = src;
+		ev.src = &a;
 	f[n++] = (struct event_field)EF_S("verdict", verdict);
 	f[n++] = (struct event_field)EF_S("identity",
 		res ? res->identity : s->identity);
@@ -135,8 +142,11 @@ static void emit(struct msess *s, const char *type, const char *verdict,
 		f[n++] = (struct event_field)EF_U("queued", res->queued);
 	if (res && res->whitelisted)
 		f[n++] = (struct event_field)EF_B("whitelisted", 1);
-	if (xname && xval)
-		f[n++] = (struct event_field)EF_S(xname, xval);
+	va_start(ap, res);
+	while (n < 10 && (xname = va_arg(ap, const char *)) != NULL)
+		if ((xval = va_arg(ap, const char *)) != NULL)
+			f[n++] = (struct event_field)EF_S(xname, xval);
+	va_end(ap);
 	ev.nfields = n;
 	if (s->conf->core.syslog_events) {
 		event_summary(line, sizeof(line), &ev);
@@ -203,16 +213,24 @@ static void on_honeytoken(struct msess *s, const struct mail_result *res)
 			s->sample = msample_create(s->conf->sample_max);
 	}
 	emit(s, "honeytoken", res->whitelisted ? "pass" : "hold", res,
-	     "client_quarantine", q);
+	     "client_quarantine", q, NULL);
 }
 
-/* on_hold - mark the message for quarantine at end of message */
-static sfsistat on_hold(SMFICTX *ctx, struct msess *s,
+/* on_hold - mark the message for quarantine at end of message; t is
+   the hold ticket of a recipient queued in hold mode (the message is
+   released with it), NULL for a lockout (released by the operator) */
+static sfsistat on_hold(SMFICTX *ctx, struct msess *s, struct mstate_ticket *t,
 			const struct mail_result *res)
 {
-	if (!s->can_quarantine)
+	if (!s->can_quarantine) {
+		mstate_cancel(g.state, t);
 		return reply(ctx, 4, "4.7.1 Sender throttled; try again later");
-	if (!s->hold)
+	}
+	if (t)
+		mstate_chain(&s->holds, t);
+	else
+		s->locked = 1;
+	if (!s->hold || t == NULL)
 		mparse_reason(s->reason, sizeof(s->reason), "%s (%s)",
 			      s->honeytoken ? "sluice: honeytoken recipient" :
 			      res->text, res->identity);
@@ -231,7 +249,7 @@ static sfsistat on_wait(SMFICTX *ctx, struct msess *s,
 		g.kick();
 	if (mstate_wait(g.state, t, deadline))
 		return SMFIS_CONTINUE;
-	emit(s, "throttle", "deferred", res, NULL, NULL);
+	emit(s, "throttle", "deferred", res, NULL);
 	return reply(ctx, 4, res->text);
 }
 
@@ -245,7 +263,7 @@ static sfsistat decide(SMFICTX *ctx, struct msess *s, enum mail_verdict v,
 	case MAIL_WAIT:
 		return on_wait(ctx, s, t, res);
 	case MAIL_HOLD:
-		return on_hold(ctx, s, res);
+		return on_hold(ctx, s, t, res);
 	case MAIL_DEFER:
 		return reply(ctx, 4, res->text);
 	case MAIL_REJECT:
@@ -269,16 +287,16 @@ static void note_event(struct msess *s, enum mail_verdict v,
 	case MAIL_EV_NONE:
 		break;
 	case MAIL_EV_DELAYED:
-		emit(s, "throttle", vn, res, NULL, NULL);
+		emit(s, "throttle", vn, res, NULL);
 		break;
 	case MAIL_EV_LOCKOUT:
-		emit(s, "lockout", vn, res, NULL, NULL);
+		emit(s, "lockout", vn, res, NULL);
 		break;
 	case MAIL_EV_HONEYTOKEN:
 		on_honeytoken(s, res);
 		break;
 	case MAIL_EV_MALFORMED:
-		emit(s, "malformed", vn, res, "recipient_raw", raw);
+		emit(s, "malformed", vn, res, "recipient_raw", raw, NULL);
 		break;
 	default:
 		break;
@@ -431,25 +449,46 @@ static const char *keep_sample(struct msess *s, char hex[MSAMPLE_HEX])
 	return hex;
 }
 
+/* held - hand the hold tickets over; 1 if the message must be held */
+static int held(struct msess *s, const char *qid, const char **release)
+{
+	unsigned pending = mstate_pending(g.state, s->holds);
+	unsigned waiting = mstate_hold(g.state, s->holds, qid);
+
+	s->holds = NULL;
+	if (s->locked) {
+		*release = "operator";
+		return 1;
+	}
+	if (waiting) {
+		*release = "throttle";
+		return 1;
+	}
+	if (pending) {			/* no usable queue id */
+		*release = "operator";
+		return 1;
+	}
+	return 0;			/* all released before the end */
+}
+
 /* on_eom - quarantine what must be held, keep the sample */
 static sfsistat on_eom(SMFICTX *ctx)
 {
 	struct msess *s = smfi_getpriv(ctx);
-	char qid[64], hex[MSAMPLE_HEX], note[160];
-	const char *sample;
+	char qid[MSTATE_QID_MAX], hex[MSAMPLE_HEX];
+	const char *sample, *release = "";
 
 	if (s == NULL)
 		return SMFIS_CONTINUE;
 	sample = keep_sample(s, hex);
-	if (s->hold) {
-		if (mparse_value(smfi_getsymval(ctx, "i"), qid,
-				 sizeof(qid)) < 0)
-			snprintf(qid, sizeof(qid), "unknown");
+	if (mparse_value(smfi_getsymval(ctx, "i"), qid, sizeof(qid)) < 0)
+		qid[0] = 0;
+	if (s->hold && held(s, qid, &release)) {
 		if (smfi_quarantine(ctx, s->reason) != MI_SUCCESS)
 			slog(LOG_ERR, "smfi_quarantine %s failed", qid);
-		snprintf(note, sizeof(note), "%s%s%s", qid,
-			 sample ? " sample " : "", sample ? sample : "");
-		emit(s, "quarantine", "hold", NULL, "queue_id", note);
+		emit(s, "quarantine", "hold", NULL, "queue_id",
+		     qid[0] ? qid : "unknown", "release", release,
+		     "sample", sample, NULL);
 	}
 	msg_reset(s);
 	return SMFIS_CONTINUE;

@@ -17,18 +17,27 @@
 #include "hosttab.h"
 #include "mstate.h"
 
+struct mstate_msg {			/* a held message (hold mode) */
+	char queue_id[MSTATE_QID_MAX];
+	unsigned pending;		/* its tickets not yet released */
+};
+
 struct mstate_ticket {
 	uint64_t cookie;		/* key in the shard's table */
 	pthread_cond_t cond;
 	unsigned shard;
+	int hold;			/* a hold ticket, not a wait */
 	int done;			/* left the queue */
 	int released;			/* ... by a release, not a drop */
+	struct mstate_msg *msg;		/* committed hold: its message */
+	struct mstate_ticket *next;	/* the session's list of holds */
 };
 
 struct mstate_shard {
 	pthread_mutex_t mu;
 	struct mailthr *m;
 	GHashTable *tickets;		/* cookie -> ticket, waiting */
+	GPtrArray *due;			/* queue ids whose holds all left */
 } __attribute__((aligned(64)));		/* no false sharing of mutexes */
 
 struct mstate {
@@ -50,7 +59,18 @@ static struct mailthr_params shard_params(const struct mailthr_params *p,
 	return q;
 }
 
-/* shard_release - mailthr callback: wake the ticket's waiter, if any */
+/* msg_left - one of a held message's tickets left the queue */
+static void msg_left(struct mstate_shard *sh, struct mstate_msg *msg)
+{
+	if (--msg->pending > 0)
+		return;
+	if (sh->due->len < MSTATE_DUE_MAX)
+		g_ptr_array_add(sh->due, g_strdup(msg->queue_id));
+	free(msg);
+}
+
+/* shard_release - mailthr callback: wake the ticket's waiter, or count
+   a held message's ticket out */
 static void shard_release(void *ctx, const char *identity, uint64_t cookie,
 			  enum throttle_why why)
 {
@@ -66,7 +86,12 @@ static void shard_release(void *ctx, const char *identity, uint64_t cookie,
 	g_hash_table_remove(sh->tickets, &cookie);
 	t->done = 1;
 	t->released = why != THROTTLE_DROPPED;
-	pthread_cond_signal(&t->cond);
+	if (t->msg) {			/* committed: the shard owns it */
+		msg_left(sh, t->msg);
+		free(t);
+	} else if (!t->hold) {
+		pthread_cond_signal(&t->cond);
+	}
 }
 
 /* mstate_shard_of - keyed hash (seeded at start) of the identity */
@@ -105,6 +130,7 @@ struct mstate *mstate_create(const struct mailthr_params *p, unsigned shards,
 
 		pthread_mutex_init(&sh->mu, NULL);
 		sh->tickets = g_hash_table_new(g_int64_hash, g_int64_equal);
+		sh->due = g_ptr_array_new_with_free_func(g_free);
 		sh->m = mailthr_create(&q, seed, shard_release, sh);
 		if (sh->m == NULL) {
 			int e = errno;
@@ -118,6 +144,21 @@ struct mstate *mstate_create(const struct mailthr_params *p, unsigned shards,
 	return s;
 }
 
+/* drop_committed - free a committed hold ticket (state going away) */
+static gboolean drop_committed(gpointer key, gpointer val, gpointer ctx)
+{
+	struct mstate_ticket *t = val;
+
+	(void)key;
+	(void)ctx;
+	if (t->msg == NULL)
+		return FALSE;		/* a session's: not ours to free */
+	if (--t->msg->pending == 0)
+		free(t->msg);
+	free(t);
+	return TRUE;
+}
+
 /* mstate_free - the shards and their throttles */
 void mstate_free(struct mstate *s)
 {
@@ -127,8 +168,13 @@ void mstate_free(struct mstate *s)
 		return;
 	for (i = 0; i < s->n; i++) {
 		mailthr_free(s->sh[i].m);
-		if (s->sh[i].tickets)
+		if (s->sh[i].tickets) {
+			g_hash_table_foreach_remove(s->sh[i].tickets,
+						    drop_committed, NULL);
 			g_hash_table_destroy(s->sh[i].tickets);
+		}
+		if (s->sh[i].due)
+			g_ptr_array_unref(s->sh[i].due);
 		pthread_mutex_destroy(&s->sh[i].mu);
 	}
 	free(s->sh);
@@ -198,6 +244,10 @@ enum mail_verdict mstate_rcpt(struct mstate *s, const struct mail_req *r,
 	v = mailthr_rcpt(sh->m, r, cookie, now, out);
 	if (v == MAIL_WAIT && (*t = ticket_new(sh, i, cookie)) == NULL)
 		v = MAIL_PASS;		/* no memory to wait: fail open */
+	/* hold mode: the recipient was queued; its message waits for it */
+	if (v == MAIL_HOLD && out->event == MAIL_EV_DELAYED &&
+	    (*t = ticket_new(sh, i, cookie)) != NULL)
+		(*t)->hold = 1;
 	pthread_mutex_unlock(&sh->mu);
 	return v;
 }
@@ -280,4 +330,93 @@ void mstate_stats(struct mstate *s, struct throttle_stats *out,
 		out->full += one.full;
 		out->evictions += one.evictions;
 	}
+}
+
+/* mstate_hold - a message's hold tickets: the pending ones now wait for
+   their release under queue_id; the others are done with */
+unsigned mstate_hold(struct mstate *s, struct mstate_ticket *list,
+		     const char *queue_id)
+{
+	struct mstate_ticket *t, *next;
+	struct mstate_shard *sh;
+	struct mstate_msg *msg;
+	unsigned n = 0;
+
+	if (list == NULL)
+		return 0;
+	sh = &s->sh[list->shard];	/* one message, one identity, one shard */
+	msg = calloc(1, sizeof(*msg));
+	pthread_mutex_lock(&sh->mu);
+	for (t = list; t; t = next) {
+		next = t->next;
+		if (!t->done && msg && queue_id && *queue_id) {
+			t->msg = msg;	/* the shard frees it on release */
+			n++;
+			continue;
+		}
+		if (!t->done)
+			g_hash_table_remove(sh->tickets, &t->cookie);
+		free(t);
+	}
+	if (msg && n) {
+		msg->pending = n;
+		g_strlcpy(msg->queue_id, queue_id, sizeof(msg->queue_id));
+	}
+	pthread_mutex_unlock(&sh->mu);
+	if (n == 0)
+		free(msg);
+	return n;
+}
+
+/* mstate_cancel - the message went away: forget its hold tickets */
+void mstate_cancel(struct mstate *s, struct mstate_ticket *list)
+{
+	mstate_hold(s, list, NULL);
+}
+
+/* mstate_pending - hold tickets of a list not yet released */
+unsigned mstate_pending(struct mstate *s, struct mstate_ticket *list)
+{
+	struct mstate_ticket *t;
+	unsigned n = 0;
+
+	if (list == NULL)
+		return 0;
+	pthread_mutex_lock(&s->sh[list->shard].mu);
+	for (t = list; t; t = t->next)
+		n += !t->done;
+	pthread_mutex_unlock(&s->sh[list->shard].mu);
+	return n;
+}
+
+/* mstate_chain - put hold ticket t at the head of *list */
+void mstate_chain(struct mstate_ticket **list, struct mstate_ticket *t)
+{
+	t->next = *list;
+	*list = t;
+}
+
+/* mstate_due - hand every queue id due for release to fn */
+size_t mstate_due(struct mstate *s, void (*fn)(void *ctx, const char *qid),
+		  void *ctx)
+{
+	GPtrArray *due;
+	size_t n = 0, k;
+	unsigned i;
+
+	for (i = 0; i < s->n; i++) {
+		pthread_mutex_lock(&s->sh[i].mu);
+		if (s->sh[i].due->len == 0) {
+			pthread_mutex_unlock(&s->sh[i].mu);
+			continue;
+		}
+		due = s->sh[i].due;
+		s->sh[i].due = g_ptr_array_new_with_free_func(g_free);
+		pthread_mutex_unlock(&s->sh[i].mu);
+		for (k = 0; k < due->len; k++)
+			fn(ctx, g_ptr_array_index(due, k));
+		n += due->len;
+		g_ptr_array_unref(due);
+	}
+	return n;
 }

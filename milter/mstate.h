@@ -18,6 +18,13 @@
  *	finds nothing and only puts the recipient in the working set (the
  *	client's retry then passes).
  *
+ *	In hold mode a queued recipient gets a hold ticket instead: the
+ *	session collects its message's tickets and at end of message
+ *	hands them over with the queue id (mstate_hold). When the last of
+ *	them is released the queue id becomes due, and the ticker, which
+ *	collects due ids with mstate_due, releases the message from the
+ *	MTA's hold queue.
+ *
  *	Time is passed in; only mstate_wait sleeps, on CLOCK_MONOTONIC.
  */
 #ifndef SLUICE_MSTATE_H
@@ -28,6 +35,8 @@
 #include "mailthr.h"
 
 #define MSTATE_SHARDS_MAX 256
+#define MSTATE_QID_MAX 32	/* a queue id, with its NUL */
+#define MSTATE_DUE_MAX 100000	/* releases waiting for the ticker, a shard */
 
 struct mstate;
 struct mstate_ticket;
@@ -43,13 +52,29 @@ void mstate_free(struct mstate *s);
    lists in p are borrowed until the next reconfigure; 0 or -1 */
 int mstate_reconfigure(struct mstate *s, const struct mailthr_params *p);
 /* mstate_rcpt - decide one recipient; for MAIL_WAIT *t is the ticket
-   to pass to mstate_wait (NULL otherwise) */
+   to pass to mstate_wait, for a recipient queued in hold mode
+   (MAIL_HOLD with MAIL_EV_DELAYED) a hold ticket for mstate_chain;
+   NULL otherwise */
 enum mail_verdict mstate_rcpt(struct mstate *s, const struct mail_req *r,
 			      uint64_t now, struct mail_result *out,
 			      struct mstate_ticket **t);
 /* mstate_wait - sleep until t is released or the monotonic clock
    passes deadline; 1 released, 0 gave up; frees t */
 int mstate_wait(struct mstate *s, struct mstate_ticket *t, uint64_t deadline);
+/* mstate_chain - add hold ticket t to a message's list */
+void mstate_chain(struct mstate_ticket **list, struct mstate_ticket *t);
+/* mstate_pending - tickets of the list still queued */
+unsigned mstate_pending(struct mstate *s, struct mstate_ticket *list);
+/* mstate_hold - end of message: the list's tickets still queued wait
+   under queue_id (the message is due when the last leaves); the list
+   is consumed; returns how many still wait (0: nothing to hold) */
+unsigned mstate_hold(struct mstate *s, struct mstate_ticket *list,
+		     const char *queue_id);
+/* mstate_cancel - the message is gone: drop the list's tickets */
+void mstate_cancel(struct mstate *s, struct mstate_ticket *list);
+/* mstate_due - queue ids due for release, each to fn; returns count */
+size_t mstate_due(struct mstate *s, void (*fn)(void *ctx, const char *qid),
+		  void *ctx);
 /* mstate_tick - every shard's releases due by now; count released */
 size_t mstate_tick(struct mstate *s, uint64_t now);
 /* mstate_next - earliest next release over the shards (UINT64_MAX) */

@@ -8,7 +8,10 @@
 # queue passes the high watermark its messages land on Postfix's hold
 # queue; a honeytoken message is held, sluiced (a stand-in) is asked to
 # quarantine the client and the message is kept as a sample; with
-# sluice-milter stopped Postfix applies milter_default_action.
+# sluice-milter stopped Postfix applies milter_default_action. A second
+# sluice-milter in hold mode (behind a second smtpd port) takes a
+# message to 8 new recipients at once onto the hold queue and releases
+# it with postsuper when the last recipient's turn comes.
 #
 # The Postfix instance (tests/integration/policyd/pfix.sh, shared with
 # the policyd tests) has its own config, queue and data directories,
@@ -25,6 +28,8 @@ at_exit "[ \"\$T_FAILED\" -eq 0 ] && rm -rf '$T'"
 chmod 755 "$T"		# Postfix (user postfix) must reach its directories
 MPORT=$(free_port 3)
 SPORT=$(pf_free_port $((MPORT + 1)) 10299) || bail "no free port"
+HMPORT=$(pf_free_port $((SPORT + 1)) 10299) || bail "no free port"
+HSPORT=$(pf_free_port $((HMPORT + 1)) 10299) || bail "no free port"
 mkdir "$T/samples"
 
 cat >"$T/sluice.conf" <<CONF
@@ -44,9 +49,26 @@ honeytokens = trap-x7f3@lists.example.org
 sample_dir = $T/samples
 CONF
 
+cat >"$T/hold.conf" <<CONF
+[core]
+events = $T/events-hold.json
+control_socket = unix:$T/ctl.sock
+syslog_events = no
+[milter]
+listen = inet:127.0.0.1:$HMPORT
+mode = hold
+wset_size = 5
+release_interval = 1s
+postfix_config_directory = $T/pf/etc
+CONF
+
 start_ctl
 start_milter "$T/sluice.conf" "$MPORT"
+MAIN_PID=$MILTER_PID
+start_milter "$T/hold.conf" "$HMPORT"
 pf_setup "$T/pf" "$SPORT"
+echo "127.0.0.1:$HSPORT inet n - n - - smtpd -o smtpd_milters=inet:127.0.0.1:$HMPORT" \
+	>>"$T/pf/etc/master.cf"
 pf_conf "smtpd_milters = inet:127.0.0.1:$MPORT" \
 	"milter_default_action = tempfail" \
 	"milter_protocol = 6" \
@@ -120,9 +142,26 @@ swk mallory@example.org colleague@example.net --xclient-addr 192.0.2.66
 sleep 1
 is "$(held mallory@example.org)" 2 "the honeytoken sender's next message is held too"
 
-# 4. sluice-milter stopped: Postfix applies milter_default_action
-kill "$MILTER_PID"
-wait "$MILTER_PID" 2>/dev/null
+# 4. hold mode: accepted at once, held, released by postsuper in turn
+t0=$(now_ms)
+rc=""
+for i in 1 2 3 4 5 6 7 8; do rc="${rc:+$rc,}h$i@example.net"; done
+swaks --server "127.0.0.1:$HSPORT" --from holdy@example.org --to "$rc" \
+	--timeout 60 >"$T/swaks.out" 2>&1
+ok $? "hold mode: a message to 8 new recipients is accepted"
+cmp $(( $(now_ms) - t0 )) -lt 2000 "... without waiting ($(( $(now_ms) - t0 )) ms)"
+is "$(held holdy@example.org)" 1 "... onto the hold queue"
+is "$(grep -c '"release":"throttle"' "$T/events-hold.json")" 1 \
+	"a quarantine event saying the throttle releases it"
+pf_wait 'to=<h[1-8]@example.net>.*status=sent' 8 15
+ok $? "released by postsuper when the 3 queued recipients' turns came, all 8 delivered"
+dt=$(( $(now_ms) - t0 ))
+cmp "$dt" -ge 1500 "... after the throttle's pace ($dt ms)"
+is "$(held holdy@example.org)" 0 "the hold queue is empty again"
+
+# 5. sluice-milter stopped: Postfix applies milter_default_action
+kill "$MAIN_PID"
+wait "$MAIN_PID" 2>/dev/null
 swk bob@example.org friend3@example.net
 [ $? -ne 0 ] && grep -q "^<\*\* *451 4.7.1" "$T/swaks.out"
 ok $? "with the milter down Postfix answers 451 4.7.1 (milter_default_action = tempfail)"

@@ -171,6 +171,100 @@ static void test_reconfigure(void)
 	mstate_free(s);
 }
 
+/* collect - mstate_due callback: remember the ids */
+static void collect(void *ctx, const char *qid)
+{
+	char *out = ctx;
+
+	if (strlen(out) + strlen(qid) + 2 < 256) {
+		strcat(out, qid);
+		strcat(out, " ");
+	}
+}
+
+/* hold_one - the next new recipients of r until one is held: its list */
+static struct mstate_ticket *hold_one(struct mstate *s, struct mail_req *r,
+				      uint64_t now, int *serial)
+{
+	struct mstate_ticket *t, *list = NULL;
+	struct mail_result res;
+	static char rc[64];
+	int i;
+
+	for (i = 0; i < 4; i++) {
+		snprintf(rc, sizeof(rc), "n%d@example.net", (*serial)++);
+		r->recipient = rc;
+		if (mstate_rcpt(s, r, now, &res, &t) == MAIL_HOLD && t) {
+			mstate_chain(&list, t);
+			break;
+		}
+	}
+	return list;
+}
+
+/* test_hold - hold mode: tickets, hand-over at end of message, due ids */
+static void test_hold(void)
+{
+	struct mailthr_params p = params(NULL);
+	struct mstate *s;
+	struct mail_result res;
+	struct mstate_ticket *t, *list = NULL;
+	struct mail_req r = rq("carol@example.org", NULL);
+	char rc[64], ids[256] = "";
+	uint64_t now = 50 * SEC;
+	int i, serial = 0;
+
+	p.mode = MAIL_MODE_HOLD;
+	s = mstate_create(&p, 4, seed);
+	for (i = 1; i <= 4; i++) {
+		snprintf(rc, sizeof(rc), "h%d@example.net", i);
+		r.recipient = rc;
+		switch (mstate_rcpt(s, &r, now, &res, &t)) {
+		case MAIL_PASS:
+			ok(t == NULL, "h%d passes, no ticket", i);
+			break;
+		case MAIL_HOLD:
+			ok(t != NULL, "h%d held with a hold ticket", i);
+			if (t)
+				mstate_chain(&list, t);
+			break;
+		default:
+			ok(0, "h%d: unexpected verdict", i);
+		}
+	}
+	is_uint(mstate_pending(s, list), 2, "two recipients queued");
+	mstate_tick(s, mstate_next(s));
+	is_uint(mstate_pending(s, list), 1, "one released before the end");
+	is_uint(mstate_hold(s, list, "4F2A1B3C"), 1,
+		"end of message: one still waits, the message is held");
+	is_uint(mstate_due(s, collect, ids), 0, "nothing due yet");
+	mstate_tick(s, mstate_next(s));
+	is_uint(mstate_due(s, collect, ids), 1, "due once the last one left");
+	is_str(ids, "4F2A1B3C ", "the held message's queue id");
+
+	/* a message whose tickets all left before the end: nothing held */
+	now = mstate_next(s);
+	list = hold_one(s, &r, now, &serial);
+	ok(list != NULL, "a new hold ticket");
+	mstate_tick(s, mstate_next(s));
+	is_uint(mstate_hold(s, list, "5A5A5A"), 0, "all left in time: not held");
+	/* an aborted message: its tickets go, nothing becomes due */
+	list = hold_one(s, &r, now, &serial);
+	is_uint(mstate_pending(s, list), 1, "a new hold ticket");
+	mstate_cancel(s, list);
+	mstate_tick(s, mstate_next(s));
+	ids[0] = 0;
+	is_uint(mstate_due(s, collect, ids), 0, "a cancelled message never falls due");
+	/* held without a queue id: nobody can release it automatically */
+	list = hold_one(s, &r, now, &serial);
+	is_uint(mstate_pending(s, list), 1, "a new hold ticket");
+	is_uint(mstate_hold(s, list, ""), 0, "no queue id: nothing to wait for");
+	/* a committed message still waiting when the state goes away */
+	list = hold_one(s, &r, now, &serial);
+	is_uint(mstate_hold(s, list, "6B6B6B"), 1, "committed");
+	mstate_free(s);			/* ASan: no leak of committed tickets */
+}
+
 struct worker { struct mstate *s; int id; unsigned pass, wait, other; };
 static int stop_ticker;
 
@@ -246,6 +340,7 @@ int main(void)
 	test_wait();
 	test_lockout();
 	test_reconfigure();
+	test_hold();
 	test_threads();
 	return done_testing();
 }
