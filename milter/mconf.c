@@ -89,7 +89,9 @@ static struct mconf *finish(struct config *cfg, const char *name, char *err,
 		return NULL;
 	}
 	c->refs = 1;
-	if (coreconf_apply(cfg, &c->core, err, errlen) < 0) {
+	/* a misspelt group would hide its keys from every program */
+	if (config_check_groups(cfg, coreconf_known_groups, err, errlen) < 0 ||
+	    coreconf_apply(cfg, &c->core, err, errlen) < 0) {
 		free(c);
 		return NULL;
 	}

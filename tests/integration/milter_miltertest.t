@@ -117,6 +117,26 @@ is "$(event_count throttle '"identity":"client:192.0.2.21"' "$T/events-a.json")"
 cmp "$(event_count malformed . "$T/events-a.json")" -ge 2 \
 	"malformed recipients passed with an event"
 
+# SIGHUP: a new honeytoken in the file takes effect, state kept; a
+# broken file is refused and the running configuration kept
+B_PID=$MILTER_PID
+printf 'honeytokens = late-trap@example.net\n' >>"$T/b.conf"
+kill -HUP "$B_PID"
+i=0
+until grep -q "reloaded" "$T/milter.log" || [ $i -ge 100 ]; do sleep 0.05; i=$((i+1)); done
+lua reload "$PB"
+printf 'wset_size = many\n' >>"$T/b.conf"
+kill -HUP "$B_PID"
+i=0
+until grep -q "keeping the running" "$T/milter.log" || [ $i -ge 100 ]; do sleep 0.05; i=$((i+1)); done
+grep -q 'reload: .*wset_size.*keeping the running configuration' "$T/milter.log"
+ok $? "a broken file on SIGHUP is reported and not applied"
+kill -0 "$B_PID" 2>/dev/null
+ok $? "... and sluice-milter keeps running"
+
+"$MILTER" -n -c "$SLUICE_TOP/examples/sluice.conf"
+ok $? "examples/sluice.conf is valid for sluice-milter"
+
 lua disconnect "$PA"
 kill -0 "$A_PID" 2>/dev/null
 ok $? "sluice-milter A is still running"

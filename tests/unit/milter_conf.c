@@ -31,6 +31,7 @@ int main(void)
 		{ "[milter]\nhigh_watermark = 5\nlow_watermark = 9\n", "watermark" },
 		{ "[milter]\nidentity = sender, nobody\n", "identity" },
 		{ "[core]\ncontrol_socket = inet:127.0.0.1:1\n", "control_socket" },
+		{ "[miltre]\nshards = 4\n", "miltre" },
 	};
 	char err[CFG_ERRLEN];
 	struct mconf *c;
