@@ -30,6 +30,7 @@
 #define HT_MIN_BUCKETS	64
 #define HT_MAX_KEY	256
 #define HT_MAX_VAL	(1 << 20)
+#define HT_GROUP	32	/* batch: keys prefetched together */
 
 struct ht_rec {
 	uint32_t hnext;		/* hash chain, or free list */
@@ -51,10 +52,84 @@ struct hosttab {
 	uint32_t nbucket;	/* power of two */
 	uint32_t mru, lru, freelist;
 	uint64_t evictions;
-	uint8_t seed[16];
+	uint64_t k0, k1;	/* SipHash key, from the seed */
 	hosttab_evict_fn *evict;
 	void *evict_ctx;
 };
+
+/* SIP_ROUND - one SipRound on the four state words */
+#define SIP_ROTL(x, b) (((x) << (b)) | ((x) >> (64 - (b))))
+#define SIP_ROUND(v0, v1, v2, v3) do { \
+	v0 += v1; v2 += v3; \
+	v1 = SIP_ROTL(v1, 13); v3 = SIP_ROTL(v3, 16); \
+	v1 ^= v0; v3 ^= v2; \
+	v0 = SIP_ROTL(v0, 32); \
+	v2 += v1; v0 += v3; \
+	v1 = SIP_ROTL(v1, 17); v3 = SIP_ROTL(v3, 21); \
+	v1 ^= v2; v3 ^= v0; \
+	v2 = SIP_ROTL(v2, 32); \
+} while (0)
+
+/* sip_le64 - n (<= 8) bytes as a little-endian word */
+static inline uint64_t sip_le64(const unsigned char *p, size_t n)
+{
+	uint64_t m = 0;
+	uint32_t w;
+
+	/* The usual key lengths load whole words (little-endian hosts). */
+#if __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+	if (n == 8) {
+		memcpy(&m, p, 8);
+		return m;
+	}
+	if (n == 4) {
+		memcpy(&w, p, 4);
+		return w;
+	}
+#endif
+	while (n-- > 0)
+		m |= (uint64_t)p[n] << (8 * n);
+	return m;
+}
+
+/* sip_hash - SipHash-2-4 of len bytes under the key (k0, k1) */
+static inline uint64_t sip_hash(uint64_t k0, uint64_t k1, const void *data,
+				size_t len)
+{
+	const unsigned char *p = data;
+	uint64_t v0 = k0 ^ 0x736f6d6570736575ULL;
+	uint64_t v1 = k1 ^ 0x646f72616e646f6dULL;
+	uint64_t v2 = k0 ^ 0x6c7967656e657261ULL;
+	uint64_t v3 = k1 ^ 0x7465646279746573ULL;
+	uint64_t m;
+	size_t left = len;
+
+	for (; left >= 8; p += 8, left -= 8) {
+		m = sip_le64(p, 8);
+		v3 ^= m;
+		SIP_ROUND(v0, v1, v2, v3);
+		SIP_ROUND(v0, v1, v2, v3);
+		v0 ^= m;
+	}
+	/* The last block carries the message length in its top byte. */
+	m = sip_le64(p, left) | (uint64_t)(len & 0xff) << 56;
+	v3 ^= m;
+	SIP_ROUND(v0, v1, v2, v3);
+	SIP_ROUND(v0, v1, v2, v3);
+	v0 ^= m;
+	v2 ^= 0xff;
+	SIP_ROUND(v0, v1, v2, v3);
+	SIP_ROUND(v0, v1, v2, v3);
+	SIP_ROUND(v0, v1, v2, v3);
+	SIP_ROUND(v0, v1, v2, v3);
+	return v0 ^ v1 ^ v2 ^ v3;
+}
+
+/* sl_hash64 - keyed 64-bit hash (SipHash-2-4) used across the core */
+uint64_t sl_hash64(const uint8_t seed[16], const void *data, size_t len)
+{
+	return sip_hash(sip_le64(seed, 8), sip_le64(seed + 8, 8), data, len);
+}
 
 /* ht_round - round n up to a multiple of a (a power of two) */
 static size_t ht_round(size_t n, size_t a)
@@ -121,7 +196,15 @@ static inline unsigned char *ht_key(const struct hosttab *t, struct ht_rec *r)
 /* ht_hash - bucket hash of a key */
 static inline uint64_t ht_hash(const struct hosttab *t, const void *key)
 {
-	return sl_hash64(t->seed, key, t->key_len);
+	/* Constant lengths let the compiler unroll the common cases. */
+	switch (t->key_len) {
+	case 4:
+		return sip_hash(t->k0, t->k1, key, 4);
+	case 16:
+		return sip_hash(t->k0, t->k1, key, 16);
+	default:
+		return sip_hash(t->k0, t->k1, key, t->key_len);
+	}
 }
 
 /* hosttab_create - NULL with errno EINVAL (sizes) or ENOMEM */
@@ -154,7 +237,8 @@ struct hosttab *hosttab_create(size_t key_len, size_t val_len,
 	t->capacity = cap;
 	t->chunk = ht_chunk(cap_bytes);
 	t->reserved = ht_round(cap * rec, t->chunk);
-	memcpy(t->seed, seed, 16);
+	t->k0 = sip_le64(seed, 8);
+	t->k1 = sip_le64(seed + 8, 8);
 	t->slab = mmap(NULL, t->reserved, PROT_READ | PROT_WRITE,
 		       MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
 	if (t->slab == MAP_FAILED) {
@@ -191,19 +275,47 @@ void hosttab_set_evict(struct hosttab *t, hosttab_evict_fn *fn, void *ctx)
 	t->evict_ctx = ctx;
 }
 
-/* ht_link - the link that holds key's index (or the chain's end) */
-static uint32_t *ht_link(const struct hosttab *t, const void *key)
+/* ht_keyeq - key bytes equal (the common lengths without a call) */
+static inline int ht_keyeq(const struct hosttab *t, const void *a,
+			   const void *b)
 {
-	uint32_t *link = &t->bucket[ht_hash(t, key) & (t->nbucket - 1)];
+	uint32_t a4, b4;
+	uint64_t a8[2], b8[2];
+
+	switch (t->key_len) {
+	case 4:
+		memcpy(&a4, a, 4);
+		memcpy(&b4, b, 4);
+		return a4 == b4;
+	case 16:
+		memcpy(a8, a, 16);
+		memcpy(b8, b, 16);
+		return ((a8[0] ^ b8[0]) | (a8[1] ^ b8[1])) == 0;
+	default:
+		return memcmp(a, b, t->key_len) == 0;
+	}
+}
+
+/* ht_link_hashed - the link that holds key's index (or the chain's end) */
+static inline uint32_t *ht_link_hashed(const struct hosttab *t,
+				       const void *key, uint64_t hash)
+{
+	uint32_t *link = &t->bucket[hash & (t->nbucket - 1)];
 	struct ht_rec *r;
 
 	while (*link != 0) {
 		r = ht_at(t, *link);
-		if (memcmp(ht_key(t, r), key, t->key_len) == 0)
+		if (ht_keyeq(t, ht_key(t, r), key))
 			break;
 		link = &r->hnext;
 	}
 	return link;
+}
+
+/* ht_link - the link that holds key's index (or the chain's end) */
+static uint32_t *ht_link(const struct hosttab *t, const void *key)
+{
+	return ht_link_hashed(t, key, ht_hash(t, key));
 }
 
 /* ht_unlink_lru - take record i out of the recency list */
@@ -324,14 +436,14 @@ static uint32_t ht_alloc(struct hosttab *t)
 	return i;
 }
 
-/* hosttab_put - value for key, created zeroed if new (evicting if full) */
-void *hosttab_put(struct hosttab *t, const void *key, int *created)
+/* ht_put - hosttab_put for a key whose hash is known */
+static inline void *ht_put(struct hosttab *t, const void *key, uint64_t hash,
+			   int *created)
 {
-	uint32_t *link = ht_link(t, key), i;
+	uint32_t *link = ht_link_hashed(t, key, hash), i;
 	struct ht_rec *r;
 
-	if (created)
-		*created = 0;
+	*created = 0;
 	if ((i = *link) != 0) {
 		ht_touch(t, i);
 		return (unsigned char *)ht_at(t, i) + t->voff;
@@ -346,14 +458,90 @@ void *hosttab_put(struct hosttab *t, const void *key, int *created)
 	memcpy(ht_key(t, r), key, t->key_len);
 	memset((unsigned char *)r + t->voff, 0, t->val_len);
 	/* Eviction or growth may have changed the chain: relink at its head. */
-	link = &t->bucket[ht_hash(t, key) & (t->nbucket - 1)];
+	link = &t->bucket[hash & (t->nbucket - 1)];
 	r->hnext = *link;
 	*link = i;
 	ht_push_mru(t, i);
 	t->count++;
-	if (created)
-		*created = 1;
+	*created = 1;
 	return (unsigned char *)r + t->voff;
+}
+
+/* hosttab_put - value for key, created zeroed if new (evicting if full) */
+void *hosttab_put(struct hosttab *t, const void *key, int *created)
+{
+	int c;
+	void *v = ht_put(t, key, ht_hash(t, key), &c);
+
+	if (created)
+		*created = c;
+	return v;
+}
+
+/* ht_prefetch_rec - stage 1: the first record of hash's chain */
+static inline void ht_prefetch_rec(const struct hosttab *t, uint64_t hash)
+{
+	uint32_t i = t->bucket[hash & (t->nbucket - 1)];
+	unsigned char *r;
+
+	if (i == 0)
+		return;
+	r = (unsigned char *)ht_at(t, i);
+	__builtin_prefetch(r, 1);
+	__builtin_prefetch(r + t->rec - 1, 1);
+}
+
+/* ht_prefetch_links - stage 2: what touching that record will write */
+static inline void ht_prefetch_links(const struct hosttab *t, uint64_t hash)
+{
+	uint32_t i = t->bucket[hash & (t->nbucket - 1)];
+	struct ht_rec *r;
+
+	if (i == 0)
+		return;
+	r = ht_at(t, i);
+	if (r->prev)
+		__builtin_prefetch(ht_at(t, r->prev), 1);
+	if (r->next)
+		__builtin_prefetch(ht_at(t, r->next), 1);
+	if (r->hnext)
+		__builtin_prefetch(ht_at(t, r->hnext));
+}
+
+/* hosttab_put_batch - hosttab_put for n keys in order, loads overlapped */
+void hosttab_put_batch(struct hosttab *t, const void *const *keys, size_t n,
+		       void **vals, unsigned char *created)
+{
+	uint64_t hash[HT_GROUP];
+	size_t i, m;
+	int c;
+
+	/*
+	 * A put is a chain of dependent cache misses (bucket, record, its
+	 * LRU neighbours) behind unpredictable branches, which the CPU
+	 * cannot overlap by itself. So prefetch by groups: hash every key
+	 * of a group and prefetch its bucket, then every first record,
+	 * then their neighbours, then put them in order. Prefetches are
+	 * only hints: the result is that of n calls to hosttab_put.
+	 */
+	for (; n > 0; n -= m, keys += m, vals += m) {
+		m = n < HT_GROUP ? n : HT_GROUP;
+		for (i = 0; i < m; i++) {
+			hash[i] = ht_hash(t, keys[i]);
+			__builtin_prefetch(&t->bucket[hash[i] & (t->nbucket - 1)]);
+		}
+		for (i = 0; i < m; i++)
+			ht_prefetch_rec(t, hash[i]);
+		for (i = 0; i < m; i++)
+			ht_prefetch_links(t, hash[i]);
+		for (i = 0; i < m; i++) {
+			vals[i] = ht_put(t, keys[i], hash[i], &c);
+			if (created)
+				created[i] = (unsigned char)c;
+		}
+		if (created)
+			created += m;
+	}
 }
 
 /* hosttab_del - remove key; 0, or -1 if absent */
@@ -425,64 +613,4 @@ const void *hosttab_key_of(const struct hosttab *t, const void *val)
 	return (const unsigned char *)val - t->voff + t->koff;
 }
 
-/* hosttab_prefetch - start loading key's bucket (for batched callers) */
-void hosttab_prefetch(const struct hosttab *t, const void *key)
-{
-	__builtin_prefetch(&t->bucket[ht_hash(t, key) & (t->nbucket - 1)]);
-}
 
-/* sip_round - one SipRound on the four state words */
-#define SIP_ROTL(x, b) (((x) << (b)) | ((x) >> (64 - (b))))
-#define SIP_ROUND(v0, v1, v2, v3) do { \
-	v0 += v1; v2 += v3; \
-	v1 = SIP_ROTL(v1, 13); v3 = SIP_ROTL(v3, 16); \
-	v1 ^= v0; v3 ^= v2; \
-	v0 = SIP_ROTL(v0, 32); \
-	v2 += v1; v0 += v3; \
-	v1 = SIP_ROTL(v1, 17); v3 = SIP_ROTL(v3, 21); \
-	v1 ^= v2; v3 ^= v0; \
-	v2 = SIP_ROTL(v2, 32); \
-} while (0)
-
-/* sip_le64 - n (<= 8) bytes as a little-endian word */
-static inline uint64_t sip_le64(const unsigned char *p, size_t n)
-{
-	uint64_t m = 0;
-
-	while (n-- > 0)
-		m |= (uint64_t)p[n] << (8 * n);
-	return m;
-}
-
-/* sl_hash64 - keyed 64-bit hash (SipHash-2-4) used across the core */
-uint64_t sl_hash64(const uint8_t seed[16], const void *data, size_t len)
-{
-	const unsigned char *p = data;
-	uint64_t k0 = sip_le64(seed, 8), k1 = sip_le64(seed + 8, 8);
-	uint64_t v0 = k0 ^ 0x736f6d6570736575ULL;
-	uint64_t v1 = k1 ^ 0x646f72616e646f6dULL;
-	uint64_t v2 = k0 ^ 0x6c7967656e657261ULL;
-	uint64_t v3 = k1 ^ 0x7465646279746573ULL;
-	uint64_t m;
-	size_t left = len;
-
-	for (; left >= 8; p += 8, left -= 8) {
-		m = sip_le64(p, 8);
-		v3 ^= m;
-		SIP_ROUND(v0, v1, v2, v3);
-		SIP_ROUND(v0, v1, v2, v3);
-		v0 ^= m;
-	}
-	/* The last block carries the message length in its top byte. */
-	m = sip_le64(p, left) | (uint64_t)(len & 0xff) << 56;
-	v3 ^= m;
-	SIP_ROUND(v0, v1, v2, v3);
-	SIP_ROUND(v0, v1, v2, v3);
-	v0 ^= m;
-	v2 ^= 0xff;
-	SIP_ROUND(v0, v1, v2, v3);
-	SIP_ROUND(v0, v1, v2, v3);
-	SIP_ROUND(v0, v1, v2, v3);
-	SIP_ROUND(v0, v1, v2, v3);
-	return v0 ^ v1 ^ v2 ^ v3;
-}

@@ -43,9 +43,12 @@ int hosttab_del(struct hosttab *t, const void *key);
 void hosttab_walk(struct hosttab *t, hosttab_walk_fn *fn, void *ctx);
 /* hosttab_walk_lru - every entry, least recently used first (added) */
 void hosttab_walk_lru(struct hosttab *t, hosttab_walk_fn *fn, void *ctx);
-/* hosttab_prefetch - start loading key's bucket, for batching callers
-   (added) */
-void hosttab_prefetch(const struct hosttab *t, const void *key);
+/* hosttab_put_batch - hosttab_put for keys[0..n-1] in order, with their
+   memory loads overlapped; vals[i] and created[i] (may be NULL) as
+   hosttab_put gives them. A value stays valid while fewer than capacity
+   other keys are put after it, so keep n below the capacity (added) */
+void hosttab_put_batch(struct hosttab *t, const void *const *keys, size_t n,
+		       void **vals, unsigned char *created);
 /* hosttab_count - keys present */
 size_t hosttab_count(const struct hosttab *t);
 /* hosttab_capacity - keys that fit under the cap */

@@ -167,6 +167,13 @@ static inline void th_clock(struct throttle *t, uint64_t now)
 		t->last_now = now;
 }
 
+/* th_new - a record hosttab_put has just created */
+static inline void th_new(struct throttle *t, struct th_host *h, uint64_t now)
+{
+	h->epoch = th_epoch(t, now);
+	h->seen_ms = th_ms(now);
+}
+
 /* th_get - the record of key, created if new; NULL if nothing fits */
 static struct th_host *th_get(struct throttle *t, const void *key,
 			      uint64_t now)
@@ -174,10 +181,8 @@ static struct th_host *th_get(struct throttle *t, const void *key,
 	struct th_host *h;
 	int created;
 
-	if ((h = hosttab_put(t->hosts, key, &created)) != NULL && created) {
-		h->epoch = th_epoch(t, now);
-		h->seen_ms = th_ms(now);
-	}
+	if ((h = hosttab_put(t->hosts, key, &created)) != NULL && created)
+		th_new(t, h, now);
 	return h;
 }
 
@@ -225,17 +230,16 @@ static enum throttle_verdict th_hold(struct throttle *t, struct th_host *h,
 	return THROTTLE_HOLD;
 }
 
-/* throttle_contact - decide one contact from key to dst */
-enum throttle_verdict throttle_contact(struct throttle *t, const void *key,
-				       const void *dst, size_t dst_len,
-				       uint64_t cookie, uint64_t now)
+/* th_decide - decide one contact of h's key to dst */
+static inline enum throttle_verdict th_decide(struct throttle *t,
+					      struct th_host *h,
+					      const void *dst, size_t dst_len,
+					      uint64_t cookie, uint64_t now)
 {
-	struct th_host *h;
 	uint32_t tag, e;
 	int i;
 
-	th_clock(t, now);
-	if ((h = th_get(t, key, now)) == NULL) {
+	if (h == NULL) {
 		t->full++;
 		return THROTTLE_FULL;
 	}
@@ -259,6 +263,49 @@ enum throttle_verdict throttle_contact(struct throttle *t, const void *key,
 	}
 	t->passed++;
 	return THROTTLE_PASS;
+}
+
+/* throttle_contact - decide one contact from key to dst */
+enum throttle_verdict throttle_contact(struct throttle *t, const void *key,
+				       const void *dst, size_t dst_len,
+				       uint64_t cookie, uint64_t now)
+{
+	th_clock(t, now);
+	return th_decide(t, th_get(t, key, now), dst, dst_len, cookie, now);
+}
+
+/* throttle_contact_batch - throttle_contact for n requests, loads overlapped */
+void throttle_contact_batch(struct throttle *t,
+			    const struct throttle_req *req, size_t n,
+			    uint64_t now, enum throttle_verdict *out)
+{
+	const void *keys[TH_BATCH];
+	void *vals[TH_BATCH];
+	unsigned char created[TH_BATCH];
+	size_t i, m;
+
+	th_clock(t, now);
+	/* Too small a table could evict a record before its turn. */
+	if (hosttab_capacity(t->hosts) < 2 * TH_BATCH) {
+		for (i = 0; i < n; i++)
+			out[i] = th_decide(t, th_get(t, req[i].key, now),
+					   req[i].dst, req[i].dst_len,
+					   req[i].cookie, now);
+		return;
+	}
+	/* Records first (pipelined in the host table), then decisions. */
+	for (; n > 0; n -= m, req += m, out += m) {
+		m = n < TH_BATCH ? n : TH_BATCH;
+		for (i = 0; i < m; i++)
+			keys[i] = req[i].key;
+		hosttab_put_batch(t->hosts, keys, m, vals, created);
+		for (i = 0; i < m; i++) {
+			if (created[i] && vals[i])
+				th_new(t, vals[i], now);
+			out[i] = th_decide(t, vals[i], req[i].dst,
+					   req[i].dst_len, req[i].cookie, now);
+		}
+	}
 }
 
 /* th_round - one period: every non-empty queue releases its head */

@@ -20,6 +20,7 @@
 #define TH_MAX_HIGH	1000000u
 #define TH_MAX_HELD	(1u << 30)
 #define TH_MIN_TABLE	(64u * 1024)
+#define TH_BATCH	64	/* records fetched together by a batch */
 
 /* Per-key record, the host table's value: 20 + 4 * wset_size bytes. */
 struct th_host {

@@ -10,17 +10,11 @@
  *	unthrottled. For IPv4 a keyed four-round Feistel network on the
  *	32-bit address is a permutation, so distinct addresses get
  *	distinct tags and the per-packet cost is a few multiplies; longer
- *	destinations (IPv6, mail recipients) use SipHash.
+ *	destinations (IPv6, mail recipients) use SipHash. The IPv4 case is
+ *	inline in wset.h.
  */
 #include "hosttab.h"
 #include "wset.h"
-
-/* wset_le32 - four bytes as a little-endian word */
-static uint32_t wset_le32(const uint8_t *p)
-{
-	return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16
-	    | (uint32_t)p[3] << 24;
-}
 
 /* wset_key_init - derive the tag key from a 16-byte seed */
 void wset_key_init(struct wset_key *k, const uint8_t seed[16])
@@ -40,32 +34,8 @@ void wset_key_init(struct wset_key *k, const uint8_t seed[16])
 	}
 }
 
-/* wset_round - Feistel round function: 16 bits in, 16 bits out */
-static inline uint32_t wset_round(uint32_t half, uint32_t key)
+/* wset_tag_long - keyed tag of a destination other than 4 bytes */
+uint32_t wset_tag_long(const struct wset_key *k, const void *dst, size_t len)
 {
-	uint32_t x = (half | half << 16) ^ key;
-
-	x *= 0x9e3779b1u;
-	x ^= x >> 15;
-	x *= 0x85ebca6bu;
-	return x >> 16;
-}
-
-/* wset_tag - keyed 32-bit tag of a destination */
-uint32_t wset_tag(const struct wset_key *k, const void *dst, size_t len)
-{
-	uint32_t l, r, t;
-	unsigned i;
-
-	if (len != 4)
-		return (uint32_t)sl_hash64(k->sip, dst, len);
-	t = wset_le32(dst);
-	l = t >> 16;
-	r = t & 0xffff;
-	for (i = 0; i < 4; i++) {
-		t = l ^ wset_round(r, k->round[i]);
-		l = r;
-		r = t;
-	}
-	return l << 16 | r;
+	return (uint32_t)sl_hash64(k->sip, dst, len);
 }

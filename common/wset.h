@@ -83,7 +83,35 @@ struct wset_key {
 
 /* wset_key_init - derive the tag key from a 16-byte seed */
 void wset_key_init(struct wset_key *k, const uint8_t seed[16]);
+/* wset_tag_long - keyed tag of a destination other than 4 bytes */
+uint32_t wset_tag_long(const struct wset_key *k, const void *dst, size_t len);
+
+/* wset_round - Feistel round function: 16 bits in, 16 bits out */
+static inline uint32_t wset_round(uint32_t half, uint32_t key)
+{
+	return (((half | half << 16) ^ key) * 0x9e3779b1u) >> 16;
+}
+
 /* wset_tag - keyed 32-bit tag of a destination */
-uint32_t wset_tag(const struct wset_key *k, const void *dst, size_t len);
+static inline uint32_t wset_tag(const struct wset_key *k, const void *dst,
+				size_t len)
+{
+	uint32_t l, r, t;
+	unsigned i;
+
+	if (len != 4)
+		return wset_tag_long(k, dst, len);
+	/* Byte order does not matter: a permutation of the word is one
+	   of the address. */
+	memcpy(&t, dst, 4);
+	l = t >> 16;
+	r = t & 0xffff;
+	for (i = 0; i < 4; i++) {
+		t = l ^ wset_round(r, k->round[i]);
+		l = r;
+		r = t;
+	}
+	return l << 16 | r;
+}
 
 #endif

@@ -226,8 +226,48 @@ static void test_ten_million(void)
 	hosttab_free(t);
 }
 
+/* test_batch - put_batch equals puts one by one, evictions included */
+static void test_batch(void)
+{
+	struct hosttab *a = hosttab_create(4, 8, 64 * 1024, seed);
+	struct hosttab *b = hosttab_create(4, 8, 64 * 1024, seed);
+	struct evlog ea = { { 0 }, 0 }, eb = { { 0 }, 0 };
+	uint32_t keys[100], i, round, bad = 0;
+	const void *kp[100];
+	void *vb[100], *va;
+	unsigned char cb[100];
+	uint64_t s = 7;
+	int ca;
+
+	for (round = 0; round < 500; round++) {
+		for (i = 0; i < 100; i++) {
+			s = s * 6364136223846793005ULL + 1442695040888963407ULL;
+			keys[i] = (uint32_t)(s >> 40) % 5000;
+			kp[i] = &keys[i];
+		}
+		hosttab_put_batch(b, kp, 100, vb, cb);
+		for (i = 0; i < 100; i++) {
+			va = hosttab_put(a, &keys[i], &ca);
+			if (ca != cb[i] || !vb[i] || memcmp(hosttab_key_of(b, vb[i]),
+							    &keys[i], 4))
+				bad++;
+			(void)va;
+		}
+	}
+	is_uint(bad, 0, "put_batch gives the keys and created flags of puts");
+	is_uint(hosttab_evictions(b), hosttab_evictions(a),
+		"same evictions");
+	hosttab_walk(a, walk_collect, &ea);
+	hosttab_walk(b, walk_collect, &eb);
+	ok(ea.n == eb.n && memcmp(ea.keys, eb.keys, sizeof(ea.keys)) == 0,
+	   "same recency order");
+	hosttab_free(a);
+	hosttab_free(b);
+}
+
 int main(void)
 {
+	test_batch();
 	test_siphash();
 	test_create();
 	test_basic();

@@ -639,8 +639,74 @@ static void test_million(void)
 	throttle_free(t);
 }
 
+/* test_batch - a batch decides exactly as one call per request */
+static void test_batch(void)
+{
+	static struct rec ra, rb;
+	struct throttle_params p;
+	struct throttle *a, *b;
+	struct throttle_stats sa, sb;
+	struct throttle_req rq[100];
+	enum throttle_verdict va, vb[100];
+	static uint32_t key[100], dst[100];
+	uint64_t s = 12345, now = 0;
+	unsigned differ = 0, i, round;
+	size_t caps[2] = { 256 * 1024, 8u << 20 };
+	int c;
+
+	for (c = 0; c < 2; c++) {
+		defaults(&p);
+		p.mem_cap = caps[c];	/* the small one evicts */
+		p.high = 8;
+		p.low = 4;
+		p.max_held = 2000;
+		memset(&ra, 0, sizeof(ra));
+		memset(&rb, 0, sizeof(rb));
+		a = throttle_create(&p, 4, seed, on_event, &ra);
+		b = throttle_create(&p, 4, seed, on_event, &rb);
+		for (round = 0; round < 2000; round++) {
+			now += 37 * MS;
+			throttle_tick(a, now);
+			throttle_tick(b, now);
+			for (i = 0; i < 100; i++) {
+				s = s * 6364136223846793005ULL + 1442695040888963407ULL;
+				key[i] = (uint32_t)(s >> 33) % 5000;
+				dst[i] = (uint32_t)(s >> 20) % 40;
+				rq[i].key = &key[i];
+				rq[i].dst = &dst[i];
+				rq[i].dst_len = 4;
+				rq[i].cookie = round * 100 + i;
+			}
+			throttle_contact_batch(b, rq, 100, now, vb);
+			for (i = 0; i < 100; i++) {
+				va = throttle_contact(a, &key[i], &dst[i], 4,
+						      round * 100 + i, now);
+				differ += va != vb[i];
+			}
+		}
+		throttle_stats(a, &sa);
+		throttle_stats(b, &sb);
+		is_uint(differ, 0, "batch verdicts = single verdicts (cap %zu)",
+			caps[c]);
+		ok(sa.hosts == sb.hosts && sa.held == sb.held
+		   && sa.passed == sb.passed && sa.holds == sb.holds
+		   && sa.lockouts == sb.lockouts && sa.evictions == sb.evictions
+		   && ra.released == rb.released && ra.evicted == rb.evicted,
+		   "same state: hosts %zu/%zu held %zu/%zu evictions %llu/%llu "
+		   "released %zu/%zu", sb.hosts, sa.hosts, sb.held, sa.held,
+		   (unsigned long long)sb.evictions,
+		   (unsigned long long)sa.evictions, rb.released, ra.released);
+		cmp_ok(sa.holds, >, 0, "  the stream had holds");
+		if (c == 0)
+			cmp_ok(sa.evictions, >, 0, "  and evictions");
+		throttle_free(a);
+		throttle_free(b);
+	}
+}
+
 int main(void)
 {
+	test_batch();
 	test_params();
 	test_patterns();
 	test_scanner();
