@@ -23,13 +23,17 @@
 #	           1 s, high watermark 100) and quarantine_ttl = 0, so the
 #	           flooding host is locked out inside sluiced and every
 #	           further first packet is queued and dropped by verdict
+#	  quarantine the same with quarantine_ttl = 1h, as deployed: once
+#	           locked out the host is in the kernel's quarantine set,
+#	           whose rule drops its packets before the queue
 #
 #	Counted in the gateway: "arrived", first packets entering the
 #	forward hook (a counter at priority -10, before sluiced's chain);
 #	"handled", first packets the configuration decided: for kernel
 #	all that arrived, for sluiced the packets that went through its
 #	queue (the kernel's queue id sequence, /proc/net/netfilter/
-#	nfnetlink_queue). Whatever arrived but was not handled was let
+#	nfnetlink_queue) plus those its quarantine rule dropped (that
+#	rule's counters). Whatever arrived but was not handled was let
 #	through by fail-open (queue full): sluiced fell behind. The rate
 #	is handled / elapsed seconds of each flood; the table gives the
 #	median of BENCH_RUNS floods of BENCH_SECS seconds per
@@ -55,7 +59,7 @@ runs=${BENCH_RUNS:-5}
 secs=${BENCH_SECS:-5}
 run=""
 pid=""
-configs="kernel off throttle"
+configs="kernel off throttle quarantine"
 
 # die - stop with a message
 die() { echo "bench sluiced: $*" >&2; exit 1; }
@@ -84,7 +88,8 @@ EOF
 	else
 		printf '[zone lan]\nprefixes = 10.77.1.0/24, fd77:1::/64\nmode = williamson\n'
 		printf 'wset_size = 5\nrelease_interval = 1s\nhigh_watermark = 100\n'
-		printf 'low_watermark = 60\nquarantine_ttl = 0\n'
+		printf 'low_watermark = 60\nquarantine_ttl = %s\n' \
+			"$([ "$1" = quarantine ] && echo 1h || echo 0)"
 	fi
 }
 
@@ -176,6 +181,13 @@ wakeups() {
 	else echo 0; fi
 }
 
+# qdrops - first packets sluiced's table dropped for quarantined sources
+qdrops() {
+	lab_x gw nft list chain inet sluice forward 2>/dev/null |
+		sed -n 's/.*@quarantine.*packets \([0-9]*\).*/\1/p' |
+		awk '{ n += $1 } END { print n + 0 }'
+}
+
 # flood - one hping3 flood of secs seconds; prints
 #	"ELAPSED_MS ARRIVED HANDLED SLUICED_TICKS SLUICED_WAKEUPS"
 flood() {
@@ -183,6 +195,7 @@ flood() {
 	_s0=$(queue_field seq)
 	_c0=$(cpu_ticks)
 	_w0=$(wakeups)
+	_d0=$(qdrops)
 	_t0=$(date +%s%N)
 	lab_x lan1 timeout -s INT "$secs" taskset -c 0 hping3 -S -p 9 --flood \
 		--rand-dest 10.77.16.x -I eth0 -n >/dev/null 2>&1
@@ -192,7 +205,7 @@ flood() {
 	_a=$(arrived)
 	_s1=$(queue_field seq)
 	_h=$_a
-	[ -n "$_s0" ] && _h=$((_s1 - _s0))
+	[ -n "$_s0" ] && _h=$((_s1 - _s0 + $(qdrops) - _d0))
 	echo "$(( (_t1 - _t0) / 1000000 )) $_a $_h $((_c1 - _c0)) $((_w1 - _w0))"
 }
 
@@ -248,7 +261,7 @@ table() {
 	echo " sluiced CPU = its user+system time over the flood's time, one core = 100%;"
 	echo " flows/CPU-second = what sluiced handles per second of its own CPU time;"
 	echo " packets/wakeup = queued packets per voluntary context switch of sluiced)"
-	for c in off throttle; do
+	for c in off throttle quarantine; do
 		echo "sluiced $c, last run: $(tail -n 3 "$run/daemon-$c.txt" | grep -i queue | tail -n 1)"
 	done
 }
@@ -258,7 +271,7 @@ squeeze() { awk '{ sub(/[ -]+$/, ""); $1 = $1; print }' | cut -c 1-110; }
 
 # profile - where sluiced's time went (BENCH_PERF=1)
 profile() {
-	for c in off throttle; do
+	for c in off throttle quarantine; do
 		[ -f "$run/perf-$c.data" ] || continue
 		echo "== perf, both cores, sluiced $c: self time by command (top 10)"
 		perf report -i "$run/perf-$c.data" --no-children --sort comm \
