@@ -15,6 +15,7 @@
 sd_lab
 id nobody >/dev/null 2>&1 || bail "no user 'nobody' on this machine"
 chmod 755 "$SD_RUN"
+# conf - the test's configuration with high_watermark = $1, as nobody
 conf() {
 	sd_conf >/dev/null <<EOF2
 [core]

@@ -17,6 +17,7 @@
 sd_lab
 need iptables-nft ip6tables-nft
 
+# conf - the test's configuration with ruleset = $1
 conf() {
 	sd_conf <<EOF2
 [core]
