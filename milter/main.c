@@ -285,6 +285,8 @@ int main(int argc, char **argv)
 	pthread_mutex_unlock(&m.mu);
 	if (m.conf->pid_file)
 		unlink(m.conf->pid_file);
+	if (strncmp(m.conf->conn, "unix:", 5) == 0)
+		unlink(m.conf->conn + 5);
 	slog(LOG_INFO, "stopped");
 	/*
 	 * Sessions may still be asleep in a wait: the state stays

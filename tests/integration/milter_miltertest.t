@@ -60,6 +60,8 @@ start_milter "$T/a.conf" "$PA"
 A_PID=$MILTER_PID
 start_milter "$T/b.conf" "$PB"
 
+lua negotiate "$PA" samples=1
+lua negotiate "$PB" samples=0
 lua pass "$PA"
 is "$(event_count throttle alice "$T/events-a.json")" 0 \
 	"a person's two recipients wrote no throttle event"
@@ -133,6 +135,21 @@ grep -q 'reload: .*wset_size.*keeping the running configuration' "$T/milter.log"
 ok $? "a broken file on SIGHUP is reported and not applied"
 kill -0 "$B_PID" 2>/dev/null
 ok $? "... and sluice-milter keeps running"
+
+# a unix socket, in Postfix's spelling; removed again at stop
+cat >"$T/u.conf" <<CONF
+[core]
+events = $T/events-u.json
+control_socket = unix:$T/ctl.sock
+[milter]
+listen = unix:$T/milter.sock
+CONF
+start_milter "$T/u.conf" "$T/milter.sock"
+lua pass "unix:$T/milter.sock"
+kill "$MILTER_PID"
+wait "$MILTER_PID" 2>/dev/null
+[ ! -e "$T/milter.sock" ]
+ok $? "the unix socket is removed at stop"
 
 "$MILTER" -n -c "$SLUICE_TOP/examples/sluice.conf"
 ok $? "examples/sluice.conf is valid for sluice-milter"

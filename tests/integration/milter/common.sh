@@ -26,13 +26,18 @@ wait_port() {
 	done
 }
 
-# start_milter CONF PORT - sluice-milter -f in the background; its pid
-# in MILTER_PID, killed at exit
+# start_milter CONF PORT|PATH - sluice-milter -f in the background; its
+# pid in MILTER_PID, killed at exit
 start_milter() {
 	"$MILTER" -f -c "$1" 2>>"$T/milter.log" &
 	MILTER_PID=$!
 	at_exit "kill $MILTER_PID 2>/dev/null; wait $MILTER_PID 2>/dev/null"
-	wait_port "$2" || bail "sluice-milter did not listen on $2: $(tail -3 "$T/milter.log")"
+	case $2 in
+	/*) _i=0
+	    while [ ! -S "$2" ] && [ $_i -lt 100 ]; do sleep 0.05; _i=$((_i+1)); done
+	    [ -S "$2" ] ;;
+	*) wait_port "$2" ;;
+	esac || bail "sluice-milter did not listen on $2: $(tail -3 "$T/milter.log")"
 }
 
 # start_ctl - the stand-in for sluiced's control socket (shared with
@@ -51,13 +56,23 @@ start_ctl() {
 # now_ms - monotonic enough for the waits measured here
 now_ms() { date +%s%3N; }
 
-# lua NAME PORT - run one miltertest script; TAP result named NAME
+# lua NAME PORT|SOCKET [NAME=VALUE...] - run one miltertest script
+# (globals for it after the socket); TAP result named NAME
 lua() {
-	miltertest -D "sock=inet:$2@127.0.0.1" -D "dir=$LUA" \
-		-s "$LUA/$1.lua" >"$T/$1.out" 2>&1
+	_n=$1
+	case $2 in
+	*:*) _s=$2 ;;
+	*) _s="inet:$2@127.0.0.1" ;;
+	esac
+	shift 2
+	_d=""
+	for _v in "$@"; do _d="$_d -D $_v"; done
+	# shellcheck disable=SC2086 # NAME=VALUE words carry no spaces
+	miltertest -D "sock=$_s" -D "dir=$LUA" $_d \
+		-s "$LUA/$_n.lua" >"$T/$_n.out" 2>&1
 	_rc=$?
-	ok $_rc "miltertest $1.lua"
-	[ $_rc -eq 0 ] || sed 's/^/#   /' "$T/$1.out"
+	ok $_rc "miltertest $_n.lua $*"
+	[ $_rc -eq 0 ] || sed 's/^/#   /' "$T/$_n.out"
 	return $_rc
 }
 

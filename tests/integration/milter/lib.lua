@@ -18,6 +18,7 @@ end
 -- check - raise msg when cond is false
 function check(cond, msg)
 	if not cond then
+		mt.echo("check failed: " .. msg)	-- miltertest prints no error
 		error(msg, 2)
 	end
 end
@@ -60,9 +61,10 @@ function rcpt(conn, r, want)
 	expect(conn, want, "rcpt to " .. r)
 end
 
--- eom - end the message; the filter always continues at eom
+-- eom - end the message (headers and body first when given and the
+-- filter asked for them); the filter always continues at eom
 function eom(conn, headers)
-	if headers then
+	if headers and not mt.test_option(conn, SMFIP_NOHDRS) then
 		for _, h in ipairs(headers) do
 			check(mt.header(conn, h[1], h[2]) == nil, "mt.header")
 		end

@@ -1,0 +1,18 @@
+-- negotiate.lua - the filter asks for what it uses and nothing more:
+-- quarantine, no headers or body unless samples are kept (samples=1)
+dofile(dir .. "/lib.lua")
+
+local c = open("192.0.2.50")
+check(mt.test_action(c, SMFIF_QUARANTINE), "quarantine action not requested")
+check(not mt.test_action(c, SMFIF_CHGBODY), "body change requested")
+check(not mt.test_action(c, SMFIF_ADDHDRS), "header additions requested")
+check(mt.test_option(c, SMFIP_NOUNKNOWN), "unknown commands not refused")
+if samples == "1" then
+	check(not mt.test_option(c, SMFIP_NOHDRS), "samples need the headers")
+	check(not mt.test_option(c, SMFIP_NOBODY), "samples need the body")
+else
+	check(mt.test_option(c, SMFIP_NOHDRS), "headers asked for without samples")
+	check(mt.test_option(c, SMFIP_NOBODY), "body asked for without samples")
+	check(mt.test_option(c, SMFIP_NOEOH), "end of headers asked for")
+end
+mt.disconnect(c)
