@@ -5,9 +5,10 @@
 # 150 times each way, with sluiced throttling its zone (Williamson,
 # working set 5, release 1 s). Each request is a new TCP flow whose
 # first packet goes through sluiced's queue (checked with the kernel's
-# queue counter), and none may take 100 ms more than the median
-# without sluiced, measured first in the same lab; none may fail;
-# sluicectl must not show lan2 as held or quarantined.
+# queue counter); sluicectl must count none of them as held (the
+# daemon's own count), none may take 500 ms more than the median
+# without sluiced (a held first packet waits for a release, 1 s), and
+# none may fail.
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/sluiced/lib.sh"
 
@@ -43,19 +44,21 @@ for fam in 4 6; do
 	s0=$(sd_queue 0 seq)
 	lab_x lan2 perl "$LAB_DIR/browse.pl" -n $n -i 0.02 -t 5 $servers >"$SD_RUN/b$fam.out"
 	s1=$(sd_queue 0 seq)
-	set -- $(lab_latency "$SD_RUN/b$fam.out" "$base" 100)
+	set -- $(lab_latency "$SD_RUN/b$fam.out" "$base" 500)
 	is "$1" $n "IPv$fam: lan2 made $n requests to its 5 servers"
 	is "$2" 0 "IPv$fam: none failed"
-	is "$3" 0 "IPv$fam: none was delayed by 100 ms or more (median added $4 ms, p99 $5 ms, max $6 ms)"
+	is "$3" 0 "IPv$fam: none was delayed by 500 ms or more (median added $4 ms, p99 $5 ms, max $6 ms)"
 	cmp "$((s1 - s0))" -ge $n "IPv$fam: every request's first packet went through sluiced ($((s1 - s0)) queued)"
 done
 out=$(sd_ctl show "$LAB_LAN2_4" 2>&1)
 ok $? "sluicectl show $LAB_LAN2_4 answers"
 diag "$out"
-case $out in
-*[Qq]uarantined*yes*|*"locked"*yes*) ok 1 "lan2 is not quarantined" ;;
-*) ok 0 "lan2 is not quarantined" ;;
-esac
+for fam in 4 6; do
+	eval a=\$LAB_LAN2_$fam
+	is "$(sd_show "$a" delayed)" 0 "sluicectl show $a: none of its first packets was held"
+	is "$(sd_show "$a" quarantined)" 0 "sluicectl show $a: not quarantined"
+	cmp "$(sd_show "$a" contacts)" -ge 5 "sluicectl show $a: sluiced saw its contacts"
+done
 sd_quarantined "$LAB_LAN2_4" 4
 is "$?" 1 "lan2 is not in the kernel's quarantine set"
 if grep -qs "\"src_ip\":\"$LAB_LAN2_4\"" "$SD_RUN/events.json"

@@ -5,7 +5,8 @@
 # only the operator can let it out). While quarantined its new flows
 # are dropped in the kernel. `sluicectl release` takes it out of the
 # kernel's set at once (polled every 0.1 s), and a flow to a
-# destination in its working set passes without delay (under 100 ms),
+# destination in its working set passes without delay (under 500 ms;
+# a held one would wait for the 1 s release),
 # one to a new destination within a release interval. Then the
 # operator's own `sluicectl quarantine` shuts lan2 out (IPv4 and
 # IPv6, with an event), and `unquarantine` lets it in again.
@@ -49,12 +50,12 @@ sd_ctl release "$LAB_LAN1_4" >"$SD_RUN/release.out" 2>&1
 ok $? "sluicectl release $LAB_LAN1_4 answers OK ($(cat "$SD_RUN/release.out"))"
 took=$(sd_wait_quarantine "$LAB_LAN1_4" 4 2 0)
 ok $? "lan1 is out of the kernel's quarantine set"
-cmp "${took:-9999}" -le 200 "at once (${took:-?} ms after the command returned)"
+cmp "${took:-9999}" -le 500 "at once (${took:-?} ms after the command returned)"
 is "$(sd_show "$LAB_LAN1_4" quarantined)" 0 "sluicectl show: not quarantined"
 is "$(sd_show "$LAB_LAN1_4" locked)" no "sluicectl show: not locked out"
 ms=$(get lan1 10.77.16.1); st=$?
 is "$st" 0 "lan1 reaches a server of its working set"
-cmp "${ms:-9999}" -lt 100 "without delay (${ms:-?} ms)"
+cmp "${ms:-9999}" -lt 500 "without delay (${ms:-?} ms; a held packet would wait 1 s)"
 ms=$(get lan1 10.77.29.1); st=$?
 is "$st" 0 "lan1 reaches a new server"
 cmp "${ms:-9999}" -le 1500 "within a release interval (${ms:-?} ms)"

@@ -15,7 +15,7 @@
 #	the scan (its duration rounded up: 10 s for TCP, 11-13 s for UDP,
 #	whose probes nmap waits a little longer for), with a tolerance of 2
 #	for a release at either edge of the window: 5 + 10 + 2 = 17 for a
-#	10 s scan. The scan itself must take at most 13 s. At least the
+#	10 s scan. The scan itself must take at most 15 s. At least the
 #	working set (5) must have passed at once: the throttle delays, it
 #	is no firewall. lan1 must land in the
 #	kernel's quarantine set during the scan, only after more than the
@@ -23,7 +23,7 @@
 #	events file must say so, the set element must carry the configured
 #	TTL and leave the set when it runs out (within 1.5 s), after which
 #	lan1 can connect again. lan2 meanwhile: no request fails, none is
-#	delayed by 200 ms or more.
+#	held (sluicectl) or delayed by 500 ms or more.
 
 SCAN_WSET=5 SCAN_RATE=100 SCAN_N=1000 SCAN_HIGH=50 SCAN_TTL=15 SCAN_TOL=2
 
@@ -100,7 +100,7 @@ scan_test() {
 	     "quarantined after ${sc_tq:-never} ms with $sc_attq attempted"
 
 	cmp "$sc_att" -ge $((SCAN_N * 9 / 10)) "nmap attempted (nearly) all $SCAN_N first contacts"
-	cmp "$sc_secs" -le $((SCAN_N / SCAN_RATE + 3)) "the scan took about 10 s ($sc_secs s)"
+	cmp "$sc_secs" -le $((SCAN_N / SCAN_RATE + 5)) "the scan took about 10 s ($sc_secs s)"
 	cmp "$sc_esc" -le $((SCAN_WSET + sc_secs + SCAN_TOL)) \
 		"escaped first contacts <= working set + $sc_secs releases + $SCAN_TOL"
 	cmp "$sc_esc" -ge "$SCAN_WSET" "the working set passed at once (>= $SCAN_WSET escaped)"
@@ -125,10 +125,11 @@ scan_test() {
 	is "$(sd_show "$sc_src" quarantined)" 0 "sluicectl show: lan1 no longer quarantined"
 
 	wait "$sc_browse"
-	set -- $(lab_latency "$SD_RUN/browse.out" 1 200)
+	set -- $(lab_latency "$SD_RUN/browse.out" 1 500)
 	cmp "$1" -ge 30 "lan2 kept browsing during the scan ($1 requests)"
 	is "$2" 0 "none of lan2's requests failed"
-	is "$3" 0 "none of lan2's requests was delayed by 200 ms or more (max added $6 ms)"
+	is "$3" 0 "none of lan2's requests was delayed by 500 ms or more (max added $6 ms)"
+	is "$(sd_show "$LAB_LAN2_4" delayed)" 0 "sluicectl show: none of lan2's first packets was held"
 	sd_alive
 	ok $? "sluiced is still running"
 	sd_stop
