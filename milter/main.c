@@ -36,6 +36,7 @@
 #include "event.h"
 #include "mconf.h"
 #include "mfilter.h"
+#include "mreport.h"
 #include "mstate.h"
 #include "policy_release.h"
 
@@ -168,7 +169,7 @@ static void reload(void)
 	}
 	changed(m.conf, c);
 	mfilter_set_conf(c);
-	mfilter_reopen();
+	mreport_reopen();
 	/* the lists the throttle borrows now live in c: drop the old one */
 	mconf_unref(m.conf);
 	m.conf = c;
@@ -273,7 +274,8 @@ int main(int argc, char **argv)
 		slog_die(1, "daemon: %m");
 	if (daemon_pidfile(m.conf->pid_file) < 0)
 		slog_die(1, "pid file %s: %m", m.conf->pid_file);
-	mfilter_start(m.state, m.conf, ev, kick);
+	mreport_start(ev);
+	mfilter_start(m.state, m.conf, kick);
 	start_threads();
 	slog(LOG_INFO, "listening on %s, %u shards, mode %s", m.conf->conn,
 	     m.conf->shards, m.conf->params.mode == MAIL_MODE_DELAY ? "delay" :

@@ -5,8 +5,9 @@
  *	See mfilter.h. Each session holds a reference to the
  *	configuration it started with; the shared throttle lives in
  *	mstate(3), whose shard locks are the only locks on the hot path
- *	(g.mu guards the configuration pointer, taken once per session,
- *	and the event log, written only when something happens).
+ *	(g.mu guards the configuration pointer, taken once per session;
+ *	mreport(3)'s lock the event log, written only when something
+ *	happens).
  *
  *	Fail-safe choices: a session the filter cannot track (no memory)
  *	is passed; an MTA that does not offer quarantine gets 451 4.7.1
@@ -14,18 +15,16 @@
  *	is delivered quietly.
  */
 #include <pthread.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <syslog.h>
 
 #include "clock.h"
-#include "ctl.h"
 #include "daemon.h"
-#include "prefixset.h"
 #include "mfilter.h"
 #include "mparse.h"
+#include "mreport.h"
 #include "msample.h"
 
 struct msess {
@@ -47,20 +46,18 @@ struct msess {
 };
 
 static struct {
-	pthread_mutex_t mu;		/* conf pointer, event sink */
+	pthread_mutex_t mu;		/* the conf pointer */
 	struct mstate *state;
 	struct mconf *conf;
-	struct event_sink *events;
 	void (*kick)(void);
 } g = { .mu = PTHREAD_MUTEX_INITIALIZER };
 
 /* mfilter_start - what the callbacks use */
 void mfilter_start(struct mstate *state, struct mconf *conf,
-		   struct event_sink *events, void (*kick)(void))
+		   void (*kick)(void))
 {
 	g.state = state;
 	g.conf = mconf_ref(conf);
-	g.events = events;
 	g.kick = kick;
 }
 
@@ -74,15 +71,6 @@ void mfilter_set_conf(struct mconf *conf)
 	g.conf = mconf_ref(conf);
 	pthread_mutex_unlock(&g.mu);
 	mconf_unref(old);
-}
-
-/* mfilter_reopen - the event log, after rotation */
-void mfilter_reopen(void)
-{
-	pthread_mutex_lock(&g.mu);
-	if (g.events && event_reopen(g.events) < 0)
-		slog(LOG_WARNING, "reopen event log: %m");
-	pthread_mutex_unlock(&g.mu);
 }
 
 /* sess_get - the session of ctx, created on first use; NULL on ENOMEM */
@@ -114,49 +102,13 @@ static void msg_reset(struct msess *s)
 	s->sample = NULL;
 }
 
-/* emit - one event (and its syslog line) about this session; then up
-   to three extra name, value pairs (a NULL value leaves one out),
-   ended by a NULL name */
-static void emit(struct msess *s, const char *type, const char *verdict,
-		 const struct mail_result *res, ...)
-{
-	struct event_field f[10];
-	struct sl_addr a;
-	struct event ev = { .type = type, .proto = "SMTP", .fields = f };
-	char line[EVENT_MAX];
-	const char *xname, *xval;
-	size_t n = 0;
-	va_list ap;
-
-	if (addr_parse(s->client, &a) == 0)
-		ev.src = &a;
-	f[n++] = (struct event_field)EF_S("verdict", verdict);
-	f[n++] = (struct event_field)EF_S("identity",
-		res ? res->identity : s->identity);
-	if (res && res->recipient[0])
-		f[n++] = (struct event_field)EF_S("recipient", res->recipient);
-	f[n++] = (struct event_field)EF_S("sender", s->sender);
-	if (s->sasl[0])
-		f[n++] = (struct event_field)EF_S("sasl_username", s->sasl);
-	if (res)
-		f[n++] = (struct event_field)EF_U("queued", res->queued);
-	if (res && res->whitelisted)
-		f[n++] = (struct event_field)EF_B("whitelisted", 1);
-	va_start(ap, res);
-	while (n < 10 && (xname = va_arg(ap, const char *)) != NULL)
-		if ((xval = va_arg(ap, const char *)) != NULL)
-			f[n++] = (struct event_field)EF_S(xname, xval);
-	va_end(ap);
-	ev.nfields = n;
-	if (s->conf->core.syslog_events) {
-		event_summary(line, sizeof(line), &ev);
-		slog(LOG_NOTICE, "%s", line);
-	}
-	pthread_mutex_lock(&g.mu);
-	if (g.events && event_emit(g.events, &ev) < 0)
-		slog(LOG_WARNING, "event log: %m");
-	pthread_mutex_unlock(&g.mu);
-}
+/* emit - one event about this session's message; then name, value
+   pairs ended by a NULL name (see mreport_event) */
+#define emit(S, TYPE, VERDICT, RES, ...) \
+	mreport_event((S)->conf, TYPE, VERDICT, &(struct mreport_about){ \
+		.client = (S)->client, .identity = (S)->identity, \
+		.sender = (S)->sender, .sasl = (S)->sasl, .res = (RES) }, \
+		__VA_ARGS__)
 
 /* reply - a custom SMTP reply of class cls (4 or 5) from a mailthr text;
    libmilter sends it only when its first digit matches the verdict */
@@ -171,34 +123,6 @@ static sfsistat reply(SMFICTX *ctx, int cls, const char *text)
 	return cls == 4 ? SMFIS_TEMPFAIL : SMFIS_REJECT;
 }
 
-/* ask_quarantine - ask sluiced to quarantine the honeytoken's client,
-   unless [core] whitelists it: nothing ever acts against those */
-static const char *ask_quarantine(struct msess *s)
-{
-	const char *sock = s->conf->core.control_socket;
-	char req[CTL_LINE_MAX], ans[256];
-	struct sl_addr a;
-	int r;
-
-	if (!s->conf->quarantine_clients || sock == NULL)
-		return "not configured";
-	if (addr_parse(s->client, &a) < 0)
-		return "no client";
-	if (s->conf->core.whitelist &&
-	    prefixset_lookup(s->conf->core.whitelist, &a, NULL))
-		return "whitelisted";
-	snprintf(req, sizeof(req), "quarantine %s honeytoken", s->client);
-	r = ctl_call(sock, req, ans, sizeof(ans),
-		     (int)(s->conf->ctl_timeout / NS_PER_MS));
-	if (r == 0)
-		return "requested";
-	if (r > 0)
-		slog(LOG_WARNING, "sluiced refused \"%s\": %s", req, ans);
-	else
-		slog(LOG_WARNING, "sluiced at %s: %m", sock);
-	return "failed";
-}
-
 /* on_honeytoken - event, quarantine request, sample */
 static void on_honeytoken(struct msess *s, const struct mail_result *res)
 {
@@ -208,7 +132,8 @@ static void on_honeytoken(struct msess *s, const struct mail_result *res)
 		s->honeytoken = 1;
 		snprintf(s->token_rcpt, sizeof(s->token_rcpt), "%s",
 			 res->recipient);
-		q = res->quarantine_client ? ask_quarantine(s) : "no client";
+		q = res->quarantine_client ?
+		    mreport_quarantine(s->conf, s->client) : "no client";
 		if (s->conf->sample_dir && s->sample == NULL)
 			s->sample = msample_create(s->conf->sample_max);
 	}

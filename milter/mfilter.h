@@ -26,18 +26,15 @@
 #define SLUICE_MFILTER_H
 
 #include <libmilter/mfapi.h>
-#include "event.h"
 #include "mconf.h"
 #include "mstate.h"
 
 /* mfilter_start - the state and configuration the callbacks use (conf
    is referenced); kick wakes the release ticker after a wait starts */
 void mfilter_start(struct mstate *state, struct mconf *conf,
-		   struct event_sink *events, void (*kick)(void));
+		   void (*kick)(void));
 /* mfilter_set_conf - a reloaded configuration for new sessions */
 void mfilter_set_conf(struct mconf *conf);
-/* mfilter_reopen - reopen the event log (rotation) */
-void mfilter_reopen(void);
 /* mfilter_desc - the filter description for smfi_register */
 struct smfiDesc *mfilter_desc(void);
 

@@ -1,0 +1,42 @@
+/*
+ * NAME
+ *	mreport - what sluice-milter tells the world: events and sluiced
+ * SYNOPSIS
+ *	#include "mreport.h"
+ * DESCRIPTION
+ *	Events go to the JSON-lines log of [core] events (one write per
+ *	event, serialised by a mutex: events are rare, so the lock is off
+ *	the hot path) and, with syslog_events, to syslog as one readable
+ *	line. A honeytoken's client is reported to sluiced over [core]
+ *	control_socket, asking it to quarantine the address, unless the
+ *	[core] whitelist holds it: nothing ever acts against those.
+ */
+#ifndef SLUICE_MREPORT_H
+#define SLUICE_MREPORT_H
+
+#include "event.h"
+#include "mailthr.h"
+#include "mconf.h"
+
+struct mreport_about {			/* what an event is about */
+	const char *client;		/* literal address, or "" */
+	const char *identity;
+	const char *sender;
+	const char *sasl;		/* "" when none */
+	const struct mail_result *res;	/* recipient, queued; may be NULL */
+};
+
+/* mreport_start - the event log (NULL: syslog only) */
+void mreport_start(struct event_sink *events);
+/* mreport_reopen - reopen the event log after rotation */
+void mreport_reopen(void);
+/* mreport_event - one event of type; then name, value pairs (a NULL
+   value leaves its pair out), ended by a NULL name; at most 3 pairs */
+void mreport_event(const struct mconf *c, const char *type,
+		   const char *verdict, const struct mreport_about *a, ...);
+/* mreport_quarantine - ask sluiced to quarantine client; what came of
+   it: "requested", "failed", "whitelisted", "no client", "not
+   configured" */
+const char *mreport_quarantine(const struct mconf *c, const char *client);
+
+#endif
