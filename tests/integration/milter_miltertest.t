@@ -136,6 +136,33 @@ ok $? "a broken file on SIGHUP is reported and not applied"
 kill -0 "$B_PID" 2>/dev/null
 ok $? "... and sluice-milter keeps running"
 
+# a client that goes away while its recipient waits (C: max_delay 3 s,
+# release 30 s): the sleeping session gives up at max_delay, the filter
+# serves others meanwhile and afterwards
+PC=$(free_port 5)
+cat >"$T/c.conf" <<CONF
+[core]
+events = $T/events-c.json
+control_socket = unix:$T/ctl.sock
+[milter]
+listen = inet:127.0.0.1:$PC
+wset_size = 2
+release_interval = 30s
+max_delay = 3s
+CONF
+start_milter "$T/c.conf" "$PC"
+t0=$(now_ms)
+lua midwait "$PC"
+dt=$(( $(now_ms) - t0 ))
+cmp "$dt" -lt 2900 "the other client was served while the wait went on ($dt ms)"
+i=0
+until grep -q '"verdict":"deferred".*impatient' "$T/events-c.json" 2>/dev/null ||
+	[ $i -ge 80 ]; do sleep 0.05; i=$((i+1)); done
+is "$(grep -c '"verdict":"deferred".*impatient' "$T/events-c.json")" 1 \
+	"the abandoned wait ended at max_delay"
+lua pass "$PC"
+kill "$MILTER_PID"
+
 # a unix socket, in Postfix's spelling; removed again at stop
 cat >"$T/u.conf" <<CONF
 [core]
