@@ -12,6 +12,7 @@
  *	when it hangs up. See sluice-policyd(8).
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -116,18 +117,46 @@ static void serve(struct policyd *d, const struct policy_conf *c)
 				 strerror(errno));
 }
 
+/* seed_get - the hash seed, kept in the state directory: the saved
+   working sets hold keyed tags, so a restart must hash the same way */
+static void seed_get(const char *dir, uint8_t seed[16])
+{
+	char path[4096];
+	FILE *fp;
+	int fd;
+
+	snprintf(path, sizeof(path), "%s/policyd.seed", dir ? dir : "");
+	if (dir && (fp = fopen(path, "r")) != NULL) {
+		size_t n = fread(seed, 1, 16, fp);
+
+		fclose(fp);
+		if (n == 16)
+			return;
+	}
+	if (getrandom(seed, 16, 0) != 16)
+		slog_die(1, "getrandom: %s", strerror(errno));
+	if (dir == NULL)
+		return;
+	fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+	if (fd < 0 || write(fd, seed, 16) != 16)
+		slog(LOG_WARNING, "%s: %s: state will not survive a restart",
+		     path, strerror(errno));
+	if (fd >= 0)
+		close(fd);
+}
+
 /* start - everything up to the loop; dies on any failure */
 static void start(struct policyd *d, struct policy_conf *c)
 {
 	uint8_t seed[16];
 	int sfd;
 
-	if (getrandom(seed, sizeof(seed), 0) != sizeof(seed))
-		slog_die(1, "getrandom: %s", strerror(errno));
+	if (c->core.state_dir)
+		mkdir(c->core.state_dir, 0750);
+	seed_get(c->core.state_dir, seed);
 	if ((d->app = policy_app_create(c, seed)) == NULL)
 		slog_die(1, "starting the throttle: %s", strerror(errno));
 	if (c->core.state_dir) {
-		mkdir(c->core.state_dir, 0750);
 		if (policy_app_load(d->app, c->core.state_dir,
 				    sl_monotonic_ns()) < 0)
 			slog(LOG_WARNING, "state in %s not loaded: %s",
