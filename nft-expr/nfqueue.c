@@ -9,10 +9,13 @@
  *	and one send carries all of its verdicts.
  *
  *	A NFQNL_MSG_VERDICT_BATCH for id X answers every packet of the
- *	queue with an id up to X, so it is only used up to just below the
- *	oldest packet we still hold, and after every drop of the flush has
- *	gone out (drops are sent first). Packets read are always decided
- *	(answered or held) before the flush, so nothing else lies below X.
+ *	queue with an id up to X, so it is only used below the oldest
+ *	packet we still hold. There the pending verdicts, sorted by id, go
+ *	out as runs of equal verdicts, one batch per run: a run's batch
+ *	also reaches the ids of the runs before it, which the kernel has
+ *	answered already (one send is processed in order). Packets read
+ *	are always decided (answered or held) before the flush, so nothing
+ *	else lies below X. Above the oldest held packet: single verdicts.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -367,53 +370,93 @@ static int put_verdict(struct nfqueue *q, int type, uint16_t queue, uint32_t id,
 	return rc;
 }
 
-/* flush_accepts - accepts of queue slot i: one batch below the oldest
-   held packet, singles above it */
-static int flush_accepts(struct nfqueue *q, unsigned i)
+/* pend_cmp - order by queue, then id (modulo 2^32: one flush spans
+   far less than 2^31 ids) */
+static int pend_cmp(const void *x, const void *y)
 {
-	uint16_t queue = q->conf.queue[i];
-	uint32_t oldest = 0, top = 0;
-	int held = heldids_oldest(q->held[i], &oldest), have = 0, rc = 0;
-	size_t k, under = 0;
+	const struct pending *a = x, *b = y;
 
-	for (k = 0; k < q->npend; k++) {
+	if (a->queue != b->queue)
+		return a->queue < b->queue ? -1 : 1;
+	if (a->id == b->id)
+		return 0;
+	return id_before(a->id, b->id) ? -1 : 1;
+}
+
+/* pend_sort - sort the pending verdicts unless they already are */
+static void pend_sort(struct nfqueue *q)
+{
+	size_t k;
+
+	for (k = 1; k < q->npend; k++)
+		if (pend_cmp(&q->pend[k - 1], &q->pend[k]) > 0) {
+			qsort(q->pend, q->npend, sizeof(q->pend[0]), pend_cmp);
+			return;
+		}
+}
+
+/* put_run - a run of equal verdicts: a batch up to its last id, or a
+   single verdict for a run of one */
+static int put_run(struct nfqueue *q, const struct pending *first, size_t n)
+{
+	const struct pending *last = first + n - 1;
+
+	return put_verdict(q, n > 1 ? NFQNL_MSG_VERDICT_BATCH : NFQNL_MSG_VERDICT,
+			   last->queue, last->id, last->verdict);
+}
+
+/* flush_queue - the pending verdicts [from, to) of queue slot i, sorted:
+   below the oldest held packet in runs of equal verdicts (each batch
+   reaches only ids already answered or in its run), above it singles */
+static int flush_queue(struct nfqueue *q, unsigned i, size_t from, size_t to)
+{
+	uint32_t oldest = 0;
+	int held = heldids_oldest(q->held[i], &oldest), rc = 0;
+	size_t k, run = from;
+
+	for (k = from; k < to; k++) {
 		const struct pending *p = &q->pend[k];
 
-		if (p->queue != queue || p->verdict != NF_ACCEPT)
-			continue;
 		if (held && !id_before(p->id, oldest)) {
-			rc |= put_verdict(q, NFQNL_MSG_VERDICT, queue, p->id, NF_ACCEPT);
+			rc |= put_verdict(q, NFQNL_MSG_VERDICT, p->queue, p->id,
+					  p->verdict);
 			continue;
 		}
-		if (!have || id_before(top, p->id))
-			top = p->id;
-		have = 1;
-		under++;
+		if (k > run && q->pend[k - 1].verdict != p->verdict) {
+			rc |= put_run(q, &q->pend[run], k - run);
+			run = k;
+		}
+		if (k + 1 == to || (held && !id_before(q->pend[k + 1].id, oldest))) {
+			rc |= put_run(q, &q->pend[run], k + 1 - run);
+			run = k + 1;
+		}
 	}
-	if (under == 1)
-		rc |= put_verdict(q, NFQNL_MSG_VERDICT, queue, top, NF_ACCEPT);
-	else if (under > 1)
-		rc |= put_verdict(q, NFQNL_MSG_VERDICT_BATCH, queue, top, NF_ACCEPT);
 	return rc;
 }
 
 /* nfqueue_flush - send buffered verdicts; 0 or -1 with errno */
 int nfqueue_flush(struct nfqueue *q)
 {
-	size_t k;
-	unsigned i;
-	int rc = 0;
+	size_t k, from;
+	int rc = 0, slot;
 
-	/* drops first: a later batch accept must not cover them */
-	for (k = 0; k < q->npend; k++)
-		if (q->pend[k].verdict != NF_ACCEPT)
-			rc |= put_verdict(q, NFQNL_MSG_VERDICT, q->pend[k].queue,
-					  q->pend[k].id, q->pend[k].verdict);
-	for (i = 0; i < q->conf.nqueues; i++)
-		rc |= flush_accepts(q, i);
+	pend_sort(q);
+	for (k = 0; k < q->npend; k = from) {
+		from = k;
+		while (from < q->npend && q->pend[from].queue == q->pend[k].queue)
+			from++;
+		if ((slot = qindex(q, q->pend[k].queue)) >= 0)
+			rc |= flush_queue(q, (unsigned)slot, k, from);
+	}
 	q->npend = 0;
 	rc |= send_out(q);
 	return rc ? -1 : 0;
+}
+
+/* nfqueue_pending - verdicts buffered, not yet sent */
+size_t nfqueue_pending(const struct nfqueue *q)
+{
+	return q->npend;
 }
 
 /* nfqueue_stats - counters */

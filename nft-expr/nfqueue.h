@@ -9,10 +9,11 @@
  *	queue is full). nfqueue_read() takes up to NFQ_BURST packets per
  *	recvmmsg() and hands each to the caller, which answers at once with
  *	nfqueue_verdict() or later after nfqueue_hold(). Verdicts are buffered and
- *	go out with nfqueue_flush() in one send: all accepts of a queue below
- *	its oldest held packet as one NFQNL_MSG_VERDICT_BATCH, the rest as
- *	single verdicts. Only the first copy_range bytes of each packet are
- *	copied to us: the headers are all we read.
+ *	go out with nfqueue_flush() in one send: below the queue's oldest
+ *	held packet each run of equal verdicts as one
+ *	NFQNL_MSG_VERDICT_BATCH, above it single verdicts. Only the first
+ *	copy_range bytes of each packet are copied to us: the headers are
+ *	all we read.
  */
 #ifndef SLUICE_NFQUEUE_H
 #define SLUICE_NFQUEUE_H
@@ -61,6 +62,8 @@ int nfqueue_read(struct nfqueue *q, nfqueue_fn *fn, void *ctx);
 void nfqueue_verdict(struct nfqueue *q, uint16_t queue, uint32_t id, int verdict);
 /* nfqueue_hold - packet id will be answered later */
 void nfqueue_hold(struct nfqueue *q, uint16_t queue, uint32_t id);
+/* nfqueue_pending - verdicts buffered, not yet sent */
+size_t nfqueue_pending(const struct nfqueue *q);
 /* nfqueue_flush - send buffered verdicts; 0 or -1 with errno */
 int nfqueue_flush(struct nfqueue *q);
 /* nfqueue_stats - counters */

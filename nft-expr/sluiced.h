@@ -32,6 +32,7 @@ struct sluiced {
 	int stop;
 	uint64_t started;		/* monotonic ns */
 	uint64_t next_second;		/* housekeeping */
+	uint64_t flush_from;		/* oldest unsent verdict, 0 = none */
 	uint64_t reloads, set_errors;
 };
 

@@ -42,6 +42,8 @@
 
 #define ERRLEN 512
 #define COPY_RANGE 256		/* IPv6, extension headers, TCP header */
+#define LOOP_SPIN 200		/* empty polls before the loop sleeps again */
+#define FLUSH_WAIT_NS (200 * 1000ULL)	/* verdicts wait at most this */
 
 /* keep_all - ranges_build filter: every prefix */
 static int keep_all(void *ctx, uintptr_t value)
@@ -388,36 +390,63 @@ static void loop_timers(struct sluiced *s)
 	}
 }
 
-/* loop_dispatch - one ready descriptor */
-static void loop_dispatch(struct sluiced *s, int fd)
+/* loop_dispatch - one ready descriptor; returns queued packets read */
+static int loop_dispatch(struct sluiced *s, int fd)
 {
+	int n = 0;
+
 	if (fd == s->sfd)
 		on_signal(s);
 	else if (fd == nfqueue_fd(s->q)) {
-		if (nfqueue_read(s->q, on_packet, s) < 0)
+		if ((n = nfqueue_read(s->q, on_packet, s)) < 0)
 			slog(LOG_WARNING, "queue read: %s", strerror(errno));
 	} else if (fd == ctl_server_fd(s->ctl))
 		ctl_server_run(s->ctl, sl_monotonic_ns());
 	else if (s->ct != NULL && fd == ctevents_fd(s->ct))
 		(void)ctevents_read(s->ct, on_flow, s);
+	return n > 0 ? n : 0;
 }
 
-/* loop - until SIGTERM/SIGINT */
+/* loop_flush - send the verdicts, unless the loop is polling and they
+   are few and fresh: then more packets join them in one send */
+static void loop_flush(struct sluiced *s, int spin)
+{
+	size_t n = nfqueue_pending(s->q);
+	uint64_t now;
+
+	if (n == 0)
+		return;
+	now = sl_monotonic_ns();
+	if (s->flush_from == 0)
+		s->flush_from = now;
+	if (spin > 0 && n < NFQ_BURST && now - s->flush_from < FLUSH_WAIT_NS)
+		return;
+	s->flush_from = 0;
+	if (nfqueue_flush(s->q) < 0)
+		slog(LOG_WARNING, "queue verdicts: %s", strerror(errno));
+}
+
+/* loop - until SIGTERM/SIGINT. While packets flow the loop polls
+   (LOOP_SPIN turns without sleeping) instead of waiting: a sleeping
+   reader costs the sending core a wake-up for every few packets,
+   which under a flood costs more than the polling. */
 static void loop(struct sluiced *s)
 {
 	struct epoll_event ev[8];
-	int n, i;
+	int n, i, got, spin = 0;
 
 	while (!s->stop) {
-		n = epoll_wait(s->efd, ev, 8, loop_timeout(s, sl_monotonic_ns()));
+		n = epoll_wait(s->efd, ev, 8, spin > 0 ? 0
+			       : loop_timeout(s, sl_monotonic_ns()));
 		if (n < 0 && errno != EINTR)
 			slog_die(1, "epoll_wait: %s", strerror(errno));
-		for (i = 0; i < n; i++)
-			loop_dispatch(s, ev[i].data.fd);
+		for (i = got = 0; i < n; i++)
+			got += loop_dispatch(s, ev[i].data.fd);
+		spin = got > 0 ? LOOP_SPIN : spin > 0 ? spin - 1 : 0;
 		loop_timers(s);
-		if (nfqueue_flush(s->q) < 0)
-			slog(LOG_WARNING, "queue verdicts: %s", strerror(errno));
+		loop_flush(s, spin);
 	}
+	loop_flush(s, 0);
 }
 
 /* control_up - the control socket, its directory made if missing */
