@@ -31,16 +31,12 @@
 
 #include "heldids.h"
 #include "nfqueue.h"
+#include "verdplan.h"
 
 #define NFQ_PENDING 2048	/* buffered verdicts before a forced flush */
 #define NFQ_SEND_MAX (64 * 1024)	/* bytes per send */
 #define NFQ_MSG_SLACK 512	/* netlink headers and attributes per packet */
 
-struct pending {
-	uint16_t queue;
-	uint32_t id;
-	int verdict;
-};
 
 struct nfqueue {
 	struct mnl_socket *nl;
@@ -48,7 +44,7 @@ struct nfqueue {
 	struct heldids *held[NFQ_MAX_QUEUES];
 	uint32_t last_id[NFQ_MAX_QUEUES];	/* newest id read */
 	int seen[NFQ_MAX_QUEUES];
-	struct pending pend[NFQ_PENDING];
+	struct verd pend[NFQ_PENDING];
 	size_t npend;
 	char *rbuf;		/* NFQ_BURST buffers of rsize bytes */
 	size_t rsize;
@@ -374,7 +370,7 @@ static int put_verdict(struct nfqueue *q, int type, uint16_t queue, uint32_t id,
    far less than 2^31 ids) */
 static int pend_cmp(const void *x, const void *y)
 {
-	const struct pending *a = x, *b = y;
+	const struct verd *a = x, *b = y;
 
 	if (a->queue != b->queue)
 		return a->queue < b->queue ? -1 : 1;
@@ -395,42 +391,19 @@ static void pend_sort(struct nfqueue *q)
 		}
 }
 
-/* put_run - a run of equal verdicts: a batch up to its last id, or a
-   single verdict for a run of one */
-static int put_run(struct nfqueue *q, const struct pending *first, size_t n)
-{
-	const struct pending *last = first + n - 1;
-
-	return put_verdict(q, n > 1 ? NFQNL_MSG_VERDICT_BATCH : NFQNL_MSG_VERDICT,
-			   last->queue, last->id, last->verdict);
-}
-
-/* flush_queue - the pending verdicts [from, to) of queue slot i, sorted:
-   below the oldest held packet in runs of equal verdicts (each batch
-   reaches only ids already answered or in its run), above it singles */
+/* flush_queue - the pending verdicts [from, to) of queue slot i,
+   sorted, as verdplan() says */
 static int flush_queue(struct nfqueue *q, unsigned i, size_t from, size_t to)
 {
+	struct verd_msg msgs[NFQ_PENDING];
 	uint32_t oldest = 0;
 	int held = heldids_oldest(q->held[i], &oldest), rc = 0;
-	size_t k, run = from;
+	size_t k, n = verdplan(&q->pend[from], to - from, held, oldest, msgs);
 
-	for (k = from; k < to; k++) {
-		const struct pending *p = &q->pend[k];
-
-		if (held && !id_before(p->id, oldest)) {
-			rc |= put_verdict(q, NFQNL_MSG_VERDICT, p->queue, p->id,
-					  p->verdict);
-			continue;
-		}
-		if (k > run && q->pend[k - 1].verdict != p->verdict) {
-			rc |= put_run(q, &q->pend[run], k - run);
-			run = k;
-		}
-		if (k + 1 == to || (held && !id_before(q->pend[k + 1].id, oldest))) {
-			rc |= put_run(q, &q->pend[run], k + 1 - run);
-			run = k + 1;
-		}
-	}
+	for (k = 0; k < n; k++)
+		rc |= put_verdict(q, msgs[k].batch ? NFQNL_MSG_VERDICT_BATCH
+				  : NFQNL_MSG_VERDICT, q->conf.queue[i],
+				  msgs[k].id, msgs[k].verdict);
 	return rc;
 }
 
