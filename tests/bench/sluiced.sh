@@ -246,27 +246,37 @@ one() {
 # median - median of column COL of FILE
 median() { awk -v c="$2" '{ print $c }' "$1" | lab_quantile 0.5; }
 
+# ratio - A / B with two decimals ("-" when B is not a number)
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b + 0 > 0) printf "%.2f", a / b; else print "-" }'; }
+
 # table - the results
 table() {
 	k=$(median "$run/kernel" 1)
 	echo
-	printf '%-9s %15s %15s %6s %12s %16s %16s\n' config "handled flows/s" \
-		"arrived flows/s" ratio "sluiced CPU" "flows/CPU-second" "packets/wakeup"
+	printf '%-10s %9s %9s %9s %6s %6s %11s %8s %9s\n' config arrived/s handled/s \
+		bypass/s ratio CPU flows/CPU-s capacity pkts/wake
 	for c in $configs; do
-		h=$(median "$run/$c" 1)
-		cpu=-; per=-; pw=-
+		a=$(median "$run/$c" 2) h=$(median "$run/$c" 1)
+		cpu=-; per=-; pw=-; cap=-
 		if [ "$c" != kernel ]; then
 			cpu="$(median "$run/$c" 3)%"; per=$(median "$run/$c" 4)
 			pw=$(median "$run/$c" 5)
+			[ "$per" = - ] || cap=$(ratio "$per" "$k")
 		fi
-		printf '%-9s %15s %15s %6s %12s %16s %16s\n' "$c" "$h" "$(median "$run/$c" 2)" \
-			"$(awk -v h="$h" -v k="$k" 'BEGIN { printf "%.2f", h / k }')" \
-			"$cpu" "$per" "$pw"
+		printf '%-10s %9s %9s %9s %6s %6s %11s %8s %9s\n' "$c" "$a" "$h" \
+			"$(awk '{ d = $2 - $1; print (d > 0 ? d : 0) }' "$run/$c" | lab_quantile 0.5)" \
+			"$(ratio "$h" "$k")" "$cpu" "$per" "$cap" "$pw"
 	done
-	echo "(medians of $runs runs of ${secs}s; ratio = handled / kernel handled, target >= 0.90;"
-	echo " sluiced CPU = its user+system time over the flood's time, one core = 100%;"
-	echo " flows/CPU-second = what sluiced handles per second of its own CPU time;"
-	echo " packets/wakeup = queued packets per voluntary context switch of sluiced)"
+	cat <<EOF
+(medians of $runs runs of ${secs}s each. arrived: first packets at the gateway;
+ handled: decided by the kernel rule, or by sluiced (its queue, plus its
+ quarantine rule's drops); bypass: arrived - handled, let through by
+ fail-open because sluiced fell behind; ratio: handled / kernel handled
+ (target >= 0.90); CPU: sluiced's user+system time over the flood, one
+ core = 100%; flows/CPU-s: flows sluiced decides per second of its own
+ CPU time, and capacity: that over the kernel rate; pkts/wake: queued
+ packets per voluntary context switch of sluiced)
+EOF
 	for c in off throttle quarantine; do
 		echo "sluiced $c, last run: $(tail -n 3 "$run/daemon-$c.txt" | grep -i queue | tail -n 1)"
 	done
