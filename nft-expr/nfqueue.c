@@ -120,7 +120,8 @@ static int nfqueue_bind(struct nfqueue *q, char *err, size_t errlen)
 		if (config_msg(q, i, NFQNL_CFG_CMD_BIND) < 0 || ack_wait(q) < 0) {
 			snprintf(err, errlen, "binding NFQUEUE %u: %s%s",
 				 q->conf.queue[i], strerror(errno),
-				 errno == EBUSY ? " (another program holds it)" : "");
+				 errno == EBUSY || errno == EPERM ?
+				 " (another program holds it, or we lack CAP_NET_ADMIN)" : "");
 			return -1;
 		}
 	}

@@ -1,0 +1,184 @@
+/*
+ * NAME
+ *	sluiced_ctl - unit test of the control socket server (nft-expr/ctl_server.c)
+ * DESCRIPTION
+ *	A client thread talks to the server through ctl_call() (the
+ *	client every program uses) and a raw socket, while the main thread
+ *	runs the server: words reach the handler, --json is seen, ERR and
+ *	its reason come back, over-long and empty lines are refused, an
+ *	"events" follower gets what is published and only that, and a
+ *	client that never finishes its line is dropped at the deadline.
+ */
+#include <errno.h>
+#include <poll.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/un.h>
+#include <unistd.h>
+
+#include "clock.h"
+#include "ctl.h"
+#include "ctl_server.h"
+#include "../tap.h"
+
+static char sock_path[108];
+static volatile int client_done;
+static struct ctl_server *srv;
+
+struct result {
+	int rc;
+	char reply[256];
+};
+static struct result r_echo, r_json, r_fail, r_long, r_empty;
+static char follow_got[256];
+
+/* handler - echo, fail, follow */
+static int handler(void *ctx, int json, int argc, char **argv, GString *out)
+{
+	int i;
+
+	(void)ctx;
+	if (strcmp(argv[0], "echo") == 0) {
+		g_string_append(out, json ? "json:" : "");
+		for (i = 1; i < argc; i++)
+			g_string_append_printf(out, "%s%s", i > 1 ? " " : "", argv[i]);
+		g_string_append_c(out, '\n');
+		return 0;
+	}
+	if (strcmp(argv[0], "follow") == 0)
+		return 1;
+	g_string_assign(out, "nope");
+	return -1;
+}
+
+/* raw_connect - a plain connected socket to the server */
+static int raw_connect(void)
+{
+	struct sockaddr_un sun = { .sun_family = AF_UNIX };
+	int fd = socket(AF_UNIX, SOCK_STREAM, 0);
+
+	snprintf(sun.sun_path, sizeof(sun.sun_path), "%s", sock_path);
+	if (connect(fd, (struct sockaddr *)&sun, sizeof(sun)) < 0)
+		return -1;
+	return fd;
+}
+
+/* follow - subscribe, then read until two events came */
+static void follow(void)
+{
+	int fd = raw_connect();
+	size_t got = 0;
+	ssize_t n;
+
+	if (fd < 0 || write(fd, "follow\n", 7) != 7)
+		return;
+	while (got < sizeof(follow_got) - 1 && strstr(follow_got, "two") == NULL) {
+		n = read(fd, follow_got + got, sizeof(follow_got) - 1 - got);
+		if (n <= 0)
+			break;
+		got += (size_t)n;
+		follow_got[got] = 0;
+	}
+	close(fd);
+}
+
+/* client - the requests, one after another */
+static void *client(void *arg)
+{
+	char big[CTL_LINE_MAX + 10];
+	int fd;
+
+	(void)arg;
+	r_echo.rc = ctl_call(sock_path, "echo a b", r_echo.reply, 256, 2000);
+	r_json.rc = ctl_call(sock_path, "--json echo x", r_json.reply, 256, 2000);
+	r_fail.rc = ctl_call(sock_path, "frobnicate", r_fail.reply, 256, 2000);
+	r_empty.rc = ctl_call(sock_path, "   ", r_empty.reply, 256, 2000);
+	memset(big, 'x', sizeof(big));
+	big[sizeof(big) - 1] = '\n';
+	if ((fd = raw_connect()) >= 0) {	/* ctl_call refuses it itself */
+		ssize_t n;
+
+		(void)!write(fd, big, sizeof(big));
+		n = read(fd, r_long.reply, sizeof(r_long.reply) - 1);
+		r_long.reply[n > 0 ? n : 0] = 0;
+		close(fd);
+	}
+	follow();
+	client_done = 1;
+	return NULL;
+}
+
+/* serve - run the server until the client thread is done */
+static void serve(uint64_t limit_ms, int publish)
+{
+	struct pollfd p = { .fd = ctl_server_fd(srv), .events = POLLIN };
+	uint64_t start = sl_monotonic_ns();
+	int sent = 0;
+
+	while (!client_done && sl_monotonic_ns() - start < limit_ms * NS_PER_MS) {
+		if (poll(&p, 1, 10) > 0)
+			ctl_server_run(srv, sl_monotonic_ns());
+		/* publish once the follower is in: after the other requests */
+		if (publish && !sent && r_long.reply[0] && sl_monotonic_ns() - start > 200 * NS_PER_MS) {
+			ctl_server_publish(srv, "{\"e\":\"one\"}", "one");
+			ctl_server_publish(srv, "{\"e\":\"two\"}", "two");
+			sent = 1;
+		}
+	}
+}
+
+/* test_requests - the client's requests and answers */
+static void test_requests(void)
+{
+	pthread_t t;
+
+	pthread_create(&t, NULL, client, NULL);
+	serve(5000, 1);
+	pthread_join(t, NULL);
+	is_int(r_echo.rc, 0, "echo a b: OK");
+	is_str(r_echo.reply, "a b\n", "echo a b: the words reach the handler");
+	is_str(r_json.reply, "json:x\n", "--json reaches the handler");
+	ok(r_fail.rc == 1 && strcmp(r_fail.reply, "nope") == 0,
+	   "a refusal: ERR and its reason (got %d \"%s\")", r_fail.rc, r_fail.reply);
+	ok(r_empty.rc == 1 && strstr(r_empty.reply, "empty") != NULL,
+	   "an empty request: ERR (got \"%s\")", r_empty.reply);
+	is_str(r_long.reply, "ERR request line too long\n", "an over-long line: ERR");
+	is_str(follow_got, "OK\none\ntwo\n",
+	       "a follower gets OK and the published lines, nothing else");
+}
+
+/* test_deadline - a client that never ends its line is dropped */
+static void test_deadline(void)
+{
+	int fd = raw_connect();
+	char buf[16];
+	ssize_t n;
+
+	(void)!write(fd, "echo", 4);
+	ctl_server_run(srv, sl_monotonic_ns());	/* accepts */
+	usleep(20000);
+	ctl_server_run(srv, sl_monotonic_ns());	/* reads "echo", no newline */
+	ctl_server_expire(srv, sl_monotonic_ns() + (CTL_SERVER_LINE_MS + 1) * NS_PER_MS);
+	n = read(fd, buf, sizeof(buf));
+	is_int(n, 0, "past the line deadline the connection is closed");
+	close(fd);
+}
+
+int main(void)
+{
+	char err[256];
+
+	snprintf(sock_path, sizeof(sock_path), "/tmp/sluiced_ctl.%d.sock", (int)getpid());
+	srv = ctl_server_open(sock_path, handler, NULL, err, sizeof(err));
+	if (!ok(srv != NULL, "server listens: %s", srv ? sock_path : err))
+		return done_testing();
+	test_requests();
+	test_deadline();
+	ctl_server_close(srv);
+	ok(access(sock_path, F_OK) != 0, "the socket is removed at close");
+	ctl_server_close(NULL);
+	return done_testing();
+}
