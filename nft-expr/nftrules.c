@@ -28,7 +28,6 @@
 #include "nftrules.h"
 
 #define BATCH_SIZE (256 * 1024)
-#define ELEMS_PER_MSG 128	/* keeps one message far below a page */
 #define TYPE_IPADDR 7		/* nft's datatype numbers, for listing */
 #define TYPE_IP6ADDR 8
 
