@@ -5,7 +5,7 @@
 #	make bench
 #	SLUICE_BUILD=build SLUICE_TOP=. sh tests/bench/sluiced.sh
 #	(environment: BENCH_RUNS=5, BENCH_SECS=5, BENCH_PERF=1 to profile
-#	both cores with perf record -a during the sluiced floods)
+#	each core with perf record -C during the floods)
 # DESCRIPTION
 #	In the namespace lab (examples/lab/lab.sh), lan1 floods TCP SYNs
 #	to random destinations in 10.77.16.0/24 with hping3 --flood; each
@@ -174,11 +174,15 @@ arrived() {
 		sed -n 's/.*packets \([0-9]*\).*/\1/p'
 }
 
-# cpu_ticks - user + system clock ticks sluiced used so far (0: none)
-cpu_ticks() {
-	if [ -n "$pid" ]; then awk '{ print $14 + $15 }' "/proc/$pid/stat"
+# ticks_of - user + system clock ticks PID used so far (0: none)
+ticks_of() {
+	if [ -n "$1" ] && [ -r "/proc/$1/stat" ]; then
+		awk '{ print $14 + $15 }' "/proc/$1/stat"
 	else echo 0; fi
 }
+
+# cpu_ticks - clock ticks sluiced used so far (0: none)
+cpu_ticks() { ticks_of "$pid"; }
 
 # wakeups - voluntary context switches of sluiced so far (0: none)
 wakeups() {
@@ -194,50 +198,71 @@ qdrops() {
 		awk '{ n += $1 } END { print n + 0 }'
 }
 
-# flood - one hping3 flood of secs seconds; prints
-#	"ELAPSED_MS ARRIVED HANDLED SLUICED_TICKS SLUICED_WAKEUPS"
+# flood - one hping3 flood of secs seconds on CPU 0; prints
+#	"ELAPSED_MS ARRIVED HANDLED SLUICED_TICKS SLUICED_WAKEUPS
+#	 CPU0_TICKS CPU1_SOFTIRQ_TICKS": CPU 0's ticks are hping3's and
+#	ksoftirqd/0's (the kernel charges the gateway's packet work to the
+#	task it interrupts, here hping3), CPU 1's those of ksoftirqd/1
 flood() {
 	lab_x gw nft reset counter inet bench arrived >/dev/null
 	_s0=$(queue_field seq)
 	_c0=$(cpu_ticks)
 	_w0=$(wakeups)
 	_d0=$(qdrops)
+	_k00=$(ticks_of "$ksoft0") _k10=$(ticks_of "$ksoft1")
+	rm -f "$run/hping.pid"
 	_t0=$(date +%s%N)
-	lab_x lan1 timeout -s INT "$secs" taskset -c 0 hping3 -S -p 9 --flood \
-		--rand-dest 10.77.16.x -I eth0 -n >/dev/null 2>&1
-	_t1=$(date +%s%N)
+	lab_x lan1 sh -c 'echo $$ >"$1"; exec taskset -c 0 hping3 -S -p 9 --flood \
+		--rand-dest 10.77.16.x -I eth0 -n' sh "$run/hping.pid" >/dev/null 2>&1 &
+	_job=$!
+	sleep "$secs"
+	_hp=$(cat "$run/hping.pid" 2>/dev/null)
+	_g=$(ticks_of "$_hp")
 	_c1=$(cpu_ticks)
+	_k01=$(ticks_of "$ksoft0") _k11=$(ticks_of "$ksoft1")
+	[ -n "$_hp" ] && kill -INT "$_hp" 2>/dev/null
+	wait "$_job"
+	_t1=$(date +%s%N)
 	_w1=$(wakeups)
 	_a=$(arrived)
 	_s1=$(queue_field seq)
 	_h=$_a
 	[ -n "$_s0" ] && _h=$((_s1 - _s0 + $(qdrops) - _d0))
-	echo "$(( (_t1 - _t0) / 1000000 )) $_a $_h $((_c1 - _c0)) $((_w1 - _w0))"
+	echo "$(( (_t1 - _t0) / 1000000 )) $_a $_h $((_c1 - _c0)) $((_w1 - _w0))" \
+	     "$((_g + _k01 - _k00)) $((_k11 - _k10))"
 }
 
 # one - one run of configuration C; appends to run/C "HANDLED/s
-#	ARRIVED/s CPU% FLOWS-PER-CPU-SECOND PACKETS-PER-WAKEUP" (the
-#	last three sluiced's)
+#	ARRIVED/s CPU% FLOWS-PER-CPU-SECOND PACKETS-PER-WAKEUP US0 US1":
+#	sluiced's CPU share, flows per its CPU-second, packets per wakeup,
+#	then CPU 0's microseconds per arrived flow (sender and gateway)
+#	and CPU 1's per handled flow (sluiced and what the kernel did for
+#	its verdicts there)
 one() {
 	case $1 in
 	kernel)	kernel_rule 1 ;;
 	*)	start "$1" ;;
 	esac
-	if [ -n "${BENCH_PERF:-}" ] && [ "$1" != kernel ]; then
-		perf record -a -g -o "$run/perf-$1.data" >/dev/null 2>&1 &
+	if [ -n "${BENCH_PERF:-}" ]; then
+		perf record -C 0 -o "$run/perf-$1-0.data" >/dev/null 2>&1 &
+		_perf0=$!
+		perf record -C 1 -o "$run/perf-$1-1.data" >/dev/null 2>&1 &
 		_perf=$!
 	fi
 	set -- "$1" $(flood)
-	[ -n "${_perf:-}" ] && { kill -INT "$_perf"; wait "$_perf"; _perf=""; }
+	[ -n "${_perf:-}" ] && { kill -INT "$_perf" "$_perf0"; wait "$_perf" "$_perf0"; _perf=""; }
 	case $1 in
 	kernel)	kernel_rule 0 ;;
 	*)	stop "$1" ;;
 	esac
-	awk -v ms="$2" -v a="$3" -v h="$4" -v t="$5" -v hz="$hz" -v w="$6" 'BEGIN {
+	awk -v ms="$2" -v a="$3" -v h="$4" -v t="$5" -v hz="$hz" -v w="$6" \
+	    -v c0="$7" -v c1="$8" 'BEGIN {
 		cpu = t / hz
-		printf "%d %d %d %s %s\n", h * 1000 / ms, a * 1000 / ms,
+		printf "%d %d %d %s %s %.3f %.3f\n", h * 1000 / ms, a * 1000 / ms,
 			cpu * 100000 / ms, (cpu > 0 ? int(h / cpu) : "-"),
-			(w > 0 ? sprintf("%.1f", h / w) : "-") }' >>"$run/$1"
+			(w > 0 ? sprintf("%.1f", h / w) : "-"),
+			(a > 0 ? c0 / hz * 1e6 / a : 0),
+			(h > 0 ? (t + c1) / hz * 1e6 / h : 0) }' >>"$run/$1"
 	printf '  %-8s %5.1fs  arrived %8d  handled %8d  sluiced CPU %5.2fs\n' "$1" \
 		"$(awk -v ms="$2" 'BEGIN { print ms / 1000 }')" "$3" "$4" \
 		"$(awk -v t="$5" -v hz="$hz" 'BEGIN { print t / hz }')"
@@ -249,33 +274,41 @@ median() { awk -v c="$2" '{ print $c }' "$1" | lab_quantile 0.5; }
 # ratio - A / B with two decimals ("-" when B is not a number)
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b + 0 > 0) printf "%.2f", a / b; else print "-" }'; }
 
+# ratio - A / B with two decimals ("-" when B is not a number)
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b + 0 > 0) printf "%.2f", a / b; else print "-" }'; }
+
 # table - the results
 table() {
 	k=$(median "$run/kernel" 1)
+	k0=$(median "$run/kernel" 6)
 	echo
-	printf '%-10s %9s %9s %9s %6s %6s %11s %8s %9s\n' config arrived/s handled/s \
-		bypass/s ratio CPU flows/CPU-s capacity pkts/wake
+	printf '%-10s %9s %9s %8s %6s %5s %9s %9s %9s %9s\n' config arrived/s handled/s \
+		bypass/s ratio CPU pkts/wake "us/flow 0" "us/flow 1" "CPU ratio"
 	for c in $configs; do
 		a=$(median "$run/$c" 2) h=$(median "$run/$c" 1)
-		cpu=-; per=-; pw=-; cap=-
+		u0=$(median "$run/$c" 6) u1=$(median "$run/$c" 7)
+		cpu=-; pw=-
 		if [ "$c" != kernel ]; then
-			cpu="$(median "$run/$c" 3)%"; per=$(median "$run/$c" 4)
-			pw=$(median "$run/$c" 5)
-			[ "$per" = - ] || cap=$(ratio "$per" "$k")
-		fi
-		printf '%-10s %9s %9s %9s %6s %6s %11s %8s %9s\n' "$c" "$a" "$h" \
+			cpu="$(median "$run/$c" 3)%"; pw=$(median "$run/$c" 5)
+		else u1=-; fi
+		printf '%-10s %9s %9s %8s %6s %5s %9s %9s %9s %9s\n' "$c" "$a" "$h" \
 			"$(awk '{ d = $2 - $1; print (d > 0 ? d : 0) }' "$run/$c" | lab_quantile 0.5)" \
-			"$(ratio "$h" "$k")" "$cpu" "$per" "$cap" "$pw"
+			"$(ratio "$h" "$k")" "$cpu" "$pw" "$u0" "$u1" \
+			"$(ratio "$k0" "$(awk -v a="$u0" -v b="$u1" 'BEGIN { print (b + 0 > a + 0 ? b : a) }')")"
 	done
 	cat <<EOF
 (medians of $runs runs of ${secs}s each. arrived: first packets at the gateway;
  handled: decided by the kernel rule, or by sluiced (its queue, plus its
  quarantine rule's drops); bypass: arrived - handled, let through by
  fail-open because sluiced fell behind; ratio: handled / kernel handled
- (target >= 0.90); CPU: sluiced's user+system time over the flood, one
- core = 100%; flows/CPU-s: flows sluiced decides per second of its own
- CPU time, and capacity: that over the kernel rate; pkts/wake: queued
- packets per voluntary context switch of sluiced)
+ (the target: >= 0.90); CPU: sluiced's user+system time over the flood,
+ one core = 100%; pkts/wake: queued packets per voluntary context switch
+ of sluiced; us/flow 0: CPU time on core 0 (hping3 and the gateway's
+ kernel work up to the queue) per arrived flow; us/flow 1: CPU time on
+ core 1 (sluiced, with the kernel's work for its verdicts, and
+ ksoftirqd/1) per handled flow; CPU ratio: kernel's us/flow 0 over the
+ larger of the two, the rate ratio the two cores would reach if nothing
+ else ran on them, robust to a loaded machine)
 EOF
 	for c in off throttle quarantine; do
 		echo "sluiced $c, last run: $(tail -n 3 "$run/daemon-$c.txt" | grep -i queue | tail -n 1)"
@@ -285,17 +318,21 @@ EOF
 # squeeze - perf's padded columns as single spaces, no trailing dashes
 squeeze() { awk '{ sub(/[ -]+$/, ""); $1 = $1; print }' | cut -c 1-110; }
 
-# profile - where sluiced's time went (BENCH_PERF=1)
+# profile - where each core's time went (BENCH_PERF=1): core 0's
+#	hping3 and ksoftirqd/0 (the gateway's kernel path up to the
+#	queue), core 1's sluiced and ksoftirqd/1, by symbol
 profile() {
-	for c in off throttle quarantine; do
-		[ -f "$run/perf-$c.data" ] || continue
-		echo "== perf, both cores, sluiced $c: self time by command (top 10)"
-		perf report -i "$run/perf-$c.data" --no-children --sort comm \
-			--stdio -g none 2>/dev/null | grep '%' | squeeze | head -n 10
-		echo "== perf, sluiced $c: sluiced's self time by symbol (top 30)"
-		perf report -i "$run/perf-$c.data" --no-children --comms sluiced \
-			--sort dso,symbol --stdio -g none 2>/dev/null |
-			grep '%' | squeeze | head -n 30
+	for c in $configs; do
+		for core in 0 1; do
+			[ -f "$run/perf-$c-$core.data" ] || continue
+			[ "$c" = kernel ] && [ "$core" = 1 ] && continue
+			comms=hping3,ksoftirqd/0
+			[ "$core" = 1 ] && comms=sluiced,ksoftirqd/1
+			echo "== perf, $c, core $core ($comms): share of the core's samples (top 25)"
+			perf report -i "$run/perf-$c-$core.data" --no-children --comms "$comms" \
+				--sort symbol --stdio -g none 2>/dev/null |
+				grep '%' | squeeze | head -n 25
+		done
 	done
 }
 
@@ -308,6 +345,8 @@ done
 [ -x "$build/sluiced" ] || die "$build/sluiced is missing: run 'make all'"
 run=$(mktemp -d /tmp/sluice-bench.XXXXXX)
 hz=$(getconf CLK_TCK)
+ksoft0=$(ps -eo pid=,comm= | awk '$2 == "ksoftirqd/0" { print $1 }')
+ksoft1=$(ps -eo pid=,comm= | awk '$2 == "ksoftirqd/1" { print $1 }')
 setup
 echo "sluiced bench: hping3 SYN flood to random destinations through the gateway"
 echo "command: SLUICE_BUILD=$build sh tests/bench/sluiced.sh (BENCH_RUNS=$runs BENCH_SECS=$secs)"
