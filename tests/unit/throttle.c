@@ -503,6 +503,18 @@ static void take_snap(struct throttle *t, struct snap *s)
 		}
 }
 
+/* fnv - FNV-1a 64, the save format's checksum */
+static uint64_t fnv(const unsigned char *p, size_t n)
+{
+	uint64_t h = 0xcbf29ce484222325ULL;
+
+	while (n-- > 0) {
+		h ^= *p++;
+		h *= 0x100000001b3ULL;
+	}
+	return h;
+}
+
 /* saved - a state with queues, a lockout and a manual lock, saved */
 static FILE *saved(struct rec *r)
 {
@@ -614,6 +626,65 @@ static void test_save_load(void)
 	fclose(fp);
 }
 
+/* test_crafted - a saved file with bytes changed and the checksum
+   made right again: loaded or refused, never a crash (the sanitizer
+   build watches memory) */
+static void test_crafted(void)
+{
+	static struct rec r;
+	struct throttle_params p;
+	struct throttle *t;
+	FILE *fp = saved(&r), *bad;
+	unsigned char *buf, *mut;
+	unsigned i, k, refused = 0, loaded = 0, other = 0;
+	uint64_t s = 99, sum;
+	long len;
+	size_t j, pos;
+
+	defaults(&p);
+	p.high = 10;
+	p.low = 5;
+	p.max_held = 20;	/* smaller than the saved queues */
+	len = ftell(fp);
+	buf = malloc((size_t)len);
+	mut = malloc((size_t)len);
+	rewind(fp);
+	if (fread(buf, 1, (size_t)len, fp) != (size_t)len)
+		len = 0;
+	for (i = 0; i < 5000 && len > 8; i++) {
+		memcpy(mut, buf, (size_t)len);
+		for (k = 0; k <= i % 3; k++) {
+			s = s * 6364136223846793005ULL + 1442695040888963407ULL;
+			pos = (size_t)(s >> 33) % (size_t)(len - 8);
+			mut[pos] = (uint8_t)(s >> 8);
+		}
+		sum = fnv(mut, (size_t)len - 8);
+		for (j = 0; j < 8; j++)
+			mut[len - 8 + j] = (uint8_t)(sum >> (8 * j));
+		bad = tmpfile();
+		fwrite(mut, 1, (size_t)len, bad);
+		rewind(bad);
+		t = throttle_create(&p, 4, seed, on_event, &r);
+		errno = 0;
+		if (throttle_load(t, bad, SEC) == 0)
+			loaded++;
+		else if (errno == EINVAL)
+			refused++;
+		else
+			other++;
+		throttle_tick(t, 100 * SEC);
+		throttle_free(t);
+		fclose(bad);
+	}
+	is_uint(refused + loaded, 5000, "altered files: loaded or EINVAL");
+	is_uint(other, 0, "no other error");
+	ok(refused > 0 && loaded > 0, "both happen (%u refused, %u loaded)",
+	   refused, loaded);
+	free(buf);
+	free(mut);
+	fclose(fp);
+}
+
 /* test_million - bytes per tracked IPv4 host at a million hosts */
 static void test_million(void)
 {
@@ -716,6 +787,7 @@ int main(void)
 	test_bounds();
 	test_reconfigure();
 	test_save_load();
+	test_crafted();
 	test_million();
 	return done_testing();
 }
