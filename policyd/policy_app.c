@@ -238,8 +238,10 @@ struct policy_app *policy_app_create(struct policy_conf *conf,
 	a->held = policy_held_create(HELD_MAX, due, a);
 	a->rel = policy_release_create(conf->postsuper,
 				       conf->postfix_config_directory);
-	if (conf->core.events)
-		a->events = event_open(conf->core.events);
+	if (conf->core.events &&
+	    (a->events = event_open(conf->core.events)) == NULL)
+		slog(LOG_ERR, "event log %s: %s", conf->core.events,
+		     strerror(errno));
 	if (a->mt && a->held && a->rel && (a->events || !conf->core.events))
 		return a;
 	saved = errno;
@@ -292,8 +294,11 @@ int policy_app_reconfigure(struct policy_app *a, struct policy_conf *conf)
 
 	if (mailthr_reconfigure(a->mt, &conf->params) < 0)
 		goto fail;
-	if (conf->core.events && (ev = event_open(conf->core.events)) == NULL)
+	if (conf->core.events && (ev = event_open(conf->core.events)) == NULL) {
+		slog(LOG_ERR, "event log %s: %s", conf->core.events,
+		     strerror(errno));
 		goto fail;
+	}
 	rel = policy_release_create(conf->postsuper,
 				    conf->postfix_config_directory);
 	if (rel == NULL) {

@@ -155,7 +155,7 @@ static void start(struct policyd *d, struct policy_conf *c)
 		mkdir(c->core.state_dir, 0750);
 	seed_get(c->core.state_dir, seed);
 	if ((d->app = policy_app_create(c, seed)) == NULL)
-		slog_die(1, "starting the throttle: %s", strerror(errno));
+		slog_die(1, "cannot start: %s", strerror(errno));
 	if (c->core.state_dir) {
 		if (policy_app_load(d->app, c->core.state_dir,
 				    sl_monotonic_ns()) < 0)

@@ -145,6 +145,34 @@ static void too_large(void)
 	free(big);
 }
 
+/* control_positions - every refused byte at every offset in a line
+   (the scanner looks at eight bytes at a time) */
+static void control_positions(void)
+{
+	static const unsigned char bad[] = { 0x00, 0x01, 0x0d, 0x1f, 0x7f };
+	char buf[128];
+	size_t i, b, n, r;
+	const char *why;
+	int wrong = 0;
+
+	for (b = 0; b < sizeof(bad); b++)
+		for (i = 0; i < 24; i++) {
+			n = (size_t)snprintf(buf, sizeof(buf),
+				"request=smtpd_access_policy\nsender="
+				"abcdefghijklmnopqrstuvwxyz\n\n");
+			buf[36 + i] = (char)bad[b];
+			if (feed(buf, n, 0, &r, &why) != POLICY_ERROR) {
+				diag("byte 0x%02x at %zu accepted", bad[b], i);
+				wrong++;
+			}
+		}
+	is_int(wrong, 0, "control bytes refused at every offset");
+	n = (size_t)snprintf(buf, sizeof(buf), "request=smtpd_access_policy\n"
+			     "sender=\ta\tb\x80\xfe" "~ cdefghijkl\n\n");
+	is_int(feed(buf, n, 0, &r, &why), POLICY_DONE,
+	       "tabs, high bytes, '~' and space accepted");
+}
+
 static void parse(void)
 {
 	char buf[] = GOOD "request=smtpd_access_policy\nrecipient=x@y\n\n";
@@ -228,6 +256,7 @@ int main(void)
 {
 	scan_cases();
 	too_large();
+	control_positions();
 	parse();
 	replies();
 	return done_testing();
