@@ -39,7 +39,8 @@
 #	median of BENCH_RUNS floods of BENCH_SECS seconds per
 #	configuration and its ratio to the kernel's median. Target: 0.9.
 #
-#	hping3 runs on CPU 0 and sluiced on CPU 1 (taskset), so that the
+#	hping3 runs on CPU 0 and sluiced on CPU 1 (taskset; BENCH_SLUICED_CPU
+#	moves sluiced, e.g. to 0 to share the sender's core), so that the
 #	scheduler does not move them onto one core between runs; the
 #	kernel's work for a packet runs on the core that sent it (veth)
 #	or, after a verdict, on sluiced's.
@@ -144,7 +145,7 @@ EOF
 # start - sluiced in MODE, in the gateway, until its queue is bound
 start() {
 	conf "$1" >"$run/$1.conf"
-	ip netns exec "$(lab_ns gw)" taskset -c 1 "$build/sluiced" -f -c "$run/$1.conf" \
+	ip netns exec "$(lab_ns gw)" taskset -c "${BENCH_SLUICED_CPU:-1}" "$build/sluiced" -f -c "$run/$1.conf" \
 		2>"$run/$1.log" &
 	pid=$!
 	_i=0
