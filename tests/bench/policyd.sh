@@ -1,0 +1,121 @@
+#!/bin/sh
+# policyd.sh - sluice-policyd throughput (make bench).
+#
+# 1. Requests per second on loopback, 16 persistent connections
+#    (policy-load, one thread each, Postfix-sized RCPT requests), in
+#    one run against: the minimal C responder that answers DUNNO
+#    (policy-dunno), sluice-policyd (default throttle; every request
+#    passes: each connection is a SASL user mailing its five usual
+#    recipients) and Debian's postfwd1 with a rate rule per SASL user
+#    (limit set high so it too answers DUNNO). Interleaved, RUNS runs
+#    of SECS seconds each; medians. Targets: >= 0.8 x the responder,
+#    >= 10 x postfwd.
+# 2. Postfix end to end: smtp-source, 16 sessions, MSGS messages to a
+#    private loopback instance (discard transport), with the policy
+#    check at RCPT and END-OF-MESSAGE against without; medians of
+#    E2E_RUNS. Target >= 0.95.
+#
+# Reproduce: make bench, or
+#   SLUICE_TOP=$PWD SLUICE_BUILD=$PWD/build sh tests/bench/policyd.sh
+set -u
+: "${SLUICE_TOP:=$(cd "$(dirname "$0")/../.." && pwd)}"
+: "${SLUICE_BUILD:=$SLUICE_TOP/build}"
+: "${RUNS:=5}" "${SECS:=5}" "${CONNS:=16}" "${MSGS:=3000}" "${E2E_RUNS:=3}"
+B=$(basename "$SLUICE_BUILD")
+make -s -C "$SLUICE_TOP" B="$B" "$B/sluice-policyd" "$B/bench/policy-dunno" \
+	"$B/bench/policy-load" >/dev/null || { echo "policyd.sh: build failed" >&2; exit 1; }
+for c in postfwd1 smtp-source postfix postconf ss; do
+	command -v $c >/dev/null || { echo "policyd.sh: $c missing (make deps)" >&2; exit 1; }
+done
+. "$SLUICE_TOP/tests/integration/policyd/pfix.sh"
+
+T=$(mktemp -d /tmp/sluice-bench-policyd.$$.XXXXXX)
+chmod 755 "$T"
+PIDS=""
+cleanup() {
+	for p in $PIDS; do kill "$p" 2>/dev/null; done
+	[ -f "$T/postfwd.pid" ] && kill "$(cat "$T/postfwd.pid")" 2>/dev/null
+	pf_stop
+	rm -rf "$T"
+}
+trap cleanup EXIT
+trap 'exit 1' INT TERM
+
+base=$((10100 + $$ % 60))
+P_DUNNO=$(pf_free_port "$base" 10199)
+P_SLUICE=$(pf_free_port $((P_DUNNO + 1)) 10199)
+P_FWD=$(pf_free_port $((P_SLUICE + 1)) 10199)
+P_SMTP=$(pf_free_port $((P_FWD + 1)) 10199)
+
+cat >"$T/sluice.conf" <<EOC
+[core]
+events = $T/events.json
+state_dir = $T/state
+syslog_events = no
+[policyd]
+listen = inet:127.0.0.1:$P_SLUICE
+EOC
+cat >"$T/postfwd.cf" <<EOC
+id=RATE; sasl_username=~/./; action=rate(sasl_username/100000000/60/DEFER_IF_PERMIT too many requests)
+EOC
+
+"$SLUICE_BUILD/bench/policy-dunno" "$P_DUNNO" & PIDS="$PIDS $!"
+"$SLUICE_BUILD/sluice-policyd" -c "$T/sluice.conf" -f 2>"$T/policyd.log" &
+PIDS="$PIDS $!"
+postfwd1 -d -f "$T/postfwd.cf" -i 127.0.0.1 -p "$P_FWD" --nodns --norulelog \
+	-u root -g root --pidfile "$T/postfwd.pid" -c 0 >"$T/postfwd.log" 2>&1
+sleep 2
+
+# median - of the numbers on stdin
+median() { sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN {printf "%.2f", b ? a / b : 0}'; }
+
+: >"$T/dunno" >"$T/sluice" >"$T/postfwd"
+r=1
+while [ $r -le "$RUNS" ]; do
+	"$SLUICE_BUILD/bench/policy-load" "$P_DUNNO" "$CONNS" "$SECS" >>"$T/dunno"
+	"$SLUICE_BUILD/bench/policy-load" "$P_SLUICE" "$CONNS" "$SECS" >>"$T/sluice"
+	"$SLUICE_BUILD/bench/policy-load" "$P_FWD" "$CONNS" "$SECS" >>"$T/postfwd"
+	r=$((r + 1))
+done
+d=$(median <"$T/dunno")
+s=$(median <"$T/sluice")
+f=$(median <"$T/postfwd")
+echo "policy requests/s, $CONNS persistent connections, median of $RUNS x ${SECS}s:"
+printf '  %-28s %8s   runs: %s\n' "minimal DUNNO responder (C)" "$d" "$(tr '\n' ' ' <"$T/dunno")"
+printf '  %-28s %8s   runs: %s\n' "sluice-policyd" "$s" "$(tr '\n' ' ' <"$T/sluice")"
+printf '  %-28s %8s   runs: %s\n' "postfwd1 (rate rule)" "$f" "$(tr '\n' ' ' <"$T/postfwd")"
+echo "  sluice-policyd / responder: $(ratio "$s" "$d") (target >= 0.80)"
+echo "  sluice-policyd / postfwd:   $(ratio "$s" "$f") (target >= 10)"
+
+# Postfix end to end
+pf_setup "$T/pf" "$P_SMTP"
+pf_start || { echo "policyd.sh: Postfix did not start" >&2; exit 1; }
+pol="check_policy_service inet:127.0.0.1:$P_SLUICE"
+smtp_run() {
+	t0=$(date +%s%N)
+	smtp-source -s 16 -m "$MSGS" -f sender@example.org -t rcpt@example.net \
+		"127.0.0.1:$P_SMTP" >/dev/null 2>&1
+	t1=$(date +%s%N)
+	awk -v m="$MSGS" -v ns=$((t1 - t0)) 'BEGIN {printf "%.0f\n", m / (ns / 1e9)}'
+}
+: >"$T/plain" >"$T/policy"
+r=1
+while [ $r -le "$E2E_RUNS" ]; do
+	pf_conf "smtpd_recipient_restrictions =" "smtpd_end_of_data_restrictions ="
+	pf_reload; sleep 2
+	smtp_run >>"$T/plain"
+	pf_conf "smtpd_recipient_restrictions = $pol" \
+		"smtpd_end_of_data_restrictions = $pol"
+	pf_reload; sleep 2
+	smtp_run >>"$T/policy"
+	r=$((r + 1))
+done
+a=$(median <"$T/plain")
+b=$(median <"$T/policy")
+echo "Postfix end to end, smtp-source -s 16 -m $MSGS, messages/s, median of $E2E_RUNS:"
+printf '  %-28s %8s   runs: %s\n' "without policy check" "$a" "$(tr '\n' ' ' <"$T/plain")"
+printf '  %-28s %8s   runs: %s\n' "with sluice-policyd" "$b" "$(tr '\n' ' ' <"$T/policy")"
+echo "  with / without: $(ratio "$b" "$a") (target >= 0.95)"
+rej=$(pf_count 'reject: RCPT')
+[ "$rej" -eq 0 ] || echo "  warning: $rej recipients were rejected during the runs"
