@@ -2,8 +2,9 @@
  * NAME
  *	sluiced - the daemon's own state, shared by its main and control files
  * DESCRIPTION
- *	Private to sluiced: sluiced_main.c owns it, sdctl.c answers
- *	sluicectl from it, sdmetrics.c turns it into Prometheus text.
+ *	Private to sluiced: sluiced_main.c owns it and runs the loop,
+ *	sdsetup.c brings its parts up and down, sdctl.c answers sluicectl
+ *	from it, sdmetrics.c turns it into Prometheus text.
  */
 #ifndef SLUICE_SLUICED_H
 #define SLUICE_SLUICED_H
@@ -39,5 +40,23 @@ struct sluiced {
 /* sluiced_reload - read the configuration again, keeping all state;
    0, or -1 with err (the running configuration stays) */
 int sluiced_reload(struct sluiced *s, char *err, size_t errlen);
+
+/* sdsetup_queue - bind the fail-open queue and the fail-closed one */
+void sdsetup_queue(struct sluiced *s);
+/* sdsetup_ruleset - install our table (ruleset = own), fill its sets */
+void sdsetup_ruleset(struct sluiced *s);
+/* sdsetup_ruleset_down - remove our table, if we installed one */
+void sdsetup_ruleset_down(struct sluiced *s);
+/* sdsetup_sets - whitelist and fail-closed sets from the configuration;
+   0 or -1 (logged) */
+int sdsetup_sets(struct sluiced *s);
+/* sdsetup_control - the control socket */
+void sdsetup_control(struct sluiced *s);
+/* sdsetup_outcomes - conntrack events on or off, as the zones need */
+void sdsetup_outcomes(struct sluiced *s);
+/* sdsetup_privileges - keep CAP_NET_ADMIN only, as [sluiced] user */
+void sdsetup_privileges(struct sluiced *s);
+/* sdsetup_shutdown - held packets out, table away, sockets closed */
+void sdsetup_shutdown(struct sluiced *s);
 
 #endif

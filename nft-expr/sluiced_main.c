@@ -11,6 +11,8 @@
  *	configuration keeping all state; SIGTERM and SIGINT accept every
  *	held packet, remove the table and exit 0, so `nft list ruleset` is
  *	exactly what it was before the start. sluiced(8) is the manual.
+ *	This file holds the loop, the verdict engine's operations and the
+ *	reload; sdsetup.c brings the parts up and down.
  */
 #include <errno.h>
 #include <signal.h>
@@ -22,160 +24,22 @@
 #include <linux/netfilter.h>
 #include <sys/epoll.h>
 #include <sys/signalfd.h>
-#include <sys/stat.h>
 
-#include "caps.h"
 #include "clock.h"
 #include "ctevents.h"
 #include "ctl_server.h"
 #include "daemon.h"
 #include "event.h"
 #include "nfqueue.h"
-#include "nftrules.h"
 #include "nftset.h"
 #include "pkt.h"
-#include "ranges.h"
 #include "sdconf.h"
-#include "sdctl.h"
 #include "sluiced.h"
 #include "verdict.h"
 
 #define ERRLEN 512
-#define COPY_RANGE 256		/* IPv6, extension headers, TCP header */
 #define LOOP_SPIN 200		/* empty polls before the loop sleeps again */
 #define FLUSH_WAIT_NS (200 * 1000ULL)	/* verdicts wait at most this */
-
-/* keep_all - ranges_build filter: every prefix */
-static int keep_all(void *ctx, uintptr_t value)
-{
-	(void)ctx;
-	(void)value;
-	return 1;
-}
-
-/* keep_closed - ranges_build filter: zones that fail closed */
-static int keep_closed(void *ctx, uintptr_t value)
-{
-	const struct sd_conf *c = ctx;
-
-	return value >= 1 && value <= c->nzones
-	    && c->zones[value - 1].fail == SD_FAIL_CLOSED;
-}
-
-/* set_fill - one set of the pair from a prefix set */
-static int set_fill(struct sluiced *s, const char *base, int family,
-		    const struct prefixset *ps, int (*keep)(void *, uintptr_t),
-		    struct sl_range *buf)
-{
-	char err[ERRLEN];
-	long n = ps ? ranges_build(ps, family, keep, s->conf, buf, RANGES_MAX) : 0;
-
-	if (n < 0) {
-		slog(LOG_ERR, "set %s%d: %s", base, family, strerror(errno));
-		return -1;
-	}
-	if (nftset_fill(s->nft, base, family, buf, (size_t)n, err, sizeof(err)) < 0) {
-		slog(LOG_ERR, "%s", err);
-		return -1;
-	}
-	return 0;
-}
-
-/* sets_fill - whitelist and fail-closed sets from the configuration */
-static int sets_fill(struct sluiced *s)
-{
-	struct sl_range *buf = calloc(RANGES_MAX, sizeof(*buf));
-	int rc = 0, fam;
-
-	if (s->nft == NULL)
-		return 0;
-	if (buf == NULL)
-		return -1;
-	for (fam = 4; fam <= 6; fam += 2) {
-		rc |= set_fill(s, "whitelist", fam, s->conf->core.whitelist,
-			       keep_all, buf);
-		rc |= set_fill(s, "closed", fam, s->conf->zonemap, keep_closed, buf);
-	}
-	free(buf);
-	return rc;
-}
-
-/* ruleset_up - install our table (ruleset = own) and say which queue
-   expression the kernel took */
-static void ruleset_up(struct sluiced *s)
-{
-	struct nftrules_conf nc = {
-		.table = s->conf->table, .hooks = s->conf->hook_mask,
-		.priority = 0, .queue_num = (uint16_t)s->conf->queue_num,
-		.closed_queue = (uint16_t)(s->conf->queue_num + 1),
-	};
-	char err[ERRLEN];
-
-	if (s->conf->ruleset == SD_RULESET_NONE) {
-		slog(LOG_INFO, "ruleset none: installing nothing; your ruleset "
-		     "queues to %u (and %u for fail-closed sources)",
-		     s->conf->queue_num, s->conf->queue_num + 1);
-		return;
-	}
-	if ((s->nft = nftrules_open()) == NULL)
-		slog_die(1, "netfilter netlink socket: %s", strerror(errno));
-	if (nftrules_install(s->nft, &nc, err, sizeof(err)) < 0)
-		slog_die(1, "%s", err);
-	slog(LOG_INFO, "ruleset own: table inet %s installed, queue %u "
-	     "(fail-%s) and %u (fail-closed zones) using the %s",
-	     s->conf->table, nc.queue_num, s->conf->fail_open ? "open" : "closed",
-	     nc.closed_queue, nftq_kind_name(nftrules_queue_kind(s->nft)));
-	if (sets_fill(s) < 0) {
-		(void)nftrules_remove(s->nft, err, sizeof(err));
-		slog_die(1, "filling the whitelist and fail-closed sets failed");
-	}
-}
-
-/* ruleset_down - remove our table, if we installed one */
-static void ruleset_down(struct sluiced *s)
-{
-	char err[ERRLEN];
-
-	if (s->nft == NULL)
-		return;
-	if (nftrules_remove(s->nft, err, sizeof(err)) < 0)
-		slog(LOG_ERR, "%s", err);
-	else
-		slog(LOG_INFO, "table inet %s removed", s->conf->table);
-	nftrules_close(s->nft);
-	s->nft = NULL;
-}
-
-/* has_closed_zone - does any zone fail closed */
-static int has_closed_zone(const struct sd_conf *c)
-{
-	size_t i;
-
-	for (i = 0; i < c->nzones; i++)
-		if (c->zones[i].fail == SD_FAIL_CLOSED)
-			return 1;
-	return 0;
-}
-
-/* queue_up - bind the fail-open queue and the fail-closed one */
-static void queue_up(struct sluiced *s)
-{
-	struct nfqueue_conf qc = {
-		.queue = { (uint16_t)s->conf->queue_num,
-			   (uint16_t)(s->conf->queue_num + 1) },
-		.fail_open = { s->conf->fail_open, 0 },
-		/* our own ruleset may send to the second queue after a reload */
-		.nqueues = s->conf->ruleset == SD_RULESET_OWN
-			   || has_closed_zone(s->conf) ? 2 : 1,
-		.maxlen = s->conf->queue_maxlen,
-		.rcvbuf = (int)s->conf->socket_buffer,
-		.copy_range = COPY_RANGE,
-	};
-	char err[ERRLEN];
-
-	if ((s->q = nfqueue_open(&qc, err, sizeof(err))) == NULL)
-		slog_die(1, "%s", err);
-}
 
 /* op_answer - verdict_ops: a verdict for a packet */
 static void op_answer(void *ctx, uint64_t cookie, int accept)
@@ -247,45 +111,6 @@ static void on_flow(void *ctx, const struct ct_flow *f)
 		     f->outcome == CT_SUCCESS, sl_monotonic_ns());
 }
 
-/* outcomes_needed - does any zone use first-contact outcomes */
-static int outcomes_needed(const struct sd_conf *c)
-{
-	size_t i;
-
-	for (i = 0; i < c->nzones; i++)
-		if (c->zones[i].mode == SD_MODE_CREDIT
-		    || (c->zones[i].mode == SD_MODE_WILLIAMSON
-			&& c->zones[i].trw != SD_TRW_OFF))
-			return 1;
-	return 0;
-}
-
-/* outcomes_up - conntrack events when a zone needs outcomes, else
-   none: every reply of every flow would cost us a message */
-static void outcomes_up(struct sluiced *s)
-{
-	struct epoll_event ev = { .events = EPOLLIN };
-
-	if (!outcomes_needed(s->conf)) {
-		if (s->ct != NULL) {
-			(void)epoll_ctl(s->efd, EPOLL_CTL_DEL, ctevents_fd(s->ct), NULL);
-			ctevents_close(s->ct);
-			s->ct = NULL;
-		}
-		return;
-	}
-	if (s->ct != NULL)
-		return;
-	if ((s->ct = ctevents_open((int)s->conf->socket_buffer / 4)) == NULL) {
-		slog(LOG_WARNING, "conntrack events: %s: first-contact outcomes "
-		     "come from timeouts only", strerror(errno));
-		return;
-	}
-	ev.data.fd = ctevents_fd(s->ct);
-	if (epoll_ctl(s->efd, EPOLL_CTL_ADD, ev.data.fd, &ev) < 0)
-		slog(LOG_WARNING, "epoll_ctl: %s", strerror(errno));
-}
-
 /* ruleset_change - the key whose change a reload cannot apply, or NULL */
 static const char *ruleset_change(const struct sd_conf *a,
 				  const struct sd_conf *b)
@@ -328,9 +153,9 @@ int sluiced_reload(struct sluiced *s, char *err, size_t errlen)
 	s->conf = next;
 	sdconf_release(old);
 	free(old);
-	if (sets_fill(s) < 0)
+	if (sdsetup_sets(s) < 0)
 		s->set_errors++;
-	outcomes_up(s);
+	sdsetup_outcomes(s);
 	if (s->events != NULL && event_reopen(s->events) < 0)
 		slog(LOG_WARNING, "reopening the event file: %s", strerror(errno));
 	s->reloads++;
@@ -449,25 +274,6 @@ static void loop(struct sluiced *s)
 	loop_flush(s, 0);
 }
 
-/* control_up - the control socket, its directory made if missing */
-static void control_up(struct sluiced *s)
-{
-	char err[ERRLEN], dir[128], *slash;
-	const char *path = s->conf->core.control_socket;
-
-	snprintf(dir, sizeof(dir), "%s", path);
-	if ((slash = strrchr(dir, '/')) != NULL && slash != dir) {
-		*slash = 0;
-		(void)mkdir(dir, 0755);
-	}
-	s->ctl = ctl_server_open(path, sdctl_handle, s, err, sizeof(err));
-	if (s->ctl == NULL) {
-		ruleset_down(s);
-		nfqueue_close(s->q);
-		slog_die(1, "%s", err);
-	}
-}
-
 /* engine_up - events file, verdict engine, conntrack events */
 static void engine_up(struct sluiced *s)
 {
@@ -481,45 +287,7 @@ static void engine_up(struct sluiced *s)
 		slog_die(1, "getrandom: %s", strerror(errno));
 	if ((s->v = verdict_create(s->conf, &ops, s, seed, err, sizeof(err))) == NULL)
 		slog_die(1, "%s", err);
-	outcomes_up(s);
-}
-
-/* privileges_down - keep CAP_NET_ADMIN only, as [sluiced] user */
-static void privileges_down(struct sluiced *s)
-{
-	char err[ERRLEN], caps[256];
-
-	if (caps_drop(s->conf->user, err, sizeof(err)) < 0) {
-		if (s->conf->user != NULL) {
-			s->stop = 1;
-			slog(LOG_ERR, "%s", err);
-			return;
-		}
-		slog(LOG_WARNING, "%s", err);
-	}
-	caps_describe(caps, sizeof(caps));
-	slog(LOG_INFO, "running as uid %u with capabilities \"%s\"",
-	     (unsigned)getuid(), caps);
-}
-
-/* shutdown_all - held packets out, table away, sockets closed */
-static void shutdown_all(struct sluiced *s)
-{
-	struct nfqueue_stats st;
-
-	nfqueue_stats(s->q, &st);
-	slog(LOG_INFO, "queue: %llu packets; %llu batch and %llu single "
-	     "verdicts in %llu sends", (unsigned long long)st.packets,
-	     (unsigned long long)st.batches, (unsigned long long)st.singles,
-	     (unsigned long long)st.sends);
-	verdict_free(s->v);	/* accepts what it holds */
-	ruleset_down(s);	/* nothing new is queued from here */
-	nfqueue_close(s->q);	/* accepts what is still queued */
-	ctevents_close(s->ct);
-	ctl_server_close(s->ctl);
-	event_close(s->events);
-	close(s->efd);
-	close(s->sfd);
+	sdsetup_outcomes(s);
 }
 
 static const char usage[] = "[-f] [-n] [-c FILE]";
@@ -549,19 +317,19 @@ int main(int argc, char **argv)
 	s.started = sl_monotonic_ns();
 	engine_up(&s);
 	/* the queue first: fail-closed sources are never queued to nobody */
-	queue_up(&s);
-	ruleset_up(&s);
-	control_up(&s);
+	sdsetup_queue(&s);
+	sdsetup_ruleset(&s);
+	sdsetup_control(&s);
 	if (daemon_pidfile(s.conf->pidfile) < 0)
 		slog(LOG_WARNING, "pidfile %s: %s", s.conf->pidfile, strerror(errno));
 	loop_add(&s, s.sfd);
 	loop_add(&s, nfqueue_fd(s.q));
 	loop_add(&s, ctl_server_fd(s.ctl));
-	privileges_down(&s);
+	sdsetup_privileges(&s);
 	slog(LOG_INFO, "sluiced %s started, %zu zone(s)", SLUICE_VERSION,
 	     s.conf->nzones);
 	loop(&s);
-	shutdown_all(&s);
+	sdsetup_shutdown(&s);
 	sdconf_release(s.conf);
 	free(s.conf);
 	slog(LOG_INFO, "stopped");
