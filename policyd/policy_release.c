@@ -2,9 +2,11 @@
  * NAME
  *	policy_release - release held messages with postsuper(1)
  * DESCRIPTION
- *	See policy_release.h. A batch fits in a pipe buffer (512 ids of
- *	at most 32 bytes, well under 64 KiB), so the parent writes it
- *	whole and never blocks on the child.
+ *	See policy_release.h. The daemon forks one child per batch and
+ *	goes on; the child runs postsuper and postqueue one after the
+ *	other and exits. A batch fits in a pipe buffer (512 ids of at
+ *	most 32 bytes, well under 64 KiB), so the child writes it whole
+ *	before starting postsuper.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -73,16 +75,51 @@ int policy_release_add(struct policy_release *r, const char *queue_id)
 	return 0;
 }
 
-/* child_exec - in the child: ids on stdin, run postsuper */
-static void child_exec(struct policy_release *r, int rfd)
+/* run_wait - run argv (stdin from fd, or /dev/null's absence: -1) and
+   wait for it; its exit status, or -1 */
+static int run_wait(char **argv, int fd)
 {
-	char *argv[6];
-	int i = 0;
+	pid_t pid;
+	int st;
+
+	if ((pid = fork()) < 0)
+		return -1;
+	if (pid == 0) {
+		if (fd >= 0)
+			dup2(fd, 0);
+		execv(argv[0], argv);
+		_exit(127);
+	}
+	while (waitpid(pid, &st, 0) < 0)
+		if (errno != EINTR)
+			return -1;
+	return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+}
+
+/* postqueue_path - postqueue next to postsuper */
+static void postqueue_path(const char *postsuper, char *out, size_t len)
+{
+	const char *slash = strrchr(postsuper, '/');
+	int dir = slash ? (int)(slash - postsuper) : 0;
+
+	snprintf(out, len, "%.*s%spostqueue", dir, postsuper, slash ? "/" : "");
+}
+
+/* child_run - in the child: postsuper -H the batch, then postqueue -i
+   each id, since -H only moves mail to the deferred queue, which the
+   queue manager scans every queue_run_delay (300 s by default) */
+static void child_run(struct policy_release *r)
+{
+	char *argv[8], pq[4096];
+	int p[2], i, failed = 0;
+	size_t k;
 	sigset_t none;
 
 	sigemptyset(&none);
 	sigprocmask(SIG_SETMASK, &none, NULL);	/* the daemon blocks some */
-	dup2(rfd, 0);
+	if (pipe(p) < 0)
+		_exit(1);
+	i = 0;
 	argv[i++] = r->postsuper;
 	if (r->config_dir) {
 		argv[i++] = "-c";
@@ -91,41 +128,37 @@ static void child_exec(struct policy_release *r, int rfd)
 	argv[i++] = "-H";
 	argv[i++] = "-";
 	argv[i] = NULL;
-	execv(r->postsuper, argv);
-	_exit(127);
+	/* the batch fits in the pipe buffer: write it all, then run */
+	for (k = 0; k < r->n; k++)
+		if (dprintf(p[1], "%s\n", r->ids[k]) < 0)
+			_exit(1);
+	close(p[1]);
+	if (run_wait(argv, p[0]) != 0)
+		_exit(1);
+	postqueue_path(r->postsuper, pq, sizeof(pq));
+	argv[0] = pq;
+	i = r->config_dir ? 3 : 1;
+	argv[i] = "-i";
+	argv[i + 2] = NULL;
+	for (k = 0; k < r->n; k++) {
+		argv[i + 1] = r->ids[k];
+		failed |= run_wait(argv, -1) != 0;
+	}
+	_exit(failed ? 2 : 0);
 }
 
-/* policy_release_run - hand the batch to a postsuper child */
+/* policy_release_run - hand the batch to a child process */
 int policy_release_run(struct policy_release *r)
 {
-	int p[2], n = (int)r->n;
+	int n = (int)r->n;
 	pid_t pid;
-	size_t i;
-	ssize_t w;
 
 	if (r->n == 0)
 		return 0;
-	if (pipe2(p, O_CLOEXEC) < 0)
+	if ((pid = fork()) < 0)
 		return -1;
-	if ((pid = fork()) < 0) {
-		close(p[0]);
-		close(p[1]);
-		return -1;
-	}
 	if (pid == 0)
-		child_exec(r, p[0]);
-	close(p[0]);
-	for (i = 0; i < r->n; i++) {
-		char line[HELD_QID_MAX + 1];
-		size_t l = strlen(r->ids[i]);
-
-		memcpy(line, r->ids[i], l);
-		line[l] = '\n';
-		do
-			w = write(p[1], line, l + 1);
-		while (w < 0 && errno == EINTR);
-	}
-	close(p[1]);
+		child_run(r);
 	r->n = 0;
 	return n;
 }

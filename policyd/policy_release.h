@@ -5,9 +5,11 @@
  *	#include "policy_release.h"
  * DESCRIPTION
  *	Queue ids due for release are collected and handed in batches to
- *	one "postsuper [-c DIR] -H -" child each (ids on its standard
- *	input), so the event loop never waits for postsuper. Children are
- *	reaped by policy_release_reap() on SIGCHLD. Proposed for common/:
+ *	a child process, which runs "postsuper [-c DIR] -H -" (ids on its
+ *	standard input) and then "postqueue [-c DIR] -i ID" for each, so
+ *	the mail leaves the deferred queue at once; the event loop never
+ *	waits for either. Children are reaped by policy_release_reap() on
+ *	SIGCHLD. Proposed for common/:
  *	sluice-milter holds messages the same way (see the report).
  */
 #ifndef SLUICE_POLICY_RELEASE_H
