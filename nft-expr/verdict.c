@@ -186,6 +186,20 @@ static void credit(struct verdict *v, struct vzone *z, struct vhost *h,
 			 f, 1);
 }
 
+/* quarantined - is the host of a in quarantine now */
+static int quarantined(struct verdict *v, const struct sl_addr *a, uint64_t now)
+{
+	uint8_t key[HOSTKEY_LEN];
+	struct vhost *h;
+
+	hostkey_make(a, v->conf->v6_prefix, key);
+	h = hosttab_peek(v->hosts, key);
+	if (h == NULL || h->quarantined_until <= now)
+		return 0;
+	h->dropped++;
+	return 1;
+}
+
 /* verdict_packet - decide one queued packet */
 void verdict_packet(struct verdict *v, const struct pkt_info *p,
 		    uint64_t cookie, uint64_t now)
@@ -196,6 +210,12 @@ void verdict_packet(struct verdict *v, const struct pkt_info *p,
 
 	v->now = now;
 	v->st.packets++;
+	if (v->nquar > 0 && p->src.family != 0 && quarantined(v, &p->src, now)) {
+		/* any zone or none: only with ruleset = none, or before the
+		   set entry is in, does a quarantined source reach us */
+		answer(v, cookie, 0);
+		return;
+	}
 	if (p->kind != PKT_TCP && p->kind != PKT_UDP) {
 		if (p->kind == PKT_BAD)
 			v->st.bad++;
@@ -224,12 +244,6 @@ void verdict_packet(struct verdict *v, const struct pkt_info *p,
 		return;
 	}
 	h->last_seen = now;
-	if (h->quarantined_until > now) {
-		/* only with ruleset = none, or before the set entry is in */
-		answer(v, cookie, 0);
-		h->dropped++;
-		return;
-	}
 	if (z->p->mode == SD_MODE_WILLIAMSON)
 		williamson(v, z, h, key, p, cookie, now);
 	else

@@ -117,8 +117,7 @@ int verdict_quarantine(struct verdict *v, const struct sl_addr *a,
 
 	v->now = now;
 	hostkey_make(a, v->conf->v6_prefix, key);
-	if (z != NULL)
-		(void)vd_host(v, key, z, now);
+	(void)vd_host(v, key, z, now);
 	return vd_quarantine(v, z, key, a, reason ? reason : "operator", now);
 }
 

@@ -319,7 +319,8 @@ struct vzone *vd_zone_of(struct verdict *v, const struct sl_addr *a)
 	return &v->zones[z - v->conf->zones];
 }
 
-/* vd_host - the record of key, created if new; NULL if none fits */
+/* vd_host - the record of key, created if new; NULL if none fits;
+   z may be NULL (an operator's quarantine of a source in no zone) */
 struct vhost *vd_host(struct verdict *v, const uint8_t key[HOSTKEY_LEN],
 		      struct vzone *z, uint64_t now)
 {
@@ -330,7 +331,7 @@ struct vhost *vd_host(struct verdict *v, const uint8_t key[HOSTKEY_LEN],
 		return NULL;
 	if (created)
 		trw_init(&h->trw);
-	if (z->p->mode == SD_MODE_CREDIT && !h->credit_ready) {
+	if (z != NULL && z->p->mode == SD_MODE_CREDIT && !h->credit_ready) {
 		credit_init(&h->credit, &z->cp, now);
 		h->credit_ready = 1;
 	}

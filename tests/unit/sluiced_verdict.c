@@ -241,6 +241,15 @@ static void test_operator(struct verdict *v, uint64_t t0)
 	p = pkt("127.0.0.5", "10.9.0.9", 80);
 	verdict_packet(v, &p, 3, t0 + 5);
 	is_int(rec.verdict[3], 1, "whitelisted: accepted");
+	addr_parse("172.16.5.5", &a);		/* in no zone */
+	is_int(verdict_quarantine(v, &a, "operator", t0), 0, "quarantine a source in no zone");
+	is_uint(rec.last_ttl, 3600 * NS_PER_SEC, "... for the default hour");
+	p = pkt("172.16.5.5", "10.9.0.9", 80);
+	verdict_packet(v, &p, 4, t0 + 6);
+	is_int(rec.verdict[4], 0, "... and its packets are dropped (ruleset none)");
+	verdict_release(v, &a, t0 + 7);
+	verdict_packet(v, &p, 5, t0 + 8);
+	is_int(rec.verdict[5], 1, "released: accepted again");
 	addr_parse("10.77.77.77", &a);
 	is_int(verdict_release(v, &a, t0), -1, "release of an unknown host says so");
 }
