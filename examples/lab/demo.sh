@@ -99,6 +99,13 @@ stop_daemon() {
 	fi
 }
 
+# show - one field of `sluicectl show ADDR` (queued, delayed, ...), 0
+#	for a host sluiced has not seen
+show() {
+	_v=$(ctl show "$1" 2>/dev/null | tr ' ' '\n' | sed -n "s/^$2=//p" | head -n 1)
+	echo "${_v:-0}"
+}
+
 # quarantined - is lan1 in the kernel's quarantine set?
 quarantined() {
 	lab_x gw nft list set inet sluice quarantine4 2>/dev/null |
@@ -115,9 +122,12 @@ progress() {
 		fi
 		_tick=$((_tick + 1))
 		if [ $((_tick % 5)) -eq 0 ]; then
-			say "t+$(since "$t0")s  lan1 scanning: $(lab_flows lan1 lan1 tcp) attempted," \
-			    "$(lab_first srv lan1 tcp 4) reached the servers;" \
-			    "lan2 browsing: $(wc -l <"$run/browse.out" | tr -d ' ') requests"
+			_state="$(show "$LAB_LAN1_4" queued) held by sluiced"
+			[ -n "$t_quar" ] && _state="quarantined, dropped in the kernel"
+			say "t+$(since "$t0")s  lan1 scanning: $(lab_first lan1 lan1 tcp 4) attempted," \
+			    "$(lab_first srv lan1 tcp 4) reached the servers, $_state;" \
+			    "lan2 browsing: $(wc -l <"$run/browse.out" | tr -d ' ') requests," \
+			    "$(show "$LAB_LAN2_4" delayed) held"
 		fi
 		sleep 0.2
 	done
@@ -150,7 +160,7 @@ report() {
 	[ -n "$event" ] && echo "  sluiced's event:           $event"
 	echo "browsing host lan2 ($LAB_LAN2_4), requests to its 5 usual servers"
 	echo "  baseline latency without sluiced: $base ms (median)"
-	echo "  requests: $1, failed: $2"
+	echo "  requests: $1, failed: $2; first packets sluiced held: $lan2_held"
 	echo "  delayed (over 50 ms added): $3"
 	echo "  added latency: median $4 ms, p99 $5 ms, max $6 ms"
 }
@@ -193,6 +203,7 @@ say "scan over after $(since "$t0")s; lan2 goes on browsing for a few seconds"
 wait "$browse_pid"
 
 quarantine_event
+lan2_held=$(show "$LAB_LAN2_4" delayed)
 say "sluicectl hosts:"
 ctl hosts | sed 's/^/    /'
 stop_daemon
