@@ -161,7 +161,8 @@ until grep -q '"verdict":"deferred".*impatient' "$T/events-c.json" 2>/dev/null |
 is "$(grep -c '"verdict":"deferred".*impatient' "$T/events-c.json")" 1 \
 	"the abandoned wait ended at max_delay"
 lua pass "$PC"
-kill "$MILTER_PID"
+C_PID=$MILTER_PID
+kill "$C_PID"
 
 # a unix socket, in Postfix's spelling; removed again at stop
 cat >"$T/u.conf" <<CONF
@@ -189,4 +190,8 @@ i=0
 while kill -0 "$A_PID" 2>/dev/null && [ $i -lt 100 ]; do sleep 0.05; i=$((i+1)); done
 kill -0 "$A_PID" 2>/dev/null
 is $? 1 "SIGTERM stops sluice-milter"
+kill "$B_PID" 2>/dev/null
+wait "$B_PID" "$C_PID" 2>/dev/null
+is "$(grep -c 'Sanitizer' "$T/milter.log")" 0 \
+	"no sanitizer report from any sluice-milter (make check SANITIZE=1)"
 done_testing

@@ -166,4 +166,8 @@ swk bob@example.org friend3@example.net
 [ $? -ne 0 ] && grep -q "^<\*\* *451 4.7.1" "$T/swaks.out"
 ok $? "with the milter down Postfix answers 451 4.7.1 (milter_default_action = tempfail)"
 [ $? -eq 0 ] || sed 's/^/#   /' "$T/swaks.out" | tail -5
+kill "$MILTER_PID" 2>/dev/null
+wait "$MILTER_PID" 2>/dev/null
+is "$(grep -c 'Sanitizer' "$T/milter.log")" 0 \
+	"no sanitizer report from sluice-milter (make check SANITIZE=1)"
 done_testing
