@@ -50,6 +50,7 @@ static struct {
 	struct mstate *state;
 	struct mconf *conf;
 	void (*kick)(void);
+	int warned_quarantine;		/* said once, not per connection */
 } g = { .mu = PTHREAD_MUTEX_INITIALIZER };
 
 /* mfilter_start - what the callbacks use */
@@ -257,7 +258,8 @@ static sfsistat on_negotiate(SMFICTX *ctx, unsigned long f0,
 		s->can_quarantine = (f0 & SMFIF_QUARANTINE) != 0;
 		s->can_skip = (f1 & SMFIP_SKIP) != 0;
 	}
-	if (!(f0 & SMFIF_QUARANTINE))
+	if (!(f0 & SMFIF_QUARANTINE) &&
+	    !__atomic_exchange_n(&g.warned_quarantine, 1, __ATOMIC_RELAXED))
 		slog(LOG_WARNING, "MTA offers no quarantine: held mail "
 		     "will get 451 4.7.1 instead");
 	if (f0 & SMFIF_SETSYMLIST) {

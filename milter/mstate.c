@@ -38,13 +38,13 @@ struct mstate_shard {
 	struct mailthr *m;
 	GHashTable *tickets;		/* cookie -> ticket, waiting */
 	GPtrArray *due;			/* queue ids whose holds all left */
+	uint64_t cookies;		/* handed out by this shard */
 } __attribute__((aligned(64)));		/* no false sharing of mutexes */
 
 struct mstate {
 	struct mailthr_params p;	/* identity order and v6_prefix */
 	unsigned n;
 	uint8_t seed[16];
-	uint64_t cookies;		/* last cookie handed out (atomic) */
 	struct mstate_shard *sh;
 };
 
@@ -239,8 +239,10 @@ enum mail_verdict mstate_rcpt(struct mstate *s, const struct mail_req *r,
 	mail_identity(&s->p, r, ident);
 	i = mstate_shard_of(s, ident);
 	sh = &s->sh[i];
-	cookie = __atomic_add_fetch(&s->cookies, 1, __ATOMIC_RELAXED);
 	pthread_mutex_lock(&sh->mu);
+	/* unique over all shards (the low byte is the shard), never 0,
+	   and no shared counter for the threads to fight over */
+	cookie = (++sh->cookies << 8) | i;
 	v = mailthr_rcpt(sh->m, r, cookie, now, out);
 	if (v == MAIL_WAIT && (*t = ticket_new(sh, i, cookie)) == NULL)
 		v = MAIL_PASS;		/* no memory to wait: fail open */
