@@ -59,6 +59,13 @@ static struct mailthr_params shard_params(const struct mailthr_params *p,
 	return q;
 }
 
+/* ticket_free - a ticket nobody references any more */
+static void ticket_free(struct mstate_ticket *t)
+{
+	pthread_cond_destroy(&t->cond);
+	free(t);
+}
+
 /* msg_left - one of a held message's tickets left the queue */
 static void msg_left(struct mstate_shard *sh, struct mstate_msg *msg)
 {
@@ -88,7 +95,7 @@ static void shard_release(void *ctx, const char *identity, uint64_t cookie,
 	t->released = why != THROTTLE_DROPPED;
 	if (t->msg) {			/* committed: the shard owns it */
 		msg_left(sh, t->msg);
-		free(t);
+		ticket_free(t);
 	} else if (!t->hold) {
 		pthread_cond_signal(&t->cond);
 	}
@@ -155,7 +162,7 @@ static gboolean drop_committed(gpointer key, gpointer val, gpointer ctx)
 		return FALSE;		/* a session's: not ours to free */
 	if (--t->msg->pending == 0)
 		free(t->msg);
-	free(t);
+	ticket_free(t);
 	return TRUE;
 }
 
@@ -271,8 +278,7 @@ int mstate_wait(struct mstate *s, struct mstate_ticket *t, uint64_t deadline)
 		g_hash_table_remove(sh->tickets, &t->cookie);
 	released = t->done && t->released;
 	pthread_mutex_unlock(&sh->mu);
-	pthread_cond_destroy(&t->cond);
-	free(t);
+	ticket_free(t);
 	return released;
 }
 
@@ -358,7 +364,7 @@ unsigned mstate_hold(struct mstate *s, struct mstate_ticket *list,
 		}
 		if (!t->done)
 			g_hash_table_remove(sh->tickets, &t->cookie);
-		free(t);
+		ticket_free(t);
 	}
 	if (msg && n) {
 		msg->pending = n;
@@ -394,6 +400,10 @@ unsigned mstate_pending(struct mstate *s, struct mstate_ticket *list)
 /* mstate_chain - put hold ticket t at the head of *list */
 void mstate_chain(struct mstate_ticket **list, struct mstate_ticket *t)
 {
+	/* one message has one identity, so one shard: mstate_hold locks
+	   that shard alone */
+	if (*list && (*list)->shard != t->shard)
+		abort();
 	t->next = *list;
 	*list = t;
 }
