@@ -23,14 +23,14 @@ SESSIONS=${SESSIONS:-16}
 . "$SLUICE_TOP/tests/integration/lib.sh"
 . "$SLUICE_TOP/tests/integration/policyd/pfix.sh"
 
-need postfix postconf smtp-source cc ss
+need postfix postconf smtp-source ss
 MILTER=$SLUICE_BUILD/sluice-milter
-[ -x "$MILTER" ] || bail "$MILTER is missing: run make"
 T=$(mktemp -d /tmp/sluice-milter-bench.$$.XXXXXX)
 at_exit "rm -rf '$T'"
 chmod 755 "$T"
-cc -O2 -o "$T/nullmilter" "$SLUICE_TOP/tests/bench/milter/nullmilter.c" \
-	-lmilter -lpthread || bail "cannot build nullmilter"
+B=${SLUICE_BUILD#"$SLUICE_TOP"/}
+make -s -C "$SLUICE_TOP" B="$B" "$B/sluice-milter" "$B/bench/milter-null" ||
+	bail "cannot build sluice-milter and the baseline milter"
 
 P_ALONE=$(pf_free_port 10260 10299) || bail "no free port"
 P_NULL=$(pf_free_port $((P_ALONE + 1)) 10299) || bail "no free port"
@@ -46,7 +46,7 @@ syslog_events = no
 [milter]
 listen = inet:127.0.0.1:$M_SLUICE
 CONF
-"$T/nullmilter" "inet:$M_NULL@127.0.0.1" 2>"$T/null.log" &
+"$SLUICE_BUILD/bench/milter-null" "inet:$M_NULL@127.0.0.1" 2>"$T/null.log" &
 NPID=$!
 at_exit "kill $NPID 2>/dev/null"
 "$MILTER" -f -c "$T/sluice.conf" 2>"$T/milter.log" &
