@@ -27,16 +27,16 @@
 static const struct cfg_key milter_keys[] = {
 	K("listen", CFG_ENDPOINT, listen, "inet:127.0.0.1:8895", 0, 0,
 	  "milter socket: unix:/path, inet:host:port or inet:port@host"),
-	K("quarantine_clients", CFG_BOOL, quarantine_clients, "yes", 0, 0,
-	  "ask sluiced ([core] control_socket) to quarantine the client "
-	  "of a honeytoken message"),
+	K("quarantine", CFG_BOOL, quarantine, "yes", 0, 0,
+	  "ask sluiced ([core] control_socket) to quarantine a honeytoken "
+	  "sender's client"),
 	K("shards", CFG_UINT, shards, "16", 1, MSTATE_SHARDS_MAX,
 	  "independently locked parts of the throttle state"),
 	K("sample_dir", CFG_STRING, sample_dir, NULL, 0, 0,
 	  "keep honeytoken messages here, named by SHA-256; empty = none"),
 	K("sample_max", CFG_SIZE, sample_max, "1M", 1024, 64ULL << 20,
 	  "bytes kept of one honeytoken message"),
-	K("sluiced_timeout", CFG_DURATION, ctl_timeout, "2s", 10000000ULL,
+	K("sluiced_timeout", CFG_DURATION, ctl_timeout, "1s", 10000000ULL,
 	  30000000000ULL, "longest wait for sluiced's answer"),
 	K("pid_file", CFG_STRING, pid_file, NULL, 0, 0,
 	  "write the process id here; empty = none"),

@@ -25,7 +25,7 @@
 struct mconf {
 	struct mail_conf mail;		/* first: mailconf_apply needs it */
 	char *listen;			/* endpoint, either syntax */
-	int quarantine_clients;		/* ask sluiced after a honeytoken */
+	int quarantine;			/* ask sluiced after a honeytoken */
 	unsigned shards;
 	char *sample_dir;		/* honeytoken samples; NULL = none */
 	uint64_t sample_max;

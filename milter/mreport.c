@@ -98,7 +98,7 @@ const char *mreport_quarantine(const struct mconf *c, const char *client)
 	struct sl_addr a;
 	int rc;
 
-	if (!c->quarantine_clients || sock == NULL)
+	if (!c->quarantine || sock == NULL)
 		return "not configured";
 	if (addr_parse(client, &a) < 0)
 		return "no client";
