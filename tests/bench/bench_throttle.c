@@ -29,6 +29,7 @@
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
+#include <sys/mman.h>
 
 #include "clock.h"
 #include "hosttab.h"
@@ -199,6 +200,37 @@ static double run_array(struct bench *b, uint32_t *count, size_t stride)
 	return (double)b->n / (secs() - t0);
 }
 
+/* chase_ns - dependent-load latency over 64 MiB (huge pages), to say
+   what the memory of this machine was doing during the run */
+static double chase_ns(void)
+{
+	const size_t n = (64u << 20) / sizeof(uint64_t), steps = 2000000;
+	uint64_t *a = mmap(NULL, n * sizeof(*a), PROT_READ | PROT_WRITE,
+			   MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	uint64_t s = 0x853c49e6748fea9bULL, p = 0, t;
+	size_t i, j, line = 8;	/* one word a cache line */
+	double t0;
+
+	if (a == MAP_FAILED)
+		return 0;
+	(void)madvise(a, n * sizeof(*a), MADV_HUGEPAGE);
+	/* One random cycle through every line (Sattolo's shuffle). */
+	for (i = 0; i < n / line; i++)
+		a[i * line] = i;
+	for (i = n / line - 1; i > 0; i--) {
+		j = (size_t)(rng(&s) % i);
+		t = a[i * line];
+		a[i * line] = a[j * line];
+		a[j * line] = t;
+	}
+	t0 = secs();
+	for (i = 0; i < steps; i++)
+		p = a[p * line];
+	t0 = (secs() - t0) / (double)steps * 1e9;
+	munmap(a, n * sizeof(*a));
+	return p == UINT64_MAX ? 0 : t0;
+}
+
 /* cmp_double - qsort order */
 static int cmp_double(const void *a, const void *b)
 {
@@ -299,6 +331,8 @@ int main(int argc, char **argv)
 	printf("baseline increment, a cache line a host: %.2f M  (throttle/baseline %.3f)\n",
 	       median(line, b.runs) / 1e6,
 	       median(thr, b.runs) / median(line, b.runs));
+	printf("memory latency now (dependent loads, 64 MiB): %.0f ns\n",
+	       chase_ns());
 	printf("bytes per tracked host: %.1f (%s)\n",
 	       (double)st.bytes / st.hosts, b.key_len == 4 ? "IPv4" : "IPv6");
 	if (found == 0)
