@@ -7,8 +7,9 @@
 #	sh examples/lab/lab.sh exec ID NODE COMMAND...
 #	sh examples/lab/lab.sh counts ID
 #
-#	. examples/lab/lab.sh               (as a library: LAB_ID, lab_up,
-#	                                     lab_down, lab_x, lab_first, ...)
+#	LAB_LIB=1 LAB_DIR=examples/lab LAB_ID=myid
+#	. examples/lab/lab.sh               (as a library: lab_up, lab_down,
+#	                                     lab_x, lab_first, lab_latency...)
 # DESCRIPTION
 #	Four network namespaces named ID-lan1, ID-lan2, ID-gw and ID-srv
 #	(ID defaults to "sl" and the shell's pid, so several labs can run
@@ -19,8 +20,8 @@
 #	  lan1 10.77.1.11 fd77:1::11 --+
 #	                               br0 10.77.1.1 fd77:1::1  [gw]
 #	  lan2 10.77.1.12 fd77:1::12 --+   eth1 10.77.2.1 fd77:2::1
-#	       10.77.1.13 fd77:1::13        |
-#	                                        |
+#	       10.77.1.13 fd77:1::13            |
+#	       (used only when bound to)        |
 #	                                   eth0 10.77.2.2 fd77:2::2  [srv]
 #	                                   lo   10.77.16.0/20, fd77:3::/64
 #
@@ -43,7 +44,7 @@
 #	Requires root, iproute2, nftables and perl.
 
 : "${LAB_ID:=sl$$}"
-LAB_DIR=${LAB_DIR:-$(cd "$(dirname "${LAB_SELF:-$0}")" 2>/dev/null && pwd)}
+LAB_DIR=${LAB_DIR:-$(cd "$(dirname "$0")" 2>/dev/null && pwd)}
 LAB_NODES="lan1 lan2 gw srv"
 
 LAB_LAN1_4=10.77.1.11 LAB_LAN1_6=fd77:1::11
