@@ -396,3 +396,35 @@ void policy_app_stats(const struct policy_app *a, struct policy_app_stats *out)
 {
 	*out = a->st;
 }
+
+/* policy_app_release - operator release of one identity */
+int policy_app_release(struct policy_app *a, const char *identity)
+{
+	int known = mailthr_release(a->mt, identity) == 0;
+	size_t n = policy_held_release_identity(a->held, identity);
+
+	if (policy_release_pending(a->rel) && policy_release_run(a->rel) < 0)
+		slog(LOG_WARNING, "postsuper: %s", strerror(errno));
+	return known || n ? (int)n : -1;
+}
+
+/* policy_app_list_held - for the operator */
+void policy_app_list_held(const struct policy_app *a, FILE *fp)
+{
+	policy_held_list(a->held, fp);
+}
+
+/* policy_app_walk - identities with state */
+void policy_app_walk(const struct policy_app *a,
+		     int (*fn)(void *ctx, const char *identity,
+			       const struct throttle_info *info), void *ctx)
+{
+	mailthr_walk(a->mt, fn, ctx);
+}
+
+/* policy_app_throttle_stats - the throttle's counters */
+void policy_app_throttle_stats(const struct policy_app *a,
+			       struct throttle_stats *out)
+{
+	mailthr_stats(a->mt, out);
+}

@@ -17,6 +17,7 @@
 #define SLUICE_POLICY_APP_H
 
 #include <stdint.h>
+#include <stdio.h>
 #include "policy_conf.h"
 #include "policy_server.h"
 
@@ -54,6 +55,19 @@ int policy_app_save(struct policy_app *a, const char *dir);
 int policy_app_load(struct policy_app *a, const char *dir, uint64_t now);
 /* policy_app_reap - SIGCHLD: collect postsuper children */
 void policy_app_reap(struct policy_app *a);
+/* policy_app_release - operator: unlock identity, release its queue and
+   every message held for it; returns the messages released, -1 if
+   the identity is unknown and holds nothing */
+int policy_app_release(struct policy_app *a, const char *identity);
+/* policy_app_list_held - held messages, one per line */
+void policy_app_list_held(const struct policy_app *a, FILE *fp);
+/* policy_app_walk - identities with state */
+void policy_app_walk(const struct policy_app *a,
+		     int (*fn)(void *ctx, const char *identity,
+			       const struct throttle_info *info), void *ctx);
+/* policy_app_throttle_stats - the throttle's counters */
+void policy_app_throttle_stats(const struct policy_app *a,
+			       struct throttle_stats *out);
 /* policy_app_stats - counters */
 void policy_app_stats(const struct policy_app *a, struct policy_app_stats *out);
 

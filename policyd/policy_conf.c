@@ -54,6 +54,9 @@ static const struct cfg_key policyd_keys[] = {
 	  30 * SEC, "longest wait for sluiced's answer"),
 	K("pid_file", CFG_STRING, pid_file, NULL, 0, 0,
 	  "write the process id here; empty = none"),
+	K("control_socket", CFG_STRING, control_socket, NULL, 0, 0,
+	  "operator socket (sluicectl -s): status, hosts, held, release; "
+	  "empty = none"),
 };
 
 #define NKEYS (sizeof(policyd_keys) / sizeof(policyd_keys[0]))
@@ -97,6 +100,7 @@ static int derive(struct policy_conf *c, const char *name, char *err,
 {
 	empty_to_null(&c->postfix_config_directory);
 	empty_to_null(&c->pid_file);
+	empty_to_null(&c->control_socket);
 	empty_to_null(&c->core.events);
 	if (mailconf_params(&c->mail, GROUP, &c->params, err, errlen) < 0)
 		return -1;

@@ -35,6 +35,7 @@ struct policy_conf {
 	int quarantine;
 	uint64_t ctl_timeout;
 	char *pid_file;
+	char *control_socket;		/* operator socket; NULL = none */
 	/* [core] */
 	struct core_conf core;
 	/* derived */

@@ -26,9 +26,11 @@
 #include "daemon.h"
 #include "policy_app.h"
 #include "policy_conf.h"
+#include "policy_ctl.h"
 #include "policy_server.h"
 
 #define PROG "sluice-policyd"
+#define CTL_ERRLEN 256
 #define USAGE "[-c FILE] [-f] [-n] [-s] [-V] [-h]\n" \
 	"  -s  serve one peer on stdin/stdout (Postfix spawn(8))"
 
@@ -36,6 +38,7 @@ struct policyd {
 	const char *config;
 	struct policy_app *app;
 	struct policy_server *srv;
+	struct policy_ctl *ctl;
 	int stop, reload;
 	uint64_t next_save;
 };
@@ -149,6 +152,7 @@ static void seed_get(const char *dir, uint8_t seed[16])
 static void start(struct policyd *d, struct policy_conf *c)
 {
 	uint8_t seed[16];
+	char err[CTL_ERRLEN];
 	int sfd;
 
 	if (c->core.state_dir)
@@ -170,6 +174,10 @@ static void start(struct policyd *d, struct policy_conf *c)
 	if ((sfd = daemon_signalfd()) < 0 ||
 	    policy_server_watch(d->srv, sfd, on_signal, d) < 0)
 		slog_die(1, "signals: %s", strerror(errno));
+	if (c->control_socket && !opt_spawn &&
+	    (d->ctl = policy_ctl_open(c->control_socket, d->app, d->srv, err,
+				      sizeof(err))) == NULL)
+		slog_die(1, "control socket: %s", err);
 	if (c->pid_file && daemon_pidfile(c->pid_file) < 0)
 		slog_die(1, "pid file %s: %s", c->pid_file,
 			 strerror(errno));
@@ -193,6 +201,7 @@ static int loop(struct policyd *d)
 		now = sl_monotonic_ns();
 		policy_app_tick(d->app, now);
 		policy_server_expire(d->srv, now);
+		policy_ctl_expire(d->ctl, now);
 		if (d->reload) {
 			d->reload = 0;
 			reload(d);
@@ -233,6 +242,7 @@ int main(int argc, char **argv)
 	status = loop(&d);
 	save(&d);
 	slog(LOG_INFO, "stopped");
+	policy_ctl_close(d.ctl);
 	policy_server_free(d.srv);
 	policy_app_free(d.app);
 	return status;

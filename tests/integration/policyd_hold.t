@@ -10,9 +10,7 @@
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/policyd/setup.sh"
 
-pd_setup "mode = hold
-postfix_config_directory = PFDIR"
-sed -i "s|PFDIR|$T/pf/etc|" "$T/sluice.conf"
+pd_setup "mode = hold"
 pd_start || bail "sluice-policyd did not start: $(cat "$T/policyd.log")"
 
 rc=""

@@ -56,6 +56,16 @@ ok $? "the honeytoken sender's next message accepted"
 sleep 1
 is "$(pf_held)" $((held0 + 2)) "and held too (lockout for the TTL)"
 is "$(sent 'colleague@example.net')" 0 "not delivered"
+pctl held >"$T/held.out"
+is "$(grep -c 'sender:worm@example.org locked' "$T/held.out")" 2 "the operator lists both held messages"
+[ $? -eq 0 ] || diag "held: $(cat "$T/held.out")"
+pctl status | grep -q '^honeytokens 1$'
+ok $? "status counts the honeytoken"
+pctl release sender:worm@example.org >/dev/null
+ok $? "the operator releases the sender"
+pf_wait 'to=<(colleague@example.net|trap-x7f3@lists.example.org)>.*status=sent' 2 20
+ok $? "both held messages delivered after the release"
+is "$(pf_held)" "$held0" "hold queue back to where it was"
 send other@example.org x-salt9@example.net --xclient-addr 10.9.8.8
 is "$(pd_events honeytoken 'x-salt9')" 1 "pattern honeytoken (*-salt9@example.net) matched"
 

@@ -14,6 +14,7 @@ PD_HELP=$SLUICE_TOP/tests/integration/policyd
 pd_setup() {
 	need postfix postconf postsuper swaks perl ss
 	[ -x "$PD_BIN" ] || bail "$PD_BIN is missing: run make"
+	[ -x "$SLUICE_BUILD/sluicectl" ] || bail "sluicectl is missing: run make"
 	[ "$(id -u)" -eq 0 ] || bail "the Postfix instance needs root"
 	T=$(mktemp -d /tmp/sluice-policyd.$$.XXXXXX)
 	[ -n "${PD_KEEP:-}" ] || at_exit "rm -rf '$T'"
@@ -30,6 +31,8 @@ syslog_events = no
 
 [policyd]
 listen = inet:127.0.0.1:$PPORT
+control_socket = $T/policyd.sock
+postfix_config_directory = $T/pf/etc
 ${1:-}
 EOC
 	pf_setup "$T/pf" "$SPORT"
@@ -72,6 +75,9 @@ pd_stop() {
 pd_events() {
 	grep "\"event_type\":\"$1\"" "$T/events.json" | grep -c -- "${2:-.}" || true
 }
+
+# pctl COMMAND... - ask sluice-policyd's control socket (sluicectl)
+pctl() { "$SLUICE_BUILD/sluicectl" -s "$T/policyd.sock" "$@"; }
 
 # send FROM TO [SWAKS-OPTIONS...] - one message through Postfix
 send() {
