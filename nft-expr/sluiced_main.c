@@ -303,10 +303,13 @@ int main(int argc, char **argv)
 	if ((s.conf = calloc(1, sizeof(*s.conf))) == NULL
 	    || sdconf_load(s.path, s.conf, err, sizeof(err)) < 0) {
 		fprintf(stderr, "sluiced: %s\n", s.conf ? err : "out of memory");
+		free(s.conf);
 		return 2;
 	}
 	if (o.check_only) {
 		printf("%s: configuration ok\n", s.path);
+		sdconf_release(s.conf);
+		free(s.conf);
 		return 0;
 	}
 	slog_open("sluiced", o.foreground, LOG_DAEMON);
