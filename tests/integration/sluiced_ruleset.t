@@ -83,6 +83,17 @@ for sig in TERM INT; do
 	else ok 1 "SIG$sig round: nft list ruleset is as before"; diff "$SD_RUN/before" "$SD_RUN/after" | sed 's/^/# /'; fi
 done
 
+# examples/nft/own-ruleset.nft loads (checked, not kept): whole where
+# the kernel has nft's queue, without its queue rule elsewhere (which
+# is what its comments tell the operator to do).
+if [ "$kind" = native ]; then
+	lab_x gw nft -c -f "$SLUICE_TOP/examples/nft/own-ruleset.nft"
+else
+	grep -v 'queue num 0 bypass$' "$SLUICE_TOP/examples/nft/own-ruleset.nft" |
+		lab_x gw nft -c -f -
+fi
+ok $? "examples/nft/own-ruleset.nft is a valid ruleset for this kernel"
+
 # ruleset = none: nothing installed; the operator's iptables-nft rules
 # feed the queue.
 conf none >/dev/null
