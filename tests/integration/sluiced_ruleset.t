@@ -10,7 +10,9 @@
 # on SIGTERM or SIGINT removes exactly what it added: `nft list
 # ruleset` is the same before the start and after the stop, twice in a
 # row. "ruleset = none" installs nothing and serves the queue an
-# operator's iptables-nft rule feeds (examples/nft/own-ruleset-iptables.sh).
+# operator's iptables-nft rule feeds (examples/nft/own-ruleset-iptables.sh):
+# normal requests pass, a scan is throttled and sluiced drops the
+# scanner's packets by verdict (there is no kernel set of its own).
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/sluiced/lib.sh"
 
@@ -110,6 +112,13 @@ lab_x lan2 perl "$LAB_DIR/browse.pl" -n 4 -t 3 10.77.16.1 fd77:3::1 10.77.16.2 f
 ok $? "lan2's requests pass through the operator's queue rules"
 s1=$(sd_queue 0 seq)
 cmp "$((s1 - s0))" -ge 4 "their first packets (IPv4 and IPv6) went through sluiced's queue"
+lab_count_reset srv
+sd_scan tcp 4 300 100
+wait "$SD_SCAN"
+sleep 1
+esc=$(lab_first srv lan1 tcp 4)
+cmp "$esc" -le $((5 + 4 + 2)) "a scan through the operator's rules is throttled ($esc of 300 escaped in ~3 s)"
+cmp "$(sd_show "$LAB_LAN1_4" dropped)" -gt 0 "sluiced drops the scanner's first packets itself (no kernel set)"
 lab_x gw sh "$SLUICE_TOP/examples/nft/own-ruleset-iptables.sh" -D br0 0
 ok $? "the iptables-nft rules come out again"
 sd_stop; is "$?" 0 "sluiced exits 0"
