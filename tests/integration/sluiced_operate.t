@@ -7,8 +7,9 @@
 # loaded with SIGHUP and with `sluicectl reload`, and a broken one is
 # refused while the running one stays: through all of it lan1 stays
 # quarantined and lan2's counters are kept. `sluicectl metrics` is the
-# Prometheus text format, --json answers are JSON, and `sluicectl
-# events` follows new events as they happen.
+# Prometheus text format, --json answers are JSON, `sluicectl events`
+# follows new events as they happen, and the events file holds EVE-style
+# JSON lines.
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/sluiced/lib.sh"
 
@@ -85,6 +86,19 @@ for cmd in status hosts "show $LAB_LAN1_4"; do
 		"$SD_RUN/json" 2>/dev/null
 	ok $? "--json $cmd: every line is JSON"
 done
+# Events in the EVE convention (DESIGN.md): one JSON object a line with
+# timestamp (ISO 8601, microseconds, offset), event_type, src_ip, and an
+# object named after the event type.
+perl -MJSON::PP -ne '
+	my $e = JSON::PP->new->decode($_);
+	$e->{timestamp} =~ /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}[+-]\d\d:?\d\d$/
+		or die "timestamp: $_";
+	defined $e->{event_type} && defined $e->{src_ip} or die "fields: $_";
+	ref $e->{$e->{event_type}} eq "HASH" or die "no object $e->{event_type}: $_";
+	$n++;
+	END { die "no events\n" unless $n }' "$SD_RUN/events.json" 2>"$SD_RUN/eve.err"
+ok $? "every line of the events file is an EVE-style event ($(wc -l <"$SD_RUN/events.json") lines)"
+sed 's/^/#   /' "$SD_RUN/eve.err"
 kill "$follow" 2>/dev/null
 sd_stop; is "$?" 0 "sluiced (as nobody) stops cleanly and removes its table"
 lab_x gw nft list tables 2>/dev/null | grep -q sluice
