@@ -18,11 +18,13 @@
  *	else lies below X. Above the oldest held packet: single verdicts.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <arpa/inet.h>
 #include <sys/socket.h>
+#include <unistd.h>
 #include <linux/netfilter.h>
 #include <linux/netfilter/nfnetlink.h>
 #include <linux/netfilter/nfnetlink_queue.h>
@@ -36,6 +38,7 @@
 #define NFQ_PENDING 2048	/* buffered verdicts before a forced flush */
 #define NFQ_SEND_MAX (64 * 1024)	/* bytes per send */
 #define NFQ_MSG_SLACK 512	/* netlink headers and attributes per packet */
+#define NFQ_PROC "/proc/net/netfilter/nfnetlink_queue"
 
 
 struct nfqueue {
@@ -44,6 +47,7 @@ struct nfqueue {
 	struct heldids *held[NFQ_MAX_QUEUES];
 	uint32_t last_id[NFQ_MAX_QUEUES];	/* newest id read */
 	int seen[NFQ_MAX_QUEUES];
+	int procfd;		/* /proc/net/netfilter/nfnetlink_queue, or -1 */
 	struct verd pend[NFQ_PENDING];
 	size_t npend;
 	char *rbuf;		/* NFQ_BURST buffers of rsize bytes */
@@ -148,6 +152,8 @@ struct nfqueue *nfqueue_open(const struct nfqueue_conf *c, char *err, size_t err
 	struct nfqueue *q = calloc(1, sizeof(*q));
 	unsigned i;
 
+	if (q != NULL)
+		q->procfd = -1;
 	if (q == NULL || c->nqueues == 0 || c->nqueues > NFQ_MAX_QUEUES) {
 		snprintf(err, errlen, "nfqueue: %s", q ? "bad queue count" : "out of memory");
 		free(q);
@@ -172,6 +178,8 @@ struct nfqueue *nfqueue_open(const struct nfqueue_conf *c, char *err, size_t err
 	nfqueue_socket(q);
 	if (nfqueue_bind(q, err, errlen) < 0)
 		goto fail;
+	/* opened now: it is root's, and we may not stay root */
+	q->procfd = open(NFQ_PROC, O_RDONLY | O_CLOEXEC);
 	return q;
 fail:
 	nfqueue_close(q);
@@ -218,6 +226,8 @@ void nfqueue_close(struct nfqueue *q)
 	}
 	for (i = 0; i < NFQ_MAX_QUEUES; i++)
 		heldids_free(q->held[i]);
+	if (q->procfd >= 0)
+		close(q->procfd);
 	free(q->rbuf);
 	free(q->sbuf);
 	free(q);
@@ -433,6 +443,29 @@ size_t nfqueue_pending(const struct nfqueue *q)
 	return q->npend;
 }
 
+/* kernel_stats - the kernel's view of our queues: waiting now,
+   dropped (queue full, fail-closed), dropped on delivery to us */
+static void kernel_stats(const struct nfqueue *q, struct nfqueue_stats *out)
+{
+	char buf[4096], *line, *save = NULL;
+	unsigned num, portid, total, mode, range, dropped, udropped;
+	ssize_t n;
+
+	if (q->procfd < 0 || (n = pread(q->procfd, buf, sizeof(buf) - 1, 0)) <= 0)
+		return;
+	buf[n] = 0;
+	for (line = strtok_r(buf, "\n", &save); line != NULL;
+	     line = strtok_r(NULL, "\n", &save)) {
+		if (sscanf(line, "%u %u %u %u %u %u %u", &num, &portid, &total,
+			   &mode, &range, &dropped, &udropped) != 7
+		    || num > UINT16_MAX || qindex(q, (uint16_t)num) < 0)
+			continue;
+		out->kernel_waiting += total;
+		out->kernel_dropped += dropped;
+		out->kernel_user_dropped += udropped;
+	}
+}
+
 /* nfqueue_stats - counters */
 void nfqueue_stats(const struct nfqueue *q, struct nfqueue_stats *out)
 {
@@ -442,4 +475,5 @@ void nfqueue_stats(const struct nfqueue *q, struct nfqueue_stats *out)
 	out->held_now = 0;
 	for (i = 0; i < q->conf.nqueues; i++)
 		out->held_now += heldids_count(q->held[i]);
+	kernel_stats(q, out);
 }

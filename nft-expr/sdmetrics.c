@@ -85,6 +85,12 @@ void sdmetrics_format(const struct sluiced *s, GString *out)
 		   "netlink sends carrying verdicts", qs.sends);
 	metric_put(out, "sluice_queue_overruns_total", "counter",
 		   "times the queue socket overran (kernel failed open)", qs.overruns);
+	metric_put(out, "sluice_queue_waiting", "gauge",
+		   "packets in the kernel queue: unread and held", qs.kernel_waiting);
+	metric_put(out, "sluice_queue_kernel_dropped_total", "counter",
+		   "packets the kernel dropped, fail-closed queue full", qs.kernel_dropped);
+	metric_put(out, "sluice_queue_lost_total", "counter",
+		   "packets the kernel could not deliver to sluiced", qs.kernel_user_dropped);
 	metric_put(out, "sluice_reloads_total", "counter",
 		   "configuration reloads", s->reloads);
 	metric_put(out, "sluice_set_errors_total", "counter",
