@@ -45,7 +45,8 @@ struct nfqueue_stats {
 	uint64_t packets, accepts, drops, batches, singles, sends;
 	uint64_t held_now, overruns, bad_msgs;
 	/* the kernel's (procfs): packets in the queue now (held ones too),
-	   because a fail-closed queue was full, lost on the way to us */
+	   dropped because a fail-closed queue was full, lost on the way
+	   to us */
 	uint64_t kernel_waiting, kernel_dropped, kernel_user_dropped;
 };
 
