@@ -48,17 +48,14 @@ ok $? "message to the honeytoken accepted (onto hold)"
 sleep 1
 is "$(pf_held)" $((held0 + 1)) "honeytoken message is on the hold queue"
 is "$(pd_events honeytoken 'worm@example.org')" 1 "honeytoken event written"
-grep -q "^quarantine 10.9.8.7 honeytoken" "$T/ctl.log"
-ok $? "sluiced was asked to quarantine 10.9.8.7"
-[ $? -eq 0 ] || diag "ctl.log: $(cat "$T/ctl.log")"
+is "$(grep -c '^quarantine 10.9.8.7 honeytoken$' "$T/ctl.log")" 1 "sluiced was asked to quarantine 10.9.8.7"
 send worm@example.org colleague@example.net --xclient-addr 10.9.8.7
 ok $? "the honeytoken sender's next message accepted"
 sleep 1
 is "$(pf_held)" $((held0 + 2)) "and held too (lockout for the TTL)"
 is "$(sent 'colleague@example.net')" 0 "not delivered"
 pctl held >"$T/held.out"
-is "$(grep -c 'sender:worm@example.org locked' "$T/held.out")" 2 "the operator lists both held messages"
-[ $? -eq 0 ] || diag "held: $(cat "$T/held.out")"
+is "$(grep -c '^[0-9A-Z]* sender:worm@example.org locked' "$T/held.out")" 2 "the operator lists both held messages, with queue ids"
 pctl status | grep -q '^honeytokens 1$'
 ok $? "status counts the honeytoken"
 pctl release sender:worm@example.org >/dev/null

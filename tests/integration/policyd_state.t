@@ -74,4 +74,25 @@ ok $? "and lifts it (sluicectl release)"
 got=$(req "after-release" | $PC -n 1 -w 3 "$EP" | head -1)
 is "${got%% *}" "action=450" "the sender is throttled again, no longer held"
 
+# SIGHUP: a new configuration, the same state
+echo "whitelist_senders = locked@example.org" >>"$T/sluice.conf"
+kill -HUP "$PD_PID"
+sleep 0.5
+got=$(req "after-reload" | $PC -n 1 -w 3 "$EP" | head -1)
+is "$got" "action=DUNNO" "SIGHUP: the new whitelist applies"
+grep -q "configuration reloaded" "$T/policyd.log"
+ok $? "reload logged"
+pctl hosts >"$T/hosts.out"
+grep -q '^sender:dave@example.org queued=1 wset=5' "$T/hosts.out"
+ok $? "and the state was kept (dave: full working set, dave6 queued)"
+echo "wset_size = 0" >>"$T/sluice.conf"
+kill -HUP "$PD_PID"
+sleep 0.5
+kill -0 "$PD_PID"
+ok $? "a bad configuration on SIGHUP does not stop the server"
+grep -q "reload refused.*wset_size" "$T/policyd.log"
+ok $? "it is refused with the reason"
+got=$(req "after-bad-reload" | $PC -n 1 -w 3 "$EP" | head -1)
+is "$got" "action=DUNNO" "and the old configuration stays in force"
+
 done_testing
