@@ -351,6 +351,7 @@ ksoft1=$(ps -eo pid=,comm= | awk '$2 == "ksoftirqd/1" { print $1 }')
 setup
 echo "sluiced bench: hping3 SYN flood to random destinations through the gateway"
 echo "command: SLUICE_BUILD=$build sh tests/bench/sluiced.sh (BENCH_RUNS=$runs BENCH_SECS=$secs)"
+echo "start: $(date -u '+%F %T UTC'), load average $(cut -d' ' -f1-3 /proc/loadavg)"
 i=1
 while [ $i -le "$runs" ]; do
 	echo "run $i/$runs"
@@ -358,4 +359,5 @@ while [ $i -le "$runs" ]; do
 	i=$((i + 1))
 done
 table
+echo "end: $(date -u '+%F %T UTC'), load average $(cut -d' ' -f1-3 /proc/loadavg)"
 profile
