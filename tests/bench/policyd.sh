@@ -13,14 +13,14 @@
 # 2. Postfix end to end: smtp-source, 16 sessions, MSGS messages to a
 #    private loopback instance (discard transport), with the policy
 #    check at RCPT and END-OF-MESSAGE against without; medians of
-#    E2E_RUNS. Target >= 0.95.
+#    E2E_RUNS (5). Target >= 0.95.
 #
 # Reproduce: make bench, or
 #   SLUICE_TOP=$PWD SLUICE_BUILD=$PWD/build sh tests/bench/policyd.sh
 set -u
 : "${SLUICE_TOP:=$(cd "$(dirname "$0")/../.." && pwd)}"
 : "${SLUICE_BUILD:=$SLUICE_TOP/build}"
-: "${RUNS:=5}" "${SECS:=5}" "${CONNS:=16}" "${MSGS:=3000}" "${E2E_RUNS:=3}"
+: "${RUNS:=5}" "${SECS:=5}" "${CONNS:=16}" "${MSGS:=3000}" "${E2E_RUNS:=5}"
 B=$(basename "$SLUICE_BUILD")
 make -s -C "$SLUICE_TOP" B="$B" "$B/sluice-policyd" "$B/bench/policy-dunno" \
 	"$B/bench/policy-load" >/dev/null || { echo "policyd.sh: build failed" >&2; exit 1; }
@@ -59,6 +59,7 @@ cat >"$T/postfwd.cf" <<EOC
 id=RATE; sasl_username=~/./; action=rate(sasl_username/100000000/60/DEFER_IF_PERMIT too many requests)
 EOC
 
+echo "start: $(date -u '+%F %T UTC'), load average $(cut -d' ' -f1-3 /proc/loadavg)"
 "$SLUICE_BUILD/bench/policy-dunno" "$P_DUNNO" & PIDS="$PIDS $!"
 "$SLUICE_BUILD/sluice-policyd" -c "$T/sluice.conf" -f 2>"$T/policyd.log" &
 PIDS="$PIDS $!"
@@ -117,5 +118,6 @@ echo "Postfix end to end, smtp-source -s 16 -m $MSGS, messages/s, median of $E2E
 printf '  %-28s %8s   runs: %s\n' "without policy check" "$a" "$(tr '\n' ' ' <"$T/plain")"
 printf '  %-28s %8s   runs: %s\n' "with sluice-policyd" "$b" "$(tr '\n' ' ' <"$T/policy")"
 echo "  with / without: $(ratio "$b" "$a") (target >= 0.95)"
+echo "end: $(date -u '+%F %T UTC'), load average $(cut -d' ' -f1-3 /proc/loadavg)"
 rej=$(pf_count 'reject: RCPT')
 [ "$rej" -eq 0 ] || echo "  warning: $rej recipients were rejected during the runs"
