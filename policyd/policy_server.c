@@ -119,6 +119,13 @@ struct policy_server *policy_server_create(const struct policy_server_params *p,
 	}
 	for (i = 0; i < p->max_conns; i++)
 		s->conns[i].rfd = s->conns[i].wfd = -1;
+	/*
+	 * Request ids are throttle cookies, and saved cookies come back
+	 * after a restart: start the sequence at the wall clock in
+	 * microseconds, which runs far ahead of any request count, so a
+	 * new id never equals one handed out before the restart.
+	 */
+	s->seq = (sl_realtime_ns() / 1000) & ((1ULL << (63 - SLOT_BITS)) - 1);
 	return s;
 }
 
