@@ -28,6 +28,7 @@ static const char *const mode_choices[] = { "williamson", "credit", "off", NULL 
 static const char *const fail_choices[] = { "open", "closed", NULL };
 static const char *const action_choices[] = { "delay", "drop", NULL };
 static const char *const trw_choices[] = { "off", "log", "quarantine", NULL };
+static const char *const priority_choices[] = { "normal", "high", NULL };
 
 static const struct cfg_key sluiced_keys[] = {
 	{ .name = "ruleset", .type = CFG_ENUM, .offset = SD(ruleset), .def = "own",
@@ -58,6 +59,9 @@ static const struct cfg_key sluiced_keys[] = {
 	  .help = "a first contact unanswered this long has failed" },
 	{ .name = "v6_prefix", .type = CFG_UINT, .offset = SD(v6_prefix), .def = "128",
 	  .min = 32, .max = 128, .help = "IPv6 sources are counted per this prefix" },
+	{ .name = "priority", .type = CFG_ENUM, .offset = SD(priority), .def = "high",
+	  .choices = priority_choices,
+	  .help = "high: nice -10, served before batch jobs on a busy machine" },
 	{ .name = "user", .type = CFG_STRING, .offset = SD(user),
 	  .help = "run as this user after start-up (keeps CAP_NET_ADMIN)" },
 	{ .name = "pidfile", .type = CFG_STRING, .offset = SD(pidfile),

@@ -28,6 +28,9 @@ enum sd_fail { SD_FAIL_OPEN, SD_FAIL_CLOSED };
 enum sd_ruleset { SD_RULESET_OWN, SD_RULESET_NONE };
 enum sd_credit_action { SD_CREDIT_DELAY, SD_CREDIT_DROP };
 enum sd_trw { SD_TRW_OFF, SD_TRW_LOG, SD_TRW_QUARANTINE };
+enum sd_priority { SD_PRIO_NORMAL, SD_PRIO_HIGH };
+
+#define SD_HIGH_NICE (-10)	/* priority = high */
 
 struct sd_zone {
 	char name[SD_ZONE_NAME_MAX + 1];
@@ -58,6 +61,7 @@ struct sd_conf {
 	uint64_t socket_buffer;
 	uint64_t contact_timeout_ns;
 	unsigned v6_prefix;
+	int priority;		/* enum sd_priority */
 	char *user;
 	char *pidfile;
 	/* [zone NAME] */

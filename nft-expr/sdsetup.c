@@ -18,6 +18,7 @@
 #include <string.h>
 #include <unistd.h>
 #include <sys/epoll.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 
 #include "caps.h"
@@ -227,11 +228,23 @@ void sdsetup_control(struct sluiced *s)
 	}
 }
 
+/* priority_up - nice -10 with priority = high: on a busy machine a
+   packet waiting for its verdict must not wait for the scheduler too */
+static void priority_up(struct sluiced *s)
+{
+	if (s->conf->priority != SD_PRIO_HIGH)
+		return;
+	if (setpriority(PRIO_PROCESS, 0, SD_HIGH_NICE) < 0)
+		slog(LOG_WARNING, "priority high (nice %d): %s", SD_HIGH_NICE,
+		     strerror(errno));
+}
+
 /* sdsetup_privileges - keep CAP_NET_ADMIN only, as [sluiced] user */
 void sdsetup_privileges(struct sluiced *s)
 {
 	char err[ERRLEN], caps[256];
 
+	priority_up(s);		/* while CAP_SYS_NICE is ours */
 	if (caps_drop(s->conf->user, err, sizeof(err)) < 0) {
 		if (s->conf->user != NULL) {
 			s->stop = 1;

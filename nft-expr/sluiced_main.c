@@ -125,6 +125,8 @@ static const char *ruleset_change(const struct sd_conf *a,
 		return "queue_num";
 	if (a->fail_open != b->fail_open)
 		return "fail_open";
+	if (a->priority != b->priority)
+		return "priority";
 	return NULL;
 }
 
@@ -232,9 +234,11 @@ static int loop_dispatch(struct sluiced *s, int fd)
 	return n > 0 ? n : 0;
 }
 
-/* loop_flush - send the verdicts, unless the loop is polling and they
-   are few and fresh: then more packets join them in one send */
-static void loop_flush(struct sluiced *s, int spin)
+/* loop_flush - send the verdicts, unless packets are still coming in
+   (got > 0) and the verdicts are few and fresh: then more join them in
+   one send. When a poll finds nothing new they go out at once, so a
+   lone packet never waits for company. */
+static void loop_flush(struct sluiced *s, int got)
 {
 	size_t n = nfqueue_pending(s->q);
 	uint64_t now;
@@ -244,7 +248,7 @@ static void loop_flush(struct sluiced *s, int spin)
 	now = sl_monotonic_ns();
 	if (s->flush_from == 0)
 		s->flush_from = now;
-	if (spin > 0 && n < NFQ_BURST && now - s->flush_from < FLUSH_WAIT_NS)
+	if (got > 0 && n < NFQ_BURST && now - s->flush_from < FLUSH_WAIT_NS)
 		return;
 	s->flush_from = 0;
 	if (nfqueue_flush(s->q) < 0)
@@ -269,7 +273,7 @@ static void loop(struct sluiced *s)
 			got += loop_dispatch(s, ev[i].data.fd);
 		spin = got > 0 ? LOOP_SPIN : spin > 0 ? spin - 1 : 0;
 		loop_timers(s);
-		loop_flush(s, spin);
+		loop_flush(s, got);
 	}
 	loop_flush(s, 0);
 }
