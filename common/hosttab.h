@@ -39,9 +39,11 @@ void *hosttab_peek(const struct hosttab *t, const void *key);
 void *hosttab_put(struct hosttab *t, const void *key, int *created);
 /* hosttab_del - remove key; 0, or -1 if absent */
 int hosttab_del(struct hosttab *t, const void *key);
-/* hosttab_walk - every entry, most recently used first */
+/* hosttab_walk - every entry, most recently used first; fn may delete
+   the key it is given, nothing else */
 void hosttab_walk(struct hosttab *t, hosttab_walk_fn *fn, void *ctx);
-/* hosttab_walk_lru - every entry, least recently used first (added) */
+/* hosttab_walk_lru - every entry, least recently used first; fn as for
+   hosttab_walk (added) */
 void hosttab_walk_lru(struct hosttab *t, hosttab_walk_fn *fn, void *ctx);
 /* hosttab_put_batch - hosttab_put for keys[0..n-1] in order, with their
    memory loads overlapped; vals[i] and created[i] (may be NULL) as
