@@ -47,6 +47,7 @@ static void test_defaults(void)
 		"hooks forward and output");
 	ok(c.fail_open && c.queue_num == 0, "fail-open queue 0");
 	is_uint(c.v6_prefix, 128, "v6_prefix 128");
+	is_int(c.priority, SD_PRIO_HIGH, "priority high");
 	is_uint(c.nzones, 2, "two zones");
 	z = &c.zones[0];
 	ok(z->mode == SD_MODE_WILLIAMSON && z->wset_size == 5 && z->high == 100
@@ -86,6 +87,7 @@ static const struct bad bad[] = {
 	{ "[sluiced]\ncontact_timeout = 5x\n", "[sluiced] contact_timeout = \"5x\"" },
 	{ "[sluiced]\nv6_prefix = 16\n", "[sluiced] v6_prefix = \"16\"" },
 	{ "[sluiced]\nqueue_nun = 1\n", "queue_nun" },
+	{ "[sluiced]\npriority = urgent\n", "[sluiced] priority = \"urgent\"" },
 	{ "[sluicd]\n", "sluicd" },
 	{ "[zone lan]\nmode = williamson\n", "[zone lan] prefixes: missing" },
 	{ "[zone lan]\nprefixes = 10.0.0.0/33\n", "[zone lan] prefixes = \"10.0.0.0/33\"" },
