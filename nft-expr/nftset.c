@@ -56,12 +56,14 @@ static int elem_add(struct nftnl_set *s, const uint8_t *key, int family,
 	return 0;
 }
 
-/* elems_msg - one NEWSETELEM/DELSETELEM message for set s */
-static int elems_msg(struct nftbatch *b, struct nftnl_set *s, uint16_t type)
+/* elems_msg - one NEWSETELEM/DELSETELEM message for set s; excl makes
+   adding an element that exists an error (EEXIST) */
+static int elems_msg(struct nftbatch *b, struct nftnl_set *s, uint16_t type,
+		     int excl)
 {
 	struct nlmsghdr *nlh = nftbatch_msg(b, type, NFPROTO_INET,
-					    type == NFT_MSG_NEWSETELEM ?
-					    NLM_F_CREATE : 0, NULL);
+					    type == NFT_MSG_NEWSETELEM ? NLM_F_CREATE
+					    | (excl ? NLM_F_EXCL : 0) : 0, NULL);
 
 	if (nlh == NULL)
 		return -1;
@@ -76,35 +78,62 @@ static int fail(char *err, size_t len, const char *what, int e)
 	return -1;
 }
 
-/* nftset_quarantine - add a (ttl_ns > 0) or remove it (ttl_ns == 0) */
+/* quarantine_msg - append a NEW (ttl_ms > 0) or DEL message for a */
+static int quarantine_msg(struct nftbatch *b, const char *table,
+			  const struct sl_addr *a, uint64_t ttl_ms, int excl)
+{
+	struct nftnl_set *s = set_for(table, "quarantine", a->family);
+	int rc;
+
+	if (s == NULL || elem_add(s, a->b, a->family, 0, ttl_ms) < 0) {
+		if (s != NULL)	/* libnftnl's free does not take NULL */
+			nftnl_set_free(s);
+		return -1;
+	}
+	rc = elems_msg(b, s, ttl_ms ? NFT_MSG_NEWSETELEM : NFT_MSG_DELSETELEM, excl);
+	nftnl_set_free(s);
+	return rc;
+}
+
+/* quarantine_commit - one transaction: delete first (del), then add
+   (ttl_ms > 0, exclusively unless after the delete); 0 or -1 errno */
+static int quarantine_commit(struct nftrules *n, const char *table,
+			     const struct sl_addr *a, int del, uint64_t ttl_ms)
+{
+	struct nftbatch *b = nftrules_batch(n, MNL_SOCKET_BUFFER_SIZE);
+
+	if (b == NULL || (del && quarantine_msg(b, table, a, 0, 0) < 0)
+	    || (ttl_ms && quarantine_msg(b, table, a, ttl_ms, !del) < 0)) {
+		nftbatch_free(b);
+		errno = ENOMEM;
+		return -1;
+	}
+	return nftrules_commit(n, b);
+}
+
+/* nftset_quarantine - add a (ttl_ns > 0) or remove it (ttl_ns == 0).
+   The kernel keeps an element's old timeout when it is added again, so
+   a quarantine of a source already in the set replaces its element:
+   delete and add in one transaction. */
 int nftset_quarantine(struct nftrules *n, const struct sl_addr *a,
 		      uint64_t ttl_ns, char *err, size_t errlen)
 {
 	const char *table = nftrules_table(n);
-	struct nftnl_set *s;
-	struct nftbatch *b;
 	uint64_t ms = ttl_ns / 1000000;
 	int rc;
 
 	if (table == NULL)
 		return fail(err, errlen, "quarantine set", ENOENT);
-	if ((s = set_for(table, "quarantine", a->family)) == NULL
-	    || elem_add(s, a->b, a->family, 0, ttl_ns ? (ms ? ms : 1) : 0) < 0
-	    || (b = nftrules_batch(n, MNL_SOCKET_BUFFER_SIZE)) == NULL) {
-		if (s != NULL)	/* libnftnl's free does not take NULL */
-			nftnl_set_free(s);
-		return fail(err, errlen, "quarantine set", ENOMEM);
+	if (ttl_ns == 0) {
+		if (quarantine_commit(n, table, a, 1, 0) < 0 && errno != ENOENT)
+			return fail(err, errlen, "removing from the quarantine set", errno);
+		return 0;
 	}
-	rc = elems_msg(b, s, ttl_ns ? NFT_MSG_NEWSETELEM : NFT_MSG_DELSETELEM);
-	nftnl_set_free(s);
-	if (rc < 0) {
-		nftbatch_free(b);
-		return fail(err, errlen, "quarantine set", EMSGSIZE);
-	}
-	rc = nftrules_commit(n, b);
-	if (rc < 0 && !(ttl_ns == 0 && errno == ENOENT))
-		return fail(err, errlen, ttl_ns ? "adding to the quarantine set"
-			    : "removing from the quarantine set", errno);
+	rc = quarantine_commit(n, table, a, 0, ms ? ms : 1);
+	if (rc < 0 && errno == EEXIST)
+		rc = quarantine_commit(n, table, a, 1, ms ? ms : 1);
+	if (rc < 0)
+		return fail(err, errlen, "adding to the quarantine set", errno);
 	return 0;
 }
 
@@ -136,7 +165,7 @@ static int fill_msgs(struct nftbatch *b, const char *table, const char *base,
 		if (rc == 0 && next_addr(r[i].hi, family, end))
 			rc = elem_add(s, end, family, NFT_SET_ELEM_INTERVAL_END, 0);
 		if (rc == 0 && (++in_msg == ELEMS_PER_MSG || i + 1 == nr)) {
-			rc = elems_msg(b, s, NFT_MSG_NEWSETELEM);
+			rc = elems_msg(b, s, NFT_MSG_NEWSETELEM, 0);
 			nftnl_set_free(s);
 			s = NULL;
 			in_msg = 0;
@@ -164,7 +193,7 @@ int nftset_fill(struct nftrules *n, const char *base, int family,
 		return fail(err, errlen, base, ENOMEM);
 	}
 	/* a DELSETELEM without elements flushes the set */
-	rc = elems_msg(b, s, NFT_MSG_DELSETELEM);
+	rc = elems_msg(b, s, NFT_MSG_DELSETELEM, 0);
 	nftnl_set_free(s);
 	if (rc < 0 || fill_msgs(b, table, base, family, r, nr) < 0) {
 		nftbatch_free(b);
