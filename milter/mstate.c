@@ -39,6 +39,7 @@ struct mstate_shard {
 	GHashTable *tickets;		/* cookie -> ticket, waiting */
 	GPtrArray *due;			/* queue ids whose holds all left */
 	uint64_t cookies;		/* handed out by this shard */
+	uint64_t decisions, contended;	/* recipients; found the lock taken */
 } __attribute__((aligned(64)));		/* no false sharing of mutexes */
 
 struct mstate {
@@ -231,6 +232,18 @@ static struct mstate_ticket *ticket_new(struct mstate_shard *sh, unsigned i,
 	return t;
 }
 
+/* shard_lock - take a shard's lock for a decision, counting the times
+   another thread had it (the measure of what sharding saves) */
+static void shard_lock(struct mstate_shard *sh)
+{
+	int busy = pthread_mutex_trylock(&sh->mu) != 0;
+
+	if (busy)
+		pthread_mutex_lock(&sh->mu);
+	sh->decisions++;
+	sh->contended += (uint64_t)busy;
+}
+
 /* mstate_rcpt - decide under the identity's shard lock */
 enum mail_verdict mstate_rcpt(struct mstate *s, const struct mail_req *r,
 			      uint64_t now, struct mail_result *out,
@@ -246,7 +259,7 @@ enum mail_verdict mstate_rcpt(struct mstate *s, const struct mail_req *r,
 	mail_identity(&s->p, r, ident);
 	i = mstate_shard_of(s, ident);
 	sh = &s->sh[i];
-	pthread_mutex_lock(&sh->mu);
+	shard_lock(sh);
 	/* unique over all shards (the low byte is the shard), never 0,
 	   and no shared counter for the threads to fight over */
 	cookie = (++sh->cookies << 8) | i;
@@ -431,4 +444,20 @@ size_t mstate_due(struct mstate *s, void (*fn)(void *ctx, const char *qid),
 		g_ptr_array_unref(due);
 	}
 	return n;
+}
+
+/* mstate_contention - decisions so far, and how many found their
+   shard's lock taken by another thread */
+void mstate_contention(struct mstate *s, uint64_t *decisions,
+		       uint64_t *contended)
+{
+	unsigned i;
+
+	*decisions = *contended = 0;
+	for (i = 0; i < s->n; i++) {
+		pthread_mutex_lock(&s->sh[i].mu);
+		*decisions += s->sh[i].decisions;
+		*contended += s->sh[i].contended;
+		pthread_mutex_unlock(&s->sh[i].mu);
+	}
 }

@@ -82,6 +82,10 @@ uint64_t mstate_next(struct mstate *s);
 /* mstate_stats - counters summed over the shards, waiting tickets */
 void mstate_stats(struct mstate *s, struct throttle_stats *out,
 		  size_t *waiting);
+/* mstate_contention - decisions made, and how many of them found their
+   shard's lock held by another thread */
+void mstate_contention(struct mstate *s, uint64_t *decisions,
+		       uint64_t *contended);
 /* mstate_shard_of - shard index of an identity (tests) */
 unsigned mstate_shard_of(const struct mstate *s, const char *identity);
 

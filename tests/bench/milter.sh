@@ -13,8 +13,12 @@
 # recipient (working-set hit) without delaying it. Prints the median
 # rate of each and the ratios; target: sluice / continue-all >= 0.9.
 #
+# First, the shared state alone (tests/bench/milter/bench_mstate.c):
+# recipient decisions per second from THREADS threads (default: the
+# number of cores) with one shard, i.e. one lock for all, against 16.
+#
 # usage: sh tests/bench/milter.sh   (make bench runs it; root needed)
-# env: ROUNDS (5), MESSAGES (2000), SESSIONS (16)
+# env: ROUNDS (5), MESSAGES (2000), SESSIONS (16), THREADS (nproc)
 : "${SLUICE_TOP:=$(cd "$(dirname "$0")/../.." && pwd)}"
 : "${SLUICE_BUILD:=$SLUICE_TOP/build}"
 ROUNDS=${ROUNDS:-5}
@@ -29,8 +33,9 @@ T=$(mktemp -d /tmp/sluice-milter-bench.$$.XXXXXX)
 at_exit "rm -rf '$T'"
 chmod 755 "$T"
 B=${SLUICE_BUILD#"$SLUICE_TOP"/}
-make -s -C "$SLUICE_TOP" B="$B" "$B/sluice-milter" "$B/bench/milter-null" ||
-	bail "cannot build sluice-milter and the baseline milter"
+make -s -C "$SLUICE_TOP" B="$B" "$B/sluice-milter" "$B/bench/milter-null" \
+	"$B/bench/milter-mstate" ||
+	bail "cannot build sluice-milter and the benchmark helpers"
 
 P_ALONE=$(pf_free_port 10260 10299) || bail "no free port"
 P_NULL=$(pf_free_port $((P_ALONE + 1)) 10299) || bail "no free port"
@@ -93,6 +98,26 @@ run() {
 # median - of the numbers on stdin
 median() { sort -n | awk '{ a[NR] = $1 } END { print a[int((NR + 1) / 2)] }'; }
 
+# 1. the shared state alone: one shard (every session on one mutex, as
+# with a global lock) against the default 16, THREADS threads
+THREADS=${THREADS:-$(nproc)}
+: >"$T/s1"; : >"$T/s16"
+r=1
+while [ $r -le "$ROUNDS" ]; do
+	"$SLUICE_BUILD/bench/milter-mstate" -t "$THREADS" -s 1 -n 500000 >>"$T/s1"
+	"$SLUICE_BUILD/bench/milter-mstate" -t "$THREADS" -s 16 -n 500000 >>"$T/s16"
+	r=$((r + 1))
+done
+echo "sluice-milter state: $THREADS threads, median of $ROUNDS (decisions/s; % of decisions that found their lock taken)"
+for k in s1 s16; do
+	[ $k = s1 ] && name="1 shard (one lock for all)" || name="16 shards"
+	printf "  %-30s %10s/s %8s%%   runs: %s\n" "$name" \
+		"$(cut -d' ' -f1 <"$T/$k" | median)" \
+		"$(cut -d' ' -f2 <"$T/$k" | median)" \
+		"$(cut -d' ' -f1 <"$T/$k" | tr '\n' ' ')"
+done
+
+# 2. Postfix end to end
 run "$P_SLUICE" >/dev/null	# warm-up: processes, caches
 drain
 : >"$T/alone"; : >"$T/null"; : >"$T/sluice"

@@ -331,6 +331,14 @@ static void test_threads(void)
 	mstate_stats(s, &st, &waiting);
 	is_uint(waiting, 0, "no ticket left behind");
 	is_uint(st.passed, passed, "shard counters add up to the passes seen");
+	{
+		uint64_t dec, busy;
+
+		mstate_contention(s, &dec, &busy);
+		is_uint(dec, 8 * 20000, "every decision counted");
+		cmp_ok(busy, <=, dec, "contended decisions a subset (%llu)",
+		       (unsigned long long)busy);
+	}
 	mstate_free(s);
 }
 
