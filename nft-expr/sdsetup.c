@@ -77,12 +77,12 @@ static int set_fill(struct sluiced *s, const char *base, int family,
 /* sdsetup_sets - whitelist and fail-closed sets from the configuration */
 int sdsetup_sets(struct sluiced *s)
 {
-	struct sl_range *buf = calloc(RANGES_MAX, sizeof(*buf));
+	struct sl_range *buf;
 	int rc = 0, fam;
 
 	if (s->nft == NULL)
 		return 0;
-	if (buf == NULL)
+	if ((buf = calloc(RANGES_MAX, sizeof(*buf))) == NULL)
 		return -1;
 	for (fam = 4; fam <= 6; fam += 2) {
 		rc |= set_fill(s, "whitelist", fam, s->conf->core.whitelist,
