@@ -102,8 +102,10 @@ static struct sd_conf *load(const char *text)
 	struct sd_conf *c = calloc(1, sizeof(*c));
 	int fd = mkstemp(path);
 
-	if (fd < 0 || write(fd, text, strlen(text)) < 0)
+	if (c == NULL || fd < 0 || write(fd, text, strlen(text)) < 0) {
+		free(c);
 		return NULL;
+	}
 	close(fd);
 	if (sdconf_load(path, c, err, sizeof(err)) < 0) {
 		diag("config: %s", err);
