@@ -46,6 +46,17 @@ static int flush_waiting(void *ctx, const uint8_t *key, uint64_t cookie)
 	return 1;
 }
 
+/* accept_waiting - creditq_fn: release a credit-queue packet */
+static int accept_waiting(void *ctx, const uint8_t *key, uint64_t cookie)
+{
+	struct verdict *v = ctx;
+
+	(void)key;
+	v->st.released++;
+	vd_answer_cookie(v, cookie, 1, v->now);
+	return 1;
+}
+
 /* held_drop - drop every packet the host has waiting */
 static void held_drop(struct verdict *v, struct vzone *z, const uint8_t *key,
 		      struct vhost *h)
@@ -138,8 +149,8 @@ int verdict_release(struct verdict *v, const struct sl_addr *a, uint64_t now)
 		known = 1;
 	}
 	if (z != NULL && z->thr != NULL && throttle_unlock(z->thr, key) == 0)
-		known = 1;
-	(void)creditq_remove(v->cq, key, flush_waiting, v);
+		known = 1;	/* and its delay queue released */
+	(void)creditq_remove(v->cq, key, accept_waiting, v);
 	if ((h = hosttab_peek(v->hosts, key)) != NULL) {
 		h->quarantined_until = 0;
 		h->credit_waiting = 0;

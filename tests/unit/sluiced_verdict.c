@@ -316,6 +316,14 @@ static void test_credit(struct verdict *v, uint64_t t0)
 	is_int(count(20, 24, 0), 2, "credit drop: the rest is dropped");
 	verdict_tick(v, t0 + 5 * NS_PER_SEC);
 	is_int(count(0, 6, 1), 6, "credit: the zero-balance grant releases the last one");
+	for (i = 30; i < 34; i++) {
+		p = pkt("10.2.0.1", dst_n(i, d), 80);
+		verdict_packet(v, &p, (uint64_t)i, t0 + 6 * NS_PER_SEC);
+	}
+	is_int(count(30, 34, 2), 4, "credit: at zero again, four wait");
+	addr_parse("10.2.0.1", &src);
+	verdict_release(v, &src, t0 + 6 * NS_PER_SEC + 1);
+	is_int(count(30, 34, 1), 4, "release: the waiting packets are accepted");
 }
 
 /* test_trw - failed first contacts make a scanner */
