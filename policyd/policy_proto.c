@@ -28,12 +28,21 @@ void policy_scan_init(struct policy_scan *s)
 	memset(s, 0, sizeof(*s));
 }
 
-/* name_char - characters Postfix uses in attribute names */
-static int name_char(unsigned char c)
-{
-	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
-	       (c >= '0' && c <= '9') || c == '_' || c == '-';
-}
+/* name_tab - characters Postfix uses in attribute names */
+static const unsigned char name_tab[256] = {
+	['0'] = 1, ['1'] = 1, ['2'] = 1, ['3'] = 1, ['4'] = 1, ['5'] = 1,
+	['6'] = 1, ['7'] = 1, ['8'] = 1, ['9'] = 1, ['_'] = 1, ['-'] = 1,
+	['a'] = 1, ['b'] = 1, ['c'] = 1, ['d'] = 1, ['e'] = 1, ['f'] = 1,
+	['g'] = 1, ['h'] = 1, ['i'] = 1, ['j'] = 1, ['k'] = 1, ['l'] = 1,
+	['m'] = 1, ['n'] = 1, ['o'] = 1, ['p'] = 1, ['q'] = 1, ['r'] = 1,
+	['s'] = 1, ['t'] = 1, ['u'] = 1, ['v'] = 1, ['w'] = 1, ['x'] = 1,
+	['y'] = 1, ['z'] = 1,
+	['A'] = 1, ['B'] = 1, ['C'] = 1, ['D'] = 1, ['E'] = 1, ['F'] = 1,
+	['G'] = 1, ['H'] = 1, ['I'] = 1, ['J'] = 1, ['K'] = 1, ['L'] = 1,
+	['M'] = 1, ['N'] = 1, ['O'] = 1, ['P'] = 1, ['Q'] = 1, ['R'] = 1,
+	['S'] = 1, ['T'] = 1, ['U'] = 1, ['V'] = 1, ['W'] = 1, ['X'] = 1,
+	['Y'] = 1, ['Z'] = 1,
+};
 
 /* line_check - a complete line is "name=value" with a sane name */
 static const char *line_check(const char *line, size_t len)
@@ -41,7 +50,7 @@ static const char *line_check(const char *line, size_t len)
 	size_t i;
 
 	for (i = 0; i < len && line[i] != '='; i++)
-		if (!name_char((unsigned char)line[i]))
+		if (!name_tab[(unsigned char)line[i]])
 			return "bad character in attribute name";
 	if (i == len)
 		return "line without '='";
@@ -79,35 +88,40 @@ static enum policy_status scan_newline(struct policy_scan *s,
 	return POLICY_MORE;
 }
 
-/* control_slow - a byte at a time */
-static int control_slow(const unsigned char *p, size_t n)
-{
-	size_t i;
+#define ONES 0x0101010101010101ULL
+#define HIGH 0x8080808080808080ULL
 
-	for (i = 0; i < n; i++)
-		if ((p[i] < 0x20 && p[i] != '\t') || p[i] == 0x7f)
-			return 1;
-	return 0;
+/* swar_eq - high bit set in each byte of x equal to c (exact) */
+static inline uint64_t swar_eq(uint64_t x, unsigned char c)
+{
+	uint64_t y = x ^ (ONES * c);
+
+	return ~(((y & ~HIGH) + ~HIGH) | y) & HIGH;
 }
 
-/* control - bytes refused anywhere in a request ('\n' ends lines);
-   eight bytes at a time, since every byte of every request passes here */
+/* swar_below - high bit set in each byte of x below c <= 0x80 (exact) */
+static inline uint64_t swar_below(uint64_t x, unsigned char c)
+{
+	return ~(((x & ~HIGH) + ONES * (0x80 - c)) | x) & HIGH;
+}
+
+/* control - a byte refused anywhere in a request: below 0x20 but for
+   tab and newline, or DEL. Eight bytes at a time with exact per-byte
+   masks, since every byte of every request passes here. */
 static int control(const unsigned char *p, size_t n)
 {
-	const uint64_t ones = 0x0101010101010101ULL;
-	const uint64_t high = 0x8080808080808080ULL;
-	uint64_t x, y;
+	uint64_t x, bad = 0;
 	size_t i;
 
 	for (i = 0; i + 8 <= n; i += 8) {
 		memcpy(&x, p + i, 8);
-		y = x ^ (ones * 0x7f);
-		/* some byte below 0x20, or some byte equal to 0x7f */
-		if ((((x - ones * 0x20) & ~x) | ((y - ones) & ~y)) & high)
-			if (control_slow(p + i, 8))
-				return 1;	/* tabs are fine: look closer */
+		bad |= (swar_below(x, 0x20) & ~swar_eq(x, '\n') &
+			~swar_eq(x, '\t')) | swar_eq(x, 0x7f);
 	}
-	return control_slow(p + i, n - i);
+	for (; i < n; i++)
+		bad |= (p[i] < 0x20 && p[i] != '\t' && p[i] != '\n') ||
+		       p[i] == 0x7f;
+	return bad != 0;
 }
 
 /* policy_scan - examine the bytes not seen yet, a line at a time */
@@ -117,16 +131,22 @@ enum policy_status policy_scan(struct policy_scan *s,
 {
 	enum policy_status st;
 	const char *p, *nl;
-	size_t seg;
+	size_t seg, upto;
 
 	if (s->why)
 		return POLICY_ERROR;
+	/* every new byte (up to the size bound) is checked once, in bulk */
+	upto = len < lim->req_max ? len : lim->req_max;
+	if (upto > s->checked) {
+		if (control((const unsigned char *)buf + s->checked,
+			    upto - s->checked))
+			return scan_fail(s, "control byte in request");
+		s->checked = upto;
+	}
 	while (s->pos < len) {
 		p = buf + s->pos;
 		nl = memchr(p, '\n', len - s->pos);
 		seg = nl ? (size_t)(nl - p) : len - s->pos;
-		if (control((const unsigned char *)p, seg))
-			return scan_fail(s, "control byte in request");
 		if (s->pos + seg - s->line_start > lim->line_max)
 			return scan_fail(s, "line too long");
 		if (s->pos + seg + (nl != NULL) > lim->req_max)

@@ -34,6 +34,7 @@ enum policy_status { POLICY_MORE, POLICY_DONE, POLICY_ERROR };
 
 struct policy_scan {		/* incremental state between reads */
 	size_t pos;		/* bytes examined so far */
+	size_t checked;		/* bytes checked for control bytes */
 	size_t line_start;	/* offset of the current line */
 	size_t attrs;		/* attribute lines seen */
 	const char *why;	/* reason for POLICY_ERROR */

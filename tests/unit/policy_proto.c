@@ -167,6 +167,24 @@ static void control_positions(void)
 			}
 		}
 	is_int(wrong, 0, "control bytes refused at every offset");
+	/* every byte value at every offset of a word: the bulk check must
+	   agree with the definition byte for byte */
+	wrong = 0;
+	for (b = 0; b < 256; b++)
+		for (i = 0; i < 16 && b != '\n'; i++) {
+			int refused = (b < 0x20 && b != '\t') || b == 0x7f;
+
+			n = (size_t)snprintf(buf, sizeof(buf),
+				"request=smtpd_access_policy\nsender="
+				"abcdefghijklmnopqrstuvwxyz\n\n");
+			buf[36 + i] = (char)b;
+			if ((feed(buf, n, 0, &r, &why) == POLICY_ERROR) != refused) {
+				if (wrong++ < 5)
+					diag("byte 0x%02zx at %zu: got %s", b, i,
+					     refused ? "accepted" : "refused");
+			}
+		}
+	is_int(wrong, 0, "all 255 byte values judged right at 16 offsets");
 	n = (size_t)snprintf(buf, sizeof(buf), "request=smtpd_access_policy\n"
 			     "sender=\ta\tb\x80\xfe" "~ cdefghijkl\n\n");
 	is_int(feed(buf, n, 0, &r, &why), POLICY_DONE,
