@@ -13,6 +13,7 @@
 
 #include "clock.h"
 #include "nfqueue.h"
+#include "sdconf.h"
 #include "sdmetrics.h"
 #include "verdict.h"
 
@@ -60,6 +61,27 @@ static void metric_put(GString *out, const char *name, const char *type,
 			       name, help, name, type, name, value);
 }
 
+/* zone_metric - one metric with a value per williamson zone */
+static void zone_metric(const struct sluiced *s, GString *out, const char *name,
+			const char *type, const char *help, size_t off)
+{
+	struct throttle_stats ts;
+	const char *zone;
+	size_t i;
+	int head = 0;
+
+	for (i = 0; i < s->conf->nzones; i++) {
+		if (verdict_zone_stats(s->v, i, &zone, &ts) < 0)
+			continue;
+		if (!head++)
+			g_string_append_printf(out, "# HELP %s %s\n# TYPE %s %s\n",
+					       name, help, name, type);
+		g_string_append_printf(out, "%s{zone=\"%s\"} %llu\n", name, zone,
+				       (unsigned long long)*(const uint64_t *)(const void *)
+				       ((const char *)&ts + off));
+	}
+}
+
 /* sdmetrics_format - append every metric with HELP and TYPE lines */
 void sdmetrics_format(const struct sluiced *s, GString *out)
 {
@@ -95,6 +117,15 @@ void sdmetrics_format(const struct sluiced *s, GString *out)
 		   "configuration reloads", s->reloads);
 	metric_put(out, "sluice_set_errors_total", "counter",
 		   "failed changes to the nft sets", s->set_errors);
+	zone_metric(s, out, "sluice_zone_passed_total", "counter",
+		    "contacts passed at once, per williamson zone",
+		    offsetof(struct throttle_stats, passed));
+	zone_metric(s, out, "sluice_zone_holds_total", "counter",
+		    "contacts held, per williamson zone",
+		    offsetof(struct throttle_stats, holds));
+	zone_metric(s, out, "sluice_zone_lockouts_total", "counter",
+		    "delay queues over the high watermark, per williamson zone",
+		    offsetof(struct throttle_stats, lockouts));
 	metric_put(out, "sluice_uptime_seconds", "gauge", "seconds since start",
 		   (sl_monotonic_ns() - s->started) / NS_PER_SEC);
 }

@@ -313,6 +313,17 @@ uint64_t verdict_next(const struct verdict *v, uint64_t now)
 	return next;
 }
 
+/* verdict_zone_stats - the throttle counters of zone i */
+int verdict_zone_stats(const struct verdict *v, size_t i, const char **name,
+		       struct throttle_stats *out)
+{
+	if (i >= v->nzones || v->zones[i].thr == NULL)
+		return -1;
+	*name = v->zones[i].name;
+	throttle_stats(v->zones[i].thr, out);
+	return 0;
+}
+
 /* verdict_stats - counters and sizes */
 void verdict_stats(const struct verdict *v, struct verdict_stats *out)
 {

@@ -34,6 +34,7 @@
 #include "event.h"
 #include "pkt.h"
 #include "sdconf.h"
+#include "throttle.h"
 
 struct verdict_ops {
 	void (*answer)(void *ctx, uint64_t cookie, int accept);
@@ -106,6 +107,10 @@ int verdict_show(struct verdict *v, const struct sl_addr *a, uint64_t now,
 /* verdict_walk - every tracked host, most recent first */
 void verdict_walk(struct verdict *v, uint64_t now, verdict_walk_fn *fn,
 		  void *ctx);
+/* verdict_zone_stats - the throttle counters of zone i (a williamson
+   zone): its name in *name; -1 if there is no such zone or throttle */
+int verdict_zone_stats(const struct verdict *v, size_t i, const char **name,
+		       struct throttle_stats *out);
 /* verdict_stats - counters and sizes */
 void verdict_stats(const struct verdict *v, struct verdict_stats *out);
 
