@@ -29,6 +29,7 @@
 #include <sys/random.h>
 #include <syslog.h>
 #include <unistd.h>
+#include <glib.h>
 
 #include "clock.h"
 #include "config.h"
@@ -37,6 +38,7 @@
 #include "mconf.h"
 #include "mfilter.h"
 #include "mreport.h"
+#include "msnap.h"
 #include "mstate.h"
 #include "policy_release.h"
 
@@ -51,6 +53,10 @@ static struct {
 	pthread_cond_t cv;
 	int kicked, stopping;
 	struct policy_release *release;	/* postsuper -H for hold mode */
+	uint64_t next_snapshot;		/* ticker: when to save the state */
+	char *snap_dir;			/* [core] state_dir at start */
+	uint64_t snap_every;		/* snapshot_interval at start */
+	pthread_t ticker;		/* joined at stop */
 } m = { .mu = PTHREAD_MUTEX_INITIALIZER };
 
 /* kick - a new wait started: let the ticker recompute its deadline */
@@ -83,6 +89,29 @@ static void release(void)
 		slog(LOG_WARNING, "postsuper failed to release a message");
 }
 
+/* snapshot - save the throttle state to [core] state_dir (the ticker,
+   or the main thread once the ticker is gone) */
+static void snapshot(void)
+{
+	if (m.snap_dir && msnap_save(m.state, m.snap_dir) < 0)
+		slog(LOG_WARNING, "state snapshot in %s: %m", m.snap_dir);
+}
+
+/* restore - the seed and state of the last snapshot, if it fits */
+static int restore_seed(const struct mconf *c, uint8_t seed[16])
+{
+	const char *dir = c->core.state_dir;
+
+	if (dir && msnap_seed(dir, c->shards, seed) == 0)
+		return 1;
+	if (dir && errno == ESTALE)
+		slog(LOG_WARNING, "state in %s is for another shard count: "
+		     "not restored", dir);
+	else if (dir && errno != ENOENT)
+		slog(LOG_WARNING, "state in %s: %m: not restored", dir);
+	return 0;
+}
+
 /* ticker - release what is due, sleep until the next release */
 static void *ticker(void *arg)
 {
@@ -96,7 +125,13 @@ static void *ticker(void *arg)
 		now = sl_monotonic_ns();
 		mstate_tick(m.state, now);
 		release();
+		if (now >= m.next_snapshot) {
+			snapshot();
+			m.next_snapshot = now + m.snap_every;
+		}
 		next = mstate_next(m.state);
+		if (next > m.next_snapshot)
+			next = m.next_snapshot;
 		if (next > now + NS_PER_SEC)
 			next = now + NS_PER_SEC;
 		pthread_mutex_lock(&m.mu);
@@ -139,8 +174,11 @@ static void on_hup(int sig)
 /* changed - keys a reload cannot change, reported */
 static void changed(const struct mconf *o, const struct mconf *n)
 {
-	if (strcmp(o->conn, n->conn) != 0 || o->shards != n->shards)
-		slog(LOG_WARNING, "reload: listen and shards need a restart");
+	if (strcmp(o->conn, n->conn) != 0 || o->shards != n->shards ||
+	    o->snapshot_interval != n->snapshot_interval ||
+	    g_strcmp0(o->core.state_dir, n->core.state_dir) != 0)
+		slog(LOG_WARNING, "reload: listen, shards, snapshot_interval "
+		     "and state_dir need a restart");
 	if (memcmp(o->params.order, n->params.order, sizeof(o->params.order)) ||
 	    o->params.v6_prefix != n->params.v6_prefix ||
 	    o->params.strip_extension != n->params.strip_extension ||
@@ -192,11 +230,23 @@ static struct event_sink *start_state(const struct mconf *c)
 	struct event_sink *ev = NULL;
 	uint8_t seed[16];
 
-	if (getrandom(seed, sizeof(seed), 0) != sizeof(seed))
+	int saved = restore_seed(c, seed);
+
+	if (!saved && getrandom(seed, sizeof(seed), 0) != sizeof(seed))
 		slog_die(1, "getrandom: %m");
 	if ((m.state = mstate_create(&c->params, c->shards, seed)) == NULL)
 		slog_die(2, "throttle state (%u shards, mem_cap %llu): %m",
 			 c->shards, (unsigned long long)c->mail.mem_cap);
+	if (saved && msnap_load(m.state, c->core.state_dir,
+				sl_monotonic_ns()) < 0)
+		slog(LOG_WARNING, "state in %s: %m: partly restored",
+		     c->core.state_dir);
+	else if (saved)
+		slog(LOG_INFO, "state restored from %s", c->core.state_dir);
+	/* reload does not move the state: these stay as started */
+	m.snap_dir = c->core.state_dir ? strdup(c->core.state_dir) : NULL;
+	m.snap_every = c->snapshot_interval;
+	m.next_snapshot = sl_monotonic_ns() + m.snap_every;
 	if (c->core.events && (ev = event_open(c->core.events)) == NULL)
 		slog_die(1, "event log %s: %m", c->core.events);
 	m.release = policy_release_create(c->postsuper,
@@ -224,8 +274,7 @@ static void start_threads(void)
 	sigaddset(&set, SIGINT);
 	pthread_sigmask(SIG_BLOCK, &set, NULL);
 	if (pipe(m.pipe) < 0 ||
-	    pthread_create(&t, NULL, ticker, NULL) != 0 ||
-	    pthread_detach(t) != 0 ||
+	    pthread_create(&m.ticker, NULL, ticker, NULL) != 0 ||
 	    pthread_create(&t, NULL, milter, NULL) != 0 ||
 	    pthread_detach(t) != 0)
 		slog_die(1, "threads: %m");
@@ -285,6 +334,8 @@ int main(int argc, char **argv)
 	m.stopping = 1;
 	pthread_cond_signal(&m.cv);
 	pthread_mutex_unlock(&m.mu);
+	pthread_join(m.ticker, NULL);
+	snapshot();
 	if (m.conf->pid_file)
 		unlink(m.conf->pid_file);
 	if (strncmp(m.conf->conn, "unix:", 5) == 0)

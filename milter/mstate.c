@@ -461,3 +461,31 @@ void mstate_contention(struct mstate *s, uint64_t *decisions,
 		pthread_mutex_unlock(&s->sh[i].mu);
 	}
 }
+
+/* mstate_shards - the shard count */
+unsigned mstate_shards(const struct mstate *s)
+{
+	return s->n;
+}
+
+/* mstate_seed - the seed shards are chosen with */
+void mstate_seed(const struct mstate *s, uint8_t out[16])
+{
+	memcpy(out, s->seed, sizeof(s->seed));
+}
+
+/* mstate_with_shard - run fn on shard i's throttle under its lock */
+int mstate_with_shard(struct mstate *s, unsigned i,
+		      int (*fn)(struct mailthr *m, void *ctx), void *ctx)
+{
+	int r;
+
+	if (i >= s->n) {
+		errno = EINVAL;
+		return -1;
+	}
+	pthread_mutex_lock(&s->sh[i].mu);
+	r = fn(s->sh[i].m, ctx);
+	pthread_mutex_unlock(&s->sh[i].mu);
+	return r;
+}

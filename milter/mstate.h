@@ -86,6 +86,14 @@ void mstate_stats(struct mstate *s, struct throttle_stats *out,
    shard's lock held by another thread */
 void mstate_contention(struct mstate *s, uint64_t *decisions,
 		       uint64_t *contended);
+/* mstate_shards - the shard count */
+unsigned mstate_shards(const struct mstate *s);
+/* mstate_seed - the seed identities are hashed to shards with */
+void mstate_seed(const struct mstate *s, uint8_t out[16]);
+/* mstate_with_shard - run fn on shard i's throttle under the shard's
+   lock (snapshots); fn's result, or -1 EINVAL for a bad index */
+int mstate_with_shard(struct mstate *s, unsigned i,
+		      int (*fn)(struct mailthr *m, void *ctx), void *ctx);
 /* mstate_shard_of - shard index of an identity (tests) */
 unsigned mstate_shard_of(const struct mstate *s, const char *identity);
 

@@ -32,6 +32,7 @@ MILTER=$SLUICE_BUILD/sluice-milter
 T=$(mktemp -d /tmp/sluice-milter-bench.$$.XXXXXX)
 at_exit "rm -rf '$T'"
 chmod 755 "$T"
+mkdir "$T/state-bench"
 B=${SLUICE_BUILD#"$SLUICE_TOP"/}
 make -s -C "$SLUICE_TOP" B="$B" "$B/sluice-milter" "$B/bench/milter-null" \
 	"$B/bench/milter-mstate" ||
@@ -45,6 +46,7 @@ M_SLUICE=$(pf_free_port $((M_NULL + 1)) 10299) || bail "no free port"
 
 cat >"$T/sluice.conf" <<CONF
 [core]
+state_dir = $T/state-bench
 events = $T/events.json
 control_socket = unix:$T/ctl.sock
 syslog_events = no

@@ -22,6 +22,7 @@ mkdir "$T/samples"
 
 cat >"$T/a.conf" <<CONF
 [core]
+state_dir = $T/state-a
 events = $T/events-a.json
 control_socket = unix:$T/ctl.sock
 syslog_events = no
@@ -38,10 +39,12 @@ sample_dir = $T/samples
 sample_max = 4k
 shards = 4
 CONF
+mkdir "$T/state-a" "$T/state-b" "$T/state-c" "$T/state-u"
 cat >"$T/b.conf" <<CONF
 [core]
 events = $T/events-b.json
 control_socket = unix:$T/ctl.sock
+state_dir = $T/state-b
 syslog_events = no
 [milter]
 listen = inet:127.0.0.1:$PB
@@ -86,6 +89,16 @@ is "$(event_count lockout frank@example.org "$T/events-b.json")" 1 \
 	"one lockout event"
 is "$(event_count quarantine frank@example.org "$T/events-b.json")" 2 \
 	"two quarantine events (both messages)"
+
+# the lockout survives a restart (state saved at stop, restored at start)
+kill "$MILTER_PID"
+wait "$MILTER_PID" 2>/dev/null
+[ -f "$T/state-b/milter.seed" ] && [ -f "$T/state-b/milter-shard-000.state" ]
+ok $? "the state was saved at stop"
+start_milter "$T/b.conf" "$PB"
+grep -q "state restored from $T/state-b" "$T/milter.log"
+ok $? "... and restored at start"
+lua restart "$PB"
 
 lua honeytoken "$PA"
 is "$(event_count honeytoken mallory@example.org "$T/events-a.json")" 1 \
@@ -142,6 +155,7 @@ ok $? "... and sluice-milter keeps running"
 PC=$(free_port 5)
 cat >"$T/c.conf" <<CONF
 [core]
+state_dir = $T/state-c
 events = $T/events-c.json
 control_socket = unix:$T/ctl.sock
 [milter]
@@ -167,6 +181,7 @@ kill "$C_PID"
 # a unix socket, in Postfix's spelling; removed again at stop
 cat >"$T/u.conf" <<CONF
 [core]
+state_dir = $T/state-u
 events = $T/events-u.json
 control_socket = unix:$T/ctl.sock
 [milter]

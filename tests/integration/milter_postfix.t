@@ -30,10 +30,11 @@ MPORT=$(free_port 3)
 SPORT=$(pf_free_port $((MPORT + 1)) 10299) || bail "no free port"
 HMPORT=$(pf_free_port $((SPORT + 1)) 10299) || bail "no free port"
 HSPORT=$(pf_free_port $((HMPORT + 1)) 10299) || bail "no free port"
-mkdir "$T/samples"
+mkdir "$T/samples" "$T/state-main" "$T/state-hold"
 
 cat >"$T/sluice.conf" <<CONF
 [core]
+state_dir = $T/state-main
 events = $T/events.json
 control_socket = unix:$T/ctl.sock
 whitelist = 10.255.255.255
@@ -51,6 +52,7 @@ CONF
 
 cat >"$T/hold.conf" <<CONF
 [core]
+state_dir = $T/state-hold
 events = $T/events-hold.json
 control_socket = unix:$T/ctl.sock
 syslog_events = no

@@ -8,10 +8,13 @@
  *	identities spread over all shards. Threads: eight sessions and a
  *	ticker hammer the state at once; every decision is counted.
  */
+#include <errno.h>
 #include <pthread.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
+#include "../../milter/msnap.h"
 #include "../../milter/mstate.h"
 #include "../tap.h"
 
@@ -265,6 +268,62 @@ static void test_hold(void)
 	mstate_free(s);			/* ASan: no leak of committed tickets */
 }
 
+/* test_snapshot - a lockout and a working set survive save and load */
+static void test_snapshot(void)
+{
+	char dir[] = "/tmp/sluice-msnap-ut.XXXXXX", cmd[128], rc[64];
+	struct mailthr_params p = params(NULL);
+	struct mstate *s, *t2;
+	struct mail_result res;
+	struct mstate_ticket *t;
+	struct mail_req r;
+	uint8_t seed2[16];
+	int i;
+
+	if (mkdtemp(dir) == NULL) {
+		ok(0, "temporary directory");
+		return;
+	}
+	s = mstate_create(&p, 8, seed);
+	r = rq("locked@example.org", NULL);
+	for (i = 0; i < 12; i++) {	/* waits given up: the queue grows */
+		snprintf(rc, sizeof(rc), "x%d@example.net", i);
+		r.recipient = rc;
+		if (mstate_rcpt(s, &r, SEC, &res, &t) == MAIL_WAIT)
+			mstate_wait(s, t, 0);
+	}
+	r = rq("friend@example.org", "pal1@example.net");
+	mstate_rcpt(s, &r, SEC, &res, &t);
+	r.recipient = "pal2@example.net";
+	mstate_rcpt(s, &r, SEC, &res, &t);
+	is_int(msnap_seed(dir, 8, seed2), -1, "no snapshot yet");
+	is_int(errno, ENOENT, "... ENOENT");
+	is_int(msnap_save(s, dir), 0, "saved");
+	mstate_free(s);
+
+	is_int(msnap_seed(dir, 4, seed2), -1, "another shard count refused");
+	is_int(errno, ESTALE, "... ESTALE");
+	is_int(msnap_seed(dir, 8, seed2), 0, "the seed for 8 shards");
+	ok(memcmp(seed2, seed, 16) == 0, "... is the one saved");
+	t2 = mstate_create(&p, 8, seed2);
+	is_int(msnap_load(t2, dir, SEC), 0, "loaded");
+	r = rq("locked@example.org", "new@example.net");
+	is_int(mstate_rcpt(t2, &r, SEC, &res, &t), MAIL_HOLD,
+	       "the locked-out sender is still locked out");
+	r = rq("friend@example.org", "pal1@example.net");
+	is_int(mstate_rcpt(t2, &r, SEC, &res, &t), MAIL_PASS,
+	       "a recipient in the friend's working set passes");
+	r.recipient = "pal3@example.net";
+	is_int(mstate_rcpt(t2, &r, SEC, &res, &t), MAIL_WAIT,
+	       "a new one waits: the working set came back full");
+	if (t)
+		mstate_wait(t2, t, 0);
+	mstate_free(t2);
+	snprintf(cmd, sizeof(cmd), "rm -rf %s", dir);
+	if (system(cmd) != 0)
+		diag("could not remove %s", dir);
+}
+
 struct worker { struct mstate *s; int id; unsigned pass, wait, other; };
 static int stop_ticker;
 
@@ -349,6 +408,7 @@ int main(void)
 	test_lockout();
 	test_reconfigure();
 	test_hold();
+	test_snapshot();
 	test_threads();
 	return done_testing();
 }
