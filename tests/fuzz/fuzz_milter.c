@@ -63,6 +63,8 @@ static size_t split(const uint8_t *data, size_t size, char *buf,
 	return n;
 }
 
+/* LLVMFuzzerTestOneInput - one input: its fields through mparse, then
+   one decision */
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	char sasl[MAIL_ADDR_MAX], client[ADDR_STRLEN], sender[MAIL_ADDR_MAX];
