@@ -127,6 +127,8 @@ is "$(event_count throttle '"identity":"sasl:alice"' "$T/events-a.json")" 1 \
 	"{auth_authen} is the identity"
 is "$(event_count throttle '"identity":"client:192.0.2.77"' "$T/events-a.json")" 1 \
 	"{client_addr} names an unknown-address client"
+is "$(event_count throttle '"identity":"client:2001:db8::/64"' "$T/events-a.json")" 1 \
+	"IPv6 clients are one identity per /64"
 is "$(event_count throttle '"identity":"client:192.0.2.21"' "$T/events-a.json")" 1 \
 	"malformed {auth_authen} and sender fall through to the client"
 cmp "$(event_count malformed . "$T/events-a.json")" -ge 2 \

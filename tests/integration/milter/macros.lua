@@ -21,6 +21,20 @@ rcpt(c, "<n3@example.net>", SMFIR_CONTINUE)	-- event client:192.0.2.77
 eom(c)
 mt.disconnect(c)
 
+-- an IPv6 client is counted per /64 (client_v6_prefix): its privacy
+-- addresses are one identity
+c = open("2001:db8::25")
+mailfrom(c, "<>")
+rcpt(c, "<v1@example.net>", SMFIR_CONTINUE)
+rcpt(c, "<v2@example.net>", SMFIR_CONTINUE)
+eom(c)
+mt.disconnect(c)
+c = open("2001:db8::9:abcd")
+mailfrom(c, "<>")
+rcpt(c, "<v3@example.net>", SMFIR_CONTINUE)	-- event client:2001:db8::/64
+eom(c)
+mt.disconnect(c)
+
 -- nothing to tell the sender by: passes at once
 c = open("unspec")
 mailfrom(c, "<>")
