@@ -39,7 +39,8 @@
 
 #define ERRLEN 512
 #define LOOP_SPIN 200		/* empty polls before the loop sleeps again */
-#define FLUSH_WAIT_NS (200 * 1000ULL)	/* verdicts wait at most this */
+#define FLUSH_WAIT_NS (500 * 1000ULL)	/* verdicts wait at most this */
+#define FLUSH_IDLE_NS (50 * 1000ULL)	/* ... or this long without a packet */
 
 /* op_answer - verdict_ops: a verdict for a packet */
 static void op_answer(void *ctx, uint64_t cookie, int accept)
@@ -234,11 +235,13 @@ static int loop_dispatch(struct sluiced *s, int fd)
 	return n > 0 ? n : 0;
 }
 
-/* loop_flush - send the verdicts, unless packets are still coming in
-   (got > 0) and the verdicts are few and fresh: then more join them in
-   one send. When a poll finds nothing new they go out at once, so a
-   lone packet never waits for company. */
-static void loop_flush(struct sluiced *s, int got)
+/* loop_flush - send the verdicts, or let more join them: while packets
+   keep coming (the last one less than FLUSH_IDLE_NS ago) verdicts wait
+   for a burst, at most FLUSH_WAIT_NS. Each send takes the queue's lock
+   that the sending core needs for every packet it queues, so under a
+   flood fewer sends leave that core more time; a lone packet still
+   gets its verdict within FLUSH_IDLE_NS. */
+static void loop_flush(struct sluiced *s, int got, int sleeping)
 {
 	size_t n = nfqueue_pending(s->q);
 	uint64_t now;
@@ -246,9 +249,12 @@ static void loop_flush(struct sluiced *s, int got)
 	if (n == 0)
 		return;
 	now = sl_monotonic_ns();
+	if (got > 0)
+		s->last_arrival = now;
 	if (s->flush_from == 0)
 		s->flush_from = now;
-	if (got > 0 && n < NFQ_BURST && now - s->flush_from < FLUSH_WAIT_NS)
+	if (!sleeping && n < NFQ_BURST && now - s->flush_from < FLUSH_WAIT_NS
+	    && now - s->last_arrival < FLUSH_IDLE_NS)
 		return;
 	s->flush_from = 0;
 	if (nfqueue_flush(s->q) < 0)
@@ -273,9 +279,9 @@ static void loop(struct sluiced *s)
 			got += loop_dispatch(s, ev[i].data.fd);
 		spin = got > 0 ? LOOP_SPIN : spin > 0 ? spin - 1 : 0;
 		loop_timers(s);
-		loop_flush(s, got);
+		loop_flush(s, got, spin == 0);
 	}
-	loop_flush(s, 0);
+	loop_flush(s, 0, 1);
 }
 
 /* engine_up - events file, verdict engine, conntrack events */
