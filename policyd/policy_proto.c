@@ -183,6 +183,7 @@ static void field_set(struct policy_req *req, const char *name, size_t nlen,
 	/* lengths first: most of Postfix's 40 attributes are not ours */
 	for (i = 0; i < sizeof(policy_fields) / sizeof(policy_fields[0]); i++)
 		if (policy_fields[i].len == nlen &&
+		    policy_fields[i].name[0] == name[0] &&
 		    memcmp(policy_fields[i].name, name, nlen) == 0) {
 			*(const char **)((char *)req + policy_fields[i].off) =
 				value;
