@@ -6,7 +6,7 @@ local c = open("192.0.2.13")
 mailfrom(c, "<frank@example.org>")
 rcpt(c, "<q1@example.net>", SMFIR_CONTINUE)
 rcpt(c, "<q2@example.net>", SMFIR_CONTINUE)
--- each further one waits max_delay and stays queued (release 30 s)
+-- each further one waits max_delay and stays queued (release 1 h)
 local n, r = 2, SMFIR_REPLYCODE
 while r == SMFIR_REPLYCODE and n < 12 do
 	n = n + 1
