@@ -21,6 +21,7 @@
  *	SIGTERM and SIGINT reach libmilter, which stops cleanly.
  */
 #include <errno.h>
+#include <poll.h>
 #include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
@@ -39,6 +40,7 @@
 #include "mfilter.h"
 #include "mreport.h"
 #include "msnap.h"
+#include "mctl.h"
 #include "mstate.h"
 #include "policy_release.h"
 
@@ -57,6 +59,7 @@ static struct {
 	char *snap_dir;			/* [core] state_dir at start */
 	uint64_t snap_every;		/* snapshot_interval at start */
 	pthread_t ticker;		/* joined at stop */
+	struct mctl *ctl;		/* operator socket, or NULL */
 } m = { .mu = PTHREAD_MUTEX_INITIALIZER };
 
 /* kick - a new wait started: let the ticker recompute its deadline */
@@ -176,9 +179,10 @@ static void changed(const struct mconf *o, const struct mconf *n)
 {
 	if (strcmp(o->conn, n->conn) != 0 || o->shards != n->shards ||
 	    o->snapshot_interval != n->snapshot_interval ||
-	    g_strcmp0(o->core.state_dir, n->core.state_dir) != 0)
-		slog(LOG_WARNING, "reload: listen, shards, snapshot_interval "
-		     "and state_dir need a restart");
+	    g_strcmp0(o->core.state_dir, n->core.state_dir) != 0 ||
+	    g_strcmp0(o->control_socket, n->control_socket) != 0)
+		slog(LOG_WARNING, "reload: listen, shards, snapshot_interval, "
+		     "control_socket and state_dir need a restart");
 	if (memcmp(o->params.order, n->params.order, sizeof(o->params.order)) ||
 	    o->params.v6_prefix != n->params.v6_prefix ||
 	    o->params.strip_extension != n->params.strip_extension ||
@@ -284,13 +288,23 @@ static void start_threads(void)
 	pthread_sigmask(SIG_UNBLOCK, &set, NULL);
 }
 
-/* wait_stop - serve reloads until libmilter ends; its exit status */
+/* wait_stop - serve reloads and the operator socket until libmilter
+   ends; its exit status */
 static int wait_stop(void)
 {
+	struct pollfd pf[2] = { { .fd = m.pipe[0], .events = POLLIN },
+				{ .fd = m.ctl ? mctl_fd(m.ctl) : -1,
+				  .events = POLLIN } };
 	char c;
 	ssize_t r;
 
 	for (;;) {
+		if (poll(pf, 2, 1000) < 0 && errno != EINTR)
+			return 1;
+		if (m.ctl)
+			mctl_run(m.ctl, sl_monotonic_ns());
+		if (!(pf[0].revents & POLLIN))
+			continue;
 		r = read(m.pipe[0], &c, 1);
 		if (r < 0 && errno == EINTR)
 			continue;
@@ -325,6 +339,11 @@ int main(int argc, char **argv)
 		slog_die(1, "pid file %s: %m", m.conf->pid_file);
 	mreport_start(ev);
 	mfilter_start(m.state, m.conf, kick);
+	if (m.conf->control_socket &&
+	    (m.ctl = mctl_open(m.conf->control_socket, m.state, err,
+			       sizeof(err))) == NULL)
+		slog_die(1, "control socket %s: %s", m.conf->control_socket,
+			 err);
 	start_threads();
 	slog(LOG_INFO, "listening on %s, %u shards, mode %s", m.conf->conn,
 	     m.conf->shards, m.conf->params.mode == MAIL_MODE_DELAY ? "delay" :
@@ -336,6 +355,7 @@ int main(int argc, char **argv)
 	pthread_mutex_unlock(&m.mu);
 	pthread_join(m.ticker, NULL);
 	snapshot();
+	mctl_close(m.ctl);
 	if (m.conf->pid_file)
 		unlink(m.conf->pid_file);
 	if (strncmp(m.conf->conn, "unix:", 5) == 0)

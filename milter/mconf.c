@@ -40,6 +40,9 @@ static const struct cfg_key milter_keys[] = {
 	  30000000000ULL, "longest wait for sluiced's answer"),
 	K("pid_file", CFG_STRING, pid_file, NULL, 0, 0,
 	  "write the process id here; empty = none"),
+	K("control_socket", CFG_STRING, control_socket, NULL, 0, 0,
+	  "operator socket (sluicectl -s): status, hosts, release; "
+	  "empty = none"),
 	K("snapshot_interval", CFG_DURATION, snapshot_interval, "60s",
 	  1000000000ULL, 86400000000000ULL,
 	  "save the throttle state to [core] state_dir this often (and at stop)"),
@@ -69,6 +72,7 @@ static int derive(struct mconf *c, const char *name, char *err, size_t errlen)
 	empty_to_null(&c->core.control_socket);
 	empty_to_null(&c->sample_dir);
 	empty_to_null(&c->pid_file);
+	empty_to_null(&c->control_socket);
 	empty_to_null(&c->postfix_config_directory);
 	if (mailconf_params(&c->mail, GROUP, &c->params, err, errlen) < 0)
 		return -1;

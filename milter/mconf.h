@@ -31,6 +31,7 @@ struct mconf {
 	uint64_t sample_max;
 	uint64_t ctl_timeout;		/* ns */
 	char *pid_file;
+	char *control_socket;		/* operator socket; NULL = none */
 	uint64_t snapshot_interval;	/* ns; state saved to [core] state_dir */
 	char *postsuper;		/* hold mode: releases held messages */
 	char *postfix_config_directory;	/* NULL = Postfix's default */

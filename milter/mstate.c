@@ -489,3 +489,30 @@ int mstate_with_shard(struct mstate *s, unsigned i,
 	pthread_mutex_unlock(&s->sh[i].mu);
 	return r;
 }
+
+/* mstate_walk - every identity with state, shard by shard (each under
+   its lock while fn runs); fn returns non-zero to stop */
+void mstate_walk(struct mstate *s, int (*fn)(void *ctx, const char *identity,
+		 const struct throttle_info *info), void *ctx)
+{
+	unsigned i;
+
+	for (i = 0; i < s->n; i++) {
+		pthread_mutex_lock(&s->sh[i].mu);
+		mailthr_walk(s->sh[i].m, fn, ctx);
+		pthread_mutex_unlock(&s->sh[i].mu);
+	}
+}
+
+/* mstate_release - operator: unlock identity, release its queue (its
+   waiting sessions pass); 0, or -1 if the identity is unknown */
+int mstate_release(struct mstate *s, const char *identity)
+{
+	struct mstate_shard *sh = &s->sh[mstate_shard_of(s, identity)];
+	int r;
+
+	pthread_mutex_lock(&sh->mu);
+	r = mailthr_release(sh->m, identity);
+	pthread_mutex_unlock(&sh->mu);
+	return r;
+}

@@ -86,6 +86,13 @@ void mstate_stats(struct mstate *s, struct throttle_stats *out,
    shard's lock held by another thread */
 void mstate_contention(struct mstate *s, uint64_t *decisions,
 		       uint64_t *contended);
+/* mstate_walk - every identity with state (fn under its shard's lock:
+   it must not call back into the state); non-zero from fn stops */
+void mstate_walk(struct mstate *s, int (*fn)(void *ctx, const char *identity,
+		 const struct throttle_info *info), void *ctx);
+/* mstate_release - operator: unlock identity and release its queue;
+   0, or -1 if unknown */
+int mstate_release(struct mstate *s, const char *identity);
 /* mstate_shards - the shard count */
 unsigned mstate_shards(const struct mstate *s);
 /* mstate_seed - the seed identities are hashed to shards with */

@@ -15,6 +15,7 @@
 
 need miltertest perl ss
 [ -x "$MILTER" ] || bail "$MILTER is missing: run make"
+[ -x "$SLUICE_BUILD/sluicectl" ] || bail "$SLUICE_BUILD/sluicectl is missing: run make"
 T=$(mktemp -d /tmp/sluice-milter-test.$$.XXXXXX)
 at_exit "rm -rf $T"
 PA=$(free_port 0)
@@ -50,6 +51,7 @@ state_dir = $T/state-b
 syslog_events = no
 [milter]
 listen = inet:127.0.0.1:$PB
+control_socket = $T/ctl-b.sock
 wset_size = 2
 release_interval = 1h
 max_delay = 300ms
@@ -101,6 +103,19 @@ start_milter "$T/b.conf" "$PB"
 grep -q "state restored from $T/state-b" "$T/milter.log"
 ok $? "... and restored at start"
 lua restart "$PB"
+
+# the operator socket (sluicectl -s): list, release
+CTL=$SLUICE_BUILD/sluicectl
+"$CTL" -s "$T/ctl-b.sock" hosts >"$T/hosts.out" 2>&1
+grep -q '^sender:frank@example.org .*locked' "$T/hosts.out"
+ok $? "sluicectl hosts lists the locked-out sender"
+"$CTL" -s "$T/ctl-b.sock" status | grep -q '^locked 1$'
+ok $? "sluicectl status counts one lockout"
+"$CTL" -s "$T/ctl-b.sock" release sender:frank@example.org >/dev/null
+ok $? "sluicectl release sender:frank@example.org"
+lua released "$PB"
+"$CTL" -s "$T/ctl-b.sock" release sender:nobody@example.org >/dev/null 2>&1
+is $? 1 "releasing an unknown identity is an error"
 
 lua honeytoken "$PA"
 is "$(event_count honeytoken mallory@example.org "$T/events-a.json")" 1 \

@@ -117,6 +117,15 @@ static void test_wait(void)
 	mstate_free(s);
 }
 
+/* count_locked - mstate_walk callback */
+static int count_locked(void *ctx, const char *identity,
+			const struct throttle_info *info)
+{
+	(void)identity;
+	*(int *)ctx += info->locked;
+	return 0;
+}
+
 /* test_lockout - waits that run out keep the queue: lockout, hold */
 static void test_lockout(void)
 {
@@ -141,6 +150,19 @@ static void test_lockout(void)
 	is_int(v, MAIL_HOLD, "a growing queue locks the sender out");
 	is_int(res.event, MAIL_EV_LOCKOUT, "... with a lockout event");
 	cmp_ok(i, <=, 8, "... by the recipient past the high watermark");
+	i = 0;
+	mstate_walk(s, count_locked, &i);
+	is_int(i, 1, "the walk finds one locked identity");
+	is_int(mstate_release(s, "sender:bob@example.org"), 0,
+	       "the operator releases it");
+	is_int(mstate_release(s, "sender:nobody@example.org"), -1,
+	       "an unknown identity cannot be released");
+	i = 0;
+	mstate_walk(s, count_locked, &i);
+	is_int(i, 0, "no identity locked any more");
+	r.recipient = "x0@example.net";
+	is_int(mstate_rcpt(s, &r, SEC, &res, &t), MAIL_PASS,
+	       "bob's mail passes again");
 	mstate_free(s);
 }
 

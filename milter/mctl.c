@@ -1,0 +1,145 @@
+/*
+ * NAME
+ *	mctl - sluice-milter's operator socket
+ * DESCRIPTION
+ *	See mctl.h. A table of commands, each a small function writing
+ *	its body into a GString; an unknown command is an error listing
+ *	the known ones.
+ */
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <glib.h>
+
+#include "../nft-expr/ctl_server.h"
+#include "mctl.h"
+
+struct mctl {
+	struct ctl_server *cs;
+	struct mstate *state;
+};
+
+/* cmd_status - counters */
+static int cmd_status(struct mctl *c, int json, char **argv, GString *out)
+{
+	struct throttle_stats t;
+	uint64_t dec, busy;
+	size_t waiting;
+
+	(void)argv;
+	mstate_stats(c->state, &t, &waiting);
+	mstate_contention(c->state, &dec, &busy);
+	g_string_append_printf(out, json ?
+		"{\"shards\":%u,\"decisions\":%" PRIu64 ",\"contended\":%"
+		PRIu64 ",\"identities\":%zu,\"queued\":%zu,\"locked\":%zu,"
+		"\"waiting\":%zu,\"passed\":%" PRIu64 ",\"lockouts\":%" PRIu64
+		"}\n" :
+		"shards %u\ndecisions %" PRIu64 "\ncontended %" PRIu64
+		"\nidentities %zu\nqueued %zu\nlocked %zu\nwaiting %zu\n"
+		"passed %" PRIu64 "\nlockouts %" PRIu64 "\n",
+		mstate_shards(c->state), dec, busy, t.hosts, t.held, t.locked,
+		waiting, t.passed, t.lockouts);
+	return 0;
+}
+
+/* host_line - one identity */
+static int host_line(void *ctx, const char *identity,
+		     const struct throttle_info *info)
+{
+	g_string_append_printf(ctx, "%s queued=%u wset=%u%s\n", identity,
+			       info->queued, info->wset_used,
+			       info->locked ? " locked" : "");
+	return 0;
+}
+
+/* cmd_hosts - identities with state */
+static int cmd_hosts(struct mctl *c, int json, char **argv, GString *out)
+{
+	(void)json;
+	(void)argv;
+	mstate_walk(c->state, host_line, out);
+	return 0;
+}
+
+/* cmd_release - unlock one identity */
+static int cmd_release(struct mctl *c, int json, char **argv, GString *out)
+{
+	(void)json;
+	if (mstate_release(c->state, argv[1]) < 0) {
+		g_string_append_printf(out, "%s: no such identity", argv[1]);
+		return -1;
+	}
+	g_string_append_printf(out, "released %s\n", argv[1]);
+	return 0;
+}
+
+static const struct {
+	const char *name;
+	int argc;
+	int (*fn)(struct mctl *c, int json, char **argv, GString *out);
+} commands[] = {
+	{ "status", 1, cmd_status },
+	{ "hosts", 1, cmd_hosts },
+	{ "release", 2, cmd_release },
+};
+
+/* handle - dispatch one request line */
+static int handle(void *ctx, int json, int argc, char **argv, GString *out)
+{
+	size_t i;
+
+	for (i = 0; argc > 0 && i < sizeof(commands) / sizeof(commands[0]); i++)
+		if (strcmp(argv[0], commands[i].name) == 0) {
+			if (argc != commands[i].argc) {
+				g_string_append_printf(out, "%s takes %d "
+					"argument(s)", argv[0],
+					commands[i].argc - 1);
+				return -1;
+			}
+			return commands[i].fn(ctx, json, argv, out);
+		}
+	g_string_append(out, "unknown command; known: status, hosts, "
+			"release IDENTITY");
+	return -1;
+}
+
+/* mctl_open - listen */
+struct mctl *mctl_open(const char *path, struct mstate *state, char *err,
+		       size_t errlen)
+{
+	struct mctl *c = calloc(1, sizeof(*c));
+
+	if (c == NULL) {
+		snprintf(err, errlen, "out of memory");
+		return NULL;
+	}
+	c->state = state;
+	if ((c->cs = ctl_server_open(path, handle, c, err, errlen)) == NULL) {
+		free(c);
+		return NULL;
+	}
+	return c;
+}
+
+/* mctl_close - accepts NULL */
+void mctl_close(struct mctl *c)
+{
+	if (c == NULL)
+		return;
+	ctl_server_close(c->cs);
+	free(c);
+}
+
+/* mctl_fd - for poll */
+int mctl_fd(const struct mctl *c)
+{
+	return ctl_server_fd(c->cs);
+}
+
+/* mctl_run - serve, and drop connections past their deadline */
+void mctl_run(struct mctl *c, uint64_t now)
+{
+	ctl_server_run(c->cs, now);
+	ctl_server_expire(c->cs, now);
+}
