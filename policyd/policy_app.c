@@ -349,8 +349,17 @@ static int save_one(const char *dir, const char *name,
 	return -1;
 }
 
-static int save_mt(const void *o, FILE *fp) { return mailthr_save(o, fp); }
-static int save_held(const void *o, FILE *fp) { return policy_held_save(o, fp); }
+/* save_mt - save_one's writer for the throttle */
+static int save_mt(const void *o, FILE *fp)
+{
+	return mailthr_save(o, fp);
+}
+
+/* save_held - save_one's writer for the held messages */
+static int save_held(const void *o, FILE *fp)
+{
+	return policy_held_save(o, fp);
+}
 
 /* policy_app_save - throttle state and held messages */
 int policy_app_save(struct policy_app *a, const char *dir)

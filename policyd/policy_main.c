@@ -217,6 +217,7 @@ static int loop(struct policyd *d)
 	return 0;
 }
 
+/* main - start, serve until stopped, save the state */
 int main(int argc, char **argv)
 {
 	struct daemon_opts o;

@@ -132,7 +132,9 @@ echo "Postfix end to end, smtp-source -s 16 -m $MSGS, messages/s, median of $E2E
 printf '  %-28s %8s   runs: %s\n' "without policy check" "$a" "$(tr '\n' ' ' <"$T/e2e.plain")"
 printf '  %-28s %8s   runs: %s\n' "with sluice-policyd" "$b" "$(tr '\n' ' ' <"$T/e2e.sluice")"
 printf '  %-28s %8s   runs: %s\n' "with the DUNNO responder" "$c" "$(tr '\n' ' ' <"$T/e2e.dunno")"
-echo "  sluice-policyd / without: $(ratio "$b" "$a") (target >= 0.95)"
+er=$(paste "$T/e2e.sluice" "$T/e2e.plain" | awk '{printf "%.2f\n", $1 / $2}')
+echo "  sluice-policyd / without: $(ratio "$b" "$a") (target >= 0.95);" \
+	"per round: $(echo "$er" | tr '\n' ' ')median $(echo "$er" | median)"
 echo "  DUNNO responder / without: $(ratio "$c" "$a") (the protocol's own cost in Postfix)"
 echo "end: $(date -u '+%F %T UTC'), load average $(cut -d' ' -f1-3 /proc/loadavg)"
 rej=$(pf_count 'reject: RCPT')

@@ -44,6 +44,7 @@ static int answer(int fd, const char *buf, ssize_t n)
 	return o && write(fd, out, o) != (ssize_t)o ? -1 : 0;
 }
 
+/* main - listen and answer until killed */
 int main(int argc, char **argv)
 {
 	struct sockaddr_in sin = { .sin_family = AF_INET };

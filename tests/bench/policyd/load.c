@@ -97,6 +97,7 @@ out:
 	return NULL;
 }
 
+/* main - run the connections for SECONDS and report */
 int main(int argc, char **argv)
 {
 	struct worker *w;
