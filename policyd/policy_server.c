@@ -2,14 +2,10 @@
  * NAME
  *	policy_server - connections of the policy server on one epoll loop
  * DESCRIPTION
- *	See policy_server.h. Connections live in a fixed array of slots
- *	so a request id, (sequence << 24) | slot, finds its connection in
- *	O(1) and a stale id (connection closed, slot reused) is refused.
- *	Each connection has one request buffer of lim.req_max bytes: a
- *	request is parsed in place and answered before the next is read,
- *	which is all Postfix does (it never pipelines). Pending requests
- *	sit on a list in deadline order; request and idle timeouts are
- *	swept once a second, which is precise enough for them.
+ *	See policy_server.h: listeners, the loop, timeouts and answers;
+ *	policy_conn.c is each connection's life. Request and idle
+ *	timeouts are swept once a second, which is precise enough for
+ *	them; pending deadlines come off their ordered list exactly.
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -22,60 +18,7 @@
 
 #include "clock.h"
 #include "daemon.h"
-#include "policy_server.h"
-
-#define SLOT_BITS 24
-#define SLOT_MASK ((1ULL << SLOT_BITS) - 1)
-#define MAX_LISTEN 16
-#define MAX_WATCH 8
-#define SWEEP_NS NS_PER_SEC
-#define PEER_MAX 64
-
-enum tag { TAG_LISTEN = 1, TAG_CONN, TAG_WATCH };
-#define TAG(t, i) (((uint64_t)(t) << 32) | (uint32_t)(i))
-
-struct conn {
-	int rfd, wfd;			/* -1 when the slot is free */
-	int adopted;
-	char *buf;			/* lim.req_max bytes */
-	size_t len;			/* bytes in buf */
-	struct policy_scan scan;
-	uint64_t started;		/* now of the first byte of a request */
-	uint64_t last;			/* now of the last activity */
-	uint64_t wait_id;		/* pending request, 0 if none */
-	int again;			/* buffered input left after an answer */
-	uint32_t events;		/* epoll interest registered now */
-	uint64_t deadline;		/* of the pending request */
-	struct conn *wprev, *wnext;	/* pending list */
-	char out[POLICY_REPLY_MAX];	/* unsent reply, or the fallback */
-	size_t out_len, out_off;
-	char peer[PEER_MAX];
-};
-
-struct watch {
-	int fd;
-	policy_watch_fn *fn;
-	void *ctx;
-};
-
-struct policy_server {
-	struct policy_server_params p;
-	policy_handler_fn *fn;
-	void *ctx;
-	int ep;
-	int listen[MAX_LISTEN];
-	size_t nlisten;
-	struct watch watch[MAX_WATCH];
-	size_t nwatch;
-	struct conn *conns;
-	size_t free_hint;
-	uint64_t seq;
-	struct conn *whead, *wtail;	/* pending, earliest deadline first */
-	uint64_t next_sweep;
-	size_t again;			/* connections with c->again set */
-	int adopted_done;
-	struct policy_server_stats st;
-};
+#include "policy_conn.h"
 
 /* policy_server_defaults - bounds and timeouts */
 void policy_server_defaults(struct policy_server_params *p)
@@ -129,292 +72,6 @@ struct policy_server *policy_server_create(const struct policy_server_params *p,
 	return s;
 }
 
-/* wait_unlink - take a connection off the pending list */
-static void wait_unlink(struct policy_server *s, struct conn *c)
-{
-	if (c->wait_id == 0)
-		return;
-	if (c->wprev)
-		c->wprev->wnext = c->wnext;
-	else
-		s->whead = c->wnext;
-	if (c->wnext)
-		c->wnext->wprev = c->wprev;
-	else
-		s->wtail = c->wprev;
-	c->wprev = c->wnext = NULL;
-	c->wait_id = 0;
-	s->st.pending--;
-}
-
-/* wait_link - insert in deadline order (almost always at the tail) */
-static void wait_link(struct policy_server *s, struct conn *c)
-{
-	struct conn *at = s->wtail;
-
-	while (at && at->deadline > c->deadline)
-		at = at->wprev;
-	c->wprev = at;
-	c->wnext = at ? at->wnext : s->whead;
-	if (c->wnext)
-		c->wnext->wprev = c;
-	else
-		s->wtail = c;
-	if (at)
-		at->wnext = c;
-	else
-		s->whead = c;
-	s->st.pending++;
-}
-
-/* conn_close - free the slot; the sequence makes old ids stale */
-static void conn_close(struct policy_server *s, struct conn *c)
-{
-	wait_unlink(s, c);
-	if (c->again)
-		s->again--;
-	if (c->adopted)
-		s->adopted_done = 1;
-	close(c->rfd);
-	if (c->wfd != c->rfd)
-		close(c->wfd);
-	free(c->buf);
-	memset(c, 0, sizeof(*c));
-	c->rfd = c->wfd = -1;
-	s->st.open--;
-}
-
-/* conn_warn - malformed input: warn and disconnect, as Postfix asks */
-static void conn_warn(struct policy_server *s, struct conn *c, const char *why)
-{
-	slog(LOG_WARNING, "%s: %s; disconnecting", c->peer, why);
-	conn_close(s, c);
-}
-
-/* conn_events - epoll interest: input unless a reply is pending or
-   unsent; output while a reply is unsent */
-static void conn_events(struct policy_server *s, struct conn *c)
-{
-	struct epoll_event ev = { .data.u64 = TAG(TAG_CONN, c - s->conns) };
-
-	ev.events = EPOLLRDHUP;
-	if (c->out_len > c->out_off && c->wait_id == 0)
-		ev.events |= EPOLLOUT;
-	else if (c->wait_id == 0)
-		ev.events |= EPOLLIN;
-	/* one epoll_ctl per change, not per request: it was a third of
-	   the system calls under load */
-	if (ev.events == c->events && c->wfd == c->rfd)
-		return;
-	c->events = ev.events;
-	if (c->wfd != c->rfd && (ev.events & EPOLLOUT)) {
-		/* separate write descriptor (spawn with pipes) */
-		struct epoll_event wev = { .events = EPOLLOUT,
-					   .data.u64 = ev.data.u64 };
-		epoll_ctl(s->ep, EPOLL_CTL_MOD, c->wfd, &wev);
-		ev.events &= ~EPOLLOUT;
-	}
-	epoll_ctl(s->ep, EPOLL_CTL_MOD, c->rfd, &ev);
-}
-
-/* conn_flush - write what is unsent; 0 done, 1 blocked, -1 failed */
-static int conn_flush(struct conn *c)
-{
-	ssize_t n;
-
-	while (c->out_off < c->out_len) {
-		n = write(c->wfd, c->out + c->out_off, c->out_len - c->out_off);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK))
-			return 1;
-		if (n <= 0)
-			return -1;
-		c->out_off += (size_t)n;
-	}
-	c->out_len = c->out_off = 0;
-	return 0;
-}
-
-static void conn_process(struct policy_server *s, struct conn *c, uint64_t now);
-
-/* conn_send - send the reply in c->out and go on with buffered input */
-static void conn_send(struct policy_server *s, struct conn *c, uint64_t now)
-{
-	int r;
-
-	c->out_off = 0;
-	r = conn_flush(c);
-	if (r < 0) {
-		conn_close(s, c);
-		return;
-	}
-	if (r > 0) {
-		conn_events(s, c);
-		return;
-	}
-	conn_process(s, c, now);
-}
-
-/* conn_request - one complete request of reqlen bytes at buf */
-static int conn_request(struct policy_server *s, struct conn *c,
-			size_t reqlen, uint64_t now)
-{
-	struct policy_req req;
-	const char *why;
-	enum policy_answer a;
-	uint64_t id, deadline = 0;
-	size_t rlen = 0;
-
-	if (policy_parse(c->buf, reqlen, &req, &why) < 0) {
-		s->st.malformed++;
-		conn_warn(s, c, why);
-		return -1;
-	}
-	s->st.requests++;
-	id = (++s->seq << SLOT_BITS) | (uint64_t)(c - s->conns);
-	a = s->fn(s->ctx, id, &req, now, c->out, &rlen, &deadline);
-	/* the request's bytes are no longer needed: keep what follows */
-	memmove(c->buf, c->buf + reqlen, c->len - reqlen);
-	c->len -= reqlen;
-	policy_scan_init(&c->scan);
-	c->started = now;
-	c->out_len = rlen;
-	if (a == POLICY_PENDING) {
-		c->wait_id = id;
-		c->deadline = deadline;
-		wait_link(s, c);
-		conn_events(s, c);
-		return 1;
-	}
-	return 0;
-}
-
-/* conn_process - handle every complete request in the buffer */
-static void conn_process(struct policy_server *s, struct conn *c, uint64_t now)
-{
-	enum policy_status st;
-	size_t reqlen = 0;
-	int r;
-
-	while (c->len > 0) {
-		st = policy_scan(&c->scan, &s->p.lim, c->buf, c->len, &reqlen);
-		if (st == POLICY_ERROR) {
-			s->st.malformed++;
-			conn_warn(s, c, c->scan.why);
-			return;
-		}
-		if (st == POLICY_MORE)
-			break;
-		if ((r = conn_request(s, c, reqlen, now)) != 0)
-			return;		/* closed, or pending */
-		if ((r = conn_flush(c)) < 0) {
-			conn_close(s, c);
-			return;
-		}
-		if (r > 0)
-			break;		/* EPOLLOUT resumes */
-	}
-	conn_events(s, c);
-}
-
-/* conn_read - input arrived */
-static void conn_read(struct policy_server *s, struct conn *c, uint64_t now)
-{
-	size_t room = s->p.lim.req_max - c->len;
-	ssize_t n;
-
-	if (room == 0) {
-		/* cannot happen: the scanner refuses before the buffer fills */
-		conn_warn(s, c, "request buffer full");
-		return;
-	}
-	n = read(c->rfd, c->buf + c->len, room);
-	if (n < 0 && (errno == EAGAIN || errno == EINTR))
-		return;
-	if (n <= 0) {
-		if (c->len > 0)
-			conn_warn(s, c, "peer closed in the middle of a request");
-		else
-			conn_close(s, c);
-		return;
-	}
-	if (c->len == 0)
-		c->started = now;
-	c->len += (size_t)n;
-	c->last = now;
-	conn_process(s, c, now);
-}
-
-/* peer_name - "ADDR:PORT" or "unix" for logs */
-static void peer_name(const struct sockaddr_storage *ss, char *out)
-{
-	char a[INET6_ADDRSTRLEN];
-
-	if (ss->ss_family == AF_INET) {
-		const struct sockaddr_in *in = (const void *)ss;
-
-		inet_ntop(AF_INET, &in->sin_addr, a, sizeof(a));
-		snprintf(out, PEER_MAX, "%s:%u", a, ntohs(in->sin_port));
-	} else if (ss->ss_family == AF_INET6) {
-		const struct sockaddr_in6 *in6 = (const void *)ss;
-
-		inet_ntop(AF_INET6, &in6->sin6_addr, a, sizeof(a));
-		snprintf(out, PEER_MAX, "[%s]:%u", a, ntohs(in6->sin6_port));
-	} else
-		snprintf(out, PEER_MAX, "unix");
-}
-
-/* slot_take - a free connection slot, or NULL when all are open */
-static struct conn *slot_take(struct policy_server *s)
-{
-	size_t i, k;
-
-	for (i = 0; i < s->p.max_conns; i++) {
-		k = (s->free_hint + i) % s->p.max_conns;
-		if (s->conns[k].rfd < 0) {
-			s->free_hint = k + 1;
-			return &s->conns[k];
-		}
-	}
-	return NULL;
-}
-
-/* conn_open - start serving rfd/wfd; -1 with errno */
-static int conn_open(struct policy_server *s, int rfd, int wfd,
-		     const char *peer, int adopted)
-{
-	struct conn *c = slot_take(s);
-	struct epoll_event ev;
-	uint64_t now = sl_monotonic_ns();
-
-	if (c == NULL) {
-		errno = EMFILE;
-		return -1;
-	}
-	if ((c->buf = malloc(s->p.lim.req_max)) == NULL)
-		return -1;
-	ev.events = EPOLLIN | EPOLLRDHUP;
-	ev.data.u64 = TAG(TAG_CONN, c - s->conns);
-	if (epoll_ctl(s->ep, EPOLL_CTL_ADD, rfd, &ev) < 0 ||
-	    (wfd != rfd && (ev.events = 0,
-			    epoll_ctl(s->ep, EPOLL_CTL_ADD, wfd, &ev) < 0))) {
-		free(c->buf);
-		c->buf = NULL;
-		return -1;
-	}
-	c->rfd = rfd;
-	c->wfd = wfd;
-	c->events = EPOLLIN | EPOLLRDHUP;
-	c->adopted = adopted;
-	c->last = c->started = now;
-	policy_scan_init(&c->scan);
-	snprintf(c->peer, sizeof(c->peer), "%s", peer);
-	s->st.open++;
-	s->st.accepted++;
-	return 0;
-}
-
 /* do_accept - take every waiting connection */
 static void do_accept(struct policy_server *s, int lfd)
 {
@@ -433,8 +90,8 @@ static void do_accept(struct policy_server *s, int lfd)
 				     strerror(errno));
 			return;
 		}
-		peer_name(&ss, peer);
-		if (conn_open(s, fd, fd, peer, 0) < 0) {
+		policy_conn_peer(&ss, peer);
+		if (policy_conn_open(s, fd, fd, peer, 0) < 0) {
 			slog(LOG_WARNING, "%s: refused: %s "
 			     "(max_connections %zu)", peer, strerror(errno),
 			     s->p.max_conns);
@@ -481,7 +138,7 @@ void policy_server_close_listeners(struct policy_server *s)
 /* policy_server_adopt - serve one connected peer (spawn(8)) */
 int policy_server_adopt(struct policy_server *s, int rfd, int wfd)
 {
-	return conn_open(s, rfd, wfd, "spawn", 1);
+	return policy_conn_open(s, rfd, wfd, "spawn", 1);
 }
 
 /* policy_server_watch - another descriptor in the loop */
@@ -502,31 +159,6 @@ int policy_server_watch(struct policy_server *s, int fd,
 	s->watch[s->nwatch].ctx = ctx;
 	s->nwatch++;
 	return 0;
-}
-
-/* conn_event - readiness on a connection */
-static void conn_event(struct policy_server *s, struct conn *c,
-		       uint32_t events, uint64_t now)
-{
-	int r;
-
-	if (c->rfd < 0)
-		return;			/* closed earlier in this batch */
-	if (events & EPOLLOUT) {
-		if ((r = conn_flush(c)) < 0) {
-			conn_close(s, c);
-			return;
-		}
-		if (r == 0)
-			conn_process(s, c, now);
-		return;
-	}
-	if (events & EPOLLIN) {
-		conn_read(s, c, now);
-		return;
-	}
-	if (events & (EPOLLRDHUP | EPOLLHUP | EPOLLERR))
-		conn_close(s, c);	/* gone while its reply waited */
 }
 
 /* policy_server_poll - wait until deadline and dispatch */
@@ -556,7 +188,7 @@ int policy_server_poll(struct policy_server *s, uint64_t deadline)
 		if (tag == TAG_LISTEN && idx < s->nlisten)
 			do_accept(s, s->listen[idx]);
 		else if (tag == TAG_CONN && idx < s->p.max_conns)
-			conn_event(s, &s->conns[idx], evs[i].events, now);
+			policy_conn_event(s, &s->conns[idx], evs[i].events, now);
 		else if (tag == TAG_WATCH && idx < s->nwatch)
 			s->watch[idx].fn(s->watch[idx].ctx, s->watch[idx].fd);
 	}
@@ -575,10 +207,10 @@ static void sweep(struct policy_server *s, uint64_t now)
 			continue;
 		if (c->len > 0 && now - c->started > s->p.request_timeout_ns) {
 			s->st.timeouts++;
-			conn_warn(s, c, "request not finished in time");
+			policy_conn_warn(s, c, "request not finished in time");
 		} else if (c->len == 0 && !c->adopted &&
 			   now - c->last > s->p.idle_timeout_ns)
-			conn_close(s, c);
+			policy_conn_close(s, c);
 	}
 }
 
@@ -591,7 +223,7 @@ static void resume(struct policy_server *s, uint64_t now)
 		if (s->conns[i].again) {
 			s->conns[i].again = 0;
 			s->again--;
-			conn_process(s, &s->conns[i], now);
+			policy_conn_process(s, &s->conns[i], now);
 		}
 	s->again = 0;
 }
@@ -602,10 +234,10 @@ void policy_server_expire(struct policy_server *s, uint64_t now)
 	struct conn *c;
 
 	while ((c = s->whead) != NULL && c->deadline <= now) {
-		wait_unlink(s, c);
+		policy_conn_unwait(s, c);
 		s->st.expired++;
 		c->last = now;
-		conn_send(s, c, now);	/* the fallback reply */
+		policy_conn_send(s, c, now);	/* the fallback reply */
 	}
 	if (s->again)
 		resume(s, now);
@@ -637,7 +269,7 @@ int policy_server_answer(struct policy_server *s, uint64_t conn_id,
 	c = &s->conns[slot];
 	if (c->rfd < 0 || c->wait_id != conn_id)
 		return -1;
-	wait_unlink(s, c);
+	policy_conn_unwait(s, c);
 	memcpy(c->out, reply, rlen);
 	c->out_len = rlen;
 	c->out_off = 0;
@@ -647,15 +279,15 @@ int policy_server_answer(struct policy_server *s, uint64_t conn_id,
 	 * but leave any further buffered request to policy_server_expire()
 	 * so the handler is never re-entered from there.
 	 */
-	if (conn_flush(c) < 0) {
-		conn_close(s, c);
+	if (policy_conn_flush(c) < 0) {
+		policy_conn_close(s, c);
 		return 0;
 	}
 	if (c->len > 0 && c->out_len == 0) {
 		c->again = 1;
 		s->again++;
 	}
-	conn_events(s, c);
+	policy_conn_events(s, c);
 	return 0;
 }
 
@@ -693,7 +325,7 @@ void policy_server_free(struct policy_server *s)
 		return;
 	for (i = 0; i < s->p.max_conns; i++)
 		if (s->conns[i].rfd >= 0)
-			conn_close(s, &s->conns[i]);
+			policy_conn_close(s, &s->conns[i]);
 	policy_server_close_listeners(s);
 	close(s->ep);
 	free(s->conns);
