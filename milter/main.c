@@ -100,7 +100,7 @@ static void snapshot(void)
 		slog(LOG_WARNING, "state snapshot in %s: %m", m.snap_dir);
 }
 
-/* restore - the seed and state of the last snapshot, if it fits */
+/* restore_seed - the seed of the last snapshot, if it fits; 1 or 0 */
 static int restore_seed(const struct mconf *c, uint8_t seed[16])
 {
 	const char *dir = c->core.state_dir;
@@ -233,7 +233,6 @@ static struct event_sink *start_state(const struct mconf *c)
 {
 	struct event_sink *ev = NULL;
 	uint8_t seed[16];
-
 	int saved = restore_seed(c, seed);
 
 	if (!saved && getrandom(seed, sizeof(seed), 0) != sizeof(seed))
