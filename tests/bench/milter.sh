@@ -26,6 +26,8 @@ MESSAGES=${MESSAGES:-2000}
 SESSIONS=${SESSIONS:-16}
 . "$SLUICE_TOP/tests/integration/lib.sh"
 . "$SLUICE_TOP/tests/integration/policyd/pfix.sh"
+# output piped into head must not leave Postfix and the milters running
+trap 't_cleanup; exit 1' PIPE
 
 need postfix postconf smtp-source ss
 MILTER=$SLUICE_BUILD/sluice-milter
