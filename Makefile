@@ -55,11 +55,9 @@ include nft-expr/Makefile.inc policyd/Makefile.inc milter/Makefile.inc
 # A test may link daemon objects too: UNIT_OBJS_<name> in a Makefile.inc.
 UNIT_SRCS  := $(wildcard tests/unit/*.c)
 UNIT_TESTS := $(UNIT_SRCS:tests/unit/%.c=$(B)/tests/unit/%.t)
-$(B)/tests/unit/%.t: $(B)/tests/unit/%.o $(LIBSLUICE)
-	$(CC) $(LDFLAGS) -o $@ $< $(UNIT_OBJS_$*) $(LIBSLUICE) $(PKG_LIBS) $(UNIT_LIBS_$*) -lm
-
 .SECONDEXPANSION:
-$(UNIT_TESTS): $$(UNIT_OBJS_$$(*F))
+$(UNIT_TESTS): $(B)/tests/unit/%.t: $(B)/tests/unit/%.o $(LIBSLUICE) $$(UNIT_OBJS_$$*)
+	$(CC) $(LDFLAGS) -o $@ $< $(UNIT_OBJS_$*) $(LIBSLUICE) $(PKG_LIBS) $(UNIT_LIBS_$*) -lm
 
 all: $(LIBSLUICE) $(PROGS) $(UNIT_TESTS)
 

@@ -10,7 +10,7 @@ T_N=0
 T_FAILED=0
 T_CLEAN=""
 
-plan() { echo "1..$1"; }
+plan() { T_PLANNED=$1; echo "1..$1"; }
 diag() { echo "# $*"; }
 bail() { echo "Bail out! $*"; exit 1; }
 
@@ -49,5 +49,5 @@ trap 't_cleanup; exit 1' INT TERM HUP
 
 done_testing() {
 	[ -n "${T_PLANNED:-}" ] || echo "1..$T_N"
-	[ "$T_FAILED" -eq 0 ]
+	[ "$T_FAILED" -eq 0 ] && [ "${T_PLANNED:-$T_N}" -eq "$T_N" ]
 }
