@@ -13,7 +13,8 @@
 # 2. Postfix end to end: smtp-source, 16 sessions, MSGS messages to a
 #    private loopback instance (discard transport), with the policy
 #    check at RCPT and END-OF-MESSAGE against without (and, for scale,
-#    against the DUNNO responder as the policy server); rounds in
+#    with the check at RCPT only, and with the DUNNO responder as the
+#    policy server); rounds in
 #    alternating order, medians of E2E_RUNS (5). Target >= 0.95.
 #
 # Reproduce: make bench, or
@@ -105,36 +106,41 @@ smtp_run() {
 }
 # e2e VARIANT - one run with the policy check of VARIANT (plain: none)
 e2e() {
+	eod=
 	case $1 in
 	plain) pol= ;;
-	sluice) pol="check_policy_service inet:127.0.0.1:$P_SLUICE" ;;
-	dunno) pol="check_policy_service inet:127.0.0.1:$P_DUNNO" ;;
+	sluice) pol="check_policy_service inet:127.0.0.1:$P_SLUICE" eod=$pol ;;
+	rcpt) pol="check_policy_service inet:127.0.0.1:$P_SLUICE" ;;
+	dunno) pol="check_policy_service inet:127.0.0.1:$P_DUNNO" eod=$pol ;;
 	esac
 	pf_conf "smtpd_recipient_restrictions = $pol" \
-		"smtpd_end_of_data_restrictions = $pol"
+		"smtpd_end_of_data_restrictions = $eod"
 	pf_reload
 	sleep 2
 	smtp_run >>"$T/e2e.$1"
 }
-: >"$T/e2e.plain" >"$T/e2e.sluice" >"$T/e2e.dunno"
+: >"$T/e2e.plain" >"$T/e2e.sluice" >"$T/e2e.rcpt" >"$T/e2e.dunno"
 r=1
 while [ $r -le "$E2E_RUNS" ]; do
 	# alternate the order: the machine's load drifts during a round
-	if [ $((r % 2)) -eq 1 ]; then order="plain sluice dunno"
-	else order="dunno sluice plain"; fi
+	if [ $((r % 2)) -eq 1 ]; then order="plain sluice rcpt dunno"
+	else order="dunno rcpt sluice plain"; fi
 	for v in $order; do e2e "$v"; done
 	r=$((r + 1))
 done
 a=$(median <"$T/e2e.plain")
 b=$(median <"$T/e2e.sluice")
 c=$(median <"$T/e2e.dunno")
+e=$(median <"$T/e2e.rcpt")
 echo "Postfix end to end, smtp-source -s 16 -m $MSGS, messages/s, median of $E2E_RUNS:"
 printf '  %-28s %8s   runs: %s\n' "without policy check" "$a" "$(tr '\n' ' ' <"$T/e2e.plain")"
 printf '  %-28s %8s   runs: %s\n' "with sluice-policyd" "$b" "$(tr '\n' ' ' <"$T/e2e.sluice")"
+printf '  %-28s %8s   runs: %s\n' "with sluice-policyd, RCPT only" "$e" "$(tr '\n' ' ' <"$T/e2e.rcpt")"
 printf '  %-28s %8s   runs: %s\n' "with the DUNNO responder" "$c" "$(tr '\n' ' ' <"$T/e2e.dunno")"
 er=$(paste "$T/e2e.sluice" "$T/e2e.plain" | awk '{printf "%.2f\n", $1 / $2}')
 echo "  sluice-policyd / without: $(ratio "$b" "$a") (target >= 0.95);" \
 	"per round: $(echo "$er" | tr '\n' ' ')median $(echo "$er" | median)"
+echo "  sluice-policyd RCPT only / without: $(ratio "$e" "$a")"
 echo "  DUNNO responder / without: $(ratio "$c" "$a") (the protocol's own cost in Postfix)"
 echo "end: $(date -u '+%F %T UTC'), load average $(cut -d' ' -f1-3 /proc/loadavg)"
 rej=$(pf_count 'reject: RCPT')
