@@ -35,6 +35,7 @@ struct policy_app {
 	struct policy_held *held;
 	struct policy_release *rel;
 	struct event_sink *events;
+	uint64_t next_expire;		/* of held messages */
 	struct policy_app_stats st;
 };
 
@@ -274,7 +275,11 @@ void policy_app_attach(struct policy_app *a, struct policy_server *s)
 void policy_app_tick(struct policy_app *a, uint64_t now)
 {
 	mailthr_tick(a->mt, now);
-	policy_held_expire(a->held, now, a->conf->held_ttl);
+	/* a walk over every held message: once a second, not per wake-up */
+	if (now >= a->next_expire) {
+		policy_held_expire(a->held, now, a->conf->held_ttl);
+		a->next_expire = now + NS_PER_SEC;
+	}
 	if (policy_release_pending(a->rel) &&
 	    policy_release_run(a->rel) < 0)
 		slog(LOG_WARNING, "postsuper: %s", strerror(errno));
