@@ -12,7 +12,7 @@
 #include <string.h>
 #include <glib.h>
 
-#include "../nft-expr/ctl_server.h"
+#include "ctl_server.h"
 #include "mctl.h"
 
 struct mctl {

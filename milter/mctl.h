@@ -5,7 +5,7 @@
  *	#include "mctl.h"
  * DESCRIPTION
  *	The control protocol of ctl(3) on [milter] control_socket, served
- *	by sluiced's ctl_server in the main thread, so sluicectl -s SOCKET
+ *	by ctl_server (common/) in the main thread, so sluicectl -s SOCKET
  *	talks to the milter as to sluiced. Commands: status (counters),
  *	hosts (identities with state: queue, working set, lockout),
  *	release IDENTITY (lift a lockout and release the queue; sessions

@@ -13,7 +13,7 @@
 #include <glib.h>
 
 #include "clock.h"
-#include "../nft-expr/ctl_server.h"
+#include "ctl_server.h"
 #include "policy_ctl.h"
 
 struct policy_ctl {

@@ -8,7 +8,7 @@
  *	"sluicectl -s SOCKET COMMAND" works: status (counters), hosts
  *	(identities with state), held (messages on hold), release
  *	IDENTITY (unlock, release its queue and its held messages).
- *	The server side is sluiced's ctl_server, which belongs in common/.
+ *	The server side is ctl_server (common/), shared with sluiced.
  */
 #ifndef SLUICE_POLICY_CTL_H
 #define SLUICE_POLICY_CTL_H

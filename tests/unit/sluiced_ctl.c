@@ -1,6 +1,6 @@
 /*
  * NAME
- *	sluiced_ctl - unit test of the control socket server (nft-expr/ctl_server.c)
+ *	sluiced_ctl - unit test of the control socket server (common/ctl_server.c)
  * DESCRIPTION
  *	A client thread talks to the server through ctl_call() (the
  *	client every program uses) and a raw socket, while the main thread
