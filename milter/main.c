@@ -36,13 +36,13 @@
 #include "config.h"
 #include "daemon.h"
 #include "event.h"
+#include "mailrelease.h"
 #include "mconf.h"
 #include "mfilter.h"
 #include "mreport.h"
 #include "msnap.h"
 #include "mctl.h"
 #include "mstate.h"
-#include "policy_release.h"
 
 #define PROG "sluice-milter"
 
@@ -54,7 +54,7 @@ static struct {
 	pthread_mutex_t mu;		/* ticker wake-up */
 	pthread_cond_t cv;
 	int kicked, stopping;
-	struct policy_release *release;	/* postsuper -H for hold mode */
+	struct mailrelease *release;	/* postsuper -H for hold mode */
 	uint64_t next_snapshot;		/* ticker: when to save the state */
 	char *snap_dir;			/* [core] state_dir at start */
 	uint64_t snap_every;		/* snapshot_interval at start */
@@ -75,10 +75,10 @@ static void kick(void)
 static void due(void *ctx, const char *qid)
 {
 	(void)ctx;
-	if (policy_release_add(m.release, qid) == 0)
+	if (mailrelease_add(m.release, qid) == 0)
 		return;
-	policy_release_run(m.release);	/* batch full: hand it over */
-	if (policy_release_add(m.release, qid) < 0)
+	mailrelease_run(m.release);	/* batch full: hand it over */
+	if (mailrelease_add(m.release, qid) < 0)
 		slog(LOG_WARNING, "cannot release %s: not a queue id", qid);
 }
 
@@ -86,9 +86,9 @@ static void due(void *ctx, const char *qid)
 static void release(void)
 {
 	if (mstate_due(m.state, due, NULL) > 0 &&
-	    policy_release_run(m.release) < 0)
+	    mailrelease_run(m.release) < 0)
 		slog(LOG_ERR, "postsuper: %m");
-	if (policy_release_reap(m.release) > 0)
+	if (mailrelease_reap(m.release) > 0)
 		slog(LOG_WARNING, "postsuper failed to release a message");
 }
 
@@ -252,8 +252,8 @@ static struct event_sink *start_state(const struct mconf *c)
 	m.next_snapshot = sl_monotonic_ns() + m.snap_every;
 	if (c->core.events && (ev = event_open(c->core.events)) == NULL)
 		slog_die(1, "event log %s: %m", c->core.events);
-	m.release = policy_release_create(c->postsuper,
-					  c->postfix_config_directory);
+	m.release = mailrelease_create(c->postsuper,
+				       c->postfix_config_directory);
 	if (m.release == NULL)
 		slog_die(1, "postsuper: %m");
 	return ev;

@@ -32,10 +32,11 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include "mailrelease.h"
 #include "mailthr.h"
 
 #define MSTATE_SHARDS_MAX 256
-#define MSTATE_QID_MAX 32	/* a queue id, with its NUL */
+#define MSTATE_QID_MAX MAILRELEASE_QID_MAX	/* a queue id, with its NUL */
 #define MSTATE_DUE_MAX 100000	/* releases waiting for the ticker, a shard */
 
 struct mstate;

@@ -20,9 +20,9 @@
 #include "ctl.h"
 #include "daemon.h"
 #include "event.h"
+#include "mailrelease.h"
 #include "policy_app.h"
 #include "policy_held.h"
-#include "policy_release.h"
 
 #define HELD_MAX 100000
 #define STATE_FILE "policyd.state"
@@ -33,7 +33,7 @@ struct policy_app {
 	struct mailthr *mt;
 	struct policy_server *srv;
 	struct policy_held *held;
-	struct policy_release *rel;
+	struct mailrelease *rel;
 	struct event_sink *events;
 	uint64_t next_expire;		/* of held messages */
 	struct policy_app_stats st;
@@ -217,9 +217,9 @@ static void due(void *ctx, const char *queue_id, const char *identity)
 {
 	struct policy_app *a = ctx;
 
-	if (policy_release_add(a->rel, queue_id) < 0) {
-		policy_release_run(a->rel);
-		if (policy_release_add(a->rel, queue_id) < 0)
+	if (mailrelease_add(a->rel, queue_id) < 0) {
+		mailrelease_run(a->rel);
+		if (mailrelease_add(a->rel, queue_id) < 0)
 			slog(LOG_WARNING, "cannot release %s of %s",
 			     queue_id, identity);
 	}
@@ -237,8 +237,8 @@ struct policy_app *policy_app_create(struct policy_conf *conf,
 	a->conf = conf;
 	a->mt = mailthr_create(&conf->params, seed, released, a);
 	a->held = policy_held_create(HELD_MAX, due, a);
-	a->rel = policy_release_create(conf->postsuper,
-				       conf->postfix_config_directory);
+	a->rel = mailrelease_create(conf->postsuper,
+				    conf->postfix_config_directory);
 	if (conf->core.events &&
 	    (a->events = event_open(conf->core.events)) == NULL)
 		slog(LOG_ERR, "event log %s: %s", conf->core.events,
@@ -259,7 +259,7 @@ void policy_app_free(struct policy_app *a)
 		return;
 	mailthr_free(a->mt);
 	policy_held_free(a->held);
-	policy_release_free(a->rel);
+	mailrelease_free(a->rel);
 	event_close(a->events);
 	policy_conf_free(a->conf);
 	free(a);
@@ -280,8 +280,8 @@ void policy_app_tick(struct policy_app *a, uint64_t now)
 		policy_held_expire(a->held, now, a->conf->held_ttl);
 		a->next_expire = now + NS_PER_SEC;
 	}
-	if (policy_release_pending(a->rel) &&
-	    policy_release_run(a->rel) < 0)
+	if (mailrelease_pending(a->rel) &&
+	    mailrelease_run(a->rel) < 0)
 		slog(LOG_WARNING, "postsuper: %s", strerror(errno));
 }
 
@@ -295,7 +295,7 @@ uint64_t policy_app_next(const struct policy_app *a)
 int policy_app_reconfigure(struct policy_app *a, struct policy_conf *conf)
 {
 	struct event_sink *ev = NULL;
-	struct policy_release *rel;
+	struct mailrelease *rel;
 
 	if (mailthr_reconfigure(a->mt, &conf->params) < 0)
 		goto fail;
@@ -304,14 +304,14 @@ int policy_app_reconfigure(struct policy_app *a, struct policy_conf *conf)
 		     strerror(errno));
 		goto fail;
 	}
-	rel = policy_release_create(conf->postsuper,
-				    conf->postfix_config_directory);
+	rel = mailrelease_create(conf->postsuper,
+				 conf->postfix_config_directory);
 	if (rel == NULL) {
 		event_close(ev);
 		goto fail;
 	}
-	policy_release_run(a->rel);	/* what was due goes out first */
-	policy_release_free(a->rel);
+	mailrelease_run(a->rel);	/* what was due goes out first */
+	mailrelease_free(a->rel);
 	a->rel = rel;
 	event_close(a->events);
 	a->events = ev;
@@ -399,7 +399,7 @@ int policy_app_load(struct policy_app *a, const char *dir, uint64_t now)
 /* policy_app_reap - collect postsuper children */
 void policy_app_reap(struct policy_app *a)
 {
-	int failed = policy_release_reap(a->rel);
+	int failed = mailrelease_reap(a->rel);
 
 	if (failed)
 		slog(LOG_WARNING, "%d postsuper run(s) failed", failed);
@@ -417,7 +417,7 @@ int policy_app_release(struct policy_app *a, const char *identity)
 	int known = mailthr_release(a->mt, identity) == 0;
 	size_t n = policy_held_release_identity(a->held, identity);
 
-	if (policy_release_pending(a->rel) && policy_release_run(a->rel) < 0)
+	if (mailrelease_pending(a->rel) && mailrelease_run(a->rel) < 0)
 		slog(LOG_WARNING, "postsuper: %s", strerror(errno));
 	return known || n ? (int)n : -1;
 }

@@ -20,9 +20,10 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
+#include "mailrelease.h"
 #include "mailthr.h"
 
-#define HELD_QID_MAX 32
+#define HELD_QID_MAX MAILRELEASE_QID_MAX
 #define HELD_INST_MAX 64
 
 struct policy_held;

@@ -1,8 +1,8 @@
 /*
  * NAME
- *	policy_release - release held messages with postsuper(1)
+ *	mailrelease - release held messages with postsuper(1)
  * DESCRIPTION
- *	See policy_release.h. The daemon forks one child per batch and
+ *	See mailrelease.h. The daemon forks one child per batch and
  *	goes on; the child runs postsuper and postqueue one after the
  *	other and exits. A batch fits in a pipe buffer (512 ids of at
  *	most 32 bytes, well under 64 KiB), so the child writes it whole
@@ -11,26 +11,26 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 #include <sys/wait.h>
 
-#include "policy_release.h"
-#include "policy_held.h"
+#include "mailrelease.h"
 
-struct policy_release {
+struct mailrelease {
 	char *postsuper;
 	char *config_dir;
-	char ids[RELEASE_BATCH][HELD_QID_MAX];
+	char ids[MAILRELEASE_BATCH][MAILRELEASE_QID_MAX];
 	size_t n;
 };
 
-/* policy_release_create - remember how to run postsuper */
-struct policy_release *policy_release_create(const char *postsuper,
-					     const char *config_dir)
+/* mailrelease_create - remember how to run postsuper */
+struct mailrelease *mailrelease_create(const char *postsuper,
+				       const char *config_dir)
 {
-	struct policy_release *r = calloc(1, sizeof(*r));
+	struct mailrelease *r = calloc(1, sizeof(*r));
 
 	if (r == NULL)
 		return NULL;
@@ -44,8 +44,8 @@ struct policy_release *policy_release_create(const char *postsuper,
 	return r;
 }
 
-/* policy_release_free - accepts NULL */
-void policy_release_free(struct policy_release *r)
+/* mailrelease_free - accepts NULL */
+void mailrelease_free(struct mailrelease *r)
 {
 	if (r == NULL)
 		return;
@@ -63,13 +63,13 @@ static int qid_ok(const char *q)
 		if (!((q[i] >= '0' && q[i] <= '9') || (q[i] >= 'A' && q[i] <= 'Z')
 		      || (q[i] >= 'a' && q[i] <= 'z')))
 			return 0;
-	return i > 0 && i < HELD_QID_MAX;
+	return i > 0 && i < MAILRELEASE_QID_MAX;
 }
 
-/* policy_release_add - queue one id */
-int policy_release_add(struct policy_release *r, const char *queue_id)
+/* mailrelease_add - queue one id */
+int mailrelease_add(struct mailrelease *r, const char *queue_id)
 {
-	if (!qid_ok(queue_id) || r->n == RELEASE_BATCH)
+	if (!qid_ok(queue_id) || r->n == MAILRELEASE_BATCH)
 		return -1;
 	strcpy(r->ids[r->n++], queue_id);
 	return 0;
@@ -108,7 +108,7 @@ static void postqueue_path(const char *postsuper, char *out, size_t len)
 /* child_run - in the child: postsuper -H the batch, then postqueue -i
    each id, since -H only moves mail to the deferred queue, which the
    queue manager scans every queue_run_delay (300 s by default) */
-static void child_run(struct policy_release *r)
+static void child_run(struct mailrelease *r)
 {
 	char *argv[8], pq[4096];
 	int p[2], i, failed = 0;
@@ -147,8 +147,8 @@ static void child_run(struct policy_release *r)
 	_exit(failed ? 2 : 0);
 }
 
-/* policy_release_run - hand the batch to a child process */
-int policy_release_run(struct policy_release *r)
+/* mailrelease_run - hand the batch to a child process */
+int mailrelease_run(struct mailrelease *r)
 {
 	int n = (int)r->n;
 	pid_t pid;
@@ -163,14 +163,14 @@ int policy_release_run(struct policy_release *r)
 	return n;
 }
 
-/* policy_release_pending - ids waiting */
-size_t policy_release_pending(const struct policy_release *r)
+/* mailrelease_pending - ids waiting */
+size_t mailrelease_pending(const struct mailrelease *r)
 {
 	return r->n;
 }
 
-/* policy_release_reap - collect children */
-int policy_release_reap(struct policy_release *r)
+/* mailrelease_reap - collect children */
+int mailrelease_reap(struct mailrelease *r)
 {
 	int st, failed = 0;
 	pid_t pid;

@@ -1,0 +1,42 @@
+/*
+ * NAME
+ *	mailrelease - release held messages with postsuper(1)
+ * SYNOPSIS
+ *	#include "mailrelease.h"
+ * DESCRIPTION
+ *	Queue ids due for release are collected and handed in batches to
+ *	a child process, which runs "postsuper [-c DIR] -H -" (ids on its
+ *	standard input) and then "postqueue [-c DIR] -i ID" for each, so
+ *	the mail leaves the deferred queue at once; the event loop never
+ *	waits for either. Children are reaped by mailrelease_reap() on
+ *	SIGCHLD. sluice-policyd and sluice-milter both release held
+ *	mail this way.
+ */
+#ifndef SLUICE_MAILRELEASE_H
+#define SLUICE_MAILRELEASE_H
+
+#include <stddef.h>
+
+#define MAILRELEASE_BATCH 512	/* ids per postsuper run */
+#define MAILRELEASE_QID_MAX 32	/* a Postfix queue id, with its NUL */
+
+struct mailrelease;
+
+/* mailrelease_create - postsuper path, Postfix config dir (NULL =
+   default); NULL with errno */
+struct mailrelease *mailrelease_create(const char *postsuper,
+				       const char *config_dir);
+/* mailrelease_free - accepts NULL; queued ids are lost */
+void mailrelease_free(struct mailrelease *r);
+/* mailrelease_add - queue one id (checked to be a Postfix queue id);
+   -1 if it is not one or the batch is full */
+int mailrelease_add(struct mailrelease *r, const char *queue_id);
+/* mailrelease_run - start postsuper for the queued ids; returns how
+   many were handed over, -1 with errno if it could not start */
+int mailrelease_run(struct mailrelease *r);
+/* mailrelease_pending - ids waiting for the next run */
+size_t mailrelease_pending(const struct mailrelease *r);
+/* mailrelease_reap - collect finished children; how many failed */
+int mailrelease_reap(struct mailrelease *r);
+
+#endif
