@@ -12,6 +12,7 @@
 #include <unistd.h>
 #include <glib.h>
 
+#include "atomicfile.h"
 #include "msample.h"
 
 struct msample {
@@ -81,23 +82,6 @@ int msample_truncated(const struct msample *s)
 	return s->seen > s->buf->len;
 }
 
-/* write_all - the whole buffer to fd; 0 or -1 */
-static int write_all(int fd, const uint8_t *p, size_t n)
-{
-	ssize_t w;
-
-	while (n > 0) {
-		if ((w = write(fd, p, n)) < 0) {
-			if (errno == EINTR)
-				continue;
-			return -1;
-		}
-		p += w;
-		n -= (size_t)w;
-	}
-	return 0;
-}
-
 /* sample_hash - hex SHA-256 of the kept bytes */
 static void sample_hash(const struct msample *s, char hex[MSAMPLE_HEX])
 {
@@ -108,37 +92,26 @@ static void sample_hash(const struct msample *s, char hex[MSAMPLE_HEX])
 	g_free(h);
 }
 
-/* msample_write - DIR/<sha256>.eml through a temporary file */
+/* write_kept - atomicfile_write callback: the kept bytes */
+static int write_kept(FILE *fp, void *ctx)
+{
+	const struct msample *s = ctx;
+
+	return fwrite(s->buf->data, 1, s->buf->len, fp) == s->buf->len ? 0 : -1;
+}
+
+/* msample_write - DIR/<sha256>.eml through a temporary file (mode 0600,
+   as a sample holds mail) */
 int msample_write(const struct msample *s, const char *dir,
 		  char hex[MSAMPLE_HEX])
 {
-	char tmp[4096], path[4096];
-	int fd, e, rc;
+	char path[4096];
 
 	sample_hash(s, hex);
 	if ((size_t)snprintf(path, sizeof(path), "%s/%s.eml", dir, hex) >=
-	    sizeof(path) ||
-	    (size_t)snprintf(tmp, sizeof(tmp), "%s/.tmp-%s-XXXXXX", dir, hex) >=
-	    sizeof(tmp)) {
+	    sizeof(path)) {
 		errno = ENAMETOOLONG;
 		return -1;
 	}
-	if ((fd = mkstemp(tmp)) < 0)
-		return -1;
-	rc = write_all(fd, s->buf->data, s->buf->len) < 0 || fsync(fd) < 0;
-	e = errno;
-	if (close(fd) < 0 && rc == 0) {
-		rc = 1;
-		e = errno;
-	}
-	if (rc == 0 && rename(tmp, path) < 0) {
-		rc = 1;
-		e = errno;
-	}
-	if (rc) {
-		unlink(tmp);
-		errno = e;
-		return -1;
-	}
-	return 0;
+	return atomicfile_write(path, 0600, write_kept, (void *)s);
 }

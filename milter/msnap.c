@@ -11,6 +11,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "atomicfile.h"
 #include "msnap.h"
 
 #define SEED_FILE "milter.seed"
@@ -29,39 +30,13 @@ static int shard_path(char *buf, size_t len, const char *dir, unsigned i)
 				i) < len ? 0 : -1;
 }
 
-/* write_file - path through path.PID.tmp and rename; fn writes it */
-static int write_file(const char *path, int (*fn)(FILE *fp, void *ctx),
-		      void *ctx)
-{
-	char tmp[4200];
-	FILE *fp;
-	int r, e;
-
-	snprintf(tmp, sizeof(tmp), "%s.%ld.tmp", path, (long)getpid());
-	if ((fp = fopen(tmp, "w")) == NULL)
-		return -1;
-	r = fn(fp, ctx);
-	if (fflush(fp) != 0 || fsync(fileno(fp)) != 0)
-		r = -1;
-	e = errno;
-	if (fclose(fp) != 0 && r == 0) {
-		r = -1;
-		e = errno;
-	}
-	if (r == 0 && rename(tmp, path) == 0)
-		return 0;
-	unlink(tmp);
-	errno = e;
-	return -1;
-}
-
 /* save_shard - mstate_with_shard callback */
 static int save_shard(struct mailthr *m, void *ctx)
 {
 	return mailthr_save(m, ((struct io *)ctx)->fp);
 }
 
-/* write_shard - write_file callback: one shard */
+/* write_shard - atomicfile_write callback: one shard */
 static int write_shard(FILE *fp, void *ctx)
 {
 	struct io *io = ctx;
@@ -70,7 +45,7 @@ static int write_shard(FILE *fp, void *ctx)
 	return mstate_with_shard(io->s, io->shard, save_shard, io);
 }
 
-/* write_seed - write_file callback: the seed line */
+/* write_seed - atomicfile_write callback: the seed line */
 static int write_seed(FILE *fp, void *ctx)
 {
 	struct mstate *s = ctx;
@@ -92,10 +67,10 @@ int msnap_save(struct mstate *s, const char *dir)
 
 	for (io.shard = 0; io.shard < mstate_shards(s); io.shard++)
 		if (shard_path(path, sizeof(path), dir, io.shard) < 0 ||
-		    write_file(path, write_shard, &io) < 0)
+		    atomicfile_write(path, 0666, write_shard, &io) < 0)
 			return -1;
 	snprintf(path, sizeof(path), "%s/%s", dir, SEED_FILE);
-	return write_file(path, write_seed, s);
+	return atomicfile_write(path, 0666, write_seed, s);
 }
 
 /* hex_seed - 32 hex digits into 16 bytes; 0 or -1 */

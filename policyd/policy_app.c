@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "addr.h"
+#include "atomicfile.h"
 #include "clock.h"
 #include "ctl.h"
 #include "daemon.h"
@@ -332,36 +333,27 @@ const struct policy_conf *policy_app_conf(const struct policy_app *a)
 }
 
 /* save_one - write dir/name through a temporary file and rename */
-static int save_one(const char *dir, const char *name,
-		    int (*fn)(const void *obj, FILE *fp), const void *obj)
+static int save_one(const char *dir, const char *name, atomicfile_fn *fn,
+		    void *obj)
 {
-	char path[4096], tmp[4200];
-	FILE *fp;
-	int r;
+	char path[4096];
 
-	snprintf(path, sizeof(path), "%s/%s", dir, name);
-	snprintf(tmp, sizeof(tmp), "%s.%ld.tmp", path, (long)getpid());
-	if ((fp = fopen(tmp, "w")) == NULL)
+	if ((size_t)snprintf(path, sizeof(path), "%s/%s", dir, name) >=
+	    sizeof(path)) {
+		errno = ENAMETOOLONG;
 		return -1;
-	r = fn(obj, fp);
-	if (fflush(fp) != 0 || fsync(fileno(fp)) != 0)
-		r = -1;
-	if (fclose(fp) != 0)
-		r = -1;
-	if (r == 0 && rename(tmp, path) == 0)
-		return 0;
-	unlink(tmp);
-	return -1;
+	}
+	return atomicfile_write(path, 0666, fn, obj);
 }
 
 /* save_mt - save_one's writer for the throttle */
-static int save_mt(const void *o, FILE *fp)
+static int save_mt(FILE *fp, void *o)
 {
 	return mailthr_save(o, fp);
 }
 
 /* save_held - save_one's writer for the held messages */
-static int save_held(const void *o, FILE *fp)
+static int save_held(FILE *fp, void *o)
 {
 	return policy_held_save(o, fp);
 }
