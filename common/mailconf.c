@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <glib.h>
 
 #include "mailconf.h"
 
@@ -65,6 +66,23 @@ static const struct cfg_key mail_keys[] = {
 	  "senders (address or @domain) never throttled"),
 	K("whitelist_clients", CFG_PREFIXES, whitelist_clients, NULL, 0, 0,
 	  "client networks never throttled (list servers, relays)"),
+	K("quarantine", CFG_BOOL, quarantine, "yes", 0, 0,
+	  "ask sluiced ([core] control_socket) to quarantine a honeytoken "
+	  "sender's client"),
+	K("sluiced_timeout", CFG_DURATION, ctl_timeout, "1s", 10000000ULL,
+	  30 * SEC, "longest wait for sluiced's answer"),
+	K("pid_file", CFG_STRING, pid_file, NULL, 0, 0,
+	  "write the process id here; empty = none"),
+	K("control_socket", CFG_STRING, control_socket, NULL, 0, 0,
+	  "operator socket (sluicectl -s): status, hosts, release (and held, "
+	  "in sluice-policyd); empty = none"),
+	K("snapshot_interval", CFG_DURATION, snapshot_interval, "60s", SEC,
+	  86400 * SEC, "save the throttle state to [core] state_dir this "
+	  "often (and at stop)"),
+	K("postsuper", CFG_STRING, postsuper, "/usr/sbin/postsuper", 0, 0,
+	  "releases held messages (postsuper -H, then postqueue -i)"),
+	K("postfix_config_directory", CFG_STRING, postfix_config_directory,
+	  NULL, 0, 0, "postsuper -c DIR; empty = Postfix's default"),
 };
 
 #define NMAIL (sizeof(mail_keys) / sizeof(mail_keys[0]))
@@ -82,6 +100,15 @@ static struct cfg_key *merged(const struct cfg_key *extra, size_t nextra)
 	return k;
 }
 
+/* mailconf_empty_to_null - an empty string key means "none" */
+void mailconf_empty_to_null(char **s)
+{
+	if (*s && **s == 0) {
+		g_free(*s);
+		*s = NULL;
+	}
+}
+
 /* mailconf_apply - shared keys plus the program's, in one pass */
 int mailconf_apply(struct config *c, const char *group,
 		   const struct cfg_key *extra, size_t nextra, void *out,
@@ -97,6 +124,13 @@ int mailconf_apply(struct config *c, const char *group,
 	r = c ? config_apply(c, group, k, NMAIL + nextra, out, err, errlen)
 	      : config_defaults(k, NMAIL + nextra, out, err, errlen);
 	free(k);
+	if (r == 0) {
+		struct mail_conf *mc = out;
+
+		mailconf_empty_to_null(&mc->pid_file);
+		mailconf_empty_to_null(&mc->control_socket);
+		mailconf_empty_to_null(&mc->postfix_config_directory);
+	}
 	return r;
 }
 

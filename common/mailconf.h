@@ -9,6 +9,9 @@
  *	a struct mail_conf; mailconf_apply() reads the shared keys and the
  *	program's own (extra, offsets relative to that same struct) in one
  *	pass, so an unknown key in the group is reported once, by name.
+ *	Besides the throttle's, the shared keys are those of the daemon
+ *	around it: quarantine requests, the pid file, the operator socket,
+ *	snapshots and postsuper; an empty string key comes out NULL.
  */
 #ifndef SLUICE_MAILCONF_H
 #define SLUICE_MAILCONF_H
@@ -35,6 +38,14 @@ struct mail_conf {
 	char **whitelist_sasl;
 	char **whitelist_senders;
 	struct prefixset *whitelist_clients;
+	/* the daemon around the throttle */
+	int quarantine;			/* ask sluiced after a honeytoken */
+	uint64_t ctl_timeout;		/* ns, sluiced_timeout */
+	char *pid_file;			/* NULL = none */
+	char *control_socket;		/* operator socket; NULL = none */
+	uint64_t snapshot_interval;	/* ns; state saved to [core] state_dir */
+	char *postsuper;		/* releases held messages */
+	char *postfix_config_directory;	/* NULL = Postfix's default */
 };
 
 /* mailconf_apply - shared keys plus the program's extra keys from group
@@ -42,6 +53,8 @@ struct mail_conf {
 int mailconf_apply(struct config *c, const char *group,
 		   const struct cfg_key *extra, size_t nextra, void *out,
 		   char *err, size_t errlen);
+/* mailconf_empty_to_null - an empty string key means "none": NULL */
+void mailconf_empty_to_null(char **s);
 /* mailconf_release - free what mailconf_apply allocated */
 void mailconf_release(const struct cfg_key *extra, size_t nextra, void *out);
 /* mailconf_params - throttle parameters from the keys (lists borrowed);

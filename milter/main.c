@@ -178,9 +178,9 @@ static void on_hup(int sig)
 static void changed(const struct mconf *o, const struct mconf *n)
 {
 	if (strcmp(o->conn, n->conn) != 0 || o->shards != n->shards ||
-	    o->snapshot_interval != n->snapshot_interval ||
+	    o->mail.snapshot_interval != n->mail.snapshot_interval ||
 	    g_strcmp0(o->core.state_dir, n->core.state_dir) != 0 ||
-	    g_strcmp0(o->control_socket, n->control_socket) != 0)
+	    g_strcmp0(o->mail.control_socket, n->mail.control_socket) != 0)
 		slog(LOG_WARNING, "reload: listen, shards, snapshot_interval, "
 		     "control_socket and state_dir need a restart");
 	if (memcmp(o->params.order, n->params.order, sizeof(o->params.order)) ||
@@ -248,12 +248,12 @@ static struct event_sink *start_state(const struct mconf *c)
 		slog(LOG_INFO, "state restored from %s", c->core.state_dir);
 	/* reload does not move the state: these stay as started */
 	m.snap_dir = c->core.state_dir ? strdup(c->core.state_dir) : NULL;
-	m.snap_every = c->snapshot_interval;
+	m.snap_every = c->mail.snapshot_interval;
 	m.next_snapshot = sl_monotonic_ns() + m.snap_every;
 	if (c->core.events && (ev = event_open(c->core.events)) == NULL)
 		slog_die(1, "event log %s: %m", c->core.events);
-	m.release = mailrelease_create(c->postsuper,
-				       c->postfix_config_directory);
+	m.release = mailrelease_create(c->mail.postsuper,
+				       c->mail.postfix_config_directory);
 	if (m.release == NULL)
 		slog_die(1, "postsuper: %m");
 	return ev;
@@ -334,14 +334,14 @@ int main(int argc, char **argv)
 	ev = start_state(m.conf);
 	if (!o.foreground && daemon(0, 0) < 0)
 		slog_die(1, "daemon: %m");
-	if (daemon_pidfile(m.conf->pid_file) < 0)
-		slog_die(1, "pid file %s: %m", m.conf->pid_file);
+	if (daemon_pidfile(m.conf->mail.pid_file) < 0)
+		slog_die(1, "pid file %s: %m", m.conf->mail.pid_file);
 	mreport_start(ev);
 	mfilter_start(m.state, m.conf, kick);
-	if (m.conf->control_socket &&
-	    (m.ctl = mctl_open(m.conf->control_socket, m.state, err,
+	if (m.conf->mail.control_socket &&
+	    (m.ctl = mctl_open(m.conf->mail.control_socket, m.state, err,
 			       sizeof(err))) == NULL)
-		slog_die(1, "control socket %s: %s", m.conf->control_socket,
+		slog_die(1, "control socket %s: %s", m.conf->mail.control_socket,
 			 err);
 	start_threads();
 	slog(LOG_INFO, "listening on %s, %u shards, mode %s", m.conf->conn,
@@ -355,8 +355,8 @@ int main(int argc, char **argv)
 	pthread_join(m.ticker, NULL);
 	snapshot();
 	mctl_close(m.ctl);
-	if (m.conf->pid_file)
-		unlink(m.conf->pid_file);
+	if (m.conf->mail.pid_file)
+		unlink(m.conf->mail.pid_file);
 	if (strncmp(m.conf->conn, "unix:", 5) == 0)
 		unlink(m.conf->conn + 5);
 	slog(LOG_INFO, "stopped");

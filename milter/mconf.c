@@ -27,53 +27,24 @@
 static const struct cfg_key milter_keys[] = {
 	K("listen", CFG_ENDPOINT, listen, "inet:127.0.0.1:8895", 0, 0,
 	  "milter socket: unix:/path, inet:host:port or inet:port@host"),
-	K("quarantine", CFG_BOOL, quarantine, "yes", 0, 0,
-	  "ask sluiced ([core] control_socket) to quarantine a honeytoken "
-	  "sender's client"),
 	K("shards", CFG_UINT, shards, "16", 1, MSTATE_SHARDS_MAX,
 	  "independently locked parts of the throttle state"),
 	K("sample_dir", CFG_STRING, sample_dir, NULL, 0, 0,
 	  "keep honeytoken messages here, named by SHA-256; empty = none"),
 	K("sample_max", CFG_SIZE, sample_max, "1M", 1024, 64ULL << 20,
 	  "bytes kept of one honeytoken message"),
-	K("sluiced_timeout", CFG_DURATION, ctl_timeout, "1s", 10000000ULL,
-	  30000000000ULL, "longest wait for sluiced's answer"),
-	K("pid_file", CFG_STRING, pid_file, NULL, 0, 0,
-	  "write the process id here; empty = none"),
-	K("control_socket", CFG_STRING, control_socket, NULL, 0, 0,
-	  "operator socket (sluicectl -s): status, hosts, release; "
-	  "empty = none"),
-	K("snapshot_interval", CFG_DURATION, snapshot_interval, "60s",
-	  1000000000ULL, 86400000000000ULL,
-	  "save the throttle state to [core] state_dir this often (and at stop)"),
-	K("postsuper", CFG_STRING, postsuper, "/usr/sbin/postsuper", 0, 0,
-	  "hold mode: releases a message once its recipients' turns came"),
-	K("postfix_config_directory", CFG_STRING, postfix_config_directory,
-	  NULL, 0, 0, "postsuper -c DIR; empty = Postfix's default"),
 };
 
 #define NKEYS (sizeof(milter_keys) / sizeof(milter_keys[0]))
-
-/* empty_to_null - an empty string key means "none" */
-static void empty_to_null(char **s)
-{
-	if (*s && **s == 0) {
-		g_free(*s);
-		*s = NULL;
-	}
-}
 
 /* derive - throttle parameters and the libmilter socket spelling */
 static int derive(struct mconf *c, const char *name, char *err, size_t errlen)
 {
 	char why[128];
 
-	empty_to_null(&c->core.events);
-	empty_to_null(&c->core.control_socket);
-	empty_to_null(&c->sample_dir);
-	empty_to_null(&c->pid_file);
-	empty_to_null(&c->control_socket);
-	empty_to_null(&c->postfix_config_directory);
+	mailconf_empty_to_null(&c->core.events);
+	mailconf_empty_to_null(&c->core.control_socket);
+	mailconf_empty_to_null(&c->sample_dir);
 	if (mailconf_params(&c->mail, GROUP, &c->params, err, errlen) < 0)
 		return -1;
 	if (mparse_conn(c->listen, c->conn, sizeof(c->conn), why,

@@ -25,16 +25,9 @@
 struct mconf {
 	struct mail_conf mail;		/* first: mailconf_apply needs it */
 	char *listen;			/* endpoint, either syntax */
-	int quarantine;			/* ask sluiced after a honeytoken */
 	unsigned shards;
 	char *sample_dir;		/* honeytoken samples; NULL = none */
 	uint64_t sample_max;
-	uint64_t ctl_timeout;		/* ns */
-	char *pid_file;
-	char *control_socket;		/* operator socket; NULL = none */
-	uint64_t snapshot_interval;	/* ns; state saved to [core] state_dir */
-	char *postsuper;		/* hold mode: releases held messages */
-	char *postfix_config_directory;	/* NULL = Postfix's default */
 	/* [core]: events, control_socket, whitelist, syslog_events */
 	struct core_conf core;
 	/* derived */

@@ -98,7 +98,7 @@ const char *mreport_quarantine(const struct mconf *c, const char *client)
 	struct sl_addr a;
 	int rc;
 
-	if (!c->quarantine || sock == NULL)
+	if (!c->mail.quarantine || sock == NULL)
 		return "not configured";
 	if (addr_parse(client, &a) < 0)
 		return "no client";
@@ -106,7 +106,7 @@ const char *mreport_quarantine(const struct mconf *c, const char *client)
 		return "whitelisted";
 	snprintf(req, sizeof(req), "quarantine %s honeytoken", client);
 	rc = ctl_call(sock, req, ans, sizeof(ans),
-		      (int)(c->ctl_timeout / NS_PER_MS));
+		      (int)(c->mail.ctl_timeout / NS_PER_MS));
 	if (rc == 0)
 		return "requested";
 	if (rc > 0)

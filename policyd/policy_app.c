@@ -77,7 +77,7 @@ static void quarantine(struct policy_app *a, const char *client)
 	struct sl_addr ad;
 	int r;
 
-	if (!c->quarantine || c->core.control_socket == NULL ||
+	if (!c->mail.quarantine || c->core.control_socket == NULL ||
 	    addr_parse(client, &ad) < 0)
 		return;
 	if (c->core.whitelist && prefixset_lookup(c->core.whitelist, &ad, NULL))
@@ -86,7 +86,7 @@ static void quarantine(struct policy_app *a, const char *client)
 		 addr_format(&ad, text));
 	/* Blocking, but bounded by sluiced_timeout; honeytokens are rare. */
 	r = ctl_call(c->core.control_socket, req, reply, sizeof(reply),
-		     (int)(c->ctl_timeout / NS_PER_MS));
+		     (int)(c->mail.ctl_timeout / NS_PER_MS));
 	if (r == 0)
 		a->st.quarantines++;
 	else
@@ -238,8 +238,8 @@ struct policy_app *policy_app_create(struct policy_conf *conf,
 	a->conf = conf;
 	a->mt = mailthr_create(&conf->params, seed, released, a);
 	a->held = policy_held_create(HELD_MAX, due, a);
-	a->rel = mailrelease_create(conf->postsuper,
-				    conf->postfix_config_directory);
+	a->rel = mailrelease_create(conf->mail.postsuper,
+				    conf->mail.postfix_config_directory);
 	if (conf->core.events &&
 	    (a->events = event_open(conf->core.events)) == NULL)
 		slog(LOG_ERR, "event log %s: %s", conf->core.events,
@@ -305,8 +305,8 @@ int policy_app_reconfigure(struct policy_app *a, struct policy_conf *conf)
 		     strerror(errno));
 		goto fail;
 	}
-	rel = mailrelease_create(conf->postsuper,
-				 conf->postfix_config_directory);
+	rel = mailrelease_create(conf->mail.postsuper,
+				 conf->mail.postfix_config_directory);
 	if (rel == NULL) {
 		event_close(ev);
 		goto fail;

@@ -40,35 +40,11 @@ static const struct cfg_key policyd_keys[] = {
 	  "most attributes in one request"),
 	K("request_max", CFG_UINT, request_max, "16384", 256, 1048576,
 	  "largest request in bytes"),
-	K("snapshot_interval", CFG_DURATION, snapshot_interval, "60s", SEC,
-	  86400 * SEC, "save the throttle state this often (and at stop)"),
-	K("postsuper", CFG_STRING, postsuper, "/usr/sbin/postsuper", 0, 0,
-	  "releases held messages (postsuper -H)"),
-	K("postfix_config_directory", CFG_STRING, postfix_config_directory,
-	  NULL, 0, 0, "postsuper -c DIR; empty = Postfix's default"),
 	K("held_ttl", CFG_DURATION, held_ttl, "1h", SEC, 30 * 86400 * SEC,
 	  "forget a held message whose queue id never came"),
-	K("quarantine", CFG_BOOL, quarantine, "yes", 0, 0,
-	  "ask sluiced to quarantine a honeytoken sender's client"),
-	K("sluiced_timeout", CFG_DURATION, ctl_timeout, "1s", 10 * NS_PER_MS,
-	  30 * SEC, "longest wait for sluiced's answer"),
-	K("pid_file", CFG_STRING, pid_file, NULL, 0, 0,
-	  "write the process id here; empty = none"),
-	K("control_socket", CFG_STRING, control_socket, NULL, 0, 0,
-	  "operator socket (sluicectl -s): status, hosts, held, release; "
-	  "empty = none"),
 };
 
 #define NKEYS (sizeof(policyd_keys) / sizeof(policyd_keys[0]))
-
-/* empty_to_null - an empty string key means "none" */
-static void empty_to_null(char **s)
-{
-	if (*s && **s == 0) {
-		g_free(*s);
-		*s = NULL;
-	}
-}
 
 /* derive_listen - every listen word must be an endpoint */
 static int derive_listen(struct policy_conf *c, const char *name, char *err,
@@ -98,10 +74,7 @@ static int derive_listen(struct policy_conf *c, const char *name, char *err,
 static int derive(struct policy_conf *c, const char *name, char *err,
 		  size_t errlen)
 {
-	empty_to_null(&c->postfix_config_directory);
-	empty_to_null(&c->pid_file);
-	empty_to_null(&c->control_socket);
-	empty_to_null(&c->core.events);
+	mailconf_empty_to_null(&c->core.events);
 	if (mailconf_params(&c->mail, GROUP, &c->params, err, errlen) < 0)
 		return -1;
 	if (derive_listen(c, name, err, errlen) < 0)

@@ -28,14 +28,7 @@ struct policy_conf {
 	unsigned max_connections;
 	uint64_t request_timeout, idle_timeout;
 	unsigned line_max, attrs_max, request_max;
-	uint64_t snapshot_interval;
-	char *postsuper;
-	char *postfix_config_directory;	/* NULL = Postfix's default */
 	uint64_t held_ttl;		/* forget held mail with no queue id */
-	int quarantine;
-	uint64_t ctl_timeout;
-	char *pid_file;
-	char *control_socket;		/* operator socket; NULL = none */
 	/* [core] */
 	struct core_conf core;
 	/* derived */

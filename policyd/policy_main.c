@@ -174,12 +174,12 @@ static void start(struct policyd *d, struct policy_conf *c)
 	if ((sfd = daemon_signalfd()) < 0 ||
 	    policy_server_watch(d->srv, sfd, on_signal, d) < 0)
 		slog_die(1, "signals: %s", strerror(errno));
-	if (c->control_socket && !opt_spawn &&
-	    (d->ctl = policy_ctl_open(c->control_socket, d->app, d->srv, err,
+	if (c->mail.control_socket && !opt_spawn &&
+	    (d->ctl = policy_ctl_open(c->mail.control_socket, d->app, d->srv, err,
 				      sizeof(err))) == NULL)
 		slog_die(1, "control socket: %s", err);
-	if (c->pid_file && daemon_pidfile(c->pid_file) < 0)
-		slog_die(1, "pid file %s: %s", c->pid_file,
+	if (c->mail.pid_file && daemon_pidfile(c->mail.pid_file) < 0)
+		slog_die(1, "pid file %s: %s", c->mail.pid_file,
 			 strerror(errno));
 }
 
@@ -189,7 +189,7 @@ static int loop(struct policyd *d)
 	uint64_t now, next;
 
 	d->next_save = sl_monotonic_ns() +
-		       policy_app_conf(d->app)->snapshot_interval;
+		       policy_app_conf(d->app)->mail.snapshot_interval;
 	while (!d->stop) {
 		next = policy_app_next(d->app);
 		if (d->next_save < next)
@@ -209,7 +209,7 @@ static int loop(struct policyd *d)
 		if (now >= d->next_save) {
 			save(d);
 			d->next_save = now +
-				policy_app_conf(d->app)->snapshot_interval;
+				policy_app_conf(d->app)->mail.snapshot_interval;
 		}
 		if (opt_spawn && policy_server_adopted_done(d->srv))
 			break;

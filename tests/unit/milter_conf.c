@@ -47,8 +47,8 @@ int main(void)
 	is_int(c->params.mode, MAIL_MODE_DELAY, "delay mode by default");
 	is_str(c->core.control_socket, "/run/sluice/sluiced.sock",
 	       "sluiced's socket from [core]");
-	ok(c->quarantine, "quarantine requests on by default");
-	is_uint(c->ctl_timeout, 1000000000ULL, "sluiced timeout 1 s");
+	ok(c->mail.quarantine, "quarantine requests on by default");
+	is_uint(c->mail.ctl_timeout, 1000000000ULL, "sluiced timeout 1 s");
 	is_int(c->refs, 1, "one reference");
 	mconf_ref(c);
 	is_int(c->refs, 2, "mconf_ref adds one");
