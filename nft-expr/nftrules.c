@@ -54,7 +54,7 @@ static const struct set_spec {
 	{ "closed", 6, NFT_SET_INTERVAL, 6 },
 };
 
-#define FLOW_CHAIN "flow"
+#define FLOW_CHAIN "first_contact"
 
 /* set_id - the batch id of set base+family */
 static uint32_t set_id(const char *base, int family)
