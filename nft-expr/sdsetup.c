@@ -36,7 +36,10 @@
 #include "verdict.h"
 
 #define ERRLEN 512
-#define COPY_RANGE 256		/* IPv6, extension headers, TCP header */
+/* IPv4 with options + TCP with options is 120 bytes; IPv6 + TCP with
+   options + one 28-byte extension header 128. Every byte more is
+   allocated and copied on the core the packet arrived on. */
+#define COPY_RANGE 128
 
 /* keep_all - ranges_build filter: every prefix */
 static int keep_all(void *ctx, uintptr_t value)

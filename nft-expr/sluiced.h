@@ -35,6 +35,7 @@ struct sluiced {
 	uint64_t next_second;		/* housekeeping */
 	uint64_t flush_from;		/* oldest unsent verdict, 0 = none */
 	uint64_t last_arrival;		/* of the last queued packet read */
+	uint64_t read_now;		/* clock read once per queue read */
 	uint64_t reloads, set_errors;
 };
 
