@@ -4,7 +4,7 @@
 # libmilter, no logic: tests/bench/milter/nullmilter.c) and Postfix
 # alone, in one run.
 #
-# One private Postfix instance (tests/integration/policyd/pfix.sh) with
+# One private Postfix instance (tests/integration/mail/pfix.sh) with
 # three smtpd listeners on 127.0.0.1 that differ only in smtpd_milters;
 # smtp-source sends MESSAGES messages over SESSIONS sessions (one
 # message per connection, one recipient, a 1 kB body) to each in turn,
@@ -25,7 +25,7 @@ ROUNDS=${ROUNDS:-5}
 MESSAGES=${MESSAGES:-2000}
 SESSIONS=${SESSIONS:-16}
 . "$SLUICE_TOP/tests/integration/lib.sh"
-. "$SLUICE_TOP/tests/integration/policyd/pfix.sh"
+. "$SLUICE_TOP/tests/integration/mail/pfix.sh"
 # output piped into head must not leave Postfix and the milters running
 trap 't_cleanup; exit 1' PIPE
 

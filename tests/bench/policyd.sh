@@ -29,7 +29,7 @@ make -s -C "$SLUICE_TOP" B="$B" "$B/sluice-policyd" "$B/bench/policy-dunno" \
 for c in postfwd1 smtp-source postfix postconf ss; do
 	command -v $c >/dev/null || { echo "policyd.sh: $c missing (make deps)" >&2; exit 1; }
 done
-. "$SLUICE_TOP/tests/integration/policyd/pfix.sh"
+. "$SLUICE_TOP/tests/integration/mail/pfix.sh"
 
 T=$(mktemp -d /tmp/sluice-bench-policyd.$$.XXXXXX)
 chmod 755 "$T"

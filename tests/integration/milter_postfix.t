@@ -13,12 +13,12 @@
 # message to 8 new recipients at once onto the hold queue and releases
 # it with postsuper when the last recipient's turn comes.
 #
-# The Postfix instance (tests/integration/policyd/pfix.sh, shared with
+# The Postfix instance (tests/integration/mail/pfix.sh, shared with
 # the policyd tests) has its own config, queue and data directories,
 # listens on 127.0.0.1 only and discards what it delivers.
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/milter/common.sh"
-. "$SLUICE_TOP/tests/integration/policyd/pfix.sh"
+. "$SLUICE_TOP/tests/integration/mail/pfix.sh"
 
 need postfix postconf postqueue swaks smtp-source perl ss
 [ -x "$MILTER" ] || bail "$MILTER is missing: run make"

@@ -43,7 +43,7 @@ start_milter() {
 # start_ctl - the stand-in for sluiced's control socket (shared with
 # the policyd tests)
 start_ctl() {
-	perl "$SLUICE_TOP/tests/integration/policyd/ctlsink.pl" \
+	perl "$SLUICE_TOP/tests/integration/mail/ctlsink.pl" \
 		"$T/ctl.sock" "$T/ctl.log" &
 	_pid=$!
 	at_exit "kill $_pid 2>/dev/null"

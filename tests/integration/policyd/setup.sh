@@ -9,7 +9,8 @@
 
 PD_BIN=$SLUICE_BUILD/sluice-policyd
 PD_HELP=$SLUICE_TOP/tests/integration/policyd
-. "$PD_HELP/pfix.sh"
+MAIL_HELP=$SLUICE_TOP/tests/integration/mail
+. "$MAIL_HELP/pfix.sh"
 
 pd_setup() {
 	need postfix postconf postsuper swaks perl ss
@@ -43,7 +44,7 @@ EOC
 		"smtpd_policy_service_try_limit = 1"
 	pf_start || { T_CLEAN=""; bail "Postfix did not start: $(cat "$T/pf/check.log" "$T/pf/start.log" 2>/dev/null) (kept $T)"; }
 	at_exit "pf_stop"
-	perl "$PD_HELP/ctlsink.pl" "$T/ctl.sock" "$T/ctl.log" &
+	perl "$MAIL_HELP/ctlsink.pl" "$T/ctl.sock" "$T/ctl.log" &
 	CTL_PID=$!
 	at_exit "kill $CTL_PID 2>/dev/null"
 	touch "$T/ctl.log" "$T/events.json"

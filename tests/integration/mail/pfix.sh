@@ -1,4 +1,5 @@
-# pfix.sh - a private Postfix instance on loopback for the policyd tests.
+# pfix.sh - a private Postfix instance on loopback for the policyd and
+# milter tests (and their benchmarks).
 #
 # Source after lib.sh. pf_setup DIR PORT writes main.cf and master.cf
 # under DIR (own config, queue and data directories, loopback only,
