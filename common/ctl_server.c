@@ -305,3 +305,24 @@ void ctl_server_publish(struct ctl_server *s, const char *json,
 		conn_flush(s, c);
 	}
 }
+
+/* ctl_server_dispatch - run the command of a table named by argv[0] */
+int ctl_server_dispatch(const struct ctl_command *cmds, size_t n,
+			const char *known, void *ctx, int json, int argc,
+			char **argv, GString *out)
+{
+	size_t i;
+
+	for (i = 0; argc > 0 && i < n; i++)
+		if (strcmp(argv[0], cmds[i].name) == 0) {
+			if (argc != cmds[i].argc) {
+				g_string_append_printf(out, "%s takes %d "
+					"argument(s)", argv[0],
+					cmds[i].argc - 1);
+				return -1;
+			}
+			return cmds[i].fn(ctx, json, argv, out);
+		}
+	g_string_append_printf(out, "unknown command; known: %s", known);
+	return -1;
+}

@@ -21,8 +21,9 @@ struct mctl {
 };
 
 /* cmd_status - counters */
-static int cmd_status(struct mctl *c, int json, char **argv, GString *out)
+static int cmd_status(void *ctx, int json, char **argv, GString *out)
 {
+	const struct mctl *c = ctx;
 	struct throttle_stats t;
 	uint64_t dec, busy;
 	size_t waiting;
@@ -54,8 +55,10 @@ static int host_line(void *ctx, const char *identity,
 }
 
 /* cmd_hosts - identities with state */
-static int cmd_hosts(struct mctl *c, int json, char **argv, GString *out)
+static int cmd_hosts(void *ctx, int json, char **argv, GString *out)
 {
+	const struct mctl *c = ctx;
+
 	(void)json;
 	(void)argv;
 	mstate_walk(c->state, host_line, out);
@@ -63,8 +66,10 @@ static int cmd_hosts(struct mctl *c, int json, char **argv, GString *out)
 }
 
 /* cmd_release - unlock one identity */
-static int cmd_release(struct mctl *c, int json, char **argv, GString *out)
+static int cmd_release(void *ctx, int json, char **argv, GString *out)
 {
+	const struct mctl *c = ctx;
+
 	(void)json;
 	if (mstate_release(c->state, argv[1]) < 0) {
 		g_string_append_printf(out, "%s: no such identity", argv[1]);
@@ -74,11 +79,7 @@ static int cmd_release(struct mctl *c, int json, char **argv, GString *out)
 	return 0;
 }
 
-static const struct {
-	const char *name;
-	int argc;
-	int (*fn)(struct mctl *c, int json, char **argv, GString *out);
-} commands[] = {
+static const struct ctl_command commands[] = {
 	{ "status", 1, cmd_status },
 	{ "hosts", 1, cmd_hosts },
 	{ "release", 2, cmd_release },
@@ -87,21 +88,9 @@ static const struct {
 /* handle - dispatch one request line */
 static int handle(void *ctx, int json, int argc, char **argv, GString *out)
 {
-	size_t i;
-
-	for (i = 0; argc > 0 && i < sizeof(commands) / sizeof(commands[0]); i++)
-		if (strcmp(argv[0], commands[i].name) == 0) {
-			if (argc != commands[i].argc) {
-				g_string_append_printf(out, "%s takes %d "
-					"argument(s)", argv[0],
-					commands[i].argc - 1);
-				return -1;
-			}
-			return commands[i].fn(ctx, json, argv, out);
-		}
-	g_string_append(out, "unknown command; known: status, hosts, "
-			"release IDENTITY");
-	return -1;
+	return ctl_server_dispatch(commands, G_N_ELEMENTS(commands),
+				   "status, hosts, release IDENTITY", ctx, json,
+				   argc, argv, out);
 }
 
 /* mctl_open - listen */

@@ -23,8 +23,9 @@ struct policy_ctl {
 };
 
 /* cmd_status - counters */
-static int cmd_status(struct policy_ctl *c, int json, char **argv, GString *out)
+static int cmd_status(void *ctx, int json, char **argv, GString *out)
 {
+	const struct policy_ctl *c = ctx;
 	struct policy_app_stats a;
 	struct policy_server_stats s;
 	struct throttle_stats t;
@@ -61,8 +62,10 @@ static int host_line(void *ctx, const char *identity,
 }
 
 /* cmd_hosts - identities with state */
-static int cmd_hosts(struct policy_ctl *c, int json, char **argv, GString *out)
+static int cmd_hosts(void *ctx, int json, char **argv, GString *out)
 {
+	const struct policy_ctl *c = ctx;
+
 	(void)json;
 	(void)argv;
 	policy_app_walk(c->app, host_line, out);
@@ -70,8 +73,9 @@ static int cmd_hosts(struct policy_ctl *c, int json, char **argv, GString *out)
 }
 
 /* cmd_held - messages on hold */
-static int cmd_held(struct policy_ctl *c, int json, char **argv, GString *out)
+static int cmd_held(void *ctx, int json, char **argv, GString *out)
 {
+	const struct policy_ctl *c = ctx;
 	char *buf = NULL;
 	size_t len = 0;
 	FILE *fp = open_memstream(&buf, &len);
@@ -90,9 +94,9 @@ static int cmd_held(struct policy_ctl *c, int json, char **argv, GString *out)
 }
 
 /* cmd_release - unlock one identity and release its mail */
-static int cmd_release(struct policy_ctl *c, int json, char **argv,
-		       GString *out)
+static int cmd_release(void *ctx, int json, char **argv, GString *out)
 {
+	const struct policy_ctl *c = ctx;
 	int n = policy_app_release(c->app, argv[1]);
 
 	(void)json;
@@ -105,11 +109,7 @@ static int cmd_release(struct policy_ctl *c, int json, char **argv,
 	return 0;
 }
 
-static const struct {
-	const char *name;
-	int argc;
-	int (*fn)(struct policy_ctl *c, int json, char **argv, GString *out);
-} commands[] = {
+static const struct ctl_command commands[] = {
 	{ "status", 1, cmd_status },
 	{ "hosts", 1, cmd_hosts },
 	{ "held", 1, cmd_held },
@@ -119,21 +119,9 @@ static const struct {
 /* handle - dispatch one request line */
 static int handle(void *ctx, int json, int argc, char **argv, GString *out)
 {
-	size_t i;
-
-	for (i = 0; argc > 0 && i < sizeof(commands) / sizeof(commands[0]); i++)
-		if (strcmp(argv[0], commands[i].name) == 0) {
-			if (argc != commands[i].argc) {
-				g_string_append_printf(out, "%s takes %d "
-					"argument(s)", argv[0],
-					commands[i].argc - 1);
-				return -1;
-			}
-			return commands[i].fn(ctx, json, argv, out);
-		}
-	g_string_append(out, "unknown command; known: status, hosts, held, "
-			"release IDENTITY");
-	return -1;
+	return ctl_server_dispatch(commands, G_N_ELEMENTS(commands),
+				   "status, hosts, held, release IDENTITY", ctx,
+				   json, argc, argv, out);
 }
 
 /* on_ready - the control server's epoll set is readable */
