@@ -22,6 +22,7 @@
 
 #include "clock.h"
 #include "daemon.h"
+#include "mailquar.h"
 #include "mfilter.h"
 #include "mparse.h"
 #include "mreport.h"
@@ -134,7 +135,8 @@ static void on_honeytoken(struct msess *s, const struct mail_result *res)
 		snprintf(s->token_rcpt, sizeof(s->token_rcpt), "%s",
 			 res->recipient);
 		q = res->quarantine_client ?
-		    mreport_quarantine(s->conf, s->client) : "no client";
+		    mailquar_request(&s->conf->mail, &s->conf->core,
+				     s->client) : "no client";
 		if (s->conf->sample_dir && s->sample == NULL)
 			s->sample = msample_create(s->conf->sample_max);
 	}

@@ -1,6 +1,6 @@
 /*
  * NAME
- *	mreport - what sluice-milter tells the world: events and sluiced
+ *	mreport - sluice-milter's events
  * DESCRIPTION
  *	See mreport.h.
  */
@@ -10,10 +10,8 @@
 #include <syslog.h>
 
 #include "clock.h"
-#include "ctl.h"
 #include "daemon.h"
 #include "mreport.h"
-#include "prefixset.h"
 
 #define MREPORT_FIELDS 10
 
@@ -88,30 +86,4 @@ void mreport_event(const struct mconf *c, const char *type,
 	if (r.events && event_emit(r.events, &ev) < 0)
 		slog(LOG_WARNING, "event log: %m");
 	pthread_mutex_unlock(&r.mu);
-}
-
-/* mreport_quarantine - ask sluiced, unless [core] whitelists client */
-const char *mreport_quarantine(const struct mconf *c, const char *client)
-{
-	const char *sock = c->core.control_socket;
-	char req[CTL_LINE_MAX], ans[256];
-	struct sl_addr a;
-	int rc;
-
-	if (!c->mail.quarantine || sock == NULL)
-		return "not configured";
-	if (addr_parse(client, &a) < 0)
-		return "no client";
-	if (c->core.whitelist && prefixset_lookup(c->core.whitelist, &a, NULL))
-		return "whitelisted";
-	snprintf(req, sizeof(req), "quarantine %s honeytoken", client);
-	rc = ctl_call(sock, req, ans, sizeof(ans),
-		      (int)(c->mail.ctl_timeout / NS_PER_MS));
-	if (rc == 0)
-		return "requested";
-	if (rc > 0)
-		slog(LOG_WARNING, "sluiced refused \"%s\": %s", req, ans);
-	else
-		slog(LOG_WARNING, "sluiced at %s: %m", sock);
-	return "failed";
 }

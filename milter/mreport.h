@@ -1,15 +1,14 @@
 /*
  * NAME
- *	mreport - what sluice-milter tells the world: events and sluiced
+ *	mreport - sluice-milter's events
  * SYNOPSIS
  *	#include "mreport.h"
  * DESCRIPTION
  *	Events go to the JSON-lines log of [core] events (one write per
  *	event, serialised by a mutex: events are rare, so the lock is off
  *	the hot path) and, with syslog_events, to syslog as one readable
- *	line. A honeytoken's client is reported to sluiced over [core]
- *	control_socket, asking it to quarantine the address, unless the
- *	[core] whitelist holds it: nothing ever acts against those.
+ *	line. (A honeytoken's client is reported to sluiced by
+ *	mailquar(3), shared with sluice-policyd.)
  */
 #ifndef SLUICE_MREPORT_H
 #define SLUICE_MREPORT_H
@@ -34,9 +33,5 @@ void mreport_reopen(void);
    value leaves its pair out), ended by a NULL name; at most 3 pairs */
 void mreport_event(const struct mconf *c, const char *type,
 		   const char *verdict, const struct mreport_about *a, ...);
-/* mreport_quarantine - ask sluiced to quarantine client; what came of
-   it: "requested", "failed", "whitelisted", "no client", "not
-   configured" */
-const char *mreport_quarantine(const struct mconf *c, const char *client);
 
 #endif

@@ -21,6 +21,7 @@
 #include "ctl.h"
 #include "daemon.h"
 #include "event.h"
+#include "mailquar.h"
 #include "mailrelease.h"
 #include "policy_app.h"
 #include "policy_held.h"
@@ -73,25 +74,10 @@ static const char *verdict_name(enum mail_verdict v)
 static void quarantine(struct policy_app *a, const char *client)
 {
 	const struct policy_conf *c = a->conf;
-	char req[CTL_LINE_MAX], reply[256], text[ADDR_STRLEN];
-	struct sl_addr ad;
-	int r;
 
-	if (!c->mail.quarantine || c->core.control_socket == NULL ||
-	    addr_parse(client, &ad) < 0)
-		return;
-	if (c->core.whitelist && prefixset_lookup(c->core.whitelist, &ad, NULL))
-		return;		/* [core] whitelist: nothing acts on these */
-	snprintf(req, sizeof(req), "quarantine %s honeytoken",
-		 addr_format(&ad, text));
-	/* Blocking, but bounded by sluiced_timeout; honeytokens are rare. */
-	r = ctl_call(c->core.control_socket, req, reply, sizeof(reply),
-		     (int)(c->mail.ctl_timeout / NS_PER_MS));
-	if (r == 0)
+	if (strcmp(mailquar_request(&c->mail, &c->core, client),
+		   "requested") == 0)
 		a->st.quarantines++;
-	else
-		slog(LOG_WARNING, "quarantine %s via %s: %s", text,
-		     c->core.control_socket, r < 0 ? strerror(errno) : reply);
 }
 
 /* note - events and quarantines for one decision */
