@@ -13,6 +13,7 @@
 #include <glib.h>
 
 #include "ctl_server.h"
+#include "mailctl.h"
 #include "mctl.h"
 
 struct mctl {
@@ -44,16 +45,6 @@ static int cmd_status(void *ctx, int json, char **argv, GString *out)
 	return 0;
 }
 
-/* host_line - one identity */
-static int host_line(void *ctx, const char *identity,
-		     const struct throttle_info *info)
-{
-	g_string_append_printf(ctx, "%s queued=%u wset=%u%s\n", identity,
-			       info->queued, info->wset_used,
-			       info->locked ? " locked" : "");
-	return 0;
-}
-
 /* cmd_hosts - identities with state */
 static int cmd_hosts(void *ctx, int json, char **argv, GString *out)
 {
@@ -61,7 +52,7 @@ static int cmd_hosts(void *ctx, int json, char **argv, GString *out)
 
 	(void)json;
 	(void)argv;
-	mstate_walk(c->state, host_line, out);
+	mstate_walk(c->state, mailctl_host_line, out);
 	return 0;
 }
 

@@ -14,6 +14,7 @@
 
 #include "clock.h"
 #include "ctl_server.h"
+#include "mailctl.h"
 #include "policy_ctl.h"
 
 struct policy_ctl {
@@ -51,16 +52,6 @@ static int cmd_status(void *ctx, int json, char **argv, GString *out)
 	return 0;
 }
 
-/* host_line - one identity */
-static int host_line(void *ctx, const char *identity,
-		     const struct throttle_info *info)
-{
-	g_string_append_printf(ctx, "%s queued=%u wset=%u%s\n", identity,
-			       info->queued, info->wset_used,
-			       info->locked ? " locked" : "");
-	return 0;
-}
-
 /* cmd_hosts - identities with state */
 static int cmd_hosts(void *ctx, int json, char **argv, GString *out)
 {
@@ -68,7 +59,7 @@ static int cmd_hosts(void *ctx, int json, char **argv, GString *out)
 
 	(void)json;
 	(void)argv;
-	policy_app_walk(c->app, host_line, out);
+	policy_app_walk(c->app, mailctl_host_line, out);
 	return 0;
 }
 
