@@ -91,7 +91,9 @@ install: all
 	for m in $(MANS); do \
 	  s=$${m##*.}; install -m 644 $$m $(DESTDIR)$(MANDIR)/man$$s; done
 	cp -R examples/. $(DESTDIR)$(DOCDIR)/examples
-	install -m 644 examples/systemd/*.service $(DESTDIR)$(UNITDIR)
+	for u in examples/systemd/*.service; do \
+	  sed 's|/usr/local/sbin|$(SBINDIR)|g' $$u > $(DESTDIR)$(UNITDIR)/$${u##*/}; \
+	  chmod 644 $(DESTDIR)$(UNITDIR)/$${u##*/}; done
 
 clean:
 	rm -rf build build-san build-fuzz
