@@ -1,7 +1,7 @@
 #!/bin/sh
 # policyd_state.t - the throttle's state survives kill and restart.
 #
-# mode = defer and a 60 s release interval make every decision here
+# mode = defer and a one-hour release interval make every decision here
 # immediate and deterministic: a sender whose five-slot working set is
 # full gets "450 4.7.1" for a new recipient, while a fresh throttle
 # would let it fit. So a deferral after a restart proves the working
@@ -13,10 +13,24 @@
 
 pd_setup "snapshot_interval = 1s
 mode = defer
-release_interval = 60s"
+release_interval = 1h"
 pd_start || bail "sluice-policyd did not start: $(cat "$T/policyd.log")"
 EP=inet:127.0.0.1:$PPORT
 PC="perl $PD_HELP/pclient.pl"
+
+# A queue empty for a whole release period frees one working-set slot,
+# and periods start at multiples of the interval on the monotonic
+# clock: with one hour, no period boundary falls inside this test.
+
+# reloaded N - wait until the log holds N "configuration reloaded" lines
+reloaded() {
+	i=0
+	while [ "$(grep -c 'configuration reloaded\|reload refused' "$T/policyd.log")" -lt "$1" ] &&
+	      [ $i -lt 50 ]; do
+		sleep 0.1
+		i=$((i + 1))
+	done
+}
 
 # fill SENDER - five recipients fill the working set
 fill() {
@@ -77,7 +91,7 @@ is "${got%% *}" "action=450" "the sender is throttled again, no longer held"
 # SIGHUP: a new configuration, the same state
 echo "whitelist_senders = locked@example.org" >>"$T/sluice.conf"
 kill -HUP "$PD_PID"
-sleep 0.5
+reloaded 1
 got=$(req "after-reload" | $PC -n 1 -w 3 "$EP" | head -1)
 is "$got" "action=DUNNO" "SIGHUP: the new whitelist applies"
 grep -q "configuration reloaded" "$T/policyd.log"
@@ -87,7 +101,7 @@ grep -q '^sender:dave@example.org queued=1 wset=5' "$T/hosts.out"
 ok $? "and the state was kept (dave: full working set, dave6 queued)"
 echo "wset_size = 0" >>"$T/sluice.conf"
 kill -HUP "$PD_PID"
-sleep 0.5
+reloaded 2
 kill -0 "$PD_PID"
 ok $? "a bad configuration on SIGHUP does not stop the server"
 grep -q "reload refused.*wset_size" "$T/policyd.log"
