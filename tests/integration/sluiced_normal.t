@@ -13,15 +13,7 @@
 . "$(dirname "$0")/sluiced/lib.sh"
 
 sd_lab
-sd_conf >/dev/null <<'EOF2'
-[core]
-control_socket = @RUN@/sluiced.sock
-events = @RUN@/events.json
-syslog_events = no
-[sluiced]
-queue_num = 0
-[zone lan]
-prefixes = 10.77.1.0/24, fd77:1::/64
+sd_lan_conf <<'EOF2'
 mode = williamson
 wset_size = 5
 release_interval = 1s
