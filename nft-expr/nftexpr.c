@@ -101,9 +101,9 @@ int nftexpr_ct_not_new(struct nftnl_rule *r)
 	return expr_cmp(r, NFT_CMP_EQ, &zero, sizeof(zero));
 }
 
-/* nftexpr_addr_in - ip[6] saddr/daddr @set */
-int nftexpr_addr_in(struct nftnl_rule *r, int family, int dst,
-		    const char *set, uint32_t set_id)
+/* addr_lookup - ip[6] saddr/daddr [!=] @set (flags: NFT_LOOKUP_F_INV) */
+static int addr_lookup(struct nftnl_rule *r, int family, int dst,
+		       const char *set, uint32_t set_id, uint32_t flags)
 {
 	struct nftnl_expr *pl, *lk;
 	uint32_t off, len = family == 4 ? 4 : 16;
@@ -124,8 +124,24 @@ int nftexpr_addr_in(struct nftnl_rule *r, int family, int dst,
 	nftnl_expr_set_u32(lk, NFTNL_EXPR_LOOKUP_SREG, REG);
 	nftnl_expr_set_str(lk, NFTNL_EXPR_LOOKUP_SET, set);
 	nftnl_expr_set_u32(lk, NFTNL_EXPR_LOOKUP_SET_ID, set_id);
+	if (flags != 0)
+		nftnl_expr_set_u32(lk, NFTNL_EXPR_LOOKUP_FLAGS, flags);
 	nftnl_rule_add_expr(r, lk);
 	return 0;
+}
+
+/* nftexpr_addr_in - ip[6] saddr/daddr @set */
+int nftexpr_addr_in(struct nftnl_rule *r, int family, int dst,
+		    const char *set, uint32_t set_id)
+{
+	return addr_lookup(r, family, dst, set, set_id, 0);
+}
+
+/* nftexpr_addr_not_in - ip[6] saddr/daddr != @set */
+int nftexpr_addr_not_in(struct nftnl_rule *r, int family, int dst,
+			const char *set, uint32_t set_id)
+{
+	return addr_lookup(r, family, dst, set, set_id, NFT_LOOKUP_F_INV);
 }
 
 /* nftexpr_counter - counter */

@@ -26,6 +26,10 @@ int nftexpr_ct_not_new(struct nftnl_rule *r);
    with set_id); includes the nfproto match */
 int nftexpr_addr_in(struct nftnl_rule *r, int family, int dst,
 		    const char *set, uint32_t set_id);
+/* nftexpr_addr_not_in - the same, negated: the nfproto matches and the
+   address is not in the set (added) */
+int nftexpr_addr_not_in(struct nftnl_rule *r, int family, int dst,
+			const char *set, uint32_t set_id);
 /* nftexpr_counter - counter */
 int nftexpr_counter(struct nftnl_rule *r);
 /* nftexpr_verdict - accept, drop (NF_*), or jump to chain (NFT_JUMP) */

@@ -52,6 +52,8 @@ static const struct set_spec {
 	{ "whitelist", 6, NFT_SET_INTERVAL, 4 },
 	{ "closed", 4, NFT_SET_INTERVAL, 5 },
 	{ "closed", 6, NFT_SET_INTERVAL, 6 },
+	{ "queued", 4, NFT_SET_INTERVAL, 7 },
+	{ "queued", 6, NFT_SET_INTERVAL, 8 },
 };
 
 #define FLOW_CHAIN "first_contact"
@@ -270,8 +272,27 @@ static int queue_rule(struct nftbatch *b, const char *table,
 	return rule_msg(b, r, ok, seq);
 }
 
-/* flow_rules - whitelist accepts, then the queue rules; qseq[3] gets
-   the queue rules' sequence numbers */
+/* bypass_rule - ip[6] saddr != @queuedN counter accept: sources sluiced
+   would only accept (unzoned, or in a zone of mode off) never meet the
+   queue; the counter shows how many first packets that spared it */
+static int bypass_rule(struct nftbatch *b, const char *table, int family)
+{
+	struct nftnl_rule *r = rule_new(table, FLOW_CHAIN);
+	char name[32];
+	int ok;
+
+	set_name(name, sizeof(name), "queued", family);
+	ok = r == NULL ? -1 : nftexpr_addr_not_in(r, family, 0, name,
+						  set_id("queued", family));
+	if (ok == 0)
+		ok = nftexpr_counter(r);
+	if (ok == 0)
+		ok = nftexpr_verdict(r, NF_ACCEPT, NULL);
+	return rule_msg(b, r, ok, NULL);
+}
+
+/* flow_rules - whitelist accepts, sources that need no verdict, then
+   the queue rules; qseq[3] gets the queue rules' sequence numbers */
 static int flow_rules(struct nftbatch *b, const struct nftrules_conf *c,
 		      enum nftq_kind kind, uint32_t qseq[3])
 {
@@ -282,6 +303,8 @@ static int flow_rules(struct nftbatch *b, const struct nftrules_conf *c,
 			if (rule_addr_verdict(b, c->table, FLOW_CHAIN, fam, dst,
 					      "whitelist", NF_ACCEPT) < 0)
 				return -1;
+	if (bypass_rule(b, c->table, 4) < 0 || bypass_rule(b, c->table, 6) < 0)
+		return -1;
 	if (queue_rule(b, c->table, kind, 4, c->closed_queue, &qseq[0]) < 0
 	    || queue_rule(b, c->table, kind, 6, c->closed_queue, &qseq[1]) < 0
 	    || queue_rule(b, c->table, kind, 0, c->queue_num, &qseq[2]) < 0)

@@ -36,7 +36,7 @@ static const struct metric metrics[] = {
 	VC("sluice_dropped_total", dropped, "packets dropped"),
 	VC("sluice_unreadable_total", bad, "packets that were not readable IP"),
 	VC("sluice_other_total", other, "packets without a TCP or UDP header"),
-	VC("sluice_unzoned_total", unzoned, "packets from sources in no zone"),
+	VC("sluice_unzoned_total", unzoned, "queued packets from sources in no zone"),
 	VC("sluice_whitelisted_total", whitelisted, "packets from or to the whitelist"),
 	VC("sluice_full_total", full, "packets accepted for lack of room to hold them"),
 	VC("sluice_lockouts_total", lockouts, "delay queues over the high watermark"),

@@ -58,6 +58,17 @@ static int keep_closed(void *ctx, uintptr_t value)
 	    && c->zones[value - 1].fail == SD_FAIL_CLOSED;
 }
 
+/* keep_queued - ranges_build filter: zones whose packets need sluiced
+   (a zone of mode off that fails closed still needs its queue) */
+static int keep_queued(void *ctx, uintptr_t value)
+{
+	const struct sd_conf *c = ctx;
+
+	return value >= 1 && value <= c->nzones
+	    && (c->zones[value - 1].mode != SD_MODE_OFF
+		|| c->zones[value - 1].fail == SD_FAIL_CLOSED);
+}
+
 /* set_fill - one set of the pair from a prefix set */
 static int set_fill(struct sluiced *s, const char *base, int family,
 		    const struct prefixset *ps, int (*keep)(void *, uintptr_t),
@@ -77,7 +88,8 @@ static int set_fill(struct sluiced *s, const char *base, int family,
 	return 0;
 }
 
-/* sdsetup_sets - whitelist and fail-closed sets from the configuration */
+/* sdsetup_sets - whitelist, fail-closed and queued sets from the
+   configuration */
 int sdsetup_sets(struct sluiced *s)
 {
 	struct sl_range *buf;
@@ -91,6 +103,7 @@ int sdsetup_sets(struct sluiced *s)
 		rc |= set_fill(s, "whitelist", fam, s->conf->core.whitelist,
 			       keep_all, buf);
 		rc |= set_fill(s, "closed", fam, s->conf->zonemap, keep_closed, buf);
+		rc |= set_fill(s, "queued", fam, s->conf->zonemap, keep_queued, buf);
 	}
 	free(buf);
 	return rc;

@@ -85,6 +85,40 @@ for sig in TERM INT; do
 	else ok 1 "SIG$sig round: nft list ruleset is as before"; diff "$SD_RUN/before" "$SD_RUN/after" | sed 's/^/# /'; fi
 done
 
+# Sources sluiced would only accept are accepted by the kernel: lan2 in
+# a zone of mode off and lan2's second address, in no zone, never meet
+# the queue; lan1, in a throttled zone, does.
+sd_base_conf <<EOF2
+[zone lan1]
+prefixes = $LAB_LAN1_4/32, $LAB_LAN1_6/128
+mode = williamson
+[zone lan2]
+prefixes = $LAB_LAN2_4/32, $LAB_LAN2_6/128
+mode = off
+EOF2
+sd_start; ok $? "sluiced starts with a throttled and an unthrottled zone"
+for fam in 4 6; do
+	lab_x gw nft list set inet sluice queued$fam >"$SD_RUN/queued" 2>/dev/null
+	eval "a1=\$LAB_LAN1_$fam a2=\$LAB_LAN2_$fam"
+	grep -q "$a1" "$SD_RUN/queued"; ok $? "set queued$fam holds lan1's zone ($a1)"
+	grep -q "$a2" "$SD_RUN/queued"; ok $((! $?)) "set queued$fam does not hold lan2's zone of mode off"
+done
+s0=$(sd_queue 0 seq)
+lab_x lan2 perl "$LAB_DIR/browse.pl" -n 4 -t 3 10.77.16.1 fd77:3::1 10.77.16.2 fd77:3::2 >/dev/null
+ok $? "lan2's requests (mode off) pass"
+lab_x lan2 perl "$LAB_DIR/browse.pl" -b "$LAB_LAN3_4" -n 1 -t 3 10.77.16.3 >/dev/null
+ok $? "requests from lan2's second address (no zone) pass"
+s1=$(sd_queue 0 seq)
+is "$((s1 - s0))" 0 "none of their first packets went through sluiced's queue"
+n=$(lab_x gw nft list chain inet sluice first_contact 2>/dev/null |
+	sed -n 's/.*@queued.*packets \([0-9]*\).*/\1/p' | awk '{ n += $1 } END { print n + 0 }')
+cmp "$n" -ge 5 "the kernel accepted them, counted by the rules on set queued4/6"
+lab_x lan1 perl "$LAB_DIR/browse.pl" -n 3 -t 3 10.77.16.1 fd77:3::1 10.77.16.2 >/dev/null
+ok $? "lan1's requests (williamson) pass"
+s2=$(sd_queue 0 seq)
+cmp "$((s2 - s1))" -ge 3 "lan1's first packets went through sluiced's queue"
+sd_stop; is "$?" 0 "sluiced exits 0"
+
 # examples/nft/own-ruleset.nft loads (checked, not kept): whole where
 # the kernel has nft's queue, without its queue rule elsewhere (which
 # is what its comments tell the operator to do).

@@ -43,17 +43,24 @@ sd_conf() {
 	echo "$SD_RUN/sluice.conf"
 }
 
-# sd_lan_conf - sd_conf with the usual head: the control socket and
-#	events in $SD_RUN, queue 0, and a [zone lan] over lan1 and lan2;
-#	stdin holds the zone's own keys
-sd_lan_conf() {
+# sd_base_conf - sd_conf with the usual head: the control socket and
+#	events in $SD_RUN, queue 0; stdin holds the zones
+sd_base_conf() {
 	{
 		printf '%s\n' '[core]' 'control_socket = @RUN@/sluiced.sock' \
 			'events = @RUN@/events.json' 'syslog_events = no' \
-			'[sluiced]' 'queue_num = 0' '[zone lan]' \
-			'prefixes = 10.77.1.0/24, fd77:1::/64'
+			'[sluiced]' 'queue_num = 0'
 		cat
 	} | sd_conf >/dev/null
+}
+
+# sd_lan_conf - sd_base_conf with a [zone lan] over lan1 and lan2;
+#	stdin holds the zone's own keys
+sd_lan_conf() {
+	{
+		printf '%s\n' '[zone lan]' 'prefixes = 10.77.1.0/24, fd77:1::/64'
+		cat
+	} | sd_base_conf
 }
 
 # sd_start - sluiced -f in the gateway with $SD_RUN/sluice.conf; waits
