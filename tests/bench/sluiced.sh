@@ -17,8 +17,13 @@
 #
 #	  kernel   no sluiced; the gateway's first-packet rule accepts in
 #	           the kernel (the same ct state / l4proto matching, no queue)
-#	  off      sluiced with one zone "mode = off": every first packet
-#	           is queued and accepted by sluiced
+#	  off      sluiced with one zone "mode = off", its own table: a
+#	           source sluiced would only accept is accepted by the
+#	           kernel (set queued4/6), so the cost is its table's rules
+#	  queue    the same zone, but "ruleset = none" and an operator's
+#	           iptables-nft rule that queues every first packet: each
+#	           one goes through sluiced, which accepts it (the cost of
+#	           the queue itself, with accept verdicts)
 #	  throttle sluiced with a Williamson zone (working set 5, release
 #	           1 s, high watermark 100) and quarantine_ttl = 0, so the
 #	           flooding host is locked out inside sluiced and every
@@ -32,8 +37,9 @@
 #	"handled", first packets the configuration decided: for kernel
 #	all that arrived, for sluiced the packets that went through its
 #	queue (the kernel's queue id sequence, /proc/net/netfilter/
-#	nfnetlink_queue) plus those its quarantine rule dropped (that
-#	rule's counters). Whatever arrived but was not handled was let
+#	nfnetlink_queue) plus those its table's rules decided without it
+#	(the counters of its quarantine drops and of its accepts for
+#	sources not in set queued4/6). Whatever arrived but was not handled was let
 #	through by fail-open (queue full): sluiced fell behind. The rate
 #	is handled / elapsed seconds of each flood; the table gives the
 #	median of BENCH_RUNS floods of BENCH_SECS seconds per
@@ -60,7 +66,7 @@ runs=${BENCH_RUNS:-5}
 secs=${BENCH_SECS:-5}
 run=""
 pid=""
-configs="kernel off throttle quarantine"
+configs=${BENCH_CONFIGS:-"kernel off queue throttle quarantine"}
 
 # die - stop with a message
 die() { echo "bench sluiced: $*" >&2; exit 1; }
@@ -73,7 +79,7 @@ cleanup() {
 	[ -n "$run" ] && rm -rf "$run"
 }
 
-# conf - sluiced's configuration for MODE (off|throttle)
+# conf - sluiced's configuration for configuration C
 conf() {
 	cat <<EOF
 [core]
@@ -83,8 +89,9 @@ syslog_events = no
 
 [sluiced]
 queue_num = 0
+ruleset = $([ "$1" = queue ] && echo none || echo own)
 EOF
-	if [ "$1" = off ]; then
+	if [ "$1" = off ] || [ "$1" = queue ]; then
 		printf '[zone lan]\nprefixes = 10.77.1.0/24, fd77:1::/64\nmode = off\n'
 	else
 		printf '[zone lan]\nprefixes = 10.77.1.0/24, fd77:1::/64\nmode = williamson\n'
@@ -142,12 +149,29 @@ EOF
 	fi
 }
 
-# start - sluiced in MODE, in the gateway, until its queue is bound
+# operator_queue - add (1) or delete (0) an operator's rule queueing
+#	every first TCP packet (the queue configuration); iptables-nft, as
+#	examples/nft/own-ruleset-iptables.sh, works with or without nft's
+#	native queue expression
+operator_queue() {
+	if [ "$1" = 1 ]; then
+		lab_x gw iptables-nft -A FORWARD -p tcp -m conntrack --ctstate NEW \
+			-j NFQUEUE --queue-num 0 --queue-bypass
+	else
+		lab_x gw iptables-nft -D FORWARD -p tcp -m conntrack --ctstate NEW \
+			-j NFQUEUE --queue-num 0 --queue-bypass &&
+		lab_x gw nft delete table ip filter
+	fi
+}
+
+# start - sluiced for configuration C, in the gateway, until its queue
+#	is bound
 start() {
 	conf "$1" >"$run/$1.conf"
 	ip netns exec "$(lab_ns gw)" taskset -c "${BENCH_SLUICED_CPU:-1}" "$build/sluiced" -f -c "$run/$1.conf" \
 		2>"$run/$1.log" &
 	pid=$!
+	[ "$1" = queue ] && { operator_queue 1 || die "cannot add the operator's queue rule"; }
 	_i=0
 	until [ -n "$(queue_field seq)" ]; do
 		kill -0 "$pid" 2>/dev/null || { cat "$run/$1.log" >&2; die "sluiced did not start"; }
@@ -160,6 +184,7 @@ start() {
 stop() {
 	kill -TERM "$pid" && wait "$pid"
 	pid=""
+	[ "$1" = queue ] && { operator_queue 0 || die "cannot remove the operator's queue rule"; }
 	tail -n 3 "$run/$1.log" >>"$run/daemon-$1.txt"
 }
 
@@ -192,10 +217,11 @@ wakeups() {
 	else echo 0; fi
 }
 
-# qdrops - first packets sluiced's table dropped for quarantined sources
+# qdrops - first packets sluiced's table decided without its queue:
+#	dropped for quarantined sources, accepted for sources not queued
 qdrops() {
-	lab_x gw nft list chain inet sluice forward 2>/dev/null |
-		sed -n 's/.*@quarantine.*packets \([0-9]*\).*/\1/p' |
+	lab_x gw nft list table inet sluice 2>/dev/null |
+		sed -n 's/.*@\(quarantine\|queued\).*packets \([0-9]*\).*/\2/p' |
 		awk '{ n += $1 } END { print n + 0 }'
 }
 
@@ -275,9 +301,6 @@ median() { awk -v c="$2" '{ print $c }' "$1" | lab_quantile 0.5; }
 # ratio - A / B with two decimals ("-" when B is not a number)
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b + 0 > 0) printf "%.2f", a / b; else print "-" }'; }
 
-# ratio - A / B with two decimals ("-" when B is not a number)
-ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b + 0 > 0) printf "%.2f", a / b; else print "-" }'; }
-
 # table - the results
 table() {
 	k=$(median "$run/kernel" 1)
@@ -300,7 +323,7 @@ table() {
 	cat <<EOF
 (medians of $runs runs of ${secs}s each. arrived: first packets at the gateway;
  handled: decided by the kernel rule, or by sluiced (its queue, plus its
- quarantine rule's drops); bypass: arrived - handled, let through by
+ table's quarantine drops and accepts of sources it need not see); bypass: arrived - handled, let through by
  fail-open because sluiced fell behind; ratio: handled / kernel handled
  (the target: >= 0.90); CPU: sluiced's user+system time over the flood,
  one core = 100%; pkts/wake: queued packets per voluntary context switch
@@ -311,7 +334,8 @@ table() {
  larger of the two, the rate ratio the two cores would reach if nothing
  else ran on them, robust to a loaded machine)
 EOF
-	for c in off throttle quarantine; do
+	for c in $configs; do
+		[ "$c" = kernel ] && continue
 		echo "sluiced $c, last run: $(tail -n 3 "$run/daemon-$c.txt" | grep -i queue | tail -n 1)"
 	done
 }
@@ -340,7 +364,7 @@ profile() {
 trap cleanup EXIT
 trap 'exit 130' INT TERM HUP
 [ "$(id -u)" = 0 ] || die "run as root (network namespaces, nftables)"
-for c in ip nft hping3 perl awk timeout; do
+for c in ip nft iptables-nft hping3 perl awk timeout; do
 	command -v $c >/dev/null 2>&1 || die "$c is missing: run 'make deps'"
 done
 [ -x "$build/sluiced" ] || die "$build/sluiced is missing: run 'make all'"
