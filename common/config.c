@@ -9,7 +9,8 @@
  *	strtoul wrap-around, no sign, no trailing junk), checked against
  *	the schema's bounds, and
  *	every refusal names the file, the group, the key, the value and
- *	what is accepted. The file is read whole, at most CFG_FILE_MAX
+ *	what is accepted. A key set twice in one group is refused with both
+ *	line numbers (GKeyFile would keep the last one silently). The file is read whole, at most CFG_FILE_MAX
  *	bytes, before GKeyFile sees it.
  *
  *	A key absent from the file takes its default; so does a string or
@@ -343,6 +344,83 @@ void config_release(const struct cfg_key *keys, size_t nkeys, void *out)
 	}
 }
 
+/* cfg_line_key - the key of an INI line "KEY = VALUE" (trimmed, in
+   buf), or NULL for a comment, a blank line or a group header */
+static const char *cfg_line_key(const char *line, size_t len, char *buf,
+				size_t buflen)
+{
+	const char *eq = memchr(line, '=', len);
+	size_t a = 0, b;
+
+	while (a < len && g_ascii_isspace(line[a]))
+		a++;
+	if (eq == NULL || a == len || line[a] == '#' || line[a] == '[')
+		return NULL;
+	b = (size_t)(eq - line);
+	while (b > a && g_ascii_isspace(line[b - 1]))
+		b--;
+	if (b - a >= buflen)
+		b = a + buflen - 1;
+	memcpy(buf, line + a, b - a);
+	buf[b - a] = '\0';
+	return buf;
+}
+
+/* cfg_line_group - the group a "[GROUP]" line opens, in buf; NULL if
+   the line is not a group header */
+static const char *cfg_line_group(const char *line, size_t len, char *buf,
+				  size_t buflen)
+{
+	const char *end;
+	size_t a = 0, n;
+
+	while (a < len && g_ascii_isspace(line[a]))
+		a++;
+	if (a == len || line[a] != '[' || (end = memchr(line + a, ']', len - a)) == NULL)
+		return NULL;
+	n = (size_t)(end - line) - a - 1;
+	if (n >= buflen)
+		n = buflen - 1;
+	memcpy(buf, line + a + 1, n);
+	buf[n] = '\0';
+	return buf;
+}
+
+/* cfg_duplicates - GKeyFile keeps the last of two settings of one key
+   without a word (a group opened twice is merged): refuse them, naming
+   both lines. 0, or -1 with the error in err */
+static int cfg_duplicates(const char *name, const char *data, size_t len,
+			  char *err, size_t errlen)
+{
+	GHashTable *seen = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+	char group[256] = "", key[256];
+	const char *p = data, *end = data + len, *nl;
+	size_t line = 0;
+	gpointer first;
+	gchar *id;
+	int rc = 0;
+
+	for (; p < end && rc == 0; p = nl + 1) {
+		if ((nl = memchr(p, '\n', (size_t)(end - p))) == NULL)
+			nl = end;
+		line++;
+		if (cfg_line_group(p, (size_t)(nl - p), group, sizeof(group)) != NULL
+		    || cfg_line_key(p, (size_t)(nl - p), key, sizeof(key)) == NULL)
+			continue;
+		id = g_strconcat(group, "\n", key, NULL);
+		if ((first = g_hash_table_lookup(seen, id)) != NULL) {
+			snprintf(err, errlen, "%s:%zu: [%s] %s is set twice (first "
+				 "at line %zu): keep one", name, line, group, key,
+				 (size_t)GPOINTER_TO_SIZE(first));
+			rc = -1;
+			g_free(id);
+		} else
+			g_hash_table_insert(seen, id, GSIZE_TO_POINTER(line));
+	}
+	g_hash_table_destroy(seen);
+	return rc;
+}
+
 /* cfg_load - a GKeyFile from memory; NULL with the error in err */
 static struct config *cfg_load(const char *name, const char *data, size_t len,
 			       char *err, size_t errlen)
@@ -364,6 +442,10 @@ static struct config *cfg_load(const char *name, const char *data, size_t len,
 			 sizeof(shown));
 		snprintf(err, errlen, "%s: not a valid INI file: %s", name, shown);
 		g_clear_error(&ge);
+		config_close(c);
+		return NULL;
+	}
+	if (cfg_duplicates(name, data, len, err, errlen) < 0) {
 		config_close(c);
 		return NULL;
 	}

@@ -232,6 +232,15 @@ static void test_files_and_groups(void)
 	c = config_open_data("syntax.conf", "[core\nx=1\n", 10, err, sizeof(err));
 	ok(c == NULL && strncmp(err, "syntax.conf: ", 13) == 0,
 	   "a syntax error names the file: %s", err);
+	c = config_open_data("dup.conf", "[core]\nx = 1\n# x = 3\n[zone a]\nx=1\n\n"
+			     "[core]\n  x =2\n", 49, err, sizeof(err));
+	ok(c == NULL && strstr(err, "dup.conf:8:") && strstr(err, "[core] x")
+	   && strstr(err, "twice") && strstr(err, "line 2"),
+	   "a key set twice in a group (opened twice) names both lines: %s", err);
+	config_close(c);
+	c = config_open_data("dup.conf", "[core]\nx = 1\n[zone a]\nx = 1\n", 28, err, sizeof(err));
+	ok(c != NULL, "one key in two groups is no duplicate");
+	config_close(c);
 	c = config_open_data("g.conf", text, strlen(text), err, sizeof(err));
 	ok(c != NULL, "groups file parses");
 	if (c == NULL)
