@@ -7,12 +7,24 @@
  *	Records live in one slab reserved at create time for the number
  *	of keys that fit under the cap and committed (counted) a chunk at
  *	a time as they are first used, so a record never moves and value
- *	pointers stay valid. A record is three 32-bit links (hash chain,
- *	LRU previous, LRU next; index + 1, 0 meaning none), the key, and
- *	the value aligned to 8 bytes. Buckets are 32-bit indices too and
- *	double while the load passes one; the capacity is chosen so that
- *	the slab, the largest bucket array and the one it replaces during
- *	the last doubling together stay under the cap.
+ *	pointers stay valid. A record is two 32-bit links (LRU previous,
+ *	LRU next; index + 1, 0 meaning none), the key, and the value
+ *	aligned as asked (8 bytes unless hosttab_create_aligned says
+ *	otherwise).
+ *
+ *	Keys are found through an index of 32-bit slots, open addressing
+ *	with linear probing: a slot holds the record's index in its low
+ *	bits and high bits of the key's hash (a tag) above, so a hit
+ *	costs the index cache line and the record, and a probe passes
+ *	other keys' slots without reading their records. Deleted slots
+ *	become tombstones unless the next slot is empty; the index is
+ *	rebuilt from the records (same size) when tombstones and keys
+ *	fill 7/8 of it, and doubled when keys pass half, up to a largest
+ *	size that capacity keys fill to 3/4 (sizes need not be powers of
+ *	two: the home slot is the hash scaled by a multiply). The
+ *	capacity is chosen so that the slab, the largest index and the
+ *	one it replaces during the last doubling (half of it) together
+ *	stay under the cap.
  *
  *	sl_hash64 is SipHash-2-4 (Aumasson and Bernstein), written from
  *	the paper; the table hashes keys with the caller's seed.
@@ -27,15 +39,20 @@
 #define HT_PAGE		4096
 #define HT_HUGE		(2u << 20)	/* transparent huge page */
 #define HT_HUGE_MIN	(8u << 20)	/* tables from here use huge pages */
-#define HT_MIN_BUCKETS	64
+#define HT_MIN_SLOTS	64	/* the smallest index */
 #define HT_MAX_KEY	256
 #define HT_MAX_VAL	(1 << 20)
+#define HT_MAX_CAP	((1u << 30) - 1)	/* leaves 2 tag bits a slot */
+#ifndef HT_GROUP
 #define HT_GROUP	32	/* batch: keys prefetched together */
+#endif
+#ifndef HT_SIP
+#define HT_SIP sip_hash13	/* the index's hash */
+#endif
 
 struct ht_rec {
-	uint32_t hnext;		/* hash chain, or free list */
 	uint32_t prev;		/* towards the most recently used */
-	uint32_t next;		/* towards the least recently used */
+	uint32_t next;		/* towards the least recently used, or free */
 };
 
 struct hosttab {
@@ -48,8 +65,12 @@ struct hosttab {
 	size_t reserved;	/* slab bytes reserved */
 	size_t chunk;		/* commit granularity */
 	unsigned char *slab;
-	uint32_t *bucket;
-	uint32_t nbucket;	/* power of two */
+	uint32_t *slot;		/* the index */
+	uint32_t nslot;		/* maxslot >> shift */
+	uint32_t maxslot;	/* nslot never grows past this */
+	uint32_t shift;
+	uint32_t imask;		/* record index bits of a slot */
+	uint32_t tombs;		/* deleted slots */
 	uint32_t mru, lru, freelist;
 	uint64_t evictions;
 	uint64_t k0, k1;	/* SipHash key, from the seed */
@@ -92,9 +113,9 @@ static inline uint64_t sip_le64(const unsigned char *p, size_t n)
 	return m;
 }
 
-/* sip_hash - SipHash-2-4 of len bytes under the key (k0, k1) */
-static inline uint64_t sip_hash(uint64_t k0, uint64_t k1, const void *data,
-				size_t len)
+/* sip_hash_cd - SipHash-c-d of len bytes under the key (k0, k1) */
+static inline uint64_t sip_hash_cd(uint64_t k0, uint64_t k1, const void *data,
+				   size_t len, int c, int d)
 {
 	const unsigned char *p = data;
 	uint64_t v0 = k0 ^ 0x736f6d6570736575ULL;
@@ -103,26 +124,39 @@ static inline uint64_t sip_hash(uint64_t k0, uint64_t k1, const void *data,
 	uint64_t v3 = k1 ^ 0x7465646279746573ULL;
 	uint64_t m;
 	size_t left = len;
+	int i;
 
 	for (; left >= 8; p += 8, left -= 8) {
 		m = sip_le64(p, 8);
 		v3 ^= m;
-		SIP_ROUND(v0, v1, v2, v3);
-		SIP_ROUND(v0, v1, v2, v3);
+		for (i = 0; i < c; i++)
+			SIP_ROUND(v0, v1, v2, v3);
 		v0 ^= m;
 	}
 	/* The last block carries the message length in its top byte. */
 	m = sip_le64(p, left) | (uint64_t)(len & 0xff) << 56;
 	v3 ^= m;
-	SIP_ROUND(v0, v1, v2, v3);
-	SIP_ROUND(v0, v1, v2, v3);
+	for (i = 0; i < c; i++)
+		SIP_ROUND(v0, v1, v2, v3);
 	v0 ^= m;
 	v2 ^= 0xff;
-	SIP_ROUND(v0, v1, v2, v3);
-	SIP_ROUND(v0, v1, v2, v3);
-	SIP_ROUND(v0, v1, v2, v3);
-	SIP_ROUND(v0, v1, v2, v3);
+	for (i = 0; i < d; i++)
+		SIP_ROUND(v0, v1, v2, v3);
 	return v0 ^ v1 ^ v2 ^ v3;
+}
+
+/* sip_hash - SipHash-2-4 of len bytes under the key (k0, k1) */
+static inline uint64_t sip_hash(uint64_t k0, uint64_t k1, const void *data,
+				size_t len)
+{
+	return sip_hash_cd(k0, k1, data, len, 2, 4);
+}
+
+/* sip_hash13 - SipHash-1-3, the cheaper variant for the table's index */
+static inline uint64_t sip_hash13(uint64_t k0, uint64_t k1, const void *data,
+				  size_t len)
+{
+	return sip_hash_cd(k0, k1, data, len, 1, 3);
 }
 
 /* sl_hash64 - keyed 64-bit hash (SipHash-2-4) used across the core */
@@ -131,20 +165,11 @@ uint64_t sl_hash64(const uint8_t seed[16], const void *data, size_t len)
 	return sip_hash(sip_le64(seed, 8), sip_le64(seed + 8, 8), data, len);
 }
 
+
 /* ht_round - round n up to a multiple of a (a power of two) */
 static size_t ht_round(size_t n, size_t a)
 {
 	return (n + a - 1) & ~(a - 1);
-}
-
-/* ht_pow2 - smallest power of two >= n, at least HT_MIN_BUCKETS */
-static size_t ht_pow2(size_t n)
-{
-	size_t p = HT_MIN_BUCKETS;
-
-	while (p < n)
-		p <<= 1;
-	return p;
 }
 
 /* ht_chunk - slab commit granularity for a table capped at cap */
@@ -154,14 +179,22 @@ static size_t ht_chunk(size_t cap)
 	return cap >= HT_HUGE_MIN ? HT_HUGE : HT_PAGE;
 }
 
+/* ht_slots_for - largest index for c keys (they fill 3/4 of it at most) */
+static size_t ht_slots_for(size_t c)
+{
+	size_t n = c + c / 3 + 1;
+
+	return n < HT_MIN_SLOTS ? HT_MIN_SLOTS : n;
+}
+
 /* ht_cost - worst-case bytes for a table of c records */
 static size_t ht_cost(size_t c, size_t rec, size_t cap)
 {
-	size_t nb = ht_pow2(c);
+	size_t ns = ht_slots_for(c);
 
-	/* The last doubling holds the old and the new bucket arrays. */
+	/* The last doubling holds the old (half) and the new index. */
 	return sizeof(struct hosttab) + ht_round(c * rec, ht_chunk(cap))
-	    + (nb + nb / 2) * sizeof(uint32_t);
+	    + (ns + ns / 2) * sizeof(uint32_t);
 }
 
 /* ht_capacity - the most records whose worst case fits in cap */
@@ -169,8 +202,8 @@ static size_t ht_capacity(size_t cap, size_t rec)
 {
 	size_t lo = 0, hi = cap / rec + 1, mid;
 
-	if (hi > UINT32_MAX - 1)
-		hi = UINT32_MAX - 1;
+	if (hi > HT_MAX_CAP)
+		hi = HT_MAX_CAP;
 	while (lo < hi) {
 		mid = lo + (hi - lo + 1) / 2;
 		if (ht_cost(mid, rec, cap) <= cap)
@@ -193,34 +226,59 @@ static inline unsigned char *ht_key(const struct hosttab *t, struct ht_rec *r)
 	return (unsigned char *)r + t->koff;
 }
 
-/* ht_hash - bucket hash of a key */
+/* ht_val - value bytes of a record */
+static inline void *ht_val(const struct hosttab *t, struct ht_rec *r)
+{
+	return (unsigned char *)r + t->voff;
+}
+
+/* ht_hash_len - index hash of a key of len bytes (len a constant, mostly) */
+static inline uint64_t ht_hash_len(const struct hosttab *t, const void *key,
+				   size_t len)
+{
+	return HT_SIP(t->k0, t->k1, key, len);
+}
+
+/* ht_hash - index hash of a key */
 static inline uint64_t ht_hash(const struct hosttab *t, const void *key)
 {
 	/* Constant lengths let the compiler unroll the common cases. */
 	switch (t->key_len) {
 	case 4:
-		return sip_hash(t->k0, t->k1, key, 4);
+		return ht_hash_len(t, key, 4);
 	case 16:
-		return sip_hash(t->k0, t->k1, key, 16);
+		return ht_hash_len(t, key, 16);
 	default:
-		return sip_hash(t->k0, t->k1, key, t->key_len);
+		return ht_hash_len(t, key, t->key_len);
 	}
 }
 
-/* hosttab_create - NULL with errno EINVAL (sizes) or ENOMEM */
-struct hosttab *hosttab_create(size_t key_len, size_t val_len,
-			       size_t cap_bytes, const uint8_t seed[16])
+/* ht_bits - bits needed to write n */
+static uint32_t ht_bits(size_t n)
+{
+	uint32_t b = 0;
+
+	while (n >> b)
+		b++;
+	return b;
+}
+
+/* hosttab_create_aligned - hosttab_create, values aligned to val_align */
+struct hosttab *hosttab_create_aligned(size_t key_len, size_t val_len,
+				       size_t val_align, size_t cap_bytes,
+				       const uint8_t seed[16])
 {
 	struct hosttab *t;
 	size_t voff, rec, cap;
 
 	if (key_len == 0 || key_len > HT_MAX_KEY || val_len > HT_MAX_VAL
-	    || seed == NULL) {
+	    || seed == NULL || val_align == 0 || val_align > 8
+	    || (val_align & (val_align - 1)) != 0) {
 		errno = EINVAL;
 		return NULL;
 	}
-	voff = ht_round(sizeof(struct ht_rec) + key_len, 8);
-	rec = ht_round(voff + val_len, 8);
+	voff = ht_round(sizeof(struct ht_rec) + key_len, val_align);
+	rec = ht_round(voff + val_len, val_align < 4 ? 4 : val_align);
 	cap = ht_capacity(cap_bytes, rec);
 	if (cap == 0) {
 		errno = EINVAL;
@@ -239,6 +297,8 @@ struct hosttab *hosttab_create(size_t key_len, size_t val_len,
 	t->reserved = ht_round(cap * rec, t->chunk);
 	t->k0 = sip_le64(seed, 8);
 	t->k1 = sip_le64(seed + 8, 8);
+	t->imask = (uint32_t)((1ull << ht_bits(cap)) - 1);
+	t->maxslot = (uint32_t)ht_slots_for(cap);
 	t->slab = mmap(NULL, t->reserved, PROT_READ | PROT_WRITE,
 		       MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
 	if (t->slab == MAP_FAILED) {
@@ -249,13 +309,23 @@ struct hosttab *hosttab_create(size_t key_len, size_t val_len,
 	/* Large tables are walked at random: huge pages spare the TLB. */
 	if (t->chunk == HT_HUGE)
 		(void)madvise(t->slab, t->reserved, MADV_HUGEPAGE);
-	t->nbucket = HT_MIN_BUCKETS;
-	if ((t->bucket = calloc(t->nbucket, sizeof(uint32_t))) == NULL) {
+	/* The index grows through maxslot / 2^k: the last old one is half. */
+	for (t->shift = 0; t->maxslot >> (t->shift + 1) >= HT_MIN_SLOTS;)
+		t->shift++;
+	t->nslot = t->maxslot >> t->shift;
+	if ((t->slot = calloc(t->nslot, sizeof(uint32_t))) == NULL) {
 		munmap(t->slab, t->reserved);
 		free(t);
 		return NULL;
 	}
 	return t;
+}
+
+/* hosttab_create - NULL with errno EINVAL (sizes) or ENOMEM */
+struct hosttab *hosttab_create(size_t key_len, size_t val_len,
+			       size_t cap_bytes, const uint8_t seed[16])
+{
+	return hosttab_create_aligned(key_len, val_len, 8, cap_bytes, seed);
 }
 
 /* hosttab_free - release everything; accepts NULL */
@@ -264,7 +334,7 @@ void hosttab_free(struct hosttab *t)
 	if (t == NULL)
 		return;
 	munmap(t->slab, t->reserved);
-	free(t->bucket);
+	free(t->slot);
 	free(t);
 }
 
@@ -275,14 +345,13 @@ void hosttab_set_evict(struct hosttab *t, hosttab_evict_fn *fn, void *ctx)
 	t->evict_ctx = ctx;
 }
 
-/* ht_keyeq - key bytes equal (the common lengths without a call) */
-static inline int ht_keyeq(const struct hosttab *t, const void *a,
-			   const void *b)
+/* ht_keyeq - len key bytes equal (the common lengths without a call) */
+static inline int ht_keyeq(const void *a, const void *b, size_t len)
 {
 	uint32_t a4, b4;
 	uint64_t a8[2], b8[2];
 
-	switch (t->key_len) {
+	switch (len) {
 	case 4:
 		memcpy(&a4, a, 4);
 		memcpy(&b4, b, 4);
@@ -292,30 +361,136 @@ static inline int ht_keyeq(const struct hosttab *t, const void *a,
 		memcpy(b8, b, 16);
 		return ((a8[0] ^ b8[0]) | (a8[1] ^ b8[1])) == 0;
 	default:
-		return memcmp(a, b, t->key_len) == 0;
+		return memcmp(a, b, len) == 0;
 	}
 }
 
-/* ht_link_hashed - the link that holds key's index (or the chain's end) */
-static inline uint32_t *ht_link_hashed(const struct hosttab *t,
-				       const void *key, uint64_t hash)
+/* ht_tag - the hash bits a slot keeps above the record index */
+static inline uint32_t ht_tag(const struct hosttab *t, uint64_t hash)
 {
-	uint32_t *link = &t->bucket[hash & (t->nbucket - 1)];
+	/* The home slot takes the low bits: the tag, independent ones. */
+	return (uint32_t)(hash >> 32) & ~t->imask;
+}
+
+/* ht_home - the slot where key hash's probe starts */
+static inline uint32_t ht_home(const struct hosttab *t, uint64_t hash)
+{
+	/* Any size: the low 32 bits scaled to nslot (a multiply, no divide). */
+	return (uint32_t)(((hash & 0xffffffffu) * t->nslot) >> 32);
+}
+
+/* ht_next - the slot after pos, wrapping around */
+static inline uint32_t ht_next(const struct hosttab *t, uint32_t pos)
+{
+	return pos + 1 < t->nslot ? pos + 1 : 0;
+}
+
+/* ht_match - slot s holds a record and its tag is tag */
+static inline int ht_match(const struct hosttab *t, uint32_t s, uint32_t tag)
+{
+	/* Empty (0) and tombstones (index 0) wrap around to the top. */
+	return (uint32_t)((s ^ tag) - 1) < t->imask;
+}
+
+/* ht_find_len - record index of a len-byte key (its slot in *at), or 0 */
+static inline uint32_t ht_find_len(const struct hosttab *t, const void *key,
+				   uint64_t hash, uint32_t *at, size_t len)
+{
+	uint32_t pos = ht_home(t, hash), tag = ht_tag(t, hash), s, i;
+
+	/* Keys and tombstones never fill the index: an empty slot ends it. */
+	for (; (s = t->slot[pos]) != 0; pos = ht_next(t, pos)) {
+		if (!ht_match(t, s, tag))
+			continue;
+		i = s & t->imask;
+		if (ht_keyeq(ht_key(t, ht_at(t, i)), key, len)) {
+			*at = pos;
+			return i;
+		}
+	}
+	*at = pos;	/* the empty slot that ends the probe */
+	return 0;
+}
+
+/* ht_find - record index of key (its slot in *at), or 0 */
+static uint32_t ht_find(const struct hosttab *t, const void *key,
+			uint64_t hash, uint32_t *at)
+{
+	return ht_find_len(t, key, hash, at, t->key_len);
+}
+
+/* ht_slot_add - index record i under hash */
+static void ht_slot_add(struct hosttab *t, uint64_t hash, uint32_t i)
+{
+	uint32_t pos = ht_home(t, hash), tomb = ~t->imask;
+
+	while (t->slot[pos] != 0 && t->slot[pos] != tomb)
+		pos = ht_next(t, pos);
+	if (t->slot[pos] == tomb)
+		t->tombs--;
+	t->slot[pos] = ht_tag(t, hash) | i;
+}
+
+/* ht_slot_clear - free slot pos: empty if no probe passes it, else a
+   tombstone */
+static void ht_slot_clear(struct hosttab *t, uint32_t pos)
+{
+	uint32_t tomb = ~t->imask;
+
+	if (t->slot[ht_next(t, pos)] != 0) {
+		t->slot[pos] = tomb;
+		t->tombs++;
+		return;
+	}
+	/* No key lives past an empty slot, so no probe needs tombstones
+	   right before one. */
+	t->slot[pos] = 0;
+	while (t->slot[pos = (pos ? pos : t->nslot) - 1] == tomb) {
+		t->slot[pos] = 0;
+		t->tombs--;
+	}
+}
+
+/* ht_rebuild - index every record afresh in n slots; -1 if no memory */
+static int ht_rebuild(struct hosttab *t, uint32_t n)
+{
+	uint32_t *old = t->slot, i;
 	struct ht_rec *r;
 
-	while (*link != 0) {
-		r = ht_at(t, *link);
-		if (ht_keyeq(t, ht_key(t, r), key))
-			break;
-		link = &r->hnext;
+	if (n == t->nslot) {
+		memset(t->slot, 0, (size_t)n * sizeof(uint32_t));
+	} else {
+		if ((t->slot = calloc(n, sizeof(uint32_t))) == NULL) {
+			t->slot = old;
+			return -1;
+		}
+		free(old);
+		t->nslot = n;
 	}
-	return link;
+	t->tombs = 0;
+	/* Most recent first: they land nearest their home slot. */
+	for (i = t->mru; i != 0; i = r->next) {
+		r = ht_at(t, i);
+		ht_slot_add(t, ht_hash(t, ht_key(t, r)), i);
+	}
+	return 0;
 }
 
-/* ht_link - the link that holds key's index (or the chain's end) */
-static uint32_t *ht_link(const struct hosttab *t, const void *key)
+/* ht_room - ready the index for one more key; -1 if it cannot be */
+static int ht_room(struct hosttab *t)
 {
-	return ht_link_hashed(t, key, ht_hash(t, key));
+	size_t need = t->count + 1;
+
+	/* Grown while keys pass half; the largest holds 3/4 (the cap). A
+	   failed doubling leaves the old index in use up to 3/4 too. */
+	if (need * 2 > t->nslot && t->shift > 0
+	    && ht_rebuild(t, t->maxslot >> (t->shift - 1)) == 0)
+		t->shift--;
+	if (need * 4 > (size_t)t->nslot * 3)
+		return -1;
+	if ((need + t->tombs) * 8 > (size_t)t->nslot * 7)
+		(void)ht_rebuild(t, t->nslot);
+	return 0;
 }
 
 /* ht_unlink_lru - take record i out of the recency list */
@@ -359,30 +534,28 @@ static inline void ht_touch(struct hosttab *t, uint32_t i)
 /* hosttab_get - value for key, marked most recently used; NULL if absent */
 void *hosttab_get(struct hosttab *t, const void *key)
 {
-	uint32_t i = *ht_link(t, key);
+	uint32_t pos, i = ht_find(t, key, ht_hash(t, key), &pos);
 
 	if (i == 0)
 		return NULL;
 	ht_touch(t, i);
-	return (unsigned char *)ht_at(t, i) + t->voff;
+	return ht_val(t, ht_at(t, i));
 }
 
 /* hosttab_peek - value for key without touching recency; NULL if absent */
 void *hosttab_peek(const struct hosttab *t, const void *key)
 {
-	uint32_t i = *ht_link(t, key);
+	uint32_t pos, i = ht_find(t, key, ht_hash(t, key), &pos);
 
-	return i ? (unsigned char *)ht_at(t, i) + t->voff : NULL;
+	return i ? ht_val(t, ht_at(t, i)) : NULL;
 }
 
-/* ht_remove - unlink record i (found through link) and free its slot */
-static void ht_remove(struct hosttab *t, uint32_t *link, uint32_t i)
+/* ht_remove - free record i, indexed in slot pos */
+static void ht_remove(struct hosttab *t, uint32_t pos, uint32_t i)
 {
-	struct ht_rec *r = ht_at(t, i);
-
-	*link = r->hnext;
+	ht_slot_clear(t, pos);
 	ht_unlink_lru(t, i);
-	r->hnext = t->freelist;
+	ht_at(t, i)->next = t->freelist;
 	t->freelist = i;
 	t->count--;
 }
@@ -390,35 +563,15 @@ static void ht_remove(struct hosttab *t, uint32_t *link, uint32_t i)
 /* ht_evict - make room by evicting the least recently used key */
 static void ht_evict(struct hosttab *t)
 {
-	uint32_t i = t->lru;
+	uint32_t i = t->lru, pos;
 	struct ht_rec *r = ht_at(t, i);
 
 	if (t->evict)
-		t->evict(t->evict_ctx, ht_key(t, r),
-			 (unsigned char *)r + t->voff);
-	ht_remove(t, ht_link(t, ht_key(t, r)), i);
+		t->evict(t->evict_ctx, ht_key(t, r), ht_val(t, r));
+	if (ht_find(t, ht_key(t, r), ht_hash(t, ht_key(t, r)), &pos) != i)
+		abort();	/* a listed record missing from the index */
+	ht_remove(t, pos, i);
 	t->evictions++;
-}
-
-/* ht_grow - double the buckets once the load passes one */
-static void ht_grow(struct hosttab *t)
-{
-	uint32_t nb = t->nbucket * 2, *nbk, i;
-	struct ht_rec *r;
-	size_t h;
-
-	/* Failing to grow only lengthens chains: keep the old array. */
-	if ((nbk = calloc(nb, sizeof(uint32_t))) == NULL)
-		return;
-	for (i = t->mru; i != 0; i = r->next) {
-		r = ht_at(t, i);
-		h = ht_hash(t, ht_key(t, r)) & (nb - 1);
-		r->hnext = nbk[h];
-		nbk[h] = i;
-	}
-	free(t->bucket);
-	t->bucket = nbk;
-	t->nbucket = nb;
 }
 
 /* ht_alloc - a free record index (count already checked) */
@@ -427,7 +580,7 @@ static uint32_t ht_alloc(struct hosttab *t)
 	uint32_t i;
 
 	if ((i = t->freelist) != 0) {
-		t->freelist = ht_at(t, i)->hnext;
+		t->freelist = ht_at(t, i)->next;
 		return i;
 	}
 	i = (uint32_t)++t->top;
@@ -436,52 +589,64 @@ static uint32_t ht_alloc(struct hosttab *t)
 	return i;
 }
 
-/* ht_put - hosttab_put for a key whose hash is known */
-static inline void *ht_put(struct hosttab *t, const void *key, uint64_t hash,
-			   int *created)
+/* ht_insert - a new key: its record, evicting if full */
+static void *ht_insert(struct hosttab *t, const void *key, uint64_t hash)
 {
-	uint32_t *link = ht_link_hashed(t, key, hash), i;
 	struct ht_rec *r;
+	uint32_t i;
 
-	*created = 0;
-	if ((i = *link) != 0) {
-		ht_touch(t, i);
-		return (unsigned char *)ht_at(t, i) + t->voff;
-	}
-	if (t->count >= t->capacity)
+	/* Eviction frees a slot and a record; ht_room may rebuild. */
+	if (t->count >= t->capacity || ht_room(t) < 0) {
 		ht_evict(t);
-	if (t->count >= t->nbucket && (size_t)t->nbucket * 2
-	    <= ht_pow2(t->capacity))
-		ht_grow(t);
+		(void)ht_room(t);
+	}
 	i = ht_alloc(t);
 	r = ht_at(t, i);
 	memcpy(ht_key(t, r), key, t->key_len);
-	memset((unsigned char *)r + t->voff, 0, t->val_len);
-	/* Eviction or growth may have changed the chain: relink at its head. */
-	link = &t->bucket[hash & (t->nbucket - 1)];
-	r->hnext = *link;
-	*link = i;
+	memset(ht_val(t, r), 0, t->val_len);
+	ht_slot_add(t, hash, i);
 	ht_push_mru(t, i);
 	t->count++;
-	*created = 1;
-	return (unsigned char *)r + t->voff;
+	return ht_val(t, r);
+}
+
+/* ht_put_len - hosttab_put of a len-byte key whose hash is known */
+static inline void *ht_put_len(struct hosttab *t, const void *key,
+			       uint64_t hash, int *created, size_t len)
+{
+	uint32_t pos, i = ht_find_len(t, key, hash, &pos, len);
+
+	if ((*created = i == 0))
+		return ht_insert(t, key, hash);
+	ht_touch(t, i);
+	return ht_val(t, ht_at(t, i));
 }
 
 /* hosttab_put - value for key, created zeroed if new (evicting if full) */
 void *hosttab_put(struct hosttab *t, const void *key, int *created)
 {
 	int c;
-	void *v = ht_put(t, key, ht_hash(t, key), &c);
+	void *v = ht_put_len(t, key, ht_hash(t, key), &c, t->key_len);
 
 	if (created)
 		*created = c;
 	return v;
 }
 
-/* ht_prefetch_rec - stage 1: the first record of hash's chain */
-static inline void ht_prefetch_rec(const struct hosttab *t, uint64_t hash)
+/* ht_first - record of the first slot whose tag is hash's, or 0 */
+static inline uint32_t ht_first(const struct hosttab *t, uint64_t hash)
 {
-	uint32_t i = t->bucket[hash & (t->nbucket - 1)];
+	uint32_t pos = ht_home(t, hash), tag = ht_tag(t, hash), s;
+
+	for (; (s = t->slot[pos]) != 0; pos = ht_next(t, pos))
+		if (ht_match(t, s, tag))
+			return s & t->imask;
+	return 0;
+}
+
+/* ht_prefetch_rec - the cache lines of record i (none for 0) */
+static inline void ht_prefetch_rec(const struct hosttab *t, uint32_t i)
+{
 	unsigned char *r;
 
 	if (i == 0)
@@ -491,20 +656,44 @@ static inline void ht_prefetch_rec(const struct hosttab *t, uint64_t hash)
 	__builtin_prefetch(r + t->rec - 1, 1);
 }
 
-/* ht_prefetch_chain - stage 2: the second record, if the first is not key */
-static inline void ht_prefetch_chain(const struct hosttab *t, const void *key,
-				     uint64_t hash)
+/* ht_prefetch_lru - the records whose links touching record i rewrites */
+static inline void ht_prefetch_lru(const struct hosttab *t, uint32_t i)
 {
-	uint32_t i = t->bucket[hash & (t->nbucket - 1)];
 	struct ht_rec *r;
 
 	if (i == 0)
 		return;
 	r = ht_at(t, i);
-	if (r->hnext != 0 && !ht_keyeq(t, ht_key(t, r), key)) {
-		__builtin_prefetch(ht_at(t, r->hnext), 1);
-		__builtin_prefetch((unsigned char *)ht_at(t, r->hnext)
-				   + t->rec - 1, 1);
+	if (r->prev)
+		__builtin_prefetch(ht_at(t, r->prev), 1);
+	if (r->next)
+		__builtin_prefetch(ht_at(t, r->next), 1);
+}
+
+/* ht_batch_len - hosttab_put_batch of len-byte keys, n <= HT_GROUP */
+static inline void ht_batch_len(struct hosttab *t, const void *const *keys,
+				size_t n, void **vals, unsigned char *created,
+				size_t len)
+{
+	uint64_t hash[HT_GROUP];
+	uint32_t rec[HT_GROUP];
+	size_t i;
+	int c;
+
+	for (i = 0; i < n; i++) {
+		hash[i] = ht_hash_len(t, keys[i], len);
+		__builtin_prefetch(&t->slot[ht_home(t, hash[i])]);
+	}
+	for (i = 0; i < n; i++) {
+		rec[i] = ht_first(t, hash[i]);
+		ht_prefetch_rec(t, rec[i]);
+	}
+	for (i = 0; i < n; i++)
+		ht_prefetch_lru(t, rec[i]);
+	for (i = 0; i < n; i++) {
+		vals[i] = ht_put_len(t, keys[i], hash[i], &c, len);
+		if (created)
+			created[i] = (unsigned char)c;
 	}
 }
 
@@ -512,34 +701,30 @@ static inline void ht_prefetch_chain(const struct hosttab *t, const void *key,
 void hosttab_put_batch(struct hosttab *t, const void *const *keys, size_t n,
 		       void **vals, unsigned char *created)
 {
-	uint64_t hash[HT_GROUP];
-	size_t i, m;
-	int c;
+	size_t m;
 
 	/*
-	 * A put is a chain of dependent cache misses (bucket, then record)
-	 * behind unpredictable branches, which the CPU cannot overlap by
-	 * itself. So prefetch by groups: hash every key of a group and
-	 * prefetch its bucket, then every first record, then the second
-	 * one where the first is another key (at a load of one, a third of
-	 * the hits), then put them in order. (Prefetching the LRU neighbours as well measured slower:
-	 * their writes wait in the store buffer anyway.) Prefetches are
-	 * only hints: the result is that of n calls to hosttab_put.
+	 * A put is a chain of dependent cache misses (index slot, record,
+	 * its two LRU neighbours) which the CPU cannot overlap across keys
+	 * by itself. So go by groups, one stage at a time over the group:
+	 * hash every key and prefetch its home slot; read the slots and
+	 * prefetch the records their tags point to; read the records'
+	 * links and prefetch their neighbours; then put the keys in order.
+	 * Each stage's loads overlap across the group. Prefetches are
+	 * only hints (a put before may change what they point at): the
+	 * result is that of n calls to hosttab_put.
 	 */
 	for (; n > 0; n -= m, keys += m, vals += m) {
 		m = n < HT_GROUP ? n : HT_GROUP;
-		for (i = 0; i < m; i++) {
-			hash[i] = ht_hash(t, keys[i]);
-			__builtin_prefetch(&t->bucket[hash[i] & (t->nbucket - 1)]);
-		}
-		for (i = 0; i < m; i++)
-			ht_prefetch_rec(t, hash[i]);
-		for (i = 0; i < m; i++)
-			ht_prefetch_chain(t, keys[i], hash[i]);
-		for (i = 0; i < m; i++) {
-			vals[i] = ht_put(t, keys[i], hash[i], &c);
-			if (created)
-				created[i] = (unsigned char)c;
+		switch (t->key_len) {
+		case 4:
+			ht_batch_len(t, keys, m, vals, created, 4);
+			break;
+		case 16:
+			ht_batch_len(t, keys, m, vals, created, 16);
+			break;
+		default:
+			ht_batch_len(t, keys, m, vals, created, t->key_len);
 		}
 		if (created)
 			created += m;
@@ -549,11 +734,11 @@ void hosttab_put_batch(struct hosttab *t, const void *const *keys, size_t n,
 /* hosttab_del - remove key; 0, or -1 if absent */
 int hosttab_del(struct hosttab *t, const void *key)
 {
-	uint32_t *link = ht_link(t, key);
+	uint32_t pos, i = ht_find(t, key, ht_hash(t, key), &pos);
 
-	if (*link == 0)
+	if (i == 0)
 		return -1;
-	ht_remove(t, link, *link);
+	ht_remove(t, pos, i);
 	return 0;
 }
 
@@ -566,7 +751,7 @@ void hosttab_walk(struct hosttab *t, hosttab_walk_fn *fn, void *ctx)
 	for (i = t->mru; i != 0; i = next) {
 		r = ht_at(t, i);
 		next = r->next;
-		if (fn(ctx, ht_key(t, r), (unsigned char *)r + t->voff))
+		if (fn(ctx, ht_key(t, r), ht_val(t, r)))
 			break;
 	}
 }
@@ -580,7 +765,7 @@ void hosttab_walk_lru(struct hosttab *t, hosttab_walk_fn *fn, void *ctx)
 	for (i = t->lru; i != 0; i = prev) {
 		r = ht_at(t, i);
 		prev = r->prev;
-		if (fn(ctx, ht_key(t, r), (unsigned char *)r + t->voff))
+		if (fn(ctx, ht_key(t, r), ht_val(t, r)))
 			break;
 	}
 }
@@ -600,7 +785,7 @@ size_t hosttab_capacity(const struct hosttab *t)
 /* hosttab_bytes - bytes allocated now (never above cap_bytes) */
 size_t hosttab_bytes(const struct hosttab *t)
 {
-	return sizeof(*t) + t->committed + t->nbucket * sizeof(uint32_t);
+	return sizeof(*t) + t->committed + (size_t)t->nslot * sizeof(uint32_t);
 }
 
 /* hosttab_evictions - keys evicted so far */
@@ -614,5 +799,3 @@ const void *hosttab_key_of(const struct hosttab *t, const void *val)
 {
 	return (const unsigned char *)val - t->voff + t->koff;
 }
-
-

@@ -26,6 +26,12 @@ typedef int hosttab_walk_fn(void *ctx, const void *key, void *val);
 /* hosttab_create - NULL with errno EINVAL (sizes) or ENOMEM */
 struct hosttab *hosttab_create(size_t key_len, size_t val_len,
 			       size_t cap_bytes, const uint8_t seed[16]);
+/* hosttab_create_aligned - hosttab_create with values aligned to
+   val_align bytes (1, 2, 4 or 8) instead of 8, so that records pack
+   tighter (added) */
+struct hosttab *hosttab_create_aligned(size_t key_len, size_t val_len,
+				       size_t val_align, size_t cap_bytes,
+				       const uint8_t seed[16]);
 /* hosttab_free - release everything; accepts NULL */
 void hosttab_free(struct hosttab *t);
 /* hosttab_set_evict - callback before a key is evicted for room */

@@ -178,6 +178,154 @@ static void test_basic(void)
 	hosttab_free(t);
 }
 
+/* The reference model: keys in recency order, most recent first. */
+struct model {
+	uint32_t key[512];
+	size_t n, cap;
+	uint32_t evicted[4];
+	size_t nev;
+};
+
+/* model_find - position of k, or -1 */
+static int model_find(const struct model *m, uint32_t k)
+{
+	size_t i;
+
+	for (i = 0; i < m->n; i++)
+		if (m->key[i] == k)
+			return (int)i;
+	return -1;
+}
+
+/* model_front - move position i to the front */
+static void model_front(struct model *m, size_t i)
+{
+	uint32_t k = m->key[i];
+
+	memmove(&m->key[1], &m->key[0], i * sizeof(m->key[0]));
+	m->key[0] = k;
+}
+
+/* model_put - put k; 1 if created */
+static int model_put(struct model *m, uint32_t k)
+{
+	int i = model_find(m, k);
+
+	if (i >= 0) {
+		model_front(m, (size_t)i);
+		return 0;
+	}
+	if (m->n == m->cap)
+		m->n--;		/* the least recently used falls off */
+	memmove(&m->key[1], &m->key[0], m->n * sizeof(m->key[0]));
+	m->key[0] = k;
+	m->n++;
+	return 1;
+}
+
+/* model_evict - eviction callback of the table under test */
+static void model_evict(void *ctx, const void *key, void *val)
+{
+	struct model *m = ctx;
+
+	(void)val;
+	if (m->nev < 4)
+		memcpy(&m->evicted[m->nev++], key, 4);
+}
+
+/* model_same - the table holds the model's keys in the model's order */
+static int model_same(struct hosttab *t, const struct model *m)
+{
+	struct evlog l = { { 0 }, 0 };
+	size_t i;
+
+	if (hosttab_count(t) != m->n)
+		return 0;
+	for (i = 0; i < m->n; i++)
+		if (hosttab_peek(t, &m->key[i]) == NULL)
+			return 0;
+	hosttab_walk(t, walk_collect, &l);
+	for (i = 0; i < m->n && i < 16; i++)
+		if (l.keys[i] != m->key[i])
+			return 0;
+	return 1;
+}
+
+/* test_model - random puts, gets, peeks and deletes against the model */
+static void test_model(size_t cap_bytes, uint32_t keyspace, unsigned ops,
+		       uint64_t s)
+{
+	struct hosttab *t = hosttab_create(4, 8, cap_bytes, seed);
+	struct model m;
+	unsigned op, bad = 0, first_bad = 0;
+	uint32_t k;
+	int i, c, want;
+	void *v;
+
+	memset(&m, 0, sizeof(m));
+	m.cap = t ? hosttab_capacity(t) : 0;
+	if (m.cap == 0 || m.cap > 512) {
+		ok(0, "model table of %zu bytes holds 1..512 keys: %zu",
+		   cap_bytes, m.cap);
+		hosttab_free(t);
+		return;
+	}
+	hosttab_set_evict(t, model_evict, &m);
+	for (op = 0; op < ops && bad == 0; op++) {
+		s = s * 6364136223846793005ULL + 1442695040888963407ULL;
+		k = (uint32_t)(s >> 33) % keyspace;
+		m.nev = 0;
+		switch ((s >> 20) % 8) {
+		case 0:		/* delete */
+			want = model_find(&m, k);
+			if (want >= 0) {
+				memmove(&m.key[want], &m.key[want + 1],
+					(m.n - (size_t)want - 1) * 4);
+				m.n--;
+			}
+			if (hosttab_del(t, &k) != (want >= 0 ? 0 : -1))
+				bad = 1;
+			break;
+		case 1:		/* get */
+			i = model_find(&m, k);
+			if (i >= 0)
+				model_front(&m, (size_t)i);
+			if ((hosttab_get(t, &k) != NULL) != (i >= 0))
+				bad = 2;
+			break;
+		case 2:		/* peek */
+			if ((hosttab_peek(t, &k) != NULL)
+			    != (model_find(&m, k) >= 0))
+				bad = 3;
+			break;
+		default:	/* put */
+			want = m.n == m.cap && model_find(&m, k) < 0
+			    ? (int)m.key[m.n - 1] : -1;
+			c = model_put(&m, k);
+			v = hosttab_put(t, &k, &i);
+			if (v == NULL || i != c || (c && *(uint64_t *)v != 0))
+				bad = 4;
+			else if (v)
+				*(uint64_t *)v = k;
+			if (want >= 0 && (m.nev != 1
+					  || m.evicted[0] != (uint32_t)want))
+				bad = 5;
+			if (want < 0 && m.nev != 0)
+				bad = 6;
+			break;
+		}
+		if (bad == 0 && (op % 97 == 0 || op + 1 == ops)
+		    && !model_same(t, &m))
+			bad = 7;
+		if (bad)
+			first_bad = op;
+	}
+	is_uint(bad, 0, "%u random operations over %u keys, %zu-key table: "
+		"same as the model (failure kind, at op %u)", ops, keyspace,
+		m.cap, first_bad);
+	hosttab_free(t);
+}
+
 /* test_ten_million - cap holds and the most recent keys survive */
 static void test_ten_million(void)
 {
@@ -271,6 +419,12 @@ int main(void)
 	test_siphash();
 	test_create();
 	test_basic();
+	/* Tiny tables: long probe runs at 3/4 load, wrap-around, tombstones
+	   and rebuilds, index growth; keys in and out all the time. */
+	test_model(5000, 100, 200000, 1);
+	test_model(6000, 400, 200000, 2);
+	test_model(8192, 300, 200000, 3);
+	test_model(12 * 1024, 2000, 200000, 4);
 	test_ten_million();
 	return done_testing();
 }
