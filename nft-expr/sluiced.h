@@ -3,8 +3,9 @@
  *	sluiced - the daemon's own state, shared by its main and control files
  * DESCRIPTION
  *	Private to sluiced: sluiced_main.c owns it and runs the loop,
- *	sdsetup.c brings its parts up and down, sdctl.c answers sluicectl
- *	from it, sdmetrics.c turns it into Prometheus text.
+ *	sdsetup.c brings its parts up and down, sdquar.c keeps its
+ *	quarantines across restarts, sdctl.c answers sluicectl from it,
+ *	sdmetrics.c turns it into Prometheus text.
  */
 #ifndef SLUICE_SLUICED_H
 #define SLUICE_SLUICED_H
@@ -37,6 +38,8 @@ struct sluiced {
 	uint64_t last_arrival;		/* of the last queued packet read */
 	uint64_t read_now;		/* clock read once per queue read */
 	uint64_t reloads, set_errors;
+	uint64_t quar_gen;		/* quarantine changes when last saved */
+	int quar_failing;		/* the last save failed (logged) */
 };
 
 /* sluiced_reload - read the configuration again, keeping all state;
@@ -60,5 +63,13 @@ void sdsetup_outcomes(struct sluiced *s);
 void sdsetup_privileges(struct sluiced *s);
 /* sdsetup_shutdown - held packets out, table away, sockets closed */
 void sdsetup_shutdown(struct sluiced *s);
+
+/* sdquar_restore - the quarantines saved in [core] state_dir back in
+   force with the time they had left (at start, after the ruleset) */
+void sdquar_restore(struct sluiced *s);
+/* sdquar_save - write the running quarantines now (and at stop) */
+void sdquar_save(struct sluiced *s);
+/* sdquar_tick - once a second: save if a quarantine changed */
+void sdquar_tick(struct sluiced *s);
 
 #endif

@@ -214,6 +214,7 @@ static void loop_timers(struct sluiced *s)
 		verdict_tick(s->v, now);
 	if (now >= s->next_second) {
 		ctl_server_expire(s->ctl, now);
+		sdquar_tick(s);
 		s->next_second = now + NS_PER_SEC;
 	}
 }
@@ -335,6 +336,7 @@ int main(int argc, char **argv)
 	/* the queue first: fail-closed sources are never queued to nobody */
 	sdsetup_queue(&s);
 	sdsetup_ruleset(&s);
+	sdquar_restore(&s);
 	sdsetup_control(&s);
 	if (daemon_pidfile(s.conf->pidfile) < 0)
 		slog(LOG_WARNING, "pidfile %s: %s", s.conf->pidfile, strerror(errno));
@@ -345,6 +347,7 @@ int main(int argc, char **argv)
 	slog(LOG_INFO, "sluiced %s started, %zu zone(s)", SLUICE_VERSION,
 	     s.conf->nzones);
 	loop(&s);
+	sdquar_save(&s);
 	sdsetup_shutdown(&s);
 	sdconf_release(s.conf);
 	free(s.conf);

@@ -97,6 +97,15 @@ uint64_t verdict_next(const struct verdict *v, uint64_t now);
 /* verdict_quarantine - operator: quarantine a; -1 if whitelisted */
 int verdict_quarantine(struct verdict *v, const struct sl_addr *a,
 		       const char *reason, uint64_t now);
+/* verdict_quarantine_for - quarantine a for ttl_ns whatever its zone
+   says (a quarantine restored after a restart); -1 if whitelisted */
+int verdict_quarantine_for(struct verdict *v, const struct sl_addr *a,
+			   uint64_t ttl_ns, const char *reason, uint64_t now);
+typedef void verdict_quar_fn(void *ctx, const struct sl_addr *a,
+			     uint64_t left_ns);
+/* verdict_quarantines - every running quarantine with its time left */
+void verdict_quarantines(const struct verdict *v, uint64_t now,
+			 verdict_quar_fn *fn, void *ctx);
 /* verdict_release - operator: lift quarantine and lockout, release
    held packets, reset credit and TRW; -1 if nothing was known */
 int verdict_release(struct verdict *v, const struct sl_addr *a,

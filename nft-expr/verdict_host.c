@@ -68,11 +68,11 @@ static void held_drop(struct verdict *v, struct vzone *z, const uint8_t *key,
 		h->credit_waiting = 0;
 }
 
-/* vd_quarantine - quarantine the host of key (address a) */
-int vd_quarantine(struct verdict *v, struct vzone *z, const uint8_t *key,
-		  const struct sl_addr *a, const char *reason, uint64_t now)
+/* quar_start - quarantine the host of key (address a) for ttl */
+static int quar_start(struct verdict *v, struct vzone *z, const uint8_t *key,
+		      const struct sl_addr *a, const char *reason,
+		      uint64_t ttl, uint64_t now)
 {
-	uint64_t ttl = z ? z->p->quarantine_ttl_ns : DEFAULT_QUARANTINE_NS;
 	struct vhost *h = hosttab_peek(v->hosts, key);
 	struct event_field f[2] = { EF_S("reason", reason),
 				    EF_U("ttl", ttl / NS_PER_SEC) };
@@ -96,6 +96,14 @@ int vd_quarantine(struct verdict *v, struct vzone *z, const uint8_t *key,
 	v->st.quarantines++;
 	vd_event(v, "quarantine", a, NULL, 0, 0, f, 2);
 	return 0;
+}
+
+/* vd_quarantine - quarantine the host of key (address a) */
+int vd_quarantine(struct verdict *v, struct vzone *z, const uint8_t *key,
+		  const struct sl_addr *a, const char *reason, uint64_t now)
+{
+	return quar_start(v, z, key, a, reason,
+			  z ? z->p->quarantine_ttl_ns : DEFAULT_QUARANTINE_NS, now);
 }
 
 /* vd_quar_expire - quarantines whose TTL ran out */
@@ -130,6 +138,32 @@ int verdict_quarantine(struct verdict *v, const struct sl_addr *a,
 	hostkey_make(a, v->conf->v6_prefix, key);
 	(void)vd_host(v, key, z, now);
 	return vd_quarantine(v, z, key, a, reason ? reason : "operator", now);
+}
+
+/* verdict_quarantine_for - quarantine a for ttl_ns (a saved one) */
+int verdict_quarantine_for(struct verdict *v, const struct sl_addr *a,
+			   uint64_t ttl_ns, const char *reason, uint64_t now)
+{
+	uint8_t key[HOSTKEY_LEN];
+	struct vzone *z = vd_zone_of(v, a);
+
+	if (ttl_ns == 0)
+		return 0;
+	v->now = now;
+	hostkey_make(a, v->conf->v6_prefix, key);
+	(void)vd_host(v, key, z, now);
+	return quar_start(v, z, key, a, reason, ttl_ns, now);
+}
+
+/* verdict_quarantines - every running quarantine and its time left */
+void verdict_quarantines(const struct verdict *v, uint64_t now,
+			 verdict_quar_fn *fn, void *ctx)
+{
+	size_t i;
+
+	for (i = 0; i < v->nquar; i++)
+		if (v->quar[i].until > now)
+			fn(ctx, &v->quar[i].addr, v->quar[i].until - now);
 }
 
 /* verdict_release - operator: lift everything that holds the host */

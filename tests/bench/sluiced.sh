@@ -84,6 +84,7 @@ conf() {
 	cat <<EOF
 [core]
 control_socket = unix:$run/sluiced.sock
+state_dir = $run/state
 events = $run/events.json
 syslog_events = no
 

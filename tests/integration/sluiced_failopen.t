@@ -17,6 +17,7 @@ sd_lab
 sd_conf >/dev/null <<'EOF2'
 [core]
 control_socket = @RUN@/sluiced.sock
+state_dir = @RUN@/state
 events = @RUN@/events.json
 syslog_events = no
 [sluiced]

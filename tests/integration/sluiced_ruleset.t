@@ -24,6 +24,7 @@ conf() {
 	sd_conf <<EOF2
 [core]
 control_socket = @RUN@/sluiced.sock
+state_dir = @RUN@/state
 events = @RUN@/events.json
 syslog_events = no
 [sluiced]

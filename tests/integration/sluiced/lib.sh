@@ -47,7 +47,7 @@ sd_conf() {
 #	events in $SD_RUN, queue 0; stdin holds the zones
 sd_base_conf() {
 	{
-		printf '%s\n' '[core]' 'control_socket = @RUN@/sluiced.sock' \
+		printf '%s\n' '[core]' 'control_socket = @RUN@/sluiced.sock' 'state_dir = @RUN@/state' \
 			'events = @RUN@/events.json' 'syslog_events = no' \
 			'[sluiced]' 'queue_num = 0'
 		cat

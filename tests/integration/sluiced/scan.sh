@@ -32,6 +32,7 @@ scan_conf() {
 	sd_conf >/dev/null <<EOF
 [core]
 control_socket = @RUN@/sluiced.sock
+state_dir = @RUN@/state
 events = @RUN@/events.json
 syslog_events = no
 [sluiced]
