@@ -256,6 +256,45 @@ static void test_operator(struct verdict *v, uint64_t t0)
 	is_int(verdict_release(v, &a, t0), -1, "release of an unknown host says so");
 }
 
+/* quar_seen - verdict_quar_fn: remember 10.1.4.4's time left */
+static void quar_seen(void *ctx, const struct sl_addr *a, uint64_t left_ns)
+{
+	char buf[ADDR_STRLEN];
+
+	if (strcmp(addr_format(a, buf), "10.1.4.4") == 0)
+		*(uint64_t *)ctx = left_ns;
+}
+
+/* test_restore - a saved quarantine put back for the time it had left,
+   and the list sluiced saves */
+static void test_restore(struct verdict *v, uint64_t t0)
+{
+	struct pkt_info p;
+	struct sl_addr a;
+	uint64_t left = 0;
+
+	reset();
+	addr_parse("10.1.4.4", &a);
+	is_int(verdict_quarantine_for(v, &a, 90 * NS_PER_SEC, "restored", t0), 0,
+	       "restore: a quarantine with 90 s left");
+	is_uint(rec.last_ttl, 90 * NS_PER_SEC, "restore: the set element gets the 90 s, not the zone's 10 min");
+	is_str(rec.last_reason, "restored", "restore: the event says so");
+	p = pkt("10.1.4.4", "10.9.0.1", 80);
+	verdict_packet(v, &p, 1, t0 + 1);
+	is_int(rec.verdict[1], 0, "restore: its packets are dropped");
+	verdict_quarantines(v, t0 + 30 * NS_PER_SEC, quar_seen, &left);
+	is_uint(left, 60 * NS_PER_SEC, "the list to save: 60 s left 30 s later");
+	left = 0;
+	verdict_tick(v, t0 + 91 * NS_PER_SEC);
+	verdict_quarantines(v, t0 + 91 * NS_PER_SEC, quar_seen, &left);
+	is_uint(left, 0, "after 90 s it has run out and is no longer listed");
+	verdict_packet(v, &p, 2, t0 + 92 * NS_PER_SEC);
+	is_int(rec.verdict[2], 1, "... and its packets pass");
+	addr_parse("127.0.0.9", &a);
+	is_int(verdict_quarantine_for(v, &a, 90 * NS_PER_SEC, "restored", t0), -1,
+	       "restore: a whitelisted address is not quarantined again");
+}
+
 /* test_pass_through - bad packets, unzoned and mode off */
 static void test_pass_through(struct verdict *v, uint64_t t0)
 {
@@ -391,6 +430,7 @@ int main(void)
 	test_browsing(v, t0);
 	test_scanner(v, t0 + 100 * NS_PER_SEC);
 	test_operator(v, t0 + 800 * NS_PER_SEC);
+	test_restore(v, t0 + 850 * NS_PER_SEC);
 	test_pass_through(v, t0 + 900 * NS_PER_SEC);
 	test_credit(v, t0 + 1000 * NS_PER_SEC);
 	test_trw(v, t0 + 1100 * NS_PER_SEC);
