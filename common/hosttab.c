@@ -669,7 +669,10 @@ static inline void ht_prefetch_rec(const struct hosttab *t, uint32_t i)
 		return;
 	r = (unsigned char *)ht_at(t, i);
 	ht_prefetchw(r);
-	ht_prefetchw(r + t->rec - 1);
+	/* The last line, when the record straddles two (a select, not a
+	   branch: prefetching the first line twice is next to free). */
+	ht_prefetchw(r + ((((uintptr_t)r ^ ((uintptr_t)r + t->rec - 1)) >> 6)
+			  ? t->rec - 1 : 0));
 }
 
 /* ht_prefetch_lru - the records whose links touching record i rewrites */

@@ -232,13 +232,12 @@ static enum throttle_verdict th_hold(struct throttle *t, struct th_host *h,
 	return THROTTLE_HOLD;
 }
 
-/* th_decide - decide one contact of h's key to dst */
+/* th_decide - decide one contact of h's key to a destination of tag */
 static inline enum throttle_verdict th_decide(struct throttle *t,
-					      struct th_host *h,
-					      const void *dst, size_t dst_len,
+					      struct th_host *h, uint32_t tag,
 					      uint64_t cookie, uint64_t now)
 {
-	uint32_t tag, e;
+	uint32_t e;
 	int i;
 
 	if (h == NULL) {
@@ -255,7 +254,6 @@ static inline enum throttle_verdict th_decide(struct throttle *t,
 		h->used = wset_age(h->used, e - h->epoch);
 		h->epoch = e;
 	}
-	tag = wset_tag(&t->wkey, dst, dst_len);
 	if ((i = wset_find(h->tag, h->used, tag)) >= 0) {
 		wset_touch(h->tag, (unsigned)i);
 	} else if (h->qd == 0 && h->used < t->p.wset_size) {
@@ -273,7 +271,8 @@ enum throttle_verdict throttle_contact(struct throttle *t, const void *key,
 				       uint64_t cookie, uint64_t now)
 {
 	th_clock(t, now);
-	return th_decide(t, th_get(t, key, now), dst, dst_len, cookie, now);
+	return th_decide(t, th_get(t, key, now),
+			 wset_tag(&t->wkey, dst, dst_len), cookie, now);
 }
 
 /* throttle_contact_batch - throttle_contact for n requests, loads overlapped */
@@ -283,6 +282,7 @@ void throttle_contact_batch(struct throttle *t,
 {
 	const void *keys[TH_BATCH];
 	void *vals[TH_BATCH];
+	uint32_t tags[TH_BATCH];
 	unsigned char created[TH_BATCH];
 	size_t i, m;
 
@@ -290,22 +290,30 @@ void throttle_contact_batch(struct throttle *t,
 	/* Too small a table could evict a record before its turn. */
 	if (hosttab_capacity(t->hosts) < 2 * TH_BATCH) {
 		for (i = 0; i < n; i++)
-			out[i] = th_decide(t, th_get(t, req[i].key, now),
-					   req[i].dst, req[i].dst_len,
-					   req[i].cookie, now);
+			out[i] = throttle_contact(t, req[i].key, req[i].dst,
+						  req[i].dst_len,
+						  req[i].cookie, now);
 		return;
 	}
-	/* Records first (pipelined in the host table), then decisions. */
+	/*
+	 * Records first (pipelined in the host table), then decisions.
+	 * The tags are computed together beforehand: independent of each
+	 * other, their multiplies overlap, where inside each decision they
+	 * would wait one for the other.
+	 */
 	for (; n > 0; n -= m, req += m, out += m) {
 		m = n < TH_BATCH ? n : TH_BATCH;
-		for (i = 0; i < m; i++)
+		for (i = 0; i < m; i++) {
 			keys[i] = req[i].key;
+			tags[i] = wset_tag(&t->wkey, req[i].dst,
+					   req[i].dst_len);
+		}
 		hosttab_put_batch(t->hosts, keys, m, vals, created);
 		for (i = 0; i < m; i++) {
 			if (created[i] && vals[i])
 				th_new(t, vals[i], now);
-			out[i] = th_decide(t, vals[i], req[i].dst,
-					   req[i].dst_len, req[i].cookie, now);
+			out[i] = th_decide(t, vals[i], tags[i], req[i].cookie,
+					   now);
 		}
 	}
 }
