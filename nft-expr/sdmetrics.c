@@ -35,7 +35,7 @@ static const struct metric metrics[] = {
 	VC("sluice_released_total", released, "held packets released"),
 	VC("sluice_dropped_total", dropped, "packets dropped"),
 	VC("sluice_unreadable_total", bad, "packets that were not readable IP"),
-	VC("sluice_other_total", other, "packets without a TCP or UDP header"),
+	VC("sluice_other_total", other, "packets without a readable TCP or UDP header (ICMP accepted, the rest decided as contacts)"),
 	VC("sluice_unzoned_total", unzoned, "queued packets from sources in no zone"),
 	VC("sluice_whitelisted_total", whitelisted, "packets from or to the whitelist"),
 	VC("sluice_full_total", full, "packets accepted for lack of room to hold them"),

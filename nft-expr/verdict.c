@@ -216,13 +216,21 @@ void verdict_packet(struct verdict *v, const struct pkt_info *p,
 		answer(v, cookie, 0);
 		return;
 	}
-	if (p->kind != PKT_TCP && p->kind != PKT_UDP) {
-		if (p->kind == PKT_BAD)
-			v->st.bad++;
-		else
-			v->st.other++;
+	if (p->kind == PKT_BAD || p->src.family == 0) {
+		v->st.bad++;
 		answer(v, cookie, 1);
 		return;
+	}
+	if (p->kind != PKT_TCP && p->kind != PKT_UDP) {
+		v->st.other++;
+		if (p->kind == PKT_ICMP) {
+			answer(v, cookie, 1);
+			return;
+		}
+		/* A fragment, or a transport header cut off by the copy
+		   range (IPv6 extension headers can push it past any), is
+		   still a contact to its destination: accepting it unread
+		   would let a worm pad its probes past the throttle. */
 	}
 	if ((z = vd_zone_of(v, &p->src)) == NULL || z->p->mode == SD_MODE_OFF) {
 		if (z == NULL)

@@ -12,6 +12,7 @@
 # queue's own counter); the rest never gets there. Then sluiced must
 # still be running, no packet may be left waiting for a
 # verdict, and it must still answer sluicectl and pass normal traffic.
+# Last, lan1 scans with SYNs padded past the copy range: throttled.
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/sluiced/lib.sh"
 
@@ -54,5 +55,16 @@ ok $? "lan1 still gets through"
 if grep -qi 'assert\|sanitizer\|abort\|segmentation' "$SD_RUN/sluiced.log"
 then ok 1 "nothing alarming in sluiced's log"; sd_log
 else ok 0 "nothing alarming in sluiced's log"; fi
+# A scan that pads its SYNs with 1.2 KB of IPv6 destination options, so
+# that the TCP header lies past what sluiced copies, is throttled like
+# any other: it must not pass unread.
+lab_count_reset srv
+sent=$(lab_x lan1 perl "$SLUICE_TOP/tests/integration/sluiced/oddpkt.pl" -s 200 100 \
+	"$LAB_LAN1_6" fd77:3::a:)
+is "$sent" 200 "lan1 sent 200 padded IPv6 SYNs to new destinations in 2 s"
+sleep 1
+esc=$(lab_first srv lan1 tcp 6)
+cmp "$esc" -ge 1 "some reached srv, where they are counted (the working set's)"
+cmp "$esc" -le $((5 + 3 + 2)) "at most the working set and the releases: $esc of 200 escaped"
 sd_stop; is "$?" 0 "sluiced stops cleanly"
 done_testing

@@ -316,12 +316,38 @@ static void test_pass_through(struct verdict *v, uint64_t t0)
 		p = pkt("172.16.0.1", dst_n(i, d), 80);	/* no zone */
 		verdict_packet(v, &p, (uint64_t)(1000 + i), t0);
 	}
-	ok(rec.verdict[1] == 1 && rec.verdict[2] == 1, "unreadable packets: accepted");
+	ok(rec.verdict[1] == 1 && rec.verdict[2] == 1, "unreadable packets (no addresses): accepted");
 	is_int(count(10, 310, 1), 300, "mode off: 300 new destinations accepted");
 	is_int(count(1000, 1300, 1), 300, "no zone: 300 new destinations accepted");
 	verdict_stats(v, &after);
 	is_uint(after.hosts, before.hosts, "neither is tracked as a host");
-	is_uint(after.bad - before.bad, 1, "stats: one unreadable");
+	is_uint(after.bad - before.bad, 2, "stats: both counted unreadable");
+}
+
+/* test_cut_short - a scan whose transport headers sluiced cannot read
+   (cut off by the copy range, or fragments) is throttled all the same */
+static void test_cut_short(struct verdict *v, uint64_t t0)
+{
+	struct pkt_info p;
+	char d[32];
+	int i;
+
+	reset();
+	for (i = 0; i < 50; i++) {
+		p = pkt("10.1.5.5", dst_n(i, d), 0);
+		p.kind = PKT_OTHER;
+		p.dport = 0;
+		verdict_packet(v, &p, (uint64_t)i, t0 + (uint64_t)i * NS_PER_MS);
+	}
+	is_int(count(0, 50, 1), 5, "cut-short scan: the working set's 5 pass");
+	is_int(count(0, 50, 2), 45, "cut-short scan: the other 45 are held");
+	p = pkt("10.1.5.6", "10.9.0.1", 80);
+	p.kind = PKT_ICMP;
+	verdict_packet(v, &p, 60, t0);
+	is_int(rec.verdict[60], 1, "ICMP (queued only by an operator's rule): accepted");
+	verdict_release(v, &p.src, t0);
+	addr_parse("10.1.5.5", &p.src);
+	verdict_release(v, &p.src, t0 + NS_PER_SEC);
 }
 
 /* test_credit - balance, outcomes, delay and drop */
@@ -432,6 +458,7 @@ int main(void)
 	test_operator(v, t0 + 800 * NS_PER_SEC);
 	test_restore(v, t0 + 850 * NS_PER_SEC);
 	test_pass_through(v, t0 + 900 * NS_PER_SEC);
+	test_cut_short(v, t0 + 950 * NS_PER_SEC);
 	test_credit(v, t0 + 1000 * NS_PER_SEC);
 	test_trw(v, t0 + 1100 * NS_PER_SEC);
 	test_reload(v, &conf, t0 + 1200 * NS_PER_SEC);

@@ -3,6 +3,7 @@
 #	oddpkt.pl - send truncated, odd and unusual IPv4/IPv6 packets
 # SYNOPSIS
 #	perl oddpkt.pl SRC4 DST4 SRC6 DST6 [PORTBASE]
+#	perl oddpkt.pl -s COUNT RATE SRC6 PREFIX6
 # DESCRIPTION
 #	Builds each packet by hand (checksums right, so that conntrack
 #	takes it as far as it will) and sends it through a raw socket with
@@ -15,12 +16,22 @@
 #	sluiced copies), an atomic fragment, real fragments, "no next
 #	header", ICMPv6. Each TCP/UDP case uses its own source port
 #	(PORTBASE + n) so every one is a new flow. Prints one line per
-#	packet: "NAME sent" or "NAME error". For the lab only.
+#	packet: "NAME sent" or "NAME error". With -s it scans instead:
+#	COUNT TCP SYNs at RATE a second from SRC6 to PREFIX6::1, ::2, ...
+#	each behind 1.2 KB of IPv6 destination options, so that no copy
+#	range reaches the TCP header (a worm padding its probes past the
+#	throttle); prints the count sent. For the lab only.
 use strict;
 use warnings;
 use Socket qw(AF_INET AF_INET6 SOCK_RAW inet_pton pack_sockaddr_in
 	pack_sockaddr_in6);
 
+my ($scan_count, $scan_rate, $scan_prefix);
+if (@ARGV && $ARGV[0] eq '-s') {
+	(undef, $scan_count, $scan_rate, my $from, $scan_prefix) = @ARGV;
+	die "usage: oddpkt.pl -s COUNT RATE SRC6 PREFIX6\n" unless defined $scan_prefix;
+	@ARGV = ('0.0.0.0', '0.0.0.0', $from, "${scan_prefix}1");
+}
 my ($s4, $d4, $s6, $d6, $base) = @ARGV;
 die "usage: oddpkt.pl SRC4 DST4 SRC6 DST6 [PORTBASE]\n" unless defined $d6;
 $base //= 20000;
@@ -163,6 +174,19 @@ my @v6 = (
 	[ proto6_253    => ip6(253, 'experimental') ],
 	[ ext_cut       => ip6(60, substr(ext6(6, 4), 0, 12)) ],
 );
+
+if (defined $scan_count) {
+	socket(my $r, AF_INET6, SOCK_RAW, $IPPROTO_RAW) or die "oddpkt.pl: raw IPv6 socket: $!\n";
+	my $sent = 0;
+	for my $i (1 .. $scan_count) {
+		$dst6 = inet_pton(AF_INET6, sprintf('%s%x', $scan_prefix, $i));
+		my $p = ip6(60, $long . tcp(6, flags => 0x02));
+		$sent++ if defined send($r, $p, 0, pack_sockaddr_in6(0, $dst6));
+		select(undef, undef, undef, 1 / $scan_rate);
+	}
+	print "$sent\n";
+	exit 0;
+}
 
 socket(my $r4, AF_INET, SOCK_RAW, $IPPROTO_RAW) or die "oddpkt.pl: raw IPv4 socket: $!\n";
 socket(my $r6, AF_INET6, SOCK_RAW, $IPPROTO_RAW) or die "oddpkt.pl: raw IPv6 socket: $!\n";
