@@ -52,12 +52,15 @@ static const char *quar_path(const struct sluiced *s, char *buf, size_t len)
 	return buf;
 }
 
-/* quar_gen - changes whenever a quarantine starts, ends or is lifted */
-static uint64_t quar_gen(const struct sluiced *s)
+/* quar_gen - changes whenever a quarantine starts, ends or is lifted;
+   *n (may be NULL) gets the number running */
+static uint64_t quar_gen(const struct sluiced *s, size_t *n)
 {
 	struct verdict_stats st;
 
 	verdict_stats(s->v, &st);
+	if (n != NULL)
+		*n = st.quarantined;
 	return st.quarantines + st.expired + st.releases;
 }
 
@@ -112,7 +115,7 @@ void sdquar_restore(struct sluiced *s)
 		     strerror(errno));
 	else if (n > 0)
 		slog(LOG_INFO, "%ld quarantine(s) restored from %s", n, r.path);
-	s->quar_gen = quar_gen(s);
+	s->quar_gen = quar_gen(s, NULL);
 }
 
 /* collect_one - verdict_quar_fn: one running quarantine */
@@ -130,16 +133,13 @@ static void collect_one(void *ctx, const struct sl_addr *a, uint64_t left_ns)
 /* sdquar_save - write the running quarantines now */
 void sdquar_save(struct sluiced *s)
 {
-	struct verdict_stats st;
 	struct collect_ctx c = { NULL, 0, 0 };
 	char buf[PATHLEN];
 	const char *path = quar_path(s, buf, sizeof(buf));
-	uint64_t gen = quar_gen(s);
+	uint64_t gen = quar_gen(s, &c.max);
 
 	if (path == NULL)
 		return;
-	verdict_stats(s->v, &st);
-	c.max = st.quarantined;
 	if (c.max > 0 && (c.e = calloc(c.max, sizeof(*c.e))) == NULL)
 		c.max = 0;
 	verdict_quarantines(s->v, sl_monotonic_ns(), collect_one, &c);
@@ -162,6 +162,6 @@ void sdquar_save(struct sluiced *s)
    last save failed */
 void sdquar_tick(struct sluiced *s)
 {
-	if (s->quar_failing || quar_gen(s) != s->quar_gen)
+	if (s->quar_failing || quar_gen(s, NULL) != s->quar_gen)
 		sdquar_save(s);
 }
