@@ -279,7 +279,7 @@ int main(int argc, char **argv)
 		fprintf(stderr, "bench_throttle: bad arguments\n");
 		return 2;
 	}
-	/* Room for every host: records plus the largest bucket array. */
+	/* Room for every host: records plus the largest index. */
 	p.mem_cap = b.hosts * (b.key_len == 4 ? 70 : 90) + (8u << 20);
 	gen(&b);
 	t = throttle_create(&p, b.key_len, seed, NULL, NULL);
