@@ -19,12 +19,13 @@
  *	other keys' slots without reading their records. Deleted slots
  *	become tombstones unless the next slot is empty; the index is
  *	rebuilt from the records (same size) when tombstones and keys
- *	fill 7/8 of it, and doubled when keys pass half, up to a largest
- *	size that capacity keys fill to 3/4 (sizes need not be powers of
- *	two: the home slot is the hash scaled by a multiply). The
- *	capacity is chosen so that the slab, the largest index and the
- *	one it replaces during the last doubling (half of it) together
- *	stay under the cap.
+ *	fill 7/8 of it, and grown by half when keys pass 3/4, up to a
+ *	largest size that capacity keys fill to 3/4 (the sizes are that
+ *	one times (2/3)^k, not powers of two: the home slot is the hash
+ *	scaled by a multiply). So the index costs 5.3 to 8 bytes a key
+ *	whatever the cap. The capacity is chosen so that the slab, the
+ *	largest index and the one it replaces (2/3 of it) together stay
+ *	under the cap.
  *
  *	sl_hash64 is SipHash-2-4 (Aumasson and Bernstein), written from
  *	the paper; the table hashes keys with the caller's seed.
@@ -66,9 +67,8 @@ struct hosttab {
 	size_t chunk;		/* commit granularity */
 	unsigned char *slab;
 	uint32_t *slot;		/* the index */
-	uint32_t nslot;		/* maxslot >> shift */
+	uint32_t nslot;		/* maxslot * (2/3)^k */
 	uint32_t maxslot;	/* nslot never grows past this */
-	uint32_t shift;
 	uint32_t imask;		/* record index bits of a slot */
 	uint32_t tombs;		/* deleted slots */
 	uint32_t mru, lru, freelist;
@@ -192,9 +192,9 @@ static size_t ht_cost(size_t c, size_t rec, size_t cap)
 {
 	size_t ns = ht_slots_for(c);
 
-	/* The last doubling holds the old (half) and the new index. */
+	/* The last growth holds the old (2/3) and the new index. */
 	return sizeof(struct hosttab) + ht_round(c * rec, ht_chunk(cap))
-	    + (ns + ns / 2) * sizeof(uint32_t);
+	    + (ns + ns * 2 / 3) * sizeof(uint32_t);
 }
 
 /* ht_capacity - the most records whose worst case fits in cap */
@@ -309,10 +309,8 @@ struct hosttab *hosttab_create_aligned(size_t key_len, size_t val_len,
 	/* Large tables are walked at random: huge pages spare the TLB. */
 	if (t->chunk == HT_HUGE)
 		(void)madvise(t->slab, t->reserved, MADV_HUGEPAGE);
-	/* The index grows through maxslot / 2^k: the last old one is half. */
-	for (t->shift = 0; t->maxslot >> (t->shift + 1) >= HT_MIN_SLOTS;)
-		t->shift++;
-	t->nslot = t->maxslot >> t->shift;
+	for (t->nslot = t->maxslot; t->nslot * 2 / 3 >= HT_MIN_SLOTS;)
+		t->nslot = t->nslot * 2 / 3;
 	if ((t->slot = calloc(t->nslot, sizeof(uint32_t))) == NULL) {
 		munmap(t->slab, t->reserved);
 		free(t);
@@ -476,16 +474,26 @@ static int ht_rebuild(struct hosttab *t, uint32_t n)
 	return 0;
 }
 
+/* ht_grown - the index size after nslot: maxslot * (2/3)^k just above */
+static uint32_t ht_grown(const struct hosttab *t)
+{
+	uint32_t n = t->maxslot, up = n;
+
+	/* The same sequence as hosttab_create's, walked down from the top. */
+	for (; n > t->nslot; n = n * 2 / 3)
+		up = n;
+	return up;
+}
+
 /* ht_room - ready the index for one more key; -1 if it cannot be */
 static int ht_room(struct hosttab *t)
 {
 	size_t need = t->count + 1;
 
-	/* Grown while keys pass half; the largest holds 3/4 (the cap). A
-	   failed doubling leaves the old index in use up to 3/4 too. */
-	if (need * 2 > t->nslot && t->shift > 0
-	    && ht_rebuild(t, t->maxslot >> (t->shift - 1)) == 0)
-		t->shift--;
+	/* Grown when keys pass 3/4: the largest holds capacity at 3/4. A
+	   failed growth leaves the old index, and the caller evicts. */
+	if (need * 4 > (size_t)t->nslot * 3 && t->nslot < t->maxslot)
+		(void)ht_rebuild(t, ht_grown(t));
 	if (need * 4 > (size_t)t->nslot * 3)
 		return -1;
 	if ((need + t->tombs) * 8 > (size_t)t->nslot * 7)

@@ -685,8 +685,10 @@ static void test_crafted(void)
 	fclose(fp);
 }
 
-/* test_million - bytes per tracked IPv4 host at a million hosts */
-static void test_million(void)
+/* test_million - bytes per tracked IPv4 host at a million hosts, with
+   mem_cap bytes of cap (the host table's index grows with the keys, not
+   with the cap) */
+static void test_million(size_t mem_cap)
 {
 	struct throttle_params p;
 	struct throttle_stats st;
@@ -694,7 +696,7 @@ static void test_million(void)
 	uint32_t k, d;
 
 	defaults(&p);
-	p.mem_cap = 72u << 20;
+	p.mem_cap = mem_cap;
 	p.max_held = 65536;
 	t = throttle_create(&p, 4, seed, NULL, NULL);
 	for (k = 0; k < 1000000; k++) {
@@ -704,7 +706,8 @@ static void test_million(void)
 	throttle_stats(t, &st);
 	is_uint(st.hosts, 1000000, "a million hosts tracked");
 	cmp_ok((double)st.bytes / (double)st.hosts, <=, 64.0,
-	       "bytes per IPv4 host at a million hosts");
+	       "bytes per IPv4 host at a million hosts, cap %zu MiB",
+	       mem_cap >> 20);
 	diag("%.1f bytes per host, %zu bytes", (double)st.bytes / st.hosts,
 	     st.bytes);
 	throttle_free(t);
@@ -788,6 +791,9 @@ int main(void)
 	test_reconfigure();
 	test_save_load();
 	test_crafted();
-	test_million();
+	test_million((size_t)72 << 20);
+	test_million((size_t)100 << 20);
+	test_million((size_t)1 << 30);
+	test_million((size_t)16 << 30);
 	return done_testing();
 }
