@@ -6,7 +6,7 @@
  * DESCRIPTION
  *	Keys are fixed-length byte strings (key_len), values fixed-length
  *	zero-initialised blobs (val_len). The hash is keyed with a random
- *	seed so a peer choosing keys cannot flood one chain. The table
+ *	seed so a peer choosing keys cannot crowd one probe run. The table
  *	never allocates more than cap_bytes; when full, inserting a new
  *	key evicts the least recently used one (the evict callback sees it
  *	first). Value pointers stay valid until that key is removed or
