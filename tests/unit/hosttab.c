@@ -468,10 +468,10 @@ int main(void)
 	test_model(6000, 400, 200000, 2);
 	test_model(8192, 300, 200000, 3);
 	test_model(12 * 1024, 2000, 200000, 4);
-	/* Capacity near 2^29: slots keep 3 bits of tag, so one probed slot
-	   in eight matches another key's tag and its key must be compared
+	/* Capacity near 2^27: slots keep 5 bits of tag, so one probed slot
+	   in 32 matches another key's tag and its key must be compared
 	   (the slab is only reserved, not committed). */
-	test_model((size_t)12 << 30, 500, 200000, 5);
+	test_model((size_t)4 << 30, 500, 200000, 5);
 	test_ten_million();
 	return done_testing();
 }
