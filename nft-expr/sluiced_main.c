@@ -19,6 +19,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
+#include <sys/prctl.h>
 #include <sys/random.h>
 #include <unistd.h>
 #include <linux/netfilter.h>
@@ -38,7 +40,10 @@
 #include "verdict.h"
 
 #define ERRLEN 512
-#define LOOP_SPIN 200		/* empty polls before the loop sleeps again */
+#define POLL_NAP_NS (30 * 1000L)	/* under a flood: read this often */
+#define POLL_IDLE_NAPS 32	/* naps without a flood, then block again */
+#define POLL_FLOOD 2		/* packets in one read that mean a flood */
+#define POLL_SLACK_NS 5000UL	/* timer slack: naps that short stay short */
 #define FLUSH_WAIT_NS (500 * 1000ULL)	/* verdicts wait at most this */
 #define FLUSH_IDLE_NS (50 * 1000ULL)	/* ... or this long without a packet */
 
@@ -265,25 +270,40 @@ static void loop_flush(struct sluiced *s, int got, int sleeping)
 		slog(LOG_WARNING, "queue verdicts: %s", strerror(errno));
 }
 
-/* loop - until SIGTERM/SIGINT. While packets flow the loop polls
-   (LOOP_SPIN turns without sleeping) instead of waiting: a sleeping
-   reader costs the sending core a wake-up for every few packets,
-   which under a flood costs more than the polling. */
+/* loop_nap - sleep POLL_NAP_NS */
+static void loop_nap(void)
+{
+	struct timespec ts = { 0, POLL_NAP_NS };
+
+	(void)nanosleep(&ts, NULL);
+}
+
+/* loop - until SIGTERM/SIGINT. Idle, the loop blocks in epoll and the
+   first packet wakes it. Under a flood (POLL_FLOOD packets found by
+   one read) it neither blocks, which would cost the sending core a
+   wake-up every few packets, nor polls without pause, which takes
+   each packet alone: it naps POLL_NAP_NS and reads what came
+   meanwhile, at half the CPU a flow and no cost to the sender
+   (BENCHMARKS.md). POLL_IDLE_NAPS naps without a flood and it blocks
+   again. */
 static void loop(struct sluiced *s)
 {
 	struct epoll_event ev[8];
-	int n, i, got, spin = 0;
+	int n, i, got, naps = 0;
 
+	(void)prctl(PR_SET_TIMERSLACK, POLL_SLACK_NS);
 	while (!s->stop) {
-		n = epoll_wait(s->efd, ev, 8, spin > 0 ? 0
+		if (naps > 0)
+			loop_nap();
+		n = epoll_wait(s->efd, ev, 8, naps > 0 ? 0
 			       : loop_timeout(s, sl_monotonic_ns()));
 		if (n < 0 && errno != EINTR)
 			slog_die(1, "epoll_wait: %s", strerror(errno));
 		for (i = got = 0; i < n; i++)
 			got += loop_dispatch(s, ev[i].data.fd);
-		spin = got > 0 ? LOOP_SPIN : spin > 0 ? spin - 1 : 0;
+		naps = got >= POLL_FLOOD ? POLL_IDLE_NAPS : naps > 0 ? naps - 1 : 0;
 		loop_timers(s);
-		loop_flush(s, got, spin == 0);
+		loop_flush(s, got, naps == 0);
 	}
 	loop_flush(s, 0, 1);
 }
