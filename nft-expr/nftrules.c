@@ -226,7 +226,29 @@ static int rule_addr_verdict(struct nftbatch *b, const char *table,
 	return rule_msg(b, r, ok, NULL);
 }
 
-/* hook_rules - quarantine drop, established accept, jump to flow */
+/* bypass_rule - ip[6] saddr != @queuedN counter accept: sources sluiced
+   would only accept (unzoned, or in a zone of mode off) never meet the
+   queue, nor the whitelist's lookups; the counter shows how many new
+   flows that spared it */
+static int bypass_rule(struct nftbatch *b, const char *table,
+		       const char *chain, int family)
+{
+	struct nftnl_rule *r = rule_new(table, chain);
+	char name[32];
+	int ok;
+
+	set_name(name, sizeof(name), "queued", family);
+	ok = r == NULL ? -1 : nftexpr_addr_not_in(r, family, 0, name,
+						  set_id("queued", family));
+	if (ok == 0)
+		ok = nftexpr_counter(r);
+	if (ok == 0)
+		ok = nftexpr_verdict(r, NF_ACCEPT, NULL);
+	return rule_msg(b, r, ok, NULL);
+}
+
+/* hook_rules - quarantine drop, established accept, sources that need
+   no verdict accepted, jump to flow */
 static int hook_rules(struct nftbatch *b, const char *table, const char *chain)
 {
 	static const uint8_t protos[] = { 6, 17 };
@@ -241,7 +263,8 @@ static int hook_rules(struct nftbatch *b, const char *table, const char *chain)
 	ok = r == NULL ? -1 : nftexpr_ct_not_new(r);
 	if (ok == 0)
 		ok = nftexpr_verdict(r, NF_ACCEPT, NULL);
-	if (rule_msg(b, r, ok, NULL) < 0)
+	if (rule_msg(b, r, ok, NULL) < 0 || bypass_rule(b, table, chain, 4) < 0
+	    || bypass_rule(b, table, chain, 6) < 0)
 		return -1;
 	for (i = 0; i < sizeof(protos); i++) {
 		r = rule_new(table, chain);
@@ -272,27 +295,8 @@ static int queue_rule(struct nftbatch *b, const char *table,
 	return rule_msg(b, r, ok, seq);
 }
 
-/* bypass_rule - ip[6] saddr != @queuedN counter accept: sources sluiced
-   would only accept (unzoned, or in a zone of mode off) never meet the
-   queue; the counter shows how many first packets that spared it */
-static int bypass_rule(struct nftbatch *b, const char *table, int family)
-{
-	struct nftnl_rule *r = rule_new(table, FLOW_CHAIN);
-	char name[32];
-	int ok;
-
-	set_name(name, sizeof(name), "queued", family);
-	ok = r == NULL ? -1 : nftexpr_addr_not_in(r, family, 0, name,
-						  set_id("queued", family));
-	if (ok == 0)
-		ok = nftexpr_counter(r);
-	if (ok == 0)
-		ok = nftexpr_verdict(r, NF_ACCEPT, NULL);
-	return rule_msg(b, r, ok, NULL);
-}
-
-/* flow_rules - whitelist accepts, sources that need no verdict, then
-   the queue rules; qseq[3] gets the queue rules' sequence numbers */
+/* flow_rules - whitelist accepts, then the queue rules; qseq[3] gets
+   the queue rules' sequence numbers */
 static int flow_rules(struct nftbatch *b, const struct nftrules_conf *c,
 		      enum nftq_kind kind, uint32_t qseq[3])
 {
@@ -303,8 +307,6 @@ static int flow_rules(struct nftbatch *b, const struct nftrules_conf *c,
 			if (rule_addr_verdict(b, c->table, FLOW_CHAIN, fam, dst,
 					      "whitelist", NF_ACCEPT) < 0)
 				return -1;
-	if (bypass_rule(b, c->table, 4) < 0 || bypass_rule(b, c->table, 6) < 0)
-		return -1;
 	if (queue_rule(b, c->table, kind, 4, c->closed_queue, &qseq[0]) < 0
 	    || queue_rule(b, c->table, kind, 6, c->closed_queue, &qseq[1]) < 0
 	    || queue_rule(b, c->table, kind, 0, c->queue_num, &qseq[2]) < 0)

@@ -111,7 +111,7 @@ lab_x lan2 perl "$LAB_DIR/browse.pl" -b "$LAB_LAN3_4" -n 1 -t 3 10.77.16.3 >/dev
 ok $? "requests from lan2's second address (no zone) pass"
 s1=$(sd_queue 0 seq)
 is "$((s1 - s0))" 0 "none of their first packets went through sluiced's queue"
-n=$(lab_x gw nft list chain inet sluice first_contact 2>/dev/null |
+n=$(lab_x gw nft list table inet sluice 2>/dev/null |
 	sed -n 's/.*@queued.*packets \([0-9]*\).*/\1/p' | awk '{ n += $1 } END { print n + 0 }')
 cmp "$n" -ge 5 "the kernel accepted them, counted by the rules on set queued4/6"
 lab_x lan1 perl "$LAB_DIR/browse.pl" -n 3 -t 3 10.77.16.1 fd77:3::1 10.77.16.2 >/dev/null
