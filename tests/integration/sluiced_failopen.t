@@ -14,14 +14,7 @@
 . "$(dirname "$0")/sluiced/lib.sh"
 
 sd_lab
-sd_conf >/dev/null <<'EOF2'
-[core]
-control_socket = @RUN@/sluiced.sock
-state_dir = @RUN@/state
-events = @RUN@/events.json
-syslog_events = no
-[sluiced]
-queue_num = 0
+sd_base_conf <<'EOF2'
 [zone office]
 prefixes = 10.77.1.11/32, 10.77.1.12/32, fd77:1::11/128, fd77:1::12/128
 mode = williamson

@@ -18,14 +18,7 @@ id nobody >/dev/null 2>&1 || bail "no user 'nobody' on this machine"
 chmod 755 "$SD_RUN"
 # conf - the test's configuration with high_watermark = $1, as nobody
 conf() {
-	sd_conf >/dev/null <<EOF2
-[core]
-control_socket = @RUN@/sluiced.sock
-state_dir = @RUN@/state
-events = @RUN@/events.json
-syslog_events = no
-[sluiced]
-queue_num = 0
+	sd_base_conf <<EOF2
 user = nobody
 [zone lan]
 prefixes = 10.77.1.0/24, fd77:1::/64

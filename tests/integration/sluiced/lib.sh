@@ -43,8 +43,9 @@ sd_conf() {
 	echo "$SD_RUN/sluice.conf"
 }
 
-# sd_base_conf - sd_conf with the usual head: the control socket and
-#	events in $SD_RUN, queue 0; stdin holds the zones
+# sd_base_conf - sd_conf with the usual head: the control socket, state
+#	and events in $SD_RUN, queue 0; stdin holds more [sluiced] keys,
+#	then the zones
 sd_base_conf() {
 	{
 		printf '%s\n' '[core]' 'control_socket = @RUN@/sluiced.sock' 'state_dir = @RUN@/state' \

@@ -29,16 +29,7 @@ SCAN_WSET=5 SCAN_RATE=100 SCAN_N=1000 SCAN_HIGH=50 SCAN_TTL=15 SCAN_TOL=2
 
 # scan_conf - the scan tests' configuration
 scan_conf() {
-	sd_conf >/dev/null <<EOF
-[core]
-control_socket = @RUN@/sluiced.sock
-state_dir = @RUN@/state
-events = @RUN@/events.json
-syslog_events = no
-[sluiced]
-queue_num = 0
-[zone lan]
-prefixes = 10.77.1.0/24, fd77:1::/64
+	sd_lan_conf <<EOF
 mode = williamson
 fail = open
 wset_size = $SCAN_WSET
