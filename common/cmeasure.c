@@ -446,7 +446,7 @@ size_t cm_expire(struct cmeasure *c, uint64_t now,
 	do {
 		r->now = now;
 		r->n = 0;
-		hosttab_walk(c->act, cm_reap_fn, r);
+		hosttab_walk_any(c->act, cm_reap_fn, r);
 		for (i = 0; i < r->n; i++) {
 			hosttab_del(c->act, r->key[i]);
 			if (fn)

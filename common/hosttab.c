@@ -7,10 +7,25 @@
  *	Records live in one slab reserved at create time for the number
  *	of keys that fit under the cap and committed (counted) a chunk at
  *	a time as they are first used, so a record never moves and value
- *	pointers stay valid. A record is two 32-bit links (LRU previous,
- *	LRU next; index + 1, 0 meaning none), the key, and the value
- *	aligned as asked (8 bytes unless hosttab_create_aligned says
+ *	pointers stay valid. A record is a 64-bit stamp, the key, and the
+ *	value aligned as asked (8 bytes unless hosttab_create_aligned says
  *	otherwise).
+ *
+ *	Recency is exact LRU kept by stamps: every use writes the next
+ *	value of a table-wide counter into the record (a line the use
+ *	reads anyway), where a linked list would rewrite two neighbours,
+ *	two more random cache lines a use. Eviction takes the record with
+ *	the smallest stamp from a candidate list: the K smallest stamps
+ *	found by a scan of the slab, sorted (K = capacity / 32, at least
+ *	64). A candidate whose record has been used or freed since has
+ *	another stamp and is passed over; every record outside the list
+ *	had a larger stamp at the scan, and stamps only grow, so the first
+ *	candidate still valid is the least recently used key. The list is
+ *	scanned afresh when used up: a slab scan per K evictions or
+ *	invalidated candidates. Walks in recency order take the keys K at
+ *	a time by the same scan (a walk over n keys reads the slab n / K
+ *	times). A free record keeps the next free one in its stamp, under
+ *	the top bit.
  *
  *	Keys are found through an index of 32-bit slots, open addressing
  *	with linear probing: a slot holds the record's index in its low
@@ -51,9 +66,19 @@
 #define HT_SIP sip_hash13	/* the index's hash */
 #endif
 
-struct ht_rec {
-	uint32_t prev;		/* towards the most recently used */
-	uint32_t next;		/* towards the least recently used, or free */
+/* 4-byte aligned, so records with 4-byte values pack tight */
+struct __attribute__((packed, aligned(4))) ht_rec {
+	uint64_t stamp;		/* last use, or HT_FREE | next free record */
+};
+
+#define HT_FREE		(1ull << 63)
+#define HT_CAND_MIN	64	/* the smallest candidate list */
+#define HT_CAND_MAP	4096	/* longer lists are mapped, used as keys grow */
+
+/* a key's position in recency order, for eviction and ordered walks */
+struct ht_cand {
+	uint64_t key;		/* stamp (oldest first) or ~stamp (newest) */
+	uint32_t i;		/* record */
 };
 
 struct hosttab {
@@ -71,7 +96,11 @@ struct hosttab {
 	uint32_t maxslot;	/* nslot never grows past this */
 	uint32_t imask;		/* record index bits of a slot */
 	uint32_t tombs;		/* deleted slots */
-	uint32_t mru, lru, freelist;
+	uint32_t freelist;
+	uint64_t clock;		/* the last stamp handed out */
+	struct ht_cand *cand;	/* candidates, by key ascending */
+	uint32_t ncand, maxcand;	/* list size now; the most */
+	uint32_t cn, cpos;	/* candidates filled; next to try */
 	uint64_t evictions;
 	uint64_t k0, k1;	/* SipHash key, from the seed */
 	hosttab_evict_fn *evict;
@@ -187,6 +216,24 @@ static size_t ht_slots_for(size_t c)
 	return n < HT_MIN_SLOTS ? HT_MIN_SLOTS : n;
 }
 
+/* ht_ncand - candidate list size for c records */
+static size_t ht_ncand(size_t c)
+{
+	size_t k = c / 32;
+
+	if (k < HT_CAND_MIN)
+		k = HT_CAND_MIN;
+	return k < c ? k : c;
+}
+
+/* ht_cand_bytes - bytes of a list of at most maxc candidates, n used */
+static size_t ht_cand_bytes(size_t maxc, size_t n)
+{
+	if (maxc <= HT_CAND_MAP)
+		return maxc * sizeof(struct ht_cand);	/* calloc, whole */
+	return ht_round(n * sizeof(struct ht_cand), HT_PAGE);
+}
+
 /* ht_cost - worst-case bytes for a table of c records */
 static size_t ht_cost(size_t c, size_t rec, size_t cap)
 {
@@ -194,7 +241,8 @@ static size_t ht_cost(size_t c, size_t rec, size_t cap)
 
 	/* The last growth holds the old (2/3) and the new index. */
 	return sizeof(struct hosttab) + ht_round(c * rec, ht_chunk(cap))
-	    + (ns + ns * 2 / 3) * sizeof(uint32_t);
+	    + (ns + ns * 2 / 3) * sizeof(uint32_t)
+	    + ht_cand_bytes(ht_ncand(c), ht_ncand(c));
 }
 
 /* ht_capacity - the most records whose worst case fits in cap */
@@ -263,6 +311,19 @@ static uint32_t ht_bits(size_t n)
 	return b;
 }
 
+/* ht_cand_alloc - a candidate list for up to maxc; NULL if no memory */
+static struct ht_cand *ht_cand_alloc(size_t maxc)
+{
+	void *p;
+
+	if (maxc <= HT_CAND_MAP)
+		return calloc(maxc, sizeof(struct ht_cand));
+	/* Reserved whole, used (committed) as the keys grow: no realloc. */
+	p = mmap(NULL, maxc * sizeof(struct ht_cand), PROT_READ | PROT_WRITE,
+		 MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+	return p == MAP_FAILED ? NULL : p;
+}
+
 /* hosttab_create_aligned - hosttab_create, values aligned to val_align */
 struct hosttab *hosttab_create_aligned(size_t key_len, size_t val_len,
 				       size_t val_align, size_t cap_bytes,
@@ -311,9 +372,13 @@ struct hosttab *hosttab_create_aligned(size_t key_len, size_t val_len,
 		(void)madvise(t->slab, t->reserved, MADV_HUGEPAGE);
 	for (t->nslot = t->maxslot; t->nslot * 2 / 3 >= HT_MIN_SLOTS;)
 		t->nslot = t->nslot * 2 / 3;
-	if ((t->slot = calloc(t->nslot, sizeof(uint32_t))) == NULL) {
-		munmap(t->slab, t->reserved);
-		free(t);
+	t->maxcand = (uint32_t)ht_ncand(cap);
+	t->ncand = t->maxcand < HT_CAND_MIN ? t->maxcand : HT_CAND_MIN;
+	t->slot = calloc(t->nslot, sizeof(uint32_t));
+	t->cand = ht_cand_alloc(t->maxcand);
+	if (t->slot == NULL || t->cand == NULL) {
+		hosttab_free(t);
+		errno = ENOMEM;
 		return NULL;
 	}
 	return t;
@@ -332,6 +397,12 @@ void hosttab_free(struct hosttab *t)
 	if (t == NULL)
 		return;
 	munmap(t->slab, t->reserved);
+	if (t->cand == NULL)
+		;
+	else if (t->maxcand <= HT_CAND_MAP)
+		free(t->cand);
+	else
+		munmap(t->cand, (size_t)t->maxcand * sizeof(struct ht_cand));
 	free(t->slot);
 	free(t);
 }
@@ -449,11 +520,96 @@ static void ht_slot_clear(struct hosttab *t, uint32_t pos)
 	}
 }
 
+/* ht_live - record r holds a key */
+static inline int ht_live(const struct ht_rec *r)
+{
+	return !(r->stamp & HT_FREE);
+}
+
+/* ht_sift - restore the max-heap c[0..n) below position k */
+static void ht_sift(struct ht_cand *c, uint32_t n, uint32_t k)
+{
+	struct ht_cand x = c[k];
+	uint32_t j;
+
+	for (; (j = 2 * k + 1) < n; k = j) {
+		if (j + 1 < n && c[j + 1].key > c[j].key)
+			j++;
+		if (c[j].key <= x.key)
+			break;
+		c[k] = c[j];
+	}
+	c[k] = x;
+}
+
+/* ht_cand_grow - a list of K = count / 32 (never shrinks) */
+static void ht_cand_grow(struct hosttab *t)
+{
+	uint32_t want = (uint32_t)ht_ncand(t->count);
+
+	if (want > t->ncand)
+		t->ncand = want;
+}
+
+/* ht_heap_add - x into the max-heap c[0..n) */
+static void ht_heap_add(struct ht_cand *c, uint32_t n, struct ht_cand x)
+{
+	uint32_t up;
+
+	for (; n > 0 && c[up = (n - 1) / 2].key < x.key; n = up)
+		c[n] = c[up];
+	c[n] = x;
+}
+
+/* ht_heap_sort - the max-heap c[0..n) sorted ascending, in place */
+static void ht_heap_sort(struct ht_cand *c, uint32_t n)
+{
+	struct ht_cand x;
+
+	for (; n > 1; n--) {
+		x = c[0];
+		c[0] = c[n - 1];
+		c[n - 1] = x;
+		ht_sift(c, n - 1, 0);
+	}
+}
+
+/* ht_select - the candidate list: the ncand smallest keys above after
+   (key = stamp when oldest first, ~stamp when newest first), sorted
+   ascending; returns how many */
+static uint32_t ht_select(struct hosttab *t, uint64_t after, int oldest)
+{
+	struct ht_cand *c, x;
+	uint32_t i, n = 0;
+	uint64_t s;
+
+	ht_cand_grow(t);
+	c = t->cand;
+	/* A max-heap of the smallest so far: one pass over the slab. */
+	for (i = 1; i <= t->top; i++) {
+		if ((s = ht_at(t, i)->stamp) & HT_FREE)
+			continue;
+		x.key = oldest ? s : ~s;
+		x.i = i;
+		if (x.key <= after)
+			continue;
+		if (n < t->ncand) {
+			ht_heap_add(c, n++, x);
+		} else if (x.key < c[0].key) {
+			c[0] = x;
+			ht_sift(c, n, 0);
+		}
+	}
+	ht_heap_sort(c, n);
+	t->cn = n;
+	t->cpos = 0;
+	return n;
+}
+
 /* ht_rebuild - index every record afresh in n slots; -1 if no memory */
 static int ht_rebuild(struct hosttab *t, uint32_t n)
 {
 	uint32_t *old = t->slot, i;
-	struct ht_rec *r;
 
 	if (n == t->nslot) {
 		memset(t->slot, 0, (size_t)n * sizeof(uint32_t));
@@ -466,11 +622,9 @@ static int ht_rebuild(struct hosttab *t, uint32_t n)
 		t->nslot = n;
 	}
 	t->tombs = 0;
-	/* Most recent first: they land nearest their home slot. */
-	for (i = t->mru; i != 0; i = r->next) {
-		r = ht_at(t, i);
-		ht_slot_add(t, ht_hash(t, ht_key(t, r)), i);
-	}
+	for (i = 1; i <= t->top; i++)
+		if (ht_live(ht_at(t, i)))
+			ht_slot_add(t, ht_hash(t, ht_key(t, ht_at(t, i))), i);
 	return 0;
 }
 
@@ -501,42 +655,10 @@ static int ht_room(struct hosttab *t)
 	return 0;
 }
 
-/* ht_unlink_lru - take record i out of the recency list */
-static void ht_unlink_lru(struct hosttab *t, uint32_t i)
-{
-	struct ht_rec *r = ht_at(t, i);
-
-	if (r->prev)
-		ht_at(t, r->prev)->next = r->next;
-	else
-		t->mru = r->next;
-	if (r->next)
-		ht_at(t, r->next)->prev = r->prev;
-	else
-		t->lru = r->prev;
-}
-
-/* ht_push_mru - put record i at the most recently used end */
-static void ht_push_mru(struct hosttab *t, uint32_t i)
-{
-	struct ht_rec *r = ht_at(t, i);
-
-	r->prev = 0;
-	r->next = t->mru;
-	if (t->mru)
-		ht_at(t, t->mru)->prev = i;
-	else
-		t->lru = i;
-	t->mru = i;
-}
-
 /* ht_touch - mark record i most recently used */
 static inline void ht_touch(struct hosttab *t, uint32_t i)
 {
-	if (t->mru == i)
-		return;
-	ht_unlink_lru(t, i);
-	ht_push_mru(t, i);
+	ht_at(t, i)->stamp = ++t->clock;
 }
 
 /* hosttab_get - value for key, marked most recently used; NULL if absent */
@@ -562,16 +684,29 @@ void *hosttab_peek(const struct hosttab *t, const void *key)
 static void ht_remove(struct hosttab *t, uint32_t pos, uint32_t i)
 {
 	ht_slot_clear(t, pos);
-	ht_unlink_lru(t, i);
-	ht_at(t, i)->next = t->freelist;
+	ht_at(t, i)->stamp = HT_FREE | t->freelist;
 	t->freelist = i;
 	t->count--;
+}
+
+/* ht_oldest - the least recently used record (the table is not empty) */
+static uint32_t ht_oldest(struct hosttab *t)
+{
+	const struct ht_cand *c;
+
+	for (;;) {
+		if (t->cpos == t->cn && ht_select(t, 0, 1) == 0)
+			abort();	/* count says keys, the slab none */
+		c = &t->cand[t->cpos++];
+		if (ht_at(t, c->i)->stamp == c->key)
+			return c->i;
+	}
 }
 
 /* ht_evict - make room by evicting the least recently used key */
 static void ht_evict(struct hosttab *t)
 {
-	uint32_t i = t->lru, pos;
+	uint32_t i = ht_oldest(t), pos;
 	struct ht_rec *r = ht_at(t, i);
 
 	if (t->evict)
@@ -588,7 +723,7 @@ static uint32_t ht_alloc(struct hosttab *t)
 	uint32_t i;
 
 	if ((i = t->freelist) != 0) {
-		t->freelist = ht_at(t, i)->next;
+		t->freelist = (uint32_t)(ht_at(t, i)->stamp & ~HT_FREE);
 		return i;
 	}
 	i = (uint32_t)++t->top;
@@ -613,7 +748,7 @@ static void *ht_insert(struct hosttab *t, const void *key, uint64_t hash)
 	memcpy(ht_key(t, r), key, t->key_len);
 	memset(ht_val(t, r), 0, t->val_len);
 	ht_slot_add(t, hash, i);
-	ht_push_mru(t, i);
+	ht_touch(t, i);
 	t->count++;
 	return ht_val(t, r);
 }
@@ -683,20 +818,6 @@ static inline void ht_prefetch_rec(const struct hosttab *t, uint32_t i)
 			  ? t->rec - 1 : 0));
 }
 
-/* ht_prefetch_lru - the records whose links touching record i rewrites */
-static inline void ht_prefetch_lru(const struct hosttab *t, uint32_t i)
-{
-	struct ht_rec *r;
-
-	if (i == 0)
-		return;
-	r = ht_at(t, i);
-	if (r->prev)
-		ht_prefetchw(ht_at(t, r->prev));
-	if (r->next)
-		ht_prefetchw(ht_at(t, r->next));
-}
-
 /* ht_batch_len - hosttab_put_batch of len-byte keys, n <= HT_GROUP */
 static inline void ht_batch_len(struct hosttab *t, const void *const *keys,
 				size_t n, void **vals, unsigned char *created,
@@ -715,8 +836,6 @@ static inline void ht_batch_len(struct hosttab *t, const void *const *keys,
 		rec[i] = ht_first(t, hash[i]);
 		ht_prefetch_rec(t, rec[i]);
 	}
-	for (i = 0; i < n; i++)
-		ht_prefetch_lru(t, rec[i]);
 	for (i = 0; i < n; i++) {
 		vals[i] = ht_put_len(t, keys[i], hash[i], &c, len);
 		if (created)
@@ -731,12 +850,11 @@ void hosttab_put_batch(struct hosttab *t, const void *const *keys, size_t n,
 	size_t m;
 
 	/*
-	 * A put is a chain of dependent cache misses (index slot, record,
-	 * its two LRU neighbours) which the CPU cannot overlap across keys
-	 * by itself. So go by groups, one stage at a time over the group:
-	 * hash every key and prefetch its home slot; read the slots and
-	 * prefetch the records their tags point to; read the records'
-	 * links and prefetch their neighbours; then put the keys in order.
+	 * A put is a chain of dependent cache misses (index slot, then
+	 * record) which the CPU cannot overlap across keys by itself. So
+	 * go by groups, one stage at a time over the group: hash every key
+	 * and prefetch its home slot; read the slots and prefetch the
+	 * records their tags point to; then put the keys in order.
 	 * Each stage's loads overlap across the group. Prefetches are
 	 * only hints (a put before may change what they point at): the
 	 * result is that of n calls to hosttab_put.
@@ -769,32 +887,53 @@ int hosttab_del(struct hosttab *t, const void *key)
 	return 0;
 }
 
+/* ht_walk_order - every entry in recency order, ncand at a time */
+static void ht_walk_order(struct hosttab *t, hosttab_walk_fn *fn, void *ctx,
+			  int oldest)
+{
+	uint64_t after = 0;
+	struct ht_cand c;
+	struct ht_rec *r;
+	uint32_t k, n;
+	int stop = 0;
+
+	do {
+		n = ht_select(t, after, oldest);
+		for (k = 0; k < n && !stop; k++) {
+			c = t->cand[k];
+			r = ht_at(t, c.i);
+			stop = fn(ctx, ht_key(t, r), ht_val(t, r));
+		}
+		if (n > 0)
+			after = t->cand[n - 1].key;
+	} while (!stop && n == t->ncand);
+	/* The list now holds walk positions: eviction must scan again. */
+	t->cn = t->cpos = 0;
+}
+
+/* hosttab_walk_any - every entry in slab order: one sequential pass */
+void hosttab_walk_any(struct hosttab *t, hosttab_walk_fn *fn, void *ctx)
+{
+	struct ht_rec *r;
+	uint32_t i;
+
+	for (i = 1; i <= t->top; i++) {
+		r = ht_at(t, i);
+		if (ht_live(r) && fn(ctx, ht_key(t, r), ht_val(t, r)))
+			break;
+	}
+}
+
 /* hosttab_walk - every entry, most recently used first */
 void hosttab_walk(struct hosttab *t, hosttab_walk_fn *fn, void *ctx)
 {
-	uint32_t i, next;
-	struct ht_rec *r;
-
-	for (i = t->mru; i != 0; i = next) {
-		r = ht_at(t, i);
-		next = r->next;
-		if (fn(ctx, ht_key(t, r), ht_val(t, r)))
-			break;
-	}
+	ht_walk_order(t, fn, ctx, 0);
 }
 
 /* hosttab_walk_lru - every entry, least recently used first */
 void hosttab_walk_lru(struct hosttab *t, hosttab_walk_fn *fn, void *ctx)
 {
-	uint32_t i, prev;
-	struct ht_rec *r;
-
-	for (i = t->lru; i != 0; i = prev) {
-		r = ht_at(t, i);
-		prev = r->prev;
-		if (fn(ctx, ht_key(t, r), ht_val(t, r)))
-			break;
-	}
+	ht_walk_order(t, fn, ctx, 1);
 }
 
 /* hosttab_count - keys present */
@@ -812,7 +951,8 @@ size_t hosttab_capacity(const struct hosttab *t)
 /* hosttab_bytes - bytes allocated now (never above cap_bytes) */
 size_t hosttab_bytes(const struct hosttab *t)
 {
-	return sizeof(*t) + t->committed + (size_t)t->nslot * sizeof(uint32_t);
+	return sizeof(*t) + t->committed + (size_t)t->nslot * sizeof(uint32_t)
+	    + ht_cand_bytes(t->maxcand, t->ncand);
 }
 
 /* hosttab_evictions - keys evicted so far */

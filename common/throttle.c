@@ -506,7 +506,7 @@ int throttle_reconfigure(struct throttle *t, const struct throttle_params *p)
 	t->p = *p;
 	if (rel != p->release_ns) {
 		t->ep_start = UINT64_MAX;
-		hosttab_walk(t->hosts, th_retime_one, t);
+		hosttab_walk_any(t->hosts, th_retime_one, t);
 		t->next_release = (t->last_now / p->release_ns + 1)
 		    * p->release_ns;
 	}

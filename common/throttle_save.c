@@ -271,7 +271,7 @@ static int th_load_buf(struct throttle *t, const unsigned char *buf,
 	if (len < SV_HEAD + 8 || sv_fnv(FNV_OFFSET, buf, len - 8)
 	    != in_uint(&sum, 8) || ld_body(t, &in, now) < 0) {
 		/* Leave the throttle empty, as it came. */
-		hosttab_walk(t->hosts, ld_clear_one, t);
+		hosttab_walk_any(t->hosts, ld_clear_one, t);
 		t->locked = 0;
 		errno = EINVAL;
 		return -1;
