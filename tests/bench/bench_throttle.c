@@ -34,6 +34,7 @@
 #include "clock.h"
 #include "hosttab.h"
 #include "throttle.h"
+#include "benchutil.h"
 
 #define HIST 5
 
@@ -48,15 +49,6 @@ struct bench {
 	unsigned char *keys, *dsts;	/* request i's bytes at i * key_len */
 	uint64_t now;
 };
-
-/* rng - xorshift64*, for generating the stream only */
-static uint64_t rng(uint64_t *s)
-{
-	*s ^= *s >> 12;
-	*s ^= *s << 25;
-	*s ^= *s >> 27;
-	return *s * 0x2545f4914f6cdd1dULL;
-}
 
 /* make_key - the key (or destination) bytes of an id */
 static inline void make_key(unsigned char *out, size_t len, uint32_t id,
@@ -114,17 +106,6 @@ static void gen(struct bench *b)
 		make_key(b->dsts + i * b->key_len, b->key_len, b->req[i].dst,
 			 172);
 	}
-}
-
-/* secs - this thread's CPU seconds: the machine is shared, and time
-   other processes hold the CPU is not ours to count (wall time is
-   reported beside it) */
-static double secs(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
 #define BATCH 64
@@ -229,21 +210,6 @@ static double chase_ns(void)
 	t0 = (secs() - t0) / (double)steps * 1e9;
 	munmap(a, n * sizeof(*a));
 	return p == UINT64_MAX ? 0 : t0;
-}
-
-/* cmp_double - qsort order */
-static int cmp_double(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-
-	return x < y ? -1 : x > y;
-}
-
-/* median - of n values (sorts them) */
-static double median(double *v, size_t n)
-{
-	qsort(v, n, sizeof(*v), cmp_double);
-	return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
 }
 
 int main(int argc, char **argv)
