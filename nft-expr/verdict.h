@@ -113,9 +113,11 @@ int verdict_release(struct verdict *v, const struct sl_addr *a,
 /* verdict_show - one host; -1 if unknown */
 int verdict_show(struct verdict *v, const struct sl_addr *a, uint64_t now,
 		 struct verdict_host *out);
-/* verdict_walk - every tracked host, most recent first */
-void verdict_walk(struct verdict *v, uint64_t now, verdict_walk_fn *fn,
-		  void *ctx);
+/* verdict_walk - every tracked host, most recent first if recent_first
+   (about a second per million hosts), else in table order (one quick
+   pass) */
+void verdict_walk(struct verdict *v, uint64_t now, int recent_first,
+		  verdict_walk_fn *fn, void *ctx);
 /* verdict_zone_stats - the throttle counters of zone i (a williamson
    zone): its name in *name; -1 if there is no such zone or throttle */
 int verdict_zone_stats(const struct verdict *v, size_t i, const char **name,

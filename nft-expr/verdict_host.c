@@ -262,11 +262,14 @@ static int walk_one(void *ctx, const void *key, void *val)
 	return w->fn(w->ctx, &vh);
 }
 
-/* verdict_walk - every tracked host, most recent first */
-void verdict_walk(struct verdict *v, uint64_t now, verdict_walk_fn *fn,
-		  void *ctx)
+/* verdict_walk - every tracked host, most recent first or any order */
+void verdict_walk(struct verdict *v, uint64_t now, int recent_first,
+		  verdict_walk_fn *fn, void *ctx)
 {
 	struct walk_ctx w = { v, now, fn, ctx };
 
-	hosttab_walk(v->hosts, walk_one, &w);
+	if (recent_first)
+		hosttab_walk(v->hosts, walk_one, &w);
+	else
+		hosttab_walk_any(v->hosts, walk_one, &w);
 }

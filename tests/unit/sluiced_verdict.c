@@ -440,6 +440,60 @@ static void test_reload(struct verdict *v, struct sd_conf **conf, uint64_t t0)
 	is_int(count(0, 20, 1), 20, "... accepted, fail-open");
 }
 
+/* The hosts a walk gives, in order (addresses as text). */
+struct walked {
+	char addr[64][48];
+	int n, total;
+};
+
+/* walk_note - verdict_walk callback */
+static int walk_note(void *ctx, const struct verdict_host *h)
+{
+	struct walked *w = ctx;
+
+	if (w->n < 64)
+		addr_format(&h->addr, w->addr[w->n++]);
+	w->total++;
+	return 0;
+}
+
+/* walked_has - a walk gave host a */
+static int walked_has(const struct walked *w, const char *a)
+{
+	int i;
+
+	for (i = 0; i < w->n; i++)
+		if (strcmp(w->addr[i], a) == 0)
+			return 1;
+	return 0;
+}
+
+/* test_walk - "hosts all" lists the most recently seen first; plain
+   "hosts" walks the same hosts in any order */
+static void test_walk(struct verdict *v, uint64_t t0)
+{
+	static const char *h[] = { "10.1.7.1", "10.1.7.2", "10.1.7.3" };
+	struct walked recent = { .n = 0 }, any = { .n = 0 };
+	struct pkt_info p;
+	int i, all = 1;
+
+	for (i = 0; i < 3; i++) {
+		p = pkt(h[i], "10.9.0.1", 443);
+		verdict_packet(v, &p, (uint64_t)(5000 + i), t0 + (uint64_t)i);
+	}
+	verdict_walk(v, t0 + 10, 1, walk_note, &recent);
+	ok(recent.n >= 3 && strcmp(recent.addr[0], h[2]) == 0
+	   && strcmp(recent.addr[1], h[1]) == 0
+	   && strcmp(recent.addr[2], h[0]) == 0,
+	   "walk, most recent first: %s, %s, %s", recent.addr[0],
+	   recent.addr[1], recent.addr[2]);
+	verdict_walk(v, t0 + 10, 0, walk_note, &any);
+	for (i = 0; i < 3; i++)
+		all &= walked_has(&any, h[i]);
+	ok(all && any.total == recent.total,
+	   "walk in table order: the same %d hosts", recent.total);
+}
+
 int main(void)
 {
 	struct sd_conf *conf = load(conf_text);
@@ -461,6 +515,7 @@ int main(void)
 	test_cut_short(v, t0 + 950 * NS_PER_SEC);
 	test_credit(v, t0 + 1000 * NS_PER_SEC);
 	test_trw(v, t0 + 1100 * NS_PER_SEC);
+	test_walk(v, t0 + 1150 * NS_PER_SEC);
 	test_reload(v, &conf, t0 + 1200 * NS_PER_SEC);
 	verdict_free(v);
 	sdconf_release(conf);
