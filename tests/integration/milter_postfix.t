@@ -26,10 +26,12 @@ need postfix postconf postqueue swaks smtp-source perl ss
 T=$(mktemp -d /tmp/sluice-milter-pf.$$.XXXXXX)
 at_exit "[ \"\$T_FAILED\" -eq 0 ] && rm -rf '$T'"
 chmod 755 "$T"		# Postfix (user postfix) must reach its directories
+# Four ports from four starting points 37 apart in 10200-10299 (taking
+# them one after the other failed when the first landed near 10299).
 MPORT=$(free_port 3)
-SPORT=$(pf_free_port $((MPORT + 1)) 10299) || bail "no free port"
-HMPORT=$(pf_free_port $((SPORT + 1)) 10299) || bail "no free port"
-HSPORT=$(pf_free_port $((HMPORT + 1)) 10299) || bail "no free port"
+SPORT=$(free_port 4)
+HMPORT=$(free_port 5)
+HSPORT=$(free_port 6)
 mkdir "$T/samples" "$T/state-main" "$T/state-hold"
 
 cat >"$T/sluice.conf" <<CONF
