@@ -16,8 +16,8 @@
  *	reads anyway), where a linked list would rewrite two neighbours,
  *	two more random cache lines a use. Eviction takes the record with
  *	the smallest stamp from a candidate list: the K smallest stamps
- *	found by a scan of the slab, sorted (K = capacity / 32, at least
- *	64). A candidate whose record has been used or freed since has
+ *	found by a scan of the slab, sorted (K = keys / 32, at least 64,
+ *	growing with the keys up to capacity / 32). A candidate whose record has been used or freed since has
  *	another stamp and is passed over; every record outside the list
  *	had a larger stamp at the scan, and stamps only grow, so the first
  *	candidate still valid is the least recently used key. The list is
@@ -25,7 +25,7 @@
  *	invalidated candidates. Walks in recency order take the keys K at
  *	a time by the same scan (a walk over n keys reads the slab n / K
  *	times). A free record keeps the next free one in its stamp, under
- *	the top bit.
+ *	the top bit (stamps count uses: 2^63 of them is centuries).
  *
  *	Keys are found through an index of 32-bit slots, open addressing
  *	with linear probing: a slot holds the record's index in its low
@@ -397,11 +397,9 @@ void hosttab_free(struct hosttab *t)
 	if (t == NULL)
 		return;
 	munmap(t->slab, t->reserved);
-	if (t->cand == NULL)
-		;
-	else if (t->maxcand <= HT_CAND_MAP)
+	if (t->cand && t->maxcand <= HT_CAND_MAP)
 		free(t->cand);
-	else
+	else if (t->cand)
 		munmap(t->cand, (size_t)t->maxcand * sizeof(struct ht_cand));
 	free(t->slot);
 	free(t);
