@@ -465,6 +465,16 @@ void throttle_walk(const struct throttle *t,
 	hosttab_walk((struct hosttab *)t->hosts, th_walk_one, &w);
 }
 
+/* throttle_walk_any - every key with its state, in table order */
+void throttle_walk_any(const struct throttle *t,
+		       int (*fn)(void *ctx, const void *key,
+				 const struct throttle_info *info), void *ctx)
+{
+	struct th_walk w = { t, fn, ctx };
+
+	hosttab_walk_any((struct hosttab *)t->hosts, th_walk_one, &w);
+}
+
 /* throttle_stats - counters and sizes */
 void throttle_stats(const struct throttle *t, struct throttle_stats *out)
 {

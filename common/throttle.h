@@ -115,10 +115,16 @@ int throttle_unlock(struct throttle *t, const void *key);
 /* throttle_info - state of one key; -1 if unknown */
 int throttle_info(const struct throttle *t, const void *key,
 		  struct throttle_info *out);
-/* throttle_walk - every key with its state; fn returns non-zero to stop */
+/* throttle_walk - every key with its state, most recently used first
+   (a pass over the table per 1/32 of its keys); fn returns non-zero to
+   stop */
 void throttle_walk(const struct throttle *t,
 		   int (*fn)(void *ctx, const void *key,
 			     const struct throttle_info *info), void *ctx);
+/* throttle_walk_any - throttle_walk in no particular order, one pass */
+void throttle_walk_any(const struct throttle *t,
+		       int (*fn)(void *ctx, const void *key,
+				 const struct throttle_info *info), void *ctx);
 /* throttle_stats - counters and sizes */
 void throttle_stats(const struct throttle *t, struct throttle_stats *out);
 /* throttle_save - write the state (working sets, queues with cookies,

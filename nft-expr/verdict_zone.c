@@ -119,7 +119,7 @@ static void thr_drain_free(struct verdict *v, struct throttle *t)
 
 	if (t == NULL)
 		return;
-	throttle_walk(t, collect_key, &l);
+	throttle_walk_any(t, collect_key, &l);
 	for (i = 0; i < l.n; i++)
 		(void)throttle_flush(t, l.k[i], 0);
 	free(l.k);

@@ -375,6 +375,52 @@ static void test_flush_lock(void)
 	throttle_free(t);
 }
 
+/* A walk's keys in order, and how many were held. */
+struct walk_log {
+	uint32_t key[300];
+	unsigned n, queued;
+};
+
+/* walk_log_one - throttle_walk callback */
+static int walk_log_one(void *ctx, const void *key,
+			const struct throttle_info *info)
+{
+	struct walk_log *w = ctx;
+
+	if (w->n < 300)
+		memcpy(&w->key[w->n++], key, 4);
+	w->queued += info->queued;
+	return 0;
+}
+
+/* test_walks - recency order, and every key once in any order */
+static void test_walks(void)
+{
+	static struct rec r;
+	struct throttle *t = state(&r, 100, 60, 1000, 0);
+	struct walk_log recent = { .n = 0 }, any = { .n = 0 };
+	uint8_t seen[300] = { 0 };
+	uint32_t k;
+	unsigned dup = 0, i;
+
+	for (k = 0; k < 300; k++)	/* key 299 is the most recent */
+		contact(t, k, 5000 + k, k, 0);
+	for (k = 0; k < 6; k++)	/* key 7: its working set full, it holds */
+		contact(t, 7, 6000 + k, 1000 + k, 0);
+	throttle_walk(t, walk_log_one, &recent);
+	ok(recent.n == 300 && recent.key[0] == 7 && recent.key[1] == 299
+	   && recent.key[299] == 0,
+	   "walk: most recent first (%u keys, first %u, %u, last %u)",
+	   recent.n, recent.key[0], recent.key[1], recent.key[299]);
+	throttle_walk_any(t, walk_log_one, &any);
+	for (i = 0; i < any.n; i++)
+		dup += any.key[i] >= 300 || seen[any.key[i]]++;
+	ok(any.n == 300 && dup == 0, "walk_any: each of the 300 keys once");
+	ok(any.queued > 0 && any.queued == recent.queued,
+	   "walk_any: the held contacts are seen (%u)", any.queued);
+	throttle_free(t);
+}
+
 /* test_watermarks - lockout, refusal, flush lifts an automatic lock */
 static void test_watermarks(void)
 {
@@ -786,6 +832,7 @@ int main(void)
 	test_scanner();
 	test_release();
 	test_flush_lock();
+	test_walks();
 	test_watermarks();
 	test_bounds();
 	test_reconfigure();
