@@ -32,7 +32,12 @@ rc=""
 for i in $(seq 1 20); do rc="${rc:+$rc,}r$i@example.net"; done
 t0=$(now_ms)
 send bob@example.org "$rc"
-ok $? "bob: message to 20 new recipients accepted without error"
+r=$?
+ok $r "bob: message to 20 new recipients accepted without error"
+# On failure say why where prove shows it (stderr): swaks prints only
+# errors here, and sluice-policyd logs to stderr.
+[ $r -eq 0 ] || diag "swaks said: $(tail -n 12 "$T/swaks.log" | tr '\n' ' ')" \
+	"| sluice-policyd said: $(tail -n 5 "$T/policyd.log" | tr '\n' ' ')" >&2
 t1=$(now_ms)
 diag "20 new recipients took $((t1 - t0)) ms"
 cmp $((t1 - t0)) -le 20000 "within the README's bound of 20 s (ms)"
