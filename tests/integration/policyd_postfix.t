@@ -37,7 +37,9 @@ ok $r "bob: message to 20 new recipients accepted without error"
 # On failure say why where prove shows it (stderr): swaks prints only
 # errors here, and sluice-policyd logs to stderr.
 [ $r -eq 0 ] || diag "swaks said: $(tail -n 12 "$T/swaks.log" | tr '\n' ' ')" \
-	"| sluice-policyd said: $(tail -n 5 "$T/policyd.log" | tr '\n' ' ')" >&2
+	"| sluice-policyd said: $(tail -n 5 "$T/policyd.log" | tr '\n' ' ')" \
+	"| Postfix said: $(grep -E 'warning|policy' "$(pf_log)" | tail -n 6 | tr '\n' ' ')" \
+	"| sluice-policyd $(kill -0 "$PD_PID" 2>/dev/null && echo runs || echo is gone)" >&2
 t1=$(now_ms)
 diag "20 new recipients took $((t1 - t0)) ms"
 cmp $((t1 - t0)) -le 20000 "within the README's bound of 20 s (ms)"
