@@ -80,6 +80,16 @@ void policy_conn_warn(struct policy_server *s, struct conn *c, const char *why)
 	policy_conn_close(s, c);
 }
 
+/* policy_conn_lost - a reply could not be sent, or the peer went away
+   while one waited: say so (Postfix then answers its default_action),
+   and disconnect */
+void policy_conn_lost(struct policy_server *s, struct conn *c,
+		      const char *what)
+{
+	slog(LOG_WARNING, "%s: %s; disconnecting", c->peer, what);
+	policy_conn_close(s, c);
+}
+
 /* policy_conn_events - epoll interest: input unless a reply is pending or
    unsent; output while a reply is unsent */
 void policy_conn_events(struct policy_server *s, struct conn *c)
@@ -133,7 +143,7 @@ void policy_conn_send(struct policy_server *s, struct conn *c, uint64_t now)
 	c->out_off = 0;
 	r = policy_conn_flush(c);
 	if (r < 0) {
-		policy_conn_close(s, c);
+		policy_conn_lost(s, c, strerror(errno));
 		return;
 	}
 	if (r > 0) {
@@ -196,7 +206,7 @@ void policy_conn_process(struct policy_server *s, struct conn *c, uint64_t now)
 		if ((r = conn_request(s, c, reqlen, now)) != 0)
 			return;		/* closed, or pending */
 		if ((r = policy_conn_flush(c)) < 0) {
-			policy_conn_close(s, c);
+			policy_conn_lost(s, c, strerror(errno));
 			return;
 		}
 		if (r > 0)
@@ -312,7 +322,7 @@ void policy_conn_event(struct policy_server *s, struct conn *c,
 		return;			/* closed earlier in this batch */
 	if (events & EPOLLOUT) {
 		if ((r = policy_conn_flush(c)) < 0) {
-			policy_conn_close(s, c);
+			policy_conn_lost(s, c, strerror(errno));
 			return;
 		}
 		if (r == 0)
@@ -324,5 +334,5 @@ void policy_conn_event(struct policy_server *s, struct conn *c,
 		return;
 	}
 	if (events & (EPOLLRDHUP | EPOLLHUP | EPOLLERR))
-		policy_conn_close(s, c);	/* gone while its reply waited */
+		policy_conn_lost(s, c, "hung up while its reply waited");
 }

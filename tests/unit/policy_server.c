@@ -10,6 +10,7 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -84,16 +85,53 @@ static void put(int fd, const char *s, size_t len)
 		diag("write: %s", strerror(errno));
 }
 
+/* stderr_to - send stderr (where slog writes here) to path; the old fd */
+static int stderr_to(const char *path)
+{
+	int saved = dup(2), fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+
+	fflush(stderr);
+	if (fd >= 0) {
+		dup2(fd, 2);
+		close(fd);
+	}
+	return saved;
+}
+
+/* stderr_back - stderr as it was */
+static void stderr_back(int saved)
+{
+	fflush(stderr);
+	dup2(saved, 2);
+	close(saved);
+}
+
+/* file_has - path's first 4 KiB contain text */
+static int file_has(const char *path, const char *text)
+{
+	char buf[4096];
+	ssize_t n;
+	int fd = open(path, O_RDONLY);
+
+	if (fd < 0)
+		return 0;
+	n = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	buf[n > 0 ? n : 0] = 0;
+	return strstr(buf, text) != NULL;
+}
+
 int main(void)
 {
 	struct policy_server_params p;
 	struct policy_server_stats st;
 	struct policy_server *s;
-	char path[108], err[128], *junk;
-	int a, b, c, d;
+	char path[108], err[128], logf[64], *junk;
+	int a, b, c, d, saved;
 	uint64_t now;
 
 	snprintf(path, sizeof(path), "unix:/tmp/policy_server_t.%d", getpid());
+	snprintf(logf, sizeof(logf), "/tmp/policy_server_t.%d.log", getpid());
 	if (endpoint_parse(path, &ep, err, sizeof(err)) < 0) {
 		ok(0, "endpoint: %s", err);
 		return done_testing();
@@ -177,9 +215,14 @@ int main(void)
 	put(a, REQ("wait@example.org"), 0);
 	pump(s);
 	close(a);
+	saved = stderr_to(logf);
 	pump(s);
+	stderr_back(saved);
 	policy_server_stats(s, &st);
 	is_uint(st.open, 1, "a waiting peer that hangs up is closed");
+	ok(file_has(logf, "hung up while its reply waited; disconnecting"),
+	   "and a warning says so");
+	unlink(logf);
 	is_uint(st.pending, 0, "and no longer pending");
 	close(b);
 	policy_server_free(s);
