@@ -73,20 +73,11 @@ void policy_conn_close(struct policy_server *s, struct conn *c)
 	s->st.open--;
 }
 
-/* policy_conn_warn - malformed input: warn and disconnect, as Postfix asks */
+/* policy_conn_warn - malformed input, a reply that cannot be sent, or a
+   peer gone while its reply waited: warn and disconnect */
 void policy_conn_warn(struct policy_server *s, struct conn *c, const char *why)
 {
 	slog(LOG_WARNING, "%s: %s; disconnecting", c->peer, why);
-	policy_conn_close(s, c);
-}
-
-/* policy_conn_lost - a reply could not be sent, or the peer went away
-   while one waited: say so (Postfix then answers its default_action),
-   and disconnect */
-void policy_conn_lost(struct policy_server *s, struct conn *c,
-		      const char *what)
-{
-	slog(LOG_WARNING, "%s: %s; disconnecting", c->peer, what);
 	policy_conn_close(s, c);
 }
 
@@ -143,7 +134,7 @@ void policy_conn_send(struct policy_server *s, struct conn *c, uint64_t now)
 	c->out_off = 0;
 	r = policy_conn_flush(c);
 	if (r < 0) {
-		policy_conn_lost(s, c, strerror(errno));
+		policy_conn_warn(s, c, strerror(errno));
 		return;
 	}
 	if (r > 0) {
@@ -206,7 +197,7 @@ void policy_conn_process(struct policy_server *s, struct conn *c, uint64_t now)
 		if ((r = conn_request(s, c, reqlen, now)) != 0)
 			return;		/* closed, or pending */
 		if ((r = policy_conn_flush(c)) < 0) {
-			policy_conn_lost(s, c, strerror(errno));
+			policy_conn_warn(s, c, strerror(errno));
 			return;
 		}
 		if (r > 0)
@@ -322,7 +313,7 @@ void policy_conn_event(struct policy_server *s, struct conn *c,
 		return;			/* closed earlier in this batch */
 	if (events & EPOLLOUT) {
 		if ((r = policy_conn_flush(c)) < 0) {
-			policy_conn_lost(s, c, strerror(errno));
+			policy_conn_warn(s, c, strerror(errno));
 			return;
 		}
 		if (r == 0)
@@ -334,5 +325,5 @@ void policy_conn_event(struct policy_server *s, struct conn *c,
 		return;
 	}
 	if (events & (EPOLLRDHUP | EPOLLHUP | EPOLLERR))
-		policy_conn_lost(s, c, "hung up while its reply waited");
+		policy_conn_warn(s, c, "hung up while its reply waited");
 }

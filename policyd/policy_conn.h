@@ -79,9 +79,6 @@ int policy_conn_open(struct policy_server *s, int rfd, int wfd,
 		     const char *peer, int adopted);
 /* policy_conn_close - free the slot */
 void policy_conn_close(struct policy_server *s, struct conn *c);
-/* policy_conn_lost - a reply lost or its peer gone: warn, disconnect */
-void policy_conn_lost(struct policy_server *s, struct conn *c,
-		      const char *what);
 /* policy_conn_warn - log why and disconnect */
 void policy_conn_warn(struct policy_server *s, struct conn *c, const char *why);
 /* policy_conn_event - readiness reported by epoll */

@@ -280,7 +280,7 @@ int policy_server_answer(struct policy_server *s, uint64_t conn_id,
 	 * so the handler is never re-entered from there.
 	 */
 	if (policy_conn_flush(c) < 0) {
-		policy_conn_lost(s, c, strerror(errno));
+		policy_conn_warn(s, c, strerror(errno));
 		return 0;
 	}
 	if (c->len > 0 && c->out_len == 0) {
