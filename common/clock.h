@@ -32,4 +32,11 @@ static inline uint64_t sl_realtime_ns(void)
 	return (uint64_t)ts.tv_sec * NS_PER_SEC + (uint64_t)ts.tv_nsec;
 }
 
+/* sl_since - time from then to now, 0 if then is later: a loop that
+   read its clock once may compare it with a time noted afresh since */
+static inline uint64_t sl_since(uint64_t now, uint64_t then)
+{
+	return now > then ? now - then : 0;
+}
+
 #endif

@@ -14,6 +14,7 @@
 #include <string.h>
 #include <glib.h>
 
+#include "clock.h"
 #include "policy_held.h"
 
 struct held_msg {
@@ -198,7 +199,7 @@ void policy_held_expire(struct policy_held *h, uint64_t now, uint64_t ttl)
 	while (g_hash_table_iter_next(&it, &k, &v)) {
 		struct held_msg *m = v;
 
-		if (m->qid[0] == 0 && now - m->created > ttl)
+		if (m->qid[0] == 0 && sl_since(now, m->created) > ttl)
 			g_ptr_array_add(old, m);
 	}
 	for (i = 0; i < old->len; i++)

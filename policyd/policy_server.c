@@ -205,12 +205,17 @@ static void sweep(struct policy_server *s, uint64_t now)
 		c = &s->conns[i];
 		if (c->rfd < 0 || c->wait_id)
 			continue;
-		if (c->len > 0 && now - c->started > s->p.request_timeout_ns) {
+		if (c->len > 0 &&
+		    sl_since(now, c->started) > s->p.request_timeout_ns) {
 			s->st.timeouts++;
 			policy_conn_warn(s, c, "request not finished in time");
 		} else if (c->len == 0 && !c->adopted &&
-			   now - c->last > s->p.idle_timeout_ns)
+			   sl_since(now, c->last) > s->p.idle_timeout_ns) {
+			slog(LOG_INFO, "%s: idle for %llu s; disconnecting",
+			     c->peer, (unsigned long long)(sl_since(now,
+				c->last) / NS_PER_SEC));
 			policy_conn_close(s, c);
+		}
 	}
 }
 

@@ -6,7 +6,8 @@
  *	clock for timeouts is passed in, so nothing sleeps. A pending
  *	request does not stop other connections; malformed peers and a
  *	peer that never finishes are disconnected while others are
- *	served; answers and deadlines reach the right connection.
+ *	served; answers and deadlines reach the right connection; a
+ *	timeout sweep never closes a connection just answered.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -161,10 +162,23 @@ int main(void)
 	       "other connection served while one waits (request in pieces)");
 	is_int(policy_server_answer(s, last_id + (1ULL << 24), "x", 1), -1,
 	       "answer with a wrong id refused");
+	/* The daemon's loop reads its clock once, then answers released
+	   requests (which note the time afresh) and sweeps idle
+	   connections with that earlier time: a sweep must not take the
+	   just-answered connection for one idle since long ago. */
+	now = sl_monotonic_ns();
 	is_int(policy_server_answer(s, last_id, "action=DUNNO\n\n", 14), 0,
 	       "answer the pending request");
+	policy_server_expire(s, now);
 	pump(s);
 	is_str(get(a), "action=DUNNO\n\n", "the waiting client gets the answer");
+	policy_server_stats(s, &st);
+	is_uint(st.open, 2, "a sweep with the loop's earlier clock keeps the "
+		"answered connection open");
+	put(a, REQ("next@example.org"), 0);
+	pump(s);
+	is_str(get(a), "action=DUNNO next@example.org\n\n",
+	       "and its next request is answered");
 	is_int(policy_server_answer(s, last_id, "action=DUNNO\n\n", 14), -1,
 	       "a second answer to the same id refused");
 
@@ -224,6 +238,20 @@ int main(void)
 	   "and a warning says so");
 	unlink(logf);
 	is_uint(st.pending, 0, "and no longer pending");
+
+	saved = stderr_to(logf);
+	policy_server_expire(s, sl_monotonic_ns() + 599 * NS_PER_SEC);
+	stderr_back(saved);
+	pump(s);
+	is_str(get(b), "", "idle for 599 s: still open");
+	saved = stderr_to(logf);
+	policy_server_expire(s, sl_monotonic_ns() + 601 * NS_PER_SEC);
+	stderr_back(saved);
+	pump(s);
+	is_str(get(b), "EOF", "idle past idle_timeout (600 s): disconnected");
+	ok(file_has(logf, "unix: idle for 601 s; disconnecting"),
+	   "and the log says so");
+	unlink(logf);
 	close(b);
 	policy_server_free(s);
 	unlink(ep.path);
