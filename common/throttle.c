@@ -152,10 +152,12 @@ size_t th_drain(struct throttle *t, struct th_host *h, enum throttle_why why)
 	return delayq_drain(t->q, &h->qd, th_report_fn, &r);
 }
 
-/* th_epoch - release period of now (cached: once per contact) */
+/* th_epoch - release period of now (cached: once per contact); a now
+   a little earlier than the last (threads that read the clock before
+   the lock) stays in the current period instead of going back one */
 static inline uint32_t th_epoch(struct throttle *t, uint64_t now)
 {
-	if (now - t->ep_start >= t->p.release_ns) {
+	if (now >= t->ep_start + t->p.release_ns) {
 		t->ep = (uint32_t)(now / t->p.release_ns);
 		t->ep_start = now - now % t->p.release_ns;
 	}
@@ -250,7 +252,7 @@ static inline enum throttle_verdict th_decide(struct throttle *t,
 		return THROTTLE_LOCKED;
 	}
 	/* Each period spent with an empty queue frees the oldest slot. */
-	if (h->qd == 0 && (e = th_epoch(t, now)) != h->epoch) {
+	if (h->qd == 0 && (e = th_epoch(t, now)) > h->epoch) {
 		h->used = wset_age(h->used, e - h->epoch);
 		h->epoch = e;
 	}

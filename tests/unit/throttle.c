@@ -340,6 +340,28 @@ static void test_release(void)
 	throttle_free(t);
 }
 
+/* test_clock_back - a caller whose threads read the clock before taking
+   the lock may pass a time a little earlier than the last one: across
+   a period boundary that must not count as billions of periods spent
+   (which would empty the working set and let a new contact through) */
+static void test_clock_back(void)
+{
+	static struct rec r;
+	struct throttle *t = state(&r, 100, 60, 100, 0);
+	uint32_t dst;
+	int passed = 0;
+
+	for (dst = 200; dst < 205; dst++)
+		passed += contact(t, 1, dst, 0, 5 * SEC + MS) == THROTTLE_PASS;
+	is_int(passed, 5, "five new contacts after five idle periods pass");
+	is_int(contact(t, 1, 300, 21, 5 * SEC - MS), THROTTLE_HOLD,
+	       "a time 2 ms earlier, across the boundary: the full working "
+	       "set still holds a new contact");
+	is_int(contact(t, 1, 204, 22, 5 * SEC - MS), THROTTLE_PASS,
+	       "and still passes a known one");
+	throttle_free(t);
+}
+
 /* test_flush_lock - flush drop/release, manual lock and unlock */
 static void test_flush_lock(void)
 {
@@ -831,6 +853,7 @@ int main(void)
 	test_patterns();
 	test_scanner();
 	test_release();
+	test_clock_back();
 	test_flush_lock();
 	test_walks();
 	test_watermarks();
