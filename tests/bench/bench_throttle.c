@@ -21,7 +21,9 @@
  *	(hosttab_get on a table of the same size), and a plain array
  *	increment indexed by the source, packed (4 MB for a million hosts)
  *	and a cache line per host (64 MB, the throttle's footprint: the
- *	least any per-host state in memory can cost). Keys are 4 bytes (IPv4) or 16
+ *	least any per-host state in memory can cost), and for IPv4 the
+ *	smallest state that can make the working-set decisions at all
+ *	(bench_ideal.h). Keys are 4 bytes (IPv4) or 16
  *	(IPv6); destinations have the same length.
  */
 #include <stdio.h>
@@ -35,6 +37,7 @@
 #include "hosttab.h"
 #include "throttle.h"
 #include "benchutil.h"
+#include "bench_ideal.h"
 
 #define HIST 5
 
@@ -157,6 +160,24 @@ static double run_single(struct bench *b, struct throttle *t,
 	return (double)b->n / (secs() - t0);
 }
 
+/* run_ideal - baseline (IPv4): bench_ideal.h's minimal decisions, the
+   same stream, time and batches as run_throttle */
+static double run_ideal(struct bench *b, struct ideal *d,
+			const struct wset_key *wk)
+{
+	double t0 = secs();
+	uint64_t now = 0;
+	size_t i, m;
+
+	for (i = 0; i < b->n; i += m) {
+		m = b->n - i < BATCH ? b->n - i : BATCH;
+		now += 1000 * m;
+		ideal_batch(d, wk, b->keys + i * 4, b->dsts + i * 4, m,
+			    (uint16_t)(now / NS_PER_SEC));
+	}
+	return (double)b->n / (secs() - t0);
+}
+
 /* run_lookup - baseline: the host-table lookup alone */
 static double run_lookup(struct bench *b, struct hosttab *h, uint64_t *found)
 {
@@ -216,13 +237,15 @@ int main(int argc, char **argv)
 {
 	struct bench b = { 4, 1000000, 10000000, 5, NULL, NULL, NULL, 0 };
 	struct throttle_params p = { 5, NS_PER_SEC, 100, 60, 0, 65536 };
-	double thr[16], one[16], look[16], arr[16], line[16];
+	double thr[16], one[16], look[16], arr[16], line[16], ide[16];
 	uint64_t verdicts[5] = { 0 }, found = 0;
 	uint8_t seed[16] = "bench-throttle-1";
 	struct throttle_stats st;
 	unsigned char key[16];
 	struct throttle *t;
 	struct hosttab *h;
+	struct ideal *ideal = NULL;
+	struct wset_key wk;
 	uint32_t *count;
 	int c, only_batch = 0;
 	size_t i, r;
@@ -255,10 +278,22 @@ int main(int argc, char **argv)
 		perror("bench_throttle");
 		return 1;
 	}
+	if (b.key_len == 4 && (ideal = ideal_create(b.hosts)) == NULL) {
+		perror("bench_throttle");
+		return 1;
+	}
+	wset_key_init(&wk, seed);
 	for (i = 0; i < b.hosts; i++) {
 		make_key(key, b.key_len, (uint32_t)i, 10);
 		throttle_contact(t, key, key, b.key_len, 0, 0);
 		hosttab_put(h, key, NULL);
+		if (ideal) {
+			uint32_t k;
+
+			memcpy(&k, key, 4);
+			ideal_decide(ideal, ideal_find(ideal, k),
+				     wset_tag(&wk, key, 4), 0);
+		}
 	}
 	throttle_stats(t, &st);
 	printf("key %zu bytes, %zu hosts tracked, %zu bytes: %.1f bytes/host\n",
@@ -266,9 +301,10 @@ int main(int argc, char **argv)
 	for (r = 0; r < b.runs; r++) {
 		thr[r] = run_throttle(&b, t, verdicts);
 		if (only_batch) {
-			one[r] = look[r] = arr[r] = line[r] = 1;
+			one[r] = look[r] = arr[r] = line[r] = ide[r] = 1;
 			continue;
 		}
+		ide[r] = ideal ? run_ideal(&b, ideal, &wk) : 1;
 		one[r] = run_single(&b, t, verdicts);
 		look[r] = run_lookup(&b, h, &found);
 		arr[r] = run_array(&b, count, 1);
@@ -288,6 +324,14 @@ int main(int argc, char **argv)
 	       median(thr, b.runs) / 1e6);
 	printf("unbatched throttle_contact/s:        %.2f M\n",
 	       median(one, b.runs) / 1e6);
+	if (ideal && !only_batch)
+		printf("baseline ideal: 32-byte records, 2 a cache line, working set only (bench_ideal.h): %.2f M/s  (throttle/baseline %.2f; %llu passed, %llu held, %.1f%% outside the home bucket)\n",
+		       median(ide, b.runs) / 1e6,
+		       median(thr, b.runs) / median(ide, b.runs),
+		       (unsigned long long)ideal->passed,
+		       (unsigned long long)ideal->held,
+		       100.0 * (double)ideal->spilled /
+		       (double)(ideal->passed + ideal->held));
 	printf("baseline hosttab_get/s:              %.2f M  (throttle/baseline %.2f)\n",
 	       median(look, b.runs) / 1e6,
 	       median(thr, b.runs) / median(look, b.runs));
@@ -305,6 +349,7 @@ int main(int argc, char **argv)
 		printf("(no lookups hit)\n");
 	throttle_free(t);
 	hosttab_free(h);
+	ideal_free(ideal);
 	free(count);
 	free(b.req);
 	free(b.keys);
