@@ -315,10 +315,14 @@ int ctl_server_dispatch(const struct ctl_command *cmds, size_t n,
 
 	for (i = 0; argc > 0 && i < n; i++)
 		if (strcmp(argv[0], cmds[i].name) == 0) {
-			if (argc != cmds[i].argc) {
-				g_string_append_printf(out, "%s takes %d "
-					"argument(s)", argv[0],
-					cmds[i].argc - 1);
+			if (argc < cmds[i].min_argc || argc > cmds[i].max_argc) {
+				g_string_append_printf(out, "%s takes %d",
+						       argv[0],
+						       cmds[i].min_argc - 1);
+				if (cmds[i].max_argc > cmds[i].min_argc)
+					g_string_append_printf(out, " to %d",
+						cmds[i].max_argc - 1);
+				g_string_append(out, " argument(s)");
 				return -1;
 			}
 			return cmds[i].fn(ctx, json, argv, out);

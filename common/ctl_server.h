@@ -46,16 +46,18 @@ void ctl_server_expire(struct ctl_server *s, uint64_t now);
 void ctl_server_publish(struct ctl_server *s, const char *json,
 			const char *text);
 
-/* one command of a table for ctl_server_dispatch: argc counts the
-   command word too; fn answers as a ctl_handler does */
+/* one command of a table for ctl_server_dispatch: the word counts
+   accepted, the command word included; fn answers as a ctl_handler
+   does, with argv[0] the command word */
 struct ctl_command {
 	const char *name;
-	int argc;
+	int min_argc, max_argc;
 	int (*fn)(void *ctx, int json, char **argv, GString *out);
 };
 
 /* ctl_server_dispatch - a ctl_handler's work for a table of n commands:
-   run the one named by argv[0] if argc fits; else ERR, listing known */
+   run the one named by argv[0] if argc is in its range; else ERR,
+   listing the known ones */
 int ctl_server_dispatch(const struct ctl_command *cmds, size_t n,
 			const char *known, void *ctx, int json, int argc,
 			char **argv, GString *out);

@@ -71,9 +71,9 @@ static int cmd_release(void *ctx, int json, char **argv, GString *out)
 }
 
 static const struct ctl_command commands[] = {
-	{ "status", 1, cmd_status },
-	{ "hosts", 1, cmd_hosts },
-	{ "release", 2, cmd_release },
+	{ "status", 1, 1, cmd_status },
+	{ "hosts", 1, 1, cmd_hosts },
+	{ "release", 2, 2, cmd_release },
 };
 
 /* handle - dispatch one request line */

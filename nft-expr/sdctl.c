@@ -4,18 +4,19 @@
  * SYNOPSIS
  *	#include "sdctl.h"
  * DESCRIPTION
- *	A table maps each command to its handler and its argument count,
- *	so a wrong call is refused before any handler runs. Host lines and
- *	host objects are written by one function each, shared by "hosts"
- *	and "show". Every string we print is ours (zone names are checked
- *	at load, addresses are formatted by us), so JSON needs no escaping
- *	beyond what we write, except the operator's reason, which is
- *	refused if it is not plain.
+ *	A table maps each command to its handler and its word counts
+ *	(ctl_server_dispatch), so a wrong call is refused before any
+ *	handler runs. Host lines and host objects are written by one
+ *	function each, shared by "hosts" and "show". Every string we print
+ *	is ours (zone names are checked at load, addresses are formatted
+ *	by us), so JSON needs no escaping beyond what we write, except the
+ *	operator's reason, which is refused if it is not plain.
  */
 #include <stdio.h>
 #include <string.h>
 
 #include "clock.h"
+#include "ctl_server.h"
 #include "nfqueue.h"
 #include "nftrules.h"
 #include "sdconf.h"
@@ -24,12 +25,6 @@
 #include "sluiced.h"
 #include "trw.h"
 #include "verdict.h"
-
-struct cmd {
-	const char *name;
-	int min_args, max_args;	/* after the command word */
-	int (*fn)(struct sluiced *s, int json, char **args, GString *out);
-};
 
 /* trw_name - "pending", "scanner", "benign" */
 static const char *trw_name(int state)
@@ -93,15 +88,16 @@ static int host_arg(const char *arg, struct sl_addr *a, GString *out)
 }
 
 /* cmd_status - the daemon in a few lines */
-static int cmd_status(struct sluiced *s, int json, char **args, GString *out)
+static int cmd_status(void *ctx, int json, char **argv, GString *out)
 {
+	struct sluiced *s = ctx;
 	struct verdict_stats vs;
 	const char *qexpr = s->nft ? nftq_kind_name(nftrules_queue_kind(s->nft))
 				   : "none (ruleset = none)";
 	uint64_t up = (sl_monotonic_ns() - s->started) / NS_PER_SEC;
 	size_t i;
 
-	(void)args;
+	(void)argv;
 	verdict_stats(s->v, &vs);
 	if (json) {
 		g_string_append_printf(out, "{\"version\":\"%s\",\"uptime_s\":%llu,"
@@ -164,12 +160,13 @@ static int hosts_one(void *ctx, const struct verdict_host *h)
 }
 
 /* cmd_hosts - throttled, delayed and quarantined hosts ("all": every) */
-static int cmd_hosts(struct sluiced *s, int json, char **args, GString *out)
+static int cmd_hosts(void *ctx, int json, char **argv, GString *out)
 {
+	struct sluiced *s = ctx;
 	struct hosts_ctx c = { out, json, 0, 0 };
 
-	if (args[0] != NULL) {
-		if (strcmp(args[0], "all") != 0) {
+	if (argv[1] != NULL) {
+		if (strcmp(argv[1], "all") != 0) {
 			g_string_printf(out, "hosts takes no argument but \"all\"");
 			return -1;
 		}
@@ -182,15 +179,16 @@ static int cmd_hosts(struct sluiced *s, int json, char **args, GString *out)
 }
 
 /* cmd_show - one host */
-static int cmd_show(struct sluiced *s, int json, char **args, GString *out)
+static int cmd_show(void *ctx, int json, char **argv, GString *out)
 {
+	struct sluiced *s = ctx;
 	struct verdict_host h;
 	struct sl_addr a;
 
-	if (host_arg(args[0], &a, out) < 0)
+	if (host_arg(argv[1], &a, out) < 0)
 		return -1;
 	if (verdict_show(s->v, &a, sl_monotonic_ns(), &h) < 0) {
-		g_string_printf(out, "unknown host %s", args[0]);
+		g_string_printf(out, "unknown host %s", argv[1]);
 		return -1;
 	}
 	host_put(out, json, &h);
@@ -209,39 +207,41 @@ static int reason_ok(const char *r)
 }
 
 /* cmd_quarantine - operator quarantine */
-static int cmd_quarantine(struct sluiced *s, int json, char **args, GString *out)
+static int cmd_quarantine(void *ctx, int json, char **argv, GString *out)
 {
+	struct sluiced *s = ctx;
 	struct sl_addr a;
 
 	(void)json;
-	if (host_arg(args[0], &a, out) < 0)
+	if (host_arg(argv[1], &a, out) < 0)
 		return -1;
-	if (args[1] != NULL && !reason_ok(args[1])) {
+	if (argv[2] != NULL && !reason_ok(argv[2])) {
 		g_string_printf(out, "a reason is up to 64 letters, digits, - _ . :");
 		return -1;
 	}
-	if (verdict_quarantine(s->v, &a, args[1] ? args[1] : "operator",
+	if (verdict_quarantine(s->v, &a, argv[2] ? argv[2] : "operator",
 			       sl_monotonic_ns()) < 0) {
-		g_string_printf(out, "%s is whitelisted: never quarantined", args[0]);
+		g_string_printf(out, "%s is whitelisted: never quarantined", argv[1]);
 		return -1;
 	}
-	g_string_printf(out, "quarantined %s\n", args[0]);
+	g_string_printf(out, "quarantined %s\n", argv[1]);
 	return 0;
 }
 
 /* cmd_release - lift quarantine and lockout, release held packets */
-static int cmd_release(struct sluiced *s, int json, char **args, GString *out)
+static int cmd_release(void *ctx, int json, char **argv, GString *out)
 {
+	struct sluiced *s = ctx;
 	struct sl_addr a;
 
 	(void)json;
-	if (host_arg(args[0], &a, out) < 0)
+	if (host_arg(argv[1], &a, out) < 0)
 		return -1;
 	if (verdict_release(s->v, &a, sl_monotonic_ns()) < 0)
 		g_string_printf(out, "released %s (it was not known; any quarantine "
-				"entry removed)\n", args[0]);
+				"entry removed)\n", argv[1]);
 	else
-		g_string_printf(out, "released %s\n", args[0]);
+		g_string_printf(out, "released %s\n", argv[1]);
 	return 0;
 }
 
@@ -258,32 +258,35 @@ static int prefix_line(void *ctx, const struct sl_addr *a, unsigned plen,
 }
 
 /* cmd_whitelist - the [core] whitelist: never queued, never acted on */
-static int cmd_whitelist(struct sluiced *s, int json, char **args, GString *out)
+static int cmd_whitelist(void *ctx, int json, char **argv, GString *out)
 {
+	struct sluiced *s = ctx;
 	(void)json;
-	(void)args;
+	(void)argv;
 	if (s->conf->core.whitelist != NULL)
 		prefixset_walk(s->conf->core.whitelist, prefix_line, out);
 	return 0;
 }
 
 /* cmd_events - follow the events */
-static int cmd_events(struct sluiced *s, int json, char **args, GString *out)
+static int cmd_events(void *ctx, int json, char **argv, GString *out)
 {
+	struct sluiced *s = ctx;
 	(void)s;
 	(void)json;
-	(void)args;
+	(void)argv;
 	(void)out;
 	return 1;
 }
 
 /* cmd_reload - as SIGHUP */
-static int cmd_reload(struct sluiced *s, int json, char **args, GString *out)
+static int cmd_reload(void *ctx, int json, char **argv, GString *out)
 {
+	struct sluiced *s = ctx;
 	char err[512];
 
 	(void)json;
-	(void)args;
+	(void)argv;
 	if (sluiced_reload(s, err, sizeof(err)) < 0) {
 		g_string_printf(out, "%s", err);
 		return -1;
@@ -293,44 +296,34 @@ static int cmd_reload(struct sluiced *s, int json, char **args, GString *out)
 }
 
 /* cmd_metrics - Prometheus text */
-static int cmd_metrics(struct sluiced *s, int json, char **args, GString *out)
+static int cmd_metrics(void *ctx, int json, char **argv, GString *out)
 {
+	struct sluiced *s = ctx;
 	(void)json;
-	(void)args;
+	(void)argv;
 	sdmetrics_format(s, out);
 	return 0;
 }
 
-static const struct cmd cmds[] = {
-	{ "status", 0, 0, cmd_status },
-	{ "hosts", 0, 1, cmd_hosts },
-	{ "show", 1, 1, cmd_show },
-	{ "release", 1, 1, cmd_release },
-	{ "quarantine", 1, 2, cmd_quarantine },
-	{ "unquarantine", 1, 1, cmd_release },
-	{ "whitelist", 0, 0, cmd_whitelist },
-	{ "events", 0, 0, cmd_events },
-	{ "reload", 0, 0, cmd_reload },
-	{ "metrics", 0, 0, cmd_metrics },
+static const struct ctl_command cmds[] = {
+	{ "status", 1, 1, cmd_status },
+	{ "hosts", 1, 2, cmd_hosts },
+	{ "show", 2, 2, cmd_show },
+	{ "release", 2, 2, cmd_release },
+	{ "quarantine", 2, 3, cmd_quarantine },
+	{ "unquarantine", 2, 2, cmd_release },
+	{ "whitelist", 1, 1, cmd_whitelist },
+	{ "events", 1, 1, cmd_events },
+	{ "reload", 1, 1, cmd_reload },
+	{ "metrics", 1, 1, cmd_metrics },
 };
 
 /* sdctl_handle - ctl_handler for a struct sluiced */
 int sdctl_handle(void *ctx, int json, int argc, char **argv, GString *out)
 {
-	size_t i;
-
-	for (i = 0; i < sizeof(cmds) / sizeof(cmds[0]); i++) {
-		if (strcmp(argv[0], cmds[i].name) != 0)
-			continue;
-		if (argc - 1 < cmds[i].min_args || argc - 1 > cmds[i].max_args) {
-			g_string_printf(out, "%s takes %d to %d argument(s)",
-					cmds[i].name, cmds[i].min_args, cmds[i].max_args);
-			return -1;
-		}
-		return cmds[i].fn(ctx, json, argv + 1, out);
-	}
-	g_string_printf(out, "unknown command %.32s; try status, hosts, show, "
-			"release, quarantine, unquarantine, whitelist, events, "
-			"reload, metrics", argv[0]);
-	return -1;
+	return ctl_server_dispatch(cmds, sizeof(cmds) / sizeof(cmds[0]),
+				   "status, hosts [all], show HOST, release HOST, "
+				   "quarantine HOST [REASON], unquarantine HOST, "
+				   "whitelist, events, reload, metrics", ctx, json,
+				   argc, argv, out);
 }

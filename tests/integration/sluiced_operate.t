@@ -69,6 +69,13 @@ grep -q 'reload refused' "$SD_RUN/sluiced.log"; ok $? "the log says the reload w
 sd_ctl status >/dev/null 2>&1; ok $? "it still answers"
 sd_quarantined "$LAB_LAN1_4" 4; ok $? "lan1 is still quarantined"
 
+out=$(sd_ctl hosts all more 2>&1); r=$?
+is "$r: $out" "1: sluicectl: hosts takes 0 to 1 argument(s)" \
+	"a word too many: refused, with the range"
+out=$(sd_ctl frobnicate 2>&1); r=$?
+is "$r: $out" "1: sluicectl: unknown command; known: status, hosts [all], show HOST, release HOST, quarantine HOST [REASON], unquarantine HOST, whitelist, events, reload, metrics" \
+	"an unknown command: refused, with the known ones"
+
 sd_ctl metrics >"$SD_RUN/metrics" 2>&1; ok $? "sluicectl metrics answers"
 bad=$(grep -v '^# \(HELP\|TYPE\) [a-zA-Z_:][a-zA-Z0-9_:]* ' "$SD_RUN/metrics" |
 	grep -v '^[a-zA-Z_:][a-zA-Z0-9_:]*\({[^}]*}\)\? -\?[0-9.e+-]*$' | grep -v '^$' | head -n 3)

@@ -2,9 +2,10 @@
  * NAME
  *	ctl_dispatch - unit test of ctl_server_dispatch (common/ctl_server.c)
  * DESCRIPTION
- *	A table of two commands: the one named runs with the context and
- *	its words, a wrong word count and an unknown or empty command are
- *	errors with the reasons the operator sees.
+ *	A table of two commands, one with a fixed word count and one with
+ *	a range: the one named runs with the context and its words, a word
+ *	count outside its range and an unknown or empty command are errors
+ *	with the reasons the operator sees.
  */
 #include <stdio.h>
 #include <string.h>
@@ -21,7 +22,7 @@ static int cmd_echo(void *ctx, int json, char **argv, GString *out)
 	return 0;
 }
 
-/* cmd_follow - as "events": 1 */
+/* cmd_follow - as "events": 1; an optional word */
 static int cmd_follow(void *ctx, int json, char **argv, GString *out)
 {
 	(void)ctx;
@@ -32,8 +33,8 @@ static int cmd_follow(void *ctx, int json, char **argv, GString *out)
 }
 
 static const struct ctl_command cmds[] = {
-	{ "echo", 2, cmd_echo },
-	{ "follow", 1, cmd_follow },
+	{ "echo", 2, 2, cmd_echo },
+	{ "follow", 1, 2, cmd_follow },
 };
 
 /* run - dispatch words; the body into out (reset first) */
@@ -49,6 +50,8 @@ int main(void)
 	GString *out = g_string_new(NULL);
 	char *echo[] = { "echo", "hi", NULL }, *bad[] = { "echo", NULL };
 	char *follow[] = { "follow", NULL }, *nope[] = { "nope", NULL };
+	char *follow2[] = { "follow", "all", NULL };
+	char *follow3[] = { "follow", "all", "more", NULL };
 
 	is_int(run(out, 0, 2, echo), 0, "echo runs");
 	is_str(out->str, "ctx hi 0", "with ctx, its word and json off");
@@ -58,6 +61,9 @@ int main(void)
 	is_str(out->str, "following", "its body");
 	is_int(run(out, 0, 1, bad), -1, "too few words");
 	is_str(out->str, "echo takes 1 argument(s)", "says how many");
+	is_int(run(out, 0, 2, follow2), 1, "a range: its optional word too");
+	is_int(run(out, 0, 3, follow3), -1, "a range: one word too many");
+	is_str(out->str, "follow takes 0 to 1 argument(s)", "says the range");
 	is_int(run(out, 0, 1, nope), -1, "unknown command");
 	is_str(out->str, "unknown command; known: echo WORD, follow",
 	       "lists the known ones");
