@@ -228,7 +228,7 @@ static void host_view(struct verdict *v, const uint8_t *key,
 	out->dropped = h->dropped;
 	out->ok = h->ok;
 	out->failed = h->failed;
-	out->idle_ns = now > h->last_seen ? now - h->last_seen : 0;
+	out->idle_ns = sl_since(now, h->last_seen);
 }
 
 /* verdict_show - one host; -1 if unknown */
