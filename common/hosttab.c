@@ -17,10 +17,11 @@
  *	two more random cache lines a use. Eviction takes the record with
  *	the smallest stamp from a candidate list: the K smallest stamps
  *	found by a scan of the slab, sorted (K = keys / 32, at least 64,
- *	growing with the keys up to capacity / 32). A candidate whose record has been used or freed since has
- *	another stamp and is passed over; every record outside the list
- *	had a larger stamp at the scan, and stamps only grow, so the first
- *	candidate still valid is the least recently used key. The list is
+ *	growing with the keys up to capacity / 32). A candidate whose
+ *	record has been used or freed since has another stamp and is
+ *	passed over; every record outside the list had a larger stamp at
+ *	the scan, and stamps only grow, so the first candidate still
+ *	valid is the least recently used key. The list is
  *	scanned afresh when used up: a slab scan per K evictions or
  *	invalidated candidates. Walks in recency order take the keys K at
  *	a time by the same scan (a walk over n keys reads the slab n / K

@@ -199,21 +199,22 @@ int policy_server_poll(struct policy_server *s, uint64_t deadline)
 static void sweep(struct policy_server *s, uint64_t now)
 {
 	struct conn *c;
+	uint64_t idle;
 	size_t i;
 
 	for (i = 0; i < s->p.max_conns; i++) {
 		c = &s->conns[i];
 		if (c->rfd < 0 || c->wait_id)
 			continue;
+		idle = sl_since(now, c->last);
 		if (c->len > 0 &&
 		    sl_since(now, c->started) > s->p.request_timeout_ns) {
 			s->st.timeouts++;
 			policy_conn_warn(s, c, "request not finished in time");
 		} else if (c->len == 0 && !c->adopted &&
-			   sl_since(now, c->last) > s->p.idle_timeout_ns) {
+			   idle > s->p.idle_timeout_ns) {
 			slog(LOG_INFO, "%s: idle for %llu s; disconnecting",
-			     c->peer, (unsigned long long)(sl_since(now,
-				c->last) / NS_PER_SEC));
+			     c->peer, (unsigned long long)(idle / NS_PER_SEC));
 			policy_conn_close(s, c);
 		}
 	}
