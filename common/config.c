@@ -514,6 +514,12 @@ char **config_groups(const struct config *c, const char *prefix)
 	return all;
 }
 
+/* config_keys - the keys group sets, NULL-terminated; NULL if absent */
+char **config_keys(const struct config *c, const char *group)
+{
+	return g_key_file_get_keys(c->kf, group, NULL, NULL);
+}
+
 /* cfg_group_known - exact name, or a prefix ending in a space */
 static int cfg_group_known(const char *g, const char *const *known)
 {

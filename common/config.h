@@ -79,6 +79,9 @@ void config_release(const struct cfg_key *keys, size_t nkeys, void *out);
 /* config_groups - names of groups starting with prefix ("zone "),
    NULL-terminated, g_strfreev */
 char **config_groups(const struct config *c, const char *prefix);
+/* config_keys - the keys group sets, in file order, NULL-terminated
+   (g_strfreev); NULL if the group is absent */
+char **config_keys(const struct config *c, const char *group);
 /* config_check_groups - -1 and err naming the first group not in known
    (exact names, or prefixes ending in a space such as "zone ") */
 int config_check_groups(const struct config *c, const char *const *known,

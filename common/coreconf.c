@@ -7,6 +7,9 @@
  *	A schema for config_apply() and one check the schema cannot say:
  *	the control socket is a unix socket. Its "unix:" prefix is removed
  *	so callers hold a plain path for ctl_call() and endpoint_parse().
+ *	[countermeasures] is checked here too, so every program refuses a
+ *	misspelt key in it; only dry_run is acted on yet, and the keys set
+ *	beside it are listed for the caller's warning.
  */
 #include <glib.h>
 #include <stdio.h>
@@ -60,24 +63,50 @@ static int coreconf_socket(struct config *c, struct core_conf *out,
 	return 0;
 }
 
+/* [countermeasures] keys some program acts on; the others only parse */
+static const char *const cm_wired[] = { "dry_run", NULL };
+
+/* coreconf_inert - "a, b" of the [countermeasures] keys set that no
+   program acts on, or NULL */
+static char *coreconf_inert(struct config *c)
+{
+	char **keys = config_keys(c, "countermeasures");
+	GString *s = g_string_new(NULL);
+	size_t i;
+
+	for (i = 0; keys && keys[i]; i++)
+		if (!g_strv_contains(cm_wired, keys[i]))
+			g_string_append_printf(s, "%s%s", s->len ? ", " : "", keys[i]);
+	g_strfreev(keys);
+	return g_string_free(s, s->len == 0);
+}
+
 /* coreconf_apply - fill out from [core]; 0, or -1 with the error in err */
 int coreconf_apply(struct config *c, struct core_conf *out, char *err, size_t len)
 {
+	struct cm_params cm;
+
 	memset(out, 0, sizeof(*out));
 	if (config_apply(c, "core", core_keys, NCORE, out, err, len) < 0)
 		return -1;
-	if (coreconf_socket(c, out, err, len) < 0) {
+	if (coreconf_socket(c, out, err, len) < 0
+	    || coreconf_countermeasures(c, &cm, err, len) < 0) {
 		coreconf_release(out);
 		return -1;
 	}
+	out->dry_run = cm.dry_run;
+	out->cm_inert = coreconf_inert(c);
 	return 0;
 }
 
 /* coreconf_release - free what coreconf_apply allocated; accepts NULL */
 void coreconf_release(struct core_conf *cc)
 {
-	if (cc)
-		config_release(core_keys, NCORE, cc);
+	if (cc == NULL)
+		return;
+	config_release(core_keys, NCORE, cc);
+	g_free(cc->cm_inert);
+	cc->cm_inert = NULL;
 }
 
 #define CM(f) offsetof(struct cm_params, f)

@@ -18,6 +18,21 @@
  *	  syslog_events = yes                   each event also as one
  *	                                        syslog line
  *
+ *	coreconf_apply() also checks [countermeasures] whole (a misspelt
+ *	key there is refused in every program) and takes from it what
+ *	every program obeys today:
+ *
+ *	  dry_run = no          the global observe mode: decide and report
+ *	                        ("would hold", "would quarantine" events
+ *	                        marked "observe": true, and counters), enforce
+ *	                        nothing; a zone's or filter's own observe
+ *	                        key turns it on for that part alone
+ *
+ *	cm_inert names, comma-separated, the [countermeasures] keys the file
+ *	sets that no program acts on yet (NULL if none): every program warns
+ *	about them at start and in -n, so no one trusts a key that does
+ *	nothing.
+ *
  *	coreconf_known_groups lists every group any sluice program reads,
  *	for config_check_groups(): "zone " is the prefix of [zone NAME].
  *
@@ -47,6 +62,9 @@ struct core_conf {
 	char *state_dir;	/* /var/lib/sluice */
 	struct prefixset *whitelist;	/* nothing ever acts against these */
 	int syslog_events;
+	int dry_run;		/* [countermeasures] dry_run: observe only */
+	char *cm_inert;		/* [countermeasures] keys set that do nothing
+				   yet, "a, b"; NULL if none */
 };
 
 extern const char *const coreconf_known_groups[];

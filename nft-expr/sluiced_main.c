@@ -324,6 +324,20 @@ static void engine_up(struct sluiced *s)
 	sdsetup_outcomes(s);
 }
 
+/* conf_warn - what a valid configuration still does not do; on
+   stderr for -n, in the log at start */
+static void conf_warn(const struct sd_conf *c, int check_only)
+{
+	if (c->core.cm_inert == NULL)
+		return;
+	if (check_only)
+		fprintf(stderr, "sluiced: warning: [countermeasures] %s: not acted "
+			"on yet, only dry_run is\n", c->core.cm_inert);
+	else
+		slog(LOG_WARNING, "[countermeasures] %s: not acted on yet, only "
+		     "dry_run is", c->core.cm_inert);
+}
+
 static const char usage[] = "[-f] [-n] [-c FILE]";
 
 int main(int argc, char **argv)
@@ -341,12 +355,14 @@ int main(int argc, char **argv)
 		return 2;
 	}
 	if (o.check_only) {
+		conf_warn(s.conf, 1);
 		printf("%s: configuration ok\n", s.path);
 		sdconf_release(s.conf);
 		free(s.conf);
 		return 0;
 	}
 	slog_open("sluiced", o.foreground, LOG_DAEMON);
+	conf_warn(s.conf, 0);
 	if (!o.foreground && daemon(0, 0) < 0)
 		slog_die(1, "daemon: %s", strerror(errno));
 	if ((s.sfd = daemon_signalfd()) < 0 || (s.efd = epoll_create1(EPOLL_CLOEXEC)) < 0)

@@ -318,6 +318,54 @@ static void test_files_and_groups(void)
 	config_close(c);
 }
 
+/* test_core_dry_run - [countermeasures] dry_run reaches every program's
+   core_conf; the keys nothing acts on are named; a misspelt key fails */
+static void test_core_dry_run(void)
+{
+	static const struct {
+		const char *text;
+		int rc, dry_run;
+		const char *inert;	/* or the error's fragment when rc < 0 */
+	} t[] = {
+		{ "", 0, 0, NULL },
+		{ "[countermeasures]\ndry_run = yes\n", 0, 1, NULL },
+		{ "[countermeasures]\ndry_run = no\n", 0, 0, NULL },
+		{ "[countermeasures]\nrate_cap = 5\ndry_run = on\nttl_hook = 2h\n",
+		  0, 1, "rate_cap, ttl_hook" },
+		{ "[countermeasures]\ndryrun = yes\n", -1, 0,
+		  "i.conf: [countermeasures] dryrun = \"yes\": unknown key" },
+		{ "[countermeasures]\ndry_run = maybe\n", -1, 0,
+		  "i.conf: [countermeasures] dry_run = \"maybe\"" },
+	};
+	char err[CFG_ERRLEN];
+	size_t i;
+
+	for (i = 0; i < sizeof(t) / sizeof(t[0]); i++) {
+		struct config *c = config_open_data("i.conf", t[i].text,
+						    strlen(t[i].text), err, sizeof(err));
+		struct core_conf cc;
+		int rc = c ? coreconf_apply(c, &cc, err, sizeof(err)) : -2;
+
+		if (t[i].rc < 0) {
+			ok(rc < 0 && strstr(err, t[i].inert),
+			   "case %zu refused: got \"%s\", want \"%s\"", i,
+			   rc < 0 ? err : "accepted", t[i].inert);
+			config_close(c);
+			continue;
+		}
+		ok(rc == 0 && cc.dry_run == t[i].dry_run,
+		   "case %zu dry_run: got %d (rc %d %s), want %d", i,
+		   rc == 0 ? cc.dry_run : -1, rc, rc ? err : "", t[i].dry_run);
+		ok(rc == 0 && g_strcmp0(cc.cm_inert, t[i].inert) == 0,
+		   "case %zu inert keys: got \"%s\", want \"%s\"", i,
+		   rc == 0 && cc.cm_inert ? cc.cm_inert : "(none)",
+		   t[i].inert ? t[i].inert : "(none)");
+		if (rc == 0)
+			coreconf_release(&cc);
+		config_close(c);
+	}
+}
+
 /* test_countermeasures - [countermeasures] defaults agree with cm_defaults */
 static void test_countermeasures(void)
 {
@@ -350,6 +398,7 @@ static void test_countermeasures(void)
 	   strstr(err, "g.conf: [countermeasures] rate_cap = \"0\": expected a whole number from 1 to 100000"),
 	   "rate_cap 0 refused: %s", err);
 	config_close(c);
+	test_core_dry_run();
 	text = "[countermeasures]\nweight_nodsn = 5\n";
 	c = config_open_data("h.conf", text, strlen(text), err, sizeof(err));
 	ok(coreconf_countermeasures(c, &got, err, sizeof(err)) < 0 &&
@@ -377,6 +426,8 @@ static void test_example(void)
 	   "its groups are known: %s", err);
 	ok(coreconf_apply(c, &cc, err, sizeof(err)) == 0, "its [core] applies: %s", err);
 	is_str(cc.events, "/var/log/sluice/events.json", "it shows the default events path");
+	ok(cc.cm_inert == NULL, "it sets no [countermeasures] key that does nothing: "
+	   "got \"%s\", want none", cc.cm_inert ? cc.cm_inert : "");
 	coreconf_release(&cc);
 	ok(coreconf_countermeasures(c, &got, err, sizeof(err)) == 0,
 	   "its [countermeasures] applies: %s", err);
