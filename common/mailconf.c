@@ -164,7 +164,7 @@ static int order_parse(char **words, const char *group,
 	size_t i, n = 0;
 
 	for (i = 0; i < 3; i++)
-		p->order[i] = MAIL_ID_NONE;
+		p->id.order[i] = MAIL_ID_NONE;
 	for (i = 0; words && words[i]; i++) {
 		enum mail_ident k = ident_kind(words[i]);
 
@@ -174,7 +174,7 @@ static int order_parse(char **words, const char *group,
 				 "client_address", group, words[i]);
 			return -1;
 		}
-		p->order[n++] = k;
+		p->id.order[n++] = k;
 	}
 	if (n == 0) {
 		snprintf(err, errlen, "[%s] identity is empty: expected one or "
@@ -200,7 +200,7 @@ int mailconf_params(const struct mail_conf *mc, const char *group,
 	p->thr.low = mc->low_watermark;
 	p->thr.mem_cap = mc->mem_cap;
 	p->thr.max_held = mc->max_held;
-	p->strip_extension = mc->strip_extension;
+	p->id.strip_extension = mc->strip_extension;
 	if (mc->extension_delimiter == NULL ||
 	    strlen(mc->extension_delimiter) != 1) {
 		snprintf(err, errlen, "[%s] extension_delimiter = \"%s\": "
@@ -208,10 +208,10 @@ int mailconf_params(const struct mail_conf *mc, const char *group,
 			 mc->extension_delimiter ? mc->extension_delimiter : "");
 		return -1;
 	}
-	p->extension_delim = mc->extension_delimiter[0];
+	p->id.extension_delim = mc->extension_delimiter[0];
 	if (order_parse(mc->identity, group, p, err, errlen) < 0)
 		return -1;
-	p->v6_prefix = mc->client_v6_prefix;
+	p->id.v6_prefix = mc->client_v6_prefix;
 	p->honeytokens = mc->honeytokens;
 	p->honeytoken_ttl_ns = mc->honeytoken_ttl;
 	p->wl_sasl = mc->whitelist_sasl;

@@ -5,13 +5,12 @@
  *	See mailthr.h.
  * DESCRIPTION
  *	A thin layer over throttle(3): it turns a mail request into an
- *	identity key and a normalised recipient, applies the whitelists
+ *	identity key and a normalised recipient (mailaddr(3)), applies the whitelists
  *	and honeytokens, and maps throttle verdicts to mail verdicts by the
  *	configured mode. Honeytoken lockouts have their own TTL and live in
  *	a small bounded table beside the throttle, because a throttle
  *	lockout ends when the queue drains and a honeytoken one must not.
  */
-#include <ctype.h>
 #include <errno.h>
 #include <fnmatch.h>
 #include <stdlib.h>
@@ -58,11 +57,11 @@ void mailthr_defaults(struct mailthr_params *p)
 	p->mode = MAIL_MODE_DELAY;
 	p->max_delay_ns = 25 * 1000000000ULL;
 	p->lockout = MAIL_LOCK_HOLD;
-	p->extension_delim = '+';
-	p->order[0] = MAIL_ID_SASL;
-	p->order[1] = MAIL_ID_SENDER;
-	p->order[2] = MAIL_ID_CLIENT;
-	p->v6_prefix = 64;
+	p->id.extension_delim = '+';
+	p->id.order[0] = MAIL_ID_SASL;
+	p->id.order[1] = MAIL_ID_SENDER;
+	p->id.order[2] = MAIL_ID_CLIENT;
+	p->id.v6_prefix = 64;
 	p->honeytoken_ttl_ns = 3600 * 1000000000ULL;
 }
 
@@ -79,7 +78,7 @@ int mailthr_check_params(const struct mailthr_params *p, const char **why)
 		*why = "delay mode needs a max_delay above 0";
 		return -1;
 	}
-	if (p->v6_prefix < 8 || p->v6_prefix > 128) {
+	if (p->id.v6_prefix < 8 || p->id.v6_prefix > 128) {
 		*why = "client IPv6 prefix must be from 8 to 128";
 		return -1;
 	}
@@ -150,141 +149,6 @@ int mailthr_reconfigure(struct mailthr *m, const struct mailthr_params *p)
 	return 0;
 }
 
-/* bad_char - control characters and spaces never belong in an address */
-static int bad_char(unsigned char c)
-{
-	return c < 0x21 || c == 0x7f;
-}
-
-/* mail_normalise - strip <>, lower-case the domain, drop the extension */
-int mail_normalise(const char *addr, int strip_ext, char delim,
-		   char *out, size_t len)
-{
-	size_t n, at, i, o = 0;
-	const char *ext_end = NULL;
-
-	if (addr == NULL)
-		return -1;
-	n = strlen(addr);
-	if (n >= 2 && addr[0] == '<' && addr[n - 1] == '>') {
-		addr++;
-		n -= 2;
-	}
-	if (n == 0 || n >= len || n >= MAIL_ADDR_MAX)
-		return -1;
-	/* The last '@' splits: a quoted local part may hold another one. */
-	for (at = n; at > 0 && addr[at - 1] != '@'; at--)
-		;
-	if (at <= 1 || at == n)
-		return -1;
-	at--;
-	for (i = 0; i < n; i++)
-		if (bad_char((unsigned char)addr[i]))
-			return -1;
-	if (strip_ext && delim) {
-		const char *d = memchr(addr, delim, at);
-
-		if (d != NULL && d != addr)
-			ext_end = d;
-	}
-	for (i = 0; i < at; i++) {
-		if (ext_end && addr + i == ext_end)
-			break;
-		out[o++] = addr[i];
-	}
-	for (i = at; i < n; i++)
-		out[o++] = (char)tolower((unsigned char)addr[i]);
-	out[o] = 0;
-	return 0;
-}
-
-/* ident_set - "kind:text" into out, long texts cut and tagged with a hash */
-static void ident_set(char out[MAIL_IDENT_MAX], const char *kind,
-		      const char *text)
-{
-	size_t k = strlen(kind), t = strlen(text);
-
-	memset(out, 0, MAIL_IDENT_MAX);
-	if (k + 1 + t < MAIL_IDENT_MAX) {
-		memcpy(out, kind, k);
-		out[k] = ':';
-		memcpy(out + k + 1, text, t);
-		return;
-	}
-	/*
-	 * Keep a readable prefix; the hash keeps distinct long names apart.
-	 * Its key is fixed so that identities stay the same across restarts
-	 * (saved state is keyed by them); the throttle's own table is keyed
-	 * with the random seed, so this opens no flooding attack.
-	 */
-	{
-		static const uint8_t fixed[16] = "sluice-identity";
-		uint64_t h = sl_hash64(fixed, text, t);
-		int keep = (int)(MAIL_IDENT_MAX - 1 - k - 1 - 17);
-
-		snprintf(out, MAIL_IDENT_MAX, "%s:%.*s~%016llx", kind, keep,
-			 text, (unsigned long long)h);
-	}
-}
-
-/* ident_client - client address, IPv6 aggregated to the prefix */
-static int ident_client(const struct mailthr_params *p, const char *client,
-			char out[MAIL_IDENT_MAX])
-{
-	struct sl_addr a;
-	char buf[ADDR_STRLEN], txt[ADDR_STRLEN + 8];
-	unsigned i;
-
-	if (client == NULL || *client == 0 || addr_parse(client, &a) < 0)
-		return -1;
-	if (a.family == 6 && p->v6_prefix < 128) {
-		for (i = p->v6_prefix; i < 128; i++)
-			a.b[i / 8] &= (uint8_t)~(0x80u >> (i % 8));
-		snprintf(txt, sizeof(txt), "%s/%u", addr_format(&a, buf),
-			 p->v6_prefix);
-	} else {
-		snprintf(txt, sizeof(txt), "%s", addr_format(&a, buf));
-	}
-	ident_set(out, "client", txt);
-	return 0;
-}
-
-/* mail_identity - identity key for a request by the configured order */
-enum mail_ident mail_identity(const struct mailthr_params *p,
-			      const struct mail_req *r,
-			      char out[MAIL_IDENT_MAX])
-{
-	char norm[MAIL_ADDR_MAX];
-	int i;
-
-	for (i = 0; i < 3 && p->order[i] != MAIL_ID_NONE; i++) {
-		switch (p->order[i]) {
-		case MAIL_ID_SASL:
-			if (r->sasl_user && *r->sasl_user) {
-				ident_set(out, "sasl", r->sasl_user);
-				return MAIL_ID_SASL;
-			}
-			break;
-		case MAIL_ID_SENDER:
-			if (r->sender && mail_normalise(r->sender,
-			    p->strip_extension, p->extension_delim, norm,
-			    sizeof(norm)) == 0) {
-				ident_set(out, "sender", norm);
-				return MAIL_ID_SENDER;
-			}
-			break;
-		case MAIL_ID_CLIENT:
-			if (ident_client(p, r->client_addr, out) == 0)
-				return MAIL_ID_CLIENT;
-			break;
-		default:
-			break;
-		}
-	}
-	memset(out, 0, MAIL_IDENT_MAX);
-	return MAIL_ID_NONE;
-}
-
 /* in_list - exact (case-insensitive) membership */
 static int in_list(char **list, const char *s)
 {
@@ -316,7 +180,7 @@ static int whitelisted(const struct mailthr_params *p, const struct mail_req *r)
 
 	if (r->sasl_user && *r->sasl_user && in_list(p->wl_sasl, r->sasl_user))
 		return 1;
-	if (r->sender && mail_normalise(r->sender, 0, 0, norm,
+	if (r->sender && mailaddr_normalise(r->sender, 0, 0, norm,
 					sizeof(norm)) == 0 &&
 	    sender_listed(p->wl_senders, norm))
 		return 1;
@@ -335,15 +199,15 @@ static int token_match(char **tokens, const char *rcpt)
 	return 0;
 }
 
-/* mail_is_honeytoken - match with and without the "+extension": the salt
+/* mailthr_is_honeytoken - match with and without the "+extension": the salt
    often sits in the extension, which normalisation may have dropped */
-int mail_is_honeytoken(const struct mailthr_params *p, const char *rcpt)
+int mailthr_is_honeytoken(const struct mailthr_params *p, const char *rcpt)
 {
 	char plain[MAIL_ADDR_MAX];
 
 	if (token_match(p->honeytokens, rcpt))
 		return 1;
-	if (mail_normalise(rcpt, 1, p->extension_delim, plain,
+	if (mailaddr_normalise(rcpt, 1, p->id.extension_delim, plain,
 			   sizeof(plain)) == 0 && strcmp(plain, rcpt) != 0)
 		return token_match(p->honeytokens, plain);
 	return 0;
@@ -443,16 +307,16 @@ enum mail_verdict mailthr_rcpt(struct mailthr *m, const struct mail_req *r,
 {
 	memset(out, 0, sizeof(*out));
 	out->verdict = MAIL_PASS;
-	if (mail_normalise(r->recipient, m->p.strip_extension,
-			   m->p.extension_delim, out->recipient,
+	if (mailaddr_normalise(r->recipient, m->p.id.strip_extension,
+			   m->p.id.extension_delim, out->recipient,
 			   sizeof(out->recipient)) < 0) {
 		out->event = MAIL_EV_MALFORMED;
 		return MAIL_PASS;
 	}
-	if (mail_identity(&m->p, r, out->identity) == MAIL_ID_NONE)
+	if (mailaddr_identity(&m->p.id, r, out->identity) == MAIL_ID_NONE)
 		return MAIL_PASS;
 	out->whitelisted = whitelisted(&m->p, r);
-	if (mail_is_honeytoken(&m->p, out->recipient))
+	if (mailthr_is_honeytoken(&m->p, out->recipient))
 		return honeytoken(m, r, now, out);
 	if (out->whitelisted)
 		return MAIL_PASS;

@@ -4,11 +4,8 @@
  * SYNOPSIS
  *	#include "mailthr.h"
  * DESCRIPTION
- *	One decision per recipient. The sender's identity is the first
- *	present of the configured order (SASL user, envelope sender,
- *	client address with IPv6 aggregated to v6_prefix). Recipients are
- *	normalised (domain lower-cased, optionally "+extension" removed)
- *	and throttled with a throttle(3) keyed by identity: a recipient in
+ *	One decision per recipient. The sender's identity and the
+ *	normalised recipient come from mailaddr(3). Recipients are throttled with a throttle(3) keyed by identity: a recipient in
  *	the working set, or one that fits, passes; another waits in the
  *	identity's delay queue; a queue over the high watermark locks the
  *	identity out.
@@ -33,37 +30,24 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
+#include "mailaddr.h"
 #include "throttle.h"
 #include "prefixset.h"
 
-#define MAIL_IDENT_MAX 64	/* identity key: kind:text, NUL-padded */
-#define MAIL_ADDR_MAX 320	/* RFC 5321 path limit + slack */
-
 enum mail_mode { MAIL_MODE_HOLD, MAIL_MODE_DELAY, MAIL_MODE_DEFER };
 enum mail_lockout { MAIL_LOCK_HOLD, MAIL_LOCK_REJECT };
-enum mail_ident { MAIL_ID_SASL, MAIL_ID_SENDER, MAIL_ID_CLIENT, MAIL_ID_NONE };
 
 struct mailthr_params {
 	struct throttle_params thr;	/* wset 5, 1 s, high 50, low 25 */
 	enum mail_mode mode;
 	uint64_t max_delay_ns;		/* MAIL_MODE_DELAY: then 4.7.1 */
 	enum mail_lockout lockout;
-	int strip_extension;		/* drop "+ext" from local parts */
-	char extension_delim;		/* '+' */
-	enum mail_ident order[3];	/* identity order; MAIL_ID_NONE ends */
-	unsigned v6_prefix;		/* 64 */
+	struct mailaddr_idopts id;	/* what makes an identity */
 	char **honeytokens;		/* exact or fnmatch patterns; borrowed */
 	uint64_t honeytoken_ttl_ns;	/* lockout length after a honeytoken */
 	char **wl_sasl;			/* borrowed, NULL-terminated */
 	char **wl_senders;		/* exact or "@domain" */
 	const struct prefixset *wl_clients;	/* borrowed */
-};
-
-struct mail_req {			/* any field may be NULL or "" */
-	const char *sasl_user;
-	const char *sender;
-	const char *client_addr;
-	const char *recipient;
 };
 
 enum mail_verdict {
@@ -130,17 +114,7 @@ int mailthr_load(struct mailthr *m, FILE *fp, uint64_t now);
 /* mailthr_stats - the throttle's counters */
 void mailthr_stats(const struct mailthr *m, struct throttle_stats *out);
 
-/* mail_identity - identity key for a request by the order; MAIL_ID_NONE
-   when none of the attributes is present */
-enum mail_ident mail_identity(const struct mailthr_params *p,
-			      const struct mail_req *r,
-			      char out[MAIL_IDENT_MAX]);
-/* mail_normalise - strip <>, lower-case the domain, drop the extension
-   if asked; 0, or -1 if it is not an address (empty, no '@', too long,
-   control characters) */
-int mail_normalise(const char *addr, int strip_ext, char delim,
-		   char *out, size_t len);
-/* mail_is_honeytoken - normalised recipient matches a honeytoken */
-int mail_is_honeytoken(const struct mailthr_params *p, const char *rcpt);
+/* mailthr_is_honeytoken - normalised recipient matches a honeytoken */
+int mailthr_is_honeytoken(const struct mailthr_params *p, const char *rcpt);
 
 #endif

@@ -183,10 +183,7 @@ static void changed(const struct mconf *o, const struct mconf *n)
 	    g_strcmp0(o->mail.control_socket, n->mail.control_socket) != 0)
 		slog(LOG_WARNING, "reload: listen, shards, snapshot_interval, "
 		     "control_socket and state_dir need a restart");
-	if (memcmp(o->params.order, n->params.order, sizeof(o->params.order)) ||
-	    o->params.v6_prefix != n->params.v6_prefix ||
-	    o->params.strip_extension != n->params.strip_extension ||
-	    o->params.extension_delim != n->params.extension_delim)
+	if (memcmp(&o->params.id, &n->params.id, sizeof(o->params.id)))
 		slog(LOG_WARNING, "reload: identity, client_v6_prefix and "
 		     "extension settings need a restart");
 }

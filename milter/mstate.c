@@ -200,10 +200,7 @@ int mstate_reconfigure(struct mstate *s, const struct mailthr_params *p)
 	 * What makes an identity must not change under the stored keys,
 	 * and the shard of an identity is computed from these fields.
 	 */
-	memcpy(q.order, s->p.order, sizeof(q.order));
-	q.v6_prefix = s->p.v6_prefix;
-	q.strip_extension = s->p.strip_extension;
-	q.extension_delim = s->p.extension_delim;
+	q.id = s->p.id;
 	for (i = 0; i < s->n; i++) {
 		pthread_mutex_lock(&s->sh[i].mu);
 		if (mailthr_reconfigure(s->sh[i].m, &q) < 0)
@@ -256,7 +253,7 @@ enum mail_verdict mstate_rcpt(struct mstate *s, const struct mail_req *r,
 	unsigned i;
 
 	*t = NULL;
-	mail_identity(&s->p, r, ident);
+	mailaddr_identity(&s->p.id, r, ident);
 	i = mstate_shard_of(s, ident);
 	sh = &s->sh[i];
 	shard_lock(sh);

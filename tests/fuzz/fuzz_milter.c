@@ -37,7 +37,7 @@ static void setup(void)
 	p.thr.low = 4;
 	p.thr.mem_cap = 1 << 20;
 	p.thr.max_held = 256;
-	p.strip_extension = 1;
+	p.id.strip_extension = 1;
 	p.honeytokens = tokens;
 	p.wl_sasl = wl_sasl;
 	p.wl_senders = wl_senders;

@@ -2,8 +2,8 @@
  * NAME
  *	mailthr - unit test of the shared email throttle
  * DESCRIPTION
- *	Normalisation and identity tables, then whole scenarios with time
- *	passed in: a person's mail, a mass mailer, honeytokens, whitelists.
+ *	Whole scenarios with time passed in: a person's mail, a mass
+ *	mailer, honeytokens, whitelists (addresses and identities: mailaddr.t).
  */
 #include <stdlib.h>
 #include <string.h>
@@ -32,73 +32,6 @@ static void count(void *ctx, const char *identity, uint64_t cookie,
 	} else if (why == THROTTLE_UNLOCKED) {
 		unlocked++;
 	}
-}
-
-/* test_normalise - table of addresses */
-static void test_normalise(void)
-{
-	static const struct { const char *in; int strip; const char *want; } t[] = {
-		{ "Alice@Example.ORG", 0, "Alice@example.org" },
-		{ "<bob@EXAMPLE.org>", 0, "bob@example.org" },
-		{ "bob+lists@example.org", 1, "bob@example.org" },
-		{ "bob+lists@example.org", 0, "bob+lists@example.org" },
-		{ "+only@example.org", 1, "+only@example.org" },
-		{ "\"a@b\"@Example.org", 0, "\"a@b\"@example.org" },
-		{ "", 0, NULL },
-		{ "<>", 0, NULL },
-		{ "nodomain", 0, NULL },
-		{ "@example.org", 0, NULL },
-		{ "user@", 0, NULL },
-		{ "us er@example.org", 0, NULL },
-		{ "user@exa\nmple.org", 0, NULL },
-	};
-	char out[MAIL_ADDR_MAX], big[1000];
-	size_t i;
-
-	for (i = 0; i < sizeof(t) / sizeof(t[0]); i++) {
-		int r = mail_normalise(t[i].in, t[i].strip, '+', out, sizeof(out));
-
-		if (t[i].want)
-			is_str(r == 0 ? out : "(refused)", t[i].want,
-			       "normalise \"%s\"", t[i].in);
-		else
-			is_int(r, -1, "refuse \"%s\"", t[i].in);
-	}
-	memset(big, 'a', sizeof(big) - 1);
-	big[sizeof(big) - 1] = 0;
-	big[500] = '@';
-	is_int(mail_normalise(big, 0, '+', out, sizeof(out)), -1,
-	       "refuse an address longer than %d", MAIL_ADDR_MAX);
-}
-
-/* test_identity - the first present attribute of the order wins */
-static void test_identity(void)
-{
-	struct mailthr_params p;
-	char id[MAIL_IDENT_MAX];
-	struct mail_req r = { "alice", "Alice@Example.org", "192.0.2.7", "x@y" };
-	struct mail_req r2 = { NULL, "", "2001:db8:1:2:3:4:5:6", "x@y" };
-	struct mail_req r3 = { NULL, NULL, NULL, "x@y" };
-	char longname[200];
-
-	mailthr_defaults(&p);
-	is_int(mail_identity(&p, &r, id), MAIL_ID_SASL, "SASL user first");
-	is_str(id, "sasl:alice", "SASL identity text");
-	r.sasl_user = "";
-	mail_identity(&p, &r, id);
-	is_str(id, "sender:Alice@example.org", "then the sender");
-	r.sender = NULL;
-	mail_identity(&p, &r, id);
-	is_str(id, "client:192.0.2.7", "then the client");
-	mail_identity(&p, &r2, id);
-	is_str(id, "client:2001:db8:1:2::/64", "IPv6 client counted per /64");
-	is_int(mail_identity(&p, &r3, id), MAIL_ID_NONE, "nothing present");
-	memset(longname, 'q', sizeof(longname) - 1);
-	longname[sizeof(longname) - 1] = 0;
-	r.sasl_user = longname;
-	mail_identity(&p, &r, id);
-	ok(strlen(id) < MAIL_IDENT_MAX && strchr(id, '~') != NULL,
-	   "a long identity is cut and tagged with a hash (%s)", id);
 }
 
 /* rcpt - one request from alice to the n-th address */
@@ -201,7 +134,7 @@ static void test_honeytoken(void)
 	mailthr_defaults(&p);
 	p.honeytokens = tokens;
 	p.wl_senders = wl;
-	p.strip_extension = 1;
+	p.id.strip_extension = 1;
 	m = mailthr_create(&p, seed, count, NULL);
 	mailthr_rcpt(m, &r, 1, 10 * SEC, &res);
 	is_int(res.event, MAIL_EV_HONEYTOKEN, "honeytoken event");
@@ -280,8 +213,6 @@ static void test_malformed(void)
 
 int main(void)
 {
-	test_normalise();
-	test_identity();
 	test_person();
 	test_mass_mailer();
 	test_honeytoken();

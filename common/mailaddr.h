@@ -1,0 +1,50 @@
+/*
+ * NAME
+ *	mailaddr - mail addresses and sender identities
+ * SYNOPSIS
+ *	#include "mailaddr.h"
+ * DESCRIPTION
+ *	What the mail filters make of the attributes an MTA gives them:
+ *	a recipient or sender normalised for comparison (domain
+ *	lower-cased, optionally "+extension" removed), and the identity a
+ *	sender is throttled under, "kind:text" in a fixed-size,
+ *	NUL-padded key: the first present of the configured order of SASL
+ *	user, envelope sender and client address (IPv6 aggregated to a
+ *	prefix, since one host holds a whole /64 of privacy addresses).
+ */
+#ifndef SLUICE_MAILADDR_H
+#define SLUICE_MAILADDR_H
+
+#include <stddef.h>
+
+#define MAIL_IDENT_MAX 64	/* identity key: kind:text, NUL-padded */
+#define MAIL_ADDR_MAX 320	/* RFC 5321 path limit + slack */
+
+enum mail_ident { MAIL_ID_SASL, MAIL_ID_SENDER, MAIL_ID_CLIENT, MAIL_ID_NONE };
+
+struct mail_req {			/* any field may be NULL or "" */
+	const char *sasl_user;
+	const char *sender;
+	const char *client_addr;
+	const char *recipient;
+};
+
+struct mailaddr_idopts {		/* what makes an identity */
+	enum mail_ident order[3];	/* first present wins; NONE ends */
+	unsigned v6_prefix;		/* IPv6 clients per prefix; 8..128 */
+	int strip_extension;		/* drop "+ext" from local parts */
+	char extension_delim;		/* '+' */
+};
+
+/* mailaddr_normalise - strip <>, lower-case the domain, drop the
+   extension if asked; 0, or -1 if it is not an address (empty, no '@',
+   too long, control characters) */
+int mailaddr_normalise(const char *addr, int strip_ext, char delim,
+		       char *out, size_t len);
+/* mailaddr_identity - identity key for a request by the order;
+   MAIL_ID_NONE (and an empty key) when no attribute of it is present */
+enum mail_ident mailaddr_identity(const struct mailaddr_idopts *o,
+				  const struct mail_req *r,
+				  char out[MAIL_IDENT_MAX]);
+
+#endif
