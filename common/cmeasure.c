@@ -26,19 +26,19 @@
 #include "cmeasure.h"
 #include "hosttab.h"
 
-#define CM_MINUTE (60ULL * 1000000000ULL)
-#define CM_SCORE_MAX 1000000u
-#define CM_RATE_MAX 100000u
-#define CM_BATCH 64
-#define CM_SKEY 17		/* family, 16 address bytes */
-#define CM_AKEY 20		/* action, family, 16 address bytes, port */
+#define CMEASURE_MINUTE (60ULL * 1000000000ULL)
+#define CMEASURE_SCORE_MAX 1000000u
+#define CMEASURE_RATE_MAX 100000u
+#define CMEASURE_BATCH 64
+#define CMEASURE_SKEY 17		/* family, 16 address bytes */
+#define CMEASURE_AKEY 20	/* action, family, 16 address bytes, port */
 
-struct cm_src {
+struct cmeasure_src {
 	uint64_t last;		/* decay applied up to here */
 	unsigned strong, weak;
 };
 
-struct cm_act {
+struct cmeasure_act {
 	uint64_t expires;
 	unsigned score;
 	uint8_t signal;
@@ -46,7 +46,7 @@ struct cm_act {
 };
 
 struct cmeasure {
-	struct cm_params p;
+	struct cmeasure_params p;
 	const struct prefixset *wl;
 	struct hosttab *src, *act;
 	uint64_t *ring;		/* times of the last rate_cap actions */
@@ -54,58 +54,58 @@ struct cmeasure {
 	uint8_t seed[16];
 };
 
-static const char *const action_names[CM_ACTION_COUNT] = {
+static const char *const action_names[CMEASURE_ACTION_COUNT] = {
 	"observe", "throttle", "quarantine", "block_port", "isolate", "hook",
 };
-static const char *const signal_names[CM_SIG_COUNT] = {
+static const char *const signal_names[CMEASURE_SIG_COUNT] = {
 	"honeypot", "lockout", "fanout", "nodns", "trw", "honeytoken", "operator",
 };
 
-/* cm_defaults - the documented ladder and guards (see cmeasure.h) */
-void cm_defaults(struct cm_params *p)
+/* cmeasure_defaults - the documented ladder and guards (see cmeasure.h) */
+void cmeasure_defaults(struct cmeasure_params *p)
 {
 	memset(p, 0, sizeof(*p));
-	p->weight[CM_SIG_HONEYPOT] = 100;
-	p->weight[CM_SIG_LOCKOUT] = 100;
-	p->weight[CM_SIG_HONEYTOKEN] = 100;
-	p->weight[CM_SIG_OPERATOR] = 100;
-	p->weight[CM_SIG_FANOUT] = 50;
-	p->weight[CM_SIG_TRW] = 50;
-	p->weight[CM_SIG_NODNS] = 5;
-	p->rung[CM_THROTTLE] = 10;
-	p->rung[CM_BLOCK_PORT] = 50;
-	p->rung[CM_QUARANTINE] = 100;
-	p->ttl_ns[CM_THROTTLE] = 10 * CM_MINUTE;
-	p->ttl_ns[CM_QUARANTINE] = 60 * CM_MINUTE;
-	p->ttl_ns[CM_BLOCK_PORT] = 60 * CM_MINUTE;
-	p->ttl_ns[CM_ISOLATE] = 60 * CM_MINUTE;
-	p->ttl_ns[CM_HOOK] = 60 * CM_MINUTE;
-	p->score_decay_ns = 10 * CM_MINUTE;
+	p->weight[CMEASURE_SIG_HONEYPOT] = 100;
+	p->weight[CMEASURE_SIG_LOCKOUT] = 100;
+	p->weight[CMEASURE_SIG_HONEYTOKEN] = 100;
+	p->weight[CMEASURE_SIG_OPERATOR] = 100;
+	p->weight[CMEASURE_SIG_FANOUT] = 50;
+	p->weight[CMEASURE_SIG_TRW] = 50;
+	p->weight[CMEASURE_SIG_NODNS] = 5;
+	p->rung[CMEASURE_THROTTLE] = 10;
+	p->rung[CMEASURE_BLOCK_PORT] = 50;
+	p->rung[CMEASURE_QUARANTINE] = 100;
+	p->ttl_ns[CMEASURE_THROTTLE] = 10 * CMEASURE_MINUTE;
+	p->ttl_ns[CMEASURE_QUARANTINE] = 60 * CMEASURE_MINUTE;
+	p->ttl_ns[CMEASURE_BLOCK_PORT] = 60 * CMEASURE_MINUTE;
+	p->ttl_ns[CMEASURE_ISOLATE] = 60 * CMEASURE_MINUTE;
+	p->ttl_ns[CMEASURE_HOOK] = 60 * CMEASURE_MINUTE;
+	p->score_decay_ns = 10 * CMEASURE_MINUTE;
 	p->rate_cap = 60;
 	p->dry_run = 0;
 }
 
-/* cm_check_params - 0, or -1 with a reason */
-int cm_check_params(const struct cm_params *p, const char **why)
+/* cmeasure_check_params - 0, or -1 with a reason */
+int cmeasure_check_params(const struct cmeasure_params *p, const char **why)
 {
 	int a, s;
 
-	for (s = 0; s < CM_SIG_COUNT; s++)
-		if (p->weight[s] > CM_SCORE_MAX)
+	for (s = 0; s < CMEASURE_SIG_COUNT; s++)
+		if (p->weight[s] > CMEASURE_SCORE_MAX)
 			return *why = "a signal weight is over 1000000", -1;
-	for (a = CM_THROTTLE; a < CM_ACTION_COUNT; a++) {
-		if (p->rung[a] > CM_SCORE_MAX)
+	for (a = CMEASURE_THROTTLE; a < CMEASURE_ACTION_COUNT; a++) {
+		if (p->rung[a] > CMEASURE_SCORE_MAX)
 			return *why = "a rung is over 1000000", -1;
 		if (p->rung[a] && p->ttl_ns[a] == 0)
 			return *why = "an action that can start needs a TTL above 0", -1;
 	}
-	if (p->rate_cap == 0 || p->rate_cap > CM_RATE_MAX)
+	if (p->rate_cap == 0 || p->rate_cap > CMEASURE_RATE_MAX)
 		return *why = "rate_cap must be from 1 to 100000 actions a minute", -1;
 	return 0;
 }
 
-/* cm_ring_resize - keep the most recent action times in a new ring */
-static int cm_ring_resize(struct cmeasure *c, unsigned cap)
+/* cmeasure_ring_resize - keep the most recent action times in a new ring */
+static int cmeasure_ring_resize(struct cmeasure *c, unsigned cap)
 {
 	uint64_t *r = calloc(cap, sizeof(*r));
 	unsigned keep, i;
@@ -123,15 +123,16 @@ static int cm_ring_resize(struct cmeasure *c, unsigned cap)
 	return 0;
 }
 
-/* cm_create - whitelist is borrowed and may be NULL; NULL on error */
-struct cmeasure *cm_create(const struct cm_params *p, size_t mem_cap,
-			   const struct prefixset *whitelist)
+/* cmeasure_create - whitelist is borrowed and may be NULL; NULL on error */
+struct cmeasure *cmeasure_create(const struct cmeasure_params *p,
+				 size_t mem_cap,
+				 const struct prefixset *whitelist)
 {
 	struct cmeasure *c;
 	const char *why;
 	size_t i;
 
-	if (cm_check_params(p, &why) < 0) {
+	if (cmeasure_check_params(p, &why) < 0) {
 		errno = EINVAL;
 		return NULL;
 	}
@@ -144,21 +145,23 @@ struct cmeasure *cm_create(const struct cm_params *p, size_t mem_cap,
 	if (getrandom(c->seed, sizeof(c->seed), GRND_NONBLOCK) != sizeof(c->seed))
 		for (i = 0; i < sizeof(c->seed); i++)
 			c->seed[i] = (uint8_t)(random() >> 3) ^ (uint8_t)((uintptr_t)c >> (i % 8));
-	c->src = hosttab_create(CM_SKEY, sizeof(struct cm_src), mem_cap / 2, c->seed);
-	c->act = hosttab_create(CM_AKEY, sizeof(struct cm_act), mem_cap / 2, c->seed);
+	c->src = hosttab_create(CMEASURE_SKEY, sizeof(struct cmeasure_src),
+				mem_cap / 2, c->seed);
+	c->act = hosttab_create(CMEASURE_AKEY, sizeof(struct cmeasure_act),
+				mem_cap / 2, c->seed);
 	c->ring_cap = 1;
 	c->ring = calloc(1, sizeof(*c->ring));
 	if (c->src == NULL || c->act == NULL || c->ring == NULL ||
-	    cm_ring_resize(c, p->rate_cap) < 0) {
-		cm_free(c);
+	    cmeasure_ring_resize(c, p->rate_cap) < 0) {
+		cmeasure_free(c);
 		errno = ENOMEM;
 		return NULL;
 	}
 	return c;
 }
 
-/* cm_free - accepts NULL */
-void cm_free(struct cmeasure *c)
+/* cmeasure_free - accepts NULL */
+void cmeasure_free(struct cmeasure *c)
 {
 	if (c == NULL)
 		return;
@@ -168,58 +171,60 @@ void cm_free(struct cmeasure *c)
 	free(c);
 }
 
-/* cm_reconfigure - new params and whitelist; actions in force kept */
-int cm_reconfigure(struct cmeasure *c, const struct cm_params *p,
-		   const struct prefixset *whitelist)
+/* cmeasure_reconfigure - new params and whitelist; actions in force kept */
+int cmeasure_reconfigure(struct cmeasure *c, const struct cmeasure_params *p,
+			 const struct prefixset *whitelist)
 {
 	const char *why;
 
-	if (cm_check_params(p, &why) < 0) {
+	if (cmeasure_check_params(p, &why) < 0) {
 		errno = EINVAL;
 		return -1;
 	}
-	if (p->rate_cap != c->ring_cap && cm_ring_resize(c, p->rate_cap) < 0)
+	if (p->rate_cap != c->ring_cap &&
+	    cmeasure_ring_resize(c, p->rate_cap) < 0)
 		return -1;
 	c->p = *p;
 	c->wl = whitelist;
 	return 0;
 }
 
-/* cm_skey - score table key: family, address */
-static void cm_skey(uint8_t k[CM_SKEY], const struct sl_addr *a)
+/* cmeasure_skey - score table key: family, address */
+static void cmeasure_skey(uint8_t k[CMEASURE_SKEY], const struct sl_addr *a)
 {
 	k[0] = a->family;
 	memcpy(k + 1, a->b, 16);
 }
 
-/* cm_akey - action table key: action, family, address, port */
-static void cm_akey(uint8_t k[CM_AKEY], enum cm_action act,
-		    const struct sl_addr *a, uint16_t port)
+/* cmeasure_akey - action table key: action, family, address, port */
+static void cmeasure_akey(uint8_t k[CMEASURE_AKEY], enum cmeasure_action act,
+			  const struct sl_addr *a, uint16_t port)
 {
 	k[0] = (uint8_t)act;
 	k[1] = a->family;
 	memcpy(k + 2, a->b, 16);
 	/* only a port block is per port */
-	if (act != CM_BLOCK_PORT)
+	if (act != CMEASURE_BLOCK_PORT)
 		port = 0;
 	k[18] = (uint8_t)(port >> 8);
 	k[19] = (uint8_t)port;
 }
 
-/* cm_weak_cap - the most the weak signal may add: below every rung */
-static unsigned cm_weak_cap(const struct cm_params *p)
+/* cmeasure_weak_cap - the most the weak signal may add: below every rung */
+static unsigned cmeasure_weak_cap(const struct cmeasure_params *p)
 {
 	unsigned low = 0;
 	int a;
 
-	for (a = CM_THROTTLE; a < CM_ACTION_COUNT; a++)
+	for (a = CMEASURE_THROTTLE; a < CMEASURE_ACTION_COUNT; a++)
 		if (p->rung[a] && (low == 0 || p->rung[a] < low))
 			low = p->rung[a];
 	return low ? low - 1 : 0;
 }
 
-/* cm_decay - halve the score once per score_decay_ns elapsed */
-static void cm_decay(const struct cm_params *p, struct cm_src *s, uint64_t now)
+/* cmeasure_decay - halve the score once per score_decay_ns elapsed */
+static void cmeasure_decay(const struct cmeasure_params *p,
+			   struct cmeasure_src *s, uint64_t now)
 {
 	uint64_t periods;
 
@@ -237,84 +242,88 @@ static void cm_decay(const struct cm_params *p, struct cm_src *s, uint64_t now)
 	s->last += periods * p->score_decay_ns;
 }
 
-/* cm_score - add the signal to src's score; the score now */
-static unsigned cm_score(struct cmeasure *c, enum cm_signal sig,
-			 const struct sl_addr *src, uint64_t now)
+/* cmeasure_score - add the signal to src's score; the score now */
+static unsigned cmeasure_score(struct cmeasure *c, enum cmeasure_signal sig,
+			       const struct sl_addr *src, uint64_t now)
 {
-	uint8_t k[CM_SKEY];
-	struct cm_src *s;
-	unsigned w = c->p.weight[sig], cap = cm_weak_cap(&c->p), weak;
+	uint8_t k[CMEASURE_SKEY];
+	struct cmeasure_src *s;
+	unsigned w = c->p.weight[sig], cap = cmeasure_weak_cap(&c->p), weak;
 	int created;
 
-	cm_skey(k, src);
+	cmeasure_skey(k, src);
 	if ((s = hosttab_put(c->src, k, &created)) == NULL)
-		return sig == CM_SIG_NODNS ? (w < cap ? w : cap) : w;
+		return sig == CMEASURE_SIG_NODNS ? (w < cap ? w : cap) : w;
 	if (created)
 		s->last = now;
-	cm_decay(&c->p, s, now);
-	if (sig == CM_SIG_NODNS)
+	cmeasure_decay(&c->p, s, now);
+	if (sig == CMEASURE_SIG_NODNS)
 		s->weak = s->weak + w > cap ? cap : s->weak + w;
 	else
-		s->strong = s->strong + w > CM_SCORE_MAX ? CM_SCORE_MAX : s->strong + w;
+		s->strong = s->strong + w > CMEASURE_SCORE_MAX ?
+		    CMEASURE_SCORE_MAX : s->strong + w;
 	weak = s->weak < cap ? s->weak : cap;
 	return s->strong + weak;
 }
 
-/* cm_pick - the enforcing action with the highest rung the score reaches */
-static enum cm_action cm_pick(const struct cm_params *p, unsigned score,
-			      uint16_t port)
+/* cmeasure_pick - the enforcing action with the highest rung the score
+   reaches */
+static enum cmeasure_action cmeasure_pick(const struct cmeasure_params *p,
+					  unsigned score, uint16_t port)
 {
-	enum cm_action best = CM_OBSERVE;
+	enum cmeasure_action best = CMEASURE_OBSERVE;
 	int a;
 
-	for (a = CM_THROTTLE; a < CM_ACTION_COUNT; a++) {
+	for (a = CMEASURE_THROTTLE; a < CMEASURE_ACTION_COUNT; a++) {
 		if (p->rung[a] == 0 || score < p->rung[a])
 			continue;
-		if (a == CM_BLOCK_PORT && port == 0)
+		if (a == CMEASURE_BLOCK_PORT && port == 0)
 			continue;	/* nothing to block without a port */
-		if (best == CM_OBSERVE || p->rung[a] >= p->rung[best])
-			best = (enum cm_action)a;
+		if (best == CMEASURE_OBSERVE || p->rung[a] >= p->rung[best])
+			best = (enum cmeasure_action)a;
 	}
 	return best;
 }
 
-/* cm_live - the action entry for key if in force at now */
-static const struct cm_act *cm_live(const struct cmeasure *c,
-				    const uint8_t k[CM_AKEY], uint64_t now)
+/* cmeasure_live - the action entry for key if in force at now */
+static const struct cmeasure_act *cmeasure_live(const struct cmeasure *c,
+						const uint8_t k[CMEASURE_AKEY],
+						uint64_t now)
 {
-	const struct cm_act *v = hosttab_peek(c->act, k);
+	const struct cmeasure_act *v = hosttab_peek(c->act, k);
 
 	return v && v->expires > now ? v : NULL;
 }
 
-/* cm_in_force - the same action, or a quarantine that covers it */
-static enum cm_action cm_in_force(const struct cmeasure *c, enum cm_action a,
-				  const struct sl_addr *src, uint16_t port,
-				  uint64_t now)
+/* cmeasure_in_force - the same action, or a quarantine that covers it */
+static enum cmeasure_action cmeasure_in_force(const struct cmeasure *c,
+					      enum cmeasure_action a,
+					      const struct sl_addr *src,
+					      uint16_t port, uint64_t now)
 {
-	uint8_t k[CM_AKEY];
+	uint8_t k[CMEASURE_AKEY];
 
-	cm_akey(k, a, src, port);
-	if (cm_live(c, k, now))
+	cmeasure_akey(k, a, src, port);
+	if (cmeasure_live(c, k, now))
 		return a;
-	if (a == CM_THROTTLE || a == CM_BLOCK_PORT) {
-		cm_akey(k, CM_QUARANTINE, src, 0);
-		if (cm_live(c, k, now))
-			return CM_QUARANTINE;
+	if (a == CMEASURE_THROTTLE || a == CMEASURE_BLOCK_PORT) {
+		cmeasure_akey(k, CMEASURE_QUARANTINE, src, 0);
+		if (cmeasure_live(c, k, now))
+			return CMEASURE_QUARANTINE;
 	}
-	return CM_OBSERVE;
+	return CMEASURE_OBSERVE;
 }
 
-/* cm_rate_ok - may one more action start at now? */
-static int cm_rate_ok(const struct cmeasure *c, uint64_t now)
+/* cmeasure_rate_ok - may one more action start at now? */
+static int cmeasure_rate_ok(const struct cmeasure *c, uint64_t now)
 {
 	if (c->ring_n < c->ring_cap)
 		return 1;
-	return now >= c->ring[c->ring_head] + CM_MINUTE;
+	return now >= c->ring[c->ring_head] + CMEASURE_MINUTE;
 }
 
-/* cm_rate_note - remember an action started at now */
-static void cm_rate_note(struct cmeasure *c, uint64_t now)
+/* cmeasure_rate_note - remember an action started at now */
+static void cmeasure_rate_note(struct cmeasure *c, uint64_t now)
 {
 	if (c->ring_n < c->ring_cap) {
 		c->ring[(c->ring_head + c->ring_n++) % c->ring_cap] = now;
@@ -324,13 +333,13 @@ static void cm_rate_note(struct cmeasure *c, uint64_t now)
 	c->ring_head = (c->ring_head + 1) % c->ring_cap;
 }
 
-/* cm_record - put the action in force; -1 if the table is full */
-static int cm_record(struct cmeasure *c, struct cm_decision *d)
+/* cmeasure_record - put the action in force; -1 if the table is full */
+static int cmeasure_record(struct cmeasure *c, struct cmeasure_decision *d)
 {
-	uint8_t k[CM_AKEY];
-	struct cm_act *v;
+	uint8_t k[CMEASURE_AKEY];
+	struct cmeasure_act *v;
 
-	cm_akey(k, d->action, &d->target, d->port);
+	cmeasure_akey(k, d->action, &d->target, d->port);
 	/* never evict an action in force: its expiry must be reported */
 	if (hosttab_peek(c->act, k) == NULL &&
 	    hosttab_count(c->act) >= hosttab_capacity(c->act))
@@ -344,100 +353,103 @@ static int cm_record(struct cmeasure *c, struct cm_decision *d)
 	return 0;
 }
 
-/* cm_signal - decide on one signal from src (port for fan-out) */
-void cm_signal(struct cmeasure *c, enum cm_signal sig,
-	       const struct sl_addr *src, uint16_t port, uint64_t now,
-	       struct cm_decision *out)
+/* cmeasure_signal - decide on one signal from src (port for fan-out) */
+void cmeasure_signal(struct cmeasure *c, enum cmeasure_signal sig,
+		     const struct sl_addr *src, uint16_t port, uint64_t now,
+		     struct cmeasure_decision *out)
 {
-	enum cm_action forced;
+	enum cmeasure_action forced;
 
 	memset(out, 0, sizeof(*out));
 	out->signal = sig;
 	out->target = *src;
 	out->dry_run = c->p.dry_run;
-	out->action = CM_OBSERVE;
-	if ((unsigned)sig >= CM_SIG_COUNT || (src->family != 4 && src->family != 6)) {
-		out->outcome = CM_NONE;
+	out->action = CMEASURE_OBSERVE;
+	if ((unsigned)sig >= CMEASURE_SIG_COUNT ||
+	    (src->family != 4 && src->family != 6)) {
+		out->outcome = CMEASURE_NONE;
 		return;
 	}
 	if (prefixset_lookup(c->wl, src, NULL)) {
-		out->outcome = CM_WHITELISTED;
+		out->outcome = CMEASURE_WHITELISTED;
 		return;
 	}
-	out->score = cm_score(c, sig, src, now);
-	out->action = cm_pick(&c->p, out->score, port);
-	if (out->action == CM_OBSERVE) {
-		out->outcome = CM_NONE;
+	out->score = cmeasure_score(c, sig, src, now);
+	out->action = cmeasure_pick(&c->p, out->score, port);
+	if (out->action == CMEASURE_OBSERVE) {
+		out->outcome = CMEASURE_NONE;
 		return;
 	}
-	if (out->action == CM_BLOCK_PORT)
+	if (out->action == CMEASURE_BLOCK_PORT)
 		out->port = port;
-	if ((forced = cm_in_force(c, out->action, src, port, now)) != CM_OBSERVE) {
+	forced = cmeasure_in_force(c, out->action, src, port, now);
+	if (forced != CMEASURE_OBSERVE) {
 		out->action = forced;
-		out->outcome = CM_IN_FORCE;
+		out->outcome = CMEASURE_IN_FORCE;
 		return;
 	}
-	if (sig != CM_SIG_OPERATOR && !cm_rate_ok(c, now)) {
-		out->outcome = CM_RATE_CAPPED;
+	if (sig != CMEASURE_SIG_OPERATOR && !cmeasure_rate_ok(c, now)) {
+		out->outcome = CMEASURE_RATE_CAPPED;
 		return;
 	}
 	out->expires = now + c->p.ttl_ns[out->action];
-	if (cm_record(c, out) < 0) {
-		out->outcome = CM_RATE_CAPPED;
+	if (cmeasure_record(c, out) < 0) {
+		out->outcome = CMEASURE_RATE_CAPPED;
 		return;
 	}
-	if (sig != CM_SIG_OPERATOR)
-		cm_rate_note(c, now);
-	out->outcome = CM_ACT;
+	if (sig != CMEASURE_SIG_OPERATOR)
+		cmeasure_rate_note(c, now);
+	out->outcome = CMEASURE_ACT;
 }
 
-/* cm_lift - end an action early (operator); -1 if none in force */
-int cm_lift(struct cmeasure *c, enum cm_action a, const struct sl_addr *src,
-	    uint16_t port)
+/* cmeasure_lift - end an action early (operator); -1 if none in force */
+int cmeasure_lift(struct cmeasure *c, enum cmeasure_action a,
+		  const struct sl_addr *src, uint16_t port)
 {
-	uint8_t k[CM_AKEY];
+	uint8_t k[CMEASURE_AKEY];
 
-	cm_akey(k, a, src, port);
+	cmeasure_akey(k, a, src, port);
 	return hosttab_del(c->act, k);
 }
 
-struct cm_reap {
+struct cmeasure_reap {
 	uint64_t now;
 	size_t n;
-	uint8_t key[CM_BATCH][CM_AKEY];
-	struct cm_decision d[CM_BATCH];
+	uint8_t key[CMEASURE_BATCH][CMEASURE_AKEY];
+	struct cmeasure_decision d[CMEASURE_BATCH];
 };
 
-/* cm_reap_fn - collect expired actions, a batch at a time */
-static int cm_reap_fn(void *ctx, const void *key, void *val)
+/* cmeasure_reap_fn - collect expired actions, a batch at a time */
+static int cmeasure_reap_fn(void *ctx, const void *key, void *val)
 {
-	struct cm_reap *r = ctx;
+	struct cmeasure_reap *r = ctx;
 	const uint8_t *k = key;
-	const struct cm_act *v = val;
-	struct cm_decision *d;
+	const struct cmeasure_act *v = val;
+	struct cmeasure_decision *d;
 
 	if (v->expires > r->now)
 		return 0;
-	memcpy(r->key[r->n], k, CM_AKEY);
+	memcpy(r->key[r->n], k, CMEASURE_AKEY);
 	d = &r->d[r->n];
 	memset(d, 0, sizeof(*d));
-	d->outcome = CM_ACT;
-	d->action = (enum cm_action)k[0];
-	d->signal = (enum cm_signal)v->signal;
+	d->outcome = CMEASURE_ACT;
+	d->action = (enum cmeasure_action)k[0];
+	d->signal = (enum cmeasure_signal)v->signal;
 	d->target.family = k[1];
 	memcpy(d->target.b, k + 2, 16);
 	d->port = (uint16_t)(k[18] << 8 | k[19]);
 	d->expires = v->expires;
 	d->dry_run = v->dry_run;
 	d->score = v->score;
-	return ++r->n == CM_BATCH;
+	return ++r->n == CMEASURE_BATCH;
 }
 
-/* cm_expire - report and forget every action expired by now; count */
-size_t cm_expire(struct cmeasure *c, uint64_t now,
-		 void (*fn)(void *ctx, const struct cm_decision *d), void *ctx)
+/* cmeasure_expire - report and forget every action expired by now; count */
+size_t cmeasure_expire(struct cmeasure *c, uint64_t now,
+		       void (*fn)(void *ctx, const struct cmeasure_decision *d),
+		       void *ctx)
 {
-	struct cm_reap *r = malloc(sizeof(*r));
+	struct cmeasure_reap *r = malloc(sizeof(*r));
 	size_t total = 0, i;
 
 	if (r == NULL)
@@ -446,38 +458,39 @@ size_t cm_expire(struct cmeasure *c, uint64_t now,
 	do {
 		r->now = now;
 		r->n = 0;
-		hosttab_walk_any(c->act, cm_reap_fn, r);
+		hosttab_walk_any(c->act, cmeasure_reap_fn, r);
 		for (i = 0; i < r->n; i++) {
 			hosttab_del(c->act, r->key[i]);
 			if (fn)
 				fn(ctx, &r->d[i]);
 		}
 		total += r->n;
-	} while (r->n == CM_BATCH);
+	} while (r->n == CMEASURE_BATCH);
 	free(r);
 	return total;
 }
 
-/* cm_active - number of actions in force (until cm_expire reaps them) */
-size_t cm_active(const struct cmeasure *c)
+/* cmeasure_active - number of actions in force (until cmeasure_expire
+   reaps them) */
+size_t cmeasure_active(const struct cmeasure *c)
 {
 	return hosttab_count(c->act);
 }
 
-/* cm_action_name - for events and logs */
-const char *cm_action_name(enum cm_action a)
+/* cmeasure_action_name - for events and logs */
+const char *cmeasure_action_name(enum cmeasure_action a)
 {
-	return (unsigned)a < CM_ACTION_COUNT ? action_names[a] : "unknown";
+	return (unsigned)a < CMEASURE_ACTION_COUNT ? action_names[a] : "unknown";
 }
 
-/* cm_signal_name - for events and logs */
-const char *cm_signal_name(enum cm_signal s)
+/* cmeasure_signal_name - for events and logs */
+const char *cmeasure_signal_name(enum cmeasure_signal s)
 {
-	return (unsigned)s < CM_SIG_COUNT ? signal_names[s] : "unknown";
+	return (unsigned)s < CMEASURE_SIG_COUNT ? signal_names[s] : "unknown";
 }
 
-/* cm_outcome_name - for events and logs */
-const char *cm_outcome_name(enum cm_outcome o)
+/* cmeasure_outcome_name - for events and logs */
+const char *cmeasure_outcome_name(enum cmeasure_outcome o)
 {
 	static const char *const names[] = {
 		"act", "none", "whitelisted", "in_force", "rate_capped",

@@ -18,7 +18,7 @@
  *	The engine only decides: the caller enforces (nft set elements,
  *	hold queue, hook) and writes the event.
  *
- *	Defaults (cm_defaults): weights honeypot 100, lockout 100,
+ *	Defaults (cmeasure_defaults): weights honeypot 100, lockout 100,
  *	honeytoken 100, operator 100, fan-out 50, TRW 50, no-DNS 5; rungs
  *	throttle 10, block port 50, quarantine 100, isolate and hook 0
  *	(never: the operator turns them on). So honeypot, lockout,
@@ -35,8 +35,9 @@
  *	over all sources (a sliding window); operator signals are not
  *	counted against it, but the whitelist refuses them too. An
  *	action in force is never evicted: when its table is full a new
- *	action is refused as CM_RATE_CAPPED. Quarantine in force covers
- *	throttle and port blocks of the same host (CM_IN_FORCE).
+ *	action is refused as CMEASURE_RATE_CAPPED. Quarantine in force
+ *	covers throttle and port blocks of the same host
+ *	(CMEASURE_IN_FORCE).
  */
 #ifndef SLUICE_CMEASURE_H
 #define SLUICE_CMEASURE_H
@@ -46,46 +47,47 @@
 #include "addr.h"
 #include "prefixset.h"
 
-enum cm_signal {
-	CM_SIG_HONEYPOT,	/* contact to a dark address */
-	CM_SIG_LOCKOUT,		/* delay queue over the high watermark */
-	CM_SIG_FANOUT,		/* port fan-out over threshold */
-	CM_SIG_NODNS,		/* first contact with no DNS answer (weak) */
-	CM_SIG_TRW,		/* TRW says scanner */
-	CM_SIG_HONEYTOKEN,	/* mail to a salted address */
-	CM_SIG_OPERATOR,	/* sluicectl quarantine */
-	CM_SIG_COUNT
+enum cmeasure_signal {
+	CMEASURE_SIG_HONEYPOT,		/* contact to a dark address */
+	CMEASURE_SIG_LOCKOUT,		/* delay queue over the high mark */
+	CMEASURE_SIG_FANOUT,		/* port fan-out over threshold */
+	CMEASURE_SIG_NODNS,		/* contact with no DNS answer (weak) */
+	CMEASURE_SIG_TRW,		/* TRW says scanner */
+	CMEASURE_SIG_HONEYTOKEN,	/* mail to a salted address */
+	CMEASURE_SIG_OPERATOR,		/* sluicectl quarantine */
+	CMEASURE_SIG_COUNT
 };
 
-enum cm_action {
-	CM_OBSERVE, CM_THROTTLE, CM_QUARANTINE, CM_BLOCK_PORT, CM_ISOLATE,
-	CM_HOOK, CM_ACTION_COUNT
+enum cmeasure_action {
+	CMEASURE_OBSERVE, CMEASURE_THROTTLE, CMEASURE_QUARANTINE,
+	CMEASURE_BLOCK_PORT, CMEASURE_ISOLATE, CMEASURE_HOOK,
+	CMEASURE_ACTION_COUNT
 };
 
-enum cm_outcome {
-	CM_ACT,			/* enforce it (unless dry_run) */
-	CM_NONE,		/* score below any enforcing rung: observe */
-	CM_WHITELISTED,		/* refused: the whitelist holds */
-	CM_IN_FORCE,		/* the same action is already active */
-	CM_RATE_CAPPED,		/* refused: too many actions this minute */
+enum cmeasure_outcome {
+	CMEASURE_ACT,		/* enforce it (unless dry_run) */
+	CMEASURE_NONE,		/* score below any enforcing rung: observe */
+	CMEASURE_WHITELISTED,	/* refused: the whitelist holds */
+	CMEASURE_IN_FORCE,	/* the same action is already active */
+	CMEASURE_RATE_CAPPED,	/* refused: too many actions this minute */
 };
 
-struct cm_params {
-	unsigned weight[CM_SIG_COUNT];	/* score a signal adds */
-	unsigned rung[CM_ACTION_COUNT];	/* score at which each action starts;
-					   0 = never */
-	uint64_t ttl_ns[CM_ACTION_COUNT];	/* quarantine 1 h ... */
+struct cmeasure_params {
+	unsigned weight[CMEASURE_SIG_COUNT];	/* score a signal adds */
+	unsigned rung[CMEASURE_ACTION_COUNT];	/* score at which each
+						   action starts; 0 = never */
+	uint64_t ttl_ns[CMEASURE_ACTION_COUNT];	/* quarantine 1 h ... */
 	uint64_t score_decay_ns;	/* a source's score halves this often */
 	unsigned rate_cap;		/* actions per minute, all sources: 60 */
 	int dry_run;
 };
 
-struct cm_decision {
-	enum cm_outcome outcome;
-	enum cm_action action;
-	enum cm_signal signal;
+struct cmeasure_decision {
+	enum cmeasure_outcome outcome;
+	enum cmeasure_action action;
+	enum cmeasure_signal signal;
 	struct sl_addr target;
-	uint16_t port;			/* CM_BLOCK_PORT */
+	uint16_t port;			/* CMEASURE_BLOCK_PORT */
 	uint64_t expires;		/* now + ttl */
 	int dry_run;
 	unsigned score;
@@ -93,33 +95,36 @@ struct cm_decision {
 
 struct cmeasure;
 
-/* cm_defaults - the documented ladder and guards */
-void cm_defaults(struct cm_params *p);
-/* cm_check_params - 0, or -1 with a reason */
-int cm_check_params(const struct cm_params *p, const char **why);
-/* cm_create - whitelist is borrowed and may be NULL; NULL on error */
-struct cmeasure *cm_create(const struct cm_params *p, size_t mem_cap,
-			   const struct prefixset *whitelist);
-/* cm_free - accepts NULL */
-void cm_free(struct cmeasure *c);
-/* cm_reconfigure - new params and whitelist; actions in force kept */
-int cm_reconfigure(struct cmeasure *c, const struct cm_params *p,
-		   const struct prefixset *whitelist);
-/* cm_signal - decide on one signal from src (port for fan-out) */
-void cm_signal(struct cmeasure *c, enum cm_signal sig,
-	       const struct sl_addr *src, uint16_t port, uint64_t now,
-	       struct cm_decision *out);
-/* cm_lift - end an action early (operator); -1 if none in force */
-int cm_lift(struct cmeasure *c, enum cm_action a, const struct sl_addr *src,
-	    uint16_t port);
-/* cm_expire - report and forget every action expired by now; count */
-size_t cm_expire(struct cmeasure *c, uint64_t now,
-		 void (*fn)(void *ctx, const struct cm_decision *d), void *ctx);
-/* cm_active - number of actions in force */
-size_t cm_active(const struct cmeasure *c);
-/* cm_action_name, cm_signal_name, cm_outcome_name - for events and logs */
-const char *cm_action_name(enum cm_action a);
-const char *cm_signal_name(enum cm_signal s);
-const char *cm_outcome_name(enum cm_outcome o);
+/* cmeasure_defaults - the documented ladder and guards */
+void cmeasure_defaults(struct cmeasure_params *p);
+/* cmeasure_check_params - 0, or -1 with a reason */
+int cmeasure_check_params(const struct cmeasure_params *p, const char **why);
+/* cmeasure_create - whitelist is borrowed and may be NULL; NULL on error */
+struct cmeasure *cmeasure_create(const struct cmeasure_params *p,
+				 size_t mem_cap,
+				 const struct prefixset *whitelist);
+/* cmeasure_free - accepts NULL */
+void cmeasure_free(struct cmeasure *c);
+/* cmeasure_reconfigure - new params and whitelist; actions in force kept */
+int cmeasure_reconfigure(struct cmeasure *c, const struct cmeasure_params *p,
+			 const struct prefixset *whitelist);
+/* cmeasure_signal - decide on one signal from src (port for fan-out) */
+void cmeasure_signal(struct cmeasure *c, enum cmeasure_signal sig,
+		     const struct sl_addr *src, uint16_t port, uint64_t now,
+		     struct cmeasure_decision *out);
+/* cmeasure_lift - end an action early (operator); -1 if none in force */
+int cmeasure_lift(struct cmeasure *c, enum cmeasure_action a,
+		  const struct sl_addr *src, uint16_t port);
+/* cmeasure_expire - report and forget every action expired by now; count */
+size_t cmeasure_expire(struct cmeasure *c, uint64_t now,
+		       void (*fn)(void *ctx, const struct cmeasure_decision *d),
+		       void *ctx);
+/* cmeasure_active - number of actions in force */
+size_t cmeasure_active(const struct cmeasure *c);
+/* cmeasure_action_name, cmeasure_signal_name, cmeasure_outcome_name - for
+   events and logs */
+const char *cmeasure_action_name(enum cmeasure_action a);
+const char *cmeasure_signal_name(enum cmeasure_signal s);
+const char *cmeasure_outcome_name(enum cmeasure_outcome o);
 
 #endif

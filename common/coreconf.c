@@ -84,7 +84,7 @@ static char *coreconf_inert(struct config *c)
 /* coreconf_apply - fill out from [core]; 0, or -1 with the error in err */
 int coreconf_apply(struct config *c, struct core_conf *out, char *err, size_t len)
 {
-	struct cm_params cm;
+	struct cmeasure_params cm;
 
 	memset(out, 0, sizeof(*out));
 	if (config_apply(c, "core", core_keys, NCORE, out, err, len) < 0)
@@ -109,7 +109,7 @@ void coreconf_release(struct core_conf *cc)
 	cc->cm_inert = NULL;
 }
 
-#define CM(f) offsetof(struct cm_params, f)
+#define CM(f) offsetof(struct cmeasure_params, f)
 #define CM_MAXSCORE 1000000
 #define CM_TTLMAX (30ULL * 86400 * 1000000000ULL)
 #define W(sig, n, d) { .name = "weight_" n, .type = CFG_UINT, \
@@ -122,7 +122,7 @@ void coreconf_release(struct core_conf *cc)
 	.offset = CM(ttl_ns[act]), .def = d, .min = 1000000000ULL, \
 	.max = CM_TTLMAX, .help = "how long " n " lasts" }
 
-/* the defaults here are cm_defaults(); config.t checks they agree */
+/* the defaults here are cmeasure_defaults(); config.t checks they agree */
 static const struct cfg_key cm_keys[] = {
 	{ .name = "dry_run", .type = CFG_BOOL, .offset = CM(dry_run), .def = "no",
 	  .help = "decide and report, enforce nothing" },
@@ -131,37 +131,37 @@ static const struct cfg_key cm_keys[] = {
 	{ .name = "score_decay", .type = CFG_DURATION, .offset = CM(score_decay_ns),
 	  .def = "10m", .min = 0, .max = CM_TTLMAX,
 	  .help = "a source's score halves this often; 0 = never" },
-	W(CM_SIG_HONEYPOT, "honeypot", "100"),
-	W(CM_SIG_LOCKOUT, "lockout", "100"),
-	W(CM_SIG_FANOUT, "fanout", "50"),
-	W(CM_SIG_NODNS, "nodns", "5"),
-	W(CM_SIG_TRW, "trw", "50"),
-	W(CM_SIG_HONEYTOKEN, "honeytoken", "100"),
-	W(CM_SIG_OPERATOR, "operator", "100"),
-	R(CM_THROTTLE, "throttle", "10"),
-	R(CM_QUARANTINE, "quarantine", "100"),
-	R(CM_BLOCK_PORT, "block_port", "50"),
-	R(CM_ISOLATE, "isolate", "0"),
-	R(CM_HOOK, "hook", "0"),
-	T(CM_THROTTLE, "throttle", "10m"),
-	T(CM_QUARANTINE, "quarantine", "1h"),
-	T(CM_BLOCK_PORT, "block_port", "1h"),
-	T(CM_ISOLATE, "isolate", "1h"),
-	T(CM_HOOK, "hook", "1h"),
+	W(CMEASURE_SIG_HONEYPOT, "honeypot", "100"),
+	W(CMEASURE_SIG_LOCKOUT, "lockout", "100"),
+	W(CMEASURE_SIG_FANOUT, "fanout", "50"),
+	W(CMEASURE_SIG_NODNS, "nodns", "5"),
+	W(CMEASURE_SIG_TRW, "trw", "50"),
+	W(CMEASURE_SIG_HONEYTOKEN, "honeytoken", "100"),
+	W(CMEASURE_SIG_OPERATOR, "operator", "100"),
+	R(CMEASURE_THROTTLE, "throttle", "10"),
+	R(CMEASURE_QUARANTINE, "quarantine", "100"),
+	R(CMEASURE_BLOCK_PORT, "block_port", "50"),
+	R(CMEASURE_ISOLATE, "isolate", "0"),
+	R(CMEASURE_HOOK, "hook", "0"),
+	T(CMEASURE_THROTTLE, "throttle", "10m"),
+	T(CMEASURE_QUARANTINE, "quarantine", "1h"),
+	T(CMEASURE_BLOCK_PORT, "block_port", "1h"),
+	T(CMEASURE_ISOLATE, "isolate", "1h"),
+	T(CMEASURE_HOOK, "hook", "1h"),
 };
 #define NCM (sizeof(cm_keys) / sizeof(cm_keys[0]))
 
 /* coreconf_countermeasures - [countermeasures] into p; 0 or -1 */
-int coreconf_countermeasures(struct config *c, struct cm_params *p,
+int coreconf_countermeasures(struct config *c, struct cmeasure_params *p,
 			     char *err, size_t len)
 {
 	const char *why;
 
-	/* rung and TTL of CM_OBSERVE are not keys: they stay 0 */
+	/* rung and TTL of CMEASURE_OBSERVE are not keys: they stay 0 */
 	memset(p, 0, sizeof(*p));
 	if (config_apply(c, "countermeasures", cm_keys, NCM, p, err, len) < 0)
 		return -1;
-	if (cm_check_params(p, &why) < 0) {
+	if (cmeasure_check_params(p, &why) < 0) {
 		snprintf(err, len, "%s: [countermeasures]: %s", config_name(c), why);
 		return -1;
 	}

@@ -37,7 +37,7 @@
  *	for config_check_groups(): "zone " is the prefix of [zone NAME].
  *
  *	coreconf_countermeasures() reads [countermeasures] into the
- *	cm_params of cmeasure(3); its defaults are cm_defaults():
+ *	cmeasure_params of cmeasure(3); its defaults are cmeasure_defaults():
  *
  *	  dry_run = no          decide and report, enforce nothing
  *	  rate_cap = 60         actions a minute, all sources
@@ -74,8 +74,8 @@ int coreconf_apply(struct config *c, struct core_conf *out, char *err, size_t le
 /* coreconf_release - free what coreconf_apply allocated; accepts NULL */
 void coreconf_release(struct core_conf *cc);
 /* coreconf_countermeasures - [countermeasures] into p (checked with
-   cm_check_params); 0, or -1 with the error in err */
-int coreconf_countermeasures(struct config *c, struct cm_params *p,
+   cmeasure_check_params); 0, or -1 with the error in err */
+int coreconf_countermeasures(struct config *c, struct cmeasure_params *p,
 			     char *err, size_t len);
 
 #endif

@@ -12,8 +12,9 @@
  *	line (it may go on with lines of its own, e.g. its extra letters);
  *	NULL for the shared one. What the shared options do follows.
  *
- *	slog() writes to stderr until slog_open() says otherwise, so a
- *	configuration error found before logging is set up is still seen.
+ *	daemon_log() writes to stderr until daemon_log_open() says
+ *	otherwise, so a configuration error found before logging is set
+ *	up is still seen.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -35,8 +36,8 @@
 #define DAEMON_OPTS "c:fnVh"
 #define DAEMON_SYNOPSIS "[-c FILE] [-f] [-n] [-V] [-h]"
 
-static const char *slog_prog = "sluice";
-static int slog_syslog;
+static const char *daemon_prog = "sluice";
+static int daemon_syslog;
 
 /* daemon_usage - the synopsis, then what the shared options do */
 static void daemon_usage(FILE *fp, const char *prog, const char *usage)
@@ -105,17 +106,17 @@ void daemon_args(int argc, char **argv, const char *prog, const char *usage,
 	}
 }
 
-/* slog_open - log as prog, to stderr when foreground, else to syslog */
-void slog_open(const char *prog, int foreground, int facility)
+/* daemon_log_open - log as prog, to stderr when foreground, else to syslog */
+void daemon_log_open(const char *prog, int foreground, int facility)
 {
-	slog_prog = prog;
-	slog_syslog = !foreground;
-	if (slog_syslog)
+	daemon_prog = prog;
+	daemon_syslog = !foreground;
+	if (daemon_syslog)
 		openlog(prog, LOG_PID | LOG_NDELAY, facility);
 }
 
-/* slog_level - the Postfix-style tag for stderr lines */
-static const char *slog_level(int prio)
+/* daemon_level - the Postfix-style tag for stderr lines */
+static const char *daemon_level(int prio)
 {
 	switch (LOG_PRI(prio)) {
 	case LOG_EMERG: case LOG_ALERT: case LOG_CRIT: return "fatal: ";
@@ -126,37 +127,38 @@ static const char *slog_level(int prio)
 	}
 }
 
-/* slog_v - one line to syslog or stderr */
-static void slog_v(int prio, const char *fmt, va_list ap)
+/* daemon_logv - one line to syslog or stderr */
+static void daemon_logv(int prio, const char *fmt, va_list ap)
 {
 	char line[2048];
 
 	vsnprintf(line, sizeof(line), fmt, ap);
-	if (slog_syslog)
+	if (daemon_syslog)
 		syslog(prio, "%s", line);
 	else
-		fprintf(stderr, "%s: %s%s\n", slog_prog, slog_level(prio), line);
+		fprintf(stderr, "%s: %s%s\n", daemon_prog, daemon_level(prio),
+			line);
 }
 
-/* slog - one log line; prio is a syslog priority */
-void slog(int prio, const char *fmt, ...)
+/* daemon_log - one log line; prio is a syslog priority */
+void daemon_log(int prio, const char *fmt, ...)
 {
 	va_list ap;
 	int saved = errno;
 
 	va_start(ap, fmt);
-	slog_v(prio, fmt, ap);
+	daemon_logv(prio, fmt, ap);
 	va_end(ap);
 	errno = saved;
 }
 
-/* slog_die - log and exit with status (1 runtime, 2 config) */
-void slog_die(int status, const char *fmt, ...)
+/* daemon_die - log and exit with status (1 runtime, 2 config) */
+void daemon_die(int status, const char *fmt, ...)
 {
 	va_list ap;
 
 	va_start(ap, fmt);
-	slog_v(LOG_CRIT, fmt, ap);
+	daemon_logv(LOG_CRIT, fmt, ap);
 	va_end(ap);
 	exit(status);
 }

@@ -32,13 +32,14 @@ struct daemon_opts {
 void daemon_args(int argc, char **argv, const char *prog, const char *usage,
 		 const char *extra, int (*fn)(int opt, const char *arg),
 		 struct daemon_opts *o);
-/* slog_open - log as prog, to stderr when foreground, else to syslog
-   with facility */
-void slog_open(const char *prog, int foreground, int facility);
-/* slog - one log line; prio is a syslog priority */
-void slog(int prio, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-/* slog_die - log and exit with status (1 runtime, 2 config) */
-void slog_die(int status, const char *fmt, ...)
+/* daemon_log_open - log as prog, to stderr when foreground, else to
+   syslog with facility */
+void daemon_log_open(const char *prog, int foreground, int facility);
+/* daemon_log - one log line; prio is a syslog priority */
+void daemon_log(int prio, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+/* daemon_die - log and exit with status (1 runtime, 2 config) */
+void daemon_die(int status, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3), noreturn));
 /* daemon_signalfd - block HUP, TERM, INT, CHLD (and ignore PIPE); a
    non-blocking signalfd for them, or -1 with errno */

@@ -36,7 +36,7 @@ const char *mailquar_request(const struct mail_conf *mc,
 		     (int)(mc->ctl_timeout / NS_PER_MS));
 	if (r == 0)
 		return "requested";
-	slog(LOG_WARNING, "quarantine %s via %s: %s", text,
-	     core->control_socket, r < 0 ? strerror(errno) : reply);
+	daemon_log(LOG_WARNING, "quarantine %s via %s: %s", text,
+		   core->control_socket, r < 0 ? strerror(errno) : reply);
 	return "failed";
 }

@@ -79,7 +79,8 @@ static void due(void *ctx, const char *qid)
 		return;
 	mailrelease_run(m.release);	/* batch full: hand it over */
 	if (mailrelease_add(m.release, qid) < 0)
-		slog(LOG_WARNING, "cannot release %s: not a queue id", qid);
+		daemon_log(LOG_WARNING, "cannot release %s: not a queue id",
+			   qid);
 }
 
 /* release - hand the due queue ids to postsuper, collect children */
@@ -87,9 +88,10 @@ static void release(void)
 {
 	if (mstate_due(m.state, due, NULL) > 0 &&
 	    mailrelease_run(m.release) < 0)
-		slog(LOG_ERR, "postsuper: %m");
+		daemon_log(LOG_ERR, "postsuper: %m");
 	if (mailrelease_reap(m.release) > 0)
-		slog(LOG_WARNING, "postsuper failed to release a message");
+		daemon_log(LOG_WARNING, "postsuper failed to release a "
+			   "message");
 }
 
 /* snapshot - save the throttle state to [core] state_dir (the ticker,
@@ -97,7 +99,7 @@ static void release(void)
 static void snapshot(void)
 {
 	if (m.snap_dir && msnap_save(m.state, m.snap_dir) < 0)
-		slog(LOG_WARNING, "state snapshot in %s: %m", m.snap_dir);
+		daemon_log(LOG_WARNING, "state snapshot in %s: %m", m.snap_dir);
 }
 
 /* restore_seed - the seed of the last snapshot, if it fits; 1 or 0 */
@@ -108,10 +110,10 @@ static int restore_seed(const struct mconf *c, uint8_t seed[16])
 	if (dir && msnap_seed(dir, c->shards, seed) == 0)
 		return 1;
 	if (dir && errno == ESTALE)
-		slog(LOG_WARNING, "state in %s is for another shard count: "
-		     "not restored", dir);
+		daemon_log(LOG_WARNING, "state in %s is for another shard "
+			   "count: not restored", dir);
 	else if (dir && errno != ENOENT)
-		slog(LOG_WARNING, "state in %s: %m: not restored", dir);
+		daemon_log(LOG_WARNING, "state in %s: %m: not restored", dir);
 	return 0;
 }
 
@@ -181,11 +183,12 @@ static void changed(const struct mconf *o, const struct mconf *n)
 	    o->mail.snapshot_interval != n->mail.snapshot_interval ||
 	    g_strcmp0(o->core.state_dir, n->core.state_dir) != 0 ||
 	    g_strcmp0(o->mail.control_socket, n->mail.control_socket) != 0)
-		slog(LOG_WARNING, "reload: listen, shards, snapshot_interval, "
-		     "control_socket and state_dir need a restart");
+		daemon_log(LOG_WARNING, "reload: listen, shards, "
+			   "snapshot_interval, control_socket and state_dir "
+			   "need a restart");
 	if (memcmp(&o->params.id, &n->params.id, sizeof(o->params.id)))
-		slog(LOG_WARNING, "reload: identity, client_v6_prefix and "
-		     "extension settings need a restart");
+		daemon_log(LOG_WARNING, "reload: identity, client_v6_prefix "
+			   "and extension settings need a restart");
 }
 
 /* reload - SIGHUP: new configuration, state kept; a bad file changes
@@ -196,13 +199,13 @@ static void reload(void)
 	struct mconf *c = mconf_load(m.config, err, sizeof(err));
 
 	if (c == NULL) {
-		slog(LOG_ERR, "reload: %s; keeping the running configuration",
-		     err);
+		daemon_log(LOG_ERR, "reload: %s; keeping the running "
+			   "configuration", err);
 		return;
 	}
 	if (mstate_reconfigure(m.state, &c->params) < 0) {
-		slog(LOG_ERR, "reload: throttle parameters refused; keeping "
-		     "the running configuration");
+		daemon_log(LOG_ERR, "reload: throttle parameters refused; "
+			   "keeping the running configuration");
 		mconf_unref(c);
 		return;
 	}
@@ -212,7 +215,7 @@ static void reload(void)
 	/* the lists the throttle borrows now live in c: drop the old one */
 	mconf_unref(m.conf);
 	m.conf = c;
-	slog(LOG_INFO, "reloaded %s", m.config);
+	daemon_log(LOG_INFO, "reloaded %s", m.config);
 }
 
 /* open_milter - register and bind now, so a bad socket fails start-up */
@@ -220,9 +223,10 @@ static void open_milter(const struct mconf *c)
 {
 	if (smfi_setconn((char *)c->conn) != MI_SUCCESS ||
 	    smfi_register(*mfilter_desc()) != MI_SUCCESS)
-		slog_die(1, "libmilter refused the filter or %s", c->conn);
+		daemon_die(1, "libmilter refused the filter or %s", c->conn);
 	if (smfi_opensocket(1) != MI_SUCCESS)
-		slog_die(1, "cannot listen on %s (%s): %m", c->listen, c->conn);
+		daemon_die(1, "cannot listen on %s (%s): %m", c->listen,
+			   c->conn);
 }
 
 /* start_state - the sharded throttle and the event log */
@@ -233,26 +237,27 @@ static struct event_sink *start_state(const struct mconf *c)
 	int saved = restore_seed(c, seed);
 
 	if (!saved && getrandom(seed, sizeof(seed), 0) != sizeof(seed))
-		slog_die(1, "getrandom: %m");
+		daemon_die(1, "getrandom: %m");
 	if ((m.state = mstate_create(&c->params, c->shards, seed)) == NULL)
-		slog_die(2, "throttle state (%u shards, mem_cap %llu): %m",
-			 c->shards, (unsigned long long)c->mail.mem_cap);
+		daemon_die(2, "throttle state (%u shards, mem_cap %llu): %m",
+			   c->shards, (unsigned long long)c->mail.mem_cap);
 	if (saved && msnap_load(m.state, c->core.state_dir,
 				sl_monotonic_ns()) < 0)
-		slog(LOG_WARNING, "state in %s: %m: partly restored",
-		     c->core.state_dir);
+		daemon_log(LOG_WARNING, "state in %s: %m: partly restored",
+			   c->core.state_dir);
 	else if (saved)
-		slog(LOG_INFO, "state restored from %s", c->core.state_dir);
+		daemon_log(LOG_INFO, "state restored from %s",
+			   c->core.state_dir);
 	/* reload does not move the state: these stay as started */
 	m.snap_dir = c->core.state_dir ? strdup(c->core.state_dir) : NULL;
 	m.snap_every = c->mail.snapshot_interval;
 	m.next_snapshot = sl_monotonic_ns() + m.snap_every;
 	if (c->core.events && (ev = event_open(c->core.events)) == NULL)
-		slog_die(1, "event log %s: %m", c->core.events);
+		daemon_die(1, "event log %s: %m", c->core.events);
 	m.release = mailrelease_create(c->mail.postsuper,
 				       c->mail.postfix_config_directory);
 	if (m.release == NULL)
-		slog_die(1, "postsuper: %m");
+		daemon_die(1, "postsuper: %m");
 	return ev;
 }
 
@@ -277,7 +282,7 @@ static void start_threads(void)
 	    pthread_create(&m.ticker, NULL, ticker, NULL) != 0 ||
 	    pthread_create(&t, NULL, milter, NULL) != 0 ||
 	    pthread_detach(t) != 0)
-		slog_die(1, "threads: %m");
+		daemon_die(1, "threads: %m");
 	sigaction(SIGHUP, &sa, NULL);
 	sigemptyset(&set);
 	sigaddset(&set, SIGHUP);
@@ -323,27 +328,28 @@ int main(int argc, char **argv)
 	daemon_args(argc, argv, PROG, NULL, NULL, NULL, &o);
 	m.config = o.config;
 	if ((m.conf = mconf_load(o.config, err, sizeof(err))) == NULL)
-		slog_die(2, "%s", err);
+		daemon_die(2, "%s", err);
 	if (o.check_only)
 		return 0;
-	slog_open(PROG, o.foreground, LOG_MAIL);
+	daemon_log_open(PROG, o.foreground, LOG_MAIL);
 	open_milter(m.conf);
 	ev = start_state(m.conf);
 	if (!o.foreground && daemon(0, 0) < 0)
-		slog_die(1, "daemon: %m");
+		daemon_die(1, "daemon: %m");
 	if (daemon_pidfile(m.conf->mail.pid_file) < 0)
-		slog_die(1, "pid file %s: %m", m.conf->mail.pid_file);
+		daemon_die(1, "pid file %s: %m", m.conf->mail.pid_file);
 	mreport_start(ev);
 	mfilter_start(m.state, m.conf, kick);
 	if (m.conf->mail.control_socket &&
 	    (m.ctl = mctl_open(m.conf->mail.control_socket, m.state, err,
 			       sizeof(err))) == NULL)
-		slog_die(1, "control socket %s: %s", m.conf->mail.control_socket,
-			 err);
+		daemon_die(1, "control socket %s: %s",
+			   m.conf->mail.control_socket, err);
 	start_threads();
-	slog(LOG_INFO, "listening on %s, %u shards, mode %s", m.conf->conn,
-	     m.conf->shards, m.conf->params.mode == MAIL_MODE_DELAY ? "delay" :
-	     m.conf->params.mode == MAIL_MODE_HOLD ? "hold" : "defer");
+	daemon_log(LOG_INFO, "listening on %s, %u shards, mode %s",
+		   m.conf->conn, m.conf->shards,
+		   m.conf->params.mode == MAIL_MODE_DELAY ? "delay" :
+		   m.conf->params.mode == MAIL_MODE_HOLD ? "hold" : "defer");
 	status = wait_stop();
 	pthread_mutex_lock(&m.mu);
 	m.stopping = 1;
@@ -356,7 +362,7 @@ int main(int argc, char **argv)
 		unlink(m.conf->mail.pid_file);
 	if (strncmp(m.conf->conn, "unix:", 5) == 0)
 		unlink(m.conf->conn + 5);
-	slog(LOG_INFO, "stopped");
+	daemon_log(LOG_INFO, "stopped");
 	/*
 	 * Sessions may still be asleep in a wait: the state stays
 	 * allocated and the process ends; the MTA sees the connection

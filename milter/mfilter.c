@@ -121,7 +121,8 @@ static sfsistat reply(SMFICTX *ctx, int cls, const char *text)
 	mparse_reply(text, cls, xcode, msg, sizeof(msg));
 	if (smfi_setreply(ctx, cls == 4 ? "451" : "550", xcode, msg) !=
 	    MI_SUCCESS)
-		slog(LOG_WARNING, "smfi_setreply %s refused \"%s\"", xcode, msg);
+		daemon_log(LOG_WARNING, "smfi_setreply %s refused \"%s\"",
+			   xcode, msg);
 	return cls == 4 ? SMFIS_TEMPFAIL : SMFIS_REJECT;
 }
 
@@ -197,7 +198,7 @@ static sfsistat decide(SMFICTX *ctx, struct msess *s, enum mail_verdict v,
 	case MAIL_REJECT:
 		return reply(ctx, 5, res->text);
 	default:
-		slog(LOG_ERR, "unknown verdict %d: passed", (int)v);
+		daemon_log(LOG_ERR, "unknown verdict %d: passed", (int)v);
 		return SMFIS_CONTINUE;
 	}
 }
@@ -262,8 +263,8 @@ static sfsistat on_negotiate(SMFICTX *ctx, unsigned long f0,
 	}
 	if (!(f0 & SMFIF_QUARANTINE) &&
 	    !__atomic_exchange_n(&g.warned_quarantine, 1, __ATOMIC_RELAXED))
-		slog(LOG_WARNING, "MTA offers no quarantine: held mail "
-		     "will get 451 4.7.1 instead");
+		daemon_log(LOG_WARNING, "MTA offers no quarantine: held mail "
+			   "will get 451 4.7.1 instead");
 	if (f0 & SMFIF_SETSYMLIST) {
 		smfi_setsymlist(ctx, SMFIM_CONNECT, "{client_addr}");
 		smfi_setsymlist(ctx, SMFIM_ENVFROM, "{auth_authen}");
@@ -372,7 +373,8 @@ static const char *keep_sample(struct msess *s, char hex[MSAMPLE_HEX])
 	if (s->sample == NULL || s->conf->sample_dir == NULL)
 		return NULL;
 	if (msample_write(s->sample, s->conf->sample_dir, hex) < 0) {
-		slog(LOG_WARNING, "sample in %s: %m", s->conf->sample_dir);
+		daemon_log(LOG_WARNING, "sample in %s: %m",
+			   s->conf->sample_dir);
 		return NULL;
 	}
 	return hex;
@@ -414,7 +416,7 @@ static sfsistat on_eom(SMFICTX *ctx)
 		qid[0] = 0;
 	if (s->hold && held(s, qid, &release)) {
 		if (smfi_quarantine(ctx, s->reason) != MI_SUCCESS)
-			slog(LOG_ERR, "smfi_quarantine %s failed", qid);
+			daemon_log(LOG_ERR, "smfi_quarantine %s failed", qid);
 		emit(s, "quarantine", "hold", NULL, "queue_id",
 		     qid[0] ? qid : "unknown", "release", release,
 		     "sample", sample, NULL);

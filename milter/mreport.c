@@ -31,7 +31,7 @@ void mreport_reopen(void)
 {
 	pthread_mutex_lock(&r.mu);
 	if (r.events && event_reopen(r.events) < 0)
-		slog(LOG_WARNING, "reopen event log: %m");
+		daemon_log(LOG_WARNING, "reopen event log: %m");
 	pthread_mutex_unlock(&r.mu);
 }
 
@@ -80,10 +80,10 @@ void mreport_event(const struct mconf *c, const char *type,
 	ev.nfields = n;
 	if (c->core.syslog_events) {
 		event_summary(line, sizeof(line), &ev);
-		slog(LOG_NOTICE, "%s", line);
+		daemon_log(LOG_NOTICE, "%s", line);
 	}
 	pthread_mutex_lock(&r.mu);
 	if (r.events && event_emit(r.events, &ev) < 0)
-		slog(LOG_WARNING, "event log: %m");
+		daemon_log(LOG_WARNING, "event log: %m");
 	pthread_mutex_unlock(&r.mu);
 }

@@ -71,8 +71,8 @@ static void restore_one(void *ctx, const struct sl_addr *a, uint64_t left_ns)
 	char buf[ADDR_STRLEN];
 
 	if (verdict_quarantine_for(r->s->v, a, left_ns, "restored", r->now) < 0)
-		slog(LOG_WARNING, "%s: %s is whitelisted now: not quarantined "
-		     "again", r->path, addr_format(a, buf));
+		daemon_log(LOG_WARNING, "%s: %s is whitelisted now: not "
+			   "quarantined again", r->path, addr_format(a, buf));
 }
 
 /* restore_warn - quarfile_warn_fn: a line that was skipped */
@@ -80,7 +80,7 @@ static void restore_warn(void *ctx, size_t line, const char *why)
 {
 	struct restore_ctx *r = ctx;
 
-	slog(LOG_WARNING, "%s:%zu: %s: line skipped", r->path, line, why);
+	daemon_log(LOG_WARNING, "%s:%zu: %s: line skipped", r->path, line, why);
 }
 
 /* state_dir_make - the state directory, made if missing (0700, owned by
@@ -94,8 +94,8 @@ static void state_dir_make(const struct sluiced *s)
 		return;		/* there already, or logged when saving */
 	if (s->conf->user != NULL && (pw = getpwnam(s->conf->user)) != NULL
 	    && chown(dir, pw->pw_uid, pw->pw_gid) < 0)
-		slog(LOG_WARNING, "state_dir %s: chown to %s: %s", dir,
-		     s->conf->user, strerror(errno));
+		daemon_log(LOG_WARNING, "state_dir %s: chown to %s: %s", dir,
+			   s->conf->user, strerror(errno));
 }
 
 /* sdquar_restore - the saved quarantines back in force */
@@ -111,10 +111,11 @@ void sdquar_restore(struct sluiced *s)
 	state_dir_make(s);
 	if ((n = quarfile_read(r.path, time(NULL), restore_one, restore_warn,
 			       &r)) < 0)
-		slog(LOG_WARNING, "%s: %s: no quarantine restored", r.path,
-		     strerror(errno));
+		daemon_log(LOG_WARNING, "%s: %s: no quarantine restored",
+			   r.path, strerror(errno));
 	else if (n > 0)
-		slog(LOG_INFO, "%ld quarantine(s) restored from %s", n, r.path);
+		daemon_log(LOG_INFO, "%ld quarantine(s) restored from %s", n,
+			   r.path);
 	s->quar_gen = quar_gen(s, NULL);
 }
 
@@ -145,13 +146,14 @@ void sdquar_save(struct sluiced *s)
 	verdict_quarantines(s->v, sl_monotonic_ns(), collect_one, &c);
 	if (quarfile_write(path, c.e, c.n, time(NULL)) < 0) {
 		if (!s->quar_failing)
-			slog(LOG_WARNING, "cannot save the quarantines to %s: %s; "
-			     "they will not survive a restart", path,
-			     strerror(errno));
+			daemon_log(LOG_WARNING, "cannot save the quarantines "
+				   "to %s: %s; they will not survive a restart",
+				   path, strerror(errno));
 		s->quar_failing = 1;
 	} else {
 		if (s->quar_failing)
-			slog(LOG_INFO, "quarantines saved to %s again", path);
+			daemon_log(LOG_INFO, "quarantines saved to %s again",
+				   path);
 		s->quar_failing = 0;
 		s->quar_gen = gen;
 	}

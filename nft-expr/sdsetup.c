@@ -78,11 +78,12 @@ static int set_fill(struct sluiced *s, const char *base, int family,
 	long n = ps ? ranges_build(ps, family, keep, s->conf, buf, RANGES_MAX) : 0;
 
 	if (n < 0) {
-		slog(LOG_ERR, "set %s%d: %s", base, family, strerror(errno));
+		daemon_log(LOG_ERR, "set %s%d: %s", base, family,
+			   strerror(errno));
 		return -1;
 	}
 	if (nftset_fill(s->nft, base, family, buf, (size_t)n, err, sizeof(err)) < 0) {
-		slog(LOG_ERR, "%s", err);
+		daemon_log(LOG_ERR, "%s", err);
 		return -1;
 	}
 	return 0;
@@ -121,22 +122,25 @@ void sdsetup_ruleset(struct sluiced *s)
 	char err[ERRLEN];
 
 	if (s->conf->ruleset == SD_RULESET_NONE) {
-		slog(LOG_INFO, "ruleset none: installing nothing; your ruleset "
-		     "queues to %u (and %u for fail-closed sources)",
-		     s->conf->queue_num, s->conf->queue_num + 1);
+		daemon_log(LOG_INFO, "ruleset none: installing nothing; your "
+			   "ruleset queues to %u (and %u for fail-closed "
+			   "sources)", s->conf->queue_num,
+			   s->conf->queue_num + 1);
 		return;
 	}
 	if ((s->nft = nftrules_open()) == NULL)
-		slog_die(1, "netfilter netlink socket: %s", strerror(errno));
+		daemon_die(1, "netfilter netlink socket: %s", strerror(errno));
 	if (nftrules_install(s->nft, &nc, err, sizeof(err)) < 0)
-		slog_die(1, "%s", err);
-	slog(LOG_INFO, "ruleset own: table inet %s installed, queue %u "
-	     "(fail-%s) and %u (fail-closed zones) using the %s",
-	     s->conf->table, nc.queue_num, s->conf->fail_open ? "open" : "closed",
-	     nc.closed_queue, nftq_kind_name(nftrules_queue_kind(s->nft)));
+		daemon_die(1, "%s", err);
+	daemon_log(LOG_INFO, "ruleset own: table inet %s installed, queue %u "
+		   "(fail-%s) and %u (fail-closed zones) using the %s",
+		   s->conf->table, nc.queue_num,
+		   s->conf->fail_open ? "open" : "closed", nc.closed_queue,
+		   nftq_kind_name(nftrules_queue_kind(s->nft)));
 	if (sdsetup_sets(s) < 0) {
 		(void)nftrules_remove(s->nft, err, sizeof(err));
-		slog_die(1, "filling the whitelist and fail-closed sets failed");
+		daemon_die(1, "filling the whitelist and fail-closed sets "
+			   "failed");
 	}
 }
 
@@ -148,9 +152,9 @@ void sdsetup_ruleset_down(struct sluiced *s)
 	if (s->nft == NULL)
 		return;
 	if (nftrules_remove(s->nft, err, sizeof(err)) < 0)
-		slog(LOG_ERR, "%s", err);
+		daemon_log(LOG_ERR, "%s", err);
 	else
-		slog(LOG_INFO, "table inet %s removed", s->conf->table);
+		daemon_log(LOG_INFO, "table inet %s removed", s->conf->table);
 	nftrules_close(s->nft);
 	s->nft = NULL;
 }
@@ -183,7 +187,7 @@ void sdsetup_queue(struct sluiced *s)
 	char err[ERRLEN];
 
 	if ((s->q = nfqueue_open(&qc, err, sizeof(err))) == NULL)
-		slog_die(1, "%s", err);
+		daemon_die(1, "%s", err);
 }
 
 /* outcomes_needed - does any zone use first-contact outcomes */
@@ -216,13 +220,13 @@ void sdsetup_outcomes(struct sluiced *s)
 	if (s->ct != NULL)
 		return;
 	if ((s->ct = ctevents_open((int)s->conf->socket_buffer / 4)) == NULL) {
-		slog(LOG_WARNING, "conntrack events: %s: first-contact outcomes "
-		     "come from timeouts only", strerror(errno));
+		daemon_log(LOG_WARNING, "conntrack events: %s: first-contact "
+			   "outcomes come from timeouts only", strerror(errno));
 		return;
 	}
 	ev.data.fd = ctevents_fd(s->ct);
 	if (epoll_ctl(s->efd, EPOLL_CTL_ADD, ev.data.fd, &ev) < 0)
-		slog(LOG_WARNING, "epoll_ctl: %s", strerror(errno));
+		daemon_log(LOG_WARNING, "epoll_ctl: %s", strerror(errno));
 }
 
 /* sdsetup_control - the control socket, its directory made if missing */
@@ -240,7 +244,7 @@ void sdsetup_control(struct sluiced *s)
 	if (s->ctl == NULL) {
 		sdsetup_ruleset_down(s);
 		nfqueue_close(s->q);
-		slog_die(1, "%s", err);
+		daemon_die(1, "%s", err);
 	}
 }
 
@@ -251,8 +255,8 @@ static void priority_up(struct sluiced *s)
 	if (s->conf->priority != SD_PRIO_HIGH)
 		return;
 	if (setpriority(PRIO_PROCESS, 0, SD_HIGH_NICE) < 0)
-		slog(LOG_WARNING, "priority high (nice %d): %s", SD_HIGH_NICE,
-		     strerror(errno));
+		daemon_log(LOG_WARNING, "priority high (nice %d): %s",
+			   SD_HIGH_NICE, strerror(errno));
 }
 
 /* sdsetup_privileges - keep CAP_NET_ADMIN only, as [sluiced] user */
@@ -264,14 +268,14 @@ void sdsetup_privileges(struct sluiced *s)
 	if (caps_drop(s->conf->user, err, sizeof(err)) < 0) {
 		if (s->conf->user != NULL) {
 			s->stop = 1;
-			slog(LOG_ERR, "%s", err);
+			daemon_log(LOG_ERR, "%s", err);
 			return;
 		}
-		slog(LOG_WARNING, "%s", err);
+		daemon_log(LOG_WARNING, "%s", err);
 	}
 	caps_describe(caps, sizeof(caps));
-	slog(LOG_INFO, "running as uid %u with capabilities \"%s\"",
-	     (unsigned)getuid(), caps);
+	daemon_log(LOG_INFO, "running as uid %u with capabilities \"%s\"",
+		   (unsigned)getuid(), caps);
 }
 
 /* sdsetup_shutdown - held packets out, table away, sockets closed */
@@ -280,10 +284,11 @@ void sdsetup_shutdown(struct sluiced *s)
 	struct nfqueue_stats st;
 
 	nfqueue_stats(s->q, &st);
-	slog(LOG_INFO, "queue: %llu packets; %llu batch and %llu single "
-	     "verdicts in %llu sends", (unsigned long long)st.packets,
-	     (unsigned long long)st.batches, (unsigned long long)st.singles,
-	     (unsigned long long)st.sends);
+	daemon_log(LOG_INFO, "queue: %llu packets; %llu batch and %llu single "
+		   "verdicts in %llu sends", (unsigned long long)st.packets,
+		   (unsigned long long)st.batches,
+		   (unsigned long long)st.singles,
+		   (unsigned long long)st.sends);
 	verdict_free(s->v);	/* accepts what it holds */
 	sdsetup_ruleset_down(s);	/* nothing new is queued from here */
 	nfqueue_close(s->q);	/* accepts what is still queued */

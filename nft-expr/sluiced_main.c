@@ -74,7 +74,7 @@ static void op_quarantine(void *ctx, const struct sl_addr *a, uint64_t ttl)
 		return;		/* ruleset none: we drop its packets ourselves */
 	if (nftset_quarantine(s->nft, a, ttl, err, sizeof(err)) < 0) {
 		s->set_errors++;
-		slog(LOG_ERR, "%s", err);
+		daemon_log(LOG_ERR, "%s", err);
 	}
 }
 
@@ -87,9 +87,9 @@ static void op_event(void *ctx, const struct event *ev)
 	(void)event_format(json, sizeof(json), ev);
 	(void)event_summary(text, sizeof(text), ev);
 	if (s->events != NULL && event_emit(s->events, ev) < 0)
-		slog(LOG_WARNING, "event file: %s", strerror(errno));
+		daemon_log(LOG_WARNING, "event file: %s", strerror(errno));
 	if (s->conf->core.syslog_events)
-		slog(LOG_NOTICE, "%s", text);
+		daemon_log(LOG_NOTICE, "%s", text);
 	ctl_server_publish(s->ctl, json, text);
 }
 
@@ -165,10 +165,11 @@ int sluiced_reload(struct sluiced *s, char *err, size_t errlen)
 		s->set_errors++;
 	sdsetup_outcomes(s);
 	if (s->events != NULL && event_reopen(s->events) < 0)
-		slog(LOG_WARNING, "reopening the event file: %s", strerror(errno));
+		daemon_log(LOG_WARNING, "reopening the event file: %s",
+			   strerror(errno));
 	s->reloads++;
-	slog(LOG_INFO, "configuration reloaded from %s, %zu zone(s)", s->path,
-	     s->conf->nzones);
+	daemon_log(LOG_INFO, "configuration reloaded from %s, %zu zone(s)",
+		   s->path, s->conf->nzones);
 	return 0;
 }
 
@@ -180,10 +181,11 @@ static void on_signal(struct sluiced *s)
 
 	while (read(s->sfd, &si, sizeof(si)) == (ssize_t)sizeof(si)) {
 		if (si.ssi_signo == SIGHUP && sluiced_reload(s, err, sizeof(err)) < 0)
-			slog(LOG_ERR, "reload refused, the running configuration "
-			     "stays: %s", err);
+			daemon_log(LOG_ERR, "reload refused, the running "
+				   "configuration stays: %s", err);
 		else if (si.ssi_signo == SIGTERM || si.ssi_signo == SIGINT) {
-			slog(LOG_INFO, "signal %u: stopping", si.ssi_signo);
+			daemon_log(LOG_INFO, "signal %u: stopping",
+				   si.ssi_signo);
 			s->stop = 1;
 		}
 	}
@@ -195,7 +197,7 @@ static void loop_add(struct sluiced *s, int fd)
 	struct epoll_event ev = { .events = EPOLLIN, .data.fd = fd };
 
 	if (epoll_ctl(s->efd, EPOLL_CTL_ADD, fd, &ev) < 0)
-		slog_die(1, "epoll_ctl: %s", strerror(errno));
+		daemon_die(1, "epoll_ctl: %s", strerror(errno));
 }
 
 /* loop_timeout - milliseconds until the next timer, rounded up */
@@ -236,7 +238,8 @@ static int loop_dispatch(struct sluiced *s, int fd)
 		   microseconds, and a read per packet cost 12% of our core. */
 		s->read_now = sl_monotonic_ns();
 		if ((n = nfqueue_read(s->q, on_packet, s)) < 0)
-			slog(LOG_WARNING, "queue read: %s", strerror(errno));
+			daemon_log(LOG_WARNING, "queue read: %s",
+				   strerror(errno));
 	} else if (fd == ctl_server_fd(s->ctl))
 		ctl_server_run(s->ctl, sl_monotonic_ns());
 	else if (s->ct != NULL && fd == ctevents_fd(s->ct))
@@ -267,7 +270,7 @@ static void loop_flush(struct sluiced *s, int got, int sleeping)
 		return;
 	s->flush_from = 0;
 	if (nfqueue_flush(s->q) < 0)
-		slog(LOG_WARNING, "queue verdicts: %s", strerror(errno));
+		daemon_log(LOG_WARNING, "queue verdicts: %s", strerror(errno));
 }
 
 /* loop_nap - sleep POLL_NAP_NS */
@@ -298,7 +301,7 @@ static void loop(struct sluiced *s)
 		n = epoll_wait(s->efd, ev, 8, naps > 0 ? 0
 			       : loop_timeout(s, sl_monotonic_ns()));
 		if (n < 0 && errno != EINTR)
-			slog_die(1, "epoll_wait: %s", strerror(errno));
+			daemon_die(1, "epoll_wait: %s", strerror(errno));
 		for (i = got = 0; i < n; i++)
 			got += loop_dispatch(s, ev[i].data.fd);
 		naps = got >= POLL_FLOOD ? POLL_IDLE_NAPS : naps > 0 ? naps - 1 : 0;
@@ -316,11 +319,11 @@ static void engine_up(struct sluiced *s)
 	const char *ev = s->conf->core.events;
 
 	if (ev != NULL && *ev && (s->events = event_open(ev)) == NULL)
-		slog_die(1, "event file %s: %s", ev, strerror(errno));
+		daemon_die(1, "event file %s: %s", ev, strerror(errno));
 	if (getrandom(seed, sizeof(seed), 0) != (ssize_t)sizeof(seed))
-		slog_die(1, "getrandom: %s", strerror(errno));
+		daemon_die(1, "getrandom: %s", strerror(errno));
 	if ((s->v = verdict_create(s->conf, &ops, s, seed, err, sizeof(err))) == NULL)
-		slog_die(1, "%s", err);
+		daemon_die(1, "%s", err);
 	sdsetup_outcomes(s);
 }
 
@@ -334,8 +337,8 @@ static void conf_warn(const struct sd_conf *c, int check_only)
 		fprintf(stderr, "sluiced: warning: [countermeasures] %s: not acted "
 			"on yet, only dry_run is\n", c->core.cm_inert);
 	else
-		slog(LOG_WARNING, "[countermeasures] %s: not acted on yet, only "
-		     "dry_run is", c->core.cm_inert);
+		daemon_log(LOG_WARNING, "[countermeasures] %s: not acted on "
+			   "yet, only dry_run is", c->core.cm_inert);
 }
 
 static const char usage[] = "[-f] [-n] [-c FILE]";
@@ -361,12 +364,12 @@ int main(int argc, char **argv)
 		free(s.conf);
 		return 0;
 	}
-	slog_open("sluiced", o.foreground, LOG_DAEMON);
+	daemon_log_open("sluiced", o.foreground, LOG_DAEMON);
 	conf_warn(s.conf, 0);
 	if (!o.foreground && daemon(0, 0) < 0)
-		slog_die(1, "daemon: %s", strerror(errno));
+		daemon_die(1, "daemon: %s", strerror(errno));
 	if ((s.sfd = daemon_signalfd()) < 0 || (s.efd = epoll_create1(EPOLL_CLOEXEC)) < 0)
-		slog_die(1, "signals: %s", strerror(errno));
+		daemon_die(1, "signals: %s", strerror(errno));
 	s.started = sl_monotonic_ns();
 	engine_up(&s);
 	/* the queue first: fail-closed sources are never queued to nobody */
@@ -375,18 +378,19 @@ int main(int argc, char **argv)
 	sdquar_restore(&s);
 	sdsetup_control(&s);
 	if (daemon_pidfile(s.conf->pidfile) < 0)
-		slog(LOG_WARNING, "pidfile %s: %s", s.conf->pidfile, strerror(errno));
+		daemon_log(LOG_WARNING, "pidfile %s: %s", s.conf->pidfile,
+			   strerror(errno));
 	loop_add(&s, s.sfd);
 	loop_add(&s, nfqueue_fd(s.q));
 	loop_add(&s, ctl_server_fd(s.ctl));
 	sdsetup_privileges(&s);
-	slog(LOG_INFO, "sluiced %s started, %zu zone(s)", SLUICE_VERSION,
-	     s.conf->nzones);
+	daemon_log(LOG_INFO, "sluiced %s started, %zu zone(s)", SLUICE_VERSION,
+		   s.conf->nzones);
 	loop(&s);
 	sdquar_save(&s);
 	sdsetup_shutdown(&s);
 	sdconf_release(s.conf);
 	free(s.conf);
-	slog(LOG_INFO, "stopped");
+	daemon_log(LOG_INFO, "stopped");
 	return 0;
 }

@@ -53,10 +53,10 @@ static void emit(struct policy_app *a, const char *type, const char *client,
 	if (client && addr_parse(client, &src) == 0)
 		ev.src = &src;
 	if (a->events && event_emit(a->events, &ev) < 0)
-		slog(LOG_WARNING, "event log: %s", strerror(errno));
+		daemon_log(LOG_WARNING, "event log: %s", strerror(errno));
 	if (a->conf->core.syslog_events) {
 		event_summary(line, sizeof(line), &ev);
-		slog(LOG_NOTICE, "%s", line);
+		daemon_log(LOG_NOTICE, "%s", line);
 	}
 }
 
@@ -121,9 +121,9 @@ static void track_hold(struct policy_app *a, const struct policy_req *q,
 
 	if (policy_held_add(a->held, q->instance, q->queue_id, res->identity,
 			    cookie, now) < 0)
-		slog(LOG_WARNING, "held message of %s (instance %s) "
-		     "not tracked: release it by hand", res->identity,
-		     *q->instance ? q->instance : "none");
+		daemon_log(LOG_WARNING, "held message of %s (instance %s) not "
+			   "tracked: release it by hand", res->identity,
+			   *q->instance ? q->instance : "none");
 }
 
 /* answer - count and format the reply for a verdict */
@@ -207,8 +207,8 @@ static void due(void *ctx, const char *queue_id, const char *identity)
 	if (mailrelease_add(a->rel, queue_id) < 0) {
 		mailrelease_run(a->rel);
 		if (mailrelease_add(a->rel, queue_id) < 0)
-			slog(LOG_WARNING, "cannot release %s of %s",
-			     queue_id, identity);
+			daemon_log(LOG_WARNING, "cannot release %s of %s",
+				   queue_id, identity);
 	}
 }
 
@@ -228,8 +228,8 @@ struct policy_app *policy_app_create(struct policy_conf *conf,
 				    conf->mail.postfix_config_directory);
 	if (conf->core.events &&
 	    (a->events = event_open(conf->core.events)) == NULL)
-		slog(LOG_ERR, "event log %s: %s", conf->core.events,
-		     strerror(errno));
+		daemon_log(LOG_ERR, "event log %s: %s", conf->core.events,
+			   strerror(errno));
 	if (a->mt && a->held && a->rel && (a->events || !conf->core.events))
 		return a;
 	saved = errno;
@@ -269,7 +269,7 @@ void policy_app_tick(struct policy_app *a, uint64_t now)
 	}
 	if (mailrelease_pending(a->rel) &&
 	    mailrelease_run(a->rel) < 0)
-		slog(LOG_WARNING, "postsuper: %s", strerror(errno));
+		daemon_log(LOG_WARNING, "postsuper: %s", strerror(errno));
 }
 
 /* policy_app_next - the now of the next release */
@@ -287,8 +287,8 @@ int policy_app_reconfigure(struct policy_app *a, struct policy_conf *conf)
 	if (mailthr_reconfigure(a->mt, &conf->params) < 0)
 		goto fail;
 	if (conf->core.events && (ev = event_open(conf->core.events)) == NULL) {
-		slog(LOG_ERR, "event log %s: %s", conf->core.events,
-		     strerror(errno));
+		daemon_log(LOG_ERR, "event log %s: %s", conf->core.events,
+			   strerror(errno));
 		goto fail;
 	}
 	rel = mailrelease_create(conf->mail.postsuper,
@@ -380,7 +380,7 @@ void policy_app_reap(struct policy_app *a)
 	int failed = mailrelease_reap(a->rel);
 
 	if (failed)
-		slog(LOG_WARNING, "%d postsuper run(s) failed", failed);
+		daemon_log(LOG_WARNING, "%d postsuper run(s) failed", failed);
 }
 
 /* policy_app_stats - counters */
@@ -396,7 +396,7 @@ int policy_app_release(struct policy_app *a, const char *identity)
 	size_t n = policy_held_release_identity(a->held, identity);
 
 	if (mailrelease_pending(a->rel) && mailrelease_run(a->rel) < 0)
-		slog(LOG_WARNING, "postsuper: %s", strerror(errno));
+		daemon_log(LOG_WARNING, "postsuper: %s", strerror(errno));
 	return known || n ? (int)n : -1;
 }
 

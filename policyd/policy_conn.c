@@ -77,7 +77,7 @@ void policy_conn_close(struct policy_server *s, struct conn *c)
    peer gone while its reply waited: warn and disconnect */
 void policy_conn_warn(struct policy_server *s, struct conn *c, const char *why)
 {
-	slog(LOG_WARNING, "%s: %s; disconnecting", c->peer, why);
+	daemon_log(LOG_WARNING, "%s: %s; disconnecting", c->peer, why);
 	policy_conn_close(s, c);
 }
 

@@ -79,8 +79,8 @@ static void save(struct policyd *d)
 	if (c->core.state_dir == NULL)
 		return;
 	if (policy_app_save(d->app, c->core.state_dir) < 0)
-		slog(LOG_WARNING, "saving state in %s: %s",
-		     c->core.state_dir, strerror(errno));
+		daemon_log(LOG_WARNING, "saving state in %s: %s",
+			   c->core.state_dir, strerror(errno));
 }
 
 /* reload - SIGHUP: new configuration, same state and listeners */
@@ -90,16 +90,17 @@ static void reload(struct policyd *d)
 	struct policy_conf *c = policy_conf_load(d->config, err, sizeof(err));
 
 	if (c == NULL) {
-		slog(LOG_ERR, "reload refused, old configuration kept: %s",
-		     err);
+		daemon_log(LOG_ERR, "reload refused, old configuration kept: "
+			   "%s", err);
 		return;
 	}
 	policy_server_set_params(d->srv, &c->srv);
 	if (policy_app_reconfigure(d->app, c) < 0)
-		slog(LOG_ERR, "reload refused by the throttle, old "
-		     "configuration kept");
+		daemon_log(LOG_ERR, "reload refused by the throttle, old "
+			   "configuration kept");
 	else
-		slog(LOG_INFO, "configuration reloaded from %s", d->config);
+		daemon_log(LOG_INFO, "configuration reloaded from %s",
+			   d->config);
 }
 
 /* serve - listeners from the configuration, or the spawn(8) peer */
@@ -109,15 +110,15 @@ static void serve(struct policyd *d, const struct policy_conf *c)
 
 	if (opt_spawn) {
 		if (policy_server_adopt(d->srv, 0, 1) < 0)
-			slog_die(1, "serving stdin: %s", strerror(errno));
+			daemon_die(1, "serving stdin: %s", strerror(errno));
 		return;
 	}
 	if (c->neps == 0)
-		slog_die(2, "[policyd] listen is empty");
+		daemon_die(2, "[policyd] listen is empty");
 	for (i = 0; i < c->neps; i++)
 		if (policy_server_listen(d->srv, &c->eps[i]) < 0)
-			slog_die(1, "listen on %s: %s", c->listen[i],
-				 strerror(errno));
+			daemon_die(1, "listen on %s: %s", c->listen[i],
+				   strerror(errno));
 }
 
 /* seed_get - the hash seed, kept in the state directory: the saved
@@ -137,13 +138,13 @@ static void seed_get(const char *dir, uint8_t seed[16])
 			return;
 	}
 	if (getrandom(seed, 16, 0) != 16)
-		slog_die(1, "getrandom: %s", strerror(errno));
+		daemon_die(1, "getrandom: %s", strerror(errno));
 	if (dir == NULL)
 		return;
 	fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
 	if (fd < 0 || write(fd, seed, 16) != 16)
-		slog(LOG_WARNING, "%s: %s: state will not survive a restart",
-		     path, strerror(errno));
+		daemon_log(LOG_WARNING, "%s: %s: state will not survive a "
+			   "restart", path, strerror(errno));
 	if (fd >= 0)
 		close(fd);
 }
@@ -159,28 +160,28 @@ static void start(struct policyd *d, struct policy_conf *c)
 		mkdir(c->core.state_dir, 0750);
 	seed_get(c->core.state_dir, seed);
 	if ((d->app = policy_app_create(c, seed)) == NULL)
-		slog_die(1, "cannot start: %s", strerror(errno));
+		daemon_die(1, "cannot start: %s", strerror(errno));
 	if (c->core.state_dir) {
 		if (policy_app_load(d->app, c->core.state_dir,
 				    sl_monotonic_ns()) < 0)
-			slog(LOG_WARNING, "state in %s not loaded: %s",
-			     c->core.state_dir, strerror(errno));
+			daemon_log(LOG_WARNING, "state in %s not loaded: %s",
+				   c->core.state_dir, strerror(errno));
 	}
 	if ((d->srv = policy_server_create(&c->srv, policy_app_handler,
 					   d->app)) == NULL)
-		slog_die(1, "server: %s", strerror(errno));
+		daemon_die(1, "server: %s", strerror(errno));
 	policy_app_attach(d->app, d->srv);
 	serve(d, c);
 	if ((sfd = daemon_signalfd()) < 0 ||
 	    policy_server_watch(d->srv, sfd, on_signal, d) < 0)
-		slog_die(1, "signals: %s", strerror(errno));
+		daemon_die(1, "signals: %s", strerror(errno));
 	if (c->mail.control_socket && !opt_spawn &&
 	    (d->ctl = policy_ctl_open(c->mail.control_socket, d->app, d->srv, err,
 				      sizeof(err))) == NULL)
-		slog_die(1, "control socket: %s", err);
+		daemon_die(1, "control socket: %s", err);
 	if (c->mail.pid_file && daemon_pidfile(c->mail.pid_file) < 0)
-		slog_die(1, "pid file %s: %s", c->mail.pid_file,
-			 strerror(errno));
+		daemon_die(1, "pid file %s: %s", c->mail.pid_file,
+			   strerror(errno));
 }
 
 /* loop - until a stop signal (or the spawn peer leaves) */
@@ -195,7 +196,7 @@ static int loop(struct policyd *d)
 		if (d->next_save < next)
 			next = d->next_save;
 		if (policy_server_poll(d->srv, next) < 0) {
-			slog(LOG_ERR, "event loop: %s", strerror(errno));
+			daemon_log(LOG_ERR, "event loop: %s", strerror(errno));
 			return 1;
 		}
 		now = sl_monotonic_ns();
@@ -236,13 +237,14 @@ int main(int argc, char **argv)
 		policy_conf_free(c);
 		return 0;
 	}
-	slog_open(PROG, o.foreground, LOG_MAIL);
+	daemon_log_open(PROG, o.foreground, LOG_MAIL);
 	start(&d, c);
-	slog(LOG_INFO, "started (%s mode)", c->mail.mode == MAIL_MODE_HOLD ?
-	     "hold" : c->mail.mode == MAIL_MODE_DELAY ? "delay" : "defer");
+	daemon_log(LOG_INFO, "started (%s mode)",
+		   c->mail.mode == MAIL_MODE_HOLD ? "hold" :
+		   c->mail.mode == MAIL_MODE_DELAY ? "delay" : "defer");
 	status = loop(&d);
 	save(&d);
-	slog(LOG_INFO, "stopped");
+	daemon_log(LOG_INFO, "stopped");
 	policy_ctl_close(d.ctl);
 	policy_server_free(d.srv);
 	policy_app_free(d.app);

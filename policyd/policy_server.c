@@ -86,15 +86,15 @@ static void do_accept(struct policy_server *s, int lfd)
 			     SOCK_NONBLOCK | SOCK_CLOEXEC);
 		if (fd < 0) {
 			if (errno == EMFILE || errno == ENFILE)
-				slog(LOG_WARNING, "accept: %s",
-				     strerror(errno));
+				daemon_log(LOG_WARNING, "accept: %s",
+					   strerror(errno));
 			return;
 		}
 		policy_conn_peer(&ss, peer);
 		if (policy_conn_open(s, fd, fd, peer, 0) < 0) {
-			slog(LOG_WARNING, "%s: refused: %s "
-			     "(max_connections %zu)", peer, strerror(errno),
-			     s->p.max_conns);
+			daemon_log(LOG_WARNING, "%s: refused: %s "
+				   "(max_connections %zu)", peer,
+				   strerror(errno), s->p.max_conns);
 			close(fd);
 		}
 	}
@@ -213,8 +213,9 @@ static void sweep(struct policy_server *s, uint64_t now)
 			policy_conn_warn(s, c, "request not finished in time");
 		} else if (c->len == 0 && !c->adopted &&
 			   idle > s->p.idle_timeout_ns) {
-			slog(LOG_INFO, "%s: idle for %llu s; disconnecting",
-			     c->peer, (unsigned long long)(idle / NS_PER_SEC));
+			daemon_log(LOG_INFO, "%s: idle for %llu s; "
+				   "disconnecting", c->peer,
+				   (unsigned long long)(idle / NS_PER_SEC));
 			policy_conn_close(s, c);
 		}
 	}

@@ -15,7 +15,7 @@
  *	             baseline: one snprintf of the same text, no escaping
  *	  dnsmsg     dnsmsg_answers on a response with a CNAME, an A and
  *	             an AAAA; baseline: memchr over the same bytes
- *	  cmeasure   cm_signal for no-DNS signals from 100,000 sources
+ *	  cmeasure   cmeasure_signal for no-DNS signals from 100,000 sources
  *	             (whitelist checked, score kept, nothing enforced);
  *	             baseline: prefixset_lookup of the same sources alone
  */
@@ -203,8 +203,8 @@ static void bench_dnsmsg(int runs)
 static void bench_cmeasure(int runs)
 {
 	struct prefixset *wl = prefixset_create();
-	struct cm_params p;
-	struct cm_decision d;
+	struct cmeasure_params p;
+	struct cmeasure_decision d;
 	struct cmeasure *c;
 	double cr[MAXRUNS], br[MAXRUNS], t;
 	size_t i, n = 100000;
@@ -212,12 +212,12 @@ static void bench_cmeasure(int runs)
 
 	prefixset_add_str(wl, "127.0.0.0/8", 1);
 	prefixset_add_str(wl, "::1", 1);
-	cm_defaults(&p);
-	c = cm_create(&p, 64u << 20, wl);
+	cmeasure_defaults(&p);
+	c = cmeasure_create(&p, 64u << 20, wl);
 	for (r = 0; r < runs; r++) {
 		t = now_s();
 		for (i = 0; i < NLOOK; i++)
-			cm_signal(c, CM_SIG_NODNS, &look[i % n], 80, 1000000000ULL * 1000 + i * 1000, &d);
+			cmeasure_signal(c, CMEASURE_SIG_NODNS, &look[i % n], 80, 1000000000ULL * 1000 + i * 1000, &d);
 		cr[r] = NLOOK / (now_s() - t);
 		t = now_s();
 		for (i = 0; i < NLOOK; i++)
@@ -225,9 +225,9 @@ static void bench_cmeasure(int runs)
 		br[r] = NLOOK / (now_s() - t);
 	}
 	t = median(cr, runs);
-	printf("cm_signal (no-DNS)        %8.2f M signals/s  whitelist only %7.2f M/s  ratio %.2f\n",
+	printf("cmeasure_signal (no-DNS)        %8.2f M signals/s  whitelist only %7.2f M/s  ratio %.2f\n",
 	       t / 1e6, median(br, runs) / 1e6, t / median(br, runs));
-	cm_free(c);
+	cmeasure_free(c);
 	prefixset_free(wl);
 }
 

@@ -366,31 +366,31 @@ static void test_core_dry_run(void)
 	}
 }
 
-/* test_countermeasures - [countermeasures] defaults agree with cm_defaults */
+/* test_countermeasures - [countermeasures] defaults agree with cmeasure_defaults */
 static void test_countermeasures(void)
 {
-	struct cm_params got, want;
+	struct cmeasure_params got, want;
 	char err[CFG_ERRLEN];
 	struct config *c;
 	const char *text = "[countermeasures]\ndry_run = yes\nrate_cap = 10\n"
 		"ttl_quarantine = 2h\nrung_isolate = 500\n";
 	int i, same = 1;
 
-	cm_defaults(&want);
+	cmeasure_defaults(&want);
 	c = config_open_data("e.conf", "", 0, err, sizeof(err));
 	ok(coreconf_countermeasures(c, &got, err, sizeof(err)) == 0, "empty [countermeasures]");
-	for (i = 0; i < CM_SIG_COUNT; i++)
+	for (i = 0; i < CMEASURE_SIG_COUNT; i++)
 		same &= got.weight[i] == want.weight[i];
-	for (i = 0; i < CM_ACTION_COUNT; i++)
+	for (i = 0; i < CMEASURE_ACTION_COUNT; i++)
 		same &= got.rung[i] == want.rung[i] && got.ttl_ns[i] == want.ttl_ns[i];
 	same &= got.score_decay_ns == want.score_decay_ns && got.rate_cap == want.rate_cap &&
 		got.dry_run == want.dry_run;
-	ok(same, "its defaults are cm_defaults()");
+	ok(same, "its defaults are cmeasure_defaults()");
 	config_close(c);
 	c = config_open_data("f.conf", text, strlen(text), err, sizeof(err));
 	ok(coreconf_countermeasures(c, &got, err, sizeof(err)) == 0, "set values: %s", err);
-	ok(got.dry_run == 1 && got.rate_cap == 10 && got.ttl_ns[CM_QUARANTINE] == 7200ULL * 1000000000ULL
-	   && got.rung[CM_ISOLATE] == 500, "values land in cm_params");
+	ok(got.dry_run == 1 && got.rate_cap == 10 && got.ttl_ns[CMEASURE_QUARANTINE] == 7200ULL * 1000000000ULL
+	   && got.rung[CMEASURE_ISOLATE] == 500, "values land in cmeasure_params");
 	config_close(c);
 	text = "[countermeasures]\nrate_cap = 0\n";
 	c = config_open_data("g.conf", text, strlen(text), err, sizeof(err));
@@ -411,7 +411,7 @@ static void test_example(void)
 {
 	const char *top = getenv("SLUICE_TOP");
 	char path[512], err[CFG_ERRLEN];
-	struct cm_params got, want;
+	struct cmeasure_params got, want;
 	struct core_conf cc;
 	struct config *c;
 	int i, same = 1;
@@ -431,10 +431,10 @@ static void test_example(void)
 	coreconf_release(&cc);
 	ok(coreconf_countermeasures(c, &got, err, sizeof(err)) == 0,
 	   "its [countermeasures] applies: %s", err);
-	cm_defaults(&want);
-	for (i = 0; i < CM_SIG_COUNT; i++)
+	cmeasure_defaults(&want);
+	for (i = 0; i < CMEASURE_SIG_COUNT; i++)
 		same &= got.weight[i] == want.weight[i];
-	for (i = 0; i < CM_ACTION_COUNT; i++)
+	for (i = 0; i < CMEASURE_ACTION_COUNT; i++)
 		same &= got.rung[i] == want.rung[i] && got.ttl_ns[i] == want.ttl_ns[i];
 	same &= got.score_decay_ns == want.score_decay_ns && got.rate_cap == want.rate_cap &&
 		got.dry_run == want.dry_run;

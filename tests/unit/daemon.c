@@ -127,17 +127,17 @@ static void test_log_and_signals(void)
 	int fd, sfd, err[2], saved;
 	ssize_t n;
 
-	/* slog to stderr with a level tag */
+	/* daemon_log to stderr with a level tag */
 	if (pipe(err) < 0)
 		return;
 	saved = dup(2);
 	dup2(err[1], 2);
 	close(err[1]);
-	slog_open("sluice-test", 1, LOG_DAEMON);
+	daemon_log_open("sluice-test", 1, LOG_DAEMON);
 	errno = 1234;
-	slog(LOG_WARNING, "queue %d over", 101);
-	ok(errno == 1234, "slog keeps errno");
-	slog(LOG_INFO, "started");
+	daemon_log(LOG_WARNING, "queue %d over", 101);
+	ok(errno == 1234, "daemon_log keeps errno");
+	daemon_log(LOG_INFO, "started");
 	fflush(stderr);
 	dup2(saved, 2);
 	close(saved);

@@ -86,7 +86,7 @@ static void put(int fd, const char *s, size_t len)
 		diag("write: %s", strerror(errno));
 }
 
-/* stderr_to - send stderr (where slog writes here) to path; the old fd */
+/* stderr_to - send stderr (where daemon_log writes here) to path; the old fd */
 static int stderr_to(const char *path)
 {
 	int saved = dup(2), fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0600);
