@@ -30,6 +30,7 @@
 #include "nftrules.h"
 #include "nftset.h"
 #include "ranges.h"
+#include "sdcheck.h"
 #include "sdconf.h"
 #include "sdctl.h"
 #include "sluiced.h"
@@ -232,14 +233,10 @@ void sdsetup_outcomes(struct sluiced *s)
 /* sdsetup_control - the control socket, its directory made if missing */
 void sdsetup_control(struct sluiced *s)
 {
-	char err[ERRLEN], dir[128], *slash;
+	char err[ERRLEN];
 	const char *path = s->conf->core.control_socket;
 
-	snprintf(dir, sizeof(dir), "%s", path);
-	if ((slash = strrchr(dir, '/')) != NULL && slash != dir) {
-		*slash = 0;
-		(void)mkdir(dir, 0755);
-	}
+	sdcheck_mkparent(path, 0755);
 	s->ctl = ctl_server_open(path, sdctl_handle, s, err, sizeof(err));
 	if (s->ctl == NULL) {
 		sdsetup_ruleset_down(s);
@@ -267,7 +264,10 @@ void sdsetup_privileges(struct sluiced *s)
 	priority_up(s);		/* while CAP_SYS_NICE is ours */
 	if (caps_drop(s->conf->user, err, sizeof(err)) < 0) {
 		if (s->conf->user != NULL) {
+			/* a runtime failure: exit 1, so Restart=on-failure
+			   and the operator see it */
 			s->stop = 1;
+			s->status = 1;
 			daemon_log(LOG_ERR, "%s", err);
 			return;
 		}

@@ -32,6 +32,7 @@ struct sluiced {
 	struct ctevents *ct;		/* NULL if conntrack events fail */
 	int sfd, efd;
 	int stop;
+	int status;			/* exit status: 1 after a runtime failure */
 	uint64_t started;		/* monotonic ns */
 	uint64_t next_second;		/* housekeeping */
 	uint64_t flush_from;		/* oldest unsent verdict, 0 = none */

@@ -35,6 +35,7 @@
 #include "nfqueue.h"
 #include "nftset.h"
 #include "pkt.h"
+#include "sdcheck.h"
 #include "sdconf.h"
 #include "sluiced.h"
 #include "verdict.h"
@@ -318,6 +319,8 @@ static void engine_up(struct sluiced *s)
 	char err[ERRLEN];
 	const char *ev = s->conf->core.events;
 
+	if (ev != NULL && strcmp(ev, "-") != 0)
+		sdcheck_mkparent(ev, 0750);
 	if (ev != NULL && *ev && (s->events = event_open(ev)) == NULL)
 		daemon_die(1, "event file %s: %s", ev, strerror(errno));
 	if (getrandom(seed, sizeof(seed), 0) != (ssize_t)sizeof(seed))
@@ -327,18 +330,37 @@ static void engine_up(struct sluiced *s)
 	sdsetup_outcomes(s);
 }
 
-/* conf_warn - what a valid configuration still does not do; on
-   stderr for -n, in the log at start */
-static void conf_warn(const struct sd_conf *c, int check_only)
+/* warn_stderr - sdcheck_warn_fn for -n */
+static void warn_stderr(void *ctx, const char *line)
 {
-	if (c->core.cm_inert == NULL)
-		return;
-	if (check_only)
-		fprintf(stderr, "sluiced: warning: [countermeasures] %s: not acted "
-			"on yet, only dry_run is\n", c->core.cm_inert);
-	else
-		daemon_log(LOG_WARNING, "[countermeasures] %s: not acted on "
-			   "yet, only dry_run is", c->core.cm_inert);
+	(void)ctx;
+	fprintf(stderr, "sluiced: warning: %s\n", line);
+}
+
+/* warn_log - sdcheck_warn_fn at start */
+static void warn_log(void *ctx, const char *line)
+{
+	(void)ctx;
+	daemon_log(LOG_WARNING, "%s", line);
+}
+
+/* conf_check - -n: the file, then what start would meet here; the exit
+   status */
+static int conf_check(struct sluiced *s)
+{
+	char err[ERRLEN];
+	int rc = 0;
+
+	if (sdcheck_host(s->path, s->conf, err, sizeof(err)) < 0) {
+		fprintf(stderr, "sluiced: %s\n", err);
+		rc = 2;
+	} else {
+		sdcheck_warnings(s->path, s->conf, warn_stderr, NULL);
+		printf("%s: configuration ok\n", s->path);
+	}
+	sdconf_release(s->conf);
+	free(s->conf);
+	return rc;
 }
 
 static const char usage[] = "[-f] [-n] [-c FILE]";
@@ -357,15 +379,15 @@ int main(int argc, char **argv)
 		free(s.conf);
 		return 2;
 	}
-	if (o.check_only) {
-		conf_warn(s.conf, 1);
-		printf("%s: configuration ok\n", s.path);
-		sdconf_release(s.conf);
-		free(s.conf);
-		return 0;
+	if (o.check_only)
+		return conf_check(&s);
+	/* what -n would refuse fails the start before anything is in */
+	if (sdcheck_host(s.path, s.conf, err, sizeof(err)) < 0) {
+		fprintf(stderr, "sluiced: %s\n", err);
+		return 1;
 	}
 	daemon_log_open("sluiced", o.foreground, LOG_DAEMON);
-	conf_warn(s.conf, 0);
+	sdcheck_warnings(s.path, s.conf, warn_log, NULL);
 	if (!o.foreground && daemon(0, 0) < 0)
 		daemon_die(1, "daemon: %s", strerror(errno));
 	if ((s.sfd = daemon_signalfd()) < 0 || (s.efd = epoll_create1(EPOLL_CLOEXEC)) < 0)
@@ -377,6 +399,7 @@ int main(int argc, char **argv)
 	sdsetup_ruleset(&s);
 	sdquar_restore(&s);
 	sdsetup_control(&s);
+	sdcheck_mkparent(s.conf->pidfile, 0755);
 	if (daemon_pidfile(s.conf->pidfile) < 0)
 		daemon_log(LOG_WARNING, "pidfile %s: %s", s.conf->pidfile,
 			   strerror(errno));
@@ -391,6 +414,6 @@ int main(int argc, char **argv)
 	sdsetup_shutdown(&s);
 	sdconf_release(s.conf);
 	free(s.conf);
-	daemon_log(LOG_INFO, "stopped");
-	return 0;
+	daemon_log(LOG_INFO, s.status ? "stopped after a failure" : "stopped");
+	return s.status;
 }

@@ -90,7 +90,7 @@ warns() {
 	_out=$("$SD" -n -c "$dir/$_name.conf" 2>"$dir/$_name.err")
 	is "$?:$_out" "0:$dir/$_name.conf: configuration ok" "$_name: accepted"
 	case $(cat "$dir/$_name.err") in
-	*"warning: $_want"*) ok 0 "$_name: warns: $_want" ;;
+	*"warning: $dir/$_name.conf: $_want"*) ok 0 "$_name: warns: $_want" ;;
 	*) ok 1 "$_name: warns: $_want"; diag "  got: $(cat "$dir/$_name.err")" ;;
 	esac
 }
@@ -101,6 +101,42 @@ countermeasures${T}dry_run${T}yes
 countermeasures${T}ttl_hook${T}2h" \
 	"[countermeasures] rate_cap, ttl_hook: not acted on yet, only dry_run is"
 mistake cm-unknown "countermeasures${T}dryrun${T}yes" '[countermeasures] dryrun = "yes"'
+
+# What start would fail on here, -n finds first (issue 20 points 4, 5).
+mistake no-user "sluiced${T}user${T}no-such-user" '[sluiced] user = "no-such-user": no such user'
+mistake events-nodir "core${T}events${T}$dir/none/deeper/e.json" \
+	"[core] events = \"$dir/none/deeper/e.json\": no such directory: $dir/none/deeper"
+mistake events-isdir "core${T}events${T}$dir" "[core] events = \"$dir\": is a directory"
+mistake socket-nodir "core${T}control_socket${T}$dir/none/deeper/s.sock" \
+	"[core] control_socket = \"$dir/none/deeper/s.sock\": no such directory"
+mistake state-noparent "core${T}state_dir${T}$dir/none/state" \
+	"[core] state_dir = \"$dir/none/state\": no such directory: $dir/none"
+: >"$dir/a-file"
+mistake state-isfile "core${T}state_dir${T}$dir/a-file" \
+	"[core] state_dir = \"$dir/a-file\": exists and is not a directory"
+mistake pid-nodir "sluiced${T}pidfile${T}$dir/none/deeper/p.pid" \
+	"[sluiced] pidfile = \"$dir/none/deeper/p.pid\": no such directory"
+# one missing level is what start makes itself: accepted
+printf '%s\n' "$valid" "core${T}events${T}$dir/logs/e.json" \
+	"core${T}state_dir${T}$dir/state" "sluiced${T}pidfile${T}$dir/run/p.pid" |
+	awk -F'\t' '{ k = $1 "\t" $2; if (!(k in v)) o[++n] = k; v[k] = $0 }
+	END { for (i = 1; i <= n; i++) print v[o[i]] }' | write "$dir/onelevel.conf"
+"$SD" -n -c "$dir/onelevel.conf" >/dev/null 2>"$dir/err"
+ok $? "a missing last directory of events, state_dir or pidfile is accepted (start makes it)" ||
+	sed 's/^/# /' "$dir/err"
+[ ! -e "$dir/logs" ] && [ ! -e "$dir/state" ] && [ ! -e "$dir/run" ]
+ok $? "-n made none of them"
+
+# A configuration that protects nothing says so.
+printf '[core]\nevents = %s\ncontrol_socket = %s\n' "$dir/e.json" "$dir/s.sock" >"$dir/empty.conf"
+out=$("$SD" -n -c "$dir/empty.conf" 2>"$dir/err")
+is "$?:$out" "0:$dir/empty.conf: configuration ok" "no zone: configuration ok"
+grep -q "warning: $dir/empty.conf: no zone throttles anything (no \[zone NAME\]): sluiced protects nothing" "$dir/err"
+ok $? "no zone: warns that no zone throttles anything" || sed 's/^/# /' "$dir/err"
+printf '[zone a]\nprefixes = 10.1.0.0/16\nmode = off\n' >>"$dir/empty.conf"
+"$SD" -n -c "$dir/empty.conf" >/dev/null 2>"$dir/err"
+grep -q "no zone throttles anything (every zone has mode = off)" "$dir/err"
+ok $? "only mode = off zones: warns that no zone throttles anything" || sed 's/^/# /' "$dir/err"
 
 # Not an INI file at all.
 printf '[sluiced\nqueue_num = 0\n' >"$dir/syntax.conf"
