@@ -43,8 +43,8 @@
  *	largest index and the one it replaces (2/3 of it) together stay
  *	under the cap.
  *
- *	sl_hash64 is SipHash-2-4 (Aumasson and Bernstein), written from
- *	the paper; the table hashes keys with the caller's seed.
+ *	The index hashes keys with SipHash-1-3 (siphash.h) keyed by the
+ *	caller's seed.
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -52,6 +52,7 @@
 #include <sys/mman.h>
 
 #include "hosttab.h"
+#include "siphash.h"
 
 #define HT_PAGE		4096
 #define HT_HUGE		(2u << 20)	/* transparent huge page */
@@ -62,9 +63,6 @@
 #define HT_MAX_CAP	((1u << 30) - 1)	/* leaves 2 tag bits a slot */
 #ifndef HT_GROUP
 #define HT_GROUP	32	/* batch: keys prefetched together */
-#endif
-#ifndef HT_SIP
-#define HT_SIP sip_hash13	/* the index's hash */
 #endif
 
 /* 4-byte aligned, so records with 4-byte values pack tight */
@@ -107,94 +105,6 @@ struct hosttab {
 	hosttab_evict_fn *evict;
 	void *evict_ctx;
 };
-
-/* SIP_ROUND - one SipRound on the four state words */
-#define SIP_ROTL(x, b) (((x) << (b)) | ((x) >> (64 - (b))))
-#define SIP_ROUND(v0, v1, v2, v3) do { \
-	v0 += v1; v2 += v3; \
-	v1 = SIP_ROTL(v1, 13); v3 = SIP_ROTL(v3, 16); \
-	v1 ^= v0; v3 ^= v2; \
-	v0 = SIP_ROTL(v0, 32); \
-	v2 += v1; v0 += v3; \
-	v1 = SIP_ROTL(v1, 17); v3 = SIP_ROTL(v3, 21); \
-	v1 ^= v2; v3 ^= v0; \
-	v2 = SIP_ROTL(v2, 32); \
-} while (0)
-
-/* sip_le64 - n (<= 8) bytes as a little-endian word */
-static inline uint64_t sip_le64(const unsigned char *p, size_t n)
-{
-	uint64_t m = 0;
-	uint32_t w;
-
-	/* The usual key lengths load whole words (little-endian hosts). */
-#if __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
-	if (n == 8) {
-		memcpy(&m, p, 8);
-		return m;
-	}
-	if (n == 4) {
-		memcpy(&w, p, 4);
-		return w;
-	}
-#endif
-	while (n-- > 0)
-		m |= (uint64_t)p[n] << (8 * n);
-	return m;
-}
-
-/* sip_hash_cd - SipHash-c-d of len bytes under the key (k0, k1) */
-static inline uint64_t sip_hash_cd(uint64_t k0, uint64_t k1, const void *data,
-				   size_t len, int c, int d)
-{
-	const unsigned char *p = data;
-	uint64_t v0 = k0 ^ 0x736f6d6570736575ULL;
-	uint64_t v1 = k1 ^ 0x646f72616e646f6dULL;
-	uint64_t v2 = k0 ^ 0x6c7967656e657261ULL;
-	uint64_t v3 = k1 ^ 0x7465646279746573ULL;
-	uint64_t m;
-	size_t left = len;
-	int i;
-
-	for (; left >= 8; p += 8, left -= 8) {
-		m = sip_le64(p, 8);
-		v3 ^= m;
-		for (i = 0; i < c; i++)
-			SIP_ROUND(v0, v1, v2, v3);
-		v0 ^= m;
-	}
-	/* The last block carries the message length in its top byte. */
-	m = sip_le64(p, left) | (uint64_t)(len & 0xff) << 56;
-	v3 ^= m;
-	for (i = 0; i < c; i++)
-		SIP_ROUND(v0, v1, v2, v3);
-	v0 ^= m;
-	v2 ^= 0xff;
-	for (i = 0; i < d; i++)
-		SIP_ROUND(v0, v1, v2, v3);
-	return v0 ^ v1 ^ v2 ^ v3;
-}
-
-/* sip_hash - SipHash-2-4 of len bytes under the key (k0, k1) */
-static inline uint64_t sip_hash(uint64_t k0, uint64_t k1, const void *data,
-				size_t len)
-{
-	return sip_hash_cd(k0, k1, data, len, 2, 4);
-}
-
-/* sip_hash13 - SipHash-1-3, the cheaper variant for the table's index */
-static inline uint64_t sip_hash13(uint64_t k0, uint64_t k1, const void *data,
-				  size_t len)
-{
-	return sip_hash_cd(k0, k1, data, len, 1, 3);
-}
-
-/* sl_hash64 - keyed 64-bit hash (SipHash-2-4) used across the core */
-uint64_t sl_hash64(const uint8_t seed[16], const void *data, size_t len)
-{
-	return sip_hash(sip_le64(seed, 8), sip_le64(seed + 8, 8), data, len);
-}
-
 
 /* ht_round - round n up to a multiple of a (a power of two) */
 static size_t ht_round(size_t n, size_t a)
@@ -285,7 +195,7 @@ static inline void *ht_val(const struct hosttab *t, struct ht_rec *r)
 static inline uint64_t ht_hash_len(const struct hosttab *t, const void *key,
 				   size_t len)
 {
-	return HT_SIP(t->k0, t->k1, key, len);
+	return siphash_13(t->k0, t->k1, key, len);
 }
 
 /* ht_hash - index hash of a key */
@@ -357,8 +267,8 @@ struct hosttab *hosttab_create_aligned(size_t key_len, size_t val_len,
 	t->capacity = cap;
 	t->chunk = ht_chunk(cap_bytes);
 	t->reserved = ht_round(cap * rec, t->chunk);
-	t->k0 = sip_le64(seed, 8);
-	t->k1 = sip_le64(seed + 8, 8);
+	t->k0 = siphash_le64(seed, 8);
+	t->k1 = siphash_le64(seed + 8, 8);
 	t->imask = (uint32_t)((1ull << ht_bits(cap)) - 1);
 	t->maxslot = (uint32_t)ht_slots_for(cap);
 	t->slab = mmap(NULL, t->reserved, PROT_READ | PROT_WRITE,

@@ -73,7 +73,4 @@ uint64_t hosttab_evictions(const struct hosttab *t);
 /* hosttab_key_of - the key stored with a value pointer */
 const void *hosttab_key_of(const struct hosttab *t, const void *val);
 
-/* sl_hash64 - keyed 64-bit hash (SipHash-2-4) used across the core */
-uint64_t sl_hash64(const uint8_t seed[16], const void *data, size_t len);
-
 #endif

@@ -13,8 +13,8 @@
 #include <string.h>
 
 #include "addr.h"
-#include "hosttab.h"
 #include "mailaddr.h"
+#include "siphash.h"
 
 /* bad_char - control characters and spaces never belong in an address */
 static int bad_char(unsigned char c)
@@ -85,7 +85,7 @@ static void ident_set(char out[MAIL_IDENT_MAX], const char *kind,
 	 */
 	{
 		static const uint8_t fixed[16] = "sluice-identity";
-		uint64_t h = sl_hash64(fixed, text, t);
+		uint64_t h = siphash_24(fixed, text, t);
 		int keep = (int)(MAIL_IDENT_MAX - 1 - k - 1 - 17);
 
 		snprintf(out, MAIL_IDENT_MAX, "%s:%.*s~%016llx", kind, keep,

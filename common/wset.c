@@ -13,7 +13,7 @@
  *	destinations (IPv6, mail recipients) use SipHash. The IPv4 case is
  *	inline in wset.h.
  */
-#include "hosttab.h"
+#include "siphash.h"
 #include "wset.h"
 
 /* wset_key_init - derive the tag key from a 16-byte seed */
@@ -25,7 +25,7 @@ void wset_key_init(struct wset_key *k, const uint8_t seed[16])
 
 	/* Derived, so sharing a seed with the host table leaks nothing. */
 	for (i = 0; i < 4; i++) {
-		h = sl_hash64(seed, label, sizeof(label) - 1 - i);
+		h = siphash_24(seed, label, sizeof(label) - 1 - i);
 		k->round[i] = (uint32_t)(h >> 32);
 		k->sip[4 * i] = (uint8_t)h;
 		k->sip[4 * i + 1] = (uint8_t)(h >> 8);
@@ -37,5 +37,5 @@ void wset_key_init(struct wset_key *k, const uint8_t seed[16])
 /* wset_tag_long - keyed tag of a destination other than 4 bytes */
 uint32_t wset_tag_long(const struct wset_key *k, const void *dst, size_t len)
 {
-	return (uint32_t)sl_hash64(k->sip, dst, len);
+	return (uint32_t)siphash_24(k->sip, dst, len);
 }

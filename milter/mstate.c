@@ -14,8 +14,8 @@
 #include <glib.h>
 
 #include "clock.h"
-#include "hosttab.h"
 #include "mstate.h"
+#include "siphash.h"
 
 struct mstate_msg {			/* a held message (hold mode) */
 	char queue_id[MSTATE_QID_MAX];
@@ -105,7 +105,7 @@ static void shard_release(void *ctx, const char *identity, uint64_t cookie,
 /* mstate_shard_of - keyed hash (seeded at start) of the identity */
 unsigned mstate_shard_of(const struct mstate *s, const char *identity)
 {
-	return (unsigned)(sl_hash64(s->seed, identity, strlen(identity)) %
+	return (unsigned)(siphash_24(s->seed, identity, strlen(identity)) %
 			  s->n);
 }
 

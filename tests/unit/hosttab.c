@@ -1,10 +1,9 @@
 /*
  * NAME
- *	hosttab.t - host table: SipHash vectors, LRU order, memory cap
+ *	hosttab.t - host table: LRU order, memory cap
  * DESCRIPTION
- *	Table-driven checks of sl_hash64 against the SipHash paper's
- *	vectors, of exact LRU eviction, of value alignment, random
- *	operations on tiny tables against a reference LRU model (long
+ *	Table-driven checks of exact LRU eviction, of value alignment,
+ *	random operations on tiny tables against a reference LRU model (long
  *	probe runs at 3/4 load, wrap-around, tombstones, index rebuilds
  *	and growth), and ten million distinct keys into a table capped at
  *	64 MiB: the counted bytes and the resident set never pass the cap,
@@ -44,31 +43,6 @@ static size_t rss_bytes(void)
 		fclose(fp);
 	}
 	return rss * (size_t)sysconf(_SC_PAGESIZE);
-}
-
-/* test_siphash - the reference key 00..0f over messages 00..len-1 */
-static void test_siphash(void)
-{
-	static const struct {
-		size_t len;
-		uint64_t want;
-	} vec[] = {
-		{ 0, 0x726fdb47dd0e0e31ULL },
-		{ 8, 0x93f5f5799a932462ULL },
-		{ 15, 0xa129ca6149be45e5ULL },
-	};
-	uint8_t msg[64], other[16];
-	size_t i;
-
-	for (i = 0; i < sizeof(msg); i++)
-		msg[i] = (uint8_t)i;
-	for (i = 0; i < sizeof(vec) / sizeof(vec[0]); i++)
-		is_uint(sl_hash64(seed, msg, vec[i].len), vec[i].want,
-			"siphash-2-4 vector, %zu bytes", vec[i].len);
-	memcpy(other, seed, 16);
-	other[0] ^= 1;
-	ok(sl_hash64(seed, msg, 4) != sl_hash64(other, msg, 4),
-	   "another seed gives another hash");
 }
 
 /* test_create - size validation */
@@ -562,7 +536,6 @@ static void test_batch(void)
 int main(void)
 {
 	test_batch();
-	test_siphash();
 	test_create();
 	test_aligned();
 	test_basic();
