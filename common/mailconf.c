@@ -51,9 +51,10 @@ static const struct cfg_key mail_keys[] = {
 	  "count user+ext@domain as user@domain"),
 	K("extension_delimiter", CFG_STRING, extension_delimiter, "+", 0, 0,
 	  "one character, as Postfix's recipient_delimiter"),
-	K("identity", CFG_LIST, identity, "sasl_username, sender, client_address",
+	K("identity", CFG_LIST, identity, "sasl_username, client_address",
 	  0, 0, "sender identity, first present wins: sasl_username, sender, "
-	  "client_address"),
+	  "client_address (sender only where clients cannot forge it: "
+	  "anyone can)"),
 	K("client_v6_prefix", CFG_UINT, client_v6_prefix, "64", 8, 128,
 	  "IPv6 client addresses are counted per prefix of this length"),
 	K("honeytokens", CFG_LIST, honeytokens, NULL, 0, 0,

@@ -23,6 +23,7 @@ PB=$(free_port 1)
 [ "$PA" != "$PB" ] || PB=$(free_port 2)
 mkdir "$T/samples"
 
+# identity by sender: the scripts tell senders of one client apart
 cat >"$T/a.conf" <<CONF
 [core]
 state_dir = $T/state-a
@@ -31,6 +32,7 @@ control_socket = unix:$T/ctl.sock
 syslog_events = no
 [milter]
 listen = inet:127.0.0.1:$PA
+identity = sasl_username, sender, client_address
 wset_size = 2
 release_interval = 1s
 max_delay = 3s
@@ -51,6 +53,7 @@ state_dir = $T/state-b
 syslog_events = no
 [milter]
 listen = inet:127.0.0.1:$PB
+identity = sasl_username, sender, client_address
 control_socket = $T/ctl-b.sock
 wset_size = 2
 release_interval = 1h
@@ -179,6 +182,7 @@ events = $T/events-c.json
 control_socket = unix:$T/ctl.sock
 [milter]
 listen = inet:127.0.0.1:$PC
+identity = sasl_username, sender, client_address
 wset_size = 2
 release_interval = 1h
 max_delay = 3s
@@ -205,6 +209,7 @@ events = $T/events-u.json
 control_socket = unix:$T/ctl.sock
 [milter]
 listen = unix:$T/milter.sock
+identity = sasl_username, sender, client_address
 CONF
 start_milter "$T/u.conf" "$T/milter.sock"
 lua pass "unix:$T/milter.sock"

@@ -34,6 +34,7 @@ HMPORT=$(free_port 5)
 HSPORT=$(free_port 6)
 mkdir "$T/samples" "$T/state-main" "$T/state-hold"
 
+# identity by sender: the tests tell senders of one client (127.0.0.1) apart
 cat >"$T/sluice.conf" <<CONF
 [core]
 state_dir = $T/state-main
@@ -43,6 +44,7 @@ whitelist = 10.255.255.255
 syslog_events = no
 [milter]
 listen = inet:127.0.0.1:$MPORT
+identity = sasl_username, sender, client_address
 wset_size = 5
 release_interval = 1s
 max_delay = 3s
@@ -60,6 +62,7 @@ control_socket = unix:$T/ctl.sock
 syslog_events = no
 [milter]
 listen = inet:127.0.0.1:$HMPORT
+identity = sasl_username, sender, client_address
 mode = hold
 wset_size = 5
 release_interval = 2s

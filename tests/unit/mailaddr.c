@@ -62,10 +62,15 @@ static void test_identity(void)
 	is_str(id, "sasl:alice", "SASL identity text");
 	r.sasl_user = "";
 	mailaddr_identity(&p.id, &r, id);
-	is_str(id, "sender:Alice@example.org", "then the sender");
+	is_str(id, "client:192.0.2.7", "then the client, never the forgeable "
+	       "sender by default");
+	p.id.order[1] = MAIL_ID_SENDER;
+	p.id.order[2] = MAIL_ID_CLIENT;
+	mailaddr_identity(&p.id, &r, id);
+	is_str(id, "sender:Alice@example.org", "the sender when asked for");
 	r.sender = NULL;
 	mailaddr_identity(&p.id, &r, id);
-	is_str(id, "client:192.0.2.7", "then the client");
+	is_str(id, "client:192.0.2.7", "and then the client");
 	mailaddr_identity(&p.id, &r2, id);
 	is_str(id, "client:2001:db8:1:2::/64", "IPv6 client counted per /64");
 	is_int(mailaddr_identity(&p.id, &r3, id), MAIL_ID_NONE, "nothing present");

@@ -34,12 +34,12 @@ static void count(void *ctx, const char *identity, uint64_t cookie,
 	}
 }
 
-/* rcpt - one request from alice to the n-th address */
-static enum mail_verdict rcpt(struct mailthr *m, const char *sender,
+/* rcpt - one request from client to the n-th address */
+static enum mail_verdict rcpt(struct mailthr *m, const char *client,
 			      unsigned n, uint64_t now, struct mail_result *res)
 {
 	char to[64];
-	struct mail_req r = { NULL, sender, "192.0.2.1", to };
+	struct mail_req r = { NULL, "someone@example.org", client, to };
 
 	snprintf(to, sizeof(to), "user%u@example.net", n);
 	return mailthr_rcpt(m, &r, n, now, res);
@@ -60,7 +60,7 @@ static void test_person(void)
 	released = 0;
 	/* Sequential RCPTs: each waits for its release before the next. */
 	for (i = 0; i < 20; i++) {
-		enum mail_verdict v = rcpt(m, "alice@example.org", i, now, &res);
+		enum mail_verdict v = rcpt(m, "192.0.2.1", i, now, &res);
 
 		if (v == MAIL_PASS) {
 			pass++;
@@ -94,7 +94,7 @@ static void test_mass_mailer(void)
 	m = mailthr_create(&p, seed, count, NULL);
 	unlocked = 0;
 	for (i = 0; i < 200; i++) {
-		rcpt(m, "spam@example.org", i, now, &res);
+		rcpt(m, "192.0.2.2", i, now, &res);
 		if (res.event == MAIL_EV_LOCKOUT) {
 			lockouts++;
 			locked_at = i;
@@ -103,8 +103,8 @@ static void test_mass_mailer(void)
 	is_uint(lockouts, 1, "one lockout event");
 	is_uint(locked_at, 5 + 50, "locked out when the queue passed 50");
 	is_int(res.verdict, MAIL_HOLD, "a locked-out sender's mail is held");
-	rcpt(m, "other@example.org", 1, now, &res);
-	is_int(res.verdict, MAIL_PASS, "another sender is not affected");
+	rcpt(m, "192.0.2.3", 1, now, &res);
+	is_int(res.verdict, MAIL_PASS, "another client is not affected");
 	/* The queue drains one a second; below 25 the lockout ends. */
 	for (i = 0; i < 40 && unlocked == 0; i++) {
 		now += SEC;
@@ -112,6 +112,37 @@ static void test_mass_mailer(void)
 	}
 	is_uint(unlocked, 1, "unlocked once the queue drained below 25");
 	cmp_ok(i, >=, 25, "after about 26 releases (%u)", i);
+	mailthr_free(m);
+}
+
+/* test_forged_senders - 60 sessions from one client, each with its own
+   forged sender and 6 recipients: one identity, locked out (issue 21
+   found 360 recipients through in 3 s across 62 identities) */
+static void test_forged_senders(void)
+{
+	struct mailthr_params p;
+	struct mailthr *m;
+	struct mail_result res;
+	char from[64], to[64];
+	struct mail_req r = { NULL, from, "198.51.100.77", to };
+	unsigned s, i, passed = 0, lockouts = 0, other = 0;
+
+	mailthr_defaults(&p);
+	m = mailthr_create(&p, seed, count, NULL);
+	for (s = 0; s < 60; s++) {
+		snprintf(from, sizeof(from), "forged%u@example.org", s);
+		for (i = 0; i < 6; i++) {
+			snprintf(to, sizeof(to), "v%u-%u@example.net", s, i);
+			passed += mailthr_rcpt(m, &r, s * 6 + i + 1,
+					       SEC + s * SEC / 20, &res)
+				  == MAIL_PASS;
+			lockouts += res.event == MAIL_EV_LOCKOUT;
+			other += strcmp(res.identity, "client:198.51.100.77") != 0;
+		}
+	}
+	is_uint(other, 0, "every recipient counted under the client address");
+	is_uint(passed, 5, "only the working set's 5 passed in the 3 s");
+	is_uint(lockouts, 1, "and the one identity was locked out");
 	mailthr_free(m);
 }
 
@@ -151,7 +182,7 @@ static void test_honeytoken(void)
 	is_int(res.quarantine_client, 0, "and no quarantine is asked");
 	mailthr_rcpt(m, &e, 5, 12 * SEC, &res);
 	is_int(res.event, MAIL_EV_HONEYTOKEN, "token found behind an extension");
-	is_int(mailthr_release(m, "sender:worm2@example.org"), 0,
+	is_int(mailthr_release(m, "client:198.51.100.11"), 0,
 	       "operator release of a honeytoken lockout");
 	e.recipient = "someone@example.net";
 	mailthr_rcpt(m, &e, 6, 13 * SEC, &res);
@@ -215,6 +246,7 @@ int main(void)
 {
 	test_person();
 	test_mass_mailer();
+	test_forged_senders();
 	test_honeytoken();
 	test_whitelist();
 	test_malformed();

@@ -6,6 +6,9 @@
 # every RCPT and END-OF-MESSAGE, and sluiced's stand-in control socket
 # logging to $T/ctl.log. pd_start / pd_stop run sluice-policyd;
 # pd_events TYPE counts events; send ... runs swaks against Postfix.
+# Most tests send as several senders from one client (127.0.0.1), so
+# the identity is the sender there (PD_IDENTITY); set PD_IDENTITY=""
+# for the default (SASL user, else client address).
 
 PD_BIN=$SLUICE_BUILD/sluice-policyd
 PD_HELP=$SLUICE_TOP/tests/integration/policyd
@@ -34,6 +37,7 @@ syslog_events = no
 listen = inet:127.0.0.1:$PPORT
 control_socket = $T/policyd.sock
 postfix_config_directory = $T/pf/etc
+${PD_IDENTITY-identity = sasl_username, sender, client_address}
 ${1:-}
 EOC
 	pf_setup "$T/pf" "$SPORT"
