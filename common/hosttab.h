@@ -28,7 +28,7 @@ struct hosttab *hosttab_create(size_t key_len, size_t val_len,
 			       size_t cap_bytes, const uint8_t seed[16]);
 /* hosttab_create_aligned - hosttab_create with values aligned to
    val_align bytes (1, 2, 4 or 8) instead of 8, so that records pack
-   tighter (added) */
+   tighter */
 struct hosttab *hosttab_create_aligned(size_t key_len, size_t val_len,
 				       size_t val_align, size_t cap_bytes,
 				       const uint8_t seed[16]);
@@ -41,7 +41,8 @@ void *hosttab_get(struct hosttab *t, const void *key);
 /* hosttab_peek - value for key without touching recency; NULL if absent */
 void *hosttab_peek(const struct hosttab *t, const void *key);
 /* hosttab_put - value for key, created zeroed (evicting if full) if new;
-   *created tells which (may be NULL); NULL only if nothing fits at all */
+   *created tells which (may be NULL); never NULL (a table holds at
+   least one key, and eviction always makes room) */
 void *hosttab_put(struct hosttab *t, const void *key, int *created);
 /* hosttab_del - remove key; 0, or -1 if absent */
 int hosttab_del(struct hosttab *t, const void *key);
@@ -51,15 +52,15 @@ int hosttab_del(struct hosttab *t, const void *key);
    use hosttab_walk_any where order does not matter */
 void hosttab_walk(struct hosttab *t, hosttab_walk_fn *fn, void *ctx);
 /* hosttab_walk_lru - every entry, least recently used first; fn as for
-   hosttab_walk (added) */
+   hosttab_walk */
 void hosttab_walk_lru(struct hosttab *t, hosttab_walk_fn *fn, void *ctx);
 /* hosttab_walk_any - every entry in no particular order, in one pass;
-   fn as for hosttab_walk (added) */
+   fn as for hosttab_walk */
 void hosttab_walk_any(struct hosttab *t, hosttab_walk_fn *fn, void *ctx);
 /* hosttab_put_batch - hosttab_put for keys[0..n-1] in order, with their
    memory loads overlapped; vals[i] and created[i] (may be NULL) as
    hosttab_put gives them. A value stays valid while fewer than capacity
-   other keys are put after it, so keep n below the capacity (added) */
+   other keys are put after it, so keep n below the capacity */
 void hosttab_put_batch(struct hosttab *t, const void *const *keys, size_t n,
 		       void **vals, unsigned char *created);
 /* hosttab_count - keys present */

@@ -493,7 +493,8 @@ void throttle_stats(const struct throttle *t, struct throttle_stats *out)
 	out->evictions = hosttab_evictions(t->hosts);
 }
 
-/* th_retime - a new release interval: restart every key's period count */
+/* th_retime_one - a new release interval: restart one key's period
+   count (a walk callback) */
 static int th_retime_one(void *ctx, const void *key, void *val)
 {
 	struct throttle *t = ctx;

@@ -88,7 +88,7 @@ int throttle_reconfigure(struct throttle *t, const struct throttle_params *p);
 enum throttle_verdict throttle_contact(struct throttle *t, const void *key,
 				       const void *dst, size_t dst_len,
 				       uint64_t cookie, uint64_t now);
-/* one request of a batch (added) */
+/* one request of a batch */
 struct throttle_req {
 	const void *key;
 	const void *dst;
@@ -98,7 +98,7 @@ struct throttle_req {
 
 /* throttle_contact_batch - throttle_contact for each of n requests in
    order, all at now, with their memory loads overlapped (a packet batch
-   from the kernel); verdicts into out (added) */
+   from the kernel); verdicts into out */
 void throttle_contact_batch(struct throttle *t,
 			    const struct throttle_req *req, size_t n,
 			    uint64_t now, enum throttle_verdict *out);
