@@ -41,8 +41,10 @@ int main(void)
 	ok(dnscorr_justified(d, c2, 4, v6, 16, t + 1099 * S), "a later answer extends");
 	ok(!dnscorr_justified(d, c2, 4, v6, 16, t + 1100 * S), "until its own TTL");
 
-	dnscorr_answer(d, c1, 4, a, 4, 0xffffffffu, t);
-	ok(!dnscorr_justified(d, c1, 4, a, 4, t + 86400 * S), "a huge TTL is capped at a day");
+	/* A fresh pair, so no earlier answer's lifetime is what passes. */
+	ok(dnscorr_answer(d, c2, 4, b, 4, 0xffffffffu, t) == 0, "answer: TTL 2^32-1 s");
+	ok(dnscorr_justified(d, c2, 4, b, 4, t + 86399 * S), "a huge TTL lasts a day");
+	ok(!dnscorr_justified(d, c2, 4, b, 4, t + 86400 * S), "and is capped there");
 	ok(dnscorr_answer(d, c1, 17, a, 4, 1, t) < 0, "client key over 16 bytes refused");
 	ok(dnscorr_answer(d, c1, 4, a, 0, 1, t) < 0, "empty address refused");
 	dnscorr_free(d);
