@@ -8,7 +8,7 @@ set -eu
 
 PKGS="build-essential pkg-config clang libclang-rt-14-dev
  libglib2.0-dev libmnl-dev libnftnl-dev libnetfilter-queue-dev
- libnetfilter-conntrack-dev libnetfilter-log-dev libcap-dev libmilter-dev
+ libnetfilter-log-dev libcap-dev libmilter-dev
  nftables iptables iproute2 conntrack postfix miltertest swaks nmap masscan hping3
  dnsmasq-base postfwd perl procps psmisc"
 
