@@ -12,6 +12,11 @@
  *	all fall in it, so counts are exact up to the threshold and
  *	reported as the threshold above it. The crossing is reported once
  *	and re-armed when the count falls back below the threshold.
+ *
+ *	Times are compared modulo 2^32 ms, so a time a little earlier than
+ *	one already recorded (callers that read the clock before taking a
+ *	lock) would look four billion ms later and expire every
+ *	destination: the table's clock never goes back instead.
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -44,6 +49,7 @@ struct fanout {
 	struct wset_key wkey;
 	unsigned threshold;
 	uint32_t window_ms;
+	uint64_t last;		/* the latest now seen */
 };
 
 /* fanout_create - threshold 20, window 60 s by default; NULL on error */
@@ -125,9 +131,14 @@ unsigned fanout_add(struct fanout *f, const void *src, size_t src_len,
 		    uint64_t now, int *crossed)
 {
 	unsigned char key[FO_KEY_LEN] = { 0 };
-	uint32_t ms = (uint32_t)(now / NS_PER_MS);
 	struct fo_val *v;
+	uint32_t ms;
 
+	/* An earlier now counts as the latest: no recorded time is later. */
+	if (now < f->last)
+		now = f->last;
+	f->last = now;
+	ms = (uint32_t)(now / NS_PER_MS);
 	if (crossed)
 		*crossed = 0;
 	if (src_len == 0 || src_len > 16)

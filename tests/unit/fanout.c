@@ -5,7 +5,9 @@
  *	The window slides (destinations older than 60 s stop counting),
  *	repeats count once, ports and sources are separate, a crossing of
  *	the threshold (20) is reported once and re-armed when the count
- *	falls back, and a small memory cap evicts old sources.
+ *	falls back, a time a little earlier than the last (threads that
+ *	read the clock before a lock) neither expires the destinations nor
+ *	misses the crossing, and a small memory cap evicts old sources.
  */
 #include <errno.h>
 
@@ -87,6 +89,28 @@ static void test_crossing(void)
 	fanout_free(f);
 }
 
+/* test_earlier - a now 1 ms before the last one counts as the last */
+static void test_earlier(void)
+{
+	struct fanout *f = fanout_create(20, 60 * SEC, 1u << 20, seed);
+	uint64_t t = 5000 * SEC;
+	unsigned n = 0;
+	uint32_t d;
+	int crossed = 0;
+
+	for (d = 1; d < 20; d++)
+		add(f, 9, 445, d, t, NULL);
+	n = add(f, 9, 445, 20, t - 1 * MS, &crossed);
+	is_uint(n, 20, "a contact 1 ms earlier than the last: the 19 "
+		"destinations still count");
+	ok(crossed, "and the 20th crosses the threshold");
+	is_uint(add(f, 9, 445, 21, t + 60 * SEC - 1 * MS, NULL), 20,
+		"the destinations stay until a window after the latest time");
+	is_uint(add(f, 9, 445, 22, t + 60 * SEC, NULL), 2,
+		"and leave then (the one seen since and this one count)");
+	fanout_free(f);
+}
+
 /* test_bounds - creation limits and eviction */
 static void test_bounds(void)
 {
@@ -113,6 +137,7 @@ int main(void)
 {
 	test_window();
 	test_crossing();
+	test_earlier();
 	test_bounds();
 	return done_testing();
 }
