@@ -35,11 +35,10 @@
 #include "clock.h"
 #include "config.h"
 #include "daemon.h"
-#include "event.h"
+#include "mailev.h"
 #include "mailrelease.h"
 #include "mconf.h"
 #include "mfilter.h"
-#include "mreport.h"
 #include "msnap.h"
 #include "mctl.h"
 #include "mstate.h"
@@ -60,6 +59,7 @@ static struct {
 	uint64_t snap_every;		/* snapshot_interval at start */
 	pthread_t ticker;		/* joined at stop */
 	struct mctl *ctl;		/* operator socket, or NULL */
+	struct mailev *events;		/* the event log */
 } m = { .mu = PTHREAD_MUTEX_INITIALIZER };
 
 /* kick - a new wait started: let the ticker recompute its deadline */
@@ -211,7 +211,9 @@ static void reload(void)
 	}
 	changed(m.conf, c);
 	mfilter_set_conf(c);
-	mreport_reopen();
+	if (mailev_reopen(m.events) < 0)
+		daemon_log(LOG_WARNING, "reopen event log: %m");
+	mailev_syslog(m.events, c->core.syslog_events);
 	/* the lists the throttle borrows now live in c: drop the old one */
 	mconf_unref(m.conf);
 	m.conf = c;
@@ -229,10 +231,17 @@ static void open_milter(const struct mconf *c)
 			   c->conn);
 }
 
-/* start_state - the sharded throttle and the event log */
-static struct event_sink *start_state(const struct mconf *c)
+/* unlocked - an identity's lockout ended: its event */
+static void unlocked(void *ctx, const char *identity)
 {
-	struct event_sink *ev = NULL;
+	(void)ctx;
+	if (mailev_unlock(m.events, sl_monotonic_ns(), identity) < 0)
+		daemon_log(LOG_WARNING, "event log: %m");
+}
+
+/* start_state - the sharded throttle and the event log */
+static void start_state(const struct mconf *c)
+{
 	uint8_t seed[16];
 	int saved = restore_seed(c, seed);
 
@@ -252,13 +261,14 @@ static struct event_sink *start_state(const struct mconf *c)
 	m.snap_dir = c->core.state_dir ? strdup(c->core.state_dir) : NULL;
 	m.snap_every = c->mail.snapshot_interval;
 	m.next_snapshot = sl_monotonic_ns() + m.snap_every;
-	if (c->core.events && (ev = event_open(c->core.events)) == NULL)
+	if ((m.events = mailev_open(c->core.events,
+				    c->core.syslog_events)) == NULL)
 		daemon_die(1, "event log %s: %m", c->core.events);
+	mstate_on_unlock(m.state, unlocked, NULL);
 	m.release = mailrelease_create(c->mail.postsuper,
 				       c->mail.postfix_config_directory);
 	if (m.release == NULL)
 		daemon_die(1, "postsuper: %m");
-	return ev;
 }
 
 /* start_threads - HUP, TERM, INT blocked in every thread we start */
@@ -321,7 +331,6 @@ static int wait_stop(void)
 int main(int argc, char **argv)
 {
 	struct daemon_opts o;
-	struct event_sink *ev;
 	char err[CFG_ERRLEN];
 	int status;
 
@@ -333,13 +342,12 @@ int main(int argc, char **argv)
 		return 0;
 	daemon_log_open(PROG, o.foreground, LOG_MAIL);
 	open_milter(m.conf);
-	ev = start_state(m.conf);
+	start_state(m.conf);
 	if (!o.foreground && daemon(0, 0) < 0)
 		daemon_die(1, "daemon: %m");
 	if (daemon_pidfile(m.conf->mail.pid_file) < 0)
 		daemon_die(1, "pid file %s: %m", m.conf->mail.pid_file);
-	mreport_start(ev);
-	mfilter_start(m.state, m.conf, kick);
+	mfilter_start(m.state, m.conf, kick, m.events);
 	if (m.conf->mail.control_socket &&
 	    (m.ctl = mctl_open(m.conf->mail.control_socket, m.state, err,
 			       sizeof(err))) == NULL)

@@ -6,7 +6,7 @@
  *	configuration it started with; the shared throttle lives in
  *	mstate(3), whose shard locks are the only locks on the hot path
  *	(g.mu guards the configuration pointer, taken once per session;
- *	mreport(3)'s lock the event log, written only when something
+ *	mailev(3)'s lock the event log, written only when something
  *	happens).
  *
  *	Fail-safe choices: a session the filter cannot track (no memory)
@@ -25,7 +25,7 @@
 #include "mailquar.h"
 #include "mfilter.h"
 #include "mparse.h"
-#include "mreport.h"
+#include "mailev.h"
 #include "msample.h"
 
 struct msess {
@@ -43,6 +43,7 @@ struct msess {
 	char identity[MAIL_IDENT_MAX];
 	char token_rcpt[MAIL_ADDR_MAX];
 	char reason[200];
+	char qid[MSTATE_QID_MAX];	/* at end of message */
 	struct msample *sample;		/* only for honeytoken messages */
 };
 
@@ -51,14 +52,16 @@ static struct {
 	struct mstate *state;
 	struct mconf *conf;
 	void (*kick)(void);
+	struct mailev *events;
 	int warned_quarantine;		/* said once, not per connection */
 } g = { .mu = PTHREAD_MUTEX_INITIALIZER };
 
 /* mfilter_start - what the callbacks use */
 void mfilter_start(struct mstate *state, struct mconf *conf,
-		   void (*kick)(void))
+		   void (*kick)(void), struct mailev *events)
 {
 	g.state = state;
+	g.events = events;
 	g.conf = mconf_ref(conf);
 	g.kick = kick;
 }
@@ -98,19 +101,28 @@ static void msg_reset(struct msess *s)
 	mstate_cancel(g.state, s->holds);
 	s->holds = NULL;
 	s->hold = s->locked = s->honeytoken = 0;
-	s->identity[0] = s->token_rcpt[0] = s->reason[0] = 0;
+	s->identity[0] = s->token_rcpt[0] = s->reason[0] = s->qid[0] = 0;
 	s->sasl[0] = s->sender[0] = 0;
 	msample_free(s->sample);
 	s->sample = NULL;
 }
 
-/* emit - one event about this session's message; then name, value
-   pairs ended by a NULL name (see mreport_event) */
-#define emit(S, TYPE, VERDICT, RES, ...) \
-	mreport_event((S)->conf, TYPE, VERDICT, &(struct mreport_about){ \
-		.client = (S)->client, .identity = (S)->identity, \
-		.sender = (S)->sender, .sasl = (S)->sasl, .res = (RES) }, \
-		__VA_ARGS__)
+/* emit - one event about this session's message (res may be NULL),
+   with nx fields of its own */
+static void emit(struct msess *s, const char *type, const char *verdict,
+		 const struct mail_result *res, const struct event_field *x,
+		 size_t nx)
+{
+	struct mailev_about a = { .client = s->client, .sender = s->sender,
+				  .sasl = s->sasl, .queue_id = s->qid,
+				  .res = res };
+
+	if (res == NULL)
+		a.identity = s->identity;
+	if (mailev_emit(g.events, sl_monotonic_ns(), type, verdict, &a, x,
+			nx) < 0)
+		daemon_log(LOG_WARNING, "event log: %m");
+}
 
 /* reply - a custom SMTP reply of class cls (4 or 5) from a mailthr text;
    libmilter sends it only when its first digit matches the verdict */
@@ -142,7 +154,7 @@ static void on_honeytoken(struct msess *s, const struct mail_result *res)
 			s->sample = msample_create(s->conf->sample_max);
 	}
 	emit(s, "honeytoken", res->whitelisted ? "pass" : "hold", res,
-	     "client_quarantine", q, NULL);
+	     (struct event_field[]){ EF_S("client_quarantine", q) }, 1);
 }
 
 /* on_hold - mark the message for quarantine at end of message; t is
@@ -178,7 +190,7 @@ static sfsistat on_wait(SMFICTX *ctx, struct msess *s,
 		g.kick();
 	if (mstate_wait(g.state, t, deadline))
 		return SMFIS_CONTINUE;
-	emit(s, "throttle", "deferred", res, NULL);
+	emit(s, "throttle", mailev_verdict(MAIL_DEFER), res, NULL, 0);
 	return reply(ctx, 4, res->text);
 }
 
@@ -208,24 +220,23 @@ static sfsistat decide(SMFICTX *ctx, struct msess *s, enum mail_verdict v,
 static void note_event(struct msess *s, enum mail_verdict v,
 		       const struct mail_result *res, const char *raw)
 {
-	static const char *const vname[] = {
-		"pass", "delay", "hold", "defer", "reject" };
-	const char *vn = (unsigned)v < 5 ? vname[v] : "unknown";
+	const char *vn = mailev_verdict(v);
 
 	switch (res->event) {
 	case MAIL_EV_NONE:
 		break;
 	case MAIL_EV_DELAYED:
-		emit(s, "throttle", vn, res, NULL);
+		emit(s, "throttle", vn, res, NULL, 0);
 		break;
 	case MAIL_EV_LOCKOUT:
-		emit(s, "lockout", vn, res, NULL);
+		emit(s, "lockout", vn, res, NULL, 0);
 		break;
 	case MAIL_EV_HONEYTOKEN:
 		on_honeytoken(s, res);
 		break;
 	case MAIL_EV_MALFORMED:
-		emit(s, "malformed", vn, res, "recipient_raw", raw, NULL);
+		emit(s, "malformed", vn, res, (struct event_field[]){
+			EF_S("recipient_raw", raw) }, 1);
 		break;
 	default:
 		break;
@@ -264,7 +275,7 @@ static sfsistat on_negotiate(SMFICTX *ctx, unsigned long f0,
 	if (!(f0 & SMFIF_QUARANTINE) &&
 	    !__atomic_exchange_n(&g.warned_quarantine, 1, __ATOMIC_RELAXED))
 		daemon_log(LOG_WARNING, "MTA offers no quarantine: held mail "
-			   "will get 451 4.7.1 instead");
+		     "will get 451 4.7.1 instead");
 	if (f0 & SMFIF_SETSYMLIST) {
 		smfi_setsymlist(ctx, SMFIM_CONNECT, "{client_addr}");
 		smfi_setsymlist(ctx, SMFIM_ENVFROM, "{auth_authen}");
@@ -406,20 +417,20 @@ static int held(struct msess *s, const char *qid, const char **release)
 static sfsistat on_eom(SMFICTX *ctx)
 {
 	struct msess *s = smfi_getpriv(ctx);
-	char qid[MSTATE_QID_MAX], hex[MSAMPLE_HEX];
+	char hex[MSAMPLE_HEX];
 	const char *sample, *release = "";
 
 	if (s == NULL)
 		return SMFIS_CONTINUE;
 	sample = keep_sample(s, hex);
-	if (mparse_value(smfi_getsymval(ctx, "i"), qid, sizeof(qid)) < 0)
-		qid[0] = 0;
-	if (s->hold && held(s, qid, &release)) {
+	if (mparse_value(smfi_getsymval(ctx, "i"), s->qid, sizeof(s->qid)) < 0)
+		s->qid[0] = 0;
+	if (s->hold && held(s, s->qid, &release)) {
 		if (smfi_quarantine(ctx, s->reason) != MI_SUCCESS)
-			daemon_log(LOG_ERR, "smfi_quarantine %s failed", qid);
-		emit(s, "quarantine", "hold", NULL, "queue_id",
-		     qid[0] ? qid : "unknown", "release", release,
-		     "sample", sample, NULL);
+			daemon_log(LOG_ERR, "smfi_quarantine %s failed",
+				   s->qid);
+		emit(s, "hold", "hold", NULL, (struct event_field[]){
+			EF_S("release", release), EF_S("sample", sample) }, 2);
 	}
 	msg_reset(s);
 	return SMFIS_CONTINUE;

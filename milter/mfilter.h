@@ -26,13 +26,15 @@
 #define SLUICE_MFILTER_H
 
 #include <libmilter/mfapi.h>
+#include "mailev.h"
 #include "mconf.h"
 #include "mstate.h"
 
 /* mfilter_start - the state and configuration the callbacks use (conf
-   is referenced); kick wakes the release ticker after a wait starts */
+   is referenced); kick wakes the release ticker after a wait starts;
+   events are written to events (may be NULL) */
 void mfilter_start(struct mstate *state, struct mconf *conf,
-		   void (*kick)(void));
+		   void (*kick)(void), struct mailev *events);
 /* mfilter_set_conf - a reloaded configuration for new sessions */
 void mfilter_set_conf(struct mconf *conf);
 /* mfilter_desc - the filter description for smfi_register */

@@ -40,6 +40,7 @@ struct mstate_shard {
 	GPtrArray *due;			/* queue ids whose holds all left */
 	uint64_t cookies;		/* handed out by this shard */
 	uint64_t decisions, contended;	/* recipients; found the lock taken */
+	struct mstate *s;		/* the state it belongs to */
 } __attribute__((aligned(64)));		/* no false sharing of mutexes */
 
 struct mstate {
@@ -47,6 +48,8 @@ struct mstate {
 	unsigned n;
 	uint8_t seed[16];
 	struct mstate_shard *sh;
+	mstate_unlock_fn *unlock;	/* told of unlocks; may be NULL */
+	void *unlock_ctx;
 };
 
 /* shard_params - p with the memory caps divided between n shards */
@@ -85,9 +88,11 @@ static void shard_release(void *ctx, const char *identity, uint64_t cookie,
 	struct mstate_shard *sh = ctx;
 	struct mstate_ticket *t;
 
-	(void)identity;
-	if (cookie == 0)
-		return;			/* an unlock: nobody waits for it */
+	if (cookie == 0) {		/* an unlock: nobody waits for it */
+		if (why == THROTTLE_UNLOCKED && sh->s->unlock)
+			sh->s->unlock(sh->s->unlock_ctx, identity);
+		return;
+	}
 	t = g_hash_table_lookup(sh->tickets, &cookie);
 	if (t == NULL)
 		return;			/* its waiter gave up already */
@@ -137,6 +142,7 @@ struct mstate *mstate_create(const struct mailthr_params *p, unsigned shards,
 		struct mstate_shard *sh = &s->sh[i];
 
 		pthread_mutex_init(&sh->mu, NULL);
+		sh->s = s;
 		sh->tickets = g_hash_table_new(g_int64_hash, g_int64_equal);
 		sh->due = g_ptr_array_new_with_free_func(g_free);
 		sh->m = mailthr_create(&q, seed, shard_release, sh);
@@ -150,6 +156,13 @@ struct mstate *mstate_create(const struct mailthr_params *p, unsigned shards,
 		}
 	}
 	return s;
+}
+
+/* mstate_on_unlock - who hears of identities unlocked */
+void mstate_on_unlock(struct mstate *s, mstate_unlock_fn *fn, void *ctx)
+{
+	s->unlock = fn;
+	s->unlock_ctx = ctx;
 }
 
 /* drop_committed - free a committed hold ticket (state going away) */

@@ -47,6 +47,10 @@ struct mstate_ticket;
    is fixed for the life of the state; NULL with errno */
 struct mstate *mstate_create(const struct mailthr_params *p, unsigned shards,
 			     const uint8_t seed[16]);
+/* told of an identity whose lockout ended (under its shard's lock) */
+typedef void mstate_unlock_fn(void *ctx, const char *identity);
+/* mstate_on_unlock - call fn for each unlock from now on */
+void mstate_on_unlock(struct mstate *s, mstate_unlock_fn *fn, void *ctx);
 /* mstate_free - accepts NULL; no session may be inside */
 void mstate_free(struct mstate *s);
 /* mstate_reconfigure - new parameters for every shard, state kept;

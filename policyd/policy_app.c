@@ -20,7 +20,7 @@
 #include "clock.h"
 #include "ctl.h"
 #include "daemon.h"
-#include "event.h"
+#include "mailev.h"
 #include "mailquar.h"
 #include "mailrelease.h"
 #include "policy_app.h"
@@ -36,48 +36,39 @@ struct policy_app {
 	struct policy_server *srv;
 	struct policy_held *held;
 	struct mailrelease *rel;
-	struct event_sink *events;
+	struct mailev *events;
 	uint64_t next_expire;		/* of held messages */
 	struct policy_app_stats st;
 };
 
-/* emit - one event to the file and, if asked, to syslog */
-static void emit(struct policy_app *a, const char *type, const char *client,
-		 const struct event_field *f, size_t nf)
+/* emit - one event about a request (q may be NULL) */
+static void emit(struct policy_app *a, const char *type, const char *verdict,
+		 const struct policy_req *q, const struct mail_result *res,
+		 const struct event_field *x, size_t nx)
 {
-	struct sl_addr src;
-	struct event ev = { .type = type, .proto = "SMTP", .fields = f,
-			    .nfields = nf };
-	char line[EVENT_MAX];
+	struct mailev_about ab = { .res = res };
 
-	if (client && addr_parse(client, &src) == 0)
-		ev.src = &src;
-	if (a->events && event_emit(a->events, &ev) < 0)
-		daemon_log(LOG_WARNING, "event log: %s", strerror(errno));
-	if (a->conf->core.syslog_events) {
-		event_summary(line, sizeof(line), &ev);
-		daemon_log(LOG_NOTICE, "%s", line);
+	if (q) {
+		ab.client = q->client_address;
+		ab.sender = q->sender;
+		ab.sasl = q->sasl_username;
+		ab.queue_id = q->queue_id;
 	}
+	if (mailev_emit(a->events, sl_monotonic_ns(), type, verdict, &ab, x,
+			nx) < 0)
+		daemon_log(LOG_WARNING, "event log: %s", strerror(errno));
 }
 
-/* verdict_name - for events */
-static const char *verdict_name(enum mail_verdict v)
-{
-	static const char *const names[] = { "pass", "wait", "hold", "defer",
-					     "reject" };
-
-	return (unsigned)v < sizeof(names) / sizeof(names[0]) ? names[v]
-							      : "unknown";
-}
-
-/* quarantine - ask sluiced to quarantine a honeytoken sender's client */
-static void quarantine(struct policy_app *a, const char *client)
+/* quarantine - ask sluiced to quarantine a honeytoken sender's client;
+   the answer for the event */
+static const char *quarantine(struct policy_app *a, const char *client)
 {
 	const struct policy_conf *c = a->conf;
+	const char *r = mailquar_request(&c->mail, &c->core, client);
 
-	if (strcmp(mailquar_request(&c->mail, &c->core, client),
-		   "requested") == 0)
+	if (strcmp(r, "requested") == 0)
 		a->st.quarantines++;
+	return r;
 }
 
 /* note - events and quarantines for one decision */
@@ -87,28 +78,32 @@ static void note(struct policy_app *a, const struct policy_req *q,
 	static const char *const types[] = {
 		[MAIL_EV_DELAYED] = "throttle", [MAIL_EV_LOCKOUT] = "lockout",
 		[MAIL_EV_HONEYTOKEN] = "honeytoken",
+		[MAIL_EV_MALFORMED] = "malformed",
 	};
-	struct event_field f[] = {
-		EF_S("identity", res->identity),
-		EF_S("recipient", res->recipient),
-		EF_S("sender", q->sender),
-		EF_S("sasl_username", q->sasl_username),
-		EF_S("queue_id", q->queue_id),
-		EF_S("action", verdict_name(res->verdict)),
-		EF_U("queued", res->queued),
-		EF_B("whitelisted", res->whitelisted),
-	};
+	struct event_field x[1] = { EF_S("recipient_raw", q->recipient) };
+	const char *verdict = mailev_verdict(res->verdict);
 
-	if (res->event == MAIL_EV_NONE || res->event == MAIL_EV_MALFORMED)
+	switch (res->event) {
+	case MAIL_EV_NONE:
 		return;
-	if (res->event == MAIL_EV_LOCKOUT)
+	case MAIL_EV_LOCKOUT:
 		a->st.lockouts++;
-	if (res->event == MAIL_EV_HONEYTOKEN)
+		break;
+	case MAIL_EV_HONEYTOKEN:
 		a->st.honeytokens++;
-	emit(a, types[res->event], q->client_address, f,
-	     sizeof(f) / sizeof(f[0]));
-	if (res->quarantine_client)
-		quarantine(a, q->client_address);
+		x[0] = (struct event_field)EF_S("client_quarantine",
+			res->whitelisted ? "whitelisted" :
+			res->quarantine_client ?
+			quarantine(a, q->client_address) : "no client");
+		emit(a, types[res->event], verdict, q, res, x, 1);
+		return;
+	case MAIL_EV_MALFORMED:
+		emit(a, types[res->event], verdict, q, res, x, 1);
+		return;
+	default:
+		break;
+	}
+	emit(a, types[res->event], verdict, q, res, NULL, 0);
 }
 
 /* track_hold - remember a held message to release it later */
@@ -121,9 +116,9 @@ static void track_hold(struct policy_app *a, const struct policy_req *q,
 
 	if (policy_held_add(a->held, q->instance, q->queue_id, res->identity,
 			    cookie, now) < 0)
-		daemon_log(LOG_WARNING, "held message of %s (instance %s) not "
-			   "tracked: release it by hand", res->identity,
-			   *q->instance ? q->instance : "none");
+		daemon_log(LOG_WARNING, "held message of %s (instance %s) "
+		     "not tracked: release it by hand", res->identity,
+		     *q->instance ? q->instance : "none");
 }
 
 /* answer - count and format the reply for a verdict */
@@ -181,10 +176,10 @@ static void released(void *ctx, const char *identity, uint64_t cookie,
 	struct policy_app *a = ctx;
 	char buf[POLICY_REPLY_MAX];
 	size_t n;
-	struct event_field f[] = { EF_S("identity", identity) };
-
 	if (why == THROTTLE_UNLOCKED) {
-		emit(a, "unlock", NULL, f, 1);
+		if (mailev_unlock(a->events, sl_monotonic_ns(), identity) < 0)
+			daemon_log(LOG_WARNING, "event log: %s",
+				   strerror(errno));
 		return;
 	}
 	if (why == THROTTLE_DROPPED)
@@ -208,7 +203,7 @@ static void due(void *ctx, const char *queue_id, const char *identity)
 		mailrelease_run(a->rel);
 		if (mailrelease_add(a->rel, queue_id) < 0)
 			daemon_log(LOG_WARNING, "cannot release %s of %s",
-				   queue_id, identity);
+			     queue_id, identity);
 	}
 }
 
@@ -226,11 +221,11 @@ struct policy_app *policy_app_create(struct policy_conf *conf,
 	a->held = policy_held_create(HELD_MAX, due, a);
 	a->rel = mailrelease_create(conf->mail.postsuper,
 				    conf->mail.postfix_config_directory);
-	if (conf->core.events &&
-	    (a->events = event_open(conf->core.events)) == NULL)
+	if ((a->events = mailev_open(conf->core.events,
+				     conf->core.syslog_events)) == NULL)
 		daemon_log(LOG_ERR, "event log %s: %s", conf->core.events,
-			   strerror(errno));
-	if (a->mt && a->held && a->rel && (a->events || !conf->core.events))
+		     strerror(errno));
+	if (a->mt && a->held && a->rel && a->events)
 		return a;
 	saved = errno;
 	a->conf = NULL;		/* the caller keeps conf on failure */
@@ -247,15 +242,25 @@ void policy_app_free(struct policy_app *a)
 	mailthr_free(a->mt);
 	policy_held_free(a->held);
 	mailrelease_free(a->rel);
-	event_close(a->events);
+	mailev_close(a->events);
 	policy_conf_free(a->conf);
 	free(a);
+}
+
+/* malformed - a request the server could not parse: its event */
+static void malformed(void *ctx, const char *peer, const char *why)
+{
+	struct policy_app *a = ctx;
+	struct event_field x[] = { EF_S("peer", peer), EF_S("reason", why) };
+
+	emit(a, "malformed", NULL, NULL, NULL, x, 2);
 }
 
 /* policy_app_attach - the server the app answers through */
 void policy_app_attach(struct policy_app *a, struct policy_server *s)
 {
 	a->srv = s;
+	policy_server_on_malformed(s, malformed);
 }
 
 /* policy_app_tick - releases and housekeeping */
@@ -281,26 +286,27 @@ uint64_t policy_app_next(const struct policy_app *a)
 /* policy_app_reconfigure - new configuration, state kept */
 int policy_app_reconfigure(struct policy_app *a, struct policy_conf *conf)
 {
-	struct event_sink *ev = NULL;
+	struct mailev *ev;
 	struct mailrelease *rel;
 
 	if (mailthr_reconfigure(a->mt, &conf->params) < 0)
 		goto fail;
-	if (conf->core.events && (ev = event_open(conf->core.events)) == NULL) {
+	if ((ev = mailev_open(conf->core.events,
+			      conf->core.syslog_events)) == NULL) {
 		daemon_log(LOG_ERR, "event log %s: %s", conf->core.events,
-			   strerror(errno));
+		     strerror(errno));
 		goto fail;
 	}
 	rel = mailrelease_create(conf->mail.postsuper,
 				 conf->mail.postfix_config_directory);
 	if (rel == NULL) {
-		event_close(ev);
+		mailev_close(ev);
 		goto fail;
 	}
 	mailrelease_run(a->rel);	/* what was due goes out first */
 	mailrelease_free(a->rel);
 	a->rel = rel;
-	event_close(a->events);
+	mailev_close(a->events);
 	a->events = ev;
 	policy_conf_free(a->conf);
 	a->conf = conf;

@@ -81,6 +81,16 @@ void policy_conn_warn(struct policy_server *s, struct conn *c, const char *why)
 	policy_conn_close(s, c);
 }
 
+/* policy_conn_malformed - count, report, warn and disconnect */
+static void policy_conn_malformed(struct policy_server *s, struct conn *c,
+				  const char *why)
+{
+	s->st.malformed++;
+	if (s->bad)
+		s->bad(s->ctx, c->peer, why);
+	policy_conn_warn(s, c, why);
+}
+
 /* policy_conn_events - epoll interest: input unless a reply is pending or
    unsent; output while a reply is unsent */
 void policy_conn_events(struct policy_server *s, struct conn *c)
@@ -155,8 +165,7 @@ static int conn_request(struct policy_server *s, struct conn *c,
 	size_t rlen = 0;
 
 	if (policy_parse(c->buf, reqlen, &req, &why) < 0) {
-		s->st.malformed++;
-		policy_conn_warn(s, c, why);
+		policy_conn_malformed(s, c, why);
 		return -1;
 	}
 	s->st.requests++;
@@ -188,8 +197,7 @@ void policy_conn_process(struct policy_server *s, struct conn *c, uint64_t now)
 	while (c->len > 0) {
 		st = policy_scan(&c->scan, &s->p.lim, c->buf, c->len, &reqlen);
 		if (st == POLICY_ERROR) {
-			s->st.malformed++;
-			policy_conn_warn(s, c, c->scan.why);
+			policy_conn_malformed(s, c, c->scan.why);
 			return;
 		}
 		if (st == POLICY_MORE)

@@ -59,6 +59,7 @@ struct policy_server {
 	struct policy_server_params p;
 	policy_handler_fn *fn;
 	void *ctx;
+	policy_malformed_fn *bad;	/* told of malformed input; may be NULL */
 	int ep;
 	int listen[MAX_LISTEN];
 	size_t nlisten;

@@ -323,6 +323,13 @@ void policy_server_stats(const struct policy_server *s,
 	*out = s->st;
 }
 
+/* policy_server_on_malformed - who hears of malformed input */
+void policy_server_on_malformed(struct policy_server *s,
+				policy_malformed_fn *fn)
+{
+	s->bad = fn;
+}
+
 /* policy_server_free - close everything */
 void policy_server_free(struct policy_server *s)
 {

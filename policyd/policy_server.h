@@ -40,6 +40,8 @@ typedef enum policy_answer policy_handler_fn(void *ctx, uint64_t conn_id,
 					     const struct policy_req *req,
 					     uint64_t now, char *reply,
 					     size_t *rlen, uint64_t *deadline);
+/* told of malformed input from peer before it is disconnected */
+typedef void policy_malformed_fn(void *ctx, const char *peer, const char *why);
 /* watch callback for other descriptors sharing the loop */
 typedef void policy_watch_fn(void *ctx, int fd);
 
@@ -55,6 +57,10 @@ void policy_server_defaults(struct policy_server_params *p);
 /* policy_server_create - NULL with errno */
 struct policy_server *policy_server_create(const struct policy_server_params *p,
 					   policy_handler_fn *fn, void *ctx);
+/* policy_server_on_malformed - call fn (with the handler's ctx) for
+   each malformed request */
+void policy_server_on_malformed(struct policy_server *s,
+				policy_malformed_fn *fn);
 /* policy_server_free - closes everything; accepts NULL */
 void policy_server_free(struct policy_server *s);
 /* policy_server_listen - add a listener; -1 with errno */

@@ -88,14 +88,14 @@ t0=$(now_ms)
 lua tempfail "$PB"
 dt=$(( $(now_ms) - t0 ))
 cmp "$dt" -ge 300 "the deferred recipient waited max_delay first ($dt ms)"
-is "$(grep -c '"verdict":"deferred".*erin@example.org' "$T/events-b.json")" 1 \
+is "$(grep -c '"verdict":"defer".*erin@example.org' "$T/events-b.json")" 1 \
 	"a deferred event for the recipient whose wait ran out"
 
 lua quarantine "$PB"
 is "$(event_count lockout frank@example.org "$T/events-b.json")" 1 \
 	"one lockout event"
-is "$(event_count quarantine frank@example.org "$T/events-b.json")" 2 \
-	"two quarantine events (both messages)"
+is "$(event_count hold frank@example.org "$T/events-b.json")" 2 \
+	"two hold events (both messages)"
 
 # the lockout survives a restart (state saved at stop, restored at start)
 kill "$MILTER_PID"
@@ -193,9 +193,9 @@ lua midwait "$PC"
 dt=$(( $(now_ms) - t0 ))
 cmp "$dt" -lt 2900 "the other client was served while the wait went on ($dt ms)"
 i=0
-until grep -q '"verdict":"deferred".*impatient' "$T/events-c.json" 2>/dev/null ||
+until grep -q '"verdict":"defer".*impatient' "$T/events-c.json" 2>/dev/null ||
 	[ $i -ge 80 ]; do sleep 0.05; i=$((i+1)); done
-is "$(grep -c '"verdict":"deferred".*impatient' "$T/events-c.json")" 1 \
+is "$(grep -c '"verdict":"defer".*impatient' "$T/events-c.json")" 1 \
 	"the abandoned wait ended at max_delay"
 lua pass "$PC"
 C_PID=$MILTER_PID

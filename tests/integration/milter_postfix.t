@@ -120,8 +120,8 @@ n=$(held mass@example.org)
 cmp "$n" -ge 15 "the mass mailer's messages past the watermark are on the hold queue ($n)"
 n=$(pf_count 'milter-hold: END-OF-MESSAGE .*from=<mass@example.org>')
 cmp "$n" -ge 15 "Postfix logged them as milter-hold ($n)"
-is "$(event_count quarantine mass@example.org "$T/events.json")" "$n" \
-	"one quarantine event per held message"
+is "$(event_count hold mass@example.org "$T/events.json")" "$n" \
+	"one hold event per held message"
 is "$(event_count lockout mass@example.org "$T/events.json")" 1 \
 	"one lockout event"
 d=$(pf_count 'to=<[0-9]*victim@example.net>.*status=sent')
@@ -162,7 +162,7 @@ grep -q "451" "$T/swaks.out"
 is $? 1 "... and no recipient deferred"
 is "$(held holdy@example.org)" 1 "... onto the hold queue"
 is "$(grep -c '"release":"throttle"' "$T/events-hold.json")" 1 \
-	"a quarantine event saying the throttle releases it"
+	"a hold event saying the throttle releases it"
 # postsuper -H moves it to the deferred queue: the next queue run
 # (queue_run_delay 10 s here) delivers it
 pf_wait 'to=<h[1-8]@example.net>.*status=sent' 8 30

@@ -32,13 +32,19 @@ bad() {
 	is "$got" "EOF" "$1: disconnected"
 	grep -Eq "warning: .*($2)[^;]*; disconnecting" "$T/policyd.log"
 	ok $? "$1: warning logged ($2)"
+	nbad=$((nbad + 1))
+	is "$(pd_events malformed '"reason":')" "$nbad" "$1: a malformed event"
 	ask "$1: the next peer is served"
 }
 
+nbad=0
 ask "well-formed request answered"
+is "$(pd_events malformed)" 0 "no malformed event for a good request"
 
 printf 'protocol_state=RCPT\nsender=a@b.example\nrecipient=c@d.example\n\n' >"$T/bad"
 bad "no request= attribute" "no request=smtpd_access_policy"
+pd_events malformed 'no request=smtpd_access_policy' | grep -qx 1
+ok $? "the malformed event says why"
 
 { printf 'request=smtpd_access_policy\nsender='
   head -c 3000 /dev/zero | tr '\0' x; printf '\n\n'; } >"$T/bad"

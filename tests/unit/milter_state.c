@@ -130,9 +130,16 @@ static int count_locked(void *ctx, const char *identity,
 	return 0;
 }
 
+/* on_unlock - mstate_on_unlock's callback: remember the last identity */
+static void on_unlock(void *ctx, const char *identity)
+{
+	snprintf(ctx, MAIL_IDENT_MAX, "%s", identity);
+}
+
 /* test_lockout - waits that run out keep the queue: lockout, hold */
 static void test_lockout(void)
 {
+	char unlocked[MAIL_IDENT_MAX] = "";
 	struct mailthr_params p = params(NULL);
 	struct mstate *s = mstate_create(&p, 2, seed);
 	struct mail_result res;
@@ -142,6 +149,7 @@ static void test_lockout(void)
 	char rc[64];
 	int i;
 
+	mstate_on_unlock(s, on_unlock, unlocked);
 	for (i = 0; i < 12; i++) {
 		snprintf(rc, sizeof(rc), "x%d@example.net", i);
 		r.recipient = rc;
@@ -157,8 +165,11 @@ static void test_lockout(void)
 	i = 0;
 	mstate_walk(s, count_locked, &i);
 	is_int(i, 1, "the walk finds one locked identity");
+	is_str(unlocked, "", "no unlock while locked out");
 	is_int(mstate_release(s, "sender:bob@example.org"), 0,
 	       "the operator releases it");
+	is_str(unlocked, "sender:bob@example.org",
+	       "the unlock callback names the identity");
 	is_int(mstate_release(s, "sender:nobody@example.org"), -1,
 	       "an unknown identity cannot be released");
 	i = 0;
