@@ -234,7 +234,11 @@ lab_wire() {
 
 # lab_serve - the TCP listener (port 80) and UDP echo (port 7) in srv
 lab_serve() {
-	lab_x srv perl "$LAB_DIR/srv.pl" 80 7 </dev/null >/dev/null 2>&1 &
+	# Not through lab_x: a backgrounded shell function keeps a saved
+	# copy of the caller's stdout open while its child runs, and
+	# "ID=$(lab.sh up)" would then wait for the server to exit.
+	ip netns exec "$LAB_ID-srv" perl "$LAB_DIR/srv.pl" 80 7 \
+		</dev/null >/dev/null 2>&1 &
 	# Wait until it listens, so that the first request never races it.
 	_i=0
 	while [ $_i -lt 50 ]; do
