@@ -66,6 +66,13 @@ static const struct cfg_key sluiced_keys[] = {
 	  .help = "run as this user after start-up (keeps CAP_NET_ADMIN)" },
 	{ .name = "pidfile", .type = CFG_STRING, .offset = SD(pidfile),
 	  .help = "write the pid here" },
+	{ .name = "exempt_self", .type = CFG_BOOL, .offset = SD(exempt_self),
+	  .def = "yes", .help = "never act against this machine's own addresses" },
+	{ .name = "exempt_resolvers", .type = CFG_BOOL,
+	  .offset = SD(exempt_resolvers), .def = "yes",
+	  .help = "never act against the resolvers of resolv_conf" },
+	{ .name = "resolv_conf", .type = CFG_STRING, .offset = SD(resolv_conf),
+	  .def = "/etc/resolv.conf", .help = "where the resolvers are read" },
 };
 
 static const struct cfg_key zone_keys[] = {

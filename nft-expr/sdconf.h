@@ -64,6 +64,9 @@ struct sd_conf {
 	int priority;		/* enum sd_priority */
 	char *user;
 	char *pidfile;
+	int exempt_self;	/* own addresses join the whitelist */
+	int exempt_resolvers;	/* so do resolv_conf's nameservers */
+	char *resolv_conf;
 	/* [zone NAME] */
 	struct sd_zone *zones;
 	size_t nzones;

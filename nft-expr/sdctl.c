@@ -20,6 +20,7 @@
 #include "nfqueue.h"
 #include "nftrules.h"
 #include "sdconf.h"
+#include "sdexempt.h"
 #include "sdctl.h"
 #include "sdmetrics.h"
 #include "sluiced.h"
@@ -252,12 +253,13 @@ static int prefix_line(void *ctx, const struct sl_addr *a, unsigned plen,
 	GString *out = ctx;
 	char buf[ADDR_STRLEN];
 
-	(void)value;
-	g_string_append_printf(out, "%s/%u\n", addr_format(a, buf), plen);
+	g_string_append_printf(out, "%s/%u %s\n", addr_format(a, buf), plen,
+			       sdexempt_what(value));
 	return 0;
 }
 
-/* cmd_whitelist - the [core] whitelist: never queued, never acted on */
+/* cmd_whitelist - the whitelist in force: never queued, never acted on
+   ([core] whitelist, own addresses, resolvers) */
 static int cmd_whitelist(void *ctx, int json, char **argv, GString *out)
 {
 	struct sluiced *s = ctx;

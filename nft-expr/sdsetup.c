@@ -32,6 +32,7 @@
 #include "ranges.h"
 #include "sdcheck.h"
 #include "sdconf.h"
+#include "sdexempt.h"
 #include "sdctl.h"
 #include "sluiced.h"
 #include "verdict.h"
@@ -230,6 +231,56 @@ void sdsetup_outcomes(struct sluiced *s)
 		daemon_log(LOG_WARNING, "epoll_ctl: %s", strerror(errno));
 }
 
+/* exempt_log - sdexempt_warn_fn: to the log */
+static void exempt_log(void *ctx, const char *line)
+{
+	(void)ctx;
+	daemon_log(LOG_WARNING, "%s", line);
+}
+
+/* sdsetup_exempt - own addresses and resolvers into the whitelist in
+   force (at start, for -n, after a reload) */
+int sdsetup_exempt(struct sluiced *s, void (*warn)(void *, const char *))
+{
+	char err[ERRLEN];
+
+	if (warn == NULL)
+		warn = exempt_log;
+	if (s->exempt == NULL && (s->exempt = sdexempt_open()) == NULL) {
+		snprintf(err, sizeof(err), "reading this machine's addresses "
+			 "(rtnetlink): %s", strerror(errno));
+		warn(NULL, err);
+		return -1;
+	}
+	if (sdexempt_conf(s->exempt, s->conf, err, sizeof(err)) < 0)
+		warn(NULL, err);
+	sdexempt_warn(s->exempt, s->conf, warn, NULL);
+	return 0;
+}
+
+/* sdsetup_exempt_changed - an own address came or went: the whitelist
+   in force, in the engine and in the kernel's sets */
+void sdsetup_exempt_changed(struct sluiced *s)
+{
+	int n = sdexempt_read(s->exempt);
+
+	if (n < 0)
+		daemon_log(LOG_WARNING, "this machine's addresses: %s",
+			   strerror(errno));
+	if (n <= 0)
+		return;
+	if (sdexempt_update(s->exempt, s->conf) < 0) {
+		daemon_log(LOG_ERR, "own addresses changed, but the whitelist "
+			   "in force could not be rebuilt: out of memory");
+		return;
+	}
+	if (sdsetup_sets(s) < 0)
+		s->set_errors++;
+	sdexempt_warn(s->exempt, s->conf, exempt_log, NULL);
+	daemon_log(LOG_INFO, "own addresses changed (%d): whitelist in force "
+		   "now %zu prefixes", n, prefixset_count(s->conf->core.whitelist));
+}
+
 /* sdsetup_control - the control socket, its directory made if missing */
 void sdsetup_control(struct sluiced *s)
 {
@@ -293,6 +344,7 @@ void sdsetup_shutdown(struct sluiced *s)
 	sdsetup_ruleset_down(s);	/* nothing new is queued from here */
 	nfqueue_close(s->q);	/* accepts what is still queued */
 	ctevents_close(s->ct);
+	sdexempt_close(s->exempt);
 	ctl_server_close(s->ctl);
 	event_close(s->events);
 	close(s->efd);

@@ -20,6 +20,7 @@ struct verdict;
 struct ctl_server;
 struct event_sink;
 struct ctevents;
+struct sdexempt;
 
 struct sluiced {
 	const char *path;		/* -c */
@@ -30,6 +31,7 @@ struct sluiced {
 	struct ctl_server *ctl;
 	struct event_sink *events;
 	struct ctevents *ct;		/* NULL if conntrack events fail */
+	struct sdexempt *exempt;	/* own addresses, resolvers */
 	int sfd, efd;
 	int stop;
 	int status;			/* exit status: 1 after a runtime failure */
@@ -56,6 +58,12 @@ void sdsetup_ruleset_down(struct sluiced *s);
 /* sdsetup_sets - whitelist and fail-closed sets from the configuration;
    0 or -1 (logged) */
 int sdsetup_sets(struct sluiced *s);
+/* sdsetup_exempt - own addresses and resolvers into the whitelist in
+   force, warnings through warn (NULL: the log); -1 (logged or warned)
+   if the own addresses cannot be read */
+int sdsetup_exempt(struct sluiced *s, void (*warn)(void *, const char *));
+/* sdsetup_exempt_changed - an own address came or went */
+void sdsetup_exempt_changed(struct sluiced *s);
 /* sdsetup_control - the control socket */
 void sdsetup_control(struct sluiced *s);
 /* sdsetup_outcomes - conntrack events on or off, as the zones need */

@@ -37,6 +37,7 @@
 #include "pkt.h"
 #include "sdcheck.h"
 #include "sdconf.h"
+#include "sdexempt.h"
 #include "sluiced.h"
 #include "verdict.h"
 
@@ -162,6 +163,7 @@ int sluiced_reload(struct sluiced *s, char *err, size_t errlen)
 	s->conf = next;
 	sdconf_release(old);
 	free(old);
+	(void)sdsetup_exempt(s, NULL);
 	if (sdsetup_sets(s) < 0)
 		s->set_errors++;
 	sdsetup_outcomes(s);
@@ -245,6 +247,8 @@ static int loop_dispatch(struct sluiced *s, int fd)
 		ctl_server_run(s->ctl, sl_monotonic_ns());
 	else if (s->ct != NULL && fd == ctevents_fd(s->ct))
 		(void)ctevents_read(s->ct, on_flow, s);
+	else if (s->exempt != NULL && fd == sdexempt_fd(s->exempt))
+		sdsetup_exempt_changed(s);
 	return n > 0 ? n : 0;
 }
 
@@ -356,8 +360,10 @@ static int conf_check(struct sluiced *s)
 		rc = 2;
 	} else {
 		sdcheck_warnings(s->path, s->conf, warn_stderr, NULL);
+		(void)sdsetup_exempt(s, warn_stderr);
 		printf("%s: configuration ok\n", s->path);
 	}
+	sdexempt_close(s->exempt);
 	sdconf_release(s->conf);
 	free(s->conf);
 	return rc;
@@ -393,6 +399,10 @@ int main(int argc, char **argv)
 	if ((s.sfd = daemon_signalfd()) < 0 || (s.efd = epoll_create1(EPOLL_CLOEXEC)) < 0)
 		daemon_die(1, "signals: %s", strerror(errno));
 	s.started = sl_monotonic_ns();
+	/* before the engine and the table: both use the whitelist in force */
+	if (sdsetup_exempt(&s, NULL) < 0)
+		daemon_die(1, "without its own addresses sluiced could "
+			   "quarantine this machine: not starting");
 	engine_up(&s);
 	/* the queue first: fail-closed sources are never queued to nobody */
 	sdsetup_queue(&s);
@@ -406,6 +416,7 @@ int main(int argc, char **argv)
 	loop_add(&s, s.sfd);
 	loop_add(&s, nfqueue_fd(s.q));
 	loop_add(&s, ctl_server_fd(s.ctl));
+	loop_add(&s, sdexempt_fd(s.exempt));
 	sdsetup_privileges(&s);
 	daemon_log(LOG_INFO, "sluiced %s started, %zu zone(s)", SLUICE_VERSION,
 		   s.conf->nzones);
