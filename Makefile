@@ -50,6 +50,7 @@ $(LIBSLUICE): $(CORE_OBJS)
 PROGS :=
 MANS :=
 include nft-expr/Makefile.inc policyd/Makefile.inc milter/Makefile.inc
+include examples/sim/Makefile.inc
 
 # Unit tests: one C program per tests/unit/*.c, linked with the core.
 # A test may link daemon objects too: UNIT_OBJS_<name> in a Makefile.inc.
