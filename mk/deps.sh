@@ -2,8 +2,11 @@
 # deps.sh - install the Debian packages sluice needs to build, test and demo.
 #
 # Idempotent: prints nothing and exits 0 when everything is present.
-# Postfix is preseeded to "No configuration" so the install asks nothing
-# and the machine's own mail system is left unconfigured and stopped.
+# Postfix is preseeded to "No configuration" so the install asks nothing.
+# Debian starts services when it installs them; the tests run private
+# instances, so the services this install started are stopped again,
+# and a service that was running before (a live mail server) is never
+# touched.
 set -eu
 
 PKGS="build-essential pkg-config clang libclang-rt-14-dev
@@ -24,7 +27,18 @@ if [ "$(id -u)" != 0 ]; then
 	echo "deps: run 'make deps' as root (it uses apt-get)" >&2
 	exit 1
 fi
+# SERVICES - what the packages may start; deps_active - those running now
+SERVICES="postfix dnsmasq postfwd"
+deps_active() {
+	command -v systemctl >/dev/null 2>&1 || return 0
+	for s in $SERVICES; do
+		systemctl is-active --quiet "$s" 2>/dev/null && echo "$s"
+	done
+	return 0
+}
+
 echo "deps: installing:$missing"
+before=$(deps_active)
 export DEBIAN_FRONTEND=noninteractive
 echo "postfix postfix/main_mailer_type select No configuration" |
 	debconf-set-selections
@@ -34,9 +48,11 @@ if ! apt-get install -y -qq --no-install-recommends $missing >/dev/null 2>&1; th
 	apt-get update -qq
 	apt-get install -y -qq --no-install-recommends $missing
 fi
-# Debian starts services on install: the tests run private instances, so
-# stop the system-wide ones the packages may have started.
-for s in postfix dnsmasq postfwd; do
-	systemctl stop "$s" >/dev/null 2>&1 || true
+for s in $(deps_active); do
+	case " $(echo $before) " in
+	*" $s "*) ;;
+	*) echo "deps: stopping $s, which the install started"
+	   systemctl stop "$s" >/dev/null 2>&1 || true ;;
+	esac
 done
 exit 0
