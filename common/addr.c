@@ -80,6 +80,24 @@ int prefix_parse(const char *s, struct sl_addr *out, unsigned *plen)
 	return 0;
 }
 
+/* prefix_network - the network of a/plen; 1 if a had host bits set */
+int prefix_network(const struct sl_addr *a, unsigned plen, struct sl_addr *net)
+{
+	unsigned max = a->family == 4 ? 32 : 128, i;
+	int host = 0;
+
+	*net = *a;
+	for (i = plen < max ? plen : max; i < max; i++) {
+		uint8_t bit = (uint8_t)(0x80u >> (i % 8));
+
+		if (net->b[i / 8] & bit) {
+			host = 1;
+			net->b[i / 8] &= (uint8_t)~bit;
+		}
+	}
+	return host;
+}
+
 /* addr_format - text form into buf (ADDR_STRLEN); returns buf */
 const char *addr_format(const struct sl_addr *a, char *buf)
 {

@@ -26,6 +26,9 @@ struct sl_addr {
 int addr_parse(const char *s, struct sl_addr *out);
 /* prefix_parse - parse "ADDR/LEN" or "ADDR" (host prefix); 0 or -1 */
 int prefix_parse(const char *s, struct sl_addr *out, unsigned *plen);
+/* prefix_network - the network of a/plen in net (host bits cleared);
+   1 if a had host bits set, else 0 */
+int prefix_network(const struct sl_addr *a, unsigned plen, struct sl_addr *net);
 /* addr_format - text form into buf (ADDR_STRLEN); returns buf */
 const char *addr_format(const struct sl_addr *a, char *buf);
 /* addr_from_bytes - set from 4 or 16 network-order bytes */

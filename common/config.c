@@ -109,6 +109,24 @@ static int cfg_number(const struct cfg_ctx *x, const struct cfg_key *k,
 	return 0;
 }
 
+/* cfg_host_bits - -1 and the error for a prefix with host bits set
+   (10.1.2.3/8): a typo for the network or for the one host, and which
+   one was meant cannot be guessed, so both are offered */
+static int cfg_host_bits(const struct cfg_ctx *x, const struct cfg_key *k,
+			 const char *v, const char *el)
+{
+	struct sl_addr a, net;
+	unsigned plen;
+	char nb[ADDR_STRLEN], ab[ADDR_STRLEN];
+
+	if (prefix_parse(el, &a, &plen) < 0 || !prefix_network(&a, plen, &net))
+		return 0;
+	return cfg_fail(x->err, x->errlen, x->file, x->group, k->name, v,
+			"\"%.60s\" has host bits set: expected the network "
+			"%s/%u, or %s/%u for the one host", el, addr_format(&net, nb),
+			plen, addr_format(&a, ab), a.family == 4 ? 32 : 128);
+}
+
 /* cfg_prefixes - CFG_PREFIXES: every element an ADDR[/LEN] */
 static int cfg_prefixes(const struct cfg_ctx *x, const struct cfg_key *k,
 			const char *v, void *out)
@@ -118,6 +136,11 @@ static int cfg_prefixes(const struct cfg_ctx *x, const struct cfg_key *k,
 	size_t i;
 
 	for (i = 0; ps && el[i]; i++) {
+		if (cfg_host_bits(x, k, v, el[i]) < 0) {
+			prefixset_free(ps);
+			g_strfreev(el);
+			return -1;
+		}
 		if (prefixset_add_str(ps, el[i], 1) == 0)
 			continue;
 		prefixset_free(ps);

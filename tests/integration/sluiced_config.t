@@ -69,6 +69,8 @@ mistake endpoint "core${T}control_socket${T}tcp:foo" '[core] control_socket = "t
 mistake whitelist "core${T}whitelist${T}localhost" '[core] whitelist = "localhost"'
 mistake prefix-len "zone lan${T}prefixes${T}10.77.1.0/33" '[zone lan] prefixes = "10.77.1.0/33"'
 mistake prefix-addr "zone lan${T}prefixes${T}10.77.300.0/24" '[zone lan] prefixes = "10.77.300.0/24"'
+mistake prefix-host-bits "zone lan${T}prefixes${T}10.77.1.5/8" \
+	'"10.77.1.5/8" has host bits set: expected the network 10.0.0.0/8, or 10.77.1.5/32'
 mistake prefix-missing "zone lan${T}prefixes${T}-" "[zone lan] prefixes"
 mistake prefix-twice "zone dmz${T}prefixes${T}10.77.1.0/24" "10.77.1.0/24 is already in another zone"
 mistake mode "zone lan${T}mode${T}fast" '[zone lan] mode = "fast"'

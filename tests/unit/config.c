@@ -442,8 +442,46 @@ static void test_example(void)
 	config_close(c);
 }
 
+/* test_host_bits - a prefix with host bits set is refused, naming both
+   the network and the host it may have meant (issue 20 point 5) */
+static void test_host_bits(void)
+{
+	static const struct { const char *v, *want; } t[] = {
+		{ "10.1.2.3/8", "\"10.1.2.3/8\" has host bits set: expected the network "
+		  "10.0.0.0/8, or 10.1.2.3/32 for the one host" },
+		{ "192.0.2.0/24, 192.0.2.129/25", "\"192.0.2.129/25\" has host bits set: "
+		  "expected the network 192.0.2.128/25, or 192.0.2.129/32" },
+		{ "fd77:1::5/64", "expected the network fd77:1::/64, or fd77:1::5/128" },
+		{ "10.0.0.0/8", NULL }, { "10.1.2.3", NULL }, { "10.1.2.3/32", NULL },
+		{ "0.0.0.0/0", NULL }, { "::/0; fd77:1::/64", NULL },
+	};
+	char text[256], err[CFG_ERRLEN];
+	size_t i;
+
+	for (i = 0; i < sizeof(t) / sizeof(t[0]); i++) {
+		struct config *c;
+		struct core_conf cc;
+		int rc;
+
+		snprintf(text, sizeof(text), "[core]\nwhitelist = %s\n", t[i].v);
+		c = config_open_data("hb.conf", text, strlen(text), err, sizeof(err));
+		rc = c ? coreconf_apply(c, &cc, err, sizeof(err)) : -2;
+		if (t[i].want == NULL) {
+			ok(rc == 0, "whitelist = %s: accepted (got %s)", t[i].v,
+			   rc == 0 ? "accepted" : err);
+			if (rc == 0)
+				coreconf_release(&cc);
+		} else
+			ok(rc < 0 && strstr(err, "hb.conf: [core] whitelist") &&
+			   strstr(err, t[i].want), "whitelist = %s: got \"%s\", want \"%s\"",
+			   t[i].v, rc < 0 ? err : "accepted", t[i].want);
+		config_close(c);
+	}
+}
+
 int main(void)
 {
+	test_host_bits();
 	test_example();
 	test_countermeasures();
 	test_bad();
