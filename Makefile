@@ -3,7 +3,9 @@
 # Targets: all check demo bench fuzz install deps clean.
 # Objects go to $(B) (build/, or build-san/ with SANITIZE=1, build-fuzz/
 # for the libFuzzer harnesses) so the three builds never mix.
-# Each folder adds its own programs in its Makefile.inc.
+# Each folder adds its own programs in its Makefile.inc, all in one
+# style: <PROG>_SRCS (a wildcard of the folder, less its main),
+# <PROG>_OBJS from it, a $(LINK) rule, PROGS += and MANS +=.
 
 VERSION   := 0.1.0
 PREFIX    ?= /usr/local
@@ -26,10 +28,15 @@ CC        ?= cc
 PKGS      := glib-2.0
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS  := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
+# CFLAGS and LDFLAGS are the builder's (make CFLAGS=-O0 replaces them);
+# what the build cannot do without is in SL_CFLAGS and SL_LDFLAGS, which
+# a folder extends for its own objects (target-specific SL_CFLAGS +=).
 CFLAGS    ?= -O2 -g
-CFLAGS    += -Wall -Wextra -Werror -std=gnu11 -D_GNU_SOURCE \
+LDFLAGS   ?=
+SL_CFLAGS := -Wall -Wextra -Werror -std=gnu11 -D_GNU_SOURCE \
 	     -DSLUICE_VERSION='"$(VERSION)"' -Icommon $(PKG_CFLAGS) $(SANFLAGS)
-LDFLAGS   += $(SANFLAGS)
+SL_LDFLAGS := $(SANFLAGS)
+LINK       = $(CC) $(SL_LDFLAGS) $(LDFLAGS)
 LIBSLUICE := $(B)/libsluice.a
 
 .PHONY: all check unit integration demo bench fuzz install deps clean
@@ -41,7 +48,7 @@ CORE_OBJS := $(CORE_SRCS:%.c=$(B)/%.o)
 
 $(B)/%.o: %.c
 	@mkdir -p $(@D)
-	$(CC) $(CFLAGS) -MMD -MP -c -o $@ $<
+	$(CC) $(SL_CFLAGS) $(CFLAGS) -MMD -MP -c -o $@ $<
 
 $(LIBSLUICE): $(CORE_OBJS)
 	@mkdir -p $(@D)
@@ -53,12 +60,14 @@ include nft-expr/Makefile.inc policyd/Makefile.inc milter/Makefile.inc
 include examples/sim/Makefile.inc
 
 # Unit tests: one C program per tests/unit/*.c, linked with the core.
-# A test may link daemon objects too: UNIT_OBJS_<name> in a Makefile.inc.
+# A test may link daemon objects too: UNIT_OBJS_<name> (and libraries,
+# UNIT_LIBS_<name>) in a Makefile.inc; the objects are prerequisites
+# through the second expansion below, so a clean tree builds them.
 UNIT_SRCS  := $(wildcard tests/unit/*.c)
 UNIT_TESTS := $(UNIT_SRCS:tests/unit/%.c=$(B)/tests/unit/%.t)
 .SECONDEXPANSION:
 $(UNIT_TESTS): $(B)/tests/unit/%.t: $(B)/tests/unit/%.o $(LIBSLUICE) $$(UNIT_OBJS_$$*)
-	$(CC) $(LDFLAGS) -o $@ $< $(UNIT_OBJS_$*) $(LIBSLUICE) $(PKG_LIBS) $(UNIT_LIBS_$*) -lm
+	$(LINK) -o $@ $< $(UNIT_OBJS_$*) $(LIBSLUICE) $(PKG_LIBS) $(UNIT_LIBS_$*) -lm
 
 all: $(LIBSLUICE) $(PROGS) $(UNIT_TESTS)
 

@@ -1,7 +1,8 @@
 # fuzz.mk - libFuzzer harnesses, built with clang into build-fuzz/.
 #
 # Each tests/fuzz/NAME.c defines LLVMFuzzerTestOneInput; FUZZ_OBJS_NAME
-# (set in a Makefile.inc) names daemon sources it needs besides the core.
+# (set in a Makefile.inc) names daemon sources it needs besides the core,
+# FUZZ_CFLAGS_NAME and FUZZ_LIBS_NAME the flags and libraries they add.
 # Each harness runs FUZZ_SECONDS on its seed corpus tests/fuzz/NAME/;
 # a crash stops make with the reproducer in build-fuzz/crash-NAME-*.
 
@@ -14,7 +15,7 @@ FUZZ_CFLAGS := -O1 -g -std=gnu11 -D_GNU_SOURCE -DSLUICE_VERSION='"$(VERSION)"' \
 
 $(FZ)/%: tests/fuzz/%.c $(CORE_SRCS) $$(FUZZ_OBJS_$$*)
 	@mkdir -p $(@D)
-	clang $(FUZZ_CFLAGS) -o $@ $< $(CORE_SRCS) $(FUZZ_OBJS_$*) $(PKG_LIBS) $(FUZZ_LIBS_$*) -lm
+	clang $(FUZZ_CFLAGS) $(FUZZ_CFLAGS_$*) -o $@ $< $(CORE_SRCS) $(FUZZ_OBJS_$*) $(PKG_LIBS) $(FUZZ_LIBS_$*) -lm
 
 fuzz: deps $(FUZZ_NAMES:%=$(FZ)/%)
 	@set -e; for n in $(FUZZ_NAMES); do \

@@ -1,6 +1,6 @@
 /*
  * NAME
- *	pkt_parse - unit test of sluiced's packet parser (nft-expr/pkt.c)
+ *	pkt_parse - unit test of sluiced's packet parser (nft-expr/queue/pkt.c)
  * DESCRIPTION
  *	Packets are built byte by byte here, then cut, stretched and
  *	mangled: every case must land on a defined kind with the right
@@ -11,7 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "pkt.h"
+#include "queue/pkt.h"
 #include "../tap.h"
 
 static const uint8_t tcp_syn[20] = {

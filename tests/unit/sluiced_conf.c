@@ -1,6 +1,6 @@
 /*
  * NAME
- *	sluiced_conf - unit test of sluiced's configuration (nft-expr/sdconf.c)
+ *	sluiced_conf - unit test of sluiced's configuration (nft-expr/daemon/sdconf.c)
  * DESCRIPTION
  *	A good file gives the documented defaults and the zone map; each
  *	kind of mistake is refused with a message naming the file, the
@@ -12,8 +12,8 @@
 #include <unistd.h>
 
 #include "clock.h"
-#include "nftrules.h"
-#include "sdconf.h"
+#include "daemon/sdconf.h"
+#include "table/nftrules.h"
 #include "../tap.h"
 
 /* load - text through a temporary file named NAME.conf; 0 or -1 */

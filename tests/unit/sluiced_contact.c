@@ -1,7 +1,7 @@
 /*
  * NAME
  *	sluiced_contact - unit test of first-contact waits and the credit
- *	queue (nft-expr/contact.c, nft-expr/creditq.c)
+ *	queue (nft-expr/verdict/contact.c, verdict/creditq.c)
  * DESCRIPTION
  *	A contact resolved by its outcome never times out; one without an
  *	outcome fails at the timeout, once; a restarted contact counts from
@@ -12,8 +12,8 @@
 #include <string.h>
 
 #include "clock.h"
-#include "contact.h"
-#include "creditq.h"
+#include "verdict/contact.h"
+#include "verdict/creditq.h"
 #include "../tap.h"
 
 static int failures;

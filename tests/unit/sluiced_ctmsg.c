@@ -1,6 +1,6 @@
 /*
  * NAME
- *	sluiced_ctmsg - unit test of conntrack event parsing (nft-expr/ctmsg.c)
+ *	sluiced_ctmsg - unit test of conntrack event parsing (nft-expr/ct/ctmsg.c)
  * DESCRIPTION
  *	Messages are built with libmnl the way ctnetlink sends them: a
  *	SYN-ACK (SYN_RECV, reply seen) is a success, a reset (CLOSE,
@@ -14,7 +14,7 @@
 #include <linux/netfilter/nfnetlink_conntrack.h>
 #include <linux/netfilter/nf_conntrack_common.h>
 
-#include "ctmsg.h"
+#include "ct/ctmsg.h"
 #include "../tap.h"
 
 struct spec {

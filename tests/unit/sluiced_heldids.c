@@ -1,6 +1,6 @@
 /*
  * NAME
- *	sluiced_heldids - unit test of the held packet ids (nft-expr/heldids.c)
+ *	sluiced_heldids - unit test of the held packet ids (nft-expr/queue/heldids.c)
  * DESCRIPTION
  *	The oldest live id decides how far a batch verdict may reach, so
  *	it must be right after any mix of adds and removals, across the
@@ -8,7 +8,7 @@
  */
 #include <stdlib.h>
 
-#include "heldids.h"
+#include "queue/heldids.h"
 #include "../tap.h"
 
 /* test_basic - add, remove from the middle, head and tail */
@@ -51,7 +51,7 @@ static void test_wrap(void)
 			wrong++;
 	is_int(wrong, 0, "every other id found across the wrap");
 	ok(heldids_oldest(h, &id) && id == UINT32_MAX - 48, "oldest after removals (got %u)", id);
-	ok(id_before(UINT32_MAX, 0) && !id_before(0, UINT32_MAX), "id_before wraps");
+	ok(heldids_before(UINT32_MAX, 0) && !heldids_before(0, UINT32_MAX), "heldids_before wraps");
 	heldids_free(h);
 }
 

@@ -18,8 +18,8 @@
 #include <linux/if_addr.h>
 #include <linux/rtnetlink.h>
 
-#include "ownaddr.h"
-#include "sdexempt.h"
+#include "daemon/ownaddr.h"
+#include "daemon/sdexempt.h"
 #include "../tap.h"
 
 struct spec {

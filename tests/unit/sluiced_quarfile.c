@@ -1,6 +1,6 @@
 /*
  * NAME
- *	sluiced_quarfile - unit test of the saved quarantines (nft-expr/quarfile.c)
+ *	sluiced_quarfile - unit test of the saved quarantines (nft-expr/quarantine/quarfile.c)
  * DESCRIPTION
  *	A round trip keeps addresses of both families and the time left to
  *	the millisecond; wall-clock time spent down is taken off and what
@@ -14,7 +14,7 @@
 #include <unistd.h>
 
 #include "clock.h"
-#include "quarfile.h"
+#include "quarantine/quarfile.h"
 #include "../tap.h"
 
 #define MAXGOT 16

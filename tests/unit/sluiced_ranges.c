@@ -1,6 +1,6 @@
 /*
  * NAME
- *	sluiced_ranges - unit test of prefix sets to nft ranges (nft-expr/ranges.c)
+ *	sluiced_ranges - unit test of prefix sets to nft ranges (nft-expr/table/ranges.c)
  * DESCRIPTION
  *	Nested prefixes with different values, touching prefixes that
  *	must merge, the whole space (/0), single hosts (/32, /128), and
@@ -9,7 +9,7 @@
 #include <errno.h>
 #include <stdio.h>
 
-#include "ranges.h"
+#include "table/ranges.h"
 #include "../tap.h"
 
 /* keep_value - keep pieces whose longest match carries value *ctx */

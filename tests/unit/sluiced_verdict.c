@@ -1,6 +1,7 @@
 /*
  * NAME
- *	sluiced_verdict - unit test of sluiced's decisions (nft-expr/verdict*.c)
+ *	sluiced_verdict - unit test of sluiced's decisions (nft-expr/verdict/,
+ *	quarantine/quar.c)
  * DESCRIPTION
  *	The engine runs against fake operations that record every verdict,
  *	hold, quarantine change and event, with time passed in: a browsing
@@ -16,7 +17,11 @@
 #include <unistd.h>
 
 #include "clock.h"
-#include "verdict.h"
+#include "quarantine/quar.h"
+#include "verdict/vdflow.h"
+#include "verdict/vdhost.h"
+#include "verdict/vdsetup.h"
+#include "verdict/verdict.h"
 #include "../tap.h"
 
 #define MAXC 4096
@@ -227,36 +232,36 @@ static void test_operator(struct verdict *v, uint64_t t0)
 
 	reset();
 	addr_parse("10.1.3.3", &a);
-	is_int(verdict_quarantine(v, &a, "operator", t0), 0, "operator quarantine");
+	is_int(quar_addr(v, &a, "operator", t0), 0, "operator quarantine");
 	is_int(rec.quarantines, 1, "operator quarantine: set element added");
 	p = pkt("10.1.3.3", "10.9.0.1", 80);
 	verdict_packet(v, &p, 1, t0 + 1);
 	is_int(rec.verdict[1], 0, "operator quarantine: packets dropped");
-	ok(verdict_show(v, &a, t0 + 2, &h) == 0 && h.quarantine_left_ns > 0,
+	ok(vdhost_show(v, &a, t0 + 2, &h) == 0 && h.quarantine_left_ns > 0,
 	   "show: quarantined");
-	is_int(verdict_release(v, &a, t0 + 3), 0, "release a known host");
+	is_int(quar_release(v, &a, t0 + 3), 0, "release a known host");
 	is_int(rec.unquarantines, 1, "release: set element removed");
 	verdict_packet(v, &p, 2, t0 + 4);
 	is_int(rec.verdict[2], 1, "released: packets pass at once");
 	addr_parse("127.0.0.5", &a);
-	is_int(verdict_quarantine(v, &a, NULL, t0), -1, "whitelisted: never quarantined");
+	is_int(quar_addr(v, &a, NULL, t0), -1, "whitelisted: never quarantined");
 	p = pkt("127.0.0.5", "10.9.0.9", 80);
 	verdict_packet(v, &p, 3, t0 + 5);
 	is_int(rec.verdict[3], 1, "whitelisted: accepted");
 	addr_parse("172.16.5.5", &a);		/* in no zone */
-	is_int(verdict_quarantine(v, &a, "operator", t0), 0, "quarantine a source in no zone");
+	is_int(quar_addr(v, &a, "operator", t0), 0, "quarantine a source in no zone");
 	is_uint(rec.last_ttl, 3600 * NS_PER_SEC, "... for the default hour");
 	p = pkt("172.16.5.5", "10.9.0.9", 80);
 	verdict_packet(v, &p, 4, t0 + 6);
 	is_int(rec.verdict[4], 0, "... and its packets are dropped (ruleset none)");
-	verdict_release(v, &a, t0 + 7);
+	quar_release(v, &a, t0 + 7);
 	verdict_packet(v, &p, 5, t0 + 8);
 	is_int(rec.verdict[5], 1, "released: accepted again");
 	addr_parse("10.77.77.77", &a);
-	is_int(verdict_release(v, &a, t0), -1, "release of an unknown host says so");
+	is_int(quar_release(v, &a, t0), -1, "release of an unknown host says so");
 }
 
-/* quar_seen - verdict_quar_fn: remember 10.1.4.4's time left */
+/* quar_seen - quar_fn: remember 10.1.4.4's time left */
 static void quar_seen(void *ctx, const struct sl_addr *a, uint64_t left_ns)
 {
 	char buf[ADDR_STRLEN];
@@ -275,23 +280,23 @@ static void test_restore(struct verdict *v, uint64_t t0)
 
 	reset();
 	addr_parse("10.1.4.4", &a);
-	is_int(verdict_quarantine_for(v, &a, 90 * NS_PER_SEC, "restored", t0), 0,
+	is_int(quar_addr_for(v, &a, 90 * NS_PER_SEC, "restored", t0), 0,
 	       "restore: a quarantine with 90 s left");
 	is_uint(rec.last_ttl, 90 * NS_PER_SEC, "restore: the set element gets the 90 s, not the zone's 10 min");
 	is_str(rec.last_reason, "restored", "restore: the event says so");
 	p = pkt("10.1.4.4", "10.9.0.1", 80);
 	verdict_packet(v, &p, 1, t0 + 1);
 	is_int(rec.verdict[1], 0, "restore: its packets are dropped");
-	verdict_quarantines(v, t0 + 30 * NS_PER_SEC, quar_seen, &left);
+	quar_each(v, t0 + 30 * NS_PER_SEC, quar_seen, &left);
 	is_uint(left, 60 * NS_PER_SEC, "the list to save: 60 s left 30 s later");
 	left = 0;
 	verdict_tick(v, t0 + 91 * NS_PER_SEC);
-	verdict_quarantines(v, t0 + 91 * NS_PER_SEC, quar_seen, &left);
+	quar_each(v, t0 + 91 * NS_PER_SEC, quar_seen, &left);
 	is_uint(left, 0, "after 90 s it has run out and is no longer listed");
 	verdict_packet(v, &p, 2, t0 + 92 * NS_PER_SEC);
 	is_int(rec.verdict[2], 1, "... and its packets pass");
 	addr_parse("127.0.0.9", &a);
-	is_int(verdict_quarantine_for(v, &a, 90 * NS_PER_SEC, "restored", t0), -1,
+	is_int(quar_addr_for(v, &a, 90 * NS_PER_SEC, "restored", t0), -1,
 	       "restore: a whitelisted address is not quarantined again");
 }
 
@@ -345,9 +350,9 @@ static void test_cut_short(struct verdict *v, uint64_t t0)
 	p.kind = PKT_ICMP;
 	verdict_packet(v, &p, 60, t0);
 	is_int(rec.verdict[60], 1, "ICMP (queued only by an operator's rule): accepted");
-	verdict_release(v, &p.src, t0);
+	quar_release(v, &p.src, t0);
 	addr_parse("10.1.5.5", &p.src);
-	verdict_release(v, &p.src, t0 + NS_PER_SEC);
+	quar_release(v, &p.src, t0 + NS_PER_SEC);
 }
 
 /* test_credit - balance, outcomes, delay and drop */
@@ -367,7 +372,7 @@ static void test_credit(struct verdict *v, uint64_t t0)
 	is_int(count(0, 6, 2), 3, "credit: then packets wait (delay)");
 	addr_parse("10.2.0.1", &src);
 	addr_parse(dst_n(0, d), &dst);
-	verdict_flow(v, &src, &dst, 6, 80, 1, t0 + 1);	/* a success: +2 */
+	vdflow_outcome(v, &src, &dst, 6, 80, 1, t0 + 1);	/* a success: +2 */
 	verdict_tick(v, t0 + 200 * NS_PER_MS);
 	is_int(count(0, 6, 1), 5, "credit: a success releases two waiting packets");
 	p = pkt("10.2.0.1", dst_n(0, d), 80);
@@ -387,7 +392,7 @@ static void test_credit(struct verdict *v, uint64_t t0)
 	}
 	is_int(count(30, 34, 2), 4, "credit: at zero again, four wait");
 	addr_parse("10.2.0.1", &src);
-	verdict_release(v, &src, t0 + 6 * NS_PER_SEC + 1);
+	quar_release(v, &src, t0 + 6 * NS_PER_SEC + 1);
 	is_int(count(30, 34, 1), 4, "release: the waiting packets are accepted");
 }
 
@@ -424,7 +429,7 @@ static void test_reload(struct verdict *v, struct sd_conf **conf, uint64_t t0)
 		verdict_packet(v, &p, (uint64_t)i, t0);
 	}
 	is_int(count(0, 20, 2), 15, "before reload: 15 held");
-	is_int(verdict_reconfigure(v, same, err, sizeof(err)), 0, "reload, same zones");
+	is_int(vdsetup_reconfigure(v, same, err, sizeof(err)), 0, "reload, same zones");
 	sdconf_release(*conf);
 	free(*conf);
 	*conf = same;
@@ -432,7 +437,7 @@ static void test_reload(struct verdict *v, struct sd_conf **conf, uint64_t t0)
 	snprintf(text, sizeof(text), "%s", conf_text);
 	memcpy(strstr(text, "[zone lan]"), "[zone new]", 10);
 	gone = load(text);
-	is_int(verdict_reconfigure(v, gone, err, sizeof(err)), 0, "reload, zone renamed");
+	is_int(vdsetup_reconfigure(v, gone, err, sizeof(err)), 0, "reload, zone renamed");
 	sdconf_release(*conf);
 	free(*conf);
 	*conf = gone;
@@ -481,13 +486,13 @@ static void test_walk(struct verdict *v, uint64_t t0)
 		p = pkt(h[i], "10.9.0.1", 443);
 		verdict_packet(v, &p, (uint64_t)(5000 + i), t0 + (uint64_t)i);
 	}
-	verdict_walk(v, t0 + 10, 1, walk_note, &recent);
+	vdhost_walk(v, t0 + 10, 1, walk_note, &recent);
 	ok(recent.n >= 3 && strcmp(recent.addr[0], h[2]) == 0
 	   && strcmp(recent.addr[1], h[1]) == 0
 	   && strcmp(recent.addr[2], h[0]) == 0,
 	   "walk, most recent first: %s, %s, %s", recent.addr[0],
 	   recent.addr[1], recent.addr[2]);
-	verdict_walk(v, t0 + 10, 0, walk_note, &any);
+	vdhost_walk(v, t0 + 10, 0, walk_note, &any);
 	for (i = 0; i < 3; i++)
 		all &= walked_has(&any, h[i]);
 	ok(all && any.total == recent.total,
@@ -503,7 +508,7 @@ int main(void)
 
 	if (conf == NULL)
 		return 1;
-	v = verdict_create(conf, &ops, NULL, seed, err, sizeof(err));
+	v = vdsetup_create(conf, &ops, NULL, seed, err, sizeof(err));
 	ok(v != NULL, "verdict_create: %s", v ? "ok" : err);
 	if (v == NULL)
 		return done_testing();
@@ -517,7 +522,7 @@ int main(void)
 	test_trw(v, t0 + 1100 * NS_PER_SEC);
 	test_walk(v, t0 + 1150 * NS_PER_SEC);
 	test_reload(v, &conf, t0 + 1200 * NS_PER_SEC);
-	verdict_free(v);
+	vdsetup_free(v);
 	sdconf_release(conf);
 	free(conf);
 	return done_testing();

@@ -1,6 +1,6 @@
 /*
  * NAME
- *	sluiced_verdplan - unit test of verdict batching (nft-expr/verdplan.c)
+ *	sluiced_verdplan - unit test of verdict batching (nft-expr/queue/verdplan.c)
  * DESCRIPTION
  *	A model of the kernel's queue: a batch verdict for id X answers
  *	every waiting packet up to X, a single verdict one waiting packet
@@ -14,7 +14,7 @@
 #include <string.h>
 #include <linux/netfilter.h>
 
-#include "verdplan.h"
+#include "queue/verdplan.h"
 #include "../tap.h"
 
 #define N 600
@@ -38,7 +38,7 @@ static int apply(struct model *m, const struct verd_msg *msg)
 
 		if (m->state[k] != WAITING)
 			continue;
-		if (msg->batch ? !verd_before(msg->id, id) : id == msg->id) {
+		if (msg->batch ? !heldids_before(msg->id, id) : id == msg->id) {
 			m->state[k] = GONE;
 			m->got[k] = msg->verdict;
 			hit = 1;
@@ -90,7 +90,7 @@ static int scenario(uint32_t base, int p_held, int *msgs_out, int *runs_out)
 			bad++;		/* a pending one got the wrong verdict */
 	}
 	for (k = 0; k < n; k++) {	/* the runs below the oldest held */
-		if (held && !verd_before(p[k].id, oldest))
+		if (held && !heldids_before(p[k].id, oldest))
 			break;
 		if (p[k].verdict != last)
 			runs++;

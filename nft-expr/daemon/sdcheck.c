@@ -1,0 +1,168 @@
+/*
+ * NAME
+ *	sdcheck - what sluiced -n and the start check beyond the schema
+ * SYNOPSIS
+ *	#include "daemon/sdcheck.h"
+ * DESCRIPTION
+ *	The same checks run for -n and at start, before anything is
+ *	installed: a configuration -n accepts must not fail at start on
+ *	something -n could have seen (issue 20: a missing user, a missing
+ *	directory only noticed at stop). They look, they never create:
+ *	-n changes nothing on the machine.
+ */
+#include <errno.h>
+#include <pwd.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "daemon/sdcheck.h"
+
+#define PATHLEN 4096
+
+enum want { W_FILE, W_DIR, W_SOCKET };
+
+struct pathkey {
+	const char *group, *key, *path;
+	enum want want;
+};
+
+/* check_fail - "FILE: [GROUP] KEY = "VALUE": WHY"; returns -1 */
+static int check_fail(char *err, size_t len, const char *file,
+		      const struct pathkey *k, const char *why, const char *what)
+{
+	snprintf(err, len, "%s: [%s] %s = \"%.200s\": %s%.200s", file, k->group,
+		 k->key, k->path, why, what);
+	return -1;
+}
+
+/* parent_of - the directory part of path in buf ("/" or "." if none) */
+static const char *parent_of(const char *path, char *buf, size_t len)
+{
+	const char *slash = strrchr(path, '/');
+	size_t n;
+
+	if (slash == NULL)
+		return ".";
+	n = (size_t)(slash - path);
+	if (n == 0)
+		return "/";
+	if (n >= len)
+		n = len - 1;
+	memcpy(buf, path, n);
+	buf[n] = 0;
+	return buf;
+}
+
+/* is_dir - 1 if path is a directory, 0 if something else, -1 if absent */
+static int is_dir(const char *path)
+{
+	struct stat st;
+
+	if (stat(path, &st) < 0)
+		return -1;
+	return S_ISDIR(st.st_mode) ? 1 : 0;
+}
+
+/* check_parent - the directory path goes in exists (or can be made) */
+static int check_parent(const char *file, const struct pathkey *k,
+			char *err, size_t len)
+{
+	char dir[PATHLEN], up[PATHLEN];
+	int d = is_dir(parent_of(k->path, dir, sizeof(dir)));
+
+	if (d == 1)
+		return 0;
+	if (d == 0)
+		return check_fail(err, len, file, k, "not a directory: ", dir);
+	/* a file's directory is made at start (sdcheck_mkparent), so is
+	   state_dir itself, but not the directory state_dir goes in */
+	if (k->want != W_DIR && is_dir(parent_of(dir, up, sizeof(up))) == 1)
+		return 0;
+	return check_fail(err, len, file, k, "no such directory: ", dir);
+}
+
+/* check_path - one path key */
+static int check_path(const char *file, const struct pathkey *k,
+		      char *err, size_t len)
+{
+	int d;
+
+	if (k->path == NULL || *k->path == 0)
+		return 0;
+	d = is_dir(k->path);
+	if (d == 1 && k->want != W_DIR)
+		return check_fail(err, len, file, k, "is a directory, expected a "
+				  "file in one", "");
+	if (d == 0 && k->want == W_DIR)
+		return check_fail(err, len, file, k, "exists and is not a directory", "");
+	if (d == 1)
+		return 0;
+	return check_parent(file, k, err, len);
+}
+
+/* sdcheck_host - the user and the paths usable here */
+int sdcheck_host(const char *file, const struct sd_conf *c, char *err,
+		 size_t len)
+{
+	const char *ev = c->core.events;
+	const struct pathkey keys[] = {
+		{ "core", "events", ev && strcmp(ev, "-") != 0 ? ev : NULL, W_FILE },
+		{ "core", "control_socket", c->core.control_socket, W_SOCKET },
+		{ "core", "state_dir", c->core.state_dir, W_DIR },
+		{ "sluiced", "pidfile", c->pidfile, W_FILE },
+	};
+	size_t i;
+
+	errno = 0;
+	if (c->user != NULL && getpwnam(c->user) == NULL) {
+		snprintf(err, len, "%s: [sluiced] user = \"%.64s\": %s", file, c->user,
+			 errno ? strerror(errno) : "no such user");
+		return -1;
+	}
+	for (i = 0; i < sizeof(keys) / sizeof(keys[0]); i++)
+		if (check_path(file, &keys[i], err, len) < 0)
+			return -1;
+	return 0;
+}
+
+/* sdcheck_mkparent - at start: make the missing directory path goes
+   in, one level, as sdcheck_host allows */
+void sdcheck_mkparent(const char *path, mode_t mode)
+{
+	char dir[PATHLEN];
+
+	if (path != NULL && is_dir(parent_of(path, dir, sizeof(dir))) < 0)
+		(void)mkdir(dir, mode);	/* a failure shows when path is used */
+}
+
+/* throttles_any - does some zone throttle (mode not off) */
+static int throttles_any(const struct sd_conf *c)
+{
+	size_t i;
+
+	for (i = 0; i < c->nzones; i++)
+		if (c->zones[i].mode != SD_MODE_OFF)
+			return 1;
+	return 0;
+}
+
+/* sdcheck_warnings - each warning of a valid configuration to fn */
+void sdcheck_warnings(const char *file, const struct sd_conf *c,
+		      sdcheck_warn_fn *fn, void *ctx)
+{
+	char line[1024];
+
+	if (c->core.cm_inert != NULL) {
+		snprintf(line, sizeof(line), "%s: [countermeasures] %.800s: not acted "
+			 "on yet, only dry_run is", file, c->core.cm_inert);
+		fn(ctx, line);
+	}
+	if (!throttles_any(c)) {
+		snprintf(line, sizeof(line), "%s: no zone throttles anything (%s): "
+			 "sluiced protects nothing; add a [zone NAME] with prefixes "
+			 "and mode williamson or credit", file,
+			 c->nzones ? "every zone has mode = off" : "no [zone NAME]");
+		fn(ctx, line);
+	}
+}

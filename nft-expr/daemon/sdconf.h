@@ -1,0 +1,87 @@
+/*
+ * NAME
+ *	sdconf - sluiced's configuration: [core], [sluiced] and [zone NAME]
+ * SYNOPSIS
+ *	#include "daemon/sdconf.h"
+ * DESCRIPTION
+ *	sdconf_load() reads the file, applies the schemas and the checks a
+ *	schema cannot express (watermarks in order, hooks known, every zone
+ *	with prefixes, no prefix in two zones), and builds the zone map: a
+ *	prefix set whose longest match for a source address gives its zone
+ *	(value = zone index + 1). Errors name the file, group, key, value
+ *	and what is accepted, as config(3) does. sluice.conf(5) documents
+ *	every key.
+ */
+#ifndef SLUICE_SDCONF_H
+#define SLUICE_SDCONF_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include "addr.h"
+#include "coreconf.h"
+#include "prefixset.h"
+
+#define SD_ZONE_NAME_MAX 32
+
+enum sd_mode { SD_MODE_WILLIAMSON, SD_MODE_CREDIT, SD_MODE_OFF };
+enum sd_fail { SD_FAIL_OPEN, SD_FAIL_CLOSED };
+enum sd_ruleset { SD_RULESET_OWN, SD_RULESET_NONE };
+enum sd_credit_action { SD_CREDIT_DELAY, SD_CREDIT_DROP };
+enum sd_trw { SD_TRW_OFF, SD_TRW_LOG, SD_TRW_QUARANTINE };
+enum sd_priority { SD_PRIO_NORMAL, SD_PRIO_HIGH };
+
+#define SD_HIGH_NICE (-10)	/* priority = high */
+
+struct sd_zone {
+	char name[SD_ZONE_NAME_MAX + 1];
+	struct prefixset *prefixes;
+	int mode;		/* enum sd_mode */
+	int fail;		/* enum sd_fail */
+	unsigned wset_size;
+	uint64_t release_ns;
+	unsigned high, low;
+	uint64_t quarantine_ttl_ns;	/* 0: lockout without quarantine */
+	unsigned credit_start, credit_debit, credit_credit, credit_cap;
+	int credit_action;	/* enum sd_credit_action */
+	int trw;		/* enum sd_trw */
+};
+
+struct sd_conf {
+	struct core_conf core;
+	/* [sluiced] */
+	int ruleset;		/* enum sd_ruleset */
+	unsigned queue_num;
+	char *table;
+	char **hooks;
+	unsigned hook_mask;	/* NFTRULES_HOOK_*, from hooks */
+	int fail_open;
+	unsigned max_held;
+	uint64_t mem_cap;
+	unsigned queue_maxlen;
+	uint64_t socket_buffer;
+	uint64_t contact_timeout_ns;
+	unsigned v6_prefix;
+	int priority;		/* enum sd_priority */
+	char *user;
+	char *pidfile;
+	int exempt_self;	/* own addresses join the whitelist */
+	int exempt_resolvers;	/* so do resolv_conf's nameservers */
+	char *resolv_conf;
+	/* [zone NAME] */
+	struct sd_zone *zones;
+	size_t nzones;
+	struct prefixset *zonemap;	/* source -> zone index + 1 */
+};
+
+/* sdconf_load - read and check path; 0, or -1 with the error in err */
+int sdconf_load(const char *path, struct sd_conf *out, char *err,
+		size_t errlen);
+/* sdconf_release - free everything sdconf_load allocated; NULL ok */
+void sdconf_release(struct sd_conf *c);
+/* sdconf_zone - the zone of source address a, or NULL */
+const struct sd_zone *sdconf_zone(const struct sd_conf *c,
+				  const struct sl_addr *a);
+/* sdconf_mode_name - "williamson", "credit", "off" */
+const char *sdconf_mode_name(int mode);
+
+#endif

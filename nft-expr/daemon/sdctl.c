@@ -1,0 +1,334 @@
+/*
+ * NAME
+ *	sdctl - sluiced's answers to sluicectl (status, hosts, show, ...)
+ * SYNOPSIS
+ *	#include "daemon/sdctl.h"
+ * DESCRIPTION
+ *	A table maps each command to its handler and its word counts
+ *	(ctl_server_dispatch), so a wrong call is refused before any
+ *	handler runs. Host lines and host objects are written by one
+ *	function each, shared by "hosts" and "show". Every string we print
+ *	is ours (zone names are checked at load, addresses are formatted
+ *	by us), so JSON needs no escaping beyond what we write, except the
+ *	operator's reason, which is refused if it is not plain.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "clock.h"
+#include "ctl_server.h"
+#include "trw.h"
+#include "daemon/sdconf.h"
+#include "daemon/sdctl.h"
+#include "daemon/sdexempt.h"
+#include "daemon/sdmetrics.h"
+#include "daemon/sdreload.h"
+#include "daemon/sluiced.h"
+#include "quarantine/quar.h"
+#include "queue/nfqueue.h"
+#include "table/nftrules.h"
+#include "verdict/vdhost.h"
+#include "verdict/verdict.h"
+
+/* trw_name - "pending", "scanner", "benign" */
+static const char *trw_name(int state)
+{
+	return state == TRW_SCANNER ? "scanner" : state == TRW_BENIGN ? "benign"
+	    : "pending";
+}
+
+/* host_text - one host on one line */
+static void host_text(GString *out, const struct verdict_host *h)
+{
+	char a[ADDR_STRLEN];
+
+	g_string_append_printf(out, "%s zone=%s mode=%s queued=%u locked=%s "
+			       "quarantined=%llus delayed=%u dropped=%u contacts=%u "
+			       "ok=%u failed=%u credit=%d trw=%s\n",
+			       addr_format(&h->addr, a), h->zone ? h->zone : "-",
+			       sdconf_mode_name(h->mode), h->queued,
+			       h->locked ? "yes" : "no",
+			       (unsigned long long)(h->quarantine_left_ns / NS_PER_SEC),
+			       h->delayed, h->dropped, h->contacts, h->ok, h->failed,
+			       h->credit, trw_name(h->trw_state));
+}
+
+/* host_json - one host as one JSON object */
+static void host_json(GString *out, const struct verdict_host *h)
+{
+	char a[ADDR_STRLEN];
+
+	g_string_append_printf(out, "{\"host\":\"%s\",\"zone\":\"%s\",\"mode\":\"%s\","
+			       "\"queued\":%u,\"wset_used\":%u,\"locked\":%s,"
+			       "\"quarantine_left_s\":%llu,\"delayed\":%u,\"dropped\":%u,"
+			       "\"contacts\":%u,\"ok\":%u,\"failed\":%u,\"credit\":%d,"
+			       "\"trw\":\"%s\",\"trw_ratio\":%.4g,\"idle_s\":%llu}\n",
+			       addr_format(&h->addr, a), h->zone ? h->zone : "",
+			       sdconf_mode_name(h->mode), h->queued, h->wset_used,
+			       h->locked ? "true" : "false",
+			       (unsigned long long)(h->quarantine_left_ns / NS_PER_SEC),
+			       h->delayed, h->dropped, h->contacts, h->ok, h->failed,
+			       h->credit, trw_name(h->trw_state), h->trw_ratio,
+			       (unsigned long long)(h->idle_ns / NS_PER_SEC));
+}
+
+/* host_put - text or JSON */
+static void host_put(GString *out, int json, const struct verdict_host *h)
+{
+	if (json)
+		host_json(out, h);
+	else
+		host_text(out, h);
+}
+
+/* host_arg - parse a HOST argument; -1 with the reason in out */
+static int host_arg(const char *arg, struct sl_addr *a, GString *out)
+{
+	if (addr_parse(arg, a) < 0) {
+		g_string_printf(out, "not an IPv4 or IPv6 address: %.64s", arg);
+		return -1;
+	}
+	return 0;
+}
+
+/* cmd_status - the daemon in a few lines */
+static int cmd_status(void *ctx, int json, char **argv, GString *out)
+{
+	struct sluiced *s = ctx;
+	struct verdict_stats vs;
+	const char *qexpr = s->nft ? nftrules_kind_name(nftrules_queue_kind(s->nft))
+				   : "none (ruleset = none)";
+	uint64_t up = (sl_monotonic_ns() - s->started) / NS_PER_SEC;
+	size_t i;
+
+	(void)argv;
+	verdict_stats(s->v, &vs);
+	if (json) {
+		g_string_append_printf(out, "{\"version\":\"%s\",\"uptime_s\":%llu,"
+			"\"ruleset\":\"%s\",\"table\":\"%s\",\"queue_expr\":\"%s\","
+			"\"queue_num\":%u,\"zones\":%zu,\"packets\":%llu,\"accepted\":%llu,"
+			"\"held\":%llu,\"released\":%llu,\"dropped\":%llu,\"hosts\":%zu,"
+			"\"held_now\":%zu,\"quarantined\":%zu,\"lockouts\":%llu}\n",
+			SLUICE_VERSION, (unsigned long long)up,
+			s->nft ? "own" : "none", s->conf->table, qexpr,
+			s->conf->queue_num, s->conf->nzones,
+			(unsigned long long)vs.packets, (unsigned long long)vs.accepted,
+			(unsigned long long)vs.held, (unsigned long long)vs.released,
+			(unsigned long long)vs.dropped, vs.hosts, vs.held_now,
+			vs.quarantined, (unsigned long long)vs.lockouts);
+		return 0;
+	}
+	g_string_append_printf(out, "sluiced %s, up %llu s\n", SLUICE_VERSION,
+			       (unsigned long long)up);
+	g_string_append_printf(out, "ruleset: %s, table inet %s, queue %u, %s\n",
+			       s->nft ? "own" : "none", s->conf->table,
+			       s->conf->queue_num, qexpr);
+	for (i = 0; i < s->conf->nzones; i++) {
+		const struct sd_zone *z = &s->conf->zones[i];
+
+		g_string_append_printf(out, "zone %s: %s, fail-%s, %zu prefix(es)\n",
+				       z->name, sdconf_mode_name(z->mode),
+				       z->fail == SD_FAIL_CLOSED ? "closed" : "open",
+				       prefixset_count(z->prefixes));
+	}
+	g_string_append_printf(out, "packets: %llu (accepted %llu, held %llu, "
+			       "released %llu, dropped %llu)\n",
+			       (unsigned long long)vs.packets,
+			       (unsigned long long)vs.accepted,
+			       (unsigned long long)vs.held,
+			       (unsigned long long)vs.released,
+			       (unsigned long long)vs.dropped);
+	g_string_append_printf(out, "hosts: %zu tracked, %zu packets held now, "
+			       "%zu quarantined, %llu lockouts\n", vs.hosts,
+			       vs.held_now, vs.quarantined,
+			       (unsigned long long)vs.lockouts);
+	return 0;
+}
+
+struct hosts_ctx {
+	GString *out;
+	int json, all;
+	size_t n;
+};
+
+/* hosts_one - verdict_walk callback */
+static int hosts_one(void *ctx, const struct verdict_host *h)
+{
+	struct hosts_ctx *c = ctx;
+
+	if (!c->all && h->queued == 0 && !h->locked && h->quarantine_left_ns == 0
+	    && h->delayed == 0 && h->dropped == 0)
+		return 0;
+	host_put(c->out, c->json, h);
+	return ++c->n >= 100000;	/* bounded reply */
+}
+
+/* cmd_hosts - throttled, delayed and quarantined hosts ("all": every) */
+static int cmd_hosts(void *ctx, int json, char **argv, GString *out)
+{
+	struct sluiced *s = ctx;
+	struct hosts_ctx c = { out, json, 0, 0 };
+
+	if (argv[1] != NULL) {
+		if (strcmp(argv[1], "all") != 0) {
+			g_string_printf(out, "hosts takes no argument but \"all\"");
+			return -1;
+		}
+		c.all = 1;
+	}
+	/* Every host: the most recent first, as the reply is bounded. The
+	   few held or quarantined ones: one quick pass, any order. */
+	vdhost_walk(s->v, sl_monotonic_ns(), c.all, hosts_one, &c);
+	return 0;
+}
+
+/* cmd_show - one host */
+static int cmd_show(void *ctx, int json, char **argv, GString *out)
+{
+	struct sluiced *s = ctx;
+	struct verdict_host h;
+	struct sl_addr a;
+
+	if (host_arg(argv[1], &a, out) < 0)
+		return -1;
+	if (vdhost_show(s->v, &a, sl_monotonic_ns(), &h) < 0) {
+		g_string_printf(out, "unknown host %s", argv[1]);
+		return -1;
+	}
+	host_put(out, json, &h);
+	return 0;
+}
+
+/* reason_ok - an operator's reason: short and plain */
+static int reason_ok(const char *r)
+{
+	size_t i;
+
+	for (i = 0; r[i]; i++)
+		if (!g_ascii_isalnum(r[i]) && !strchr("-_.:", r[i]))
+			return 0;
+	return i <= 64;
+}
+
+/* cmd_quarantine - operator quarantine */
+static int cmd_quarantine(void *ctx, int json, char **argv, GString *out)
+{
+	struct sluiced *s = ctx;
+	struct sl_addr a;
+
+	(void)json;
+	if (host_arg(argv[1], &a, out) < 0)
+		return -1;
+	if (argv[2] != NULL && !reason_ok(argv[2])) {
+		g_string_printf(out, "a reason is up to 64 letters, digits, - _ . :");
+		return -1;
+	}
+	if (quar_addr(s->v, &a, argv[2] ? argv[2] : "operator",
+			       sl_monotonic_ns()) < 0) {
+		g_string_printf(out, "%s is whitelisted: never quarantined", argv[1]);
+		return -1;
+	}
+	g_string_printf(out, "quarantined %s\n", argv[1]);
+	return 0;
+}
+
+/* cmd_release - lift quarantine and lockout, release held packets */
+static int cmd_release(void *ctx, int json, char **argv, GString *out)
+{
+	struct sluiced *s = ctx;
+	struct sl_addr a;
+
+	(void)json;
+	if (host_arg(argv[1], &a, out) < 0)
+		return -1;
+	if (quar_release(s->v, &a, sl_monotonic_ns()) < 0)
+		g_string_printf(out, "released %s (it was not known; any quarantine "
+				"entry removed)\n", argv[1]);
+	else
+		g_string_printf(out, "released %s\n", argv[1]);
+	return 0;
+}
+
+/* prefix_line - prefixset_walk callback for cmd_whitelist */
+static int prefix_line(void *ctx, const struct sl_addr *a, unsigned plen,
+		       uintptr_t value)
+{
+	GString *out = ctx;
+	char buf[ADDR_STRLEN];
+
+	g_string_append_printf(out, "%s/%u %s\n", addr_format(a, buf), plen,
+			       sdexempt_what(value));
+	return 0;
+}
+
+/* cmd_whitelist - the whitelist in force: never queued, never acted on
+   ([core] whitelist, own addresses, resolvers) */
+static int cmd_whitelist(void *ctx, int json, char **argv, GString *out)
+{
+	struct sluiced *s = ctx;
+	(void)json;
+	(void)argv;
+	if (s->conf->core.whitelist != NULL)
+		prefixset_walk(s->conf->core.whitelist, prefix_line, out);
+	return 0;
+}
+
+/* cmd_events - follow the events */
+static int cmd_events(void *ctx, int json, char **argv, GString *out)
+{
+	struct sluiced *s = ctx;
+	(void)s;
+	(void)json;
+	(void)argv;
+	(void)out;
+	return 1;
+}
+
+/* cmd_reload - as SIGHUP */
+static int cmd_reload(void *ctx, int json, char **argv, GString *out)
+{
+	struct sluiced *s = ctx;
+	char err[512];
+
+	(void)json;
+	(void)argv;
+	if (sdreload_run(s, err, sizeof(err)) < 0) {
+		g_string_printf(out, "%s", err);
+		return -1;
+	}
+	g_string_printf(out, "reloaded %s\n", s->path);
+	return 0;
+}
+
+/* cmd_metrics - Prometheus text */
+static int cmd_metrics(void *ctx, int json, char **argv, GString *out)
+{
+	struct sluiced *s = ctx;
+	(void)json;
+	(void)argv;
+	sdmetrics_format(s, out);
+	return 0;
+}
+
+static const struct ctl_command cmds[] = {
+	{ "status", 1, 1, cmd_status },
+	{ "hosts", 1, 2, cmd_hosts },
+	{ "show", 2, 2, cmd_show },
+	{ "release", 2, 2, cmd_release },
+	{ "quarantine", 2, 3, cmd_quarantine },
+	{ "unquarantine", 2, 2, cmd_release },
+	{ "whitelist", 1, 1, cmd_whitelist },
+	{ "events", 1, 1, cmd_events },
+	{ "reload", 1, 1, cmd_reload },
+	{ "metrics", 1, 1, cmd_metrics },
+};
+
+/* sdctl_handle - ctl_handler for a struct sluiced */
+int sdctl_handle(void *ctx, int json, int argc, char **argv, GString *out)
+{
+	return ctl_server_dispatch(cmds, sizeof(cmds) / sizeof(cmds[0]),
+				   "status, hosts [all], show HOST, release HOST, "
+				   "quarantine HOST [REASON], unquarantine HOST, "
+				   "whitelist, events, reload, metrics", ctx, json,
+				   argc, argv, out);
+}

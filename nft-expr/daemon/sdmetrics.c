@@ -1,0 +1,131 @@
+/*
+ * NAME
+ *	sdmetrics - sluiced's counters in the Prometheus text format
+ * SYNOPSIS
+ *	#include "daemon/sdmetrics.h"
+ * DESCRIPTION
+ *	Counters end in _total, gauges do not (Prometheus naming). One
+ *	table says name, type, help and where the value comes from, so a
+ *	new counter is one line.
+ */
+#include <stddef.h>
+#include <stdint.h>
+
+#include "clock.h"
+#include "daemon/sdconf.h"
+#include "daemon/sdmetrics.h"
+#include "queue/nfqueue.h"
+#include "verdict/verdict.h"
+
+struct metric {
+	const char *name;
+	const char *type;
+	const char *help;
+	size_t off;		/* in struct verdict_stats */
+	int is_size;		/* size_t rather than uint64_t */
+};
+
+#define VC(n, f, h) { n, "counter", h, offsetof(struct verdict_stats, f), 0 }
+#define VG(n, f, h) { n, "gauge", h, offsetof(struct verdict_stats, f), 1 }
+
+static const struct metric metrics[] = {
+	VC("sluice_packets_total", packets, "queued packets decided"),
+	VC("sluice_accepted_total", accepted, "packets accepted"),
+	VC("sluice_held_total", held, "packets held in a delay queue"),
+	VC("sluice_released_total", released, "held packets released"),
+	VC("sluice_dropped_total", dropped, "packets dropped"),
+	VC("sluice_unreadable_total", bad, "packets that were not readable IP"),
+	VC("sluice_other_total", other, "packets without a readable TCP or UDP header (ICMP accepted, the rest decided as contacts)"),
+	VC("sluice_unzoned_total", unzoned, "queued packets from sources in no zone"),
+	VC("sluice_whitelisted_total", whitelisted, "packets from or to the whitelist"),
+	VC("sluice_full_total", full, "packets accepted for lack of room to hold them"),
+	VC("sluice_lockouts_total", lockouts, "delay queues over the high watermark"),
+	VC("sluice_quarantines_total", quarantines, "hosts quarantined"),
+	VC("sluice_releases_total", releases, "hosts released by the operator"),
+	VC("sluice_quarantine_expired_total", expired, "quarantines that ran out"),
+	VC("sluice_credit_zero_total", credit_zero, "first contacts met by a zero balance"),
+	VC("sluice_contact_success_total", outcome_ok, "first contacts answered"),
+	VC("sluice_contact_failure_total", outcome_fail, "first contacts refused or unanswered"),
+	VC("sluice_trw_scanners_total", trw_scanners, "hosts TRW called scanners"),
+	VG("sluice_hosts", hosts, "source hosts tracked"),
+	VG("sluice_held", held_now, "packets held now"),
+	VG("sluice_contacts_waiting", contacts_waiting, "first contacts awaiting an outcome"),
+	VG("sluice_quarantined", quarantined, "hosts in quarantine now"),
+};
+
+/* metric_put - HELP, TYPE and the value */
+static void metric_put(GString *out, const char *name, const char *type,
+		       const char *help, unsigned long long value)
+{
+	g_string_append_printf(out, "# HELP %s %s\n# TYPE %s %s\n%s %llu\n",
+			       name, help, name, type, name, value);
+}
+
+/* zone_metric - one metric with a value per williamson zone */
+static void zone_metric(const struct sluiced *s, GString *out, const char *name,
+			const char *type, const char *help, size_t off)
+{
+	struct throttle_stats ts;
+	const char *zone;
+	size_t i;
+	int head = 0;
+
+	for (i = 0; i < s->conf->nzones; i++) {
+		if (verdict_zone_stats(s->v, i, &zone, &ts) < 0)
+			continue;
+		if (!head++)
+			g_string_append_printf(out, "# HELP %s %s\n# TYPE %s %s\n",
+					       name, help, name, type);
+		g_string_append_printf(out, "%s{zone=\"%s\"} %llu\n", name, zone,
+				       (unsigned long long)*(const uint64_t *)(const void *)
+				       ((const char *)&ts + off));
+	}
+}
+
+/* sdmetrics_format - append every metric with HELP and TYPE lines */
+void sdmetrics_format(const struct sluiced *s, GString *out)
+{
+	struct verdict_stats vs;
+	struct nfqueue_stats qs;
+	size_t i;
+
+	verdict_stats(s->v, &vs);
+	nfqueue_stats(s->q, &qs);
+	for (i = 0; i < sizeof(metrics) / sizeof(metrics[0]); i++) {
+		const char *p = (const char *)&vs + metrics[i].off;
+		unsigned long long val = metrics[i].is_size
+		    ? (unsigned long long)*(const size_t *)(const void *)p
+		    : (unsigned long long)*(const uint64_t *)(const void *)p;
+
+		metric_put(out, metrics[i].name, metrics[i].type, metrics[i].help, val);
+	}
+	metric_put(out, "sluice_queue_batch_verdicts_total", "counter",
+		   "NFQNL_MSG_VERDICT_BATCH messages sent", qs.batches);
+	metric_put(out, "sluice_queue_single_verdicts_total", "counter",
+		   "single verdict messages sent", qs.singles);
+	metric_put(out, "sluice_queue_sends_total", "counter",
+		   "netlink sends carrying verdicts", qs.sends);
+	metric_put(out, "sluice_queue_overruns_total", "counter",
+		   "times the queue socket overran (kernel failed open)", qs.overruns);
+	metric_put(out, "sluice_queue_waiting", "gauge",
+		   "packets in the kernel queue: unread and held", qs.kernel_waiting);
+	metric_put(out, "sluice_queue_kernel_dropped_total", "counter",
+		   "packets the kernel dropped, fail-closed queue full", qs.kernel_dropped);
+	metric_put(out, "sluice_queue_lost_total", "counter",
+		   "packets the kernel could not deliver to sluiced", qs.kernel_user_dropped);
+	metric_put(out, "sluice_reloads_total", "counter",
+		   "configuration reloads", s->reloads);
+	metric_put(out, "sluice_set_errors_total", "counter",
+		   "failed changes to the nft sets", s->set_errors);
+	zone_metric(s, out, "sluice_zone_passed_total", "counter",
+		    "contacts passed at once, per williamson zone",
+		    offsetof(struct throttle_stats, passed));
+	zone_metric(s, out, "sluice_zone_holds_total", "counter",
+		    "contacts held, per williamson zone",
+		    offsetof(struct throttle_stats, holds));
+	zone_metric(s, out, "sluice_zone_lockouts_total", "counter",
+		    "delay queues over the high watermark, per williamson zone",
+		    offsetof(struct throttle_stats, lockouts));
+	metric_put(out, "sluice_uptime_seconds", "gauge", "seconds since start",
+		   (sl_monotonic_ns() - s->started) / NS_PER_SEC);
+}

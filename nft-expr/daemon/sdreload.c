@@ -1,0 +1,81 @@
+/*
+ * NAME
+ *	sdreload - sluiced's configuration read again, all state kept
+ * SYNOPSIS
+ *	#include "daemon/sdreload.h"
+ * DESCRIPTION
+ *	The new configuration is loaded beside the old one and takes over
+ *	only once the verdict engine has accepted it, so a bad file leaves
+ *	sluiced as it was. The sets are refilled and conntrack events
+ *	turned on or off for the new zones; the event file is reopened
+ *	(log rotation).
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "daemon.h"
+#include "event.h"
+#include "daemon/sdconf.h"
+#include "daemon/sdreload.h"
+#include "daemon/sdsetup.h"
+#include "daemon/sluiced.h"
+#include "verdict/vdsetup.h"
+
+/* ruleset_change - the key whose change a reload cannot apply, or NULL */
+static const char *ruleset_change(const struct sd_conf *a,
+				  const struct sd_conf *b)
+{
+	if (a->ruleset != b->ruleset)
+		return "ruleset";
+	if (strcmp(a->table, b->table) != 0)
+		return "table";
+	if (a->hook_mask != b->hook_mask)
+		return "hooks";
+	if (a->queue_num != b->queue_num)
+		return "queue_num";
+	if (a->fail_open != b->fail_open)
+		return "fail_open";
+	if (a->priority != b->priority)
+		return "priority";
+	return NULL;
+}
+
+/* sdreload_run - read the configuration again, keeping all state */
+int sdreload_run(struct sluiced *s, char *err, size_t errlen)
+{
+	struct sd_conf *next = calloc(1, sizeof(*next)), *old = s->conf;
+	const char *key;
+
+	if (next == NULL || sdconf_load(s->path, next, err, errlen) < 0) {
+		free(next);
+		return -1;
+	}
+	if ((key = ruleset_change(old, next)) != NULL) {
+		snprintf(err, errlen, "%s: [sluiced] %s changed: that needs a restart",
+			 s->path, key);
+		sdconf_release(next);
+		free(next);
+		return -1;
+	}
+	if (vdsetup_reconfigure(s->v, next, err, errlen) < 0) {
+		sdconf_release(next);
+		free(next);
+		return -1;
+	}
+	s->conf = next;
+	sdconf_release(old);
+	free(old);
+	(void)sdsetup_exempt(s, NULL);
+	if (sdsetup_sets(s) < 0)
+		s->set_errors++;
+	sdsetup_outcomes(s);
+	if (s->events != NULL && event_reopen(s->events) < 0)
+		daemon_log(LOG_WARNING, "reopening the event file: %s",
+			   strerror(errno));
+	s->reloads++;
+	daemon_log(LOG_INFO, "configuration reloaded from %s, %zu zone(s)",
+		   s->path, s->conf->nzones);
+	return 0;
+}

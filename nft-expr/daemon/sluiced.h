@@ -1,0 +1,51 @@
+/*
+ * NAME
+ *	sluiced - the daemon's own state, shared by its main and control files
+ * SYNOPSIS
+ *	#include "daemon/sluiced.h"
+ * DESCRIPTION
+ *	Private to sluiced: sluiced_main.c owns it and runs the loop,
+ *	sdsetup.c brings its parts up and down, quarantine/quarsave.c
+ *	keeps its quarantines across restarts, sdctl.c answers sluicectl
+ *	from it, sdmetrics.c turns it into Prometheus text, sdreload.c
+ *	reloads its configuration.
+ */
+#ifndef SLUICE_SLUICED_H
+#define SLUICE_SLUICED_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+struct sd_conf;
+struct nftrules;
+struct nfqueue;
+struct verdict;
+struct ctl_server;
+struct event_sink;
+struct ctevents;
+struct sdexempt;
+
+struct sluiced {
+	const char *path;		/* -c */
+	struct sd_conf *conf;
+	struct nftrules *nft;		/* NULL with ruleset = none */
+	struct nfqueue *q;
+	struct verdict *v;
+	struct ctl_server *ctl;
+	struct event_sink *events;
+	struct ctevents *ct;		/* NULL if conntrack events fail */
+	struct sdexempt *exempt;	/* own addresses, resolvers */
+	int sfd, efd;
+	int stop;
+	int status;			/* exit status: 1 after a runtime failure */
+	uint64_t started;		/* monotonic ns */
+	uint64_t next_second;		/* housekeeping */
+	uint64_t flush_from;		/* oldest unsent verdict, 0 = none */
+	uint64_t last_arrival;		/* of the last queued packet read */
+	uint64_t read_now;		/* clock read once per queue read */
+	uint64_t reloads, set_errors;
+	uint64_t quar_gen;		/* quarantine changes when last saved */
+	int quar_failing;		/* the last save failed (logged) */
+};
+
+#endif

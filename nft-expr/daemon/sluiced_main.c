@@ -1,0 +1,379 @@
+/*
+ * NAME
+ *	sluiced - the netfilter agent: Williamson and credit throttles on NFQUEUE
+ * SYNOPSIS
+ *	sluiced [-f] [-n] [-c FILE]
+ * DESCRIPTION
+ *	Start-up: read the configuration (exit 2 if it is bad), install
+ *	table inet sluice unless "ruleset = none", bind the queues, open
+ *	the control socket and the conntrack events, keep only
+ *	CAP_NET_ADMIN, then run one epoll loop. SIGHUP reloads the
+ *	configuration keeping all state; SIGTERM and SIGINT accept every
+ *	held packet, remove the table and exit 0, so `nft list ruleset` is
+ *	exactly what it was before the start. sluiced(8) is the manual.
+ *	This file holds the loop and the verdict engine's operations;
+ *	sdsetup.c brings the parts up and down, sdreload.c reloads.
+ */
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <sys/prctl.h>
+#include <sys/random.h>
+#include <unistd.h>
+#include <linux/netfilter.h>
+#include <sys/epoll.h>
+#include <sys/signalfd.h>
+
+#include "clock.h"
+#include "ctl_server.h"
+#include "daemon.h"
+#include "event.h"
+#include "ct/ctevents.h"
+#include "daemon/sdcheck.h"
+#include "daemon/sdconf.h"
+#include "daemon/sdctl.h"
+#include "daemon/sdexempt.h"
+#include "daemon/sdreload.h"
+#include "daemon/sdsetup.h"
+#include "daemon/sluiced.h"
+#include "quarantine/quarsave.h"
+#include "quarantine/quarset.h"
+#include "queue/nfqueue.h"
+#include "queue/pkt.h"
+#include "verdict/vdflow.h"
+#include "verdict/vdsetup.h"
+#include "verdict/verdict.h"
+
+#define ERRLEN 512
+#define POLL_NAP_NS (30 * 1000L)	/* under a flood: read this often */
+#define POLL_IDLE_NAPS 32	/* naps without a flood, then block again */
+#define POLL_FLOOD 2		/* packets in one read that mean a flood */
+#define POLL_SLACK_NS 5000UL	/* timer slack: naps that short stay short */
+#define FLUSH_WAIT_NS (500 * 1000ULL)	/* verdicts wait at most this */
+#define FLUSH_IDLE_NS (50 * 1000ULL)	/* ... or this long without a packet */
+
+/* op_answer - verdict_ops: a verdict for a packet */
+static void op_answer(void *ctx, uint64_t cookie, int accept)
+{
+	struct sluiced *s = ctx;
+
+	nfqueue_verdict(s->q, (uint16_t)(cookie >> 32), (uint32_t)cookie,
+			accept ? NF_ACCEPT : NF_DROP);
+}
+
+/* op_hold - verdict_ops: the packet waits */
+static void op_hold(void *ctx, uint64_t cookie)
+{
+	struct sluiced *s = ctx;
+
+	nfqueue_hold(s->q, (uint16_t)(cookie >> 32), (uint32_t)cookie);
+}
+
+/* op_quarantine - verdict_ops: the kernel's quarantine set */
+static void op_quarantine(void *ctx, const struct sl_addr *a, uint64_t ttl)
+{
+	struct sluiced *s = ctx;
+	char err[ERRLEN];
+
+	if (s->nft == NULL)
+		return;		/* ruleset none: we drop its packets ourselves */
+	if (quarset_change(s->nft, a, ttl, err, sizeof(err)) < 0) {
+		s->set_errors++;
+		daemon_log(LOG_ERR, "%s", err);
+	}
+}
+
+/* op_event - verdict_ops: file, syslog, followers */
+static void op_event(void *ctx, const struct event *ev)
+{
+	struct sluiced *s = ctx;
+	char json[EVENT_MAX], text[EVENT_MAX];
+
+	(void)event_format(json, sizeof(json), ev);
+	(void)event_summary(text, sizeof(text), ev);
+	if (s->events != NULL && event_emit(s->events, ev) < 0)
+		daemon_log(LOG_WARNING, "event file: %s", strerror(errno));
+	if (s->conf->core.syslog_events)
+		daemon_log(LOG_NOTICE, "%s", text);
+	ctl_server_publish(s->ctl, json, text);
+}
+
+static const struct verdict_ops ops = {
+	op_answer, op_hold, op_quarantine, op_event
+};
+
+/* on_packet - the verdict for one queued packet */
+static void on_packet(void *ctx, const struct nfqueue_pkt *p)
+{
+	struct sluiced *s = ctx;
+	struct pkt_info info;
+
+	(void)pkt_parse(p->data, p->len, &info);
+	verdict_packet(s->v, &info, (uint64_t)p->queue << 32 | p->id,
+		       s->read_now);
+}
+
+/* on_flow - a conntrack event with an outcome */
+static void on_flow(void *ctx, const struct ct_flow *f)
+{
+	struct sluiced *s = ctx;
+
+	vdflow_outcome(s->v, &f->src, &f->dst, f->proto, f->dport,
+		       f->outcome == CT_SUCCESS, sl_monotonic_ns());
+}
+
+/* on_signal - drain the signalfd */
+static void on_signal(struct sluiced *s)
+{
+	struct signalfd_siginfo si;
+	char err[ERRLEN];
+
+	while (read(s->sfd, &si, sizeof(si)) == (ssize_t)sizeof(si)) {
+		if (si.ssi_signo == SIGHUP && sdreload_run(s, err, sizeof(err)) < 0)
+			daemon_log(LOG_ERR, "reload refused, the running "
+				   "configuration stays: %s", err);
+		else if (si.ssi_signo == SIGTERM || si.ssi_signo == SIGINT) {
+			daemon_log(LOG_INFO, "signal %u: stopping",
+				   si.ssi_signo);
+			s->stop = 1;
+		}
+	}
+}
+
+/* loop_add - watch fd for input */
+static void loop_add(struct sluiced *s, int fd)
+{
+	struct epoll_event ev = { .events = EPOLLIN, .data.fd = fd };
+
+	if (epoll_ctl(s->efd, EPOLL_CTL_ADD, fd, &ev) < 0)
+		daemon_die(1, "epoll_ctl: %s", strerror(errno));
+}
+
+/* loop_timeout - milliseconds until the next timer, rounded up */
+static int loop_timeout(struct sluiced *s, uint64_t now)
+{
+	uint64_t next = verdict_next(s->v, now);
+
+	if (s->next_second < next)
+		next = s->next_second;
+	if (next <= now)
+		return 0;
+	return (int)((next - now + NS_PER_MS - 1) / NS_PER_MS);
+}
+
+/* loop_timers - what is due now */
+static void loop_timers(struct sluiced *s)
+{
+	uint64_t now = sl_monotonic_ns();
+
+	if (verdict_next(s->v, now) <= now)
+		verdict_tick(s->v, now);
+	if (now >= s->next_second) {
+		ctl_server_expire(s->ctl, now);
+		quarsave_tick(s);
+		s->next_second = now + NS_PER_SEC;
+	}
+}
+
+/* loop_dispatch - one ready descriptor; returns queued packets read */
+static int loop_dispatch(struct sluiced *s, int fd)
+{
+	int n = 0;
+
+	if (fd == s->sfd)
+		on_signal(s);
+	else if (fd == nfqueue_fd(s->q)) {
+		/* One clock read a burst: packets of one read arrived within
+		   microseconds, and a read per packet cost 12% of our core. */
+		s->read_now = sl_monotonic_ns();
+		if ((n = nfqueue_read(s->q, on_packet, s)) < 0)
+			daemon_log(LOG_WARNING, "queue read: %s",
+				   strerror(errno));
+	} else if (fd == ctl_server_fd(s->ctl))
+		ctl_server_run(s->ctl, sl_monotonic_ns());
+	else if (s->ct != NULL && fd == ctevents_fd(s->ct))
+		(void)ctevents_read(s->ct, on_flow, s);
+	else if (s->exempt != NULL && fd == sdexempt_fd(s->exempt))
+		sdsetup_exempt_changed(s);
+	return n > 0 ? n : 0;
+}
+
+/* loop_flush - send the verdicts, or let more join them: while packets
+   keep coming (the last one less than FLUSH_IDLE_NS ago) verdicts wait
+   for a burst, at most FLUSH_WAIT_NS. Each send takes the queue's lock
+   that the sending core needs for every packet it queues, so under a
+   flood fewer sends leave that core more time; a lone packet still
+   gets its verdict within FLUSH_IDLE_NS. */
+static void loop_flush(struct sluiced *s, int got, int sleeping)
+{
+	size_t n = nfqueue_pending(s->q);
+	uint64_t now;
+
+	if (n == 0)
+		return;
+	now = sl_monotonic_ns();
+	if (got > 0)
+		s->last_arrival = now;
+	if (s->flush_from == 0)
+		s->flush_from = now;
+	if (!sleeping && n < NFQ_BURST && now - s->flush_from < FLUSH_WAIT_NS
+	    && now - s->last_arrival < FLUSH_IDLE_NS)
+		return;
+	s->flush_from = 0;
+	if (nfqueue_flush(s->q) < 0)
+		daemon_log(LOG_WARNING, "queue verdicts: %s", strerror(errno));
+}
+
+/* loop_nap - sleep POLL_NAP_NS */
+static void loop_nap(void)
+{
+	struct timespec ts = { 0, POLL_NAP_NS };
+
+	(void)nanosleep(&ts, NULL);
+}
+
+/* loop - until SIGTERM/SIGINT. Idle, the loop blocks in epoll and the
+   first packet wakes it. Under a flood (POLL_FLOOD packets found by
+   one read) it neither blocks, which would cost the sending core a
+   wake-up every few packets, nor polls without pause, which takes
+   each packet alone: it naps POLL_NAP_NS and reads what came
+   meanwhile, at half the CPU a flow and no cost to the sender
+   (BENCHMARKS.md). POLL_IDLE_NAPS naps without a flood and it blocks
+   again. */
+static void loop(struct sluiced *s)
+{
+	struct epoll_event ev[8];
+	int n, i, got, naps = 0;
+
+	(void)prctl(PR_SET_TIMERSLACK, POLL_SLACK_NS);
+	while (!s->stop) {
+		if (naps > 0)
+			loop_nap();
+		n = epoll_wait(s->efd, ev, 8, naps > 0 ? 0
+			       : loop_timeout(s, sl_monotonic_ns()));
+		if (n < 0 && errno != EINTR)
+			daemon_die(1, "epoll_wait: %s", strerror(errno));
+		for (i = got = 0; i < n; i++)
+			got += loop_dispatch(s, ev[i].data.fd);
+		naps = got >= POLL_FLOOD ? POLL_IDLE_NAPS : naps > 0 ? naps - 1 : 0;
+		loop_timers(s);
+		loop_flush(s, got, naps == 0);
+	}
+	loop_flush(s, 0, 1);
+}
+
+/* engine_up - events file, verdict engine, conntrack events */
+static void engine_up(struct sluiced *s)
+{
+	uint8_t seed[16];
+	char err[ERRLEN];
+	const char *ev = s->conf->core.events;
+
+	if (ev != NULL && strcmp(ev, "-") != 0)
+		sdcheck_mkparent(ev, 0750);
+	if (ev != NULL && *ev && (s->events = event_open(ev)) == NULL)
+		daemon_die(1, "event file %s: %s", ev, strerror(errno));
+	if (getrandom(seed, sizeof(seed), 0) != (ssize_t)sizeof(seed))
+		daemon_die(1, "getrandom: %s", strerror(errno));
+	if ((s->v = vdsetup_create(s->conf, &ops, s, seed, err, sizeof(err))) == NULL)
+		daemon_die(1, "%s", err);
+	sdsetup_outcomes(s);
+}
+
+/* warn_stderr - sdcheck_warn_fn for -n */
+static void warn_stderr(void *ctx, const char *line)
+{
+	(void)ctx;
+	fprintf(stderr, "sluiced: warning: %s\n", line);
+}
+
+/* warn_log - sdcheck_warn_fn at start */
+static void warn_log(void *ctx, const char *line)
+{
+	(void)ctx;
+	daemon_log(LOG_WARNING, "%s", line);
+}
+
+/* conf_check - -n: the file, then what start would meet here; the exit
+   status */
+static int conf_check(struct sluiced *s)
+{
+	char err[ERRLEN];
+	int rc = 0;
+
+	if (sdcheck_host(s->path, s->conf, err, sizeof(err)) < 0) {
+		fprintf(stderr, "sluiced: %s\n", err);
+		rc = 2;
+	} else {
+		sdcheck_warnings(s->path, s->conf, warn_stderr, NULL);
+		(void)sdsetup_exempt(s, warn_stderr);
+		printf("%s: configuration ok\n", s->path);
+	}
+	sdexempt_close(s->exempt);
+	sdconf_release(s->conf);
+	free(s->conf);
+	return rc;
+}
+
+static const char usage[] = "[-f] [-n] [-c FILE]";
+
+int main(int argc, char **argv)
+{
+	struct sluiced s = { .sfd = -1, .efd = -1 };
+	struct daemon_opts o;
+	char err[ERRLEN];
+
+	daemon_args(argc, argv, "sluiced", usage, NULL, NULL, &o);
+	s.path = o.config;
+	if ((s.conf = calloc(1, sizeof(*s.conf))) == NULL
+	    || sdconf_load(s.path, s.conf, err, sizeof(err)) < 0) {
+		fprintf(stderr, "sluiced: %s\n", s.conf ? err : "out of memory");
+		free(s.conf);
+		return 2;
+	}
+	if (o.check_only)
+		return conf_check(&s);
+	/* what -n would refuse fails the start before anything is in */
+	if (sdcheck_host(s.path, s.conf, err, sizeof(err)) < 0) {
+		fprintf(stderr, "sluiced: %s\n", err);
+		return 1;
+	}
+	daemon_log_open("sluiced", o.foreground, LOG_DAEMON);
+	sdcheck_warnings(s.path, s.conf, warn_log, NULL);
+	if (!o.foreground && daemon(0, 0) < 0)
+		daemon_die(1, "daemon: %s", strerror(errno));
+	if ((s.sfd = daemon_signalfd()) < 0 || (s.efd = epoll_create1(EPOLL_CLOEXEC)) < 0)
+		daemon_die(1, "signals: %s", strerror(errno));
+	s.started = sl_monotonic_ns();
+	/* before the engine and the table: both use the whitelist in force */
+	if (sdsetup_exempt(&s, NULL) < 0)
+		daemon_die(1, "without its own addresses sluiced could "
+			   "quarantine this machine: not starting");
+	engine_up(&s);
+	/* the queue first: fail-closed sources are never queued to nobody */
+	sdsetup_queue(&s);
+	sdsetup_ruleset(&s);
+	quarsave_restore(&s);
+	sdsetup_control(&s, sdctl_handle);
+	sdcheck_mkparent(s.conf->pidfile, 0755);
+	if (daemon_pidfile(s.conf->pidfile) < 0)
+		daemon_log(LOG_WARNING, "pidfile %s: %s", s.conf->pidfile,
+			   strerror(errno));
+	loop_add(&s, s.sfd);
+	loop_add(&s, nfqueue_fd(s.q));
+	loop_add(&s, ctl_server_fd(s.ctl));
+	loop_add(&s, sdexempt_fd(s.exempt));
+	sdsetup_privileges(&s);
+	daemon_log(LOG_INFO, "sluiced %s started, %zu zone(s)", SLUICE_VERSION,
+		   s.conf->nzones);
+	loop(&s);
+	quarsave_save(&s);
+	sdsetup_shutdown(&s);
+	sdconf_release(s.conf);
+	free(s.conf);
+	daemon_log(LOG_INFO, s.status ? "stopped after a failure" : "stopped");
+	return s.status;
+}

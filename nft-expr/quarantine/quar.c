@@ -1,0 +1,201 @@
+/*
+ * NAME
+ *	quar - the verdict engine's quarantines and the operator's release
+ * SYNOPSIS
+ *	#include "quarantine/quar.h"
+ * DESCRIPTION
+ *	A quarantine is three things kept together: the host record's
+ *	deadline (so the engine drops the host's packets even when the
+ *	operator's own ruleset has no quarantine set), the kernel set
+ *	element with its timeout (so the kernel drops them before they
+ *	are queued, even after sluiced is gone), and an entry in a bounded
+ *	list that tells us when it ran out, for the event.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "clock.h"
+#include "quarantine/quar.h"
+#include "verdict/vd.h"
+
+#define DEFAULT_QUARANTINE_NS (3600ULL * NS_PER_SEC)
+
+/* quar_find - index of key in the quarantine list, or -1 */
+static long quar_find(const struct verdict *v, const uint8_t *key)
+{
+	size_t i;
+
+	for (i = 0; i < v->nquar; i++)
+		if (memcmp(v->quar[i].key, key, HOSTKEY_LEN) == 0)
+			return (long)i;
+	return -1;
+}
+
+/* quar_drop - forget list entry i */
+static void quar_drop(struct verdict *v, size_t i)
+{
+	v->quar[i] = v->quar[--v->nquar];
+}
+
+/* flush_waiting - creditq_fn: drop a credit-queue packet of a host */
+static int flush_waiting(void *ctx, const uint8_t *key, uint64_t cookie)
+{
+	struct verdict *v = ctx;
+
+	(void)key;
+	vd_answer_cookie(v, cookie, 0, v->now);
+	return 1;
+}
+
+/* accept_waiting - creditq_fn: release a credit-queue packet */
+static int accept_waiting(void *ctx, const uint8_t *key, uint64_t cookie)
+{
+	struct verdict *v = ctx;
+
+	(void)key;
+	v->st.released++;
+	vd_answer_cookie(v, cookie, 1, v->now);
+	return 1;
+}
+
+/* held_drop - drop every packet the host has waiting */
+static void held_drop(struct verdict *v, struct vzone *z, const uint8_t *key,
+		      struct vhost *h)
+{
+	if (z != NULL && z->thr != NULL)
+		(void)throttle_flush(z->thr, key, 1);
+	(void)creditq_remove(v->cq, key, flush_waiting, v);
+	if (h != NULL)
+		h->credit_waiting = 0;
+}
+
+/* quar_start - quarantine the host of key (address a) for ttl */
+static int quar_start(struct verdict *v, struct vzone *z, const uint8_t *key,
+		      const struct sl_addr *a, const char *reason,
+		      uint64_t ttl, uint64_t now)
+{
+	struct vhost *h = hosttab_peek(v->hosts, key);
+	struct event_field f[2] = { EF_S("reason", reason),
+				    EF_U("ttl", ttl / NS_PER_SEC) };
+	long i;
+
+	if (vd_whitelisted(v, a))
+		return -1;
+	held_drop(v, z, key, h);
+	if (ttl == 0)		/* lockout without a quarantine entry */
+		return 0;
+	if (h != NULL)
+		h->quarantined_until = now + ttl;
+	if ((i = quar_find(v, key)) < 0 && v->nquar < VD_QUAR_MAX)
+		i = (long)v->nquar++;
+	if (i >= 0) {
+		memcpy(v->quar[i].key, key, HOSTKEY_LEN);
+		v->quar[i].addr = *a;
+		v->quar[i].until = now + ttl;
+	}
+	v->ops.quarantine(v->ctx, a, ttl);
+	v->st.quarantines++;
+	vd_event(v, "quarantine", a, NULL, 0, 0, f, 2);
+	return 0;
+}
+
+/* quar_host - quarantine the host of key (address a) */
+int quar_host(struct verdict *v, struct vzone *z, const uint8_t *key,
+	      const struct sl_addr *a, const char *reason, uint64_t now)
+{
+	return quar_start(v, z, key, a, reason,
+			  z ? z->p->quarantine_ttl_ns : DEFAULT_QUARANTINE_NS, now);
+}
+
+/* quar_expire - quarantines whose TTL ran out */
+void quar_expire(struct verdict *v, uint64_t now)
+{
+	struct event_field f[1] = { EF_S("reason", "expired") };
+	struct vhost *h;
+	size_t i = 0;
+
+	while (i < v->nquar) {
+		if (v->quar[i].until > now) {
+			i++;
+			continue;
+		}
+		/* the kernel expires its element by itself */
+		if ((h = hosttab_peek(v->hosts, v->quar[i].key)) != NULL)
+			h->quarantined_until = 0;
+		v->st.expired++;
+		vd_event(v, "release", &v->quar[i].addr, NULL, 0, 0, f, 1);
+		quar_drop(v, i);
+	}
+}
+
+/* quar_addr - operator: quarantine a */
+int quar_addr(struct verdict *v, const struct sl_addr *a,
+	      const char *reason, uint64_t now)
+{
+	uint8_t key[HOSTKEY_LEN];
+	struct vzone *z = vd_zone_of(v, a);
+
+	v->now = now;
+	hostkey_make(a, v->conf->v6_prefix, key);
+	(void)vd_host(v, key, z, now);
+	return quar_host(v, z, key, a, reason ? reason : "operator", now);
+}
+
+/* quar_addr_for - quarantine a for ttl_ns (a saved one) */
+int quar_addr_for(struct verdict *v, const struct sl_addr *a,
+		  uint64_t ttl_ns, const char *reason, uint64_t now)
+{
+	uint8_t key[HOSTKEY_LEN];
+	struct vzone *z = vd_zone_of(v, a);
+
+	if (ttl_ns == 0)
+		return 0;
+	v->now = now;
+	hostkey_make(a, v->conf->v6_prefix, key);
+	(void)vd_host(v, key, z, now);
+	return quar_start(v, z, key, a, reason, ttl_ns, now);
+}
+
+/* quar_each - every running quarantine and its time left */
+void quar_each(const struct verdict *v, uint64_t now,
+	       quar_fn *fn, void *ctx)
+{
+	size_t i;
+
+	for (i = 0; i < v->nquar; i++)
+		if (v->quar[i].until > now)
+			fn(ctx, &v->quar[i].addr, v->quar[i].until - now);
+}
+
+/* quar_release - operator: lift everything that holds the host */
+int quar_release(struct verdict *v, const struct sl_addr *a, uint64_t now)
+{
+	struct event_field f[1] = { EF_S("reason", "operator") };
+	uint8_t key[HOSTKEY_LEN];
+	struct vzone *z = vd_zone_of(v, a);
+	struct vhost *h;
+	long i;
+	int known = 0;
+
+	v->now = now;
+	hostkey_make(a, v->conf->v6_prefix, key);
+	if ((i = quar_find(v, key)) >= 0) {
+		quar_drop(v, (size_t)i);
+		known = 1;
+	}
+	if (z != NULL && z->thr != NULL && throttle_unlock(z->thr, key) == 0)
+		known = 1;	/* and its delay queue released */
+	(void)creditq_remove(v->cq, key, accept_waiting, v);
+	if ((h = hosttab_peek(v->hosts, key)) != NULL) {
+		h->quarantined_until = 0;
+		h->credit_waiting = 0;
+		h->credit_ready = 0;	/* a fresh balance at the next packet */
+		trw_init(&h->trw);
+		known = 1;
+	}
+	/* remove the element even if we forgot it: it may be a leftover */
+	v->ops.quarantine(v->ctx, a, 0);
+	v->st.releases++;
+	vd_event(v, "release", a, NULL, 0, 0, f, 1);
+	return known ? 0 : -1;
+}

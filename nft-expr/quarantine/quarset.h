@@ -1,0 +1,25 @@
+/*
+ * NAME
+ *	quarset - quarantined sources in the kernel's quarantine4/6 sets
+ * SYNOPSIS
+ *	#include "quarantine/quarset.h"
+ * DESCRIPTION
+ *	quarset_change() adds a source to quarantine4/6 with a kernel
+ *	timeout (the kernel expires it, even if sluiced is gone) or
+ *	removes it.
+ */
+#ifndef SLUICE_QUARSET_H
+#define SLUICE_QUARSET_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include "addr.h"
+
+struct nftrules;
+
+/* quarset_change - add a (ttl_ns > 0) or remove it (ttl_ns == 0);
+   0, or -1 with err; removing an absent element is not an error */
+int quarset_change(struct nftrules *n, const struct sl_addr *a,
+		   uint64_t ttl_ns, char *err, size_t errlen);
+
+#endif

@@ -1,0 +1,220 @@
+/*
+ * NAME
+ *	nftexpr - the few nf_tables expressions sluiced's rules are made of
+ * SYNOPSIS
+ *	#include "table/nftexpr.h"
+ * DESCRIPTION
+ *	libnftnl setters do not report errors, so every expression is
+ *	allocated, filled and only then added: the one failure that can
+ *	happen (allocation) is caught where it happens.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <linux/netfilter.h>
+#include <linux/netfilter/nf_tables.h>
+#include <linux/netfilter/xt_NFQUEUE.h>
+#include <libnftnl/expr.h>
+#include <libnftnl/rule.h>
+
+#include "table/nftexpr.h"
+
+#define REG NFT_REG_1
+#define CT_STATE_NEW 0x08	/* NF_CT_STATE_BIT(IP_CT_NEW) */
+
+/* expr_new - allocate an expression by name, ENOMEM on failure */
+static struct nftnl_expr *expr_new(const char *name)
+{
+	struct nftnl_expr *e = nftnl_expr_alloc(name);
+
+	if (e == NULL)
+		errno = ENOMEM;
+	return e;
+}
+
+/* expr_meta - meta KEY into REG */
+static int expr_meta(struct nftnl_rule *r, uint32_t key)
+{
+	struct nftnl_expr *e = expr_new("meta");
+
+	if (e == NULL)
+		return -1;
+	nftnl_expr_set_u32(e, NFTNL_EXPR_META_KEY, key);
+	nftnl_expr_set_u32(e, NFTNL_EXPR_META_DREG, REG);
+	nftnl_rule_add_expr(r, e);
+	return 0;
+}
+
+/* expr_cmp - REG op data */
+static int expr_cmp(struct nftnl_rule *r, uint32_t op, const void *data,
+		    uint32_t len)
+{
+	struct nftnl_expr *e = expr_new("cmp");
+
+	if (e == NULL)
+		return -1;
+	nftnl_expr_set_u32(e, NFTNL_EXPR_CMP_SREG, REG);
+	nftnl_expr_set_u32(e, NFTNL_EXPR_CMP_OP, op);
+	nftnl_expr_set(e, NFTNL_EXPR_CMP_DATA, data, len);
+	nftnl_rule_add_expr(r, e);
+	return 0;
+}
+
+/* nftexpr_nfproto - meta nfproto == family (4 or 6) */
+int nftexpr_nfproto(struct nftnl_rule *r, int family)
+{
+	uint8_t v = family == 4 ? NFPROTO_IPV4 : NFPROTO_IPV6;
+
+	if (expr_meta(r, NFT_META_NFPROTO) < 0)
+		return -1;
+	return expr_cmp(r, NFT_CMP_EQ, &v, sizeof(v));
+}
+
+/* nftexpr_l4proto - meta l4proto == proto */
+int nftexpr_l4proto(struct nftnl_rule *r, uint8_t proto)
+{
+	if (expr_meta(r, NFT_META_L4PROTO) < 0)
+		return -1;
+	return expr_cmp(r, NFT_CMP_EQ, &proto, sizeof(proto));
+}
+
+/* nftexpr_ct_not_new - ct state & new == 0 */
+int nftexpr_ct_not_new(struct nftnl_rule *r)
+{
+	uint32_t mask = CT_STATE_NEW, zero = 0;
+	struct nftnl_expr *ct = expr_new("ct"), *bw;
+
+	if (ct == NULL)
+		return -1;
+	nftnl_expr_set_u32(ct, NFTNL_EXPR_CT_KEY, NFT_CT_STATE);
+	nftnl_expr_set_u32(ct, NFTNL_EXPR_CT_DREG, REG);
+	nftnl_rule_add_expr(r, ct);
+	if ((bw = expr_new("bitwise")) == NULL)
+		return -1;
+	nftnl_expr_set_u32(bw, NFTNL_EXPR_BITWISE_SREG, REG);
+	nftnl_expr_set_u32(bw, NFTNL_EXPR_BITWISE_DREG, REG);
+	nftnl_expr_set_u32(bw, NFTNL_EXPR_BITWISE_LEN, sizeof(mask));
+	nftnl_expr_set(bw, NFTNL_EXPR_BITWISE_MASK, &mask, sizeof(mask));
+	nftnl_expr_set(bw, NFTNL_EXPR_BITWISE_XOR, &zero, sizeof(zero));
+	nftnl_rule_add_expr(r, bw);
+	return expr_cmp(r, NFT_CMP_EQ, &zero, sizeof(zero));
+}
+
+/* addr_lookup - ip[6] saddr/daddr [!=] @set (flags: NFT_LOOKUP_F_INV) */
+static int addr_lookup(struct nftnl_rule *r, int family, int dst,
+		       const char *set, uint32_t set_id, uint32_t flags)
+{
+	struct nftnl_expr *pl, *lk;
+	uint32_t off, len = family == 4 ? 4 : 16;
+
+	if (family == 4)
+		off = dst ? 16 : 12;
+	else
+		off = dst ? 24 : 8;
+	if (nftexpr_nfproto(r, family) < 0 || (pl = expr_new("payload")) == NULL)
+		return -1;
+	nftnl_expr_set_u32(pl, NFTNL_EXPR_PAYLOAD_BASE, NFT_PAYLOAD_NETWORK_HEADER);
+	nftnl_expr_set_u32(pl, NFTNL_EXPR_PAYLOAD_OFFSET, off);
+	nftnl_expr_set_u32(pl, NFTNL_EXPR_PAYLOAD_LEN, len);
+	nftnl_expr_set_u32(pl, NFTNL_EXPR_PAYLOAD_DREG, REG);
+	nftnl_rule_add_expr(r, pl);
+	if ((lk = expr_new("lookup")) == NULL)
+		return -1;
+	nftnl_expr_set_u32(lk, NFTNL_EXPR_LOOKUP_SREG, REG);
+	nftnl_expr_set_str(lk, NFTNL_EXPR_LOOKUP_SET, set);
+	nftnl_expr_set_u32(lk, NFTNL_EXPR_LOOKUP_SET_ID, set_id);
+	if (flags != 0)
+		nftnl_expr_set_u32(lk, NFTNL_EXPR_LOOKUP_FLAGS, flags);
+	nftnl_rule_add_expr(r, lk);
+	return 0;
+}
+
+/* nftexpr_addr_in - ip[6] saddr/daddr @set */
+int nftexpr_addr_in(struct nftnl_rule *r, int family, int dst,
+		    const char *set, uint32_t set_id)
+{
+	return addr_lookup(r, family, dst, set, set_id, 0);
+}
+
+/* nftexpr_addr_not_in - ip[6] saddr/daddr != @set */
+int nftexpr_addr_not_in(struct nftnl_rule *r, int family, int dst,
+			const char *set, uint32_t set_id)
+{
+	return addr_lookup(r, family, dst, set, set_id, NFT_LOOKUP_F_INV);
+}
+
+/* nftexpr_counter - counter */
+int nftexpr_counter(struct nftnl_rule *r)
+{
+	struct nftnl_expr *e = expr_new("counter");
+
+	if (e == NULL)
+		return -1;
+	nftnl_rule_add_expr(r, e);
+	return 0;
+}
+
+/* nftexpr_verdict - accept, drop, or jump to chain */
+int nftexpr_verdict(struct nftnl_rule *r, int verdict, const char *chain)
+{
+	struct nftnl_expr *e = expr_new("immediate");
+
+	if (e == NULL)
+		return -1;
+	nftnl_expr_set_u32(e, NFTNL_EXPR_IMM_DREG, NFT_REG_VERDICT);
+	nftnl_expr_set_u32(e, NFTNL_EXPR_IMM_VERDICT, (uint32_t)verdict);
+	if (chain != NULL)
+		nftnl_expr_set_str(e, NFTNL_EXPR_IMM_CHAIN, chain);
+	nftnl_rule_add_expr(r, e);
+	return 0;
+}
+
+/* queue_native - nft's own queue expression (nft_queue) */
+static struct nftnl_expr *queue_native(uint16_t num, int bypass)
+{
+	struct nftnl_expr *e = expr_new("queue");
+
+	if (e == NULL)
+		return NULL;
+	nftnl_expr_set_u16(e, NFTNL_EXPR_QUEUE_NUM, num);
+	nftnl_expr_set_u16(e, NFTNL_EXPR_QUEUE_TOTAL, 1);
+	nftnl_expr_set_u16(e, NFTNL_EXPR_QUEUE_FLAGS,
+			   bypass ? NFT_QUEUE_FLAG_BYPASS : 0);
+	return e;
+}
+
+/* queue_compat - the x_tables NFQUEUE target, revision 3 */
+static struct nftnl_expr *queue_compat(uint16_t num, int bypass)
+{
+	struct nftnl_expr *e = expr_new("target");
+	struct xt_NFQ_info_v3 *info;
+
+	if (e == NULL)
+		return NULL;
+	/* libnftnl takes ownership of the info pointer and frees it */
+	if ((info = calloc(1, sizeof(*info))) == NULL) {
+		nftnl_expr_free(e);
+		return NULL;
+	}
+	info->queuenum = num;
+	info->queues_total = 1;
+	info->flags = bypass ? NFQ_FLAG_BYPASS : 0;
+	nftnl_expr_set_str(e, NFTNL_EXPR_TG_NAME, "NFQUEUE");
+	nftnl_expr_set_u32(e, NFTNL_EXPR_TG_REV, 3);
+	nftnl_expr_set(e, NFTNL_EXPR_TG_INFO, info, sizeof(*info));
+	return e;
+}
+
+/* nftexpr_queue - queue num N [bypass], native or compat */
+int nftexpr_queue(struct nftnl_rule *r, enum nftq_kind kind, uint16_t num,
+		  int bypass)
+{
+	struct nftnl_expr *e = kind == NFTQ_NATIVE ? queue_native(num, bypass)
+						   : queue_compat(num, bypass);
+
+	if (e == NULL)
+		return -1;
+	nftnl_rule_add_expr(r, e);
+	return 0;
+}

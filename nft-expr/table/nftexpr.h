@@ -1,0 +1,41 @@
+/*
+ * NAME
+ *	nftexpr - the few nf_tables expressions sluiced's rules are made of
+ * SYNOPSIS
+ *	#include "table/nftexpr.h"
+ * DESCRIPTION
+ *	Each function appends one or two expressions to a libnftnl rule,
+ *	the way nft(8) compiles the matching statement, and returns 0, or
+ *	-1 with errno ENOMEM. Matches load into register 1 and compare.
+ */
+#ifndef SLUICE_NFTEXPR_H
+#define SLUICE_NFTEXPR_H
+
+#include <stdint.h>
+#include "table/nftrules.h"
+
+struct nftnl_rule;
+
+/* nftexpr_nfproto - meta nfproto == family (4 or 6) */
+int nftexpr_nfproto(struct nftnl_rule *r, int family);
+/* nftexpr_l4proto - meta l4proto == proto */
+int nftexpr_l4proto(struct nftnl_rule *r, uint8_t proto);
+/* nftexpr_ct_not_new - ct state & new == 0 */
+int nftexpr_ct_not_new(struct nftnl_rule *r);
+/* nftexpr_addr_in - ip[6] saddr/daddr @set (set created in this batch
+   with set_id); includes the nfproto match */
+int nftexpr_addr_in(struct nftnl_rule *r, int family, int dst,
+		    const char *set, uint32_t set_id);
+/* nftexpr_addr_not_in - the same, negated: the nfproto matches and the
+   address is not in the set (added) */
+int nftexpr_addr_not_in(struct nftnl_rule *r, int family, int dst,
+			const char *set, uint32_t set_id);
+/* nftexpr_counter - counter */
+int nftexpr_counter(struct nftnl_rule *r);
+/* nftexpr_verdict - accept, drop (NF_*), or jump to chain (NFT_JUMP) */
+int nftexpr_verdict(struct nftnl_rule *r, int verdict, const char *chain);
+/* nftexpr_queue - queue num N [bypass], native or x_tables compat */
+int nftexpr_queue(struct nftnl_rule *r, enum nftq_kind kind, uint16_t num,
+		  int bypass);
+
+#endif

@@ -1,0 +1,476 @@
+/*
+ * NAME
+ *	nftrules - sluiced's own nftables table, built with libnftnl
+ * SYNOPSIS
+ *	#include "table/nftrules.h"
+ * DESCRIPTION
+ *	The table is described by two small tables (sets, then the rules of
+ *	each chain) and turned into one batch. Installing adds the table,
+ *	deletes it and adds it again in that batch: a table left behind by
+ *	a sluiced that was killed is replaced, atomically, without a window
+ *	in which neither exists.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <linux/netfilter.h>
+#include <linux/netfilter/nf_tables.h>
+#include <libmnl/libmnl.h>
+#include <libnftnl/chain.h>
+#include <libnftnl/rule.h>
+#include <libnftnl/set.h>
+#include <libnftnl/table.h>
+
+#include "table/nftbatch.h"
+#include "table/nftexpr.h"
+#include "table/nftrules.h"
+
+#define BATCH_SIZE (256 * 1024)
+#define TYPE_IPADDR 7		/* nft's datatype numbers, for listing */
+#define TYPE_IP6ADDR 8
+
+struct nftrules {
+	struct mnl_socket *nl;
+	uint32_t seq;
+	enum nftq_kind kind;
+	char table[64];
+	int installed;
+};
+
+/* the sets of the table; the id lets rules in the same batch find them */
+static const struct set_spec {
+	const char *base;
+	int family;
+	uint32_t flags;
+	uint32_t id;
+} set_specs[] = {
+	{ "quarantine", 4, NFT_SET_TIMEOUT, 1 },
+	{ "quarantine", 6, NFT_SET_TIMEOUT, 2 },
+	{ "whitelist", 4, NFT_SET_INTERVAL, 3 },
+	{ "whitelist", 6, NFT_SET_INTERVAL, 4 },
+	{ "closed", 4, NFT_SET_INTERVAL, 5 },
+	{ "closed", 6, NFT_SET_INTERVAL, 6 },
+	{ "queued", 4, NFT_SET_INTERVAL, 7 },
+	{ "queued", 6, NFT_SET_INTERVAL, 8 },
+};
+
+#define FLOW_CHAIN "first_contact"
+
+/* set_id - the batch id of set base+family */
+static uint32_t set_id(const char *base, int family)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(set_specs) / sizeof(set_specs[0]); i++)
+		if (strcmp(set_specs[i].base, base) == 0
+		    && set_specs[i].family == family)
+			return set_specs[i].id;
+	return 0;
+}
+
+/* set_name - "quarantine4" */
+static void set_name(char *buf, size_t len, const char *base, int family)
+{
+	snprintf(buf, len, "%s%d", base, family);
+}
+
+/* nftrules_open - a netfilter netlink socket; NULL with errno */
+struct nftrules *nftrules_open(void)
+{
+	struct nftrules *n = calloc(1, sizeof(*n));
+
+	if (n == NULL)
+		return NULL;
+	n->nl = mnl_socket_open(NETLINK_NETFILTER);
+	if (n->nl == NULL || mnl_socket_bind(n->nl, 0, MNL_SOCKET_AUTOPID) < 0) {
+		int e = errno;
+
+		nftrules_close(n);
+		errno = e;
+		return NULL;
+	}
+	n->seq = (uint32_t)time(NULL);
+	return n;
+}
+
+/* nftrules_close - accepts NULL; removes nothing */
+void nftrules_close(struct nftrules *n)
+{
+	if (n == NULL)
+		return;
+	if (n->nl != NULL)
+		mnl_socket_close(n->nl);
+	free(n);
+}
+
+/* table_msg - NEWTABLE or DELTABLE for our table */
+static int table_msg(struct nftbatch *b, const char *name, uint16_t type)
+{
+	struct nftnl_table *t = nftnl_table_alloc();
+	struct nlmsghdr *nlh;
+
+	if (t == NULL)
+		return -1;
+	nftnl_table_set_str(t, NFTNL_TABLE_NAME, name);
+	nftnl_table_set_u32(t, NFTNL_TABLE_FAMILY, NFPROTO_INET);
+	nlh = nftbatch_msg(b, type, NFPROTO_INET,
+			   type == NFT_MSG_NEWTABLE ? NLM_F_CREATE : 0, NULL);
+	if (nlh != NULL)
+		nftnl_table_nlmsg_build_payload(nlh, t);
+	nftnl_table_free(t);
+	return nlh == NULL ? -1 : nftbatch_done(b);
+}
+
+/* set_msg - NEWSET for one spec */
+static int set_msg(struct nftbatch *b, const char *table,
+		   const struct set_spec *sp)
+{
+	struct nftnl_set *s = nftnl_set_alloc();
+	struct nlmsghdr *nlh;
+	char name[32];
+
+	if (s == NULL)
+		return -1;
+	set_name(name, sizeof(name), sp->base, sp->family);
+	nftnl_set_set_str(s, NFTNL_SET_TABLE, table);
+	nftnl_set_set_str(s, NFTNL_SET_NAME, name);
+	nftnl_set_set_u32(s, NFTNL_SET_FAMILY, NFPROTO_INET);
+	nftnl_set_set_u32(s, NFTNL_SET_ID, sp->id);
+	nftnl_set_set_u32(s, NFTNL_SET_FLAGS, sp->flags);
+	nftnl_set_set_u32(s, NFTNL_SET_KEY_TYPE,
+			  sp->family == 4 ? TYPE_IPADDR : TYPE_IP6ADDR);
+	nftnl_set_set_u32(s, NFTNL_SET_KEY_LEN, sp->family == 4 ? 4 : 16);
+	nlh = nftbatch_msg(b, NFT_MSG_NEWSET, NFPROTO_INET,
+			   NLM_F_CREATE | NLM_F_EXCL, NULL);
+	if (nlh != NULL)
+		nftnl_set_nlmsg_build_payload(nlh, s);
+	nftnl_set_free(s);
+	return nlh == NULL ? -1 : nftbatch_done(b);
+}
+
+/* chain_msg - NEWCHAIN; hook < 0 makes a regular chain */
+static int chain_msg(struct nftbatch *b, const char *table, const char *name,
+		     int hook, int prio)
+{
+	struct nftnl_chain *c = nftnl_chain_alloc();
+	struct nlmsghdr *nlh;
+
+	if (c == NULL)
+		return -1;
+	nftnl_chain_set_str(c, NFTNL_CHAIN_TABLE, table);
+	nftnl_chain_set_str(c, NFTNL_CHAIN_NAME, name);
+	nftnl_chain_set_u32(c, NFTNL_CHAIN_FAMILY, NFPROTO_INET);
+	if (hook >= 0) {
+		nftnl_chain_set_u32(c, NFTNL_CHAIN_HOOKNUM, (uint32_t)hook);
+		nftnl_chain_set_s32(c, NFTNL_CHAIN_PRIO, prio);
+		nftnl_chain_set_str(c, NFTNL_CHAIN_TYPE, "filter");
+		nftnl_chain_set_u32(c, NFTNL_CHAIN_POLICY, NF_ACCEPT);
+	}
+	nlh = nftbatch_msg(b, NFT_MSG_NEWCHAIN, NFPROTO_INET,
+			   NLM_F_CREATE | NLM_F_EXCL, NULL);
+	if (nlh != NULL)
+		nftnl_chain_nlmsg_build_payload(nlh, c);
+	nftnl_chain_free(c);
+	return nlh == NULL ? -1 : nftbatch_done(b);
+}
+
+/* rule_new - an empty rule for table/chain */
+static struct nftnl_rule *rule_new(const char *table, const char *chain)
+{
+	struct nftnl_rule *r = nftnl_rule_alloc();
+
+	if (r == NULL)
+		return NULL;
+	nftnl_rule_set_str(r, NFTNL_RULE_TABLE, table);
+	nftnl_rule_set_str(r, NFTNL_RULE_CHAIN, chain);
+	nftnl_rule_set_u32(r, NFTNL_RULE_FAMILY, NFPROTO_INET);
+	return r;
+}
+
+/* rule_msg - append a finished rule (ok < 0: its building failed) and
+   free it; *seq gets its sequence number */
+static int rule_msg(struct nftbatch *b, struct nftnl_rule *r, int ok,
+		    uint32_t *seq)
+{
+	struct nlmsghdr *nlh = NULL;
+
+	if (r != NULL && ok == 0) {
+		nlh = nftbatch_msg(b, NFT_MSG_NEWRULE, NFPROTO_INET,
+				   NLM_F_CREATE | NLM_F_APPEND, seq);
+		if (nlh != NULL)
+			nftnl_rule_nlmsg_build_payload(nlh, r);
+	}
+	if (r != NULL)	/* libnftnl frees do not take NULL */
+		nftnl_rule_free(r);
+	return nlh == NULL ? -1 : nftbatch_done(b);
+}
+
+/* rule_addr_verdict - ip[6] s/daddr @set VERDICT */
+static int rule_addr_verdict(struct nftbatch *b, const char *table,
+			     const char *chain, int family, int dst,
+			     const char *base, int verdict)
+{
+	struct nftnl_rule *r = rule_new(table, chain);
+	char name[32];
+	int ok;
+
+	set_name(name, sizeof(name), base, family);
+	ok = r == NULL ? -1 : nftexpr_addr_in(r, family, dst, name,
+					      set_id(base, family));
+	if (ok == 0 && verdict == NF_DROP)
+		ok = nftexpr_counter(r);
+	if (ok == 0)
+		ok = nftexpr_verdict(r, verdict, NULL);
+	return rule_msg(b, r, ok, NULL);
+}
+
+/* bypass_rule - ip[6] saddr != @queuedN counter accept: sources sluiced
+   would only accept (unzoned, or in a zone of mode off) never meet the
+   queue, nor the whitelist's lookups; the counter shows how many new
+   flows that spared it */
+static int bypass_rule(struct nftbatch *b, const char *table,
+		       const char *chain, int family)
+{
+	struct nftnl_rule *r = rule_new(table, chain);
+	char name[32];
+	int ok;
+
+	set_name(name, sizeof(name), "queued", family);
+	ok = r == NULL ? -1 : nftexpr_addr_not_in(r, family, 0, name,
+						  set_id("queued", family));
+	if (ok == 0)
+		ok = nftexpr_counter(r);
+	if (ok == 0)
+		ok = nftexpr_verdict(r, NF_ACCEPT, NULL);
+	return rule_msg(b, r, ok, NULL);
+}
+
+/* hook_rules - quarantine drop, established accept, sources that need
+   no verdict accepted, jump to flow */
+static int hook_rules(struct nftbatch *b, const char *table, const char *chain)
+{
+	static const uint8_t protos[] = { 6, 17 };
+	struct nftnl_rule *r;
+	size_t i;
+	int ok;
+
+	if (rule_addr_verdict(b, table, chain, 4, 0, "quarantine", NF_DROP) < 0
+	    || rule_addr_verdict(b, table, chain, 6, 0, "quarantine", NF_DROP) < 0)
+		return -1;
+	r = rule_new(table, chain);
+	ok = r == NULL ? -1 : nftexpr_ct_not_new(r);
+	if (ok == 0)
+		ok = nftexpr_verdict(r, NF_ACCEPT, NULL);
+	if (rule_msg(b, r, ok, NULL) < 0 || bypass_rule(b, table, chain, 4) < 0
+	    || bypass_rule(b, table, chain, 6) < 0)
+		return -1;
+	for (i = 0; i < sizeof(protos); i++) {
+		r = rule_new(table, chain);
+		ok = r == NULL ? -1 : nftexpr_l4proto(r, protos[i]);
+		if (ok == 0)
+			ok = nftexpr_verdict(r, NFT_JUMP, FLOW_CHAIN);
+		if (rule_msg(b, r, ok, NULL) < 0)
+			return -1;
+	}
+	return 0;
+}
+
+/* queue_rule - [ip[6] saddr @closedN] queue num N [bypass]; family 0
+   matches everything */
+static int queue_rule(struct nftbatch *b, const char *table,
+		      enum nftq_kind kind, int family, uint16_t num,
+		      uint32_t *seq)
+{
+	struct nftnl_rule *r = rule_new(table, FLOW_CHAIN);
+	char name[32];
+	int ok = r == NULL ? -1 : 0;
+
+	set_name(name, sizeof(name), "closed", family);
+	if (ok == 0 && family != 0)
+		ok = nftexpr_addr_in(r, family, 0, name, set_id("closed", family));
+	if (ok == 0)
+		ok = nftexpr_queue(r, kind, num, family == 0);
+	return rule_msg(b, r, ok, seq);
+}
+
+/* flow_rules - whitelist accepts, then the queue rules; qseq[3] gets
+   the queue rules' sequence numbers */
+static int flow_rules(struct nftbatch *b, const struct nftrules_conf *c,
+		      enum nftq_kind kind, uint32_t qseq[3])
+{
+	int fam, dst;
+
+	for (fam = 4; fam <= 6; fam += 2)
+		for (dst = 0; dst <= 1; dst++)
+			if (rule_addr_verdict(b, c->table, FLOW_CHAIN, fam, dst,
+					      "whitelist", NF_ACCEPT) < 0)
+				return -1;
+	if (queue_rule(b, c->table, kind, 4, c->closed_queue, &qseq[0]) < 0
+	    || queue_rule(b, c->table, kind, 6, c->closed_queue, &qseq[1]) < 0
+	    || queue_rule(b, c->table, kind, 0, c->queue_num, &qseq[2]) < 0)
+		return -1;
+	return 0;
+}
+
+/* ruleset_batch - the whole table, replacing any old one */
+static struct nftbatch *ruleset_batch(struct nftrules *n,
+				      const struct nftrules_conf *c,
+				      enum nftq_kind kind, uint32_t qseq[3])
+{
+	static const struct { unsigned bit; const char *name; int hook; } hooks[] = {
+		{ NFTRULES_HOOK_FORWARD, "forward", NF_INET_FORWARD },
+		{ NFTRULES_HOOK_OUTPUT, "output", NF_INET_LOCAL_OUT },
+	};
+	struct nftbatch *b = nftbatch_create(BATCH_SIZE, n->seq);
+	size_t i;
+	int ok;
+
+	if (b == NULL)
+		return NULL;
+	ok = table_msg(b, c->table, NFT_MSG_NEWTABLE) == 0
+	    && table_msg(b, c->table, NFT_MSG_DELTABLE) == 0
+	    && table_msg(b, c->table, NFT_MSG_NEWTABLE) == 0;
+	for (i = 0; ok && i < sizeof(set_specs) / sizeof(set_specs[0]); i++)
+		ok = set_msg(b, c->table, &set_specs[i]) == 0;
+	ok = ok && chain_msg(b, c->table, FLOW_CHAIN, -1, 0) == 0
+	    && flow_rules(b, c, kind, qseq) == 0;
+	for (i = 0; ok && i < sizeof(hooks) / sizeof(hooks[0]); i++)
+		if (c->hooks & hooks[i].bit)
+			ok = chain_msg(b, c->table, hooks[i].name, hooks[i].hook,
+				       c->priority) == 0
+			    && hook_rules(b, c->table, hooks[i].name) == 0;
+	n->seq = nftbatch_next_seq(b) + 1;
+	if (!ok) {
+		nftbatch_free(b);
+		errno = ENOMEM;
+		return NULL;
+	}
+	return b;
+}
+
+/* try_install - one attempt with the given queue expression; 1 when the
+   kernel refused exactly that expression */
+static int try_install(struct nftrules *n, const struct nftrules_conf *c,
+		       enum nftq_kind kind, char *err, size_t errlen)
+{
+	uint32_t qseq[3] = { 0, 0, 0 }, bad = 0;
+	struct nftbatch *b = ruleset_batch(n, c, kind, qseq);
+	int rc, e;
+
+	if (b == NULL) {
+		snprintf(err, errlen, "building the ruleset: %s", strerror(errno));
+		return -1;
+	}
+	rc = nftbatch_commit(b, n->nl, &bad);
+	e = errno;
+	nftbatch_free(b);
+	if (rc == 0)
+		return 0;
+	if ((e == ENOENT || e == EOPNOTSUPP)
+	    && (bad == qseq[0] || bad == qseq[1] || bad == qseq[2]))
+		return 1;
+	snprintf(err, errlen, "installing table inet %s: %s", c->table,
+		 strerror(e));
+	return -1;
+}
+
+/* nftrules_install - create or replace the table */
+int nftrules_install(struct nftrules *n, const struct nftrules_conf *c,
+		     char *err, size_t errlen)
+{
+	int rc;
+
+	if (strlen(c->table) >= sizeof(n->table)) {
+		snprintf(err, errlen, "table name too long: %s", c->table);
+		return -1;
+	}
+	snprintf(n->table, sizeof(n->table), "%s", c->table);
+	/* once known, the kind does not change (a reload reinstalls) */
+	if (n->kind != NFTQ_COMPAT) {
+		rc = try_install(n, c, NFTQ_NATIVE, err, errlen);
+		if (rc <= 0) {
+			n->kind = NFTQ_NATIVE;
+			n->installed = rc == 0;
+			return rc;
+		}
+	}
+	n->kind = NFTQ_COMPAT;
+	rc = try_install(n, c, NFTQ_COMPAT, err, errlen);
+	if (rc > 0)
+		snprintf(err, errlen, "the kernel has neither nft_queue nor "
+			 "the NFQUEUE target through nft_compat");
+	n->installed = rc == 0;
+	return rc == 0 ? 0 : -1;
+}
+
+/* nftrules_remove - delete the table we installed */
+int nftrules_remove(struct nftrules *n, char *err, size_t errlen)
+{
+	struct nftbatch *b;
+	int rc;
+
+	if (!n->installed)
+		return 0;
+	if ((b = nftbatch_create(MNL_SOCKET_BUFFER_SIZE, n->seq)) == NULL
+	    || table_msg(b, n->table, NFT_MSG_DELTABLE) < 0) {
+		nftbatch_free(b);
+		snprintf(err, errlen, "removing table: %s", strerror(ENOMEM));
+		return -1;
+	}
+	rc = nftbatch_commit(b, n->nl, NULL);
+	n->seq = nftbatch_next_seq(b) + 1;
+	nftbatch_free(b);
+	/* someone removed it before us: the result is what we wanted */
+	if (rc < 0 && errno != ENOENT) {
+		snprintf(err, errlen, "removing table inet %s: %s", n->table,
+			 strerror(errno));
+		return -1;
+	}
+	n->installed = 0;
+	return 0;
+}
+
+/* nftrules_queue_kind - which queue expression install used */
+enum nftq_kind nftrules_queue_kind(const struct nftrules *n)
+{
+	return n->kind;
+}
+
+/* nftrules_kind_name - for the start-up log line */
+const char *nftrules_kind_name(enum nftq_kind k)
+{
+	switch (k) {
+	case NFTQ_NATIVE:
+		return "native nft queue expression";
+	case NFTQ_COMPAT:
+		return "x_tables NFQUEUE target via nft_compat";
+	case NFTQ_UNKNOWN:
+	default:
+		return "none";
+	}
+}
+
+/* nftrules_batch - a new batch numbered after our last; NULL with errno */
+struct nftbatch *nftrules_batch(struct nftrules *n, size_t size)
+{
+	return nftbatch_create(size, n->seq);
+}
+
+/* nftrules_commit - send a batch from nftrules_batch and free it */
+int nftrules_commit(struct nftrules *n, struct nftbatch *b)
+{
+	int rc = nftbatch_commit(b, n->nl, NULL), e = errno;
+
+	n->seq = nftbatch_next_seq(b) + 1;
+	nftbatch_free(b);
+	errno = e;
+	return rc;
+}
+
+/* nftrules_table - the installed table's name, NULL if none */
+const char *nftrules_table(const struct nftrules *n)
+{
+	return n->installed ? n->table : NULL;
+}

@@ -1,0 +1,75 @@
+/*
+ * NAME
+ *	nftrules - sluiced's own nftables table, built with libnftnl
+ * SYNOPSIS
+ *	#include "table/nftrules.h"
+ * DESCRIPTION
+ *	nftrules_install() creates (or replaces) one inet table in a single
+ *	netlink batch transaction, so the kernel either has all of it or
+ *	none of it:
+ *
+ *	  table inet sluice
+ *	    set quarantine4/6  addresses, kernel timeouts
+ *	    set whitelist4/6   intervals, never queued
+ *	    set closed4/6      intervals, the fail-closed zones
+ *	    chain forward, chain output  (base chains, policy accept)
+ *	      ip saddr @quarantine4 drop; ip6 saddr @quarantine6 drop
+ *	      ct state not new: accept
+ *	      meta l4proto tcp jump flow; meta l4proto udp jump flow
+ *	    chain flow
+ *	      saddr or daddr in the whitelist: accept
+ *	      saddr in closed4/6: queue num closed_queue (no bypass)
+ *	      queue num queue_num bypass
+ *
+ *	The queue statement is nft's native expression when the kernel has
+ *	it, else the x_tables NFQUEUE target through nft_compat (what
+ *	iptables-nft produces): the first install tries native and falls
+ *	back when the kernel refuses exactly that expression.
+ *	Set elements are changed by nftset(3) in batches of their own.
+ */
+#ifndef SLUICE_NFTRULES_H
+#define SLUICE_NFTRULES_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include "addr.h"
+
+#define NFTRULES_HOOK_FORWARD 0x1
+#define NFTRULES_HOOK_OUTPUT 0x2
+
+enum nftq_kind { NFTQ_UNKNOWN, NFTQ_NATIVE, NFTQ_COMPAT };
+
+struct nftrules_conf {
+	const char *table;	/* "sluice" */
+	unsigned hooks;		/* NFTRULES_HOOK_* */
+	int priority;		/* of the base chains; 0 */
+	uint16_t queue_num;	/* fail-open queue, with bypass */
+	uint16_t closed_queue;	/* fail-closed zones' queue, no bypass */
+};
+
+struct nftrules;
+
+/* nftrules_open - a netfilter netlink socket; NULL with errno */
+struct nftrules *nftrules_open(void);
+/* nftrules_close - accepts NULL; removes nothing */
+void nftrules_close(struct nftrules *n);
+/* nftrules_install - create or replace the table; 0, or -1 with err */
+int nftrules_install(struct nftrules *n, const struct nftrules_conf *c,
+		     char *err, size_t errlen);
+/* nftrules_remove - delete the table we installed; 0, or -1 with err */
+int nftrules_remove(struct nftrules *n, char *err, size_t errlen);
+/* nftrules_queue_kind - which queue expression install used */
+enum nftq_kind nftrules_queue_kind(const struct nftrules *n);
+/* nftrules_kind_name - "native queue", "x_tables NFQUEUE via nft_compat" */
+const char *nftrules_kind_name(enum nftq_kind k);
+
+struct nftbatch;
+/* nftrules_batch - a new batch numbered after our last; NULL with errno */
+struct nftbatch *nftrules_batch(struct nftrules *n, size_t size);
+/* nftrules_commit - send a batch from nftrules_batch and free it; 0,
+   or -1 with errno */
+int nftrules_commit(struct nftrules *n, struct nftbatch *b);
+/* nftrules_table - the installed table's name, NULL if none */
+const char *nftrules_table(const struct nftrules *n);
+
+#endif

@@ -1,0 +1,150 @@
+/*
+ * NAME
+ *	nftset - elements of the sets in sluiced's table
+ * SYNOPSIS
+ *	#include "table/nftset.h"
+ * DESCRIPTION
+ *	An interval element is a pair for the kernel: the first address,
+ *	and the address after the last one flagged as an interval end. A
+ *	range that runs to the end of the address space has no end element.
+ *	Elements go ELEMS_PER_MSG to a message so no message nears a page.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include <linux/netfilter.h>
+#include <linux/netfilter/nf_tables.h>
+#include <libmnl/libmnl.h>
+#include <libnftnl/set.h>
+
+#include "table/nftbatch.h"
+#include "table/nftset.h"
+
+#define ELEMS_PER_MSG 100
+#define FILL_BATCH (1024 * 1024)
+
+/* nftset_for - a libnftnl set naming base+family in our table */
+struct nftnl_set *nftset_for(const char *table, const char *base,
+			     int family)
+{
+	struct nftnl_set *s = nftnl_set_alloc();
+	char name[32];
+
+	if (s == NULL)
+		return NULL;
+	snprintf(name, sizeof(name), "%s%d", base, family);
+	nftnl_set_set_str(s, NFTNL_SET_TABLE, table);
+	nftnl_set_set_str(s, NFTNL_SET_NAME, name);
+	nftnl_set_set_u32(s, NFTNL_SET_FAMILY, NFPROTO_INET);
+	return s;
+}
+
+/* nftset_elem - one element with key, flags and timeout (0 = none) */
+int nftset_elem(struct nftnl_set *s, const uint8_t *key, int family,
+		uint32_t flags, uint64_t timeout_ms)
+{
+	struct nftnl_set_elem *e = nftnl_set_elem_alloc();
+
+	if (e == NULL)
+		return -1;
+	nftnl_set_elem_set(e, NFTNL_SET_ELEM_KEY, key, family == 4 ? 4 : 16);
+	if (flags)
+		nftnl_set_elem_set_u32(e, NFTNL_SET_ELEM_FLAGS, flags);
+	if (timeout_ms)
+		nftnl_set_elem_set_u64(e, NFTNL_SET_ELEM_TIMEOUT, timeout_ms);
+	nftnl_set_elem_add(s, e);
+	return 0;
+}
+
+/* nftset_msg - one NEWSETELEM/DELSETELEM message for set s; excl makes
+   adding an element that exists an error (EEXIST) */
+int nftset_msg(struct nftbatch *b, struct nftnl_set *s, uint16_t type,
+	       int excl)
+{
+	struct nlmsghdr *nlh = nftbatch_msg(b, type, NFPROTO_INET,
+					    type == NFT_MSG_NEWSETELEM ? NLM_F_CREATE
+					    | (excl ? NLM_F_EXCL : 0) : 0, NULL);
+
+	if (nlh == NULL)
+		return -1;
+	nftnl_set_elems_nlmsg_build_payload(nlh, s);
+	return nftbatch_done(b);
+}
+
+/* nftset_fail - "what: strerror(e)" in err; returns -1 */
+int nftset_fail(char *err, size_t len, const char *what, int e)
+{
+	snprintf(err, len, "%s: %s", what, strerror(e));
+	return -1;
+}
+
+/* next_addr - the address after a (family width); 0 if a was the last */
+static int next_addr(const uint8_t *a, int family, uint8_t out[16])
+{
+	int i = family == 4 ? 3 : 15;
+
+	memcpy(out, a, 16);
+	for (; i >= 0; i--)
+		if (++out[i] != 0)
+			return 1;
+	return 0;
+}
+
+/* fill_msgs - the elements of the ranges, ELEMS_PER_MSG per message */
+static int fill_msgs(struct nftbatch *b, const char *table, const char *base,
+		     int family, const struct sl_range *r, size_t nr)
+{
+	struct nftnl_set *s = NULL;
+	uint8_t end[16];
+	size_t i, in_msg = 0;
+	int rc = 0;
+
+	for (i = 0; i < nr && rc == 0; i++) {
+		if (s == NULL && (s = nftset_for(table, base, family)) == NULL)
+			return -1;
+		rc = nftset_elem(s, r[i].lo, family, 0, 0);
+		if (rc == 0 && next_addr(r[i].hi, family, end))
+			rc = nftset_elem(s, end, family, NFT_SET_ELEM_INTERVAL_END, 0);
+		if (rc == 0 && (++in_msg == ELEMS_PER_MSG || i + 1 == nr)) {
+			rc = nftset_msg(b, s, NFT_MSG_NEWSETELEM, 0);
+			nftnl_set_free(s);
+			s = NULL;
+			in_msg = 0;
+		}
+	}
+	if (s != NULL)
+		nftnl_set_free(s);
+	return rc;
+}
+
+/* nftset_fill - set base+family holds exactly the ranges */
+int nftset_fill(struct nftrules *n, const char *base, int family,
+		const struct sl_range *r, size_t nr, char *err, size_t errlen)
+{
+	const char *table = nftrules_table(n);
+	struct nftnl_set *s;
+	struct nftbatch *b;
+	int rc;
+
+	if (table == NULL)
+		return nftset_fail(err, errlen, base, ENOENT);
+	if ((b = nftrules_batch(n, FILL_BATCH)) == NULL
+	    || (s = nftset_for(table, base, family)) == NULL) {
+		nftbatch_free(b);
+		return nftset_fail(err, errlen, base, ENOMEM);
+	}
+	/* a DELSETELEM without elements flushes the set */
+	rc = nftset_msg(b, s, NFT_MSG_DELSETELEM, 0);
+	nftnl_set_free(s);
+	if (rc < 0 || fill_msgs(b, table, base, family, r, nr) < 0) {
+		nftbatch_free(b);
+		return nftset_fail(err, errlen, base, EMSGSIZE);
+	}
+	if (nftrules_commit(n, b) < 0) {
+		char what[64];
+
+		snprintf(what, sizeof(what), "filling set %s%d", base, family);
+		return nftset_fail(err, errlen, what, errno);
+	}
+	return 0;
+}
