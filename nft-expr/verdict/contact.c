@@ -39,9 +39,9 @@ void contact_key_make(struct contact_key *k, const struct sl_addr *src,
 	k->proto = proto;
 }
 
-/* contacts_create - at most max waiting; NULL with errno */
-struct contacts *contacts_create(size_t max, uint64_t timeout_ns,
-				 const uint8_t seed[16])
+/* contact_create - at most max waiting; NULL with errno */
+struct contacts *contact_create(size_t max, uint64_t timeout_ns,
+				const uint8_t seed[16])
 {
 	struct contacts *c = calloc(1, sizeof(*c));
 	/* room for the entries and the table's own overhead */
@@ -58,15 +58,15 @@ struct contacts *contacts_create(size_t max, uint64_t timeout_ns,
 	c->tab = hosttab_create(sizeof(struct contact_key), sizeof(uint64_t),
 				cap, seed);
 	if (c->ring == NULL || c->tab == NULL) {
-		contacts_free(c);
+		contact_free(c);
 		errno = ENOMEM;
 		return NULL;
 	}
 	return c;
 }
 
-/* contacts_free - accepts NULL */
-void contacts_free(struct contacts *c)
+/* contact_free - accepts NULL */
+void contact_free(struct contacts *c)
 {
 	if (c == NULL)
 		return;
@@ -75,8 +75,8 @@ void contacts_free(struct contacts *c)
 	free(c);
 }
 
-/* contacts_set_timeout - after a reload */
-void contacts_set_timeout(struct contacts *c, uint64_t timeout_ns)
+/* contact_set_timeout - after a reload */
+void contact_set_timeout(struct contacts *c, uint64_t timeout_ns)
 {
 	c->timeout = timeout_ns;
 }
@@ -88,9 +88,9 @@ static void ring_pop(struct contacts *c)
 	c->n--;
 }
 
-/* contacts_start - k went out at now */
-int contacts_start(struct contacts *c, const struct contact_key *k,
-		   uint64_t now)
+/* contact_start - k went out at now */
+int contact_start(struct contacts *c, const struct contact_key *k,
+		  uint64_t now)
 {
 	struct ring_ent *e;
 	uint64_t *started;
@@ -115,15 +115,15 @@ int contacts_start(struct contacts *c, const struct contact_key *k,
 	return 0;
 }
 
-/* contacts_resolve - 1 if k was waiting (and is no more), else 0 */
-int contacts_resolve(struct contacts *c, const struct contact_key *k)
+/* contact_resolve - 1 if k was waiting (and is no more), else 0 */
+int contact_resolve(struct contacts *c, const struct contact_key *k)
 {
 	return hosttab_del(c->tab, k) == 0;
 }
 
-/* contacts_expire - report contacts older than the timeout as failures */
-size_t contacts_expire(struct contacts *c, uint64_t now, contact_fn *fn,
-		       void *ctx)
+/* contact_expire - report contacts older than the timeout as failures */
+size_t contact_expire(struct contacts *c, uint64_t now, contact_fn *fn,
+		      void *ctx)
 {
 	size_t count = 0;
 	struct ring_ent *e;
@@ -144,16 +144,16 @@ size_t contacts_expire(struct contacts *c, uint64_t now, contact_fn *fn,
 	return count;
 }
 
-/* contacts_next - now at which contacts_expire has work */
-uint64_t contacts_next(const struct contacts *c)
+/* contact_next - now at which contact_expire has work */
+uint64_t contact_next(const struct contacts *c)
 {
 	if (c->n == 0)
 		return UINT64_MAX;
 	return c->ring[c->head].started + c->timeout;
 }
 
-/* contacts_count - contacts waiting */
-size_t contacts_count(const struct contacts *c)
+/* contact_count - contacts waiting */
+size_t contact_count(const struct contacts *c)
 {
 	return hosttab_count(c->tab);
 }

@@ -34,26 +34,26 @@ struct contacts;
 /* contact_key_make - the key of one flow */
 void contact_key_make(struct contact_key *k, const struct sl_addr *src,
 		      const struct sl_addr *dst, uint8_t proto, uint16_t dport);
-/* contacts_create - at most max waiting; NULL with errno */
-struct contacts *contacts_create(size_t max, uint64_t timeout_ns,
-				 const uint8_t seed[16]);
-/* contacts_free - accepts NULL */
-void contacts_free(struct contacts *c);
-/* contacts_set_timeout - after a reload */
-void contacts_set_timeout(struct contacts *c, uint64_t timeout_ns);
-/* contacts_start - k went out at now; 0, or -1 ENOMEM */
-int contacts_start(struct contacts *c, const struct contact_key *k,
-		   uint64_t now);
-/* contacts_resolve - the outcome of k is known: 1 if it was waiting
+/* contact_create - at most max waiting; NULL with errno */
+struct contacts *contact_create(size_t max, uint64_t timeout_ns,
+				const uint8_t seed[16]);
+/* contact_free - accepts NULL */
+void contact_free(struct contacts *c);
+/* contact_set_timeout - after a reload */
+void contact_set_timeout(struct contacts *c, uint64_t timeout_ns);
+/* contact_start - k went out at now; 0, or -1 ENOMEM */
+int contact_start(struct contacts *c, const struct contact_key *k,
+		  uint64_t now);
+/* contact_resolve - the outcome of k is known: 1 if it was waiting
    (and is no more), else 0 */
-int contacts_resolve(struct contacts *c, const struct contact_key *k);
-/* contacts_expire - report every contact older than the timeout as a
+int contact_resolve(struct contacts *c, const struct contact_key *k);
+/* contact_expire - report every contact older than the timeout as a
    failure through fn; returns how many */
-size_t contacts_expire(struct contacts *c, uint64_t now, contact_fn *fn,
-		       void *ctx);
-/* contacts_next - now at which contacts_expire has work (UINT64_MAX) */
-uint64_t contacts_next(const struct contacts *c);
-/* contacts_count - contacts waiting */
-size_t contacts_count(const struct contacts *c);
+size_t contact_expire(struct contacts *c, uint64_t now, contact_fn *fn,
+		      void *ctx);
+/* contact_next - now at which contact_expire has work (UINT64_MAX) */
+uint64_t contact_next(const struct contacts *c);
+/* contact_count - contacts waiting */
+size_t contact_count(const struct contacts *c);
 
 #endif

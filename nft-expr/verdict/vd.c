@@ -55,7 +55,7 @@ int vd_recent(struct vhost *h, uint32_t tag)
 void vd_contact_out(struct verdict *v, const struct contact_key *k,
 		    uint64_t now)
 {
-	(void)contacts_start(v->contacts, k, now);
+	(void)contact_start(v->contacts, k, now);
 }
 
 /* vd_zone_of - the zone record of source a, or NULL */

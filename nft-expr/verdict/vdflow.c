@@ -72,6 +72,6 @@ void vdflow_outcome(struct verdict *v, const struct sl_addr *src,
 
 	v->now = now;
 	contact_key_make(&k, src, dst, proto, dport);
-	if (contacts_resolve(v->contacts, &k))
+	if (contact_resolve(v->contacts, &k))
 		vdflow_contact_fn(v, &k, success);
 }

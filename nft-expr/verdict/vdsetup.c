@@ -230,7 +230,7 @@ static int tables_create(struct verdict *v, const struct sd_conf *c)
 				  (size_t)(c->mem_cap / 4), v->seed);
 	v->meta = hosttab_create(sizeof(uint64_t), sizeof(struct contact_key),
 				 meta_cap, v->seed);
-	v->contacts = contacts_create(VD_CONTACTS, c->contact_timeout_ns, v->seed);
+	v->contacts = contact_create(VD_CONTACTS, c->contact_timeout_ns, v->seed);
 	v->cq = creditq_create(c->max_held);
 	v->quar = calloc(VD_QUAR_MAX, sizeof(*v->quar));
 	return v->hosts && v->meta && v->contacts && v->cq && v->quar ? 0 : -1;
@@ -286,7 +286,7 @@ void vdsetup_free(struct verdict *v)
 	if (v->cq != NULL)
 		(void)creditq_run(v->cq, release_waiting, v);
 	creditq_free(v->cq);
-	contacts_free(v->contacts);
+	contact_free(v->contacts);
 	hosttab_free(v->meta);
 	hosttab_free(v->hosts);
 	free(v->quar);
@@ -306,6 +306,6 @@ int vdsetup_reconfigure(struct verdict *v, const struct sd_conf *conf,
 	v->zones = nz;
 	v->nzones = conf->nzones;
 	v->conf = conf;
-	contacts_set_timeout(v->contacts, conf->contact_timeout_ns);
+	contact_set_timeout(v->contacts, conf->contact_timeout_ns);
 	return 0;
 }

@@ -278,14 +278,14 @@ void verdict_tick(struct verdict *v, uint64_t now)
 		(void)creditq_run(v->cq, credit_pass_one, v);
 		v->next_credit_pass = now + VD_CREDIT_PASS_NS;
 	}
-	(void)contacts_expire(v->contacts, now, vdflow_contact_fn, v);
+	(void)contact_expire(v->contacts, now, vdflow_contact_fn, v);
 	quar_expire(v, now);
 }
 
 /* verdict_next - the now at which verdict_tick has work */
 uint64_t verdict_next(const struct verdict *v, uint64_t now)
 {
-	uint64_t next = contacts_next(v->contacts), t;
+	uint64_t next = contact_next(v->contacts), t;
 	size_t i;
 
 	for (i = 0; i < v->nzones; i++)
@@ -326,6 +326,6 @@ void verdict_stats(const struct verdict *v, struct verdict_stats *out)
 			out->held_now += ts.held;
 		}
 	out->credit_waiting = creditq_count(v->cq);
-	out->contacts_waiting = contacts_count(v->contacts);
+	out->contacts_waiting = contact_count(v->contacts);
 	out->quarantined = v->nquar;
 }

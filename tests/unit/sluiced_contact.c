@@ -45,40 +45,40 @@ static struct contact_key key(int n)
 static void test_contacts(void)
 {
 	static const uint8_t seed[16] = { 9 };
-	struct contacts *c = contacts_create(100, 3 * NS_PER_SEC, seed);
+	struct contacts *c = contact_create(100, 3 * NS_PER_SEC, seed);
 	struct contact_key k0 = key(0), k1 = key(1), k2 = key(2);
 	int i;
 
-	contacts_start(c, &k0, 0);
-	contacts_start(c, &k1, 0);
-	is_int(contacts_resolve(c, &k0), 1, "a waiting contact resolves");
-	is_int(contacts_resolve(c, &k0), 0, "... once");
-	is_uint(contacts_next(c), 3 * NS_PER_SEC, "next timeout at start + 3 s");
-	contacts_expire(c, 2 * NS_PER_SEC, on_fail, NULL);
+	contact_start(c, &k0, 0);
+	contact_start(c, &k1, 0);
+	is_int(contact_resolve(c, &k0), 1, "a waiting contact resolves");
+	is_int(contact_resolve(c, &k0), 0, "... once");
+	is_uint(contact_next(c), 3 * NS_PER_SEC, "next timeout at start + 3 s");
+	contact_expire(c, 2 * NS_PER_SEC, on_fail, NULL);
 	is_int(failures, 0, "nothing fails before the timeout");
-	contacts_expire(c, 3 * NS_PER_SEC, on_fail, NULL);
+	contact_expire(c, 3 * NS_PER_SEC, on_fail, NULL);
 	is_int(failures, 1, "the unresolved one fails at the timeout");
-	contacts_expire(c, 10 * NS_PER_SEC, on_fail, NULL);
+	contact_expire(c, 10 * NS_PER_SEC, on_fail, NULL);
 	is_int(failures, 1, "... and only once; the resolved one never");
-	contacts_start(c, &k2, 10 * NS_PER_SEC);
-	contacts_start(c, &k2, 12 * NS_PER_SEC);	/* a new first contact */
-	contacts_expire(c, 13 * NS_PER_SEC + 1, on_fail, NULL);
+	contact_start(c, &k2, 10 * NS_PER_SEC);
+	contact_start(c, &k2, 12 * NS_PER_SEC);	/* a new first contact */
+	contact_expire(c, 13 * NS_PER_SEC + 1, on_fail, NULL);
 	is_int(failures, 1, "a restarted contact counts from its new start");
-	contacts_expire(c, 15 * NS_PER_SEC, on_fail, NULL);
+	contact_expire(c, 15 * NS_PER_SEC, on_fail, NULL);
 	is_int(failures, 2, "... and fails 3 s after it");
 	for (i = 0; i < 150; i++) {
 		struct contact_key k = key(10 + i);
 
-		contacts_start(c, &k, 20 * NS_PER_SEC);
+		contact_start(c, &k, 20 * NS_PER_SEC);
 	}
-	ok(contacts_count(c) <= 100, "bounded: %zu waiting of 150 started",
-	   contacts_count(c));
+	ok(contact_count(c) <= 100, "bounded: %zu waiting of 150 started",
+	   contact_count(c));
 	failures = 0;
-	contacts_expire(c, 30 * NS_PER_SEC, on_fail, NULL);
+	contact_expire(c, 30 * NS_PER_SEC, on_fail, NULL);
 	is_int(failures, 100, "the 50 oldest were forgotten without an outcome");
-	is_uint(contacts_next(c), UINT64_MAX, "nothing left to expire");
-	contacts_free(c);
-	contacts_free(NULL);
+	is_uint(contact_next(c), UINT64_MAX, "nothing left to expire");
+	contact_free(c);
+	contact_free(NULL);
 }
 
 static uint8_t host_a[HOSTKEY_LEN] = { 1 }, host_b[HOSTKEY_LEN] = { 2 };
