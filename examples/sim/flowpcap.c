@@ -16,7 +16,7 @@
 
 #include "clock.h"
 #include "flowpcap.h"
-#include "../../nft-expr/pkt.h"
+#include "queue/pkt.h"
 
 struct fkey {
 	uint8_t src[16], dst[16];

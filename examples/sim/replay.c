@@ -17,9 +17,12 @@
 #include <string.h>
 
 #include "clock.h"
-#include "hostkey.h"
 #include "replay.h"
-#include "verdict.h"
+#include "verdict/hostkey.h"
+#include "verdict/vdflow.h"
+#include "verdict/vdhost.h"
+#include "verdict/vdsetup.h"
+#include "verdict/verdict.h"
 
 #define PENDING_MAX_AGE_NS (300ULL * NS_PER_SEC)
 #define SWEEP_NS (60ULL * NS_PER_SEC)
@@ -308,7 +311,7 @@ struct replay *replay_create(const struct sd_conf *conf, uint64_t reorder_ns,
 	r->held = g_hash_table_new(g_int64_hash, g_int64_equal);
 	r->hosts = g_hash_table_new_full(hkey_hash, hkey_eq, g_free, host_free);
 	/* a fixed seed: the same trace gives the same report */
-	if ((r->v = verdict_create(conf, &replay_ops, r, seed, err, errlen)) == NULL) {
+	if ((r->v = vdsetup_create(conf, &replay_ops, r, seed, err, errlen)) == NULL) {
 		replay_free(r);
 		return NULL;
 	}
@@ -323,7 +326,7 @@ void replay_free(struct replay *r)
 	r->cur = NULL;
 	/* the engine accepts what it holds as it goes: tally nothing more */
 	g_hash_table_remove_all(r->held);
-	verdict_free(r->v);
+	vdsetup_free(r->v);
 	g_hash_table_destroy(r->pending);
 	g_hash_table_destroy(r->held);
 	g_hash_table_destroy(r->hosts);
@@ -336,8 +339,8 @@ void replay_free(struct replay *r)
 /* deliver - an outcome reaches the engine */
 static void deliver(struct replay *r, const struct flowrec *o)
 {
-	verdict_flow(r->v, &o->src, &o->dst, o->proto, o->dport, o->success,
-		     r->now);
+	vdflow_outcome(r->v, &o->src, &o->dst, o->proto, o->dport, o->success,
+		       r->now);
 }
 
 /* sweep_one - forget flows whose outcome will not come */
@@ -567,7 +570,7 @@ const struct replay_host *const *replay_hosts(struct replay *r, size_t *n)
 	while (g_hash_table_iter_next(&it, &k, &val)) {
 		struct replay_host *h = val;
 
-		if (verdict_show(r->v, &h->addr, r->now, &vh) == 0) {
+		if (vdhost_show(r->v, &h->addr, r->now, &vh) == 0) {
 			h->first_contacts = vh.contacts;
 			h->ok = vh.ok;
 			h->failed = vh.failed;

@@ -26,7 +26,7 @@
 #include <stdint.h>
 #include "addr.h"
 #include "flowrec.h"
-#include "sdconf.h"
+#include "daemon/sdconf.h"
 
 #define REPLAY_LOCKS 4		/* lockouts remembered per host */
 #define REPLAY_PORTS 4		/* destination ports counted per host */

@@ -15,8 +15,8 @@
 #include <string.h>
 #include <libmnl/libmnl.h>
 
-#include "../../nft-expr/ct/ctmsg.h"
-#include "../../nft-expr/queue/pkt.h"
+#include "ct/ctmsg.h"
+#include "queue/pkt.h"
 
 /* fuzz_pkt - the packet parser; checks its own invariants */
 static void fuzz_pkt(const uint8_t *data, size_t size)

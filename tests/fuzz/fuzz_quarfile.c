@@ -11,7 +11,7 @@
 #include <stdlib.h>
 
 #include "clock.h"
-#include "../../nft-expr/quarantine/quarfile.h"
+#include "quarantine/quarfile.h"
 
 #define MAX_LEFT_NS (30ULL * 24 * 3600 * NS_PER_SEC)
 
