@@ -1,6 +1,6 @@
 # sluice - top-level build.
 #
-# Targets: all check demo bench fuzz install deps clean.
+# Targets: all check demo bench fuzz install uninstall deps clean.
 # Objects go to $(B) (build/, or build-san/ with SANITIZE=1, build-fuzz/
 # for the libFuzzer harnesses) so the three builds never mix.
 # Each folder adds its own programs in its Makefile.inc, all in one
@@ -15,6 +15,9 @@ MANDIR    ?= $(PREFIX)/share/man
 DOCDIR    ?= $(PREFIX)/share/doc/sluice
 UNITDIR   ?= $(PREFIX)/lib/systemd/system
 SYSCONFDIR ?= /etc/sluice
+SYSUSERSDIR ?= $(PREFIX)/lib/sysusers.d
+TMPFILESDIR ?= $(PREFIX)/lib/tmpfiles.d
+LOGROTATEDIR ?= /etc/logrotate.d
 
 ifeq ($(SANITIZE),1)
 B         ?= build-san
@@ -39,7 +42,7 @@ SL_LDFLAGS := $(SANFLAGS)
 LINK       = $(CC) $(SL_LDFLAGS) $(LDFLAGS)
 LIBSLUICE := $(B)/libsluice.a
 
-.PHONY: all check unit integration demo bench fuzz install deps clean
+.PHONY: all check unit integration demo bench fuzz install uninstall deps clean
 all:
 
 # Every .c in common/ is part of the core library.
@@ -93,17 +96,42 @@ bench: deps
 
 include mk/fuzz.mk
 
+# install: programs, man pages, examples, units, the sluice user
+# (sysusers.d), directories (tmpfiles.d), logrotate; sluice.conf only
+# when absent (mk/install.sh). uninstall removes all of it except
+# sluice.conf, /var/lib/sluice, /var/log/sluice and the user.
+INST_SBIN  := $(notdir $(PROGS)) sluice-postfix-setup
+INST_MANS  := $(MANS) examples/postfix/sluice-postfix-setup.8
+INST_UNITS := $(notdir $(wildcard examples/systemd/*.service))
 install: all
-	install -d $(DESTDIR)$(SBINDIR) $(DESTDIR)$(MANDIR)/man5 \
-	  $(DESTDIR)$(MANDIR)/man8 $(DESTDIR)$(DOCDIR)/examples \
-	  $(DESTDIR)$(UNITDIR)
-	install -m 755 $(PROGS) $(DESTDIR)$(SBINDIR)
-	for m in $(MANS); do \
-	  s=$${m##*.}; install -m 644 $$m $(DESTDIR)$(MANDIR)/man$$s; done
+	install -d $(DESTDIR)$(SBINDIR) $(DESTDIR)$(DOCDIR)/examples \
+	  $(DESTDIR)$(UNITDIR) $(DESTDIR)$(SYSUSERSDIR) \
+	  $(DESTDIR)$(TMPFILESDIR) $(DESTDIR)$(LOGROTATEDIR)
+	install -m 755 $(PROGS) examples/postfix/sluice-postfix-setup \
+	  $(DESTDIR)$(SBINDIR)
+	for m in $(INST_MANS); do s=$${m##*.}; \
+	  install -d $(DESTDIR)$(MANDIR)/man$$s && \
+	  install -m 644 $$m $(DESTDIR)$(MANDIR)/man$$s/ || exit 1; done
 	cp -R examples/. $(DESTDIR)$(DOCDIR)/examples
-	for u in examples/systemd/*.service; do \
-	  sed 's|/usr/local/sbin|$(SBINDIR)|g' $$u > $(DESTDIR)$(UNITDIR)/$${u##*/}; \
-	  chmod 644 $(DESTDIR)$(UNITDIR)/$${u##*/}; done
+	for u in $(INST_UNITS); do \
+	  sed 's|/usr/local/sbin|$(SBINDIR)|g' examples/systemd/$$u > $(DESTDIR)$(UNITDIR)/$$u; \
+	  chmod 644 $(DESTDIR)$(UNITDIR)/$$u; done
+	install -m 644 examples/systemd/sluice.sysusers $(DESTDIR)$(SYSUSERSDIR)/sluice.conf
+	install -m 644 examples/systemd/sluice.tmpfiles $(DESTDIR)$(TMPFILESDIR)/sluice.conf
+	install -m 644 examples/logrotate/sluice $(DESTDIR)$(LOGROTATEDIR)/sluice
+	DESTDIR='$(DESTDIR)' SYSCONFDIR='$(SYSCONFDIR)' SYSUSERSDIR='$(SYSUSERSDIR)' \
+	  TMPFILESDIR='$(TMPFILESDIR)' sh mk/install.sh
+
+uninstall:
+	rm -f $(addprefix $(DESTDIR)$(SBINDIR)/,$(INST_SBIN)) \
+	  $(addprefix $(DESTDIR)$(UNITDIR)/,$(INST_UNITS)) \
+	  $(DESTDIR)$(SYSUSERSDIR)/sluice.conf $(DESTDIR)$(TMPFILESDIR)/sluice.conf \
+	  $(DESTDIR)$(LOGROTATEDIR)/sluice
+	for m in $(INST_MANS); do \
+	  s=$${m##*.}; rm -f $(DESTDIR)$(MANDIR)/man$$s/$${m##*/}; done
+	rm -rf $(DESTDIR)$(DOCDIR)
+	@echo "uninstall: kept $(DESTDIR)$(SYSCONFDIR)/sluice.conf," \
+	  "$(DESTDIR)/var/lib/sluice, $(DESTDIR)/var/log/sluice and the user sluice"
 
 clean:
 	rm -rf build build-san build-fuzz
