@@ -258,12 +258,10 @@ static int cfg_fill(const struct cfg_ctx *x, GKeyFile *kf,
 		v = kf ? g_key_file_get_value(kf, x->group, keys[i].name, NULL) : NULL;
 		if (v) {
 			g_strstrip(v);
+			/* an empty string or endpoint turns the key off (NULL),
+			   never back to its default: "state_dir =" means no
+			   state; a key that needs a value says so (config.h) */
 			r = cfg_value(x, &keys[i], v, out);
-			/* an empty string or endpoint takes its default, so a
-			   key with a default is never NULL (config.h) */
-			if (r == 0 && *v == 0 && keys[i].def &&
-			    (keys[i].type == CFG_STRING || keys[i].type == CFG_ENDPOINT))
-				r = cfg_absent(x, &keys[i], out);
 			g_free(v);
 		} else {
 			r = cfg_absent(x, &keys[i], out);

@@ -37,7 +37,10 @@ enum cfg_type {
 	CFG_DOUBLE,	/* double, within [dmin, dmax] */
 	CFG_DURATION,	/* uint64_t nanoseconds, within [min, max] ns */
 	CFG_SIZE,	/* uint64_t bytes, within [min, max] */
-	CFG_STRING,	/* char * (g_malloc'd; NULL when empty and no default) */
+	CFG_STRING,	/* char * (g_malloc'd); NULL when absent with no default,
+			   and when set empty: an empty value turns a key off,
+			   never back to its default; a program whose key must
+			   have a value refuses NULL naming the key */
 	CFG_ENUM,	/* int: index into choices */
 	CFG_LIST,	/* char ** NULL-terminated (g_strfreev) */
 	CFG_PREFIXES,	/* struct prefixset * (prefixset_free) */

@@ -56,6 +56,20 @@ static void watch(struct ctl_server *s, int fd, uint32_t events, int op,
 	(void)epoll_ctl(s->efd, op, fd, &ev);
 }
 
+/* make_parent - the socket's directory, if only its last part is
+   missing (/run/sluice after a reboot); the rest must exist */
+static void make_parent(const char *path)
+{
+	char dir[sizeof(((struct ctl_server *)0)->path)];
+	char *slash;
+
+	snprintf(dir, sizeof(dir), "%s", path);
+	if ((slash = strrchr(dir, '/')) == NULL || slash == dir)
+		return;
+	*slash = 0;
+	(void)mkdir(dir, 0755);		/* EEXIST, or listen says why */
+}
+
 /* ctl_server_open - listen on path; NULL with err */
 struct ctl_server *ctl_server_open(const char *path, ctl_handler *fn,
 				   void *ctx, char *err, size_t errlen)
@@ -80,6 +94,7 @@ struct ctl_server *ctl_server_open(const char *path, ctl_handler *fn,
 		return NULL;
 	}
 	snprintf(s->path, sizeof(s->path), "%s", ep.path);
+	make_parent(s->path);
 	if ((s->lfd = endpoint_listen(&ep, 16)) < 0
 	    || (s->efd = epoll_create1(EPOLL_CLOEXEC)) < 0) {
 		snprintf(err, errlen, "control socket %s: %s", s->path, strerror(errno));

@@ -12,6 +12,7 @@
 #include <string.h>
 #include <glib.h>
 
+#include "coreconf.h"
 #include "mailconf.h"
 
 #define SEC 1000000000ULL
@@ -72,11 +73,15 @@ static const struct cfg_key mail_keys[] = {
 	  "sender's client"),
 	K("sluiced_timeout", CFG_DURATION, ctl_timeout, "1s", 10000000ULL,
 	  30 * SEC, "longest wait for sluiced's answer"),
-	K("pid_file", CFG_STRING, pid_file, NULL, 0, 0,
-	  "write the process id here; empty = none"),
-	K("control_socket", CFG_STRING, control_socket, NULL, 0, 0,
-	  "operator socket (sluicectl -s): status, hosts, release (and held, "
-	  "in sluice-policyd); empty = none"),
+	K("pidfile", CFG_STRING, pid_file, NULL, 0, 0,
+	  "write the process id here (removed at stop); empty = none"),
+	K("pid_file", CFG_STRING, old_pid_file, NULL, 0, 0,
+	  "the old name of pidfile"),
+	K("control_listen", CFG_STRING, control_socket, NULL, 0, 0,
+	  "the filter's own operator socket (sluicectl -s); default "
+	  "/run/sluice/GROUP.sock; empty = none"),
+	K("control_socket", CFG_STRING, old_control_socket, NULL, 0, 0,
+	  "the old name of control_listen"),
 	K("snapshot_interval", CFG_DURATION, snapshot_interval, "60s", SEC,
 	  86400 * SEC, "save the throttle state to [core] state_dir this "
 	  "often (and at stop)"),
@@ -87,6 +92,12 @@ static const struct cfg_key mail_keys[] = {
 };
 
 #define NMAIL (sizeof(mail_keys) / sizeof(mail_keys[0]))
+
+/* mailconf_mode_name - "hold", "delay", "defer" */
+const char *mailconf_mode_name(int mode)
+{
+	return mode >= 0 && mode < 3 ? modes[mode] : "unknown";
+}
 
 /* merged - the shared keys followed by the program's; free() it */
 static struct cfg_key *merged(const struct cfg_key *extra, size_t nextra)
@@ -101,45 +112,119 @@ static struct cfg_key *merged(const struct cfg_key *extra, size_t nextra)
 	return k;
 }
 
-/* mailconf_empty_to_null - an empty string key means "none" */
-void mailconf_empty_to_null(char **s)
+/* is_set - the file sets group's key (even to an empty value) */
+static int is_set(struct config *c, const char *group, const char *key)
 {
-	if (*s && **s == 0) {
-		g_free(*s);
-		*s = NULL;
+	char **keys = config_keys(c, group);
+	int r = keys && g_strv_contains((const char *const *)keys, key);
+
+	g_strfreev(keys);
+	return r;
+}
+
+/* renamed - an old key name still read: its value moves to the new
+   key unless that is set too, and a warning is added */
+static void renamed(struct config *c, const char *group, struct mail_conf *mc,
+		    char **newv, char **oldv, const char *newk,
+		    const char *oldk)
+{
+	char *w;
+
+	if (!is_set(c, group, oldk))
+		return;
+	w = g_strdup_printf("%s%s[%s] %s is now %s%s", mc->warnings ?
+			    mc->warnings : "", mc->warnings ? "; " : "",
+			    group, oldk, newk, is_set(c, group, newk) ?
+			    " (both are set: the old one is ignored)" :
+			    " (the old name still works for now)");
+	g_free(mc->warnings);
+	mc->warnings = w;
+	if (!is_set(c, group, newk)) {
+		g_free(*newv);
+		*newv = *oldv;
+		*oldv = NULL;
 	}
 }
 
-/* mailconf_apply - shared keys plus the program's, in one pass */
-int mailconf_apply(struct config *c, const char *group,
-		   const struct cfg_key *extra, size_t nextra, void *out,
-		   char *err, size_t errlen)
+/* apply - shared keys plus the program's, in one pass; the filter's
+   own socket defaults to /run/sluice/GROUP.sock */
+static int apply(struct config *c, const char *group,
+		 const struct cfg_key *extra, size_t nextra, void *out,
+		 char *err, size_t errlen)
 {
 	struct cfg_key *k = merged(extra, nextra);
+	char sock[128];
+	struct mail_conf *mc = out;
+	size_t i;
 	int r;
 
 	if (k == NULL) {
 		snprintf(err, errlen, "out of memory");
 		return -1;
 	}
-	r = c ? config_apply(c, group, k, NMAIL + nextra, out, err, errlen)
-	      : config_defaults(k, NMAIL + nextra, out, err, errlen);
+	snprintf(sock, sizeof(sock), "/run/sluice/%s.sock", group);
+	for (i = 0; i < NMAIL; i++)
+		if (strcmp(k[i].name, "control_listen") == 0)
+			k[i].def = sock;
+	r = config_apply(c, group, k, NMAIL + nextra, out, err, errlen);
 	free(k);
-	if (r == 0) {
-		struct mail_conf *mc = out;
-
-		mailconf_empty_to_null(&mc->pid_file);
-		mailconf_empty_to_null(&mc->control_socket);
-		mailconf_empty_to_null(&mc->postfix_config_directory);
+	if (r < 0)
+		return -1;
+	mc->warnings = NULL;
+	renamed(c, group, mc, &mc->pid_file, &mc->old_pid_file, "pidfile",
+		"pid_file");
+	renamed(c, group, mc, &mc->control_socket, &mc->old_control_socket,
+		"control_listen", "control_socket");
+	if (mc->postsuper == NULL) {
+		snprintf(err, errlen, "%s: [%s] postsuper = \"\": expected the "
+			 "path of Postfix's postsuper", config_name(c), group);
+		mailconf_release(extra, nextra, out);
+		return -1;
 	}
+	return 0;
+}
+
+/* mailconf_load - [core], the group, and the throttle parameters */
+int mailconf_load(const struct mailconf_spec *sp, const char *path,
+		  const char *data, size_t len, void *out, char *err,
+		  size_t errlen)
+{
+	struct core_conf *core = (void *)((char *)out + sp->core_off);
+	struct mailthr_params *p = (void *)((char *)out + sp->params_off);
+	struct config *c;
+	int r = -1;
+
+	c = path ? config_open(path, err, errlen) :
+	    config_open_data(data ? "memory" : "defaults", data ? data : "",
+			     data ? len : 0, err, errlen);
+	if (c == NULL)
+		return -1;
+	/* a misspelt group would hide its keys from every program */
+	if (config_check_groups(c, coreconf_known_groups, err, errlen) < 0 ||
+	    coreconf_apply(c, core, err, errlen) < 0)
+		goto out;
+	if (apply(c, sp->group, sp->extra, sp->nextra, out, err, errlen) < 0) {
+		coreconf_release(core);
+		goto out;
+	}
+	if ((r = mailconf_params(out, config_name(c), sp->group, p, err,
+				 errlen)) < 0) {
+		coreconf_release(core);
+		mailconf_release(sp->extra, sp->nextra, out);
+	}
+out:
+	config_close(c);
 	return r;
 }
 
-/* mailconf_release - free what mailconf_apply allocated */
+/* mailconf_release - free what mailconf_load allocated (not [core]) */
 void mailconf_release(const struct cfg_key *extra, size_t nextra, void *out)
 {
 	struct cfg_key *k = merged(extra, nextra);
+	struct mail_conf *mc = out;
 
+	g_free(mc->warnings);
+	mc->warnings = NULL;
 	if (k == NULL)
 		return;
 	config_release(k, NMAIL + nextra, out);
@@ -159,7 +244,7 @@ static enum mail_ident ident_kind(const char *w)
 }
 
 /* order_parse - the identity list into p->order */
-static int order_parse(char **words, const char *group,
+static int order_parse(char **words, const char *file, const char *group,
 		       struct mailthr_params *p, char *err, size_t errlen)
 {
 	size_t i, n = 0;
@@ -170,24 +255,27 @@ static int order_parse(char **words, const char *group,
 		enum mail_ident k = ident_kind(words[i]);
 
 		if (k == MAIL_ID_NONE || n == 3) {
-			snprintf(err, errlen, "[%s] identity = \"%s\": expected "
-				 "up to three of sasl_username, sender, "
-				 "client_address", group, words[i]);
+			snprintf(err, errlen, "%s: [%s] identity = \"%s\": "
+				 "expected up to three of sasl_username, "
+				 "sender, client_address", file, group,
+				 words[i]);
 			return -1;
 		}
 		p->id.order[n++] = k;
 	}
 	if (n == 0) {
-		snprintf(err, errlen, "[%s] identity is empty: expected one or "
-			 "more of sasl_username, sender, client_address", group);
+		snprintf(err, errlen, "%s: [%s] identity is empty: expected one "
+			 "or more of sasl_username, sender, client_address",
+			 file, group);
 		return -1;
 	}
 	return 0;
 }
 
 /* mailconf_params - throttle parameters from the keys */
-int mailconf_params(const struct mail_conf *mc, const char *group,
-		    struct mailthr_params *p, char *err, size_t errlen)
+int mailconf_params(const struct mail_conf *mc, const char *file,
+		    const char *group, struct mailthr_params *p, char *err,
+		    size_t errlen)
 {
 	const char *why;
 
@@ -204,13 +292,13 @@ int mailconf_params(const struct mail_conf *mc, const char *group,
 	p->id.strip_extension = mc->strip_extension;
 	if (mc->extension_delimiter == NULL ||
 	    strlen(mc->extension_delimiter) != 1) {
-		snprintf(err, errlen, "[%s] extension_delimiter = \"%s\": "
-			 "expected exactly one character", group,
+		snprintf(err, errlen, "%s: [%s] extension_delimiter = \"%s\": "
+			 "expected exactly one character", file, group,
 			 mc->extension_delimiter ? mc->extension_delimiter : "");
 		return -1;
 	}
 	p->id.extension_delim = mc->extension_delimiter[0];
-	if (order_parse(mc->identity, group, p, err, errlen) < 0)
+	if (order_parse(mc->identity, file, group, p, err, errlen) < 0)
 		return -1;
 	p->id.v6_prefix = mc->client_v6_prefix;
 	p->honeytokens = mc->honeytokens;
@@ -219,9 +307,9 @@ int mailconf_params(const struct mail_conf *mc, const char *group,
 	p->wl_senders = mc->whitelist_senders;
 	p->wl_clients = mc->whitelist_clients;
 	if (mailthr_check_params(p, &why) < 0) {
-		snprintf(err, errlen, "[%s] %s (high_watermark %u, "
-			 "low_watermark %u)", group, why, mc->high_watermark,
-			 mc->low_watermark);
+		snprintf(err, errlen, "%s: [%s] %s (high_watermark %u, "
+			 "low_watermark %u)", file, group, why,
+			 mc->high_watermark, mc->low_watermark);
 		return -1;
 	}
 	return 0;

@@ -11,7 +11,10 @@
  *	pass, so an unknown key in the group is reported once, by name.
  *	Besides the throttle's, the shared keys are those of the daemon
  *	around it: quarantine requests, the pid file, the operator socket,
- *	snapshots and postsuper; an empty string key comes out NULL.
+ *	snapshots and postsuper. An empty string key is off (NULL), as
+ *	everywhere (config.h); postsuper cannot be off. The old names
+ *	pid_file and control_socket of pidfile and control_listen are
+ *	still read, with a warning in warnings for the daemon to log.
  */
 #ifndef SLUICE_MAILCONF_H
 #define SLUICE_MAILCONF_H
@@ -41,25 +44,41 @@ struct mail_conf {
 	/* the daemon around the throttle */
 	int quarantine;			/* ask sluiced after a honeytoken */
 	uint64_t ctl_timeout;		/* ns, sluiced_timeout */
-	char *pid_file;			/* NULL = none */
-	char *control_socket;		/* operator socket; NULL = none */
+	char *pid_file;			/* pidfile; NULL = none */
+	char *control_socket;		/* control_listen: the operator
+					   socket; NULL = none */
 	uint64_t snapshot_interval;	/* ns; state saved to [core] state_dir */
 	char *postsuper;		/* releases held messages */
 	char *postfix_config_directory;	/* NULL = Postfix's default */
+	char *old_pid_file, *old_control_socket;	/* the old key names */
+	char *warnings;			/* old names used; NULL = none */
 };
 
-/* mailconf_apply - shared keys plus the program's extra keys from group
-   into out (whose first member is a struct mail_conf); 0, or -1 with err */
-int mailconf_apply(struct config *c, const char *group,
-		   const struct cfg_key *extra, size_t nextra, void *out,
-		   char *err, size_t errlen);
-/* mailconf_empty_to_null - an empty string key means "none": NULL */
-void mailconf_empty_to_null(char **s);
-/* mailconf_release - free what mailconf_apply allocated */
+struct mailconf_spec {			/* one program's configuration */
+	const char *group;		/* "policyd", "milter" */
+	const struct cfg_key *extra;	/* the program's own keys */
+	size_t nextra;
+	size_t core_off;		/* offsetof its struct core_conf */
+	size_t params_off;		/* offsetof its struct mailthr_params */
+};
+
+/* mailconf_load - read path (NULL: data, or the defaults when data is
+   NULL too): the groups are checked, [core] goes to the core_conf,
+   the group's shared and extra keys to out (whose first member is a
+   struct mail_conf), the throttle parameters to the mailthr_params;
+   0, or -1 with err naming the file, group, key, value and what is
+   accepted, and nothing left allocated */
+int mailconf_load(const struct mailconf_spec *sp, const char *path,
+		  const char *data, size_t len, void *out, char *err,
+		  size_t errlen);
+/* mailconf_mode_name - the name of a mode, as the mode key spells it */
+const char *mailconf_mode_name(int mode);
+/* mailconf_release - free what mailconf_load allocated (not [core]) */
 void mailconf_release(const struct cfg_key *extra, size_t nextra, void *out);
 /* mailconf_params - throttle parameters from the keys (lists borrowed);
    0, or -1 with err naming the group and the conflict */
-int mailconf_params(const struct mail_conf *mc, const char *group,
-		    struct mailthr_params *p, char *err, size_t errlen);
+int mailconf_params(const struct mail_conf *mc, const char *file,
+		    const char *group, struct mailthr_params *p, char *err,
+		    size_t errlen);
 
 #endif

@@ -20,37 +20,40 @@
 #include "mailrelease.h"
 
 struct mailrelease {
-	char *postsuper;
-	char *config_dir;
+	char postsuper[MAILRELEASE_PATH_MAX];
+	char config_dir[MAILRELEASE_PATH_MAX];	/* "" = Postfix's default */
 	char ids[MAILRELEASE_BATCH][MAILRELEASE_QID_MAX];
 	size_t n;
 };
 
-/* mailrelease_create - remember how to run postsuper */
+/* mailrelease_create - remember how to run postsuper; the paths are
+   kept in the object itself, so no copy can fail half-way and leave
+   config_dir unset, which would send postsuper to the default
+   Postfix instance */
 struct mailrelease *mailrelease_create(const char *postsuper,
 				       const char *config_dir)
 {
-	struct mailrelease *r = calloc(1, sizeof(*r));
+	struct mailrelease *r;
 
-	if (r == NULL)
-		return NULL;
-	r->postsuper = strdup(postsuper ? postsuper : "/usr/sbin/postsuper");
-	r->config_dir = config_dir && *config_dir ? strdup(config_dir) : NULL;
-	if (r->postsuper == NULL) {
-		free(r);
-		errno = ENOMEM;
+	if (postsuper == NULL)
+		postsuper = "/usr/sbin/postsuper";
+	if (config_dir == NULL)
+		config_dir = "";
+	if (*postsuper == 0 || strlen(postsuper) >= MAILRELEASE_PATH_MAX ||
+	    strlen(config_dir) >= MAILRELEASE_PATH_MAX) {
+		errno = *postsuper ? ENAMETOOLONG : EINVAL;
 		return NULL;
 	}
+	if ((r = calloc(1, sizeof(*r))) == NULL)
+		return NULL;
+	memcpy(r->postsuper, postsuper, strlen(postsuper) + 1);
+	memcpy(r->config_dir, config_dir, strlen(config_dir) + 1);
 	return r;
 }
 
 /* mailrelease_free - accepts NULL */
 void mailrelease_free(struct mailrelease *r)
 {
-	if (r == NULL)
-		return;
-	free(r->postsuper);
-	free(r->config_dir);
 	free(r);
 }
 
@@ -73,6 +76,16 @@ int mailrelease_add(struct mailrelease *r, const char *queue_id)
 		return -1;
 	strcpy(r->ids[r->n++], queue_id);
 	return 0;
+}
+
+/* mailrelease_queue - queue one id, handing a full batch over first */
+int mailrelease_queue(struct mailrelease *r, const char *queue_id)
+{
+	if (!qid_ok(queue_id))
+		return -1;
+	if (r->n == MAILRELEASE_BATCH && mailrelease_run(r) < 0)
+		return -1;
+	return mailrelease_add(r, queue_id);
 }
 
 /* run_wait - run argv (stdin from fd, or /dev/null's absence: -1) and
@@ -121,7 +134,7 @@ static void child_run(struct mailrelease *r)
 		_exit(1);
 	i = 0;
 	argv[i++] = r->postsuper;
-	if (r->config_dir) {
+	if (r->config_dir[0]) {
 		argv[i++] = "-c";
 		argv[i++] = r->config_dir;
 	}
@@ -137,7 +150,7 @@ static void child_run(struct mailrelease *r)
 		_exit(1);
 	postqueue_path(r->postsuper, pq, sizeof(pq));
 	argv[0] = pq;
-	i = r->config_dir ? 3 : 1;
+	i = r->config_dir[0] ? 3 : 1;
 	argv[i] = "-i";
 	argv[i + 2] = NULL;
 	for (k = 0; k < r->n; k++) {

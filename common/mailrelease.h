@@ -19,11 +19,13 @@
 
 #define MAILRELEASE_BATCH 512	/* ids per postsuper run */
 #define MAILRELEASE_QID_MAX 32	/* a Postfix queue id, with its NUL */
+#define MAILRELEASE_PATH_MAX 4096	/* postsuper, config_dir */
 
 struct mailrelease;
 
-/* mailrelease_create - postsuper path, Postfix config dir (NULL =
-   default); NULL with errno */
+/* mailrelease_create - postsuper path (NULL: /usr/sbin/postsuper),
+   Postfix config dir (NULL or "" = Postfix's default); NULL with
+   errno (EINVAL: empty postsuper; ENAMETOOLONG) */
 struct mailrelease *mailrelease_create(const char *postsuper,
 				       const char *config_dir);
 /* mailrelease_free - accepts NULL; queued ids are lost */
@@ -31,6 +33,9 @@ void mailrelease_free(struct mailrelease *r);
 /* mailrelease_add - queue one id (checked to be a Postfix queue id);
    -1 if it is not one or the batch is full */
 int mailrelease_add(struct mailrelease *r, const char *queue_id);
+/* mailrelease_queue - mailrelease_add, starting postsuper for a full
+   batch first; -1 if it is not a queue id or postsuper cannot start */
+int mailrelease_queue(struct mailrelease *r, const char *queue_id);
 /* mailrelease_run - start postsuper for the queued ids; returns how
    many were handed over, -1 with errno if it could not start */
 int mailrelease_run(struct mailrelease *r);

@@ -75,12 +75,9 @@ static void kick(void)
 static void due(void *ctx, const char *qid)
 {
 	(void)ctx;
-	if (mailrelease_add(m.release, qid) == 0)
-		return;
-	mailrelease_run(m.release);	/* batch full: hand it over */
-	if (mailrelease_add(m.release, qid) < 0)
-		daemon_log(LOG_WARNING, "cannot release %s: not a queue id",
-			   qid);
+	if (mailrelease_queue(m.release, qid) < 0)
+		daemon_log(LOG_WARNING, "cannot release %s: not a queue id "
+			   "or postsuper: %m", qid);
 }
 
 /* release - hand the due queue ids to postsuper, collect children */
@@ -184,7 +181,7 @@ static void changed(const struct mconf *o, const struct mconf *n)
 	    g_strcmp0(o->core.state_dir, n->core.state_dir) != 0 ||
 	    g_strcmp0(o->mail.control_socket, n->mail.control_socket) != 0)
 		daemon_log(LOG_WARNING, "reload: listen, shards, "
-			   "snapshot_interval, control_socket and state_dir "
+			   "snapshot_interval, control_listen and state_dir "
 			   "need a restart");
 	if (memcmp(&o->params.id, &n->params.id, sizeof(o->params.id)))
 		daemon_log(LOG_WARNING, "reload: identity, client_v6_prefix "
@@ -338,9 +335,17 @@ int main(int argc, char **argv)
 	m.config = o.config;
 	if ((m.conf = mconf_load(o.config, err, sizeof(err))) == NULL)
 		daemon_die(2, "%s", err);
-	if (o.check_only)
+	if (o.check_only) {
+		if (m.conf->mail.warnings)
+			fprintf(stderr, "%s: warning: %s: %s\n", PROG,
+				o.config, m.conf->mail.warnings);
+		printf("%s: configuration ok\n", o.config);
 		return 0;
+	}
 	daemon_log_open(PROG, o.foreground, LOG_MAIL);
+	if (m.conf->mail.warnings)
+		daemon_log(LOG_WARNING, "%s: %s", o.config,
+			   m.conf->mail.warnings);
 	open_milter(m.conf);
 	start_state(m.conf);
 	if (!o.foreground && daemon(0, 0) < 0)
@@ -354,10 +359,11 @@ int main(int argc, char **argv)
 		daemon_die(1, "control socket %s: %s",
 			   m.conf->mail.control_socket, err);
 	start_threads();
-	daemon_log(LOG_INFO, "listening on %s, %u shards, mode %s",
-		   m.conf->conn, m.conf->shards,
-		   m.conf->params.mode == MAIL_MODE_DELAY ? "delay" :
-		   m.conf->params.mode == MAIL_MODE_HOLD ? "hold" : "defer");
+	daemon_log(LOG_INFO, "started: listening on %s, %s mode, %u shards, "
+		   "control socket %s", m.conf->conn,
+		   mailconf_mode_name(m.conf->mail.mode), m.conf->shards,
+		   m.conf->mail.control_socket ? m.conf->mail.control_socket :
+		   "none");
 	status = wait_stop();
 	pthread_mutex_lock(&m.mu);
 	m.stopping = 1;

@@ -42,11 +42,6 @@ static int derive(struct mconf *c, const char *name, char *err, size_t errlen)
 {
 	char why[128];
 
-	mailconf_empty_to_null(&c->core.events);
-	mailconf_empty_to_null(&c->core.control_socket);
-	mailconf_empty_to_null(&c->sample_dir);
-	if (mailconf_params(&c->mail, GROUP, &c->params, err, errlen) < 0)
-		return -1;
 	if (mparse_conn(c->listen, c->conn, sizeof(c->conn), why,
 			sizeof(why)) < 0) {
 		snprintf(err, errlen, "%s: [%s] listen = \"%s\": %s", name,
@@ -56,9 +51,15 @@ static int derive(struct mconf *c, const char *name, char *err, size_t errlen)
 	return 0;
 }
 
-/* finish - apply the group from an opened file (or defaults) */
-static struct mconf *finish(struct config *cfg, const char *name, char *err,
-			    size_t errlen)
+static const struct mailconf_spec spec = {
+	.group = GROUP, .extra = milter_keys, .nextra = NKEYS,
+	.core_off = offsetof(struct mconf, core),
+	.params_off = offsetof(struct mconf, params),
+};
+
+/* load - from path, or from data */
+static struct mconf *load(const char *path, const char *data, size_t len,
+			  char *err, size_t errlen)
 {
 	struct mconf *c = calloc(1, sizeof(*c));
 
@@ -67,14 +68,11 @@ static struct mconf *finish(struct config *cfg, const char *name, char *err,
 		return NULL;
 	}
 	c->refs = 1;
-	/* a misspelt group would hide its keys from every program */
-	if (config_check_groups(cfg, coreconf_known_groups, err, errlen) < 0 ||
-	    coreconf_apply(cfg, &c->core, err, errlen) < 0) {
+	if (mailconf_load(&spec, path, data, len, c, err, errlen) < 0) {
 		free(c);
 		return NULL;
 	}
-	if (mailconf_apply(cfg, GROUP, milter_keys, NKEYS, c, err, errlen) < 0 ||
-	    derive(c, name, err, errlen) < 0) {
+	if (derive(c, path ? path : "memory", err, errlen) < 0) {
 		mconf_unref(c);
 		return NULL;
 	}
@@ -84,28 +82,14 @@ static struct mconf *finish(struct config *cfg, const char *name, char *err,
 /* mconf_load - [core] and [milter] from a file */
 struct mconf *mconf_load(const char *path, char *err, size_t errlen)
 {
-	struct config *cfg;
-	struct mconf *c;
-
-	if ((cfg = config_open(path, err, errlen)) == NULL)
-		return NULL;
-	c = finish(cfg, path, err, errlen);
-	config_close(cfg);
-	return c;
+	return load(path, NULL, 0, err, errlen);
 }
 
 /* mconf_load_data - [milter] from memory */
 struct mconf *mconf_load_data(const char *data, size_t len, char *err,
 			      size_t errlen)
 {
-	struct config *cfg;
-	struct mconf *c;
-
-	if ((cfg = config_open_data("memory", data, len, err, errlen)) == NULL)
-		return NULL;
-	c = finish(cfg, "memory", err, errlen);
-	config_close(cfg);
-	return c;
+	return load(NULL, data ? data : "", len, err, errlen);
 }
 
 /* mconf_ref - one more reference */

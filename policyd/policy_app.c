@@ -199,12 +199,9 @@ static void due(void *ctx, const char *queue_id, const char *identity)
 {
 	struct policy_app *a = ctx;
 
-	if (mailrelease_add(a->rel, queue_id) < 0) {
-		mailrelease_run(a->rel);
-		if (mailrelease_add(a->rel, queue_id) < 0)
-			daemon_log(LOG_WARNING, "cannot release %s of %s",
-			     queue_id, identity);
-	}
+	if (mailrelease_queue(a->rel, queue_id) < 0)
+		daemon_log(LOG_WARNING, "cannot release %s of %s",
+			   queue_id, identity);
 }
 
 /* policy_app_create - throttle, registry, releaser, event sink */

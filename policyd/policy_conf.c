@@ -74,9 +74,6 @@ static int derive_listen(struct policy_conf *c, const char *name, char *err,
 static int derive(struct policy_conf *c, const char *name, char *err,
 		  size_t errlen)
 {
-	mailconf_empty_to_null(&c->core.events);
-	if (mailconf_params(&c->mail, GROUP, &c->params, err, errlen) < 0)
-		return -1;
 	if (derive_listen(c, name, err, errlen) < 0)
 		return -1;
 	policy_server_defaults(&c->srv);
@@ -96,9 +93,15 @@ static int derive(struct policy_conf *c, const char *name, char *err,
 	return 0;
 }
 
-/* finish - apply the groups from an opened file (or defaults) */
-static struct policy_conf *finish(struct config *cfg, const char *name,
-				  char *err, size_t errlen)
+static const struct mailconf_spec spec = {
+	.group = GROUP, .extra = policyd_keys, .nextra = NKEYS,
+	.core_off = offsetof(struct policy_conf, core),
+	.params_off = offsetof(struct policy_conf, params),
+};
+
+/* load - from path, or data, or the defaults */
+static struct policy_conf *load(const char *path, const char *data,
+				size_t len, char *err, size_t errlen)
 {
 	struct policy_conf *c = calloc(1, sizeof(*c));
 
@@ -106,16 +109,12 @@ static struct policy_conf *finish(struct config *cfg, const char *name,
 		snprintf(err, errlen, "out of memory");
 		return NULL;
 	}
-	if (config_check_groups(cfg, coreconf_known_groups, err, errlen) < 0) {
+	if (mailconf_load(&spec, path, data, len, c, err, errlen) < 0) {
 		free(c);
 		return NULL;
 	}
-	if (mailconf_apply(cfg, GROUP, policyd_keys, NKEYS, c, err, errlen) < 0) {
-		free(c);
-		return NULL;
-	}
-	if (coreconf_apply(cfg, &c->core, err, errlen) < 0 ||
-	    derive(c, name, err, errlen) < 0) {
+	if (derive(c, path ? path : data ? "memory" : "defaults", err,
+		   errlen) < 0) {
 		policy_conf_free(c);
 		return NULL;
 	}
@@ -126,31 +125,14 @@ static struct policy_conf *finish(struct config *cfg, const char *name,
 struct policy_conf *policy_conf_load(const char *path, char *err,
 				     size_t errlen)
 {
-	struct config *cfg = NULL;
-	struct policy_conf *c;
-
-	/* no file: an empty one, so [core] gets its defaults too */
-	cfg = path ? config_open(path, err, errlen)
-		   : config_open_data("defaults", "", 0, err, errlen);
-	if (cfg == NULL)
-		return NULL;
-	c = finish(cfg, path ? path : "defaults", err, errlen);
-	config_close(cfg);
-	return c;
+	return load(path, NULL, 0, err, errlen);
 }
 
 /* policy_conf_load_data - from memory */
 struct policy_conf *policy_conf_load_data(const char *data, size_t len,
 					  char *err, size_t errlen)
 {
-	struct config *cfg;
-	struct policy_conf *c;
-
-	if ((cfg = config_open_data("memory", data, len, err, errlen)) == NULL)
-		return NULL;
-	c = finish(cfg, "memory", err, errlen);
-	config_close(cfg);
-	return c;
+	return load(NULL, data, len, err, errlen);
 }
 
 /* policy_conf_free - accepts NULL */

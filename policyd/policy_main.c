@@ -150,7 +150,7 @@ static void seed_get(const char *dir, uint8_t seed[16])
 }
 
 /* start - everything up to the loop; dies on any failure */
-static void start(struct policyd *d, struct policy_conf *c)
+static void start(struct policyd *d, struct policy_conf *c, int foreground)
 {
 	uint8_t seed[16];
 	char err[CTL_ERRLEN];
@@ -172,6 +172,10 @@ static void start(struct policyd *d, struct policy_conf *c)
 		daemon_die(1, "server: %s", strerror(errno));
 	policy_app_attach(d->app, d->srv);
 	serve(d, c);
+	/* detach once the listeners are bound, so a port in use fails the
+	   start where the operator sees it; spawn(8) keeps us attached */
+	if (!foreground && !opt_spawn && daemon(0, 0) < 0)
+		daemon_die(1, "daemon: %s", strerror(errno));
 	if ((sfd = daemon_signalfd()) < 0 ||
 	    policy_server_watch(d->srv, sfd, on_signal, d) < 0)
 		daemon_die(1, "signals: %s", strerror(errno));
@@ -179,7 +183,8 @@ static void start(struct policyd *d, struct policy_conf *c)
 	    (d->ctl = policy_ctl_open(c->mail.control_socket, d->app, d->srv, err,
 				      sizeof(err))) == NULL)
 		daemon_die(1, "control socket: %s", err);
-	if (c->mail.pid_file && daemon_pidfile(c->mail.pid_file) < 0)
+	if (c->mail.pid_file && !opt_spawn &&
+	    daemon_pidfile(c->mail.pid_file) < 0)
 		daemon_die(1, "pid file %s: %s", c->mail.pid_file,
 			   strerror(errno));
 }
@@ -234,18 +239,28 @@ int main(int argc, char **argv)
 		return 2;
 	}
 	if (o.check_only) {
+		if (c->mail.warnings)
+			fprintf(stderr, "%s: warning: %s: %s\n", PROG,
+				o.config, c->mail.warnings);
+		printf("%s: configuration ok\n", o.config);
 		policy_conf_free(c);
 		return 0;
 	}
 	daemon_log_open(PROG, o.foreground, LOG_MAIL);
-	start(&d, c);
-	daemon_log(LOG_INFO, "started (%s mode)",
-		   c->mail.mode == MAIL_MODE_HOLD ? "hold" :
-		   c->mail.mode == MAIL_MODE_DELAY ? "delay" : "defer");
+	if (c->mail.warnings)
+		daemon_log(LOG_WARNING, "%s: %s", o.config, c->mail.warnings);
+	start(&d, c, o.foreground);
+	daemon_log(LOG_INFO, "started: listening on %s, %s mode, control "
+		   "socket %s", opt_spawn ? "standard input" : c->listen[0],
+		   mailconf_mode_name(c->mail.mode),
+		   c->mail.control_socket && !opt_spawn ?
+		   c->mail.control_socket : "none");
 	status = loop(&d);
 	save(&d);
-	daemon_log(LOG_INFO, "stopped");
 	policy_ctl_close(d.ctl);
+	if (c->mail.pid_file && !opt_spawn)
+		unlink(c->mail.pid_file);
+	daemon_log(LOG_INFO, "stopped");
 	policy_server_free(d.srv);
 	policy_app_free(d.app);
 	return status;

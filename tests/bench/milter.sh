@@ -53,6 +53,7 @@ events = $T/events.json
 control_socket = unix:$T/ctl.sock
 syslog_events = no
 [milter]
+control_listen = $T/milter-ctl8.sock
 listen = inet:127.0.0.1:$M_SLUICE
 CONF
 "$SLUICE_BUILD/bench/milter-null" "inet:$M_NULL@127.0.0.1" 2>"$T/null.log" &

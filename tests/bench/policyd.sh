@@ -55,6 +55,7 @@ events = $T/events.json
 state_dir = $T/state
 syslog_events = no
 [policyd]
+control_listen = $T/policyd-ctl7.sock
 listen = inet:127.0.0.1:$P_SLUICE
 EOC
 cat >"$T/postfwd.cf" <<EOC

@@ -31,6 +31,7 @@ events = $T/events-a.json
 control_socket = unix:$T/ctl.sock
 syslog_events = no
 [milter]
+control_listen = $T/milter-ctl3.sock
 listen = inet:127.0.0.1:$PA
 identity = sasl_username, sender, client_address
 wset_size = 2
@@ -54,7 +55,7 @@ syslog_events = no
 [milter]
 listen = inet:127.0.0.1:$PB
 identity = sasl_username, sender, client_address
-control_socket = $T/ctl-b.sock
+control_listen = $T/ctl-b.sock
 wset_size = 2
 release_interval = 1h
 max_delay = 300ms
@@ -181,6 +182,7 @@ state_dir = $T/state-c
 events = $T/events-c.json
 control_socket = unix:$T/ctl.sock
 [milter]
+control_listen = $T/milter-ctl4.sock
 listen = inet:127.0.0.1:$PC
 identity = sasl_username, sender, client_address
 wset_size = 2
@@ -208,6 +210,7 @@ state_dir = $T/state-u
 events = $T/events-u.json
 control_socket = unix:$T/ctl.sock
 [milter]
+control_listen = $T/milter-ctl5.sock
 listen = unix:$T/milter.sock
 identity = sasl_username, sender, client_address
 CONF

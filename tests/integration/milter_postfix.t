@@ -43,6 +43,7 @@ control_socket = unix:$T/ctl.sock
 whitelist = 10.255.255.255
 syslog_events = no
 [milter]
+control_listen = $T/milter-ctl1.sock
 listen = inet:127.0.0.1:$MPORT
 identity = sasl_username, sender, client_address
 wset_size = 5
@@ -61,6 +62,7 @@ events = $T/events-hold.json
 control_socket = unix:$T/ctl.sock
 syslog_events = no
 [milter]
+control_listen = $T/milter-ctl2.sock
 listen = inet:127.0.0.1:$HMPORT
 identity = sasl_username, sender, client_address
 mode = hold

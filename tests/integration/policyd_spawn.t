@@ -18,6 +18,7 @@ state_dir = $S/state
 control_socket = $T/ctl.sock
 syslog_events = no
 [policyd]
+control_listen = $T/policyd-ctl6.sock
 honeytokens = trap-x7f3@lists.example.org
 EOC
 touch "$S/events.json"

@@ -194,7 +194,8 @@ static void test_good(void)
 		ok(c2 && config_apply(c2, "test", keys, NKEYS, &a, err, sizeof(err)) == 0,
 		   "empty string and endpoint accepted");
 		ok(a.name == NULL, "empty without a default is NULL");
-		is_str(a.listen, "inet:127.0.0.1:10040", "empty with a default takes the default");
+		ok(a.listen == NULL, "empty with a default turns the key off: got %s, want NULL",
+		   a.listen ? a.listen : "NULL");
 		config_release(keys, NKEYS, &a);
 		config_close(c2);
 	}
@@ -290,16 +291,27 @@ static void test_files_and_groups(void)
 		   "an inet control socket is refused: %s", err);
 	}
 	config_close(c);
-	text = "[core]\ncontrol_socket =\nevents =\n";
+	text = "[core]\nstate_dir =\nevents =\n";
 	c = config_open_data("c2.conf", text, strlen(text), err, sizeof(err));
 	{
 		struct core_conf cc;
 
-		ok(c && coreconf_apply(c, &cc, err, sizeof(err)) == 0 &&
-		   !strcmp(cc.control_socket, "/run/sluice/sluiced.sock") &&
-		   !strcmp(cc.events, "/var/log/sluice/events.json"),
-		   "empty control socket and events take their defaults");
+		ok(c && coreconf_apply(c, &cc, err, sizeof(err)) == 0, "empty state_dir and events accepted");
+		ok(cc.state_dir == NULL, "empty state_dir turns state off: got %s, want NULL",
+		   cc.state_dir ? cc.state_dir : "NULL");
+		ok(cc.events == NULL, "empty events turns the event file off: got %s, want NULL",
+		   cc.events ? cc.events : "NULL");
 		coreconf_release(&cc);
+	}
+	config_close(c);
+	text = "[core]\ncontrol_socket =\n";
+	c = config_open_data("c3.conf", text, strlen(text), err, sizeof(err));
+	{
+		struct core_conf cc;
+
+		ok(c && coreconf_apply(c, &cc, err, sizeof(err)) < 0 &&
+		   strstr(err, "c3.conf: [core] control_socket = \"\": expected a unix socket"),
+		   "an empty control socket, which every program needs, is refused: %s", err);
 	}
 	config_close(c);
 	c = config_open_data("d.conf", "", 0, err, sizeof(err));

@@ -32,6 +32,9 @@ int main(void)
 		{ "[milter]\nidentity = sender, nobody\n", "identity" },
 		{ "[core]\ncontrol_socket = inet:127.0.0.1:1\n", "control_socket" },
 		{ "[miltre]\nshards = 4\n", "miltre" },
+		{ "[milter]\nlisten =\n", "[milter] listen = \"\"" },
+		{ "[milter]\npostsuper =\n", "[milter] postsuper = \"\"" },
+		{ "[milter]\nextension_delimiter = ++\n", "extension_delimiter" },
 	};
 	char err[CFG_ERRLEN];
 	struct mconf *c;
@@ -81,11 +84,40 @@ int main(void)
 	ok(c && c->sample_dir == NULL, "an empty sample_dir means none");
 	mconf_unref(c);
 
+	c = load("", err, sizeof(err));
+	is_str(c ? c->mail.control_socket : err, "/run/sluice/milter.sock",
+	       "the operator socket is on by default");
+	ok(c && c->mail.warnings == NULL, "no warnings for new names");
+	mconf_unref(c);
+	c = load("[core]\nstate_dir =\n[milter]\ncontrol_listen =\n", err,
+		 sizeof(err));
+	ok(c && c->mail.control_socket == NULL && c->core.state_dir == NULL,
+	   "empty control_listen and state_dir turn them off (%s)", err);
+	mconf_unref(c);
+	c = load("[milter]\npid_file = /run/x.pid\ncontrol_socket = /run/x.sock\n",
+		 err, sizeof(err));
+	is_str(c ? c->mail.pid_file : err, "/run/x.pid", "old pid_file still read");
+	is_str(c ? c->mail.control_socket : err, "/run/x.sock",
+	       "old control_socket still read as control_listen");
+	is_str(c && c->mail.warnings ? c->mail.warnings : "(none)",
+	       "[milter] pid_file is now pidfile (the old name still works for "
+	       "now); [milter] control_socket is now control_listen (the old "
+	       "name still works for now)", "... with a warning per old name");
+	mconf_unref(c);
+	c = load("[milter]\npid_file = /run/old.pid\npidfile = /run/new.pid\n",
+		 err, sizeof(err));
+	is_str(c ? c->mail.pid_file : err, "/run/new.pid", "the new name wins");
+	ok(c && c->mail.warnings && strstr(c->mail.warnings, "old one is ignored"),
+	   "... said in the warning: %s", c && c->mail.warnings ? c->mail.warnings : err);
+	mconf_unref(c);
+
 	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
 		c = load(bad[i].text, err, sizeof(err));
 		ok(c == NULL, "refused: %s", bad[i].want);
 		ok(strstr(err, bad[i].want) != NULL, "error names %s: %s",
 		   bad[i].want, err);
+		ok(strncmp(err, "memory: ", 8) == 0,
+		   "... and the file: got \"%.20s\", want \"memory: ...\"", err);
 		mconf_unref(c);
 	}
 	return done_testing();

@@ -35,7 +35,7 @@ syslog_events = no
 
 [policyd]
 listen = inet:127.0.0.1:$PPORT
-control_socket = $T/policyd.sock
+control_listen = $T/policyd.sock
 postfix_config_directory = $T/pf/etc
 ${PD_IDENTITY-identity = sasl_username, sender, client_address}
 ${1:-}

@@ -1,0 +1,255 @@
+/*
+ * NAME
+ *	mailrelease.t - held mail handed to postsuper, in batches
+ * DESCRIPTION
+ *	Stand-ins for postsuper and postqueue (shell scripts in a
+ *	temporary directory) record their arguments and input, so the
+ *	test sees exactly what a real Postfix would be told: which
+ *	instance (-c DIR), which ids, and postqueue -i after postsuper -H.
+ *	strdup() is replaced to fail on demand: the paths must never be
+ *	half copied (a lost config_dir would release mail of the default
+ *	Postfix instance instead).
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+
+#include "mailrelease.h"
+#include "../tap.h"
+
+static int strdup_fail_at, strdup_calls, strdup_kept;
+
+/* strdup - counts calls; the strdup_fail_at-th one fails */
+char *strdup(const char *s)
+{
+	size_t n = strlen(s) + 1;
+	char *p;
+
+	if (++strdup_calls == strdup_fail_at) {
+		errno = ENOMEM;
+		return NULL;
+	}
+	if ((p = malloc(n)) != NULL) {
+		memcpy(p, s, n);
+		strdup_kept++;
+	}
+	return p;
+}
+
+static char dir[] = "/tmp/mailrelease.XXXXXX";
+static char postsuper[64], log_path[64];
+
+/* script - write an executable stand-in */
+static void script(const char *name, const char *body)
+{
+	char path[256];
+	FILE *fp;
+
+	snprintf(path, sizeof(path), "%s/%s", dir, name);
+	if ((fp = fopen(path, "w")) == NULL)
+		abort();
+	fprintf(fp, "#!/bin/sh\n%s", body);
+	fclose(fp);
+	chmod(path, 0755);
+}
+
+/* slurp - the log, "" if none; then truncate it */
+static const char *slurp(void)
+{
+	static char buf[65536];
+	FILE *fp = fopen(log_path, "r");
+	size_t n = 0;
+
+	if (fp) {
+		n = fread(buf, 1, sizeof(buf) - 1, fp);
+		fclose(fp);
+	}
+	buf[n] = 0;
+	if (truncate(log_path, 0) < 0 && errno != ENOENT)
+		abort();
+	return buf;
+}
+
+/* reap - wait for the children of one run; how many failed */
+static int reap(struct mailrelease *r)
+{
+	int failed = 0, i;
+
+	for (i = 0; i < 500; i++) {
+		failed += mailrelease_reap(r);
+		if (waitpid(-1, NULL, WNOHANG) < 0 && errno == ECHILD)
+			break;
+		usleep(10000);
+	}
+	return failed;
+}
+
+static void setup(void)
+{
+	char body[1024];
+
+	if (mkdtemp(dir) == NULL)
+		abort();
+	snprintf(postsuper, sizeof(postsuper), "%s/postsuper", dir);
+	snprintf(log_path, sizeof(log_path), "%s/log", dir);
+	snprintf(body, sizeof(body), "echo \"postsuper $*\" >>%s\n"
+		 "while read id; do echo \"stdin $id\" >>%s; done\n"
+		 "[ -e %s/fail ] && exit 1\nexit 0\n", log_path, log_path, dir);
+	script("postsuper", body);
+	snprintf(body, sizeof(body), "echo \"postqueue $*\" >>%s\n", log_path);
+	script("postqueue", body);
+}
+
+static void test_release(void)
+{
+	struct mailrelease *r = mailrelease_create(postsuper, "/etc/postfix-x");
+
+	ok(r != NULL, "created");
+	is_int(mailrelease_add(r, "4XyZ1b2C3d"), 0, "a long queue id");
+	is_int(mailrelease_add(r, "A1B2C3"), 0, "a short queue id");
+	is_uint(mailrelease_pending(r), 2, "two pending");
+	is_int(mailrelease_run(r), 2, "both handed over");
+	is_uint(mailrelease_pending(r), 0, "none pending after the run");
+	is_int(reap(r), 0, "postsuper and postqueue succeeded");
+	is_str(slurp(), "postsuper -c /etc/postfix-x -H -\n"
+	       "stdin 4XyZ1b2C3d\nstdin A1B2C3\n"
+	       "postqueue -c /etc/postfix-x -i 4XyZ1b2C3d\n"
+	       "postqueue -c /etc/postfix-x -i A1B2C3\n",
+	       "postsuper -H on the right instance, then postqueue -i each");
+	is_int(mailrelease_run(r), 0, "an empty run starts nothing");
+	mailrelease_free(r);
+
+	r = mailrelease_create(postsuper, NULL);
+	mailrelease_add(r, "B1");
+	mailrelease_run(r);
+	reap(r);
+	is_str(slurp(), "postsuper -H -\nstdin B1\npostqueue -i B1\n",
+	       "no config_dir: Postfix's default instance, no -c");
+	mailrelease_free(r);
+	mailrelease_free(NULL);
+}
+
+static void test_bounds(void)
+{
+	static const char *const bad[] = { "", "../etc", "A1 B2", "a;rm",
+		"0123456789012345678901234567890123", "x\n" };
+	struct mailrelease *r = mailrelease_create(postsuper, "");
+	char id[16];
+	size_t i;
+	int n = 0;
+
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
+		is_int(mailrelease_add(r, bad[i]), -1, "not a queue id: \"%s\"",
+		       bad[i]);
+	is_uint(mailrelease_pending(r), 0, "nothing queued from them");
+	for (i = 0; i < MAILRELEASE_BATCH; i++) {
+		snprintf(id, sizeof(id), "Q%zu", i);
+		n += mailrelease_add(r, id) == 0;
+	}
+	is_int(n, MAILRELEASE_BATCH, "a full batch");
+	is_int(mailrelease_add(r, "QFULL"), -1, "add refuses past the batch");
+	is_int(mailrelease_queue(r, "QNEXT"), 0,
+	       "queue hands the full batch over and takes the id");
+	is_uint(mailrelease_pending(r), 1, "the new batch holds it");
+	is_int(mailrelease_queue(r, "../x"), -1, "queue refuses a bad id too");
+	reap(r);
+	slurp();
+	mailrelease_run(r);
+	is_int(reap(r), 0, "the second batch went out");
+	ok(strstr(slurp(), "postqueue -i QNEXT") != NULL, "with QNEXT in it");
+	mailrelease_free(r);
+}
+
+static void test_failure(void)
+{
+	char flag[300];
+	struct mailrelease *r = mailrelease_create(postsuper, NULL);
+	FILE *fp;
+
+	snprintf(flag, sizeof(flag), "%s/fail", dir);
+	fp = fopen(flag, "w");
+	fclose(fp);
+	mailrelease_add(r, "C1");
+	mailrelease_run(r);
+	is_int(reap(r), 1, "a failing postsuper is counted");
+	ok(strstr(slurp(), "postqueue") == NULL,
+	   "and postqueue is not run after it");
+	unlink(flag);
+	mailrelease_free(r);
+	{
+		struct mailrelease *none = mailrelease_create("", NULL);
+		int e = errno;
+
+		ok(none == NULL && e == EINVAL, "an empty postsuper path is "
+		   "refused: got errno %d, want EINVAL", none ? 0 : e);
+	}
+	{
+		char *longp = malloc(MAILRELEASE_PATH_MAX + 1);
+
+		memset(longp, 'x', MAILRELEASE_PATH_MAX);
+		longp[MAILRELEASE_PATH_MAX] = 0;
+		ok(mailrelease_create(postsuper, longp) == NULL &&
+		   errno == ENAMETOOLONG, "an over-long config_dir is refused");
+		free(longp);
+	}
+}
+
+static void test_copies(void)
+{
+	struct mailrelease *r;
+	int kept;
+
+	/* the first copy (of the postsuper path) fails */
+	strdup_calls = strdup_kept = 0;
+	strdup_fail_at = 1;
+	r = mailrelease_create(postsuper, "/etc/postfix-y");
+	kept = strdup_kept;
+	strdup_fail_at = 0;
+	ok(r != NULL || kept == 0, "a failed copy leaves no other copy "
+	   "behind: got %d kept after the failure, want 0", kept);
+	if (r) {
+		mailrelease_add(r, "D1");
+		mailrelease_run(r);
+		reap(r);
+		is_str(slurp(), "postsuper -c /etc/postfix-y -H -\nstdin D1\n"
+		       "postqueue -c /etc/postfix-y -i D1\n",
+		       "... and the release still goes to the right instance");
+	}
+	mailrelease_free(r);
+	/* the second copy (of config_dir) fails */
+	strdup_calls = 0;
+	strdup_fail_at = 2;
+	r = mailrelease_create(postsuper, "/etc/postfix-y");
+	strdup_fail_at = 0;
+	if (r) {
+		mailrelease_add(r, "D2");
+		mailrelease_run(r);
+		reap(r);
+		ok(strstr(slurp(), "postsuper -c /etc/postfix-y -H -") != NULL,
+		   "a failed copy of config_dir never sends postsuper to the "
+		   "default instance");
+	} else {
+		ok(errno == ENOMEM, "a failed copy of config_dir fails the "
+		   "create (errno %d)", errno);
+	}
+	mailrelease_free(r);
+}
+
+int main(void)
+{
+	char cmd[300];
+
+	setup();
+	test_release();
+	test_bounds();
+	test_failure();
+	test_copies();
+	snprintf(cmd, sizeof(cmd), "rm -rf %s", dir);
+	if (system(cmd) != 0)
+		diag("could not remove %s", dir);
+	return done_testing();
+}
