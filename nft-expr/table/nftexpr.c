@@ -4,9 +4,13 @@
  * SYNOPSIS
  *	#include "table/nftexpr.h"
  * DESCRIPTION
- *	libnftnl setters do not report errors, so every expression is
- *	allocated, filled and only then added: the one failure that can
- *	happen (allocation) is caught where it happens.
+ *	Every expression is allocated, filled and only then added to the
+ *	rule. libnftnl's setters that can fail (strings and blobs: a copy,
+ *	an attribute the library refuses) return -1, and an expression
+ *	one of them failed on is freed, not added, and the builder returns
+ *	-1: a rule is never sent with a missing set name or verdict chain.
+ *	The integer setters return nothing in libnftnl 1.2 (they only
+ *	store the value).
  */
 #include <errno.h>
 #include <stdio.h>
@@ -28,9 +32,23 @@ static struct nftnl_expr *expr_new(const char *name)
 {
 	struct nftnl_expr *e = nftnl_expr_alloc(name);
 
-	if (e == NULL)
-		errno = ENOMEM;
+	errno = e == NULL ? ENOMEM : 0;
 	return e;
+}
+
+/* expr_add - add e to r, unless a setter failed on it (bad): then e is
+   freed and -1 returned with errno (EINVAL if the library gave none) */
+static int expr_add(struct nftnl_rule *r, struct nftnl_expr *e, int bad)
+{
+	if (bad) {
+		int err = errno ? errno : EINVAL;
+
+		nftnl_expr_free(e);
+		errno = err;
+		return -1;
+	}
+	nftnl_rule_add_expr(r, e);
+	return 0;
 }
 
 /* expr_meta - meta KEY into REG */
@@ -42,8 +60,7 @@ static int expr_meta(struct nftnl_rule *r, uint32_t key)
 		return -1;
 	nftnl_expr_set_u32(e, NFTNL_EXPR_META_KEY, key);
 	nftnl_expr_set_u32(e, NFTNL_EXPR_META_DREG, REG);
-	nftnl_rule_add_expr(r, e);
-	return 0;
+	return expr_add(r, e, 0);
 }
 
 /* expr_cmp - REG op data */
@@ -56,9 +73,7 @@ static int expr_cmp(struct nftnl_rule *r, uint32_t op, const void *data,
 		return -1;
 	nftnl_expr_set_u32(e, NFTNL_EXPR_CMP_SREG, REG);
 	nftnl_expr_set_u32(e, NFTNL_EXPR_CMP_OP, op);
-	nftnl_expr_set(e, NFTNL_EXPR_CMP_DATA, data, len);
-	nftnl_rule_add_expr(r, e);
-	return 0;
+	return expr_add(r, e, nftnl_expr_set(e, NFTNL_EXPR_CMP_DATA, data, len) < 0);
 }
 
 /* nftexpr_nfproto - meta nfproto == family (4 or 6) */
@@ -89,15 +104,15 @@ int nftexpr_ct_not_new(struct nftnl_rule *r)
 		return -1;
 	nftnl_expr_set_u32(ct, NFTNL_EXPR_CT_KEY, NFT_CT_STATE);
 	nftnl_expr_set_u32(ct, NFTNL_EXPR_CT_DREG, REG);
-	nftnl_rule_add_expr(r, ct);
-	if ((bw = expr_new("bitwise")) == NULL)
+	if (expr_add(r, ct, 0) < 0 || (bw = expr_new("bitwise")) == NULL)
 		return -1;
 	nftnl_expr_set_u32(bw, NFTNL_EXPR_BITWISE_SREG, REG);
 	nftnl_expr_set_u32(bw, NFTNL_EXPR_BITWISE_DREG, REG);
 	nftnl_expr_set_u32(bw, NFTNL_EXPR_BITWISE_LEN, sizeof(mask));
-	nftnl_expr_set(bw, NFTNL_EXPR_BITWISE_MASK, &mask, sizeof(mask));
-	nftnl_expr_set(bw, NFTNL_EXPR_BITWISE_XOR, &zero, sizeof(zero));
-	nftnl_rule_add_expr(r, bw);
+	if (expr_add(r, bw,
+		     nftnl_expr_set(bw, NFTNL_EXPR_BITWISE_MASK, &mask, sizeof(mask)) < 0
+		     || nftnl_expr_set(bw, NFTNL_EXPR_BITWISE_XOR, &zero, sizeof(zero)) < 0) < 0)
+		return -1;
 	return expr_cmp(r, NFT_CMP_EQ, &zero, sizeof(zero));
 }
 
@@ -118,16 +133,13 @@ static int addr_lookup(struct nftnl_rule *r, int family, int dst,
 	nftnl_expr_set_u32(pl, NFTNL_EXPR_PAYLOAD_OFFSET, off);
 	nftnl_expr_set_u32(pl, NFTNL_EXPR_PAYLOAD_LEN, len);
 	nftnl_expr_set_u32(pl, NFTNL_EXPR_PAYLOAD_DREG, REG);
-	nftnl_rule_add_expr(r, pl);
-	if ((lk = expr_new("lookup")) == NULL)
+	if (expr_add(r, pl, 0) < 0 || (lk = expr_new("lookup")) == NULL)
 		return -1;
 	nftnl_expr_set_u32(lk, NFTNL_EXPR_LOOKUP_SREG, REG);
-	nftnl_expr_set_str(lk, NFTNL_EXPR_LOOKUP_SET, set);
 	nftnl_expr_set_u32(lk, NFTNL_EXPR_LOOKUP_SET_ID, set_id);
 	if (flags != 0)
 		nftnl_expr_set_u32(lk, NFTNL_EXPR_LOOKUP_FLAGS, flags);
-	nftnl_rule_add_expr(r, lk);
-	return 0;
+	return expr_add(r, lk, nftnl_expr_set_str(lk, NFTNL_EXPR_LOOKUP_SET, set) < 0);
 }
 
 /* nftexpr_addr_in - ip[6] saddr/daddr @set */
@@ -151,8 +163,7 @@ int nftexpr_counter(struct nftnl_rule *r)
 
 	if (e == NULL)
 		return -1;
-	nftnl_rule_add_expr(r, e);
-	return 0;
+	return expr_add(r, e, 0);
 }
 
 /* nftexpr_verdict - accept, drop, or jump to chain */
@@ -164,10 +175,8 @@ int nftexpr_verdict(struct nftnl_rule *r, int verdict, const char *chain)
 		return -1;
 	nftnl_expr_set_u32(e, NFTNL_EXPR_IMM_DREG, NFT_REG_VERDICT);
 	nftnl_expr_set_u32(e, NFTNL_EXPR_IMM_VERDICT, (uint32_t)verdict);
-	if (chain != NULL)
-		nftnl_expr_set_str(e, NFTNL_EXPR_IMM_CHAIN, chain);
-	nftnl_rule_add_expr(r, e);
-	return 0;
+	return expr_add(r, e, chain != NULL
+			&& nftnl_expr_set_str(e, NFTNL_EXPR_IMM_CHAIN, chain) < 0);
 }
 
 /* queue_native - nft's own queue expression (nft_queue) */
@@ -200,9 +209,15 @@ static struct nftnl_expr *queue_compat(uint16_t num, int bypass)
 	info->queuenum = num;
 	info->queues_total = 1;
 	info->flags = bypass ? NFQ_FLAG_BYPASS : 0;
-	nftnl_expr_set_str(e, NFTNL_EXPR_TG_NAME, "NFQUEUE");
 	nftnl_expr_set_u32(e, NFTNL_EXPR_TG_REV, 3);
-	nftnl_expr_set(e, NFTNL_EXPR_TG_INFO, info, sizeof(*info));
+	if (nftnl_expr_set_str(e, NFTNL_EXPR_TG_NAME, "NFQUEUE") < 0
+	    || nftnl_expr_set(e, NFTNL_EXPR_TG_INFO, info, sizeof(*info)) < 0) {
+		/* refused before it took the pointer: ours to free */
+		free(info);
+		nftnl_expr_free(e);
+		errno = errno ? errno : EINVAL;
+		return NULL;
+	}
 	return e;
 }
 
@@ -215,6 +230,5 @@ int nftexpr_queue(struct nftnl_rule *r, enum nftq_kind kind, uint16_t num,
 
 	if (e == NULL)
 		return -1;
-	nftnl_rule_add_expr(r, e);
-	return 0;
+	return expr_add(r, e, 0);
 }

@@ -6,7 +6,9 @@
  * DESCRIPTION
  *	Each function appends one or two expressions to a libnftnl rule,
  *	the way nft(8) compiles the matching statement, and returns 0, or
- *	-1 with errno ENOMEM. Matches load into register 1 and compare.
+ *	-1 with errno (ENOMEM, or what a libnftnl setter reported; the
+ *	expression it failed on is not added). Matches load into register
+ *	1 and compare.
  */
 #ifndef SLUICE_NFTEXPR_H
 #define SLUICE_NFTEXPR_H
@@ -27,7 +29,7 @@ int nftexpr_ct_not_new(struct nftnl_rule *r);
 int nftexpr_addr_in(struct nftnl_rule *r, int family, int dst,
 		    const char *set, uint32_t set_id);
 /* nftexpr_addr_not_in - the same, negated: the nfproto matches and the
-   address is not in the set (added) */
+   address is not in the set */
 int nftexpr_addr_not_in(struct nftnl_rule *r, int family, int dst,
 			const char *set, uint32_t set_id);
 /* nftexpr_counter - counter */

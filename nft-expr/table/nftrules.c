@@ -113,9 +113,9 @@ static int table_msg(struct nftbatch *b, const char *name, uint16_t type)
 
 	if (t == NULL)
 		return -1;
-	nftnl_table_set_str(t, NFTNL_TABLE_NAME, name);
 	nftnl_table_set_u32(t, NFTNL_TABLE_FAMILY, NFPROTO_INET);
-	nlh = nftbatch_msg(b, type, NFPROTO_INET,
+	nlh = nftnl_table_set_str(t, NFTNL_TABLE_NAME, name) < 0 ? NULL
+	    : nftbatch_msg(b, type, NFPROTO_INET,
 			   type == NFT_MSG_NEWTABLE ? NLM_F_CREATE : 0, NULL);
 	if (nlh != NULL)
 		nftnl_table_nlmsg_build_payload(nlh, t);
@@ -134,15 +134,15 @@ static int set_msg(struct nftbatch *b, const char *table,
 	if (s == NULL)
 		return -1;
 	set_name(name, sizeof(name), sp->base, sp->family);
-	nftnl_set_set_str(s, NFTNL_SET_TABLE, table);
-	nftnl_set_set_str(s, NFTNL_SET_NAME, name);
 	nftnl_set_set_u32(s, NFTNL_SET_FAMILY, NFPROTO_INET);
 	nftnl_set_set_u32(s, NFTNL_SET_ID, sp->id);
 	nftnl_set_set_u32(s, NFTNL_SET_FLAGS, sp->flags);
 	nftnl_set_set_u32(s, NFTNL_SET_KEY_TYPE,
 			  sp->family == 4 ? TYPE_IPADDR : TYPE_IP6ADDR);
 	nftnl_set_set_u32(s, NFTNL_SET_KEY_LEN, sp->family == 4 ? 4 : 16);
-	nlh = nftbatch_msg(b, NFT_MSG_NEWSET, NFPROTO_INET,
+	nlh = nftnl_set_set_str(s, NFTNL_SET_TABLE, table) < 0
+	    || nftnl_set_set_str(s, NFTNL_SET_NAME, name) < 0 ? NULL
+	    : nftbatch_msg(b, NFT_MSG_NEWSET, NFPROTO_INET,
 			   NLM_F_CREATE | NLM_F_EXCL, NULL);
 	if (nlh != NULL)
 		nftnl_set_nlmsg_build_payload(nlh, s);
@@ -156,20 +156,21 @@ static int chain_msg(struct nftbatch *b, const char *table, const char *name,
 {
 	struct nftnl_chain *c = nftnl_chain_alloc();
 	struct nlmsghdr *nlh;
+	int bad;
 
 	if (c == NULL)
 		return -1;
-	nftnl_chain_set_str(c, NFTNL_CHAIN_TABLE, table);
-	nftnl_chain_set_str(c, NFTNL_CHAIN_NAME, name);
 	nftnl_chain_set_u32(c, NFTNL_CHAIN_FAMILY, NFPROTO_INET);
-	if (hook >= 0) {
+	bad = nftnl_chain_set_str(c, NFTNL_CHAIN_TABLE, table) < 0
+	    || nftnl_chain_set_str(c, NFTNL_CHAIN_NAME, name) < 0;
+	if (hook >= 0 && !bad) {
 		nftnl_chain_set_u32(c, NFTNL_CHAIN_HOOKNUM, (uint32_t)hook);
 		nftnl_chain_set_s32(c, NFTNL_CHAIN_PRIO, prio);
-		nftnl_chain_set_str(c, NFTNL_CHAIN_TYPE, "filter");
 		nftnl_chain_set_u32(c, NFTNL_CHAIN_POLICY, NF_ACCEPT);
+		bad = nftnl_chain_set_str(c, NFTNL_CHAIN_TYPE, "filter") < 0;
 	}
-	nlh = nftbatch_msg(b, NFT_MSG_NEWCHAIN, NFPROTO_INET,
-			   NLM_F_CREATE | NLM_F_EXCL, NULL);
+	nlh = bad ? NULL : nftbatch_msg(b, NFT_MSG_NEWCHAIN, NFPROTO_INET,
+					NLM_F_CREATE | NLM_F_EXCL, NULL);
 	if (nlh != NULL)
 		nftnl_chain_nlmsg_build_payload(nlh, c);
 	nftnl_chain_free(c);
@@ -183,9 +184,12 @@ static struct nftnl_rule *rule_new(const char *table, const char *chain)
 
 	if (r == NULL)
 		return NULL;
-	nftnl_rule_set_str(r, NFTNL_RULE_TABLE, table);
-	nftnl_rule_set_str(r, NFTNL_RULE_CHAIN, chain);
 	nftnl_rule_set_u32(r, NFTNL_RULE_FAMILY, NFPROTO_INET);
+	if (nftnl_rule_set_str(r, NFTNL_RULE_TABLE, table) < 0
+	    || nftnl_rule_set_str(r, NFTNL_RULE_CHAIN, chain) < 0) {
+		nftnl_rule_free(r);
+		return NULL;
+	}
 	return r;
 }
 

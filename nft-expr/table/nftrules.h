@@ -12,11 +12,13 @@
  *	    set quarantine4/6  addresses, kernel timeouts
  *	    set whitelist4/6   intervals, never queued
  *	    set closed4/6      intervals, the fail-closed zones
+ *	    set queued4/6      intervals, the sources a verdict is asked for
  *	    chain forward, chain output  (base chains, policy accept)
- *	      ip saddr @quarantine4 drop; ip6 saddr @quarantine6 drop
+ *	      ip saddr @quarantine4 counter drop; the same for ip6
  *	      ct state not new: accept
- *	      meta l4proto tcp jump flow; meta l4proto udp jump flow
- *	    chain flow
+ *	      ip saddr != @queued4 counter accept; the same for ip6
+ *	      meta l4proto tcp jump first_contact; the same for udp
+ *	    chain first_contact
  *	      saddr or daddr in the whitelist: accept
  *	      saddr in closed4/6: queue num closed_queue (no bypass)
  *	      queue num queue_num bypass

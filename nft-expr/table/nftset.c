@@ -33,9 +33,12 @@ struct nftnl_set *nftset_for(const char *table, const char *base,
 	if (s == NULL)
 		return NULL;
 	snprintf(name, sizeof(name), "%s%d", base, family);
-	nftnl_set_set_str(s, NFTNL_SET_TABLE, table);
-	nftnl_set_set_str(s, NFTNL_SET_NAME, name);
 	nftnl_set_set_u32(s, NFTNL_SET_FAMILY, NFPROTO_INET);
+	if (nftnl_set_set_str(s, NFTNL_SET_TABLE, table) < 0
+	    || nftnl_set_set_str(s, NFTNL_SET_NAME, name) < 0) {
+		nftnl_set_free(s);
+		return NULL;
+	}
 	return s;
 }
 
@@ -47,7 +50,10 @@ int nftset_elem(struct nftnl_set *s, const uint8_t *key, int family,
 
 	if (e == NULL)
 		return -1;
-	nftnl_set_elem_set(e, NFTNL_SET_ELEM_KEY, key, family == 4 ? 4 : 16);
+	if (nftnl_set_elem_set(e, NFTNL_SET_ELEM_KEY, key, family == 4 ? 4 : 16) < 0) {
+		nftnl_set_elem_free(e);
+		return -1;
+	}
 	if (flags)
 		nftnl_set_elem_set_u32(e, NFTNL_SET_ELEM_FLAGS, flags);
 	if (timeout_ms)

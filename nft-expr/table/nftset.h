@@ -26,10 +26,11 @@ struct nftbatch;
 struct nftnl_set;
 
 /* nftset_for - a libnftnl set naming base+family ("quarantine", 4 is
-   quarantine4) in table; NULL if out of memory */
+   quarantine4) in table; NULL if libnftnl could not allocate or
+   copy it */
 struct nftnl_set *nftset_for(const char *table, const char *base, int family);
 /* nftset_elem - add one element with key, flags and timeout (0 = none)
-   to s; 0 or -1 */
+   to s; 0, or -1 if libnftnl could not */
 int nftset_elem(struct nftnl_set *s, const uint8_t *key, int family,
 		uint32_t flags, uint64_t timeout_ms);
 /* nftset_msg - one NEWSETELEM/DELSETELEM message of s's elements;
