@@ -188,9 +188,18 @@ static int cmd_show(void *ctx, int json, char **argv, GString *out)
 	struct sluiced *s = ctx;
 	struct verdict_host h;
 	struct sl_addr a;
+	uintptr_t from;
 
 	if (host_arg(argv[1], &a, out) < 0)
 		return -1;
+	/* its IPv6 prefix may be quarantined: the address itself never is */
+	if (prefixset_lookup(s->conf->core.whitelist, &a, &from)) {
+		g_string_printf(out, json ? "{\"host\":\"%s\",\"whitelisted\":\"%s\","
+				"\"quarantined\":false}\n" : "%s is whitelisted (%s): "
+				"never queued, held or quarantined\n", argv[1],
+				sdexempt_what(from));
+		return 0;
+	}
 	if (vdhost_show(s->v, &a, sl_monotonic_ns(), &h) < 0) {
 		g_string_printf(out, "unknown host %s", argv[1]);
 		return -1;

@@ -80,7 +80,9 @@ static void op_quarantine(void *ctx, const struct sl_addr *a, uint64_t ttl)
 
 	if (s->nft == NULL)
 		return;		/* ruleset none: we drop its packets ourselves */
-	if (quarset_change(s->nft, a, ttl, err, sizeof(err)) < 0) {
+	/* the engine keys an IPv6 host by its v6_prefix: so does the set */
+	if (quarset_change(s->nft, a, s->conf->v6_prefix, ttl, err,
+			   sizeof(err)) < 0) {
 		s->set_errors++;
 		daemon_log(LOG_ERR, "%s", err);
 	}

@@ -7,6 +7,12 @@
  *	The kernel half of a quarantine: an element with a timeout, so
  *	the kernel drops the source's new flows before they are queued
  *	and expires the element itself, even after sluiced is gone.
+ *	quarantine6 is an interval set: with v6_prefix = 64 the throttle
+ *	counts a /64 as one host, and a quarantine of one /128 of it let
+ *	every other address of the /64 through once sluiced was gone
+ *	(issue 20). An interval is a pair: the prefix's first address
+ *	with the timeout, and the address after its last flagged as the
+ *	end (none when the prefix runs to the end of the address space).
  */
 #include <errno.h>
 #include <stdio.h>
@@ -21,14 +27,35 @@
 #include "table/nftrules.h"
 #include "table/nftset.h"
 
-/* change_msg - append a NEW (ttl_ms > 0) or DEL message for a */
-static int change_msg(struct nftbatch *b, const char *table,
-		      const struct sl_addr *a, uint64_t ttl_ms, int excl)
+/* prefix_end - the address after the last one of net/plen; 0 if the
+   prefix runs to the end of the address space */
+static int prefix_end(const struct sl_addr *net, unsigned plen, uint8_t out[16])
 {
-	struct nftnl_set *s = nftset_for(table, "quarantine", a->family);
-	int rc;
+	unsigned max = net->family == 4 ? 32 : 128, i;
+	int byte;
 
-	if (s == NULL || nftset_elem(s, a->b, a->family, 0, ttl_ms) < 0) {
+	memcpy(out, net->b, 16);
+	for (i = plen; i < max; i++)
+		out[i / 8] |= (uint8_t)(0x80u >> (i % 8));
+	for (byte = (int)max / 8 - 1; byte >= 0; byte--)
+		if (++out[byte] != 0)
+			return 1;
+	return 0;
+}
+
+/* change_msg - append a NEW (ttl_ms > 0) or DEL message for net/plen:
+   one element in quarantine4, an interval in quarantine6 */
+static int change_msg(struct nftbatch *b, const char *table,
+		      const struct sl_addr *net, unsigned plen, uint64_t ttl_ms,
+		      int excl)
+{
+	struct nftnl_set *s = nftset_for(table, "quarantine", net->family);
+	uint8_t end[16];
+	int rc = s == NULL ? -1 : nftset_elem(s, net->b, net->family, 0, ttl_ms);
+
+	if (rc == 0 && net->family == 6 && prefix_end(net, plen, end))
+		rc = nftset_elem(s, end, 6, NFT_SET_ELEM_INTERVAL_END, 0);
+	if (rc < 0) {
 		if (s != NULL)	/* libnftnl's free does not take NULL */
 			nftnl_set_free(s);
 		return -1;
@@ -41,12 +68,13 @@ static int change_msg(struct nftbatch *b, const char *table,
 /* change_commit - one transaction: delete first (del), then add
    (ttl_ms > 0, exclusively unless after the delete); 0 or -1 errno */
 static int change_commit(struct nftrules *n, const char *table,
-			 const struct sl_addr *a, int del, uint64_t ttl_ms)
+			 const struct sl_addr *net, unsigned plen, int del,
+			 uint64_t ttl_ms)
 {
 	struct nftbatch *b = nftrules_batch(n, MNL_SOCKET_BUFFER_SIZE);
 
-	if (b == NULL || (del && change_msg(b, table, a, 0, 0) < 0)
-	    || (ttl_ms && change_msg(b, table, a, ttl_ms, !del) < 0)) {
+	if (b == NULL || (del && change_msg(b, table, net, plen, 0, 0) < 0)
+	    || (ttl_ms && change_msg(b, table, net, plen, ttl_ms, !del) < 0)) {
 		nftbatch_free(b);
 		errno = ENOMEM;
 		return -1;
@@ -54,27 +82,31 @@ static int change_commit(struct nftrules *n, const char *table,
 	return nftrules_commit(n, b);
 }
 
-/* quarset_change - add a (ttl_ns > 0) or remove it (ttl_ns == 0).
+/* quarset_change - add a/plen (ttl_ns > 0) or remove it (ttl_ns == 0).
    The kernel keeps an element's old timeout when it is added again, so
    a quarantine of a source already in the set replaces its element:
    delete and add in one transaction. */
-int quarset_change(struct nftrules *n, const struct sl_addr *a,
+int quarset_change(struct nftrules *n, const struct sl_addr *a, unsigned plen,
 		   uint64_t ttl_ns, char *err, size_t errlen)
 {
 	const char *table = nftrules_table(n);
 	uint64_t ms = ttl_ns / 1000000;
+	struct sl_addr net;
 	int rc;
 
 	if (table == NULL)
 		return nftset_fail(err, errlen, "quarantine set", ENOENT);
+	if (a->family == 4 || plen > 128)
+		plen = a->family == 4 ? 32 : 128;	/* quarantine4 holds hosts */
+	(void)prefix_network(a, plen, &net);
 	if (ttl_ns == 0) {
-		if (change_commit(n, table, a, 1, 0) < 0 && errno != ENOENT)
+		if (change_commit(n, table, &net, plen, 1, 0) < 0 && errno != ENOENT)
 			return nftset_fail(err, errlen, "removing from the quarantine set", errno);
 		return 0;
 	}
-	rc = change_commit(n, table, a, 0, ms ? ms : 1);
+	rc = change_commit(n, table, &net, plen, 0, ms ? ms : 1);
 	if (rc < 0 && errno == EEXIST)
-		rc = change_commit(n, table, a, 1, ms ? ms : 1);
+		rc = change_commit(n, table, &net, plen, 1, ms ? ms : 1);
 	if (rc < 0)
 		return nftset_fail(err, errlen, "adding to the quarantine set", errno);
 	return 0;

@@ -6,7 +6,8 @@
  * DESCRIPTION
  *	quarset_change() adds a source to quarantine4/6 with a kernel
  *	timeout (the kernel expires it, even if sluiced is gone) or
- *	removes it.
+ *	removes it: an IPv4 host, or the IPv6 prefix of length plen
+ *	([sluiced] v6_prefix) that holds the address.
  */
 #ifndef SLUICE_QUARSET_H
 #define SLUICE_QUARSET_H
@@ -17,9 +18,10 @@
 
 struct nftrules;
 
-/* quarset_change - add a (ttl_ns > 0) or remove it (ttl_ns == 0);
-   0, or -1 with err; removing an absent element is not an error */
-int quarset_change(struct nftrules *n, const struct sl_addr *a,
+/* quarset_change - add a (IPv6: its /plen) (ttl_ns > 0) or remove it
+   (ttl_ns == 0); 0, or -1 with err; removing an absent element is not
+   an error */
+int quarset_change(struct nftrules *n, const struct sl_addr *a, unsigned plen,
 		   uint64_t ttl_ns, char *err, size_t errlen);
 
 #endif

@@ -47,7 +47,7 @@ static const struct set_spec {
 	uint32_t id;
 } set_specs[] = {
 	{ "quarantine", 4, NFT_SET_TIMEOUT, 1 },
-	{ "quarantine", 6, NFT_SET_TIMEOUT, 2 },
+	{ "quarantine", 6, NFT_SET_TIMEOUT | NFT_SET_INTERVAL, 2 },
 	{ "whitelist", 4, NFT_SET_INTERVAL, 3 },
 	{ "whitelist", 6, NFT_SET_INTERVAL, 4 },
 	{ "closed", 4, NFT_SET_INTERVAL, 5 },
@@ -251,8 +251,12 @@ static int bypass_rule(struct nftbatch *b, const char *table,
 	return rule_msg(b, r, ok, NULL);
 }
 
-/* hook_rules - quarantine drop, established accept, sources that need
-   no verdict accepted, jump to flow */
+/* hook_rules - quarantine drop (IPv6: whitelisted sources first),
+   established accept, sources that need no verdict accepted, jump to
+   flow. An IPv6 quarantine covers a prefix (v6_prefix), which may
+   hold whitelisted addresses, the gateway's own among them: they are
+   accepted before the drop. An IPv4 one is a host, never whitelisted
+   (sluiced refuses), so IPv4 packets pay no extra lookup. */
 static int hook_rules(struct nftbatch *b, const char *table, const char *chain)
 {
 	static const uint8_t protos[] = { 6, 17 };
@@ -261,6 +265,7 @@ static int hook_rules(struct nftbatch *b, const char *table, const char *chain)
 	int ok;
 
 	if (rule_addr_verdict(b, table, chain, 4, 0, "quarantine", NF_DROP) < 0
+	    || rule_addr_verdict(b, table, chain, 6, 0, "whitelist", NF_ACCEPT) < 0
 	    || rule_addr_verdict(b, table, chain, 6, 0, "quarantine", NF_DROP) < 0)
 		return -1;
 	r = rule_new(table, chain);

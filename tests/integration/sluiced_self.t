@@ -95,7 +95,8 @@ sleep 0.5
 sd_quarantined "$LAB_LAN1_4" 4; ok $? "lan1 is quarantined (the zone enforces)"
 sd_quarantined 10.77.1.1 4; is $? 1 "the gateway 10.77.1.1 is not quarantined"
 sd_quarantined 10.77.1.13 4; is $? 1 "the resolver 10.77.1.13 is not quarantined"
-sd_ctl show 10.77.1.1 >/dev/null 2>&1; is $? 1 "sluicectl knows no host 10.77.1.1: never held"
+is "$(sd_ctl show 10.77.1.1 2>&1)" "10.77.1.1 is whitelisted (own address): never queued, held or quarantined" \
+	"sluicectl show 10.77.1.1: whitelisted as an own address"
 
 lab_x gw ip addr add 10.77.1.2/24 dev br0
 i=0; until in_set whitelist4 10.77.1.2 || [ $i -ge 20 ]; do sleep 0.1; i=$((i + 1)); done

@@ -107,10 +107,10 @@ sd_alive() { [ -n "$SD_PID" ] && kill -0 "$SD_PID" 2>/dev/null; }
 # sd_ctl - sluicectl against the test's daemon
 sd_ctl() { "$SLUICE_BUILD/sluicectl" -s "$SD_RUN/sluiced.sock" "$@"; }
 
-# sd_quarantined - is ADDR in the kernel's quarantine set (family 4|6)?
+# sd_quarantined - is ADDR in the kernel's quarantine set (family 4|6),
+#	as an element or inside one (quarantine6 holds prefixes)?
 sd_quarantined() {
-	lab_x gw nft list set inet sluice "quarantine$2" 2>/dev/null |
-		tr ',{}' '\n\n\n' | grep -q "^[[:space:]]*$1\([[:space:]]\|$\)"
+	lab_x gw nft get element inet sluice "quarantine$2" "{ $1 }" >/dev/null 2>&1
 }
 
 # sd_wait_quarantine - poll up to SECONDS for ADDR (family) to be in
