@@ -43,16 +43,33 @@
  *	largest index and the one it replaces (2/3 of it) together stay
  *	under the cap.
  *
- *	The index hashes keys with SipHash-1-3 (siphash.h) keyed by the
- *	caller's seed.
+ *	The index hash is keyed by the caller's seed: AES rounds
+ *	(aeshash.h) where the CPU has them, else SipHash-1-3 (siphash.h),
+ *	chosen once per table at create time. Only the index uses it, and
+ *	the index is rebuilt from the records, never saved: a table made
+ *	again from the same seed on any CPU holds the same keys and values.
  */
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
 
+#include "aeshash.h"
 #include "hosttab.h"
 #include "siphash.h"
+
+/*
+ * The whole file may use AES instructions, so that aeshash_inline inlines
+ * into the index code. They run only where t->aes is set, which
+ * hosttab_create does only when the CPU has them: compilers emit AES
+ * instructions only for the intrinsics, never for ordinary code.
+ */
+#if AESHASH_X86 && defined(__clang__)
+#pragma clang attribute push(__attribute__((target("aes"))), \
+			     apply_to = function)
+#elif AESHASH_X86
+#pragma GCC target("aes")
+#endif
 
 #define HT_PAGE		4096
 #define HT_HUGE		(2u << 20)	/* transparent huge page */
@@ -102,6 +119,8 @@ struct hosttab {
 	uint32_t cn, cpos;	/* candidates filled; next to try */
 	uint64_t evictions;
 	uint64_t k0, k1;	/* SipHash key, from the seed */
+	int aes;		/* the index hash is aeshash_64 under ak */
+	struct aeshash_key ak;
 	hosttab_evict_fn *evict;
 	void *evict_ctx;
 };
@@ -195,6 +214,10 @@ static inline void *ht_val(const struct hosttab *t, struct ht_rec *r)
 static inline uint64_t ht_hash_len(const struct hosttab *t, const void *key,
 				   size_t len)
 {
+#if AESHASH_X86
+	if (t->aes)
+		return aeshash_inline(&t->ak, key, len);
+#endif
 	return siphash_13(t->k0, t->k1, key, len);
 }
 
@@ -269,6 +292,8 @@ struct hosttab *hosttab_create_aligned(size_t key_len, size_t val_len,
 	t->reserved = ht_round(cap * rec, t->chunk);
 	t->k0 = siphash_le64(seed, 8);
 	t->k1 = siphash_le64(seed + 8, 8);
+	if ((t->aes = aeshash_usable()))
+		aeshash_key_init(&t->ak, seed);
 	t->imask = (uint32_t)((1ull << ht_bits(cap)) - 1);
 	t->maxslot = (uint32_t)ht_slots_for(cap);
 	t->slab = mmap(NULL, t->reserved, PROT_READ | PROT_WRITE,
@@ -875,3 +900,13 @@ const void *hosttab_key_of(const struct hosttab *t, const void *val)
 {
 	return (const unsigned char *)val - t->voff + t->koff;
 }
+
+/* hosttab_hash_name - the index hash this table uses */
+const char *hosttab_hash_name(const struct hosttab *t)
+{
+	return t->aes ? "aes" : "siphash-1-3";
+}
+
+#if AESHASH_X86 && defined(__clang__)
+#pragma clang attribute pop
+#endif

@@ -6,7 +6,9 @@
  * DESCRIPTION
  *	Keys are fixed-length byte strings (key_len), values fixed-length
  *	zero-initialised blobs (val_len). The hash is keyed with a random
- *	seed so a peer choosing keys cannot crowd one probe run. The table
+ *	seed so a peer choosing keys cannot crowd one probe run (AES
+ *	rounds where the CPU has them, else SipHash-1-3; the environment
+ *	variable SLUICE_HASH=siphash forces the latter). The table
  *	never allocates more than cap_bytes; when full, inserting a new
  *	key evicts the least recently used one (the evict callback sees it
  *	first). Value pointers stay valid until that key is removed or
@@ -73,5 +75,8 @@ size_t hosttab_bytes(const struct hosttab *t);
 uint64_t hosttab_evictions(const struct hosttab *t);
 /* hosttab_key_of - the key stored with a value pointer */
 const void *hosttab_key_of(const struct hosttab *t, const void *val);
+/* hosttab_hash_name - the index hash: "aes" (AES rounds, where the CPU
+   has them and SLUICE_HASH is not "siphash") or "siphash-1-3" */
+const char *hosttab_hash_name(const struct hosttab *t);
 
 #endif

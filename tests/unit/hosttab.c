@@ -7,7 +7,9 @@
  *	probe runs at 3/4 load, wrap-around, tombstones, index rebuilds
  *	and growth), and ten million distinct keys into a table capped at
  *	64 MiB: the counted bytes and the resident set never pass the cap,
- *	and exactly the most recent keys survive.
+ *	and exactly the most recent keys survive. All but the ten million
+ *	run twice: with the index hash the CPU gets (AES rounds where it
+ *	has them) and with SipHash-1-3 forced by SLUICE_HASH=siphash.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -15,6 +17,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "aeshash.h"
 #include "hosttab.h"
 #include "../tap.h"
 
@@ -257,6 +260,7 @@ static void test_walk_order(void)
 	uint32_t k, keys = 20000, clock = 0, lru = 0, evicted = UINT32_MAX;
 	uint64_t rnd = 88172645463325252ULL;
 
+	memset(seen, 0, sizeof(seen));	/* run once per index hash */
 	ok(t && hosttab_capacity(t) > keys, "a 1 MiB table holds 20000 keys");
 	for (k = 0; k < keys; k++) {
 		hosttab_put(t, &k, NULL);
@@ -533,8 +537,21 @@ static void test_batch(void)
 	hosttab_free(b);
 }
 
-int main(void)
+/* hash_in_use - the index hash a table made now gets */
+static const char *hash_in_use(void)
 {
+	static char name[32];
+	struct hosttab *t = hosttab_create(4, 4, 1 << 20, seed);
+
+	snprintf(name, sizeof(name), "%s", t ? hosttab_hash_name(t) : "none");
+	hosttab_free(t);
+	return name;
+}
+
+/* test_all - everything but the ten million keys, under one hash */
+static void test_all(const char *want_hash)
+{
+	is_str(hash_in_use(), want_hash, "the index hash is %s", want_hash);
 	test_batch();
 	test_create();
 	test_aligned();
@@ -550,6 +567,17 @@ int main(void)
 	   in 32 matches another key's tag and its key must be compared
 	   (the slab is only reserved, not committed). */
 	test_model((size_t)4 << 30, 500, 200000, 5);
+}
+
+int main(void)
+{
+	/* The CPU's own hash first (AES rounds here if it has them), then
+	   the SipHash fallback that SLUICE_HASH=siphash forces. */
+	unsetenv("SLUICE_HASH");
+	test_all(aeshash_usable() ? "aes" : "siphash-1-3");
 	test_ten_million();
+	setenv("SLUICE_HASH", "siphash", 1);
+	test_all("siphash-1-3");
+	unsetenv("SLUICE_HASH");
 	return done_testing();
 }

@@ -8,13 +8,16 @@
  *	what each one sees is compared with what Williamson's design
  *	promises. Then the edges: release of same-destination items,
  *	flush, manual locks, eviction, the held pool, reconfiguration,
- *	save/load and damaged files, and bytes per host at a million hosts.
+ *	save/load and damaged files, the saved state alike under either
+ *	index hash (AES rounds, SipHash-1-3), and bytes per host at a
+ *	million hosts.
  */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "aeshash.h"
 #include "clock.h"
 #include "throttle.h"
 #include "../tap.h"
@@ -694,6 +697,94 @@ static void test_save_load(void)
 	fclose(fp);
 }
 
+/* file_bytes - all of fp, its length in *len */
+static unsigned char *file_bytes(FILE *fp, long *len)
+{
+	unsigned char *buf;
+
+	*len = ftell(fp);
+	buf = malloc((size_t)*len + 1);
+	rewind(fp);
+	if (fread(buf, 1, (size_t)*len, fp) != (size_t)*len)
+		*len = -1;
+	return buf;
+}
+
+/* verdicts - the same 40 contacts to t, their verdicts into v */
+static void verdicts(struct throttle *t, enum throttle_verdict *v)
+{
+	uint32_t k, d;
+	unsigned i = 0;
+
+	/* Each key's saved destinations again, then new ones. */
+	for (k = 2; k <= 6; k++)
+		for (d = 0; d < 8; d++, i++)
+			v[i] = contact(t, k, d < 4 ? 1000 + d : 3000 + d,
+				       9000 + i, 9 * SEC);
+}
+
+/* test_hash_switch - the saved state is the same whichever index hash
+   the table uses: the same contacts save the same bytes under the
+   CPU's hash (AES rounds here) and under SipHash-1-3, and a file saved
+   under one loads under the other and decides alike */
+static void test_hash_switch(void)
+{
+	static struct rec r;
+	const char *cpu = aeshash_usable() ? "aes" : "siphash-1-3";
+	enum throttle_verdict va[40], vb[40];
+	struct throttle_params p;
+	struct throttle *x, *y;
+	struct snap sx, sy;
+	unsigned char *a, *b;
+	long la, lb;
+	FILE *fa, *fb;
+	unsigned i, differ = 0, pass = 0, hold = 0;
+
+	unsetenv("SLUICE_HASH");
+	fa = saved(&r);
+	setenv("SLUICE_HASH", "siphash", 1);
+	fb = saved(&r);
+	a = file_bytes(fa, &la);
+	b = file_bytes(fb, &lb);
+	ok(la > 0 && la == lb && memcmp(a, b, (size_t)la) == 0,
+	   "the same contacts save the same bytes under %s and siphash-1-3 "
+	   "(got %ld and %ld bytes)", cpu, la, lb);
+	defaults(&p);
+	p.high = 10;
+	p.low = 5;
+	p.max_held = 100;
+	/* Still forced to SipHash: load what the CPU's hash saved. */
+	x = throttle_create(&p, 4, seed, on_event, &r);
+	rewind(fa);
+	is_int(throttle_load(x, fa, 8 * SEC), 0, "saved under %s, loaded "
+	       "under siphash-1-3", cpu);
+	unsetenv("SLUICE_HASH");
+	y = throttle_create(&p, 4, seed, on_event, &r);
+	rewind(fb);
+	is_int(throttle_load(y, fb, 8 * SEC), 0, "saved under siphash-1-3, "
+	       "loaded under %s", cpu);
+	take_snap(x, &sx);
+	take_snap(y, &sy);
+	ok(memcmp(&sx, &sy, sizeof(sx)) == 0, "both hold the same queues, "
+	   "working sets, lockouts and times");
+	verdicts(x, va);
+	verdicts(y, vb);
+	for (i = 0; i < 40; i++) {
+		differ += va[i] != vb[i];
+		pass += va[i] == THROTTLE_PASS;
+		hold += va[i] != THROTTLE_PASS;
+	}
+	is_uint(differ, 0, "and decide 40 contacts alike");
+	ok(pass > 0 && hold > 0, "saved destinations pass, new ones do not "
+	   "(%u passed, %u did not)", pass, hold);
+	throttle_free(x);
+	throttle_free(y);
+	free(a);
+	free(b);
+	fclose(fa);
+	fclose(fb);
+}
+
 /* test_crafted - a saved file with bytes changed and the checksum
    made right again: loaded or refused, never a crash (the sanitizer
    build watches memory) */
@@ -860,6 +951,7 @@ int main(void)
 	test_bounds();
 	test_reconfigure();
 	test_save_load();
+	test_hash_switch();
 	test_crafted();
 	test_million((size_t)72 << 20);
 	test_million((size_t)100 << 20);
