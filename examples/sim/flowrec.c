@@ -25,16 +25,24 @@ struct span {
 	const char *p, *end;
 };
 
-/* flowrec_hash - FNV-1a of a fixed-size key (the flow tables' hash) */
+/* flowrec_hash - a fast hash of a fixed-size key (the flow tables');
+   eight bytes a step, then a final mix so every bit counts */
 unsigned flowrec_hash(const void *key, size_t n)
 {
 	const uint8_t *p = key;
-	uint32_t h = 2166136261u;
-	size_t i;
+	uint64_t h = 0x9e3779b97f4a7c15ull ^ n, w;
 
-	for (i = 0; i < n; i++)
-		h = (h ^ p[i]) * 16777619u;
-	return h;
+	for (; n >= 8; n -= 8, p += 8) {
+		memcpy(&w, p, 8);
+		h = (h ^ w) * 0xff51afd7ed558ccdull;
+		h ^= h >> 29;
+	}
+	for (; n > 0; n--)
+		h = (h ^ *p++) * 0x100000001b3ull;
+	h ^= h >> 33;
+	h *= 0xc4ceb9fe1a85ec53ull;
+	h ^= h >> 33;
+	return (unsigned)h;
 }
 
 /* flowrec_format_name - "conntrack", "zeek-tsv", "zeek-json", "pcap" */

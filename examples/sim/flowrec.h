@@ -61,7 +61,7 @@ struct flowrec_zeek {
 	char sep;		/* from "#separator", default tab */
 };
 
-/* flowrec_hash - FNV-1a of a fixed-size key (the flow tables' hash) */
+/* flowrec_hash - a fast unkeyed hash of a fixed-size key (flow tables) */
 unsigned flowrec_hash(const void *key, size_t n);
 /* flowrec_format_name - "conntrack", "zeek-tsv", "zeek-json", "pcap" */
 const char *flowrec_format_name(enum flowrec_format f);

@@ -150,12 +150,14 @@ static struct replay_host *host_of(struct replay *r, const struct sl_addr *a)
 	if ((h = g_hash_table_lookup(r->hosts, key)) != NULL)
 		return h;
 	h = g_new0(struct replay_host, 1);
+	memcpy(h->key, key, HOSTKEY_LEN);
 	hostkey_addr(key, &h->addr);
 	if ((z = sdconf_zone(r->conf, a)) != NULL) {
 		h->zone = z->name;
 		h->mode = z->mode;
 	}
-	g_hash_table_insert(r->hosts, g_memdup2(key, HOSTKEY_LEN), h);
+	/* the key lives in the record: one cache line for both */
+	g_hash_table_insert(r->hosts, h->key, h);
 	return h;
 }
 
@@ -309,7 +311,7 @@ struct replay *replay_create(const struct sd_conf *conf, uint64_t reorder_ns,
 	r->reorder_ns = reorder_ns;
 	r->pending = g_hash_table_new_full(tuple_hash, tuple_eq, NULL, g_free);
 	r->held = g_hash_table_new(g_int64_hash, g_int64_equal);
-	r->hosts = g_hash_table_new_full(hkey_hash, hkey_eq, g_free, host_free);
+	r->hosts = g_hash_table_new_full(hkey_hash, hkey_eq, NULL, host_free);
 	/* a fixed seed: the same trace gives the same report */
 	if ((r->v = vdsetup_create(conf, &replay_ops, r, seed, err, errlen)) == NULL) {
 		replay_free(r);
@@ -408,7 +410,7 @@ static void start(struct replay *r, const struct flowrec *rec)
 	r->tot.starts++;
 	f = g_new0(struct flow, 1);
 	tuple_of(rec, &f->t);
-	if (g_hash_table_contains(r->pending, &f->t)) {
+	if (g_hash_table_lookup(r->pending, &f->t) != NULL) {
 		r->tot.duplicates++;
 		g_free(f);
 		return;
@@ -447,7 +449,11 @@ static void outcome(struct replay *r, const struct flowrec *rec)
 	}
 	f->rtt = (int64_t)(r->now - f->arrival);
 	f->success = rec->success;
-	if (f->state == FL_ACCEPTED) {
+	if (f->state == FL_ACCEPTED && f->answered == f->arrival) {
+		/* not delayed: the outcome is due now, as in the trace */
+		deliver(r, rec);
+		g_hash_table_remove(r->pending, &t);
+	} else if (f->state == FL_ACCEPTED) {
 		outcome_due(r, f);
 		g_hash_table_remove(r->pending, &t);
 	}

@@ -38,6 +38,7 @@ struct replay_lock {
 };
 
 struct replay_host {
+	uint8_t key[16];	/* the engine's host key: the table's key */
 	struct sl_addr addr;
 	const char *zone;	/* NULL: in no zone */
 	int mode;		/* enum sd_mode, if zoned */

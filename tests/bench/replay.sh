@@ -1,0 +1,41 @@
+#!/bin/sh
+# replay.sh - sluice-sim replay: records per second with sluiced's
+# decisions against reading the same file without them
+#
+# A synthetic conntrack log (simtrace.py: REPLAY_FLOWS flows of
+# REPLAY_HOSTS hosts over a day) is read REPLAY_ROUNDS times each way,
+# interleaved; the medians give records/s and the share of the total
+# time the decisions take (target: at most half).
+#   REPLAY_FLOWS=20000000 sh tests/bench/replay.sh   # a day at 230 flows/s
+set -eu
+: "${SLUICE_TOP:=$(cd "$(dirname "$0")/../.." && pwd)}"
+: "${SLUICE_BUILD:=$SLUICE_TOP/build}"
+: "${REPLAY_FLOWS:=2000000}" "${REPLAY_HOSTS:=10000}" "${REPLAY_ROUNDS:=3}"
+SIM=$SLUICE_BUILD/sluice-sim
+trace=/tmp/sluice-bench-replay.$REPLAY_FLOWS.$REPLAY_HOSTS.log
+conf=$(mktemp /tmp/sluice-bench-replay.XXXXXX.conf)
+trap 'rm -f "$conf"' EXIT
+printf '[core]\nevents =\n[sluiced]\nmem_cap = 256M\n[zone lan]\nprefixes = 10.1.0.0/16\n' >"$conf"
+[ -s "$trace" ] || /usr/bin/python3 "$SLUICE_TOP/tests/bench/simtrace.py" \
+	"$REPLAY_FLOWS" "$REPLAY_HOSTS" 86400 >"$trace"
+lines=$(wc -l <"$trace")
+
+# secs CMD... - wall seconds of one run
+secs() {
+	s=$(date +%s.%N); "$@" >/dev/null; e=$(date +%s.%N)
+	echo "$s $e" | awk '{ printf "%.3f\n", $2 - $1 }'
+}
+read_t="" dec_t=""
+i=0
+while [ $i -lt "$REPLAY_ROUNDS" ]; do
+	read_t="$read_t $(secs "$SIM" replay --no-decisions "$trace")"
+	dec_t="$dec_t $(secs "$SIM" replay -c "$conf" "$trace")"
+	i=$((i + 1))
+done
+median() { echo "$@" | tr ' ' '\n' | grep . | sort -n | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'; }
+r=$(median $read_t) d=$(median $dec_t)
+echo "records (lines): $lines, flows: $REPLAY_FLOWS, hosts: $REPLAY_HOSTS, rounds: $REPLAY_ROUNDS"
+echo "read only:      $r s  ($(echo "$lines $r" | awk '{ printf "%.0f", $1 / $2 }') lines/s)   runs:$read_t"
+echo "with decisions: $d s  ($(echo "$lines $d" | awk '{ printf "%.0f", $1 / $2 }') lines/s)   runs:$dec_t"
+echo "decisions' share of the total: $(echo "$r $d" | awk '{ printf "%.2f", ($2 - $1) / $2 }') (target <= 0.50)"
+echo "command: REPLAY_FLOWS=$REPLAY_FLOWS REPLAY_HOSTS=$REPLAY_HOSTS sh tests/bench/replay.sh"

@@ -1,0 +1,46 @@
+#!/usr/bin/python3
+# simtrace.py - a synthetic site's conntrack log for the replay benchmark
+#
+# usage: simtrace.py FLOWS HOSTS SECONDS > trace.log
+# HOSTS sources in 10.1.0.0/16 over SECONDS of time, FLOWS flows in all
+# (a [NEW] line and, for answered ones, an [UPDATE] line each): 95% of a
+# host's flows go to one of its 6 usual servers, 5% to a new one; one
+# host in 1,000 is a scanner (random destinations, unanswered). Seeded:
+# the same arguments give the same file.
+import random
+import sys
+
+flows, hosts, span = int(sys.argv[1]), int(sys.argv[2]), float(sys.argv[3])
+rnd = random.Random(16)
+base = 1796190000.0
+usual = [["10.%d.%d.%d" % (rnd.randrange(100, 200), rnd.randrange(256),
+                          rnd.randrange(1, 255)) for _ in range(6)]
+         for _ in range(hosts)]
+scanner = set(rnd.sample(range(hosts), max(1, hosts // 1000)))
+out = sys.stdout
+w = out.write
+step = span / flows
+t = base
+for i in range(flows):
+    t += step
+    h = rnd.randrange(hosts)
+    src = "10.1.%d.%d" % (h // 250, 1 + h % 250)
+    if h in scanner:
+        dst = "10.%d.%d.%d" % (rnd.randrange(2, 250), rnd.randrange(256),
+                               rnd.randrange(1, 255))
+        ok = False
+    elif rnd.random() < 0.95:
+        dst = usual[h][rnd.randrange(6)]
+        ok = True
+    else:
+        dst = "10.%d.%d.%d" % (rnd.randrange(2, 250), rnd.randrange(256),
+                               rnd.randrange(1, 255))
+        ok = True
+    sp = 1024 + i % 60000
+    tup = "src=%s dst=%s sport=%d dport=443" % (src, dst, sp)
+    rev = "src=%s dst=%s sport=443 dport=%d" % (dst, src, sp)
+    w("[%.6f]\t    [NEW] tcp      6 120 SYN_SENT %s [UNREPLIED] %s\n"
+      % (t, tup, rev))
+    if ok:
+        w("[%.6f]\t [UPDATE] tcp      6 60 SYN_RECV %s %s\n"
+          % (t + step / 2, tup, rev))
