@@ -108,7 +108,7 @@ show() {
 
 # quarantined - is lan1 in the kernel's quarantine set?
 quarantined() {
-	lab_x gw nft list set inet sluice quarantine4 2>/dev/null |
+	lab_x gw nft list set ip sluice quarantine4 2>/dev/null |
 		grep -q "$LAB_LAN1_4"
 }
 

@@ -120,7 +120,7 @@ static int cmd_status(void *ctx, int json, char **argv, GString *out)
 	}
 	g_string_append_printf(out, "sluiced %s, up %llu s\n", SLUICE_VERSION,
 			       (unsigned long long)up);
-	g_string_append_printf(out, "ruleset: %s, table inet %s, queue %u, %s\n",
+	g_string_append_printf(out, "ruleset: %s, tables ip/ip6 %s, queue %u, %s\n",
 			       s->nft ? "own" : "none", s->conf->table,
 			       s->conf->queue_num, qexpr);
 	for (i = 0; i < s->conf->nzones; i++) {

@@ -135,7 +135,7 @@ void sdsetup_ruleset(struct sluiced *s)
 		daemon_die(1, "netfilter netlink socket: %s", strerror(errno));
 	if (nftrules_install(s->nft, &nc, err, sizeof(err)) < 0)
 		daemon_die(1, "%s", err);
-	daemon_log(LOG_INFO, "ruleset own: table inet %s installed, queue %u "
+	daemon_log(LOG_INFO, "ruleset own: tables ip and ip6 %s installed, queue %u "
 		   "(fail-%s) and %u (fail-closed zones) using the %s",
 		   s->conf->table, nc.queue_num,
 		   s->conf->fail_open ? "open" : "closed", nc.closed_queue,
@@ -157,7 +157,8 @@ void sdsetup_ruleset_down(struct sluiced *s)
 	if (nftrules_remove(s->nft, err, sizeof(err)) < 0)
 		daemon_log(LOG_ERR, "%s", err);
 	else
-		daemon_log(LOG_INFO, "table inet %s removed", s->conf->table);
+		daemon_log(LOG_INFO, "tables ip and ip6 %s removed",
+			   s->conf->table);
 	nftrules_close(s->nft);
 	s->nft = NULL;
 }

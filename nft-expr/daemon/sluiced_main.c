@@ -5,7 +5,7 @@
  *	sluiced [-f] [-n] [-c FILE]
  * DESCRIPTION
  *	Start-up: read the configuration (exit 2 if it is bad), install
- *	table inet sluice unless "ruleset = none", bind the queues, open
+ *	tables ip and ip6 sluice unless "ruleset = none", bind the queues, open
  *	the control socket and the conntrack events, keep only
  *	CAP_NET_ADMIN, then run one epoll loop. SIGHUP reloads the
  *	configuration keeping all state; SIGTERM and SIGINT accept every

@@ -76,16 +76,6 @@ static int expr_cmp(struct nftnl_rule *r, uint32_t op, const void *data,
 	return expr_add(r, e, nftnl_expr_set(e, NFTNL_EXPR_CMP_DATA, data, len) < 0);
 }
 
-/* nftexpr_nfproto - meta nfproto == family (4 or 6) */
-int nftexpr_nfproto(struct nftnl_rule *r, int family)
-{
-	uint8_t v = family == 4 ? NFPROTO_IPV4 : NFPROTO_IPV6;
-
-	if (expr_meta(r, NFT_META_NFPROTO) < 0)
-		return -1;
-	return expr_cmp(r, NFT_CMP_EQ, &v, sizeof(v));
-}
-
 /* nftexpr_l4proto - meta l4proto == proto */
 int nftexpr_l4proto(struct nftnl_rule *r, uint8_t proto)
 {
@@ -127,7 +117,8 @@ static int addr_lookup(struct nftnl_rule *r, int family, int dst,
 		off = dst ? 16 : 12;
 	else
 		off = dst ? 24 : 8;
-	if (nftexpr_nfproto(r, family) < 0 || (pl = expr_new("payload")) == NULL)
+	/* no meta nfproto match: the table is of one family already */
+	if ((pl = expr_new("payload")) == NULL)
 		return -1;
 	nftnl_expr_set_u32(pl, NFTNL_EXPR_PAYLOAD_BASE, NFT_PAYLOAD_NETWORK_HEADER);
 	nftnl_expr_set_u32(pl, NFTNL_EXPR_PAYLOAD_OFFSET, off);

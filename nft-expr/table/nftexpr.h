@@ -18,18 +18,16 @@
 
 struct nftnl_rule;
 
-/* nftexpr_nfproto - meta nfproto == family (4 or 6) */
-int nftexpr_nfproto(struct nftnl_rule *r, int family);
 /* nftexpr_l4proto - meta l4proto == proto */
 int nftexpr_l4proto(struct nftnl_rule *r, uint8_t proto);
 /* nftexpr_ct_not_new - ct state & new == 0 */
 int nftexpr_ct_not_new(struct nftnl_rule *r);
 /* nftexpr_addr_in - ip[6] saddr/daddr @set (set created in this batch
-   with set_id); includes the nfproto match */
+   with set_id), in a table of that family (ip or ip6) */
 int nftexpr_addr_in(struct nftnl_rule *r, int family, int dst,
 		    const char *set, uint32_t set_id);
-/* nftexpr_addr_not_in - the same, negated: the nfproto matches and the
-   address is not in the set */
+/* nftexpr_addr_not_in - the same, negated: the address is not in the
+   set */
 int nftexpr_addr_not_in(struct nftnl_rule *r, int family, int dst,
 			const char *set, uint32_t set_id);
 /* nftexpr_counter - counter */

@@ -4,11 +4,17 @@
  * SYNOPSIS
  *	#include "table/nftrules.h"
  * DESCRIPTION
- *	The table is described by two small tables (sets, then the rules of
- *	each chain) and turned into one batch. Installing adds the table,
- *	deletes it and adds it again in that batch: a table left behind by
- *	a sluiced that was killed is replaced, atomically, without a window
- *	in which neither exists.
+ *	The tables are described by two small tables (sets, then the rules
+ *	of each chain) and turned into one batch. Installing adds each
+ *	table, deletes it and adds it again in that batch: a table left
+ *	behind by a sluiced that was killed is replaced, atomically,
+ *	without a window in which none exists.
+ *
+ *	One table per family (ip and ip6), not one inet table: where the
+ *	kernel lacks nft_queue the queue is the x_tables NFQUEUE target,
+ *	and nft(8) can print that target in an ip or ip6 table only (in
+ *	an inet table `nft list ruleset` says "libxtables: unhandled
+ *	NFPROTO in xtables_set_nfproto" for each such rule).
  */
 #include <errno.h>
 #include <stdio.h>
@@ -70,6 +76,12 @@ static uint32_t set_id(const char *base, int family)
 	return 0;
 }
 
+/* nfproto - the netfilter family of address family 4 or 6 */
+static uint32_t nfproto(int family)
+{
+	return family == 4 ? NFPROTO_IPV4 : NFPROTO_IPV6;
+}
+
 /* set_name - "quarantine4" */
 static void set_name(char *buf, size_t len, const char *base, int family)
 {
@@ -105,17 +117,18 @@ void nftrules_close(struct nftrules *n)
 	free(n);
 }
 
-/* table_msg - NEWTABLE or DELTABLE for our table */
-static int table_msg(struct nftbatch *b, const char *name, uint16_t type)
+/* table_msg - NEWTABLE or DELTABLE for our table of family 4 or 6 */
+static int table_msg(struct nftbatch *b, const char *name, int family,
+		     uint16_t type)
 {
 	struct nftnl_table *t = nftnl_table_alloc();
 	struct nlmsghdr *nlh;
 
 	if (t == NULL)
 		return -1;
-	nftnl_table_set_u32(t, NFTNL_TABLE_FAMILY, NFPROTO_INET);
+	nftnl_table_set_u32(t, NFTNL_TABLE_FAMILY, nfproto(family));
 	nlh = nftnl_table_set_str(t, NFTNL_TABLE_NAME, name) < 0 ? NULL
-	    : nftbatch_msg(b, type, NFPROTO_INET,
+	    : nftbatch_msg(b, type, (uint16_t)nfproto(family),
 			   type == NFT_MSG_NEWTABLE ? NLM_F_CREATE : 0, NULL);
 	if (nlh != NULL)
 		nftnl_table_nlmsg_build_payload(nlh, t);
@@ -134,7 +147,7 @@ static int set_msg(struct nftbatch *b, const char *table,
 	if (s == NULL)
 		return -1;
 	set_name(name, sizeof(name), sp->base, sp->family);
-	nftnl_set_set_u32(s, NFTNL_SET_FAMILY, NFPROTO_INET);
+	nftnl_set_set_u32(s, NFTNL_SET_FAMILY, nfproto(sp->family));
 	nftnl_set_set_u32(s, NFTNL_SET_ID, sp->id);
 	nftnl_set_set_u32(s, NFTNL_SET_FLAGS, sp->flags);
 	nftnl_set_set_u32(s, NFTNL_SET_KEY_TYPE,
@@ -142,7 +155,7 @@ static int set_msg(struct nftbatch *b, const char *table,
 	nftnl_set_set_u32(s, NFTNL_SET_KEY_LEN, sp->family == 4 ? 4 : 16);
 	nlh = nftnl_set_set_str(s, NFTNL_SET_TABLE, table) < 0
 	    || nftnl_set_set_str(s, NFTNL_SET_NAME, name) < 0 ? NULL
-	    : nftbatch_msg(b, NFT_MSG_NEWSET, NFPROTO_INET,
+	    : nftbatch_msg(b, NFT_MSG_NEWSET, (uint16_t)nfproto(sp->family),
 			   NLM_F_CREATE | NLM_F_EXCL, NULL);
 	if (nlh != NULL)
 		nftnl_set_nlmsg_build_payload(nlh, s);
@@ -150,9 +163,10 @@ static int set_msg(struct nftbatch *b, const char *table,
 	return nlh == NULL ? -1 : nftbatch_done(b);
 }
 
-/* chain_msg - NEWCHAIN; hook < 0 makes a regular chain */
-static int chain_msg(struct nftbatch *b, const char *table, const char *name,
-		     int hook, int prio)
+/* chain_msg - NEWCHAIN in the table of family; hook < 0 makes a
+   regular chain */
+static int chain_msg(struct nftbatch *b, const char *table, int family,
+		     const char *name, int hook, int prio)
 {
 	struct nftnl_chain *c = nftnl_chain_alloc();
 	struct nlmsghdr *nlh;
@@ -160,7 +174,7 @@ static int chain_msg(struct nftbatch *b, const char *table, const char *name,
 
 	if (c == NULL)
 		return -1;
-	nftnl_chain_set_u32(c, NFTNL_CHAIN_FAMILY, NFPROTO_INET);
+	nftnl_chain_set_u32(c, NFTNL_CHAIN_FAMILY, nfproto(family));
 	bad = nftnl_chain_set_str(c, NFTNL_CHAIN_TABLE, table) < 0
 	    || nftnl_chain_set_str(c, NFTNL_CHAIN_NAME, name) < 0;
 	if (hook >= 0 && !bad) {
@@ -169,7 +183,8 @@ static int chain_msg(struct nftbatch *b, const char *table, const char *name,
 		nftnl_chain_set_u32(c, NFTNL_CHAIN_POLICY, NF_ACCEPT);
 		bad = nftnl_chain_set_str(c, NFTNL_CHAIN_TYPE, "filter") < 0;
 	}
-	nlh = bad ? NULL : nftbatch_msg(b, NFT_MSG_NEWCHAIN, NFPROTO_INET,
+	nlh = bad ? NULL : nftbatch_msg(b, NFT_MSG_NEWCHAIN,
+					(uint16_t)nfproto(family),
 					NLM_F_CREATE | NLM_F_EXCL, NULL);
 	if (nlh != NULL)
 		nftnl_chain_nlmsg_build_payload(nlh, c);
@@ -177,14 +192,15 @@ static int chain_msg(struct nftbatch *b, const char *table, const char *name,
 	return nlh == NULL ? -1 : nftbatch_done(b);
 }
 
-/* rule_new - an empty rule for table/chain */
-static struct nftnl_rule *rule_new(const char *table, const char *chain)
+/* rule_new - an empty rule for chain in the table of family */
+static struct nftnl_rule *rule_new(const char *table, int family,
+				   const char *chain)
 {
 	struct nftnl_rule *r = nftnl_rule_alloc();
 
 	if (r == NULL)
 		return NULL;
-	nftnl_rule_set_u32(r, NFTNL_RULE_FAMILY, NFPROTO_INET);
+	nftnl_rule_set_u32(r, NFTNL_RULE_FAMILY, nfproto(family));
 	if (nftnl_rule_set_str(r, NFTNL_RULE_TABLE, table) < 0
 	    || nftnl_rule_set_str(r, NFTNL_RULE_CHAIN, chain) < 0) {
 		nftnl_rule_free(r);
@@ -201,7 +217,8 @@ static int rule_msg(struct nftbatch *b, struct nftnl_rule *r, int ok,
 	struct nlmsghdr *nlh = NULL;
 
 	if (r != NULL && ok == 0) {
-		nlh = nftbatch_msg(b, NFT_MSG_NEWRULE, NFPROTO_INET,
+		nlh = nftbatch_msg(b, NFT_MSG_NEWRULE,
+				   (uint16_t)nftnl_rule_get_u32(r, NFTNL_RULE_FAMILY),
 				   NLM_F_CREATE | NLM_F_APPEND, seq);
 		if (nlh != NULL)
 			nftnl_rule_nlmsg_build_payload(nlh, r);
@@ -216,7 +233,7 @@ static int rule_addr_verdict(struct nftbatch *b, const char *table,
 			     const char *chain, int family, int dst,
 			     const char *base, int verdict)
 {
-	struct nftnl_rule *r = rule_new(table, chain);
+	struct nftnl_rule *r = rule_new(table, family, chain);
 	char name[32];
 	int ok;
 
@@ -237,7 +254,7 @@ static int rule_addr_verdict(struct nftbatch *b, const char *table,
 static int bypass_rule(struct nftbatch *b, const char *table,
 		       const char *chain, int family)
 {
-	struct nftnl_rule *r = rule_new(table, chain);
+	struct nftnl_rule *r = rule_new(table, family, chain);
 	char name[32];
 	int ok;
 
@@ -257,26 +274,27 @@ static int bypass_rule(struct nftbatch *b, const char *table,
    hold whitelisted addresses, the gateway's own among them: they are
    accepted before the drop. An IPv4 one is a host, never whitelisted
    (sluiced refuses), so IPv4 packets pay no extra lookup. */
-static int hook_rules(struct nftbatch *b, const char *table, const char *chain)
+static int hook_rules(struct nftbatch *b, const char *table, int family,
+		      const char *chain)
 {
 	static const uint8_t protos[] = { 6, 17 };
 	struct nftnl_rule *r;
 	size_t i;
 	int ok;
 
-	if (rule_addr_verdict(b, table, chain, 4, 0, "quarantine", NF_DROP) < 0
-	    || rule_addr_verdict(b, table, chain, 6, 0, "whitelist", NF_ACCEPT) < 0
-	    || rule_addr_verdict(b, table, chain, 6, 0, "quarantine", NF_DROP) < 0)
+	if ((family == 6 && rule_addr_verdict(b, table, chain, 6, 0, "whitelist",
+					      NF_ACCEPT) < 0)
+	    || rule_addr_verdict(b, table, chain, family, 0, "quarantine",
+				 NF_DROP) < 0)
 		return -1;
-	r = rule_new(table, chain);
+	r = rule_new(table, family, chain);
 	ok = r == NULL ? -1 : nftexpr_ct_not_new(r);
 	if (ok == 0)
 		ok = nftexpr_verdict(r, NF_ACCEPT, NULL);
-	if (rule_msg(b, r, ok, NULL) < 0 || bypass_rule(b, table, chain, 4) < 0
-	    || bypass_rule(b, table, chain, 6) < 0)
+	if (rule_msg(b, r, ok, NULL) < 0 || bypass_rule(b, table, chain, family) < 0)
 		return -1;
 	for (i = 0; i < sizeof(protos); i++) {
-		r = rule_new(table, chain);
+		r = rule_new(table, family, chain);
 		ok = r == NULL ? -1 : nftexpr_l4proto(r, protos[i]);
 		if (ok == 0)
 			ok = nftexpr_verdict(r, NFT_JUMP, FLOW_CHAIN);
@@ -286,70 +304,83 @@ static int hook_rules(struct nftbatch *b, const char *table, const char *chain)
 	return 0;
 }
 
-/* queue_rule - [ip[6] saddr @closedN] queue num N [bypass]; family 0
-   matches everything */
+/* queue_rule - [ip[6] saddr @closedN] queue num N [bypass]: closed
+   queues the fail-closed zones' sources (no bypass), else everything
+   (with bypass) */
 static int queue_rule(struct nftbatch *b, const char *table,
-		      enum nftq_kind kind, int family, uint16_t num,
-		      uint32_t *seq)
+		      enum nftq_kind kind, int family, int closed,
+		      uint16_t num, uint32_t *seq)
 {
-	struct nftnl_rule *r = rule_new(table, FLOW_CHAIN);
+	struct nftnl_rule *r = rule_new(table, family, FLOW_CHAIN);
 	char name[32];
 	int ok = r == NULL ? -1 : 0;
 
 	set_name(name, sizeof(name), "closed", family);
-	if (ok == 0 && family != 0)
+	if (ok == 0 && closed)
 		ok = nftexpr_addr_in(r, family, 0, name, set_id("closed", family));
 	if (ok == 0)
-		ok = nftexpr_queue(r, kind, num, family == 0);
+		ok = nftexpr_queue(r, kind, num, !closed);
 	return rule_msg(b, r, ok, seq);
 }
 
-/* flow_rules - whitelist accepts, then the queue rules; qseq[3] gets
-   the queue rules' sequence numbers */
+/* flow_rules - whitelist accepts, then the queue rules of family;
+   qseq[2] gets the queue rules' sequence numbers */
 static int flow_rules(struct nftbatch *b, const struct nftrules_conf *c,
-		      enum nftq_kind kind, uint32_t qseq[3])
+		      enum nftq_kind kind, int family, uint32_t qseq[2])
 {
-	int fam, dst;
+	int dst;
 
-	for (fam = 4; fam <= 6; fam += 2)
-		for (dst = 0; dst <= 1; dst++)
-			if (rule_addr_verdict(b, c->table, FLOW_CHAIN, fam, dst,
-					      "whitelist", NF_ACCEPT) < 0)
-				return -1;
-	if (queue_rule(b, c->table, kind, 4, c->closed_queue, &qseq[0]) < 0
-	    || queue_rule(b, c->table, kind, 6, c->closed_queue, &qseq[1]) < 0
-	    || queue_rule(b, c->table, kind, 0, c->queue_num, &qseq[2]) < 0)
+	for (dst = 0; dst <= 1; dst++)
+		if (rule_addr_verdict(b, c->table, FLOW_CHAIN, family, dst,
+				      "whitelist", NF_ACCEPT) < 0)
+			return -1;
+	if (queue_rule(b, c->table, kind, family, 1, c->closed_queue, &qseq[0]) < 0
+	    || queue_rule(b, c->table, kind, family, 0, c->queue_num, &qseq[1]) < 0)
 		return -1;
 	return 0;
 }
 
-/* ruleset_batch - the whole table, replacing any old one */
-static struct nftbatch *ruleset_batch(struct nftrules *n,
-				      const struct nftrules_conf *c,
-				      enum nftq_kind kind, uint32_t qseq[3])
+/* family_batch - the table of family (4 or 6) into b, replacing any
+   old one; qseq[2] gets its queue rules' sequence numbers */
+static int family_batch(struct nftbatch *b, const struct nftrules_conf *c,
+			enum nftq_kind kind, int family, uint32_t qseq[2])
 {
 	static const struct { unsigned bit; const char *name; int hook; } hooks[] = {
 		{ NFTRULES_HOOK_FORWARD, "forward", NF_INET_FORWARD },
 		{ NFTRULES_HOOK_OUTPUT, "output", NF_INET_LOCAL_OUT },
 	};
-	struct nftbatch *b = nftbatch_create(BATCH_SIZE, n->seq);
 	size_t i;
+	int ok;
+
+	ok = table_msg(b, c->table, family, NFT_MSG_NEWTABLE) == 0
+	    && table_msg(b, c->table, family, NFT_MSG_DELTABLE) == 0
+	    && table_msg(b, c->table, family, NFT_MSG_NEWTABLE) == 0;
+	for (i = 0; ok && i < sizeof(set_specs) / sizeof(set_specs[0]); i++)
+		if (set_specs[i].family == family)
+			ok = set_msg(b, c->table, &set_specs[i]) == 0;
+	ok = ok && chain_msg(b, c->table, family, FLOW_CHAIN, -1, 0) == 0
+	    && flow_rules(b, c, kind, family, qseq) == 0;
+	for (i = 0; ok && i < sizeof(hooks) / sizeof(hooks[0]); i++)
+		if (c->hooks & hooks[i].bit)
+			ok = chain_msg(b, c->table, family, hooks[i].name,
+				       hooks[i].hook, c->priority) == 0
+			    && hook_rules(b, c->table, family, hooks[i].name) == 0;
+	return ok ? 0 : -1;
+}
+
+/* ruleset_batch - both tables, replacing any old ones; qseq[4] gets
+   the queue rules' sequence numbers */
+static struct nftbatch *ruleset_batch(struct nftrules *n,
+				      const struct nftrules_conf *c,
+				      enum nftq_kind kind, uint32_t qseq[4])
+{
+	struct nftbatch *b = nftbatch_create(BATCH_SIZE, n->seq);
 	int ok;
 
 	if (b == NULL)
 		return NULL;
-	ok = table_msg(b, c->table, NFT_MSG_NEWTABLE) == 0
-	    && table_msg(b, c->table, NFT_MSG_DELTABLE) == 0
-	    && table_msg(b, c->table, NFT_MSG_NEWTABLE) == 0;
-	for (i = 0; ok && i < sizeof(set_specs) / sizeof(set_specs[0]); i++)
-		ok = set_msg(b, c->table, &set_specs[i]) == 0;
-	ok = ok && chain_msg(b, c->table, FLOW_CHAIN, -1, 0) == 0
-	    && flow_rules(b, c, kind, qseq) == 0;
-	for (i = 0; ok && i < sizeof(hooks) / sizeof(hooks[0]); i++)
-		if (c->hooks & hooks[i].bit)
-			ok = chain_msg(b, c->table, hooks[i].name, hooks[i].hook,
-				       c->priority) == 0
-			    && hook_rules(b, c->table, hooks[i].name) == 0;
+	ok = family_batch(b, c, kind, 4, &qseq[0]) == 0
+	    && family_batch(b, c, kind, 6, &qseq[2]) == 0;
 	n->seq = nftbatch_next_seq(b) + 1;
 	if (!ok) {
 		nftbatch_free(b);
@@ -364,7 +395,7 @@ static struct nftbatch *ruleset_batch(struct nftrules *n,
 static int try_install(struct nftrules *n, const struct nftrules_conf *c,
 		       enum nftq_kind kind, char *err, size_t errlen)
 {
-	uint32_t qseq[3] = { 0, 0, 0 }, bad = 0;
+	uint32_t qseq[4] = { 0, 0, 0, 0 }, bad = 0;
 	struct nftbatch *b = ruleset_batch(n, c, kind, qseq);
 	int rc, e;
 
@@ -378,9 +409,10 @@ static int try_install(struct nftrules *n, const struct nftrules_conf *c,
 	if (rc == 0)
 		return 0;
 	if ((e == ENOENT || e == EOPNOTSUPP)
-	    && (bad == qseq[0] || bad == qseq[1] || bad == qseq[2]))
+	    && (bad == qseq[0] || bad == qseq[1] || bad == qseq[2]
+		|| bad == qseq[3]))
 		return 1;
-	snprintf(err, errlen, "installing table inet %s: %s", c->table,
+	snprintf(err, errlen, "installing tables ip and ip6 %s: %s", c->table,
 		 strerror(e));
 	return -1;
 }
@@ -423,7 +455,8 @@ int nftrules_remove(struct nftrules *n, char *err, size_t errlen)
 	if (!n->installed)
 		return 0;
 	if ((b = nftbatch_create(MNL_SOCKET_BUFFER_SIZE, n->seq)) == NULL
-	    || table_msg(b, n->table, NFT_MSG_DELTABLE) < 0) {
+	    || table_msg(b, n->table, 4, NFT_MSG_DELTABLE) < 0
+	    || table_msg(b, n->table, 6, NFT_MSG_DELTABLE) < 0) {
 		nftbatch_free(b);
 		snprintf(err, errlen, "removing table: %s", strerror(ENOMEM));
 		return -1;
@@ -433,8 +466,8 @@ int nftrules_remove(struct nftrules *n, char *err, size_t errlen)
 	nftbatch_free(b);
 	/* someone removed it before us: the result is what we wanted */
 	if (rc < 0 && errno != ENOENT) {
-		snprintf(err, errlen, "removing table inet %s: %s", n->table,
-			 strerror(errno));
+		snprintf(err, errlen, "removing tables ip and ip6 %s: %s",
+			 n->table, strerror(errno));
 		return -1;
 	}
 	n->installed = 0;

@@ -33,7 +33,8 @@ struct nftnl_set *nftset_for(const char *table, const char *base,
 	if (s == NULL)
 		return NULL;
 	snprintf(name, sizeof(name), "%s%d", base, family);
-	nftnl_set_set_u32(s, NFTNL_SET_FAMILY, NFPROTO_INET);
+	nftnl_set_set_u32(s, NFTNL_SET_FAMILY,
+			  family == 4 ? NFPROTO_IPV4 : NFPROTO_IPV6);
 	if (nftnl_set_set_str(s, NFTNL_SET_TABLE, table) < 0
 	    || nftnl_set_set_str(s, NFTNL_SET_NAME, name) < 0) {
 		nftnl_set_free(s);
@@ -67,7 +68,8 @@ int nftset_elem(struct nftnl_set *s, const uint8_t *key, int family,
 int nftset_msg(struct nftbatch *b, struct nftnl_set *s, uint16_t type,
 	       int excl)
 {
-	struct nlmsghdr *nlh = nftbatch_msg(b, type, NFPROTO_INET,
+	uint16_t fam = (uint16_t)nftnl_set_get_u32(s, NFTNL_SET_FAMILY);
+	struct nlmsghdr *nlh = nftbatch_msg(b, type, fam,
 					    type == NFT_MSG_NEWSETELEM ? NLM_F_CREATE
 					    | (excl ? NLM_F_EXCL : 0) : 0, NULL);
 

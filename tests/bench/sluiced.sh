@@ -224,7 +224,7 @@ wakeups() {
 # qdrops - first packets sluiced's table decided without its queue:
 #	dropped for quarantined sources, accepted for sources not queued
 qdrops() {
-	lab_x gw nft list table inet sluice 2>/dev/null |
+	{ lab_x gw nft list table ip sluice; lab_x gw nft list table ip6 sluice; } 2>/dev/null |
 		sed -n 's/.*@\(quarantine\|queued\).*packets \([0-9]*\).*/\2/p' |
 		awk '{ n += $1 } END { print n + 0 }'
 }

@@ -51,8 +51,8 @@ kill -9 "$pid"; wait "$pid" 2>/dev/null; SD_PID=""
 sleep 0.3
 kill -0 "$pid" 2>/dev/null
 is "$?" 1 "sluiced is dead (SIGKILL)"
-lab_x gw nft list table inet sluice >/dev/null 2>&1
-ok $? "its table is still in the gateway (nothing removed it)"
+sd_tables >/dev/null 2>&1
+ok $? "its tables are still in the gateway (nothing removed it)"
 
 lab_x lan2 perl "$LAB_DIR/browse.pl" -n 10 -i 0 -t 3 10.77.31.1 10.77.31.2 10.77.31.3 \
 	10.77.31.4 10.77.31.5 fd77:3::311 fd77:3::312 fd77:3::313 fd77:3::314 fd77:3::315 \

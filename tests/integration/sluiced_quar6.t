@@ -35,13 +35,13 @@ sd_scan tcp 6 300 100
 sd_wait_quarantine "$LAB_LAN1_6" 6 10 1 >/dev/null
 ok $? "lan1 (fd77:1::11) is quarantined by its IPv6 scan"
 wait "$SD_SCAN"
-el=$(lab_x gw nft list set inet sluice quarantine6 | tr ',{}' '\n\n\n' | grep 'fd77:1::/64')
+el=$(lab_x gw nft list set ip6 sluice quarantine6 | tr ',{}' '\n\n\n' | grep 'fd77:1::/64')
 case $el in
 *"fd77:1::/64 timeout 1h"*) ok 0 "quarantine6 holds fd77:1::/64 with the zone's TTL" ;;
 *) ok 1 "quarantine6 holds fd77:1::/64 with the zone's TTL"
-   lab_x gw nft list set inet sluice quarantine6 | sed 's/^/#   /' ;;
+   lab_x gw nft list set ip6 sluice quarantine6 | sed 's/^/#   /' ;;
 esac
-lab_x gw nft get element inet sluice quarantine6 "{ fd77:1::99 }" >/dev/null 2>&1
+lab_x gw nft get element ip6 sluice quarantine6 "{ fd77:1::99 }" >/dev/null 2>&1
 ok $? "fd77:1::99, never seen, lies in a quarantine6 element"
 
 cmp "$(sd_show fd77:1::11 quarantined)" -gt 3000 "sluicectl show fd77:1::11: quarantined"
@@ -60,7 +60,7 @@ lab_x gw perl "$LAB_DIR/browse.pl" -n 1 -t 3 -b "$LAB_GW_6" "$(lab_target6 901)"
 ok $? "the gateway's own fd77:1::1 still reaches the servers"
 
 sd_kill
-lab_x gw nft list table inet sluice >/dev/null 2>&1; ok $? "kill -9: the table stays"
+sd_tables >/dev/null 2>&1; ok $? "kill -9: the tables stay"
 lab_count_reset srv
 lab_x lan1 ip -6 addr add fd77:1::99/64 dev eth0 nodad
 lab_targets 6 100 1001 >"$SD_RUN/t99"

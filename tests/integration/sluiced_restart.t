@@ -50,7 +50,8 @@ done
 saved "$LAB_LAN1_4" 1; ok $? "within a second the state file names lan1 (IPv4)"
 saved "$LAB_LAN1_6" 1; ok $? "and lan1 (IPv6)"
 sd_stop; is "$?" 0 "sluiced stops (SIGTERM), removing its table"
-lab_x gw nft list table inet sluice >/dev/null 2>&1; is "$?" 1 "the table is gone, and its quarantine set with it"
+lab_x gw nft list table ip sluice >/dev/null 2>&1; is "$?" 1 "the ip table is gone, and its quarantine set with it"
+lab_x gw nft list table ip6 sluice >/dev/null 2>&1; is "$?" 1 "the ip6 table is gone too"
 sleep 3		# lan2's 3 s run out while sluiced is down
 
 sd_start || bail "sluiced did not start again"

@@ -2,10 +2,11 @@
 # sluiced_ruleset.t - sluiced's own table, and the machine's ruleset left as it was
 #
 # In the lab's gateway, with an operator's table already loaded:
-# "ruleset = own" installs table inet sluice (quarantine, whitelist and
-# fail-closed sets, forward and output chains) with the queue
-# expression the kernel has (native nft queue, else the x_tables
-# NFQUEUE target through nft_compat, and the log says which), leaves
+# "ruleset = own" installs tables ip sluice and ip6 sluice (quarantine,
+# whitelist and fail-closed sets, forward and output chains) with the
+# queue expression the kernel has (native nft queue, else the x_tables
+# NFQUEUE target through nft_compat, and the log says which), which
+# `nft list ruleset` prints without libxtables complaints, leaves
 # the operator's table alone, queues the first packet of new flows, and
 # on SIGTERM or SIGINT removes exactly what it added: `nft list
 # ruleset` is the same before the start and after the stop, twice in a
@@ -63,13 +64,20 @@ diag "this kernel's queue expression: $kind"
 for sig in TERM INT; do
 	conf own >/dev/null
 	sd_start; ok $? "SIG$sig round: sluiced starts with ruleset = own"
-	lab_x gw nft list table inet sluice >"$SD_RUN/sluice.nft" 2>/dev/null
-	ok $? "SIG$sig round: table inet sluice is installed"
-	for obj in "set quarantine4" "set quarantine6" "set whitelist4" "set whitelist6" \
-		   "type filter hook forward" "type filter hook output" "queue num 0 bypass"; do
-		grep -q "$obj" "$SD_RUN/sluice.nft"
-		ok $? "SIG$sig round: the table has '$obj'"
+	for fam in 4 6; do
+		lab_x gw nft list table $(sd_table $fam) >"$SD_RUN/sluice.nft" 2>/dev/null
+		ok $? "SIG$sig round: table $(sd_table $fam) is installed"
+		for obj in "set quarantine$fam" "set whitelist$fam" "set closed$fam" \
+			   "set queued$fam" "type filter hook forward" \
+			   "type filter hook output" "queue num 0 bypass"; do
+			grep -q "$obj" "$SD_RUN/sluice.nft"
+			ok $? "SIG$sig round: table $(sd_table $fam) has '$obj'"
+		done
 	done
+	lab_x gw nft list ruleset >/dev/null 2>"$SD_RUN/list.err"
+	grep -q libxtables "$SD_RUN/list.err"
+	ok $((! $?)) "SIG$sig round: nft list ruleset prints no libxtables complaint" ||
+		sed 's/^/#   /' "$SD_RUN/list.err"
 	grep -q "$kind" "$SD_RUN/sluiced.log"
 	ok $? "SIG$sig round: the log says the queue expression is the $kind one"
 	lab_x gw nft list table inet operator >/dev/null 2>&1
@@ -99,7 +107,7 @@ mode = off
 EOF2
 sd_start; ok $? "sluiced starts with a throttled and an unthrottled zone"
 for fam in 4 6; do
-	lab_x gw nft list set inet sluice queued$fam >"$SD_RUN/queued" 2>/dev/null
+	lab_x gw nft list set $(sd_table $fam) queued$fam >"$SD_RUN/queued" 2>/dev/null
 	eval "a1=\$LAB_LAN1_$fam a2=\$LAB_LAN2_$fam"
 	grep -q "$a1" "$SD_RUN/queued"; ok $? "set queued$fam holds lan1's zone ($a1)"
 	grep -q "$a2" "$SD_RUN/queued"; ok $((! $?)) "set queued$fam does not hold lan2's zone of mode off"
@@ -111,7 +119,7 @@ lab_x lan2 perl "$LAB_DIR/browse.pl" -b "$LAB_LAN3_4" -n 1 -t 3 10.77.16.3 >/dev
 ok $? "requests from lan2's second address (no zone) pass"
 s1=$(sd_queue 0 seq)
 is "$((s1 - s0))" 0 "none of their first packets went through sluiced's queue"
-n=$(lab_x gw nft list table inet sluice 2>/dev/null |
+n=$(sd_tables 2>/dev/null |
 	sed -n 's/.*@queued.*packets \([0-9]*\).*/\1/p' | awk '{ n += $1 } END { print n + 0 }')
 cmp "$n" -ge 5 "the kernel accepted them, counted by the rules on set queued4/6"
 lab_x lan1 perl "$LAB_DIR/browse.pl" -n 3 -t 3 10.77.16.1 fd77:3::1 10.77.16.2 >/dev/null

@@ -49,7 +49,7 @@ poll() {
 
 # in_set NAME ADDR - is ADDR in set NAME (an element, or inside a range)
 in_set() {
-	lab_x gw nft get element inet sluice "$1" "{ $2 }" >/dev/null 2>&1
+	lab_x gw nft get element $(sd_table "${1#"${1%?}"}") "$1" "{ $2 }" >/dev/null 2>&1
 }
 
 # conf - the zone, with [sluiced] keys from $1

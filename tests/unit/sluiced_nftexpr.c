@@ -85,7 +85,7 @@ static void arm(unsigned k)
 	fail_at = k;
 }
 
-enum which { B_NFPROTO, B_L4PROTO, B_CTNEW, B_IN, B_NOTIN, B_JUMP, B_COMPAT };
+enum which { B_L4PROTO, B_CTNEW, B_IN, B_NOTIN, B_JUMP, B_COMPAT };
 
 /* build - run one builder on a fresh rule; its result, and the number
    of expressions the rule got in *nexpr */
@@ -96,7 +96,6 @@ static int build(enum which w, int *nexpr)
 	int rc = -1;
 
 	switch (w) {
-	case B_NFPROTO: rc = nftexpr_nfproto(r, 6); break;
 	case B_L4PROTO: rc = nftexpr_l4proto(r, 17); break;
 	case B_CTNEW: rc = nftexpr_ct_not_new(r); break;
 	case B_IN: rc = nftexpr_addr_in(r, 4, 1, "whitelist4", 3); break;
@@ -118,7 +117,7 @@ static int build(enum which w, int *nexpr)
 static void test_builders(void)
 {
 	static const struct { enum which w; const char *name; } b[] = {
-		{ B_NFPROTO, "nfproto" }, { B_L4PROTO, "l4proto" },
+		{ B_L4PROTO, "l4proto" },
 		{ B_CTNEW, "ct_not_new" }, { B_IN, "addr_in" },
 		{ B_NOTIN, "addr_not_in" }, { B_JUMP, "verdict jump" },
 		{ B_COMPAT, "queue (compat target)" },

@@ -107,10 +107,17 @@ sd_alive() { [ -n "$SD_PID" ] && kill -0 "$SD_PID" 2>/dev/null; }
 # sd_ctl - sluicectl against the test's daemon
 sd_ctl() { "$SLUICE_BUILD/sluicectl" -s "$SD_RUN/sluiced.sock" "$@"; }
 
+# sd_table FAMILY - sluiced's table of family 4|6 as nft names it
+#	("ip sluice", "ip6 sluice")
+sd_table() { if [ "$1" = 6 ]; then echo "ip6 sluice"; else echo "ip sluice"; fi; }
+
+# sd_tables - nft list of both of sluiced's tables; 1 if either is missing
+sd_tables() { lab_x gw nft list table ip sluice && lab_x gw nft list table ip6 sluice; }
+
 # sd_quarantined - is ADDR in the kernel's quarantine set (family 4|6),
 #	as an element or inside one (quarantine6 holds prefixes)?
 sd_quarantined() {
-	lab_x gw nft get element inet sluice "quarantine$2" "{ $1 }" >/dev/null 2>&1
+	lab_x gw nft get element $(sd_table "$2") "quarantine$2" "{ $1 }" >/dev/null 2>&1
 }
 
 # sd_wait_quarantine - poll up to SECONDS for ADDR (family) to be in

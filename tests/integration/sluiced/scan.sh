@@ -43,7 +43,7 @@ EOF
 # scan_expiry - after the scan: the element's TTL, and that it leaves
 #	the set when the TTL says (ADDR FAMILY)
 scan_expiry() {
-	_el=$(lab_x gw nft list set inet sluice "quarantine$2" | tr ',{}' '\n\n\n' |
+	_el=$(lab_x gw nft list set $(sd_table "$2") "quarantine$2" | tr ',{}' '\n\n\n' |
 		grep "^[[:space:]]*$1 ")
 	case $_el in
 	*"timeout ${SCAN_TTL}s"*) ok 0 "the quarantine element carries the TTL (${SCAN_TTL}s)" ;;
