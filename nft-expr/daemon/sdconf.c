@@ -107,6 +107,8 @@ static const struct cfg_key zone_keys[] = {
 	  .help = "at zero balance: delay (hold) or drop" },
 	{ .name = "trw", .type = CFG_ENUM, .offset = ZN(trw), .def = "log",
 	  .choices = trw_choices, .help = "when TRW calls a host a scanner" },
+	{ .name = "observe", .type = CFG_BOOL, .offset = ZN(observe), .def = "no",
+	  .help = "decide and report (\"observe\": true), enforce nothing" },
 };
 
 /* sd_fail - "FILE: [GROUP] KEY = "VALUE": WHY"; returns -1 */

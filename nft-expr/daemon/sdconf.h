@@ -44,6 +44,7 @@ struct sd_zone {
 	unsigned credit_start, credit_debit, credit_credit, credit_cap;
 	int credit_action;	/* enum sd_credit_action */
 	int trw;		/* enum sd_trw */
+	int observe;		/* decide and report, enforce nothing */
 };
 
 struct sd_conf {

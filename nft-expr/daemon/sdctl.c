@@ -37,20 +37,28 @@ static const char *trw_name(int state)
 	    : "pending";
 }
 
-/* host_text - one host on one line */
+/* host_text - one host on one line: quarantined=no or the seconds
+   left, credit= in credit zones only, observe= in observe zones only */
 static void host_text(GString *out, const struct verdict_host *h)
 {
-	char a[ADDR_STRLEN];
+	char a[ADDR_STRLEN], q[32];
 
+	if (h->quarantine_left_ns == 0)
+		snprintf(q, sizeof(q), "no");
+	else		/* rounded up: a running quarantine never shows 0s */
+		snprintf(q, sizeof(q), "%llus", (unsigned long long)
+			 ((h->quarantine_left_ns + NS_PER_SEC - 1) / NS_PER_SEC));
 	g_string_append_printf(out, "%s zone=%s mode=%s queued=%u locked=%s "
-			       "quarantined=%llus delayed=%u dropped=%u contacts=%u "
-			       "ok=%u failed=%u credit=%d trw=%s\n",
-			       addr_format(&h->addr, a), h->zone ? h->zone : "-",
-			       sdconf_mode_name(h->mode), h->queued,
-			       h->locked ? "yes" : "no",
-			       (unsigned long long)(h->quarantine_left_ns / NS_PER_SEC),
-			       h->delayed, h->dropped, h->contacts, h->ok, h->failed,
-			       h->credit, trw_name(h->trw_state));
+			       "quarantined=%s delayed=%u dropped=%u contacts=%u "
+			       "ok=%u failed=%u", addr_format(&h->addr, a),
+			       h->zone ? h->zone : "-", sdconf_mode_name(h->mode),
+			       h->queued, h->locked ? "yes" : "no", q, h->delayed,
+			       h->dropped, h->contacts, h->ok, h->failed);
+	if (h->mode == SD_MODE_CREDIT)
+		g_string_append_printf(out, " credit=%d", h->credit);
+	if (h->observe)
+		g_string_append_printf(out, " observe=yes observed=%u", h->observed);
+	g_string_append_printf(out, " trw=%s\n", trw_name(h->trw_state));
 }
 
 /* host_json - one host as one JSON object */
@@ -60,15 +68,23 @@ static void host_json(GString *out, const struct verdict_host *h)
 
 	g_string_append_printf(out, "{\"host\":\"%s\",\"zone\":\"%s\",\"mode\":\"%s\","
 			       "\"queued\":%u,\"wset_used\":%u,\"locked\":%s,"
-			       "\"quarantine_left_s\":%llu,\"delayed\":%u,\"dropped\":%u,"
-			       "\"contacts\":%u,\"ok\":%u,\"failed\":%u,\"credit\":%d,"
-			       "\"trw\":\"%s\",\"trw_ratio\":%.4g,\"idle_s\":%llu}\n",
+			       "\"quarantined\":%s,\"quarantine_left_s\":%llu,"
+			       "\"delayed\":%u,\"dropped\":%u,"
+			       "\"contacts\":%u,\"ok\":%u,\"failed\":%u,",
 			       addr_format(&h->addr, a), h->zone ? h->zone : "",
 			       sdconf_mode_name(h->mode), h->queued, h->wset_used,
 			       h->locked ? "true" : "false",
-			       (unsigned long long)(h->quarantine_left_ns / NS_PER_SEC),
-			       h->delayed, h->dropped, h->contacts, h->ok, h->failed,
-			       h->credit, trw_name(h->trw_state), h->trw_ratio,
+			       h->quarantine_left_ns ? "true" : "false",
+			       (unsigned long long)((h->quarantine_left_ns + NS_PER_SEC - 1)
+						    / NS_PER_SEC),
+			       h->delayed, h->dropped, h->contacts, h->ok, h->failed);
+	if (h->mode == SD_MODE_CREDIT)
+		g_string_append_printf(out, "\"credit\":%d,", h->credit);
+	if (h->observe)
+		g_string_append_printf(out, "\"observe\":true,\"observed\":%u,",
+				       h->observed);
+	g_string_append_printf(out, "\"trw\":\"%s\",\"trw_ratio\":%.4g,\"idle_s\":%llu}\n",
+			       trw_name(h->trw_state), h->trw_ratio,
 			       (unsigned long long)(h->idle_ns / NS_PER_SEC));
 }
 
@@ -126,8 +142,10 @@ static int cmd_status(void *ctx, int json, char **argv, GString *out)
 	for (i = 0; i < s->conf->nzones; i++) {
 		const struct sd_zone *z = &s->conf->zones[i];
 
-		g_string_append_printf(out, "zone %s: %s, fail-%s, %zu prefix(es)\n",
+		g_string_append_printf(out, "zone %s: %s%s, fail-%s, %zu prefix(es)\n",
 				       z->name, sdconf_mode_name(z->mode),
+				       z->observe || s->conf->core.dry_run
+				       ? ", observe (nothing enforced)" : "",
 				       z->fail == SD_FAIL_CLOSED ? "closed" : "open",
 				       prefixset_count(z->prefixes));
 	}
@@ -142,6 +160,12 @@ static int cmd_status(void *ctx, int json, char **argv, GString *out)
 			       "%zu quarantined, %llu lockouts\n", vs.hosts,
 			       vs.held_now, vs.quarantined,
 			       (unsigned long long)vs.lockouts);
+	if (vs.observed_holds + vs.observed_drops + vs.observed_quarantines > 0)
+		g_string_append_printf(out, "observed, not enforced: %llu would-be "
+				       "holds, %llu drops, %llu quarantines\n",
+				       (unsigned long long)vs.observed_holds,
+				       (unsigned long long)vs.observed_drops,
+				       (unsigned long long)vs.observed_quarantines);
 	return 0;
 }
 

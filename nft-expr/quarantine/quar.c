@@ -99,12 +99,44 @@ static int quar_start(struct verdict *v, struct vzone *z, const uint8_t *key,
 	return 0;
 }
 
-/* quar_host - quarantine the host of key (address a) */
+/* quar_ttl - the quarantine TTL of zone z */
+static uint64_t quar_ttl(const struct vzone *z)
+{
+	return z ? z->p->quarantine_ttl_ns : DEFAULT_QUARANTINE_NS;
+}
+
+/* quar_observed - observe mode: the event a quarantine would write
+   (marked "observe": true by vd_event) and the engine's own view of
+   it, so the host's next packets count as would-be drops rather than
+   new lockouts; nothing reaches the kernel */
+static int quar_observed(struct verdict *v, struct vzone *z,
+			 const uint8_t *key, const struct sl_addr *a,
+			 const char *reason, uint64_t now)
+{
+	struct vhost *h = hosttab_peek(v->hosts, key);
+	struct event_field f[2] = { EF_S("reason", reason),
+				    EF_U("ttl", quar_ttl(z) / NS_PER_SEC) };
+
+	if (vd_whitelisted(v, a))
+		return -1;
+	held_drop(v, z, key, h);	/* stand-ins: counted as would-be drops */
+	if (quar_ttl(z) == 0)
+		return 0;
+	if (h != NULL)
+		h->observed_until = now + quar_ttl(z);
+	v->st.observed_quarantines++;
+	vd_event(v, "quarantine", a, NULL, 0, 0, f, 2);
+	return 0;
+}
+
+/* quar_host - quarantine the host of key (address a); in an observe
+   zone only say so */
 int quar_host(struct verdict *v, struct vzone *z, const uint8_t *key,
 	      const struct sl_addr *a, const char *reason, uint64_t now)
 {
-	return quar_start(v, z, key, a, reason,
-			  z ? z->p->quarantine_ttl_ns : DEFAULT_QUARANTINE_NS, now);
+	if (v->observing)
+		return quar_observed(v, z, key, a, reason, now);
+	return quar_start(v, z, key, a, reason, quar_ttl(z), now);
 }
 
 /* quar_expire - quarantines whose TTL ran out */
@@ -138,7 +170,9 @@ int quar_addr(struct verdict *v, const struct sl_addr *a,
 	v->now = now;
 	hostkey_make(a, v->conf->v6_prefix, key);
 	(void)vd_host(v, key, z, now);
-	return quar_host(v, z, key, a, reason ? reason : "operator", now);
+	/* the operator's word is enforced, observe zone or not */
+	return quar_start(v, z, key, a, reason ? reason : "operator",
+			  quar_ttl(z), now);
 }
 
 /* quar_addr_for - quarantine a for ttl_ns (a saved one) */
@@ -188,6 +222,7 @@ int quar_release(struct verdict *v, const struct sl_addr *a, uint64_t now)
 	(void)creditq_remove(v->cq, key, accept_waiting, v);
 	if ((h = hosttab_peek(v->hosts, key)) != NULL) {
 		h->quarantined_until = 0;
+		h->observed_until = 0;
 		h->credit_waiting = 0;
 		h->credit_ready = 0;	/* a fresh balance at the next packet */
 		trw_init(&h->trw);

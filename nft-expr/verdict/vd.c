@@ -14,9 +14,16 @@
 
 #include "verdict/vd.h"
 
-/* vd_answer - give a packet its verdict now */
+/* vd_answer - give a packet its verdict now; a cookie of an observe
+   zone's delay queue was answered when it came: only count the drop
+   that would have been */
 void vd_answer(struct verdict *v, uint64_t cookie, int accept)
 {
+	if (cookie & VD_OBSERVED) {
+		if (!accept)
+			v->st.observed_drops++;
+		return;
+	}
 	v->ops.answer(v->ctx, cookie, accept);
 	if (accept)
 		v->st.accepted++;
@@ -87,6 +94,12 @@ struct vhost *vd_host(struct verdict *v, const uint8_t key[HOSTKEY_LEN],
 	return h;
 }
 
+/* vd_observing - does zone z decide without enforcing */
+int vd_observing(const struct verdict *v, const struct vzone *z)
+{
+	return z != NULL && (z->p->observe || v->conf->core.dry_run);
+}
+
 /* vd_whitelisted - does [core] whitelist hold a */
 int vd_whitelisted(const struct verdict *v, const struct sl_addr *a)
 {
@@ -99,7 +112,7 @@ void vd_event(struct verdict *v, const char *type, const struct sl_addr *src,
 	      const struct sl_addr *dst, uint16_t dport, uint8_t proto,
 	      const struct event_field *f, size_t nf)
 {
-	struct event_field all[8];
+	struct event_field all[9];
 	struct vzone *z = src ? vd_zone_of(v, src) : NULL;
 	struct event ev;
 	size_t n = 0, i;
@@ -107,6 +120,8 @@ void vd_event(struct verdict *v, const char *type, const struct sl_addr *src,
 	all[n++] = (struct event_field)EF_S("zone", z ? z->name : "");
 	for (i = 0; i < nf && n < 8; i++)
 		all[n++] = f[i];
+	if (v->observing)	/* what would have happened, not what did */
+		all[n++] = (struct event_field)EF_B("observe", 1);
 	memset(&ev, 0, sizeof(ev));
 	ev.type = type;
 	ev.src = src;

@@ -30,6 +30,11 @@
 #define VD_QUAR_MAX 65536	/* quarantined hosts tracked for expiry */
 #define VD_CONTACTS 65536	/* first contacts waiting for an outcome */
 #define VD_CREDIT_PASS_NS (100 * 1000000ULL)	/* credit queue pass */
+/* The cookie a delay queue holds for a packet of an observe zone: the
+   packet itself was accepted when it came, so answering this cookie
+   later only counts what would have happened (vd_answer). Real
+   cookies are queue << 32 | packet id and never have this bit. */
+#define VD_OBSERVED (1ULL << 63)
 
 struct vzone {
 	char name[SD_ZONE_NAME_MAX + 1];
@@ -43,12 +48,14 @@ struct vhost {
 	struct credit credit;
 	struct trw trw;
 	uint64_t quarantined_until;	/* monotonic ns; 0 = not */
+	uint64_t observed_until;	/* observe mode: would be quarantined */
 	uint64_t last_seen;
 	uint32_t recent[VD_RECENT];
 	uint8_t nrecent;
 	uint8_t credit_ready;
 	uint16_t credit_waiting;
 	uint32_t contacts, delayed, dropped, ok, failed;
+	uint32_t observed;		/* observe mode: would have held or dropped */
 };
 
 struct vquar {
@@ -74,6 +81,8 @@ struct verdict {
 	size_t nquar;
 	uint64_t next_credit_pass;
 	uint64_t now;			/* of the call in progress, for callbacks */
+	int observing;			/* the call in progress is for a source
+					   of an observe zone: events say so */
 	struct verdict_stats st;
 };
 
@@ -82,6 +91,9 @@ struct vzone *vd_zone_of(struct verdict *v, const struct sl_addr *a);
 /* vd_host - the record of key, created if new; NULL if none fits */
 struct vhost *vd_host(struct verdict *v, const uint8_t key[HOSTKEY_LEN],
 		      struct vzone *z, uint64_t now);
+/* vd_observing - does zone z decide without enforcing: its observe
+   key, or [countermeasures] dry_run */
+int vd_observing(const struct verdict *v, const struct vzone *z);
 /* vd_whitelisted - does [core] whitelist hold a */
 int vd_whitelisted(const struct verdict *v, const struct sl_addr *a);
 /* vd_event - write one event with zone and extra fields */

@@ -39,7 +39,7 @@ void vdflow_contact_fn(void *ctx, const struct contact_key *k, int success)
 	struct sl_addr a;
 	struct vzone *z;
 	struct vhost *h;
-	int before;
+	int before, was;
 
 	hostkey_addr(k->src, &a);
 	hostkey_make(&a, v->conf->v6_prefix, key);
@@ -58,9 +58,12 @@ void vdflow_contact_fn(void *ctx, const struct contact_key *k, int success)
 	if (z->p->trw == SD_TRW_OFF)
 		return;
 	before = h->trw.state;
+	was = v->observing;
+	v->observing = vd_observing(v, z);
 	if (trw_outcome(&h->trw, &v->trwp, success) == TRW_SCANNER
 	    && before != TRW_SCANNER)
 		trw_event(v, z, key, &a, h);
+	v->observing = was;
 }
 
 /* vdflow_outcome - the outcome of a flow is known (conntrack) */

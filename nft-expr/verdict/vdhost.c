@@ -32,6 +32,12 @@ static void host_view(struct verdict *v, const uint8_t *key,
 		out->locked = ti.locked;
 	}
 	out->queued += h->credit_waiting;
+	if ((out->observe = vd_observing(v, z)) != 0) {
+		/* the queue holds stand-ins of packets that went at once */
+		out->queued = 0;
+		out->locked = 0;
+	}
+	out->observed = h->observed;
 	if (h->quarantined_until > now)
 		out->quarantine_left_ns = h->quarantined_until - now;
 	out->credit = h->credit_ready ? h->credit.balance : 0;

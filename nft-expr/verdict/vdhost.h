@@ -26,6 +26,8 @@ struct verdict_host {
 	double trw_ratio;
 	int trw_state;			/* enum trw_state */
 	uint32_t contacts, delayed, dropped, ok, failed;
+	int observe;			/* its zone observes: nothing is held */
+	uint32_t observed;		/* packets it would have held or dropped */
 	uint64_t idle_ns;		/* since its last packet */
 };
 

@@ -73,10 +73,26 @@ static void lockout(struct verdict *v, struct vzone *z, struct vhost *h,
 	struct event_field f[2] = { EF_S("mode", sdconf_mode_name(z->p->mode)),
 				    EF_U("high_watermark", z->p->high) };
 
-	h->dropped++;
+	if (v->observing) {
+		v->st.observed_drops++;
+		h->observed++;
+	} else
+		h->dropped++;
 	v->st.lockouts++;
 	vd_event(v, "lockout", &p->src, &p->dst, p->dport, p->proto, f, 2);
 	(void)quar_host(v, z, key, &p->src, "lockout", now);
+}
+
+/* observed_hold - observe mode: the packet goes now, its stand-in
+   (cookie | VD_OBSERVED) waits in the queue so the throttle's state,
+   and with it every later decision, is what enforcing would make it */
+static void observed_hold(struct verdict *v, struct vhost *h,
+			  const struct pkt_info *p, uint64_t cookie, uint64_t now)
+{
+	vd_answer(v, cookie, 1);
+	first_out(v, h, p, now);
+	v->st.observed_holds++;
+	h->observed++;
 }
 
 /* williamson - working set and delay queue */
@@ -85,25 +101,33 @@ static void williamson(struct verdict *v, struct vzone *z, struct vhost *h,
 		       uint64_t cookie, uint64_t now)
 {
 	int first = !vd_recent(h, dst_tag(v, p));
+	uint64_t queued = v->observing ? cookie | VD_OBSERVED : cookie;
 
 	switch (throttle_contact(z->thr, key, p->dst.b,
-				 p->dst.family == 4 ? 4 : 16, cookie, now)) {
+				 p->dst.family == 4 ? 4 : 16, queued, now)) {
 	case THROTTLE_PASS:
 		vd_answer(v, cookie, 1);
 		if (first)
 			first_out(v, h, p, now);
 		break;
 	case THROTTLE_HOLD:
-		hold(v, h, cookie, p);
+		if (v->observing)
+			observed_hold(v, h, p, cookie, now);
+		else
+			hold(v, h, cookie, p);
 		throttle_event(v, z, key, p);
 		break;
 	case THROTTLE_LOCKOUT:
-		vd_answer(v, cookie, 0);
+		vd_answer(v, cookie, v->observing);
 		lockout(v, z, h, key, p, now);
 		break;
 	case THROTTLE_LOCKED:
-		vd_answer(v, cookie, 0);
-		h->dropped++;
+		vd_answer(v, cookie, v->observing);
+		if (v->observing) {
+			v->st.observed_drops++;
+			h->observed++;
+		} else
+			h->dropped++;
 		break;
 	case THROTTLE_FULL:
 	default:
@@ -121,16 +145,20 @@ static void credit_wait(struct verdict *v, struct vzone *z, struct vhost *h,
 	struct event_field f[2] = { EF_S("mode", "credit"), EF_U("queued", 1) };
 
 	if (h->credit_waiting >= z->p->high) {
-		vd_answer(v, cookie, 0);
+		vd_answer(v, cookie, v->observing);
 		lockout(v, z, h, key, p, now);
 		return;
 	}
-	if (creditq_add(v->cq, key, cookie) < 0) {
+	if (creditq_add(v->cq, key, v->observing ? cookie | VD_OBSERVED
+			: cookie) < 0) {
 		v->st.full++;
 		vd_answer(v, cookie, 1);
 		return;
 	}
-	hold(v, h, cookie, p);
+	if (v->observing)
+		observed_hold(v, h, p, cookie, now);
+	else
+		hold(v, h, cookie, p);
 	if (h->credit_waiting++ == 0)
 		vd_event(v, "throttle", &p->src, &p->dst, p->dport, p->proto,
 			 f, 2);
@@ -159,8 +187,10 @@ static void credit(struct verdict *v, struct vzone *z, struct vhost *h,
 		credit_wait(v, z, h, key, p, cookie, now);
 		return;
 	}
-	vd_answer(v, cookie, 0);
-	if (h->dropped++ == 0)
+	vd_answer(v, cookie, v->observing);
+	if (v->observing)
+		v->st.observed_drops++;
+	if ((v->observing ? h->observed++ : h->dropped++) == 0)
 		vd_event(v, "throttle", &p->src, &p->dst, p->dport, p->proto,
 			 f, 1);
 }
@@ -231,10 +261,17 @@ void verdict_packet(struct verdict *v, const struct pkt_info *p,
 		return;
 	}
 	h->last_seen = now;
-	if (z->p->mode == SD_MODE_WILLIAMSON)
+	v->observing = vd_observing(v, z);
+	if (v->observing && h->observed_until > now) {
+		/* would be quarantined: the kernel would drop it */
+		v->st.observed_drops++;
+		h->observed++;
+		vd_answer(v, cookie, 1);
+	} else if (z->p->mode == SD_MODE_WILLIAMSON)
 		williamson(v, z, h, key, p, cookie, now);
 	else
 		credit(v, z, h, key, p, cookie, now);
+	v->observing = 0;
 }
 
 /* credit_pass_one - creditq_fn: may this waiting packet go now */
@@ -259,8 +296,10 @@ static int credit_pass_one(void *ctx, const uint8_t *key, uint64_t cookie)
 	if (!credit_attempt(&h->credit, &z->cp, v->now))
 		return 0;
 	h->credit_waiting--;
-	h->contacts++;
-	v->st.released++;
+	if (!(cookie & VD_OBSERVED)) {	/* a stand-in went out long ago */
+		h->contacts++;
+		v->st.released++;
+	}
 	vd_answer_cookie(v, cookie, 1, v->now);
 	return 1;
 }

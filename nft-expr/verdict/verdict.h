@@ -54,6 +54,8 @@ struct verdict_stats {
 	uint64_t bad, other, unzoned, whitelisted, mode_off, full;
 	uint64_t lockouts, quarantines, releases, expired;
 	uint64_t credit_zero, outcome_ok, outcome_fail, trw_scanners;
+	/* observe mode: what would have been held, dropped, quarantined */
+	uint64_t observed_holds, observed_drops, observed_quarantines;
 	size_t hosts, held_now, credit_waiting, contacts_waiting, quarantined;
 };
 

@@ -43,7 +43,7 @@ ok $? "sluicectl release $LAB_LAN1_4 answers OK ($(cat "$SD_RUN/release.out"))"
 took=$(sd_wait_quarantine "$LAB_LAN1_4" 4 2 0)
 ok $? "lan1 is out of the kernel's quarantine set"
 cmp "${took:-9999}" -le 500 "at once (${took:-?} ms after the command returned)"
-is "$(sd_show "$LAB_LAN1_4" quarantined)" 0 "sluicectl show: not quarantined"
+is "$(sd_show "$LAB_LAN1_4" quarantined)" no "sluicectl show: quarantined=no"
 is "$(sd_show "$LAB_LAN1_4" locked)" no "sluicectl show: not locked out"
 ms=$(get lan1 10.77.16.1); st=$?
 is "$st" 0 "lan1 reaches a server of its working set"

@@ -33,6 +33,8 @@ static struct {
 	uint64_t last_ttl;
 	char last_q[ADDR_STRLEN];
 	int ev_throttle, ev_lockout, ev_quarantine, ev_release, ev_trw;
+	int ev_observe;		/* events marked "observe": true */
+	int answers;		/* calls of f_answer */
 	char last_reason[32];
 } rec;
 
@@ -40,6 +42,7 @@ static struct {
 static void f_answer(void *ctx, uint64_t c, int accept)
 {
 	(void)ctx;
+	rec.answers++;
 	if (c < MAXC) {
 		rec.verdict[c] = accept;
 		rec.held[c] = 0;
@@ -80,6 +83,9 @@ static void f_event(void *ctx, const struct event *ev)
 	else if (strcmp(ev->type, "trw") == 0)
 		rec.ev_trw++;
 	for (i = 0; i < ev->nfields; i++)
+		if (strcmp(ev->fields[i].name, "observe") == 0 && ev->fields[i].v.b)
+			rec.ev_observe++;
+	for (i = 0; i < ev->nfields; i++)
 		if (strcmp(ev->fields[i].name, "reason") == 0)
 			snprintf(rec.last_reason, sizeof(rec.last_reason), "%s",
 				 ev->fields[i].v.s);
@@ -98,7 +104,11 @@ static const char conf_text[] =
 	"trw = off\n"
 	"[zone credrop]\nprefixes = 10.3.0.0/16\nmode = credit\ncredit_start = 2\n"
 	"credit_action = drop\n"
-	"[zone trwq]\nprefixes = 10.4.0.0/16\ntrw = quarantine\n";
+	"[zone trwq]\nprefixes = 10.4.0.0/16\ntrw = quarantine\n"
+	"[zone watch]\nprefixes = 10.5.0.0/16\nobserve = yes\n"
+	"high_watermark = 100\nlow_watermark = 60\nquarantine_ttl = 10m\n"
+	"[zone watchc]\nprefixes = 10.6.0.0/16\nmode = credit\ncredit_start = 2\n"
+	"observe = yes\ntrw = off\n";
 
 /* load - a configuration from text, via a temporary file */
 static struct sd_conf *load(const char *text)
@@ -221,6 +231,60 @@ static void test_scanner(struct verdict *v, uint64_t t0)
 	p = pkt("10.1.2.2", "10.9.0.1", 80);
 	verdict_packet(v, &p, 301, t0 + 606 * NS_PER_SEC);
 	is_int(rec.verdict[301], 1, "after expiry the host is let out");
+}
+
+/* test_observe - an observe zone decides as test_scanner's and enforces
+   nothing: every packet accepted as it comes, answered once, nothing
+   held, no quarantine set change; the lockout and the quarantine are
+   events marked "observe": true and counted; then the same for a
+   credit zone */
+static void test_observe(struct verdict *v, uint64_t t0)
+{
+	struct verdict_stats st0, st;
+	struct verdict_host h;
+	struct pkt_info p;
+	char d[32];
+	int i, late = 0;
+
+	reset();
+	verdict_stats(v, &st0);
+	for (i = 0; i < 300; i++) {
+		p = pkt("10.5.2.2", dst_n(i, d), 80);
+		verdict_packet(v, &p, (uint64_t)i, t0 + (uint64_t)i * NS_PER_MS);
+		late += rec.verdict[i] != 1;
+	}
+	is_int(late, 0, "observe: every one of 300 packets accepted as it came (got %d not)", late);
+	is_int(count(0, 300, 2), 0, "observe: none held");
+	is_int(rec.answers, 300, "observe: 300 answers for 300 packets");
+	is_int(rec.quarantines, 0, "observe: no quarantine set change");
+	is_int(rec.ev_lockout, 1, "observe: one lockout event");
+	is_int(rec.ev_quarantine, 1, "observe: one quarantine event");
+	is_str(rec.last_reason, "lockout", "observe: its reason lockout");
+	is_int(rec.ev_observe, rec.ev_throttle + rec.ev_lockout + rec.ev_quarantine,
+	       "observe: every event marked \"observe\": true (%d of %d)", rec.ev_observe,
+	       rec.ev_throttle + rec.ev_lockout + rec.ev_quarantine);
+	verdict_tick(v, t0 + 5 * NS_PER_SEC);
+	is_int(rec.answers, 300, "observe: the releases answer nothing again");
+	verdict_stats(v, &st);
+	is_uint(st.observed_quarantines - st0.observed_quarantines, 1, "stats: one quarantine observed");
+	is_uint(st.observed_holds - st0.observed_holds, 100, "stats: 100 holds observed (up to the watermark)");
+	is_uint(st.observed_drops - st0.observed_drops, 295,
+	       "stats: 295 drops observed (the one over the watermark, the 100 held, 194 after)");
+	is_uint(st.quarantined, st0.quarantined, "stats: no quarantine in force");
+	ok(vdhost_show(v, &p.src, t0 + 5 * NS_PER_SEC, &h) == 0 && h.observe &&
+	   h.queued == 0 && !h.locked && h.quarantine_left_ns == 0 && h.observed == 295,
+	   "show: observe, nothing queued, not quarantined, observed 295 (got %u)", h.observed);
+	reset();
+	for (i = 0; i < 20; i++) {
+		p = pkt("10.6.2.2", dst_n(i, d), 80);
+		verdict_packet(v, &p, (uint64_t)i, t0 + 10 * NS_PER_SEC);
+	}
+	is_int(count(0, 20, 1), 20, "observe, credit: all 20 accepted at once");
+	is_int(count(0, 20, 2), 0, "observe, credit: none held");
+	ok(rec.ev_throttle == 1 && rec.ev_observe == 1, "observe, credit: one throttle event, "
+	   "marked (%d, %d)", rec.ev_throttle, rec.ev_observe);
+	verdict_tick(v, t0 + 20 * NS_PER_SEC);
+	is_int(rec.answers, 20, "observe, credit: credits coming answer nothing again");
 }
 
 /* test_operator - quarantine, release, whitelist */
@@ -520,6 +584,7 @@ int main(void)
 	test_cut_short(v, t0 + 950 * NS_PER_SEC);
 	test_credit(v, t0 + 1000 * NS_PER_SEC);
 	test_trw(v, t0 + 1100 * NS_PER_SEC);
+	test_observe(v, t0 + 1120 * NS_PER_SEC);
 	test_walk(v, t0 + 1150 * NS_PER_SEC);
 	test_reload(v, &conf, t0 + 1200 * NS_PER_SEC);
 	vdsetup_free(v);

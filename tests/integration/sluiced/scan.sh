@@ -114,7 +114,7 @@ scan_test() {
 	sc_dst=$(lab_target$sc_fam 2000)
 	lab_x lan1 perl "$LAB_DIR/browse.pl" -n 1 -t 4 "$sc_dst" >"$SD_RUN/after.out"
 	ok $? "after the TTL lan1 can connect again ($(cat "$SD_RUN/after.out"))"
-	is "$(sd_show "$sc_src" quarantined)" 0 "sluicectl show: lan1 no longer quarantined"
+	is "$(sd_show "$sc_src" quarantined)" no "sluicectl show: lan1 no longer quarantined (quarantined=no)"
 
 	wait "$sc_browse"
 	set -- $(lab_latency "$SD_RUN/browse.out" 1 500)
