@@ -8,6 +8,7 @@
  *	state, so both mail filters and their tests call them directly.
  */
 #include <ctype.h>
+#include <errno.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
@@ -149,4 +150,119 @@ enum mail_ident mailaddr_identity(const struct mailaddr_idopts *o,
 	}
 	memset(out, 0, MAIL_IDENT_MAX);
 	return MAIL_ID_NONE;
+}
+
+/* net_strip - "[addr]/len" or "[addr]" to "addr/len" in buf; -1 if the
+   brackets do not pair up */
+static int net_strip(const char *tok, char *buf, size_t len)
+{
+	const char *close;
+
+	if (tok[0] != '[')
+		return snprintf(buf, len, "%s", tok) < (int)len ? 0 : -1;
+	if ((close = strchr(tok, ']')) == NULL ||
+	    (close[1] != 0 && close[1] != '/'))
+		return -1;
+	return snprintf(buf, len, "%.*s%s", (int)(close - tok - 1), tok + 1,
+			close + 1) < (int)len ? 0 : -1;
+}
+
+/* host_bits - a has bits set past plen */
+static int host_bits(const struct sl_addr *a, unsigned plen)
+{
+	unsigned i, max = a->family == 4 ? 32 : 128;
+
+	for (i = plen; i < max; i++)
+		if (a->b[i / 8] & (0x80u >> (i % 8)))
+			return 1;
+	return 0;
+}
+
+/* looks_like_table - "type:name", as Postfix writes a lookup table */
+static int looks_like_table(const char *tok)
+{
+	size_t n = strspn(tok, "abcdefghijklmnopqrstuvwxyz");
+
+	return n > 0 && tok[n] == ':';
+}
+
+/* net_one - one element of the list into ps */
+static int net_one(const char *tok, struct prefixset *ps, char *why,
+		   size_t len)
+{
+	char buf[ADDR_STRLEN + 8], txt[ADDR_STRLEN];
+	struct sl_addr a;
+	unsigned plen, i;
+
+	if (net_strip(tok, buf, sizeof(buf)) < 0 ||
+	    prefix_parse(buf, &a, &plen) < 0) {
+		if (tok[0] == '!' || tok[0] == '/' || looks_like_table(tok))
+			snprintf(why, len, "\"%.80s\": table lookups, files "
+				 "and !exclusions are not supported; list the "
+				 "networks themselves (ADDR, ADDR/LEN, "
+				 "[IPV6]/LEN)", tok);
+		else
+			snprintf(why, len, "\"%.80s\" is not an address or "
+				 "network; expected ADDR or ADDR/LEN as in "
+				 "Postfix's mynetworks (IPv4 /0-/32, IPv6 "
+				 "/0-/128, in brackets or not)", tok);
+		return -1;
+	}
+	if (host_bits(&a, plen)) {
+		for (i = plen; i < 128; i++)
+			a.b[i / 8] &= (uint8_t)~(0x80u >> (i % 8));
+		snprintf(why, len, "\"%.80s\" has host bits set past /%u; "
+			 "perhaps %s/%u", tok, plen, addr_format(&a, txt), plen);
+		return -1;
+	}
+	if (prefixset_add(ps, &a, plen, 1) < 0) {
+		snprintf(why, len, "out of memory");
+		return -1;
+	}
+	return 0;
+}
+
+/* mailaddr_networks - a Postfix-style network list into ps */
+int mailaddr_networks(const char *text, struct prefixset *ps, char *why,
+		      size_t len)
+{
+	char tok[256];
+	size_t n;
+
+	while (text && *text) {
+		text += strspn(text, " \t\r\n,;");
+		if ((n = strcspn(text, " \t\r\n,;")) == 0)
+			break;
+		if (n >= sizeof(tok)) {
+			snprintf(why, len, "\"%.40s...\" is too long for a "
+				 "network", text);
+			errno = EINVAL;
+			return -1;
+		}
+		memcpy(tok, text, n);
+		tok[n] = 0;
+		text += n;
+		if (net_one(tok, ps, why, len) < 0) {
+			errno = EINVAL;
+			return -1;
+		}
+	}
+	return 0;
+}
+
+/* mailaddr_in_networks - client is in ps (IPv4-mapped as IPv4 too) */
+int mailaddr_in_networks(const struct prefixset *ps, const char *client)
+{
+	static const uint8_t mapped[12] = { 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+					    0xff, 0xff };
+	struct sl_addr a, v4;
+
+	if (client == NULL || addr_parse(client, &a) < 0)
+		return 0;
+	if (prefixset_lookup(ps, &a, NULL))
+		return 1;
+	if (a.family != 6 || memcmp(a.b, mapped, sizeof(mapped)) != 0)
+		return 0;
+	addr_from_bytes(&v4, 4, a.b + 12);
+	return prefixset_lookup(ps, &v4, NULL);
 }

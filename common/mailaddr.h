@@ -11,11 +11,20 @@
  *	NUL-padded key: the first present of the configured order of SASL
  *	user, envelope sender and client address (IPv6 aggregated to a
  *	prefix, since one host holds a whole /64 of privacy addresses).
+ *
+ *	mailaddr_networks() reads a list of networks written as Postfix's
+ *	mynetworks is: addresses and CIDR prefixes, IPv6 with or without
+ *	brackets ("[::1]/128", "2001:db8::/32"), separated by spaces,
+ *	commas or semicolons; `postconf -h mynetworks` output pastes in.
+ *	Table lookups ("hash:...", "/file") and "!" exclusions are refused
+ *	by name, and so is a prefix with host bits set, as Postfix does.
  */
 #ifndef SLUICE_MAILADDR_H
 #define SLUICE_MAILADDR_H
 
 #include <stddef.h>
+#include "addr.h"
+#include "prefixset.h"
 
 #define MAIL_IDENT_MAX 64	/* identity key: kind:text, NUL-padded */
 #define MAIL_ADDR_MAX 320	/* RFC 5321 path limit + slack */
@@ -46,5 +55,12 @@ int mailaddr_normalise(const char *addr, int strip_ext, char delim,
 enum mail_ident mailaddr_identity(const struct mailaddr_idopts *o,
 				  const struct mail_req *r,
 				  char out[MAIL_IDENT_MAX]);
+/* mailaddr_networks - add text's networks to ps; 0, or -1 with why
+   naming the element and what is accepted */
+int mailaddr_networks(const char *text, struct prefixset *ps, char *why,
+		      size_t len);
+/* mailaddr_in_networks - client (text) is in ps; an IPv4-mapped IPv6
+   address is looked up as IPv4 too; 0 when unparsable */
+int mailaddr_in_networks(const struct prefixset *ps, const char *client);
 
 #endif

@@ -68,6 +68,9 @@ static const struct cfg_key mail_keys[] = {
 	  "senders (address or @domain) never throttled"),
 	K("whitelist_clients", CFG_PREFIXES, whitelist_clients, NULL, 0, 0,
 	  "client networks never throttled (list servers, relays)"),
+	K("own_networks", CFG_STRING, own_networks, NULL, 0, 0,
+	  "the site's own clients, throttled with SASL users (Postfix's "
+	  "mynetworks forms: postconf -h mynetworks); others pass; required"),
 	K("quarantine", CFG_BOOL, quarantine, "yes", 0, 0,
 	  "ask sluiced ([core] control_socket) to quarantine a honeytoken "
 	  "sender's client"),
@@ -146,6 +149,34 @@ static void renamed(struct config *c, const char *group, struct mail_conf *mc,
 	}
 }
 
+/* own_networks - parse the required own_networks into own_nets */
+static int own_networks(struct mail_conf *mc, const char *file,
+			const char *group, char *err, size_t errlen)
+{
+	char why[300];
+
+	if (mc->own_networks == NULL || mc->own_networks[strspn(
+	    mc->own_networks, " \t,;")] == 0) {
+		snprintf(err, errlen, "%s: [%s] own_networks is not set: list "
+			 "the networks of this site's own clients, which are "
+			 "throttled with SASL users while everyone else passes "
+			 "(on Postfix, e.g. the output of postconf -h "
+			 "mynetworks)", file, group);
+		return -1;
+	}
+	if ((mc->own_nets = prefixset_create()) == NULL) {
+		snprintf(err, errlen, "out of memory");
+		return -1;
+	}
+	if (mailaddr_networks(mc->own_networks, mc->own_nets, why,
+			      sizeof(why)) < 0) {
+		snprintf(err, errlen, "%s: [%s] own_networks = \"%.100s\": %s",
+			 file, group, mc->own_networks, why);
+		return -1;
+	}
+	return 0;
+}
+
 /* apply - shared keys plus the program's, in one pass; the filter's
    own socket defaults to /run/sluice/GROUP.sock */
 static int apply(struct config *c, const char *group,
@@ -178,6 +209,10 @@ static int apply(struct config *c, const char *group,
 	if (mc->postsuper == NULL) {
 		snprintf(err, errlen, "%s: [%s] postsuper = \"\": expected the "
 			 "path of Postfix's postsuper", config_name(c), group);
+		mailconf_release(extra, nextra, out);
+		return -1;
+	}
+	if (own_networks(mc, config_name(c), group, err, errlen) < 0) {
 		mailconf_release(extra, nextra, out);
 		return -1;
 	}
@@ -225,6 +260,8 @@ void mailconf_release(const struct cfg_key *extra, size_t nextra, void *out)
 
 	g_free(mc->warnings);
 	mc->warnings = NULL;
+	prefixset_free(mc->own_nets);
+	mc->own_nets = NULL;
 	if (k == NULL)
 		return;
 	config_release(k, NMAIL + nextra, out);
@@ -306,6 +343,7 @@ int mailconf_params(const struct mail_conf *mc, const char *file,
 	p->wl_sasl = mc->whitelist_sasl;
 	p->wl_senders = mc->whitelist_senders;
 	p->wl_clients = mc->whitelist_clients;
+	p->own_nets = mc->own_nets;
 	if (mailthr_check_params(p, &why) < 0) {
 		snprintf(err, errlen, "%s: [%s] %s (high_watermark %u, "
 			 "low_watermark %u)", file, group, why,

@@ -15,6 +15,9 @@
  *	everywhere (config.h); postsuper cannot be off. The old names
  *	pid_file and control_socket of pidfile and control_listen are
  *	still read, with a warning in warnings for the daemon to log.
+ *	own_networks is required: neither MTA tells a filter which clients
+ *	are the site's own (Postfix sends no mynetworks in a policy
+ *	request), and throttling everyone would delay inbound mail.
  */
 #ifndef SLUICE_MAILCONF_H
 #define SLUICE_MAILCONF_H
@@ -41,6 +44,8 @@ struct mail_conf {
 	char **whitelist_sasl;
 	char **whitelist_senders;
 	struct prefixset *whitelist_clients;
+	char *own_networks;		/* the text; required */
+	struct prefixset *own_nets;	/* parsed from it */
 	/* the daemon around the throttle */
 	int quarantine;			/* ask sluiced after a honeytoken */
 	uint64_t ctl_timeout;		/* ns, sluiced_timeout */

@@ -29,6 +29,7 @@ struct mailthr {
 	struct hosttab *tokens;		/* identity -> lockout expiry (ns) */
 	mailthr_fn *fn;
 	void *ctx;
+	struct mailthr_counters c;
 };
 
 static const char text_defer[] =
@@ -262,7 +263,18 @@ static enum mail_verdict wait_verdict(struct mailthr *m,
 	}
 }
 
-/* honeytoken - lock the identity out for the TTL and ask for quarantine */
+/* own_sender - SASL-authenticated, in own_nets, or without a client
+   address (local submission: the conservative side is to throttle) */
+static int own_sender(const struct mailthr *m, const struct mail_req *r)
+{
+	if (m->p.own_nets == NULL || (r->sasl_user && *r->sasl_user))
+		return 1;
+	if (r->client_addr == NULL || *r->client_addr == 0)
+		return 1;
+	return mailaddr_in_networks(m->p.own_nets, r->client_addr);
+}
+
+/* honeytoken - hold, ask for quarantine, lock an own sender out */
 static enum mail_verdict honeytoken(struct mailthr *m, const struct mail_req *r,
 				    uint64_t now, struct mail_result *out)
 {
@@ -272,7 +284,9 @@ static enum mail_verdict honeytoken(struct mailthr *m, const struct mail_req *r,
 	if (out->whitelisted)
 		return out->verdict = MAIL_PASS;
 	out->quarantine_client = r->client_addr && *r->client_addr;
-	if ((until = hosttab_put(m->tokens, out->identity, NULL)) != NULL)
+	out->outside = !own_sender(m, r);
+	if (!out->outside &&
+	    (until = hosttab_put(m->tokens, out->identity, NULL)) != NULL)
 		*until = now + m->p.honeytoken_ttl_ns;
 	return lockout_verdict(m, out);
 }
@@ -326,6 +340,11 @@ enum mail_verdict mailthr_rcpt(struct mailthr *m, const struct mail_req *r,
 		return honeytoken(m, r, now, out);
 	if (out->whitelisted)
 		return MAIL_PASS;
+	if (!own_sender(m, r)) {
+		out->outside = 1;
+		m->c.outside++;
+		return MAIL_PASS;
+	}
 	if (token_locked(m, out->identity, now))
 		return lockout_verdict(m, out);
 	return throttled(m, cookie, now, out);
@@ -411,4 +430,10 @@ int mailthr_load(struct mailthr *m, FILE *fp, uint64_t now)
 void mailthr_stats(const struct mailthr *m, struct throttle_stats *out)
 {
 	throttle_stats(m->thr, out);
+}
+
+/* mailthr_counters - the mail layer's own counters, added to *out */
+void mailthr_counters(const struct mailthr *m, struct mailthr_counters *out)
+{
+	out->outside += m->c.outside;
 }

@@ -16,10 +16,18 @@
  *	release (or defers with 4.7.1 past max_delay); MAIL_MODE_DEFER
  *	defers at once.
  *
+ *	Only the site's own senders are throttled: SASL-authenticated
+ *	clients, clients in own_nets, and clients with no address (local
+ *	submission). Everyone else passes (result.outside, counted): an MX
+ *	must not delay the Internet's mail to its users.
+ *
  *	Honeytoken recipients (exact addresses, or shell patterns such as
- *	"*-x7f3@lists.example.org") lock the identity out at once and ask
- *	for the client to be quarantined. Whitelisted SASL users, senders
- *	and client networks pass untouched and are never locked out.
+ *	"*-x7f3@lists.example.org") apply to every client: the message is
+ *	held and the client's quarantine asked for. An own sender is also
+ *	locked out at once; an outside one is not, since a relay that
+ *	forwarded one harvested address would have all its mail held.
+ *	Whitelisted SASL users, senders and client networks pass untouched
+ *	and are never locked out.
  *
  *	The module decides and reports; the front end talks to the MTA,
  *	writes events and asks sluiced for quarantines.
@@ -48,6 +56,7 @@ struct mailthr_params {
 	char **wl_sasl;			/* borrowed, NULL-terminated */
 	char **wl_senders;		/* exact or "@domain" */
 	const struct prefixset *wl_clients;	/* borrowed */
+	const struct prefixset *own_nets;	/* borrowed; NULL = all own */
 };
 
 enum mail_verdict {
@@ -74,6 +83,7 @@ struct mail_result {
 	char recipient[MAIL_ADDR_MAX];	/* normalised */
 	int whitelisted;
 	int quarantine_client;		/* honeytoken from a non-whitelisted client */
+	int outside;			/* not one of the site's own senders */
 	unsigned queued;		/* the identity's queue after this */
 };
 
@@ -113,6 +123,13 @@ int mailthr_save(const struct mailthr *m, FILE *fp);
 int mailthr_load(struct mailthr *m, FILE *fp, uint64_t now);
 /* mailthr_stats - the throttle's counters */
 void mailthr_stats(const struct mailthr *m, struct throttle_stats *out);
+
+struct mailthr_counters {
+	uint64_t outside;		/* recipients of outside clients: passed */
+};
+
+/* mailthr_counters - the mail layer's own counters, added to *out */
+void mailthr_counters(const struct mailthr *m, struct mailthr_counters *out);
 
 /* mailthr_is_honeytoken - normalised recipient matches a honeytoken */
 int mailthr_is_honeytoken(const struct mailthr_params *p, const char *rcpt);

@@ -26,22 +26,25 @@ static int cmd_status(void *ctx, int json, char **argv, GString *out)
 {
 	const struct mctl *c = ctx;
 	struct throttle_stats t;
+	struct mailthr_counters mc;
 	uint64_t dec, busy;
 	size_t waiting;
 
 	(void)argv;
 	mstate_stats(c->state, &t, &waiting);
+	mstate_counters(c->state, &mc);
 	mstate_contention(c->state, &dec, &busy);
 	g_string_append_printf(out, json ?
 		"{\"shards\":%u,\"decisions\":%" PRIu64 ",\"contended\":%"
 		PRIu64 ",\"identities\":%zu,\"queued\":%zu,\"locked\":%zu,"
 		"\"waiting\":%zu,\"passed\":%" PRIu64 ",\"lockouts\":%" PRIu64
-		"}\n" :
+		",\"outside\":%" PRIu64 "}\n" :
 		"shards %u\ndecisions %" PRIu64 "\ncontended %" PRIu64
 		"\nidentities %zu\nqueued %zu\nlocked %zu\nwaiting %zu\n"
-		"passed %" PRIu64 "\nlockouts %" PRIu64 "\n",
+		"passed %" PRIu64 "\nlockouts %" PRIu64 "\noutside %" PRIu64
+		"\n",
 		mstate_shards(c->state), dec, busy, t.hosts, t.held, t.locked,
-		waiting, t.passed, t.lockouts);
+		waiting, t.passed, t.lockouts, mc.outside);
 	return 0;
 }
 

@@ -456,6 +456,19 @@ size_t mstate_due(struct mstate *s, void (*fn)(void *ctx, const char *qid),
 	return n;
 }
 
+/* mstate_counters - the mail layer's counters summed over the shards */
+void mstate_counters(struct mstate *s, struct mailthr_counters *out)
+{
+	unsigned i;
+
+	memset(out, 0, sizeof(*out));
+	for (i = 0; i < s->n; i++) {
+		pthread_mutex_lock(&s->sh[i].mu);
+		mailthr_counters(s->sh[i].m, out);
+		pthread_mutex_unlock(&s->sh[i].mu);
+	}
+}
+
 /* mstate_contention - decisions so far, and how many found their
    shard's lock taken by another thread */
 void mstate_contention(struct mstate *s, uint64_t *decisions,

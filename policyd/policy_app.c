@@ -417,6 +417,14 @@ void policy_app_walk(const struct policy_app *a,
 	mailthr_walk(a->mt, fn, ctx);
 }
 
+/* policy_app_counters - the mail layer's counters */
+void policy_app_counters(const struct policy_app *a,
+			 struct mailthr_counters *out)
+{
+	memset(out, 0, sizeof(*out));
+	mailthr_counters(a->mt, out);
+}
+
 /* policy_app_throttle_stats - the throttle's counters */
 void policy_app_throttle_stats(const struct policy_app *a,
 			       struct throttle_stats *out)

@@ -68,6 +68,9 @@ void policy_app_walk(const struct policy_app *a,
 /* policy_app_throttle_stats - the throttle's counters */
 void policy_app_throttle_stats(const struct policy_app *a,
 			       struct throttle_stats *out);
+/* policy_app_counters - the mail layer's counters */
+void policy_app_counters(const struct policy_app *a,
+			 struct mailthr_counters *out);
 /* policy_app_stats - counters */
 void policy_app_stats(const struct policy_app *a, struct policy_app_stats *out);
 

@@ -30,9 +30,11 @@ static int cmd_status(void *ctx, int json, char **argv, GString *out)
 	struct policy_app_stats a;
 	struct policy_server_stats s;
 	struct throttle_stats t;
+	struct mailthr_counters mc;
 
 	(void)argv;
 	policy_app_stats(c->app, &a);
+	policy_app_counters(c->app, &mc);
 	policy_server_stats(c->srv, &s);
 	policy_app_throttle_stats(c->app, &t);
 	g_string_append_printf(out, json ?
@@ -40,15 +42,16 @@ static int cmd_status(void *ctx, int json, char **argv, GString *out)
 		",\"passed\":%" PRIu64 ",\"waiting\":%" PRIu64 ",\"held\":%"
 		PRIu64 ",\"deferred\":%" PRIu64 ",\"rejected\":%" PRIu64
 		",\"lockouts\":%" PRIu64 ",\"honeytokens\":%" PRIu64
-		",\"malformed\":%" PRIu64 ",\"identities\":%zu,\"locked\":%zu}\n" :
+		",\"malformed\":%" PRIu64 ",\"identities\":%zu,\"locked\":%zu"
+		",\"outside\":%" PRIu64 "}\n" :
 		"connections %zu\nrequests %" PRIu64 "\nrcpt %" PRIu64
 		"\npassed %" PRIu64 "\nwaiting %" PRIu64 "\nheld %" PRIu64
 		"\ndeferred %" PRIu64 "\nrejected %" PRIu64 "\nlockouts %"
 		PRIu64 "\nhoneytokens %" PRIu64 "\nmalformed %" PRIu64
-		"\nidentities %zu\nlocked %zu\n",
+		"\nidentities %zu\nlocked %zu\noutside %" PRIu64 "\n",
 		s.open, a.requests, a.rcpt, a.passed, (uint64_t)s.pending,
 		a.held, a.deferred, a.rejected, a.lockouts, a.honeytokens,
-		s.malformed, t.hosts, t.locked);
+		s.malformed, t.hosts, t.locked, mc.outside);
 	return 0;
 }
 

@@ -55,6 +55,7 @@ syslog_events = no
 [milter]
 control_listen = $T/milter-ctl8.sock
 listen = inet:127.0.0.1:$M_SLUICE
+own_networks = 127.0.0.0/8 192.0.2.0/24
 CONF
 "$SLUICE_BUILD/bench/milter-null" "inet:$M_NULL@127.0.0.1" 2>"$T/null.log" &
 NPID=$!

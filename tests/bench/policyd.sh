@@ -57,6 +57,7 @@ syslog_events = no
 [policyd]
 control_listen = $T/policyd-ctl7.sock
 listen = inet:127.0.0.1:$P_SLUICE
+own_networks = 127.0.0.0/8 192.0.2.0/24
 EOC
 cat >"$T/postfwd.cf" <<EOC
 id=RATE; sasl_username=~/./; action=rate(sasl_username/100000000/60/DEFER_IF_PERMIT too many requests)

@@ -33,6 +33,7 @@ syslog_events = no
 [milter]
 control_listen = $T/milter-ctl3.sock
 listen = inet:127.0.0.1:$PA
+own_networks = 127.0.0.0/8 192.0.2.0/24 2001:db8::/32
 identity = sasl_username, sender, client_address
 wset_size = 2
 release_interval = 1s
@@ -54,6 +55,7 @@ state_dir = $T/state-b
 syslog_events = no
 [milter]
 listen = inet:127.0.0.1:$PB
+own_networks = 127.0.0.0/8 192.0.2.0/24 2001:db8::/32
 identity = sasl_username, sender, client_address
 control_listen = $T/ctl-b.sock
 wset_size = 2
@@ -184,6 +186,7 @@ control_socket = unix:$T/ctl.sock
 [milter]
 control_listen = $T/milter-ctl4.sock
 listen = inet:127.0.0.1:$PC
+own_networks = 127.0.0.0/8 192.0.2.0/24 2001:db8::/32
 identity = sasl_username, sender, client_address
 wset_size = 2
 release_interval = 1h
@@ -212,6 +215,7 @@ control_socket = unix:$T/ctl.sock
 [milter]
 control_listen = $T/milter-ctl5.sock
 listen = unix:$T/milter.sock
+own_networks = 127.0.0.0/8 192.0.2.0/24 2001:db8::/32
 identity = sasl_username, sender, client_address
 CONF
 start_milter "$T/u.conf" "$T/milter.sock"

@@ -45,6 +45,7 @@ syslog_events = no
 [milter]
 control_listen = $T/milter-ctl1.sock
 listen = inet:127.0.0.1:$MPORT
+own_networks = 127.0.0.0/8 192.0.2.0/24
 identity = sasl_username, sender, client_address
 wset_size = 5
 release_interval = 1s
@@ -64,6 +65,7 @@ syslog_events = no
 [milter]
 control_listen = $T/milter-ctl2.sock
 listen = inet:127.0.0.1:$HMPORT
+own_networks = 127.0.0.0/8 192.0.2.0/24
 identity = sasl_username, sender, client_address
 mode = hold
 wset_size = 5

@@ -5,6 +5,7 @@
  *	Whole scenarios with time passed in: a person's mail, a mass
  *	mailer, honeytokens, whitelists (addresses and identities: mailaddr.t).
  */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -146,6 +147,59 @@ static void test_forged_senders(void)
 	mailthr_free(m);
 }
 
+/* test_own_senders - only SASL users and own_networks are throttled;
+   an outside client's honeytoken message is still held */
+static void test_own_senders(void)
+{
+	struct mailthr_params p;
+	struct mailthr *m;
+	struct mail_result res;
+	struct mailthr_counters c = { 0 };
+	struct prefixset *own = prefixset_create();
+	char *tokens[] = { "trap@example.org", NULL };
+	char to[64];
+	struct mail_req out = { NULL, "news@example.com", "203.0.113.5", to };
+	struct mail_req sasl = { "alice", "alice@example.org", "203.0.113.6", to };
+	struct mail_req lan = { NULL, "bob@example.org", "10.1.2.3", to };
+	unsigned i, pass_out = 0, pass_sasl = 0, pass_lan = 0, outside = 0;
+
+	prefixset_add_str(own, "10.0.0.0/8", 1);
+	mailthr_defaults(&p);
+	p.mode = MAIL_MODE_DEFER;
+	p.own_nets = own;
+	p.honeytokens = tokens;
+	m = mailthr_create(&p, seed, count, NULL);
+	for (i = 0; i < 50; i++) {
+		snprintf(to, sizeof(to), "user%u@example.org", i);
+		pass_out += mailthr_rcpt(m, &out, i, SEC, &res) == MAIL_PASS;
+		outside += res.outside;
+		pass_sasl += mailthr_rcpt(m, &sasl, i, SEC, &res) == MAIL_PASS;
+		pass_lan += mailthr_rcpt(m, &lan, i, SEC, &res) == MAIL_PASS;
+	}
+	is_uint(pass_out, 50, "an outside client's 50 new recipients all pass");
+	is_uint(outside, 50, "each marked outside");
+	mailthr_counters(m, &c);
+	is_uint(c.outside, 50, "and counted");
+	is_uint(pass_sasl, 5, "a SASL user from the same outside network is "
+		"throttled: the working set's 5 pass");
+	is_uint(pass_lan, 5, "a client in own_networks is throttled");
+	to[0] = 0;
+	out.recipient = "trap@example.org";
+	is_int(mailthr_rcpt(m, &out, 99, 2 * SEC, &res), MAIL_HOLD,
+	       "an outside client's honeytoken message is held");
+	is_int(res.event, MAIL_EV_HONEYTOKEN, "with a honeytoken event");
+	is_int(res.quarantine_client, 1, "and the client's quarantine asked");
+	out.recipient = "friend@example.org";
+	is_int(mailthr_rcpt(m, &out, 100, 3 * SEC, &res), MAIL_PASS,
+	       "its next message passes: an outside relay is not locked out");
+	lan.client_addr = "";
+	lan.recipient = "x1@example.net";
+	mailthr_rcpt(m, &lan, 101, 3 * SEC, &res);
+	is_int(res.outside, 0, "no client address (local submission) is own");
+	mailthr_free(m);
+	prefixset_free(own);
+}
+
 /* test_honeytoken - salted address: held, quarantine asked, TTL */
 static void test_honeytoken(void)
 {
@@ -247,6 +301,7 @@ int main(void)
 	test_person();
 	test_mass_mailer();
 	test_forged_senders();
+	test_own_senders();
 	test_honeytoken();
 	test_whitelist();
 	test_malformed();

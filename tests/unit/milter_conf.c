@@ -5,16 +5,34 @@
  *	Defaults, both socket spellings, [core] keys taken over, and
  *	refusals that name the group, key and value.
  */
+#include <stdio.h>
 #include <string.h>
 
 #include "../../milter/mconf.h"
 #include "../tap.h"
 
-/* load - mconf from a string */
-static struct mconf *load(const char *text, char *err, size_t len)
+/* load_raw - mconf from a string */
+static struct mconf *load_raw(const char *text, char *err, size_t len)
 {
 	err[0] = 0;
 	return mconf_load_data(text, strlen(text), err, len);
+}
+
+/* load - mconf from a string with the required own_networks added */
+static struct mconf *load(const char *text, char *err, size_t len)
+{
+	static const char own[] = "own_networks = 127.0.0.0/8\n";
+	const char *g = strstr(text, "[milter]\n");
+	char buf[2048];
+
+	if (strstr(text, "own_networks"))
+		return load_raw(text, err, len);
+	if (g == NULL)
+		snprintf(buf, sizeof(buf), "%s\n[milter]\n%s", text, own);
+	else
+		snprintf(buf, sizeof(buf), "%.*s%s%s", (int)(g - text + 9),
+			 text, own, g + 9);
+	return load_raw(buf, err, len);
 }
 
 struct bad { const char *text; const char *want; };
@@ -35,6 +53,17 @@ int main(void)
 		{ "[milter]\nlisten =\n", "[milter] listen = \"\"" },
 		{ "[milter]\npostsuper =\n", "[milter] postsuper = \"\"" },
 		{ "[milter]\nextension_delimiter = ++\n", "extension_delimiter" },
+		{ "[milter]\nown_networks = hash:/etc/postfix/network_table\n",
+		  "\": \"hash:/etc/postfix/network_table\": table lookups" },
+		{ "[milter]\nown_networks = 10.0.0.0/8 !10.1.0.0/16\n",
+		  "\"!10.1.0.0/16\": table lookups, files and !exclusions" },
+		{ "[milter]\nown_networks = /etc/postfix/nets\n", "are not supported" },
+		{ "[milter]\nown_networks = 10.1.2.3/8\n",
+		  "\"10.1.2.3/8\" has host bits set past /8; perhaps 10.0.0.0/8" },
+		{ "[milter]\nown_networks = 10.0.0.0/33\n",
+		  "\"10.0.0.0/33\" is not an address or network" },
+		{ "[milter]\nown_networks = [::1/128\n", "\"[::1/128\" is not" },
+		{ "[milter]\nown_networks = ,;\n", "own_networks is not set" },
 	};
 	char err[CFG_ERRLEN];
 	struct mconf *c;
@@ -111,6 +140,32 @@ int main(void)
 	   "... said in the warning: %s", c && c->mail.warnings ? c->mail.warnings : err);
 	mconf_unref(c);
 
+	c = load_raw("[milter]\nlisten = inet:127.0.0.1:10252\n", err,
+		     sizeof(err));
+	ok(c == NULL, "no own_networks: refused");
+	ok(strstr(err, "memory: [milter] own_networks is not set") &&
+	   strstr(err, "postconf -h mynetworks"),
+	   "the error names the file, group and key and says where to look: %s",
+	   err);
+	mconf_unref(c);
+	c = load_raw("[milter]\nown_networks = 127.0.0.0/8 [::ffff:127.0.0.0]/104 "
+		     "[::1]/128, 192.0.2.7; 2001:db8::/32 [2001:db8:1::1]\n",
+		     err, sizeof(err));
+	ok(c != NULL, "Postfix's mynetworks forms accepted (%s)", err);
+	if (c) {
+		static const struct { const char *a; int in; } t[] = {
+			{ "127.0.0.1", 1 }, { "::1", 1 }, { "192.0.2.7", 1 },
+			{ "192.0.2.8", 0 }, { "2001:db8:ffff::1", 1 },
+			{ "2001:db9::1", 0 }, { "2001:db8:1::1", 1 },
+			{ "::ffff:127.0.0.9", 1 }, { "203.0.113.5", 0 },
+			{ "::2", 0 },
+		};
+		for (i = 0; i < sizeof(t) / sizeof(t[0]); i++)
+			is_int(mailaddr_in_networks(c->params.own_nets, t[i].a),
+			       t[i].in, "%s %s own_networks", t[i].a,
+			       t[i].in ? "in" : "not in");
+		mconf_unref(c);
+	}
 	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
 		c = load(bad[i].text, err, sizeof(err));
 		ok(c == NULL, "refused: %s", bad[i].want);

@@ -25,7 +25,7 @@ static struct policy_app *app(const char *body)
 
 	snprintf(cfg, sizeof(cfg), "[core]\nevents = %s/events.json\n"
 		 "state_dir = %s\ncontrol_socket = %s/none.sock\n"
-		 "syslog_events = no\n[policyd]\n%s\n", dir, dir, dir, body);
+		 "syslog_events = no\n[policyd]\nown_networks = 192.0.2.0/24\n%s\n", dir, dir, dir, body);
 	if ((c = policy_conf_load_data(cfg, strlen(cfg), err, sizeof(err))) == NULL) {
 		diag("config: %s", err);
 		return NULL;

@@ -8,7 +8,8 @@
 # pd_events TYPE counts events; send ... runs swaks against Postfix.
 # Most tests send as several senders from one client (127.0.0.1), so
 # the identity is the sender there (PD_IDENTITY); set PD_IDENTITY=""
-# for the default (SASL user, else client address).
+# for the default (SASL user, else client address). PD_OWN is
+# own_networks (default: Postfix's mynetworks below).
 
 PD_BIN=$SLUICE_BUILD/sluice-policyd
 PD_HELP=$SLUICE_TOP/tests/integration/policyd
@@ -38,6 +39,7 @@ listen = inet:127.0.0.1:$PPORT
 control_listen = $T/policyd.sock
 postfix_config_directory = $T/pf/etc
 ${PD_IDENTITY-identity = sasl_username, sender, client_address}
+own_networks = ${PD_OWN-127.0.0.0/8 10.0.0.0/8}
 ${1:-}
 EOC
 	pf_setup "$T/pf" "$SPORT"
