@@ -36,6 +36,10 @@ static const struct cfg_key mail_keys[] = {
 	{ .name = "lockout_action", .type = CFG_ENUM,
 	  .offset = offsetof(struct mail_conf, lockout), .def = "hold",
 	  .choices = lockouts, .help = "what a locked-out sender's mail gets" },
+	K("lockout_min", CFG_DURATION, lockout_min, "1h", 0,
+	  365 * 24 * 3600 * SEC, "a locked-out sender stays locked this long "
+	  "at least, unless the operator releases it (sluicectl release); "
+	  "0 = only until its queue drains below low_watermark"),
 	K("wset_size", CFG_UINT, wset_size, "5", 1, 64,
 	  "recipients in a sender's working set"),
 	K("release_interval", CFG_DURATION, release_interval, "1s",
@@ -340,6 +344,7 @@ int mailconf_params(const struct mail_conf *mc, const char *file,
 	p->id.v6_prefix = mc->client_v6_prefix;
 	p->honeytokens = mc->honeytokens;
 	p->honeytoken_ttl_ns = mc->honeytoken_ttl;
+	p->lockout_min_ns = mc->lockout_min;
 	p->wl_sasl = mc->whitelist_sasl;
 	p->wl_senders = mc->whitelist_senders;
 	p->wl_clients = mc->whitelist_clients;

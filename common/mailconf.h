@@ -41,6 +41,7 @@ struct mail_conf {
 	unsigned client_v6_prefix;
 	char **honeytokens;
 	uint64_t honeytoken_ttl;
+	uint64_t lockout_min;
 	char **whitelist_sasl;
 	char **whitelist_senders;
 	struct prefixset *whitelist_clients;

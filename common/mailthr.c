@@ -7,9 +7,13 @@
  *	A thin layer over throttle(3): it turns a mail request into an
  *	identity key and a normalised recipient (mailaddr(3)), applies the whitelists
  *	and honeytokens, and maps throttle verdicts to mail verdicts by the
- *	configured mode. Honeytoken lockouts have their own TTL and live in
- *	a small bounded table beside the throttle, because a throttle
- *	lockout ends when the queue drains and a honeytoken one must not.
+ *	configured mode. Lockouts have a time of their own, kept in a
+ *	maillock(3) table beside the throttle: a throttle lockout ends when
+ *	the queue drains (26 s with the defaults), while the identity must
+ *	stay locked for lockout_min, or honeytoken_ttl after a honeytoken.
+ *	The throttle's unlock report is held back while such a lock lives;
+ *	the tick reports the lock's end instead. mailthr_save.c keeps both
+ *	across restarts.
  */
 #include <errno.h>
 #include <fnmatch.h>
@@ -18,19 +22,7 @@
 #include <strings.h>
 
 #include "addr.h"
-#include "hosttab.h"
-#include "mailthr.h"
-
-#define TOKEN_TAB_BYTES (4u << 20)	/* about 50k honeytoken lockouts */
-
-struct mailthr {
-	struct mailthr_params p;
-	struct throttle *thr;
-	struct hosttab *tokens;		/* identity -> lockout expiry (ns) */
-	mailthr_fn *fn;
-	void *ctx;
-	struct mailthr_counters c;
-};
+#include "mailthr_int.h"
 
 static const char text_defer[] =
 	"4.7.1 Too many new recipients from this sender; try again later";
@@ -70,6 +62,13 @@ void mailthr_defaults(struct mailthr_params *p)
 	p->id.order[2] = MAIL_ID_NONE;
 	p->id.v6_prefix = 64;
 	p->honeytoken_ttl_ns = 3600 * 1000000000ULL;
+	/*
+	 * A throttle lockout alone ends once the queue drains below the
+	 * low watermark, 26 s later: a serial mass mailer would get about
+	 * 3,600 new recipients an hour. An hour's lockout, like sluiced's
+	 * quarantine_ttl, leaves it wset_size + high_watermark + 1 = 56.
+	 */
+	p->lockout_min_ns = 3600 * 1000000000ULL;
 }
 
 /* mailthr_check_params - 0, or -1 with a reason */
@@ -98,6 +97,11 @@ static void throttle_cb(void *ctx, const void *key, uint64_t cookie,
 {
 	struct mailthr *m = ctx;
 
+	/* A lockout of our own outlives the throttle's: its end is told
+	   by the tick when its time is over. */
+	if (why == THROTTLE_UNLOCKED && maillock_live(m->locks, key, m->now,
+						      NULL))
+		return;
 	if (m->fn)
 		m->fn(m->ctx, key, cookie, why);
 }
@@ -119,9 +123,8 @@ struct mailthr *mailthr_create(const struct mailthr_params *p,
 	m->fn = fn;
 	m->ctx = ctx;
 	m->thr = throttle_create(&p->thr, MAIL_IDENT_MAX, seed, throttle_cb, m);
-	m->tokens = hosttab_create(MAIL_IDENT_MAX, sizeof(uint64_t),
-				   TOKEN_TAB_BYTES, seed);
-	if (m->thr == NULL || m->tokens == NULL) {
+	m->locks = maillock_create(LOCK_TAB_BYTES, seed);
+	if (m->thr == NULL || m->locks == NULL) {
 		int saved = errno;
 
 		mailthr_free(m);
@@ -137,7 +140,7 @@ void mailthr_free(struct mailthr *m)
 	if (m == NULL)
 		return;
 	throttle_free(m->thr);
-	hosttab_free(m->tokens);
+	maillock_free(m->locks);
 	free(m);
 }
 
@@ -220,19 +223,6 @@ int mailthr_is_honeytoken(const struct mailthr_params *p, const char *rcpt)
 	return 0;
 }
 
-/* token_locked - identity is under a live honeytoken lockout */
-static int token_locked(struct mailthr *m, const char *ident, uint64_t now)
-{
-	uint64_t *until = hosttab_peek(m->tokens, ident);
-
-	if (until == NULL)
-		return 0;
-	if (*until > now)
-		return 1;
-	hosttab_del(m->tokens, ident);
-	return 0;
-}
-
 /* lockout_verdict - what a locked-out identity's recipients get */
 static enum mail_verdict lockout_verdict(struct mailthr *m,
 					 struct mail_result *out)
@@ -278,16 +268,15 @@ static int own_sender(const struct mailthr *m, const struct mail_req *r)
 static enum mail_verdict honeytoken(struct mailthr *m, const struct mail_req *r,
 				    uint64_t now, struct mail_result *out)
 {
-	uint64_t *until;
-
 	out->event = MAIL_EV_HONEYTOKEN;
 	if (out->whitelisted)
 		return out->verdict = MAIL_PASS;
 	out->quarantine_client = r->client_addr && *r->client_addr;
 	out->outside = !own_sender(m, r);
-	if (!out->outside &&
-	    (until = hosttab_put(m->tokens, out->identity, NULL)) != NULL)
-		*until = now + m->p.honeytoken_ttl_ns;
+	if (!out->outside)	/* no room: the throttle still decides */
+		(void)maillock_set(m->locks, out->identity,
+				   now + m->p.honeytoken_ttl_ns,
+				   MAILLOCK_HONEYTOKEN);
 	return lockout_verdict(m, out);
 }
 
@@ -310,6 +299,10 @@ static enum mail_verdict throttled(struct mailthr *m, uint64_t cookie,
 		return wait_verdict(m, out);
 	case THROTTLE_LOCKOUT:
 		out->event = MAIL_EV_LOCKOUT;
+		if (m->p.lockout_min_ns)
+			(void)maillock_set(m->locks, out->identity,
+					   now + m->p.lockout_min_ns,
+					   MAILLOCK_LOCKOUT);
 		return lockout_verdict(m, out);
 	case THROTTLE_LOCKED:
 		return lockout_verdict(m, out);
@@ -327,6 +320,8 @@ enum mail_verdict mailthr_rcpt(struct mailthr *m, const struct mail_req *r,
 {
 	memset(out, 0, sizeof(*out));
 	out->verdict = MAIL_PASS;
+	if (now > m->now)
+		m->now = now;
 	if (mailaddr_normalise(r->recipient, m->p.id.strip_extension,
 			   m->p.id.extension_delim, out->recipient,
 			   sizeof(out->recipient)) < 0) {
@@ -345,21 +340,44 @@ enum mail_verdict mailthr_rcpt(struct mailthr *m, const struct mail_req *r,
 		m->c.outside++;
 		return MAIL_PASS;
 	}
-	if (token_locked(m, out->identity, now))
+	if (maillock_live(m->locks, out->identity, now, NULL))
 		return lockout_verdict(m, out);
 	return throttled(m, cookie, now, out);
 }
 
-/* mailthr_tick - releases due by now */
+/* lock_over - a lockout's time is over: say so, unless the throttle
+   still holds the identity (its own unlock will tell) */
+static void lock_over(void *ctx, const char *identity)
+{
+	struct mailthr *m = ctx;
+	struct throttle_info info;
+
+	if (throttle_info(m->thr, identity, &info) == 0 && info.locked)
+		return;
+	if (m->fn)
+		m->fn(m->ctx, identity, 0, THROTTLE_UNLOCKED);
+}
+
+/* mailthr_tick - releases due by now; ended lockouts once a second */
 size_t mailthr_tick(struct mailthr *m, uint64_t now)
 {
+	if (now > m->now)
+		m->now = now;
+	if (now >= m->next_sweep) {
+		maillock_expire(m->locks, now, lock_over, m);
+		m->next_sweep = now + LOCK_SWEEP_NS;
+	}
 	return throttle_tick(m->thr, now);
 }
 
-/* mailthr_next - now of the next due release */
+/* mailthr_next - now of the next due release, or lock sweep */
 uint64_t mailthr_next(const struct mailthr *m)
 {
-	return throttle_next(m->thr);
+	uint64_t t = throttle_next(m->thr);
+
+	if (maillock_count(m->locks) > 0 && m->next_sweep < t)
+		t = m->next_sweep;
+	return t;
 }
 
 /* ident_key - a NUL-padded key from an identity text; -1 if too long */
@@ -382,7 +400,7 @@ int mailthr_release(struct mailthr *m, const char *identity)
 
 	if (ident_key(identity, key) < 0)
 		return -1;
-	if (hosttab_del(m->tokens, key) == 0)
+	if (maillock_del(m->locks, key) == 0)
 		found = 1;
 	if (throttle_unlock(m->thr, key) == 0)
 		found = 1;
@@ -391,17 +409,37 @@ int mailthr_release(struct mailthr *m, const char *identity)
 }
 
 struct walk_ctx {
+	const struct mailthr *m;
 	int (*fn)(void *ctx, const char *identity,
 		  const struct throttle_info *info);
 	void *ctx;
+	int stop;
 };
 
-/* walk_one - keys are NUL-padded texts */
+/* walk_one - keys are NUL-padded texts; a live lock of ours is locked */
 static int walk_one(void *ctx, const void *key, const struct throttle_info *info)
 {
 	struct walk_ctx *w = ctx;
+	struct throttle_info i = *info;
 
-	return w->fn(w->ctx, key, info);
+	if (!i.locked && maillock_live(w->m->locks, key, w->m->now, NULL))
+		i.locked = 1;
+	return w->stop = w->fn(w->ctx, key, &i);
+}
+
+/* walk_lock - an identity locked out with no throttle state (a
+   honeytoken before any other mail, or forgotten by the throttle) */
+static int walk_lock(void *ctx, const char *identity, uint64_t until,
+		     enum maillock_why why)
+{
+	struct walk_ctx *w = ctx;
+	struct throttle_info i = { 0 };
+
+	(void)why;
+	if (until <= w->m->now || throttle_info(w->m->thr, identity, &i) == 0)
+		return 0;
+	i.locked = 1;
+	return w->stop = w->fn(w->ctx, identity, &i);
 }
 
 /* mailthr_walk - identities with state */
@@ -409,27 +447,36 @@ void mailthr_walk(const struct mailthr *m,
 		  int (*fn)(void *ctx, const char *identity,
 			    const struct throttle_info *info), void *ctx)
 {
-	struct walk_ctx w = { fn, ctx };
+	struct walk_ctx w = { m, fn, ctx, 0 };
 
 	throttle_walk(m->thr, walk_one, &w);
+	if (!w.stop)
+		maillock_walk(m->locks, walk_lock, &w);
 }
 
-/* mailthr_save - state across restarts */
-int mailthr_save(const struct mailthr *m, FILE *fp)
+/* count_lock - a live lock the throttle does not count as locked */
+static int count_lock(void *ctx, const char *identity, uint64_t until,
+		      enum maillock_why why)
 {
-	return throttle_save(m->thr, fp);
+	struct walk_ctx *w = ctx;
+	struct throttle_info i;
+
+	(void)why;
+	if (until > w->m->now && (throttle_info(w->m->thr, identity, &i) < 0
+				  || !i.locked))
+		(*(size_t *)w->ctx)++;
+	return 0;
 }
 
-/* mailthr_load - restore a saved state */
-int mailthr_load(struct mailthr *m, FILE *fp, uint64_t now)
-{
-	return throttle_load(m->thr, fp, now);
-}
-
-/* mailthr_stats - the throttle's counters */
+/* mailthr_stats - the throttle's counters; locked counts our locks too */
 void mailthr_stats(const struct mailthr *m, struct throttle_stats *out)
 {
+	size_t more = 0;
+	struct walk_ctx w = { m, NULL, &more, 0 };
+
 	throttle_stats(m->thr, out);
+	maillock_walk(m->locks, count_lock, &w);
+	out->locked += more;
 }
 
 /* mailthr_counters - the mail layer's own counters, added to *out */

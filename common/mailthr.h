@@ -53,6 +53,8 @@ struct mailthr_params {
 	struct mailaddr_idopts id;	/* what makes an identity */
 	char **honeytokens;		/* exact or fnmatch patterns; borrowed */
 	uint64_t honeytoken_ttl_ns;	/* lockout length after a honeytoken */
+	uint64_t lockout_min_ns;	/* a throttle lockout lasts this, at
+					   least (0: until the queue drains) */
 	char **wl_sasl;			/* borrowed, NULL-terminated */
 	char **wl_senders;		/* exact or "@domain" */
 	const struct prefixset *wl_clients;	/* borrowed */
@@ -118,7 +120,11 @@ int mailthr_release(struct mailthr *m, const char *identity);
 void mailthr_walk(const struct mailthr *m,
 		  int (*fn)(void *ctx, const char *identity,
 			    const struct throttle_info *info), void *ctx);
-/* mailthr_save, mailthr_load - state across restarts (throttle_save) */
+/* mailthr_save, mailthr_load - state across restarts: the throttle's
+   (throttle_save) and the lockouts' (maillock_save), versioned and
+   checksummed (mailthr_save.c); a version 1 file (the throttle's
+   alone) still loads; a damaged one is refused with EINVAL and leaves
+   the state empty */
 int mailthr_save(const struct mailthr *m, FILE *fp);
 int mailthr_load(struct mailthr *m, FILE *fp, uint64_t now);
 /* mailthr_stats - the throttle's counters */

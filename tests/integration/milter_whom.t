@@ -55,21 +55,9 @@ touch "$T/events.json" "$T/ctl.log"
 
 sent() { pf_count "to=<$1>.*status=sent"; }
 
-# many PREFIX [SWAKS-OPTIONS] - 10 parallel sessions of 5 recipients
-# PREFIXn-m@example.org; the wall time in ms in $ms
-many() {
-	_p=$1
-	shift
-	_t0=$(now_ms)
-	seq 1 10 | xargs -P 10 -I N swaks --server "127.0.0.1:$SPORT" \
-		--from "someone@example.com" \
-		--to "${_p}N-1@example.org,${_p}N-2@example.org,${_p}N-3@example.org,${_p}N-4@example.org,${_p}N-5@example.org" \
-		--silent 2 --timeout 120 "$@" >>"$T/many.log" 2>&1
-	ms=$(( $(now_ms) - _t0 ))
-}
 
 # 1. an outside client: never delayed, counted
-many out --xclient-addr 203.0.113.5
+pf_many out --xclient-addr 203.0.113.5
 pf_wait 'to=<out[0-9]+-[0-9]@example.org>.*status=sent' 50 15
 is "$(sent 'out[0-9]+-[0-9]@example.org')" 50 "outside client: all 50 local recipients delivered"
 cmp "$ms" -lt 5000 "never delayed ($ms ms for 10 sessions)"
@@ -78,7 +66,7 @@ is "$(grep -c '203.0.113.5' "$T/events.json")" 0 "no throttle event for it"
 cmp "$(sed -n 's/^outside //p' "$T/status.out")" -ge 50 "status counts its recipients as outside"
 
 # 2. a SASL user from the same outside network: throttled
-many sasl --xclient-addr 203.0.113.6 --xclient-login alice
+pf_many sasl --xclient-addr 203.0.113.6 --xclient-login alice
 diag "SASL user: $(sent 'sasl[0-9]+-[0-9]@example.org') of 50 delivered in $ms ms"
 cmp "$(event_count throttle '"identity":"sasl:alice"' "$T/events.json")" -ge 1 \
 	"the SASL user's recipients were delayed (throttle events for sasl:alice)"

@@ -6,14 +6,16 @@
 # full gets "450 4.7.1" for a new recipient, while a fresh throttle
 # would let it fit. So a deferral after a restart proves the working
 # set was restored. Checked after a clean stop (SIGTERM: snapshot at
-# stop), after SIGKILL (the periodic snapshot), and for a lockout,
-# which the operator then lifts over the control socket.
+# stop), after SIGKILL (the periodic snapshot), for a lockout, which
+# the operator then lifts over the control socket, and for a honeytoken
+# lockout (lost on every restart before the snapshot's version 2).
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/policyd/setup.sh"
 
 pd_setup "snapshot_interval = 1s
 mode = defer
-release_interval = 1h"
+release_interval = 1h
+honeytokens = trap-x7f3@lists.example.org"
 pd_start || bail "sluice-policyd did not start: $(cat "$T/policyd.log")"
 EP=inet:127.0.0.1:$PPORT
 PC="perl $PD_HELP/pclient.pl"
@@ -68,7 +70,7 @@ is "$(pd_events throttle 'erin6@')" 1 "the periodic snapshot kept erin's working
 # a lockout: 5 fit, then every new recipient queues; the 51st waiting
 # one locks the sender out
 req() {
-	printf 'request=smtpd_access_policy\nprotocol_state=RCPT\nsender=locked@example.org\nrecipient=%s@example.net\nclient_address=192.0.2.9\ninstance=%s\n\n' "$1" "$1"
+	printf 'request=smtpd_access_policy\nprotocol_state=RCPT\nsender=locked@example.org\nrecipient=%s@example.net\nclient_address=10.0.0.9\ninstance=%s\n\n' "$1" "$1"
 }
 i=0
 while [ $i -lt 60 ]; do req "l$i"; i=$((i + 1)); done |
@@ -87,6 +89,21 @@ pctl release sender:locked@example.org >/dev/null
 ok $? "and lifts it (sluicectl release)"
 got=$(req "after-release" | $PC -n 1 -w 3 "$EP" | head -1)
 is "${got%% *}" "action=450" "the sender is throttled again, no longer held"
+
+# a honeytoken lockout survives a clean stop and start
+hreq() {
+	printf 'request=smtpd_access_policy\nprotocol_state=RCPT\nsender=ht@example.org\nrecipient=%s\nclient_address=10.0.0.10\n\n' "$1"
+}
+got=$(hreq trap-x7f3@lists.example.org | $PC -n 1 -w 2 "$EP" | head -1)
+is "${got%% *}" "action=HOLD" "a honeytoken recipient: held"
+pctl hosts | grep -q '^sender:ht@example.org .*locked'
+ok $? "sluicectl hosts shows the honeytoken-locked identity as locked"
+pd_stop TERM
+pd_start
+got=$(hreq friend@example.net | $PC -n 1 -w 2 "$EP" | head -1)
+is "${got%% *}" "action=HOLD" "after SIGTERM and a restart its mail is still held"
+pctl hosts | grep -q '^sender:ht@example.org .*locked'
+ok $? "and sluicectl hosts still shows it locked"
 
 # SIGHUP: a new configuration, the same state
 echo "whitelist_senders = locked@example.org" >>"$T/sluice.conf"

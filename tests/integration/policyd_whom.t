@@ -35,21 +35,9 @@ is $? 2 "sluice-policyd -n without own_networks exits 2"
 grep -q "\[policyd\] own_networks is not set.*postconf -h mynetworks" "$T/no-own.out"
 ok $? "and says to set own_networks, e.g. from postconf -h mynetworks"
 
-# many - 10 parallel sessions of 5 recipients PREFIX1-N@example.org with
-# the swaks options given; the wall time in ms in $ms
-many() {
-	_p=$1
-	shift
-	_t0=$(now_ms)
-	seq 1 10 | xargs -P 10 -I N swaks --server "127.0.0.1:$SPORT" \
-		--from "someone@example.com" \
-		--to "${_p}N-1@example.org,${_p}N-2@example.org,${_p}N-3@example.org,${_p}N-4@example.org,${_p}N-5@example.org" \
-		--silent 2 --timeout 120 "$@" >>"$T/many.log" 2>&1
-	ms=$(( $(now_ms) - _t0 ))
-}
 
 # 1. an outside client (not in own_networks, not authenticated)
-many out --xclient-addr 203.0.113.5
+pf_many out --xclient-addr 203.0.113.5
 pf_wait 'to=<out[0-9]+-[0-9]@example.org>.*status=sent' 50 15
 is "$(sent 'out[0-9]+-[0-9]@example.org')" 50 "outside client: all 50 local recipients delivered"
 cmp "$ms" -lt 5000 "never delayed ($ms ms for 10 sessions)"
@@ -58,7 +46,7 @@ pctl status >"$T/status.out"
 cmp "$(sed -n 's/^outside //p' "$T/status.out")" -ge 50 "status counts its recipients as outside"
 
 # 2. a SASL user from the same outside network: throttled
-many sasl --xclient-addr 203.0.113.6 --xclient-login alice
+pf_many sasl --xclient-addr 203.0.113.6 --xclient-login alice
 got=$(sent 'sasl[0-9]+-[0-9]@example.org')
 secs=$(( (ms + 999) / 1000 ))
 diag "SASL user: $got of 50 delivered in $secs s"

@@ -106,13 +106,275 @@ static void test_mass_mailer(void)
 	is_int(res.verdict, MAIL_HOLD, "a locked-out sender's mail is held");
 	rcpt(m, "192.0.2.3", 1, now, &res);
 	is_int(res.verdict, MAIL_PASS, "another client is not affected");
-	/* The queue drains one a second; below 25 the lockout ends. */
+	/* lockout_min = 0: the lockout ends once the queue drains below 25 */
 	for (i = 0; i < 40 && unlocked == 0; i++) {
 		now += SEC;
 		mailthr_tick(m, now);
 	}
-	is_uint(unlocked, 1, "unlocked once the queue drained below 25");
+	is_uint(unlocked, 0, "lockout_min 1h: not unlocked when the queue drains");
+	rcpt(m, "192.0.2.2", 1000, now, &res);
+	is_int(res.verdict, MAIL_HOLD, "40 s later its new mail is still held");
+	mailthr_free(m);
+
+	p.lockout_min_ns = 0;
+	m = mailthr_create(&p, seed, count, NULL);
+	now = 5 * SEC;
+	for (i = 0; i < 200; i++)
+		rcpt(m, "192.0.2.2", i, now, &res);
+	unlocked = 0;
+	for (i = 0; i < 40 && unlocked == 0; i++) {
+		now += SEC;
+		mailthr_tick(m, now);
+	}
+	is_uint(unlocked, 1, "lockout_min 0: unlocked once the queue drained below 25");
 	cmp_ok(i, >=, 25, "after about 26 releases (%u)", i);
+	mailthr_free(m);
+}
+
+/* patient - a serial mass mailer: one new recipient every gap ns for
+   span ns, each retried (defer mode) until it passes or the span ends;
+   returns the recipients that passed, and the unlock reports */
+static unsigned patient(uint64_t lockout_min, uint64_t gap, uint64_t span,
+			unsigned *unlocks)
+{
+	struct mailthr_params p;
+	struct mailthr *m;
+	struct mail_result res;
+	uint64_t t0 = 10 * SEC, now, next = t0, step = gap < SEC ? gap : SEC;
+	unsigned n = 0, passed = 0;
+	char to[64];
+	struct mail_req r = { NULL, "w@example.org", "192.0.2.50", to };
+
+	mailthr_defaults(&p);
+	p.mode = MAIL_MODE_DEFER;
+	p.lockout_min_ns = lockout_min;
+	m = mailthr_create(&p, seed, count, NULL);
+	unlocked = 0;
+	/* each step: the tick, then a new recipient when its time has
+	   come (a deferred one is released into the working set later, so
+	   its retry passes: counted as passed) */
+	for (now = t0; now < t0 + span; now += step) {
+		mailthr_tick(m, now);
+		if (now < next)
+			continue;
+		snprintf(to, sizeof(to), "v%u@example.net", n);
+		if (mailthr_rcpt(m, &r, n + 1, now, &res) == MAIL_PASS) {
+			passed++;
+			n++;
+			next = now + gap;
+		} else if (res.verdict == MAIL_DEFER) {
+			n++;	/* queued: released into the working set */
+			next = now + gap;
+			passed++;	/* its retry passes once released */
+		}
+	}
+	*unlocks = unlocked;
+	mailthr_free(m);
+	return passed;
+}
+
+/* test_lockout_min - what a serial mass mailer gets in an hour */
+static void test_lockout_min(void)
+{
+	struct mailthr_params p;
+	struct mailthr *m;
+	struct mail_result res;
+	unsigned i, unl, got, v;
+	uint64_t now = 5 * SEC;
+
+	/* bursts of new recipients, as fast as it can: locked out */
+	mailthr_defaults(&p);
+	p.mode = MAIL_MODE_DEFER;
+	m = mailthr_create(&p, seed, count, NULL);
+	unlocked = 0;
+	for (i = 0; i < 60; i++)
+		rcpt(m, "192.0.2.60", i, now, &res);
+	for (i = 0; i < 3599; i++) {
+		now += SEC;
+		mailthr_tick(m, now);
+		if (i % 60 == 59) {
+			v = rcpt(m, "192.0.2.60", 1000 + i, now, &res);
+			if (v != MAIL_HOLD)
+				break;
+		}
+	}
+	is_uint(i, 3599, "held for the whole hour after the lockout (%u s)", i);
+	is_uint(unlocked, 0, "no unlock within the hour");
+	now += 2 * SEC;
+	mailthr_tick(m, now);
+	is_uint(unlocked, 1, "unlocked (and told) after lockout_min");
+	ok(rcpt(m, "192.0.2.60", 5000, now, &res) != MAIL_HOLD,
+	   "then throttled as usual, not held (%d)", res.verdict);
+	mailthr_free(m);
+
+	/* an operator releases early */
+	m = mailthr_create(&p, seed, count, NULL);
+	now = 5 * SEC;
+	for (i = 0; i < 60; i++)
+		rcpt(m, "192.0.2.61", i, now, &res);
+	now += 100 * SEC;
+	mailthr_tick(m, now);
+	is_int(rcpt(m, "192.0.2.61", 99, now, &res), MAIL_HOLD,
+	       "100 s after the lockout still held");
+	is_int(mailthr_release(m, "client:192.0.2.61"), 0, "operator release");
+	ok(rcpt(m, "192.0.2.61", 100, now, &res) != MAIL_HOLD,
+	   "released: throttled again, not held (%d)", res.verdict);
+	mailthr_free(m);
+
+	/* a serial mass mailer, a new recipient every 0.25 s for an hour */
+	got = patient(0, SEC / 4, 3600 * SEC, &unl);
+	diag("serial mass mailer, no lockout_min: %u recipients in an hour, "
+	     "%u unlocks", got, unl);
+	cmp_ok(got, >=, 3000, "without lockout_min it gets thousands an hour");
+	got = patient(3600 * SEC, SEC / 4, 3600 * SEC, &unl);
+	diag("with lockout_min 1h: %u recipients in an hour", got);
+	/* wset_size + high_watermark + the releases while the queue fills
+	   at 4 - 1 a second: 5 + 50 + 50/3, then nothing for the hour */
+	cmp_ok(got, <=, 5 + 50 + 50 / 3 + 2, "with lockout_min 1h at most "
+	       "5 + 50 + 50/3 (%u)", got);
+	cmp_ok(got, >=, 55, "and at least what the working set and the "
+	       "queue took (%u)", got);
+	got = patient(3600 * SEC, SEC, 3600 * SEC, &unl);
+	diag("a patient worm at one new recipient a second: %u in an hour", got);
+	cmp_ok(got, >=, 3500, "one that paces itself at the release rate is "
+	       "never locked out: about 3,600 an hour (%u)", got);
+}
+
+/* locked_of - walk callback: is the identity in ctx[0] locked */
+static int locked_of(void *ctx, const char *identity,
+		     const struct throttle_info *info)
+{
+	const char **want = ctx;
+
+	if (strcmp(identity, want[0]) == 0)
+		want[1] = info->locked ? "locked" : "not locked";
+	return 0;
+}
+
+/* walk_says - what mailthr_walk says of identity */
+static const char *walk_says(struct mailthr *m, const char *identity)
+{
+	const char *w[2] = { identity, "absent" };
+
+	mailthr_walk(m, locked_of, w);
+	return w[1];
+}
+
+/* reload - save m to memory, load it into a fresh throttle at now;
+   the new one, or NULL (*bytes: the file, if asked) */
+static struct mailthr *reload(struct mailthr *m, const struct mailthr_params *p,
+			      uint64_t now, char **bytes, size_t *len)
+{
+	char *buf = NULL;
+	size_t n = 0;
+	FILE *fp = open_memstream(&buf, &n);
+	struct mailthr *m2;
+	int r;
+
+	mailthr_save(m, fp);
+	fclose(fp);
+	m2 = mailthr_create(p, seed, count, NULL);
+	fp = fmemopen(buf, n, "r");
+	r = mailthr_load(m2, fp, now);
+	fclose(fp);
+	if (bytes) {
+		*bytes = buf;
+		*len = n;
+	} else {
+		free(buf);
+	}
+	if (r < 0) {
+		mailthr_free(m2);
+		return NULL;
+	}
+	return m2;
+}
+
+/* test_save_locks - honeytoken and lockout_min locks survive a restart,
+   an old (version 1) snapshot still loads, a damaged one is refused */
+static void test_save_locks(void)
+{
+	struct mailthr_params p;
+	struct mailthr *m, *m2;
+	struct mail_result res;
+	char *tokens[] = { "trap@example.org", NULL }, *buf;
+	struct mail_req h = { NULL, "w@example.org", "192.0.2.70",
+			      "trap@example.org" };
+	size_t len, i;
+	uint64_t now = 5 * SEC;
+	FILE *fp = NULL;
+
+	mailthr_defaults(&p);
+	p.mode = MAIL_MODE_DEFER;
+	p.honeytokens = tokens;
+	m = mailthr_create(&p, seed, count, NULL);
+	mailthr_rcpt(m, &h, 1, now, &res);
+	is_int(res.event, MAIL_EV_HONEYTOKEN, "a honeytoken hit");
+	is_str(walk_says(m, "client:192.0.2.70"), "locked",
+	       "hosts shows the honeytoken-locked identity as locked");
+	for (i = 0; i < 60; i++)
+		rcpt(m, "192.0.2.71", i, now, &res);
+	now += 100 * SEC;
+	mailthr_tick(m, now);
+	is_str(walk_says(m, "client:192.0.2.71"), "locked",
+	       "and the lockout_min-locked one after its queue drained");
+	m2 = reload(m, &p, 7 * SEC, &buf, &len);
+	ok(m2 != NULL, "saved and loaded (%zu bytes)", len);
+	if (m2 == NULL)
+		return;
+	h.recipient = "friend@example.net";
+	is_int(mailthr_rcpt(m2, &h, 2, 8 * SEC, &res), MAIL_HOLD,
+	       "after the restart the honeytoken sender is still held");
+	is_str(walk_says(m2, "client:192.0.2.70"), "locked", "and shown locked");
+	is_int(rcpt(m2, "192.0.2.71", 500, 8 * SEC, &res), MAIL_HOLD,
+	       "the locked-out mass mailer too");
+	is_int(mailthr_rcpt(m2, &h, 3, 7 * SEC + 3500 * SEC, &res), MAIL_PASS,
+	       "the honeytoken lock resumes with its remaining time (3500 s)");
+	mailthr_free(m2);
+
+	/* every single flipped byte is refused, and leaves nothing loaded */
+	for (i = 0; i < len; i += 7) {
+		buf[i] ^= 0x20;
+		m2 = mailthr_create(&p, seed, count, NULL);
+		fp = fmemopen(buf, len, "r");
+		if (mailthr_load(m2, fp, now) == 0 ||
+		    strcmp(walk_says(m2, "client:192.0.2.70"), "absent") != 0)
+			break;
+		fclose(fp);
+		mailthr_free(m2);
+		buf[i] ^= 0x20;
+	}
+	is_uint(i >= len ? len : i, len, "a flipped byte anywhere is refused, "
+		"nothing half-loaded");
+	if (i < len) {
+		fclose(fp);
+		mailthr_free(m2);
+	}
+	free(buf);
+
+	/* a version 1 snapshot: the throttle's state alone */
+	fp = open_memstream(&buf, &len);
+	{
+		struct throttle_stats st;
+
+		/* throttle_save of the throttle inside: write one by hand */
+		struct throttle *t = throttle_create(&p.thr, MAIL_IDENT_MAX,
+						     seed, NULL, NULL);
+		char key[MAIL_IDENT_MAX] = "client:192.0.2.72";
+
+		throttle_contact(t, key, "a@b", 3, 1, SEC);
+		throttle_save(t, fp);
+		fclose(fp);
+		throttle_free(t);
+		m2 = mailthr_create(&p, seed, count, NULL);
+		fp = fmemopen(buf, len, "r");
+		is_int(mailthr_load(m2, fp, SEC), 0, "a version 1 snapshot loads");
+		fclose(fp);
+		mailthr_stats(m2, &st);
+		is_uint(st.hosts, 1, "with its identity");
+		mailthr_free(m2);
+		free(buf);
+	}
 	mailthr_free(m);
 }
 
@@ -300,6 +562,8 @@ int main(void)
 {
 	test_person();
 	test_mass_mailer();
+	test_lockout_min();
+	test_save_locks();
 	test_forged_senders();
 	test_own_senders();
 	test_honeytoken();

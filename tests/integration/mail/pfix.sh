@@ -6,7 +6,8 @@
 # discard transport, log file); pf_conf KEY=VALUE... adds settings;
 # pf_start and pf_stop run "postfix -c DIR"; pf_log is the log file;
 # pf_count PATTERN counts log lines; pf_wait PATTERN N SECONDS waits
-# until at least N lines match. Never touches the host's Postfix.
+# until at least N lines match; pf_many sends 50 recipients over 10
+# parallel sessions. Never touches the host's Postfix.
 
 # pf_free_port - a free TCP port on 127.0.0.1 in FROM..TO
 pf_free_port() {
@@ -108,4 +109,18 @@ pf_wait() {
 # pf_held - messages on the hold queue
 pf_held() {
 	find "$PF_DIR/spool/hold" -type f 2>/dev/null | wc -l
+}
+
+# pf_many PREFIX [SWAKS-OPTIONS...] - 10 parallel sessions of 5
+# recipients PREFIXn-m@example.org each, from someone@example.com;
+# swaks output in $PF_DIR/many.log, the wall time in ms in $ms
+pf_many() {
+	_p=$1
+	shift
+	_t0=$(date +%s%3N)
+	seq 1 10 | xargs -P 10 -I N swaks --server "127.0.0.1:$PF_PORT" \
+		--from "someone@example.com" \
+		--to "${_p}N-1@example.org,${_p}N-2@example.org,${_p}N-3@example.org,${_p}N-4@example.org,${_p}N-5@example.org" \
+		--silent 2 --timeout 120 "$@" >>"$PF_DIR/many.log" 2>&1
+	ms=$(( $(date +%s%3N) - _t0 ))
 }
