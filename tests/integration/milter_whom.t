@@ -32,7 +32,7 @@ control_socket = unix:$T/ctl.sock
 syslog_events = no
 [milter]
 listen = inet:127.0.0.1:$MPORT
-control_socket = $T/milter.sock
+control_listen = $T/milter.sock
 own_networks = 127.0.0.1/32, [::1]/128
 CONF
 
