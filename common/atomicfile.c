@@ -10,6 +10,7 @@
 #include <fcntl.h>
 #include <limits.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <unistd.h>
 
 #include "atomicfile.h"
@@ -72,4 +73,33 @@ int atomicfile_write(const char *path, mode_t mode, atomicfile_fn *fn,
 	unlink(tmp);
 	errno = e;
 	return -1;
+}
+
+/* atomicfile_read - all of fp, at most limit bytes */
+unsigned char *atomicfile_read(FILE *fp, size_t limit, size_t *len)
+{
+	size_t size = 0, got;
+	unsigned char *buf = NULL, *nb;
+
+	*len = 0;
+	do {
+		if (*len == size) {
+			size = size ? 2 * size : 64 * 1024;
+			if (size > limit + 1)
+				size = limit + 1;
+			if ((nb = realloc(buf, size)) == NULL) {
+				free(buf);
+				return NULL;
+			}
+			buf = nb;
+		}
+		got = fread(buf + *len, 1, size - *len, fp);
+		*len += got;
+	} while (got > 0 && *len <= limit);
+	if (ferror(fp) || *len > limit) {
+		errno = ferror(fp) ? EIO : EINVAL;
+		free(buf);
+		return NULL;
+	}
+	return buf;
 }

@@ -10,6 +10,8 @@
  *	the new one, never a part. On any failure the temporary file is
  *	removed and PATH is left as it was. sluice-policyd and
  *	sluice-milter save their state and the milter its samples this way.
+ *	atomicfile_read() reads such a file back whole, bounded, for the
+ *	loaders that check all of it before they touch their state.
  */
 #ifndef SLUICE_ATOMICFILE_H
 #define SLUICE_ATOMICFILE_H
@@ -24,5 +26,9 @@ typedef int atomicfile_fn(FILE *fp, void *ctx);
    (before the umask); fn writes it; 0, or -1 with errno */
 int atomicfile_write(const char *path, mode_t mode, atomicfile_fn *fn,
 		     void *ctx);
+/* atomicfile_read - all of fp into a malloc'd buffer (free it) and
+   its length in *len; NULL with errno EINVAL past limit bytes, EIO on
+   a read error, ENOMEM */
+unsigned char *atomicfile_read(FILE *fp, size_t limit, size_t *len);
 
 #endif

@@ -27,6 +27,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "atomicfile.h"
 #include "mailthr_int.h"
 #include "siphash.h"
 
@@ -105,35 +106,6 @@ int mailthr_save(const struct mailthr *m, FILE *fp)
 	return r;
 }
 
-/* ms_read - the whole file, at most limit bytes; NULL with errno */
-static unsigned char *ms_read(FILE *fp, size_t limit, size_t *len)
-{
-	size_t size = 0, got;
-	unsigned char *buf = NULL, *nb;
-
-	*len = 0;
-	do {
-		if (*len == size) {
-			size = size ? 2 * size : 64 * 1024;
-			if (size > limit + 1)
-				size = limit + 1;
-			if ((nb = realloc(buf, size)) == NULL) {
-				free(buf);
-				return NULL;
-			}
-			buf = nb;
-		}
-		got = fread(buf + *len, 1, size - *len, fp);
-		*len += got;
-	} while (got > 0 && *len <= limit);
-	if (ferror(fp) || *len > limit) {
-		free(buf);
-		errno = ferror(fp) ? EIO : EINVAL;
-		return NULL;
-	}
-	return buf;
-}
-
 /* ms_throttle - load the throttle's part from memory */
 static int ms_throttle(struct mailthr *m, const unsigned char *p, size_t n,
 		       uint64_t now)
@@ -177,7 +149,7 @@ bad:
 int mailthr_load(struct mailthr *m, FILE *fp, uint64_t now)
 {
 	size_t limit = 4 * m->p.thr.mem_cap + 2 * LOCK_TAB_BYTES + 4096, len;
-	unsigned char *b = ms_read(fp, limit, &len);
+	unsigned char *b = atomicfile_read(fp, limit, &len);
 	int r = -1;
 
 	if (b == NULL)

@@ -31,6 +31,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "atomicfile.h"
 #include "delayq.h"
 #include "hosttab.h"
 #include "throttle_int.h"
@@ -282,33 +283,16 @@ static int th_load_buf(struct throttle *t, const unsigned char *buf,
 /* throttle_load - read a saved state into an empty throttle */
 int throttle_load(struct throttle *t, FILE *fp, uint64_t now)
 {
-	size_t limit = 4 * t->p.mem_cap + 4096, len = 0, size = 0, got;
-	unsigned char *buf = NULL, *nb;
+	size_t limit = 4 * t->p.mem_cap + 4096, len;
+	unsigned char *buf;
 	int r;
 
 	if (hosttab_count(t->hosts) > 0 || delayq_held(t->q) > 0) {
 		errno = EBUSY;
 		return -1;
 	}
-	do {
-		if (len == size) {
-			size = size ? 2 * size : 64 * 1024;
-			if (size > limit + 1)
-				size = limit + 1;
-			if ((nb = realloc(buf, size)) == NULL) {
-				free(buf);
-				return -1;
-			}
-			buf = nb;
-		}
-		got = fread(buf + len, 1, size - len, fp);
-		len += got;
-	} while (got > 0 && len <= limit);
-	if (ferror(fp) || len > limit) {
-		free(buf);
-		errno = ferror(fp) ? EIO : EINVAL;
+	if ((buf = atomicfile_read(fp, limit, &len)) == NULL)
 		return -1;
-	}
 	r = th_load_buf(t, buf, len, now);
 	free(buf);
 	return r;
