@@ -158,6 +158,14 @@ void sdcheck_warnings(const char *file, const struct sd_conf *c,
 			 "on yet, only dry_run is", file, c->core.cm_inert);
 		fn(ctx, line);
 	}
+	if (c->priority_renamed) {
+		snprintf(line, sizeof(line), "%s: [sluiced] priority = %s: taken as "
+			 "process_priority = %s (the key's old meaning); priority "
+			 "now places sluiced's chains (default %s): rename the key",
+			 file, c->priority_text, c->priority_text,
+			 SD_CHAIN_PRIORITY_DEF);
+		fn(ctx, line);
+	}
 	if (!throttles_any(c)) {
 		snprintf(line, sizeof(line), "%s: no zone throttles anything (%s): "
 			 "sluiced protects nothing; add a [zone NAME] with prefixes "

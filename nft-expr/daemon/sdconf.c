@@ -11,6 +11,7 @@
  *	(SIGHUP) or exits 2 (start-up).
  */
 #include <glib.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -59,9 +60,14 @@ static const struct cfg_key sluiced_keys[] = {
 	  .help = "a first contact unanswered this long has failed" },
 	{ .name = "v6_prefix", .type = CFG_UINT, .offset = SD(v6_prefix), .def = "128",
 	  .min = 32, .max = 128, .help = "IPv6 sources are counted per this prefix" },
-	{ .name = "priority", .type = CFG_ENUM, .offset = SD(priority), .def = "high",
+	{ .name = "process_priority", .type = CFG_ENUM,
+	  .offset = SD(process_priority), .def = "high",
 	  .choices = priority_choices,
 	  .help = "high: nice -10, served before batch jobs on a busy machine" },
+	{ .name = "priority", .type = CFG_STRING, .offset = SD(priority_text),
+	  .def = SD_CHAIN_PRIORITY_DEF,
+	  .help = "of sluiced's base chains: N, or mangle, filter or security "
+		  "[+|- N]" },
 	{ .name = "user", .type = CFG_STRING, .offset = SD(user),
 	  .help = "run as this user after start-up (keeps CAP_NET_ADMIN)" },
 	{ .name = "pidfile", .type = CFG_STRING, .offset = SD(pidfile),
@@ -145,6 +151,62 @@ static int hooks_parse(struct config *c, struct sd_conf *s, char *err,
 	if (s->hook_mask == 0)
 		return sd_fail(err, len, c, "sluiced", "hooks",
 			       " = \"\": expected forward and/or output");
+	return 0;
+}
+
+static const struct { const char *name; int value; } prio_names[] = {
+	{ "mangle", -150 }, { "filter", 0 }, { "security", 50 },
+};
+
+/* prio_value - "N", "NAME", "NAME + N", "NAME - N" into *out; -1 if
+   it is none of those */
+static int prio_value(const char *t, int *out)
+{
+	char name[16], sign[2], extra;
+	long n = 0;
+	size_t i;
+	int base = 0, got;
+
+	if (sscanf(t, " %ld %c", &n, &extra) == 1) {
+		*out = n < INT_MIN / 2 || n > INT_MAX / 2 ? INT_MIN : (int)n;
+		return *out == INT_MIN ? -1 : 0;
+	}
+	got = sscanf(t, " %15[a-z] %1[-+] %ld %c", name, sign, &n, &extra);
+	if (got != 1 && got != 3)
+		return -1;
+	for (i = 0; i < NKEYS(prio_names); i++)
+		if (strcmp(prio_names[i].name, name) == 0)
+			break;
+	if (i == NKEYS(prio_names) || n < 0 || n > SD_CHAIN_PRIORITY_MAX)
+		return -1;
+	base = prio_names[i].value;
+	*out = got == 1 ? base : sign[0] == '+' ? base + (int)n : base - (int)n;
+	return 0;
+}
+
+/* priority_parse - [sluiced] priority into chain_priority. The key once
+   meant the process priority: "high" and "normal" still do, with a
+   warning (sdcheck), and leave the chains at the default. */
+static int priority_parse(struct config *c, struct sd_conf *s, char *err,
+			  size_t len)
+{
+	const char *t = s->priority_text ? s->priority_text : "";
+
+	if (strcmp(t, "high") == 0 || strcmp(t, "normal") == 0) {
+		s->process_priority = t[0] == 'h' ? SD_PRIO_HIGH : SD_PRIO_NORMAL;
+		s->priority_renamed = 1;
+		t = SD_CHAIN_PRIORITY_DEF;
+	}
+	if (prio_value(t, &s->chain_priority) < 0
+	    || s->chain_priority < SD_CHAIN_PRIORITY_MIN
+	    || s->chain_priority > SD_CHAIN_PRIORITY_MAX)
+		return sd_fail(err, len, c, "sluiced", "priority",
+			       " = \"%.64s\": expected a number from %d to %d, or "
+			       "mangle, filter or security, optionally + or - "
+			       "a number (below %d the chains would run before "
+			       "conntrack, which sluiced needs)", t,
+			       SD_CHAIN_PRIORITY_MIN, SD_CHAIN_PRIORITY_MAX,
+			       SD_CHAIN_PRIORITY_MIN);
 	return 0;
 }
 
@@ -300,6 +362,7 @@ static int sluiced_load(struct config *c, struct sd_conf *s, char *err,
 			    err, len) < 0)
 		return -1;
 	if (hooks_parse(c, s, err, len) < 0
+	    || priority_parse(c, s, err, len) < 0
 	    || table_check(c, s->table ? s->table : "", err, len) < 0)
 		return -1;
 	return 0;

@@ -30,7 +30,13 @@ enum sd_credit_action { SD_CREDIT_DELAY, SD_CREDIT_DROP };
 enum sd_trw { SD_TRW_OFF, SD_TRW_LOG, SD_TRW_QUARANTINE };
 enum sd_priority { SD_PRIO_NORMAL, SD_PRIO_HIGH };
 
-#define SD_HIGH_NICE (-10)	/* priority = high */
+#define SD_HIGH_NICE (-10)	/* process_priority = high */
+/* [sluiced] priority: after the usual firewalls' filter chains (iptables
+   and Docker at filter, firewalld at filter + 10), so flows they drop
+   never take working-set slots; above conntrack's -200 */
+#define SD_CHAIN_PRIORITY_DEF "filter + 20"
+#define SD_CHAIN_PRIORITY_MIN (-199)
+#define SD_CHAIN_PRIORITY_MAX 1000
 
 struct sd_zone {
 	char name[SD_ZONE_NAME_MAX + 1];
@@ -62,7 +68,10 @@ struct sd_conf {
 	uint64_t socket_buffer;
 	uint64_t contact_timeout_ns;
 	unsigned v6_prefix;
-	int priority;		/* enum sd_priority */
+	int process_priority;	/* enum sd_priority */
+	char *priority_text;	/* [sluiced] priority as written */
+	int chain_priority;	/* of the base chains, from priority_text */
+	int priority_renamed;	/* priority = high|normal: the old meaning */
 	char *user;
 	char *pidfile;
 	int exempt_self;	/* own addresses join the whitelist */

@@ -37,7 +37,9 @@ static const char *ruleset_change(const struct sd_conf *a,
 		return "queue_num";
 	if (a->fail_open != b->fail_open)
 		return "fail_open";
-	if (a->priority != b->priority)
+	if (a->process_priority != b->process_priority)
+		return "process_priority";
+	if (a->chain_priority != b->chain_priority)
 		return "priority";
 	return NULL;
 }

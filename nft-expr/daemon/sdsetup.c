@@ -119,7 +119,7 @@ void sdsetup_ruleset(struct sluiced *s)
 {
 	struct nftrules_conf nc = {
 		.table = s->conf->table, .hooks = s->conf->hook_mask,
-		.priority = 0, .queue_num = (uint16_t)s->conf->queue_num,
+		.priority = s->conf->chain_priority, .queue_num = (uint16_t)s->conf->queue_num,
 		.closed_queue = (uint16_t)(s->conf->queue_num + 1),
 	};
 	char err[ERRLEN];
@@ -298,11 +298,11 @@ void sdsetup_control(struct sluiced *s, ctl_handler *handle)
 	}
 }
 
-/* priority_up - nice -10 with priority = high: on a busy machine a
+/* priority_up - nice -10 with process_priority = high: on a busy machine a
    packet waiting for its verdict must not wait for the scheduler too */
 static void priority_up(struct sluiced *s)
 {
-	if (s->conf->priority != SD_PRIO_HIGH)
+	if (s->conf->process_priority != SD_PRIO_HIGH)
 		return;
 	if (setpriority(PRIO_PROCESS, 0, SD_HIGH_NICE) < 0)
 		daemon_log(LOG_WARNING, "priority high (nice %d): %s",

@@ -36,6 +36,7 @@
 #include "daemon/sdconf.h"
 #include "daemon/sdctl.h"
 #include "daemon/sdexempt.h"
+#include "daemon/sdneigh.h"
 #include "daemon/sdreload.h"
 #include "daemon/sdsetup.h"
 #include "daemon/sluiced.h"
@@ -292,6 +293,21 @@ static void warn_stderr(void *ctx, const char *line)
 	fprintf(stderr, "sluiced: warning: %s\n", line);
 }
 
+/* info_stderr - sdcheck_warn_fn of -n for what is not a warning (on
+   stderr too: stdout says only "configuration ok") */
+static void info_stderr(void *ctx, const char *line)
+{
+	(void)ctx;
+	fprintf(stderr, "sluiced: %s\n", line);
+}
+
+/* info_log - sdcheck_warn_fn at start for what is not a warning */
+static void info_log(void *ctx, const char *line)
+{
+	(void)ctx;
+	daemon_log(LOG_INFO, "%s", line);
+}
+
 /* warn_log - sdcheck_warn_fn at start */
 static void warn_log(void *ctx, const char *line)
 {
@@ -312,6 +328,7 @@ static int conf_check(struct sluiced *s)
 	} else {
 		sdcheck_warnings(s->path, s->conf, warn_stderr, NULL);
 		(void)sdsetup_exempt(s, warn_stderr);
+		sdneigh_report(s->conf, info_stderr, NULL);
 		printf("%s: configuration ok\n", s->path);
 	}
 	sdexempt_close(s->exempt);
@@ -355,6 +372,7 @@ int main(int argc, char **argv)
 		daemon_die(1, "without its own addresses sluiced could "
 			   "quarantine this machine: not starting");
 	engine_up(&s);
+	sdneigh_report(s.conf, info_log, NULL);	/* before ours are in */
 	/* the queue first: fail-closed sources are never queued to nobody */
 	sdsetup_queue(&s);
 	sdsetup_ruleset(&s);

@@ -4,23 +4,25 @@
  * SYNOPSIS
  *	#include "table/nftrules.h"
  * DESCRIPTION
- *	nftrules_install() creates (or replaces) one inet table in a single
- *	netlink batch transaction, so the kernel either has all of it or
- *	none of it:
+ *	nftrules_install() creates (or replaces) tables ip and ip6 of one
+ *	name in a single netlink batch transaction, so the kernel either
+ *	has all of them or none:
  *
- *	  table inet sluice
- *	    set quarantine4/6  addresses, kernel timeouts
- *	    set whitelist4/6   intervals, never queued
- *	    set closed4/6      intervals, the fail-closed zones
- *	    set queued4/6      intervals, the sources a verdict is asked for
- *	    chain forward, chain output  (base chains, policy accept)
- *	      ip saddr @quarantine4 counter drop; the same for ip6
+ *	  table ip sluice (and table ip6 sluice, the same with the 6 sets)
+ *	    set quarantine4    addresses, kernel timeouts (6: intervals)
+ *	    set whitelist4     intervals, never queued
+ *	    set closed4        intervals, the fail-closed zones
+ *	    set queued4        intervals, the sources a verdict is asked for
+ *	    chain forward, chain output  (base chains at conf priority,
+ *	                                  policy accept)
+ *	      (ip6 only: ip6 saddr @whitelist6 accept)
+ *	      ip saddr @quarantine4 counter drop
  *	      ct state not new: accept
- *	      ip saddr != @queued4 counter accept; the same for ip6
+ *	      ip saddr != @queued4 counter accept
  *	      meta l4proto tcp jump first_contact; the same for udp
  *	    chain first_contact
  *	      saddr or daddr in the whitelist: accept
- *	      saddr in closed4/6: queue num closed_queue (no bypass)
+ *	      saddr in closed4: queue num closed_queue (no bypass)
  *	      queue num queue_num bypass
  *
  *	The queue statement is nft's native expression when the kernel has

@@ -47,7 +47,8 @@ static void test_defaults(void)
 		"hooks forward and output");
 	ok(c.fail_open && c.queue_num == 0, "fail-open queue 0");
 	is_uint(c.v6_prefix, 128, "v6_prefix 128");
-	is_int(c.priority, SD_PRIO_HIGH, "priority high");
+	is_int(c.process_priority, SD_PRIO_HIGH, "process_priority high");
+	is_int(c.chain_priority, 20, "priority filter + 20 (the chains)");
 	is_uint(c.nzones, 2, "two zones");
 	z = &c.zones[0];
 	ok(z->mode == SD_MODE_WILLIAMSON && z->wset_size == 5 && z->high == 100
@@ -66,6 +67,35 @@ static void test_defaults(void)
 	is_str(sdconf_mode_name(SD_MODE_CREDIT), "credit", "mode name");
 	sdconf_release(&c);
 	sdconf_release(NULL);
+}
+
+/* test_priority - the forms of [sluiced] priority, and its old meaning */
+static void test_priority(void)
+{
+	static const struct { const char *v; int chain, proc, renamed; } t[] = {
+		{ "35", 35, SD_PRIO_HIGH, 0 }, { "-199", -199, SD_PRIO_HIGH, 0 },
+		{ "filter", 0, SD_PRIO_HIGH, 0 }, { "mangle - 10", -160, SD_PRIO_HIGH, 0 },
+		{ "security + 5", 55, SD_PRIO_HIGH, 0 }, { "filter-5", -5, SD_PRIO_HIGH, 0 },
+		{ "high", 20, SD_PRIO_HIGH, 1 }, { "normal", 20, SD_PRIO_NORMAL, 1 },
+	};
+	char text[128], err[512];
+	struct sd_conf c;
+	size_t i;
+
+	for (i = 0; i < sizeof(t) / sizeof(t[0]); i++) {
+		snprintf(text, sizeof(text), "[sluiced]\npriority = %s\n", t[i].v);
+		if (load(text, &c, err, sizeof(err)) < 0) {
+			ok(0, "priority = %s loads", t[i].v);
+			diag("  got \"%s\"", err);
+			continue;
+		}
+		if (!ok(c.chain_priority == t[i].chain && c.process_priority == t[i].proc
+			&& c.priority_renamed == t[i].renamed, "priority = %s", t[i].v))
+			diag("  got chains %d, process %d, renamed %d; want %d, %d, %d",
+			     c.chain_priority, c.process_priority, c.priority_renamed,
+			     t[i].chain, t[i].proc, t[i].renamed);
+		sdconf_release(&c);
+	}
 }
 
 struct bad {
@@ -87,7 +117,12 @@ static const struct bad bad[] = {
 	{ "[sluiced]\ncontact_timeout = 5x\n", "[sluiced] contact_timeout = \"5x\"" },
 	{ "[sluiced]\nv6_prefix = 16\n", "[sluiced] v6_prefix = \"16\"" },
 	{ "[sluiced]\nqueue_nun = 1\n", "queue_nun" },
-	{ "[sluiced]\npriority = urgent\n", "[sluiced] priority = \"urgent\"" },
+	{ "[sluiced]\nprocess_priority = urgent\n", "[sluiced] process_priority = \"urgent\"" },
+	{ "[sluiced]\npriority = urgent\n", "[sluiced] priority = \"urgent\": expected a number" },
+	{ "[sluiced]\npriority = raw\n", "[sluiced] priority = \"raw\": expected" },
+	{ "[sluiced]\npriority = -200\n", "[sluiced] priority = \"-200\": expected" },
+	{ "[sluiced]\npriority = filter + x\n", "[sluiced] priority = \"filter + x\"" },
+	{ "[sluiced]\npriority = filter + 2000\n", "[sluiced] priority = \"filter + 2000\"" },
 	{ "[sluicd]\n", "sluicd" },
 	{ "[zone lan]\nmode = williamson\n", "[zone lan] prefixes: missing" },
 	{ "[zone lan]\nprefixes = 10.0.0.0/33\n", "[zone lan] prefixes = \"10.0.0.0/33\"" },
@@ -131,6 +166,7 @@ static void test_bad(void)
 int main(void)
 {
 	test_defaults();
+	test_priority();
 	test_bad();
 	return done_testing();
 }
