@@ -265,7 +265,8 @@ static int cmd_quarantine(void *ctx, int json, char **argv, GString *out)
 	return 0;
 }
 
-/* cmd_release - lift quarantine and lockout, release held packets */
+/* cmd_release - lift quarantine and lockout, release held packets;
+   the operator's reason, if given, goes into the events */
 static int cmd_release(void *ctx, int json, char **argv, GString *out)
 {
 	struct sluiced *s = ctx;
@@ -274,7 +275,11 @@ static int cmd_release(void *ctx, int json, char **argv, GString *out)
 	(void)json;
 	if (host_arg(argv[1], &a, out) < 0)
 		return -1;
-	if (quar_release(s->v, &a, sl_monotonic_ns()) < 0)
+	if (argv[2] != NULL && !reason_ok(argv[2])) {
+		g_string_printf(out, "a reason is up to 64 letters, digits, - _ . :");
+		return -1;
+	}
+	if (quar_release(s->v, &a, argv[2], sl_monotonic_ns()) < 0)
 		g_string_printf(out, "released %s (it was not known; any quarantine "
 				"entry removed)\n", argv[1]);
 	else
@@ -347,9 +352,9 @@ static const struct ctl_command cmds[] = {
 	{ "status", 1, 1, cmd_status },
 	{ "hosts", 1, 2, cmd_hosts },
 	{ "show", 2, 2, cmd_show },
-	{ "release", 2, 2, cmd_release },
+	{ "release", 2, 3, cmd_release },
 	{ "quarantine", 2, 3, cmd_quarantine },
-	{ "unquarantine", 2, 2, cmd_release },
+	{ "unquarantine", 2, 3, cmd_release },
 	{ "whitelist", 1, 1, cmd_whitelist },
 	{ "events", 1, 1, cmd_events },
 	{ "reload", 1, 1, cmd_reload },

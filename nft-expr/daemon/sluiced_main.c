@@ -172,7 +172,10 @@ static void loop_timers(struct sluiced *s)
 {
 	uint64_t now = sl_monotonic_ns();
 
-	if (verdict_next(s->v, now) <= now)
+	/* once a second too: verdict_next wakes us a second ahead for
+	   quarantine expiry without saying it is due, so an expiry waited
+	   for the next other timer (seconds late, or never when idle) */
+	if (verdict_next(s->v, now) <= now || now >= s->next_second)
 		verdict_tick(s->v, now);
 	if (now >= s->next_second) {
 		ctl_server_expire(s->ctl, now);

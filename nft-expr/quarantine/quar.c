@@ -40,10 +40,7 @@ static void quar_drop(struct verdict *v, size_t i)
 /* flush_waiting - creditq_fn: drop a credit-queue packet of a host */
 static int flush_waiting(void *ctx, const uint8_t *key, uint64_t cookie)
 {
-	struct verdict *v = ctx;
-
-	(void)key;
-	vd_answer_cookie(v, cookie, 0, v->now);
+	vd_drop_held(ctx, key, cookie);
 	return 1;
 }
 
@@ -69,14 +66,16 @@ static void held_drop(struct verdict *v, struct vzone *z, const uint8_t *key,
 		h->credit_waiting = 0;
 }
 
-/* quar_start - quarantine the host of key (address a) for ttl */
+/* quar_start - quarantine the host of key (address a) for ttl; note,
+   if not NULL, is the operator's own reason, kept beside reason */
 static int quar_start(struct verdict *v, struct vzone *z, const uint8_t *key,
 		      const struct sl_addr *a, const char *reason,
-		      uint64_t ttl, uint64_t now)
+		      const char *note, uint64_t ttl, uint64_t now)
 {
 	struct vhost *h = hosttab_peek(v->hosts, key);
-	struct event_field f[2] = { EF_S("reason", reason),
-				    EF_U("ttl", ttl / NS_PER_SEC) };
+	struct event_field f[3] = { EF_S("reason", reason),
+				    EF_U("ttl", ttl / NS_PER_SEC),
+				    EF_S("operator_reason", note) };
 	long i;
 
 	if (vd_whitelisted(v, a))
@@ -95,7 +94,7 @@ static int quar_start(struct verdict *v, struct vzone *z, const uint8_t *key,
 	}
 	v->ops.quarantine(v->ctx, a, ttl);
 	v->st.quarantines++;
-	vd_event(v, "quarantine", a, NULL, 0, 0, f, 2);
+	vd_event(v, "quarantine", a, NULL, 0, 0, f, note ? 3 : 2);
 	return 0;
 }
 
@@ -136,7 +135,7 @@ int quar_host(struct verdict *v, struct vzone *z, const uint8_t *key,
 {
 	if (v->observing)
 		return quar_observed(v, z, key, a, reason, now);
-	return quar_start(v, z, key, a, reason, quar_ttl(z), now);
+	return quar_start(v, z, key, a, reason, NULL, quar_ttl(z), now);
 }
 
 /* quar_expire - quarantines whose TTL ran out */
@@ -155,24 +154,39 @@ void quar_expire(struct verdict *v, uint64_t now)
 		if ((h = hosttab_peek(v->hosts, v->quar[i].key)) != NULL)
 			h->quarantined_until = 0;
 		v->st.expired++;
-		vd_event(v, "release", &v->quar[i].addr, NULL, 0, 0, f, 1);
+		vd_event(v, "unquarantine", &v->quar[i].addr, NULL, 0, 0, f, 1);
 		quar_drop(v, i);
 	}
 }
 
-/* quar_addr - operator: quarantine a */
+/* signals a client names as the reason (the mail filters' honeytoken
+   reports); any other word is the operator's own, kept beside
+   reason: operator */
+static const char *const quar_signals[] = { "honeytoken", NULL };
+
+/* quar_addr - operator (or a mail filter): quarantine a */
 int quar_addr(struct verdict *v, const struct sl_addr *a,
 	      const char *reason, uint64_t now)
 {
 	uint8_t key[HOSTKEY_LEN];
 	struct vzone *z = vd_zone_of(v, a);
+	const char *note = NULL;
+	size_t i;
 
 	v->now = now;
 	hostkey_make(a, v->conf->v6_prefix, key);
 	(void)vd_host(v, key, z, now);
+	for (i = 0; reason != NULL && quar_signals[i]; i++)
+		if (strcmp(reason, quar_signals[i]) == 0)
+			break;
+	if (reason == NULL || strcmp(reason, "operator") == 0)
+		reason = "operator";
+	else if (quar_signals[i] == NULL) {
+		note = reason;
+		reason = "operator";
+	}
 	/* the operator's word is enforced, observe zone or not */
-	return quar_start(v, z, key, a, reason ? reason : "operator",
-			  quar_ttl(z), now);
+	return quar_start(v, z, key, a, reason, note, quar_ttl(z), now);
 }
 
 /* quar_addr_for - quarantine a for ttl_ns (a saved one) */
@@ -187,7 +201,7 @@ int quar_addr_for(struct verdict *v, const struct sl_addr *a,
 	v->now = now;
 	hostkey_make(a, v->conf->v6_prefix, key);
 	(void)vd_host(v, key, z, now);
-	return quar_start(v, z, key, a, reason, ttl_ns, now);
+	return quar_start(v, z, key, a, reason, NULL, ttl_ns, now);
 }
 
 /* quar_each - every running quarantine and its time left */
@@ -201,26 +215,31 @@ void quar_each(const struct verdict *v, uint64_t now,
 			fn(ctx, &v->quar[i].addr, v->quar[i].until - now);
 }
 
-/* quar_release - operator: lift everything that holds the host */
-int quar_release(struct verdict *v, const struct sl_addr *a, uint64_t now)
+/* quar_release - operator: lift everything that holds the host; an
+   "unquarantine" event if it was quarantined, then "release" (note,
+   the operator's reason, beside reason: operator in both) */
+int quar_release(struct verdict *v, const struct sl_addr *a, const char *note,
+		 uint64_t now)
 {
-	struct event_field f[1] = { EF_S("reason", "operator") };
+	struct event_field f[2] = { EF_S("reason", "operator"),
+				    EF_S("operator_reason", note) };
 	uint8_t key[HOSTKEY_LEN];
 	struct vzone *z = vd_zone_of(v, a);
 	struct vhost *h;
 	long i;
-	int known = 0;
+	int known = 0, was = 0;
 
 	v->now = now;
 	hostkey_make(a, v->conf->v6_prefix, key);
 	if ((i = quar_find(v, key)) >= 0) {
 		quar_drop(v, (size_t)i);
-		known = 1;
+		known = was = 1;
 	}
 	if (z != NULL && z->thr != NULL && throttle_unlock(z->thr, key) == 0)
 		known = 1;	/* and its delay queue released */
 	(void)creditq_remove(v->cq, key, accept_waiting, v);
 	if ((h = hosttab_peek(v->hosts, key)) != NULL) {
+		was |= h->quarantined_until > now;
 		h->quarantined_until = 0;
 		h->observed_until = 0;
 		h->credit_waiting = 0;
@@ -231,6 +250,8 @@ int quar_release(struct verdict *v, const struct sl_addr *a, uint64_t now)
 	/* remove the element even if we forgot it: it may be a leftover */
 	v->ops.quarantine(v->ctx, a, 0);
 	v->st.releases++;
-	vd_event(v, "release", a, NULL, 0, 0, f, 1);
+	if (was)
+		vd_event(v, "unquarantine", a, NULL, 0, 0, f, note ? 2 : 1);
+	vd_event(v, "release", a, NULL, 0, 0, f, note ? 2 : 1);
 	return known ? 0 : -1;
 }

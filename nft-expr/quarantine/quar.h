@@ -25,7 +25,10 @@ int quar_host(struct verdict *v, struct vzone *z, const uint8_t *key,
 	      const struct sl_addr *a, const char *reason, uint64_t now);
 /* quar_expire - quarantines whose TTL ran out: event, record cleared */
 void quar_expire(struct verdict *v, uint64_t now);
-/* quar_addr - operator: quarantine a; -1 if whitelisted */
+/* quar_addr - operator: quarantine a; reason NULL or "operator", a
+   signal ("honeytoken"), or the operator's own words (then the event
+   says reason operator and keeps the words as operator_reason); -1 if
+   whitelisted */
 int quar_addr(struct verdict *v, const struct sl_addr *a,
 	      const char *reason, uint64_t now);
 /* quar_addr_for - quarantine a for ttl_ns whatever its zone
@@ -37,7 +40,9 @@ typedef void quar_fn(void *ctx, const struct sl_addr *a, uint64_t left_ns);
 void quar_each(const struct verdict *v, uint64_t now, quar_fn *fn,
 	       void *ctx);
 /* quar_release - operator: lift quarantine and lockout, release
-   held packets, reset credit and TRW; -1 if nothing was known */
-int quar_release(struct verdict *v, const struct sl_addr *a, uint64_t now);
+   held packets, reset credit and TRW; note (NULL: none) is the
+   operator's reason for the events; -1 if nothing was known */
+int quar_release(struct verdict *v, const struct sl_addr *a, const char *note,
+		 uint64_t now);
 
 #endif

@@ -35,6 +35,7 @@ struct restore_ctx {
 	struct sluiced *s;
 	const char *path;
 	uint64_t now;
+	size_t restored, skipped;
 };
 
 struct collect_ctx {
@@ -72,9 +73,12 @@ static void restore_one(void *ctx, const struct sl_addr *a, uint64_t left_ns)
 	struct restore_ctx *r = ctx;
 	char buf[ADDR_STRLEN];
 
-	if (quar_addr_for(r->s->v, a, left_ns, "restored", r->now) < 0)
+	if (quar_addr_for(r->s->v, a, left_ns, "restored", r->now) < 0) {
+		r->skipped++;
 		daemon_log(LOG_WARNING, "%s: %s is whitelisted now: not "
 			   "quarantined again", r->path, addr_format(a, buf));
+	} else
+		r->restored++;
 }
 
 /* restore_warn - quarfile_warn_fn: a line that was skipped */
@@ -105,19 +109,23 @@ void quarsave_restore(struct sluiced *s)
 {
 	char buf[PATHLEN];
 	struct restore_ctx r = { s, quar_path(s, buf, sizeof(buf)),
-				 sl_monotonic_ns() };
+				 sl_monotonic_ns(), 0, 0 };
 	long n;
 
 	if (r.path == NULL)
 		return;
 	state_dir_make(s);
+	/* what was put back counts, not what was read */
 	if ((n = quarfile_read(r.path, time(NULL), restore_one, restore_warn,
 			       &r)) < 0)
 		daemon_log(LOG_WARNING, "%s: %s: no quarantine restored",
 			   r.path, strerror(errno));
-	else if (n > 0)
-		daemon_log(LOG_INFO, "%ld quarantine(s) restored from %s", n,
-			   r.path);
+	else if (r.skipped > 0)
+		daemon_log(LOG_INFO, "quarantines from %s: %zu restored, %zu "
+			   "skipped (whitelisted)", r.path, r.restored, r.skipped);
+	else if (r.restored > 0)
+		daemon_log(LOG_INFO, "%zu quarantine(s) restored from %s",
+			   r.restored, r.path);
 	s->quar_gen = quar_gen(s, NULL);
 }
 

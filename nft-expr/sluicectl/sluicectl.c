@@ -27,8 +27,8 @@
 
 static const char usage_text[] =
 	"usage: sluicectl [-s SOCKET | -c FILE] [--json] COMMAND [ARG...]\n"
-	"commands: status, hosts [all], show HOST, release HOST,\n"
-	"  quarantine HOST [REASON], unquarantine HOST, whitelist,\n"
+	"commands: status, hosts [all], show HOST, release HOST [REASON],\n"
+	"  quarantine HOST [REASON], unquarantine HOST [REASON], whitelist,\n"
 	"  events, reload, metrics\n";
 
 /* usage - the synopsis, and exit 2 (or 0 for -h) */

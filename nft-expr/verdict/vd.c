@@ -45,6 +45,17 @@ void vd_answer_cookie(struct verdict *v, uint64_t cookie, int accept,
 	vd_answer(v, cookie, accept);
 }
 
+/* vd_drop_held - drop a held packet of the host of key, counting it
+   for the host as the status counts it */
+void vd_drop_held(struct verdict *v, const void *key, uint64_t cookie)
+{
+	struct vhost *h = hosttab_peek(v->hosts, key);
+
+	if (h != NULL && !(cookie & VD_OBSERVED))
+		h->dropped++;
+	vd_answer_cookie(v, cookie, 0, v->now);
+}
+
 /* vd_recent - 1 if tag is among h's recent destinations; enters it */
 int vd_recent(struct vhost *h, uint32_t tag)
 {

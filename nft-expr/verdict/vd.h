@@ -110,5 +110,7 @@ void vd_answer(struct verdict *v, uint64_t cookie, int accept);
 /* vd_answer_cookie - answer a held packet, starting its contact wait */
 void vd_answer_cookie(struct verdict *v, uint64_t cookie, int accept,
 		      uint64_t now);
+/* vd_drop_held - drop a held packet of the host of key (counted for it) */
+void vd_drop_held(struct verdict *v, const void *key, uint64_t cookie);
 
 #endif

@@ -36,7 +36,7 @@ static void thr_cb(void *ctx, const void *key, uint64_t cookie,
 		vd_answer_cookie(v, cookie, 1, v->now);
 		break;
 	case THROTTLE_DROPPED:
-		vd_answer_cookie(v, cookie, 0, v->now);
+		vd_drop_held(v, key, cookie);
 		break;
 	case THROTTLE_UNLOCKED:
 	default:

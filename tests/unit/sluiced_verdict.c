@@ -33,6 +33,7 @@ static struct {
 	uint64_t last_ttl;
 	char last_q[ADDR_STRLEN];
 	int ev_throttle, ev_lockout, ev_quarantine, ev_release, ev_trw;
+	int ev_unquarantine;
 	int ev_observe;		/* events marked "observe": true */
 	int answers;		/* calls of f_answer */
 	char last_reason[32];
@@ -80,6 +81,8 @@ static void f_event(void *ctx, const struct event *ev)
 		rec.ev_quarantine++;
 	else if (strcmp(ev->type, "release") == 0)
 		rec.ev_release++;
+	else if (strcmp(ev->type, "unquarantine") == 0)
+		rec.ev_unquarantine++;
 	else if (strcmp(ev->type, "trw") == 0)
 		rec.ev_trw++;
 	for (i = 0; i < ev->nfields; i++)
@@ -226,7 +229,8 @@ static void test_scanner(struct verdict *v, uint64_t t0)
 	verdict_stats(v, &st);
 	is_uint(st.quarantined, 1, "stats: one host quarantined");
 	verdict_tick(v, t0 + 605 * NS_PER_SEC);
-	is_int(rec.ev_release, 1, "quarantine expires at its TTL: release event");
+	is_int(rec.ev_unquarantine, 1, "quarantine expires at its TTL: unquarantine event");
+	is_int(rec.ev_release, 0, "and no release event (nobody released it)");
 	is_str(rec.last_reason, "expired", "release reason: expired");
 	p = pkt("10.1.2.2", "10.9.0.1", 80);
 	verdict_packet(v, &p, 301, t0 + 606 * NS_PER_SEC);
@@ -303,7 +307,7 @@ static void test_operator(struct verdict *v, uint64_t t0)
 	is_int(rec.verdict[1], 0, "operator quarantine: packets dropped");
 	ok(vdhost_show(v, &a, t0 + 2, &h) == 0 && h.quarantine_left_ns > 0,
 	   "show: quarantined");
-	is_int(quar_release(v, &a, t0 + 3), 0, "release a known host");
+	is_int(quar_release(v, &a, NULL, t0 + 3), 0, "release a known host");
 	is_int(rec.unquarantines, 1, "release: set element removed");
 	verdict_packet(v, &p, 2, t0 + 4);
 	is_int(rec.verdict[2], 1, "released: packets pass at once");
@@ -318,11 +322,11 @@ static void test_operator(struct verdict *v, uint64_t t0)
 	p = pkt("172.16.5.5", "10.9.0.9", 80);
 	verdict_packet(v, &p, 4, t0 + 6);
 	is_int(rec.verdict[4], 0, "... and its packets are dropped (ruleset none)");
-	quar_release(v, &a, t0 + 7);
+	quar_release(v, &a, NULL, t0 + 7);
 	verdict_packet(v, &p, 5, t0 + 8);
 	is_int(rec.verdict[5], 1, "released: accepted again");
 	addr_parse("10.77.77.77", &a);
-	is_int(quar_release(v, &a, t0), -1, "release of an unknown host says so");
+	is_int(quar_release(v, &a, NULL, t0), -1, "release of an unknown host says so");
 }
 
 /* quar_seen - quar_fn: remember 10.1.4.4's time left */
@@ -414,9 +418,9 @@ static void test_cut_short(struct verdict *v, uint64_t t0)
 	p.kind = PKT_ICMP;
 	verdict_packet(v, &p, 60, t0);
 	is_int(rec.verdict[60], 1, "ICMP (queued only by an operator's rule): accepted");
-	quar_release(v, &p.src, t0);
+	quar_release(v, &p.src, NULL, t0);
 	addr_parse("10.1.5.5", &p.src);
-	quar_release(v, &p.src, t0 + NS_PER_SEC);
+	quar_release(v, &p.src, NULL, t0 + NS_PER_SEC);
 }
 
 /* test_credit - balance, outcomes, delay and drop */
@@ -456,7 +460,7 @@ static void test_credit(struct verdict *v, uint64_t t0)
 	}
 	is_int(count(30, 34, 2), 4, "credit: at zero again, four wait");
 	addr_parse("10.2.0.1", &src);
-	quar_release(v, &src, t0 + 6 * NS_PER_SEC + 1);
+	quar_release(v, &src, NULL, t0 + 6 * NS_PER_SEC + 1);
 	is_int(count(30, 34, 1), 4, "release: the waiting packets are accepted");
 }
 
