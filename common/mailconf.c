@@ -40,6 +40,10 @@ static const struct cfg_key mail_keys[] = {
 	  365 * 24 * 3600 * SEC, "a locked-out sender stays locked this long "
 	  "at least, unless the operator releases it (sluicectl release); "
 	  "0 = only until its queue drains below low_watermark"),
+	K("observe", CFG_BOOL, observe, "no", 0, 0,
+	  "decide and report (events marked \"observe\": true, would_* "
+	  "counters) but enforce nothing: every recipient passes; "
+	  "[countermeasures] dry_run = yes turns it on too"),
 	K("wset_size", CFG_UINT, wset_size, "5", 1, 64,
 	  "recipients in a sender's working set"),
 	K("release_interval", CFG_DURATION, release_interval, "1s",
@@ -223,6 +227,22 @@ static int apply(struct config *c, const char *group,
 	return 0;
 }
 
+/* observe_note - observe mode is said loudly at start and reload */
+static void observe_note(struct mail_conf *mc, const char *group,
+			 int dry_run)
+{
+	char *w = g_strdup_printf("%s%sobserve mode (%s%s%s): every "
+				  "recipient passes, what would have been done "
+				  "is only reported", mc->warnings ?
+				  mc->warnings : "", mc->warnings ? "; " : "",
+				  dry_run ? "[countermeasures] dry_run" : "[",
+				  dry_run ? "" : group,
+				  dry_run ? "" : "] observe");
+
+	g_free(mc->warnings);
+	mc->warnings = w;
+}
+
 /* mailconf_load - [core], the group, and the throttle parameters */
 int mailconf_load(const struct mailconf_spec *sp, const char *path,
 		  const char *data, size_t len, void *out, char *err,
@@ -251,6 +271,11 @@ int mailconf_load(const struct mailconf_spec *sp, const char *path,
 		coreconf_release(core);
 		mailconf_release(sp->extra, sp->nextra, out);
 	}
+	/* the global observe mode wins over the filter's own setting */
+	if (r == 0 && core->dry_run)
+		p->observe = 1;
+	if (r == 0 && p->observe)
+		observe_note(out, sp->group, core->dry_run);
 out:
 	config_close(c);
 	return r;
@@ -345,6 +370,7 @@ int mailconf_params(const struct mail_conf *mc, const char *file,
 	p->honeytokens = mc->honeytokens;
 	p->honeytoken_ttl_ns = mc->honeytoken_ttl;
 	p->lockout_min_ns = mc->lockout_min;
+	p->observe = mc->observe;
 	p->wl_sasl = mc->whitelist_sasl;
 	p->wl_senders = mc->whitelist_senders;
 	p->wl_clients = mc->whitelist_clients;

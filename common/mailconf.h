@@ -42,6 +42,7 @@ struct mail_conf {
 	char **honeytokens;
 	uint64_t honeytoken_ttl;
 	uint64_t lockout_min;
+	int observe;			/* report, enforce nothing */
 	char **whitelist_sasl;
 	char **whitelist_senders;
 	struct prefixset *whitelist_clients;

@@ -66,6 +66,9 @@ size_t mailev_build(struct event *ev, struct event_field *f,
 	const struct mail_result *res = a->res;
 	size_t i, n = 0;
 
+	/* observe mode: say what would have been answered */
+	if (res && res->observe)
+		verdict = mailev_verdict(res->would);
 	*ev = (struct event){ .type = type, .proto = "SMTP", .fields = f };
 	if (a->client && addr_parse(a->client, src) == 0)
 		ev->src = src;
@@ -80,6 +83,8 @@ size_t mailev_build(struct event *ev, struct event_field *f,
 		f[n++] = (struct event_field)EF_U("queued", res->queued);
 	if (res && res->whitelisted)
 		f[n++] = (struct event_field)EF_B("whitelisted", 1);
+	if (res && res->observe)
+		f[n++] = (struct event_field)EF_B("observe", 1);
 	for (i = 0; i < nextra && i < MAILEV_EXTRA; i++)
 		if (extra[i].type != EF_STR || extra[i].v.s != NULL)
 			f[n++] = extra[i];

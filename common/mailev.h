@@ -10,6 +10,8 @@
  *	known: "verdict" (what the filter answered: pass, delay, hold,
  *	defer, reject; mailev_verdict), "identity", "recipient",
  *	"sender", "sasl_username", "queue_id", "queued", "whitelisted",
+ *	"observe" (true in observe mode: the verdict is what would have
+ *	been answered, and nothing was enforced; the marking sluiced uses),
  *	then up to MAILEV_EXTRA fields of the event's own (a NULL string
  *	value leaves its field out).
  *
@@ -31,7 +33,7 @@
 #include "mailthr.h"
 
 #define MAILEV_EXTRA 4			/* an event's own fields, at most */
-#define MAILEV_FIELDS (8 + MAILEV_EXTRA)
+#define MAILEV_FIELDS (9 + MAILEV_EXTRA)
 #define MAILEV_QUIET 10000000000ULL	/* ns between throttle log lines */
 
 struct mailev_about {			/* what an event is about; any may be NULL */

@@ -313,10 +313,10 @@ static enum mail_verdict throttled(struct mailthr *m, uint64_t cookie,
 	}
 }
 
-/* mailthr_rcpt - decide one recipient */
-enum mail_verdict mailthr_rcpt(struct mailthr *m, const struct mail_req *r,
-			       uint64_t cookie, uint64_t now,
-			       struct mail_result *out)
+/* decide - one recipient, enforcing */
+static enum mail_verdict decide(struct mailthr *m, const struct mail_req *r,
+				uint64_t cookie, uint64_t now,
+				struct mail_result *out)
 {
 	memset(out, 0, sizeof(*out));
 	out->verdict = MAIL_PASS;
@@ -356,6 +356,38 @@ static void lock_over(void *ctx, const char *identity)
 		return;
 	if (m->fn)
 		m->fn(m->ctx, identity, 0, THROTTLE_UNLOCKED);
+}
+
+/* observed - observe mode: pass, and count what would have been */
+static enum mail_verdict observed(struct mailthr *m, struct mail_result *out)
+{
+	uint64_t *c[] = { [MAIL_WAIT] = &m->c.would_delay,
+			  [MAIL_HOLD] = &m->c.would_hold,
+			  [MAIL_DEFER] = &m->c.would_defer,
+			  [MAIL_REJECT] = &m->c.would_reject };
+
+	if (out->event == MAIL_EV_LOCKOUT)
+		m->c.would_lockout++;
+	if (out->verdict == MAIL_PASS)
+		return MAIL_PASS;
+	if ((unsigned)out->verdict < sizeof(c) / sizeof(c[0]) &&
+	    c[out->verdict])
+		(*c[out->verdict])++;
+	out->observe = 1;
+	out->would = out->verdict;
+	out->quarantine_client = 0;
+	out->text = NULL;
+	return out->verdict = MAIL_PASS;
+}
+
+/* mailthr_rcpt - decide one recipient; in observe mode enforce nothing */
+enum mail_verdict mailthr_rcpt(struct mailthr *m, const struct mail_req *r,
+			       uint64_t cookie, uint64_t now,
+			       struct mail_result *out)
+{
+	enum mail_verdict v = decide(m, r, cookie, now, out);
+
+	return m->p.observe ? observed(m, out) : v;
 }
 
 /* mailthr_tick - releases due by now; ended lockouts once a second */
@@ -483,4 +515,9 @@ void mailthr_stats(const struct mailthr *m, struct throttle_stats *out)
 void mailthr_counters(const struct mailthr *m, struct mailthr_counters *out)
 {
 	out->outside += m->c.outside;
+	out->would_delay += m->c.would_delay;
+	out->would_hold += m->c.would_hold;
+	out->would_defer += m->c.would_defer;
+	out->would_reject += m->c.would_reject;
+	out->would_lockout += m->c.would_lockout;
 }

@@ -29,6 +29,12 @@
  *	Whitelisted SASL users, senders and client networks pass untouched
  *	and are never locked out.
  *
+ *	In observe mode (observe, or [countermeasures] dry_run) every
+ *	decision is made and the state kept as usual, but the verdict is
+ *	MAIL_PASS: the result says what it would have been (observe, would)
+ *	and no quarantine is asked for, so the operator sees what would be
+ *	held, deferred or locked out before enforcing.
+ *
  *	The module decides and reports; the front end talks to the MTA,
  *	writes events and asks sluiced for quarantines.
  */
@@ -55,6 +61,7 @@ struct mailthr_params {
 	uint64_t honeytoken_ttl_ns;	/* lockout length after a honeytoken */
 	uint64_t lockout_min_ns;	/* a throttle lockout lasts this, at
 					   least (0: until the queue drains) */
+	int observe;			/* decide and report, enforce nothing */
 	char **wl_sasl;			/* borrowed, NULL-terminated */
 	char **wl_senders;		/* exact or "@domain" */
 	const struct prefixset *wl_clients;	/* borrowed */
@@ -86,6 +93,9 @@ struct mail_result {
 	int whitelisted;
 	int quarantine_client;		/* honeytoken from a non-whitelisted client */
 	int outside;			/* not one of the site's own senders */
+	int observe;			/* observe mode: verdict is PASS, and
+					   would is what it would have been */
+	enum mail_verdict would;
 	unsigned queued;		/* the identity's queue after this */
 };
 
@@ -132,6 +142,9 @@ void mailthr_stats(const struct mailthr *m, struct throttle_stats *out);
 
 struct mailthr_counters {
 	uint64_t outside;		/* recipients of outside clients: passed */
+	/* observe mode: recipients passed that would have been ... */
+	uint64_t would_delay, would_hold, would_defer, would_reject;
+	uint64_t would_lockout;		/* lockouts that would have begun */
 };
 
 /* mailthr_counters - the mail layer's own counters, added to *out */

@@ -37,14 +37,13 @@ static int cmd_status(void *ctx, int json, char **argv, GString *out)
 	g_string_append_printf(out, json ?
 		"{\"shards\":%u,\"decisions\":%" PRIu64 ",\"contended\":%"
 		PRIu64 ",\"identities\":%zu,\"queued\":%zu,\"locked\":%zu,"
-		"\"waiting\":%zu,\"passed\":%" PRIu64 ",\"lockouts\":%" PRIu64
-		",\"outside\":%" PRIu64 "}\n" :
+		"\"waiting\":%zu,\"passed\":%" PRIu64 ",\"lockouts\":%" PRIu64 :
 		"shards %u\ndecisions %" PRIu64 "\ncontended %" PRIu64
 		"\nidentities %zu\nqueued %zu\nlocked %zu\nwaiting %zu\n"
-		"passed %" PRIu64 "\nlockouts %" PRIu64 "\noutside %" PRIu64
-		"\n",
+		"passed %" PRIu64 "\nlockouts %" PRIu64 "\n",
 		mstate_shards(c->state), dec, busy, t.hosts, t.held, t.locked,
-		waiting, t.passed, t.lockouts, mc.outside);
+		waiting, t.passed, t.lockouts);
+	mailctl_counters(out, json, mstate_observe(c->state), &mc);
 	return 0;
 }
 

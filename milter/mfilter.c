@@ -147,7 +147,7 @@ static void on_honeytoken(struct msess *s, const struct mail_result *res)
 		s->honeytoken = 1;
 		snprintf(s->token_rcpt, sizeof(s->token_rcpt), "%s",
 			 res->recipient);
-		q = res->quarantine_client ?
+		q = res->observe ? "observe" : res->quarantine_client ?
 		    mailquar_request(&s->conf->mail, &s->conf->core,
 				     s->client) : "no client";
 		if (s->conf->sample_dir && s->sample == NULL)

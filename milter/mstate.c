@@ -214,6 +214,7 @@ int mstate_reconfigure(struct mstate *s, const struct mailthr_params *p)
 	 * and the shard of an identity is computed from these fields.
 	 */
 	q.id = s->p.id;
+	s->p.observe = p->observe;
 	for (i = 0; i < s->n; i++) {
 		pthread_mutex_lock(&s->sh[i].mu);
 		if (mailthr_reconfigure(s->sh[i].m, &q) < 0)
@@ -467,6 +468,12 @@ void mstate_counters(struct mstate *s, struct mailthr_counters *out)
 		mailthr_counters(s->sh[i].m, out);
 		pthread_mutex_unlock(&s->sh[i].mu);
 	}
+}
+
+/* mstate_observe - observe mode is on */
+int mstate_observe(const struct mstate *s)
+{
+	return s->p.observe;
 }
 
 /* mstate_contention - decisions so far, and how many found their

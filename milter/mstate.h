@@ -89,6 +89,8 @@ void mstate_stats(struct mstate *s, struct throttle_stats *out,
 		  size_t *waiting);
 /* mstate_counters - the mail layer's counters summed over the shards */
 void mstate_counters(struct mstate *s, struct mailthr_counters *out);
+/* mstate_observe - observe mode is on (the parameters in force) */
+int mstate_observe(const struct mstate *s);
 /* mstate_contention - decisions made, and how many of them found their
    shard's lock held by another thread */
 void mstate_contention(struct mstate *s, uint64_t *decisions,

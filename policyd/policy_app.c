@@ -93,7 +93,7 @@ static void note(struct policy_app *a, const struct policy_req *q,
 		a->st.honeytokens++;
 		x[0] = (struct event_field)EF_S("client_quarantine",
 			res->whitelisted ? "whitelisted" :
-			res->quarantine_client ?
+			res->observe ? "observe" : res->quarantine_client ?
 			quarantine(a, q->client_address) : "no client");
 		emit(a, types[res->event], verdict, q, res, x, 1);
 		return;

@@ -42,16 +42,17 @@ static int cmd_status(void *ctx, int json, char **argv, GString *out)
 		",\"passed\":%" PRIu64 ",\"waiting\":%" PRIu64 ",\"held\":%"
 		PRIu64 ",\"deferred\":%" PRIu64 ",\"rejected\":%" PRIu64
 		",\"lockouts\":%" PRIu64 ",\"honeytokens\":%" PRIu64
-		",\"malformed\":%" PRIu64 ",\"identities\":%zu,\"locked\":%zu"
-		",\"outside\":%" PRIu64 "}\n" :
+		",\"malformed\":%" PRIu64 ",\"identities\":%zu,\"locked\":%zu" :
 		"connections %zu\nrequests %" PRIu64 "\nrcpt %" PRIu64
 		"\npassed %" PRIu64 "\nwaiting %" PRIu64 "\nheld %" PRIu64
 		"\ndeferred %" PRIu64 "\nrejected %" PRIu64 "\nlockouts %"
 		PRIu64 "\nhoneytokens %" PRIu64 "\nmalformed %" PRIu64
-		"\nidentities %zu\nlocked %zu\noutside %" PRIu64 "\n",
+		"\nidentities %zu\nlocked %zu\n",
 		s.open, a.requests, a.rcpt, a.passed, (uint64_t)s.pending,
 		a.held, a.deferred, a.rejected, a.lockouts, a.honeytokens,
-		s.malformed, t.hosts, t.locked, mc.outside);
+		s.malformed, t.hosts, t.locked);
+	mailctl_counters(out, json, policy_app_conf(c->app)->params.observe,
+			 &mc);
 	return 0;
 }
 

@@ -9,7 +9,9 @@
 # is counted; a SASL user ({auth_authen}, from XCLIENT LOGIN) from the
 # same outside network sending the same is paced at one new recipient
 # a second; 60 sessions from one own client with forged senders are one
-# identity.
+# identity. Restarted with observe = yes, the filter passes another SASL
+# user's 50 new recipients at once and only reports what it would have
+# done.
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/milter/common.sh"
 . "$SLUICE_TOP/tests/integration/mail/pfix.sh"
@@ -82,4 +84,20 @@ ids=$(grep -E '"event_type":"(throttle|lockout)"' "$T/events.json" |
 is "$ids" '"identity":"client:127.0.0.1"' "60 forged senders of one client: one identity, the client"
 is "$(event_count lockout 'client:127.0.0.1' "$T/events.json")" 1 "locked out once"
 cmp "$(sent 'f[0-9]+-[0-9]@example.org')" -le 45 "most of the 360 recipients did not get through"
+
+# 4. observe mode: decide and report, enforce nothing
+kill "$MILTER_PID"
+wait "$MILTER_PID" 2>/dev/null
+echo "observe = yes" >>"$T/sluice.conf"
+start_milter "$T/sluice.conf" "$MPORT"
+pf_many obs --xclient-addr 203.0.113.7 --xclient-login bob
+pf_wait 'to=<obs[0-9]+-[0-9]@example.org>.*status=sent' 50 15
+is "$(sent 'obs[0-9]+-[0-9]@example.org')" 50 "observe: the SASL user's 50 recipients delivered"
+cmp "$ms" -lt 5000 "at once ($ms ms)"
+cmp "$(event_count throttle '"identity":"sasl:bob".*"observe":true' "$T/events.json")" -ge 1 \
+	"the would-be delays reported, marked observe"
+"$SLUICE_BUILD/sluicectl" -s "$T/milter.sock" status >"$T/status.out"
+grep -q '^observe yes$' "$T/status.out"
+ok $? "status says observe yes"
+cmp "$(sed -n 's/^would_delay //p' "$T/status.out")" -ge 1 "and counts would-be delays"
 done_testing

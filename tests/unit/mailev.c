@@ -51,6 +51,26 @@ static void test_vocabulary(void)
 		       (int)t[i].v);
 }
 
+/* test_observe - observe mode: the verdict that would have been given,
+   marked "observe": true (the marking sluiced uses) */
+static void test_observe(void)
+{
+	struct mail_result res = { .verdict = MAIL_PASS, .observe = 1,
+				   .would = MAIL_HOLD,
+				   .event = MAIL_EV_LOCKOUT, .queued = 51 };
+	struct mailev_about a = { .client = "192.0.2.8", .res = &res };
+
+	strcpy(res.identity, "client:192.0.2.8");
+	strcpy(res.recipient, "v@example.net");
+	is_str(line("lockout", mailev_verdict(res.verdict), &a, NULL, 0),
+	       "{\"timestamp\":\"2023-11-14T22:13:20.000000+0000\","
+	       "\"event_type\":\"lockout\",\"src_ip\":\"192.0.2.8\","
+	       "\"proto\":\"SMTP\",\"lockout\":{\"verdict\":\"hold\","
+	       "\"identity\":\"client:192.0.2.8\",\"recipient\":"
+	       "\"v@example.net\",\"queued\":51,\"observe\":true}}\n",
+	       "a would-be lockout: verdict hold, observe true");
+}
+
 static void test_golden(void)
 {
 	struct mail_result res = { .verdict = MAIL_WAIT,
@@ -98,7 +118,8 @@ static void test_extra_bound(void)
 {
 	struct event_field x[MAILEV_EXTRA + 3];
 	struct event_field f[MAILEV_FIELDS];
-	struct mail_result res = { .event = MAIL_EV_LOCKOUT, .whitelisted = 1 };
+	struct mail_result res = { .event = MAIL_EV_LOCKOUT, .whitelisted = 1,
+				   .observe = 1, .would = MAIL_HOLD };
 	struct mailev_about a = { .client = "::1", .sender = "s@x",
 				  .sasl = "u", .queue_id = "q", .res = &res };
 	struct sl_addr src;
@@ -189,6 +210,7 @@ int main(void)
 {
 	test_vocabulary();
 	test_golden();
+	test_observe();
 	test_extra_bound();
 	test_sink();
 	return done_testing();

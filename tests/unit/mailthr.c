@@ -378,6 +378,48 @@ static void test_save_locks(void)
 	mailthr_free(m);
 }
 
+/* test_observe - observe mode decides as usual, passes everything */
+static void test_observe(void)
+{
+	struct mailthr_params p;
+	struct mailthr *m;
+	struct mail_result res;
+	struct mailthr_counters c = { 0 };
+	char *tokens[] = { "trap@example.org", NULL };
+	struct mail_req h = { NULL, "w@example.org", "192.0.2.80",
+			      "trap@example.org" };
+	unsigned i, passed = 0, marked = 0, lockouts = 0;
+
+	mailthr_defaults(&p);
+	p.mode = MAIL_MODE_DEFER;
+	p.observe = 1;
+	p.honeytokens = tokens;
+	m = mailthr_create(&p, seed, count, NULL);
+	for (i = 0; i < 200; i++) {
+		passed += rcpt(m, "192.0.2.81", i, SEC, &res) == MAIL_PASS;
+		marked += res.observe;
+		lockouts += res.event == MAIL_EV_LOCKOUT;
+	}
+	is_uint(passed, 200, "observe: all 200 recipients of a mass mailer pass");
+	is_uint(marked, 195, "195 of them marked as what they would have been");
+	is_uint(lockouts, 1, "the lockout is still decided and reported");
+	is_int(res.would, MAIL_HOLD, "the last would have been held");
+	mailthr_counters(m, &c);
+	is_uint(c.would_defer, 50, "50 would have been deferred");
+	is_uint(c.would_hold, 145, "145 held (locked out)");
+	is_uint(c.would_lockout, 1, "one lockout would have begun");
+	is_int(mailthr_rcpt(m, &h, 500, SEC, &res), MAIL_PASS,
+	       "a honeytoken recipient passes");
+	ok(res.event == MAIL_EV_HONEYTOKEN && res.observe &&
+	   res.would == MAIL_HOLD, "reported as a would-be hold");
+	is_int(res.quarantine_client, 0, "and no quarantine is asked for");
+	p.observe = 0;
+	mailthr_reconfigure(m, &p);
+	is_int(rcpt(m, "192.0.2.81", 999, 2 * SEC, &res), MAIL_HOLD,
+	       "observe off: the state it kept enforces at once (held)");
+	mailthr_free(m);
+}
+
 /* test_forged_senders - 60 sessions from one client, each with its own
    forged sender and 6 recipients: one identity, locked out (issue 21
    found 360 recipients through in 3 s across 62 identities) */
@@ -564,6 +606,7 @@ int main(void)
 	test_mass_mailer();
 	test_lockout_min();
 	test_save_locks();
+	test_observe();
 	test_forged_senders();
 	test_own_senders();
 	test_honeytoken();
