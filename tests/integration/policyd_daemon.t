@@ -24,6 +24,7 @@ control_socket = $T/sluiced.sock
 syslog_events = no
 [policyd]
 listen = inet:127.0.0.1:$PORT
+own_networks = 127.0.0.0/8
 $1
 EOC
 }
