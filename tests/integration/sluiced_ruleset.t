@@ -166,7 +166,7 @@ lab_x gw sh "$SLUICE_TOP/examples/nft/own-ruleset-iptables.sh" -D br0 0
 ok $? "the iptables-nft rules come out again"
 sd_stop; is "$?" 0 "sluiced exits 0"
 # iptables-nft -D leaves its empty tables behind: the operator's, not ours.
-lab_x gw nft delete table ip filter 2>/dev/null; lab_x gw nft delete table ip6 filter 2>/dev/null
+lab_x gw nft delete table ip security 2>/dev/null; lab_x gw nft delete table ip6 security 2>/dev/null
 lab_x gw nft list ruleset >"$SD_RUN/after" 2>/dev/null
 diff "$SD_RUN/before" "$SD_RUN/after" >/dev/null
 ok $? "nft list ruleset is as before"
