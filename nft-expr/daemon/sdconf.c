@@ -352,7 +352,23 @@ static int zones_load(struct config *c, struct sd_conf *s, char *err,
 	return rc;
 }
 
-/* sluiced_load - [core] and [sluiced] */
+/* capture_load - [capture], whose queue must be neither of ours */
+static int capture_load(struct config *c, struct sd_conf *s, char *err,
+			size_t len)
+{
+	unsigned q;
+
+	if (cap_conf_apply(c, &s->capture, err, len) < 0)
+		return -1;
+	q = s->capture.queue;
+	if (cap_conf_on(&s->capture) && (q == s->queue_num || q == s->queue_num + 1))
+		return sd_fail(err, len, c, "capture", "queue",
+			       " = \"%u\": expected a queue other than [sluiced] "
+			       "queue_num (%u) and queue_num + 1", q, s->queue_num);
+	return 0;
+}
+
+/* sluiced_load - [core], [sluiced] and [capture] */
 static int sluiced_load(struct config *c, struct sd_conf *s, char *err,
 			size_t len)
 {
@@ -363,7 +379,8 @@ static int sluiced_load(struct config *c, struct sd_conf *s, char *err,
 		return -1;
 	if (hooks_parse(c, s, err, len) < 0
 	    || priority_parse(c, s, err, len) < 0
-	    || table_check(c, s->table ? s->table : "", err, len) < 0)
+	    || table_check(c, s->table ? s->table : "", err, len) < 0
+	    || capture_load(c, s, err, len) < 0)
 		return -1;
 	return 0;
 }
@@ -395,6 +412,7 @@ void sdconf_release(struct sd_conf *c)
 	if (c == NULL)
 		return;
 	coreconf_release(&c->core);
+	cap_conf_release(&c->capture);
 	config_release(sluiced_keys, NKEYS(sluiced_keys), c);
 	for (i = 0; i < c->nzones; i++)
 		config_release(zone_keys, NKEYS(zone_keys), &c->zones[i]);

@@ -1,6 +1,6 @@
 /*
  * NAME
- *	sdconf - sluiced's configuration: [core], [sluiced] and [zone NAME]
+ *	sdconf - sluiced's configuration: [core], [sluiced], [capture], [zone NAME]
  * SYNOPSIS
  *	#include "daemon/sdconf.h"
  * DESCRIPTION
@@ -20,6 +20,7 @@
 #include "addr.h"
 #include "coreconf.h"
 #include "prefixset.h"
+#include "capture/cap_conf.h"
 
 #define SD_ZONE_NAME_MAX 32
 
@@ -77,6 +78,8 @@ struct sd_conf {
 	int exempt_self;	/* own addresses join the whitelist */
 	int exempt_resolvers;	/* so do resolv_conf's nameservers */
 	char *resolv_conf;
+	/* [capture] */
+	struct cap_conf capture;
 	/* [zone NAME] */
 	struct sd_zone *zones;
 	size_t nzones;

@@ -18,6 +18,7 @@
 #include "clock.h"
 #include "ctl_server.h"
 #include "trw.h"
+#include "capture/capture.h"
 #include "daemon/sdconf.h"
 #include "daemon/sdctl.h"
 #include "daemon/sdexempt.h"
@@ -107,6 +108,23 @@ static int host_arg(const char *arg, struct sl_addr *a, GString *out)
 	return 0;
 }
 
+/* status_capture - the honeypot's line of status, when it is on */
+static void status_capture(const struct sluiced *s, GString *out)
+{
+	struct capture_stats cs;
+
+	if (s->cap == NULL)
+		return;
+	capture_stats(s->cap, &cs);
+	g_string_append_printf(out, "capture: %zu dark prefix(es), hits %llu TCP "
+			       "%llu UDP, %llu held now, %llu samples\n",
+			       prefixset_count(s->conf->capture.dark),
+			       (unsigned long long)cs.hit.proto[0].hits,
+			       (unsigned long long)cs.hit.proto[1].hits,
+			       (unsigned long long)cs.resp.held,
+			       (unsigned long long)cs.hit.samples_new);
+}
+
 /* cmd_status - the daemon in a few lines */
 static int cmd_status(void *ctx, int json, char **argv, GString *out)
 {
@@ -166,6 +184,7 @@ static int cmd_status(void *ctx, int json, char **argv, GString *out)
 				       (unsigned long long)vs.observed_holds,
 				       (unsigned long long)vs.observed_drops,
 				       (unsigned long long)vs.observed_quarantines);
+	status_capture(s, out);
 	return 0;
 }
 

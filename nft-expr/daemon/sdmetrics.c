@@ -12,7 +12,9 @@
 #include <stdint.h>
 
 #include "clock.h"
+#include "capture/capture.h"
 #include "daemon/sdconf.h"
+#include "daemon/sluiced.h"
 #include "daemon/sdmetrics.h"
 #include "queue/nfqueue.h"
 #include "verdict/verdict.h"
@@ -85,6 +87,72 @@ static void zone_metric(const struct sluiced *s, GString *out, const char *name,
 	}
 }
 
+/* proto_metric - one metric with a value for TCP and one for UDP */
+static void proto_metric(GString *out, const char *name, const char *type,
+			 const char *help, uint64_t tcp, uint64_t udp)
+{
+	g_string_append_printf(out, "# HELP %s %s\n# TYPE %s %s\n"
+			       "%s{proto=\"tcp\"} %llu\n%s{proto=\"udp\"} %llu\n",
+			       name, help, name, type, name,
+			       (unsigned long long)tcp, name,
+			       (unsigned long long)udp);
+}
+
+/* capture_metrics - the honeypot's counters, when capture is on */
+static void capture_metrics(const struct sluiced *s, GString *out)
+{
+	struct capture_stats cs;
+	const struct cap_hit_proto *t, *u;
+
+	if (s->cap == NULL)
+		return;
+	capture_stats(s->cap, &cs);
+	t = &cs.hit.proto[0], u = &cs.hit.proto[1];
+	proto_metric(out, "sluice_capture_hits_total", "counter",
+		     "hits on dark addresses: SYNs, first datagrams of UDP flows",
+		     t->hits, u->hits);
+	proto_metric(out, "sluice_capture_payloads_total", "counter",
+		     "first payloads of TCP connections, first UDP datagrams",
+		     t->payloads, u->hits);
+	proto_metric(out, "sluice_capture_repeats_total", "counter",
+		     "window probes of held connections, later UDP datagrams",
+		     t->probes, u->again);
+	metric_put(out, "sluice_capture_closed_total", "counter",
+		   "held connections the client closed", t->closes);
+	metric_put(out, "sluice_capture_held", "gauge",
+		   "TCP connections held with a closed window (records)",
+		   cs.resp.held);
+	metric_put(out, "sluice_capture_held_active", "gauge",
+		   "held connections probed within the last 120 s, at the last "
+		   "sweep (every 10 s): approximate", cs.resp.active);
+	metric_put(out, "sluice_capture_records", "gauge",
+		   "held-connection and UDP-flow records", cs.resp.records);
+	metric_put(out, "sluice_capture_record_bytes", "gauge",
+		   "bytes of the record table (under [capture] mem_cap)",
+		   cs.resp.bytes);
+	metric_put(out, "sluice_capture_record_evictions_total", "counter",
+		   "records evicted for room", cs.resp.evictions);
+	metric_put(out, "sluice_capture_replies_total", "counter",
+		   "segments sent (SYN-ACKs, ACKs)", cs.replies);
+	metric_put(out, "sluice_capture_send_errors_total", "counter",
+		   "segments the raw socket did not take", cs.send_errors);
+	metric_put(out, "sluice_capture_ignored_total", "counter",
+		   "packets to dark addresses not answered: not TCP or UDP, "
+		   "fragments, other ports, not of a connection of ours",
+		   cs.other + cs.ports_off + cs.hit.invalid);
+	metric_put(out, "sluice_capture_events_suppressed_total", "counter",
+		   "honeypot events left out by the per-source rate",
+		   cs.hit.suppressed);
+	metric_put(out, "sluice_capture_samples_stored_total", "counter",
+		   "samples written", cs.hit.samples_new);
+	metric_put(out, "sluice_capture_samples_refused_total", "counter",
+		   "samples not written: the store was full", cs.hit.samples_refused);
+	metric_put(out, "sluice_capture_samples", "gauge",
+		   "samples in the store", cs.hit.samples);
+	metric_put(out, "sluice_capture_sample_bytes", "gauge",
+		   "bytes of samples in the store", cs.hit.sample_bytes);
+}
+
 /* sdmetrics_format - append every metric with HELP and TYPE lines */
 void sdmetrics_format(const struct sluiced *s, GString *out)
 {
@@ -129,6 +197,7 @@ void sdmetrics_format(const struct sluiced *s, GString *out)
 	zone_metric(s, out, "sluice_zone_lockouts_total", "counter",
 		    "delay queues over the high watermark, per williamson zone",
 		    offsetof(struct throttle_stats, lockouts));
+	capture_metrics(s, out);
 	metric_put(out, "sluice_uptime_seconds", "gauge", "seconds since start",
 		   (sl_monotonic_ns() - s->started) / NS_PER_SEC);
 }

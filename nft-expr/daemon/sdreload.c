@@ -17,6 +17,7 @@
 
 #include "daemon.h"
 #include "event.h"
+#include "capture/capture.h"
 #include "daemon/sdconf.h"
 #include "daemon/sdreload.h"
 #include "daemon/sdsetup.h"
@@ -44,6 +45,30 @@ static const char *ruleset_change(const struct sd_conf *a,
 	return NULL;
 }
 
+/* capture_change - the [capture] key whose change a reload cannot
+   apply, or NULL: dark, ports, action and quarantine_ttl can change */
+static const char *capture_change(const struct cap_conf *a,
+				  const struct cap_conf *b)
+{
+	if (cap_conf_on(a) != cap_conf_on(b))
+		return "dark (on or off)";
+	if (!cap_conf_on(a))
+		return NULL;
+	if (a->queue != b->queue)
+		return "queue";
+	if ((a->sample_dir == NULL) != (b->sample_dir == NULL)
+	    || (a->sample_dir && strcmp(a->sample_dir, b->sample_dir) != 0))
+		return "sample_dir";
+	if (a->sample_bytes != b->sample_bytes || a->sample_cap != b->sample_cap
+	    || a->sample_max_age_ns != b->sample_max_age_ns)
+		return "sample_bytes, sample_cap or sample_max_age";
+	if (a->events_per_second != b->events_per_second)
+		return "events_per_second";
+	if (a->mem_cap != b->mem_cap || a->hold_timeout_ns != b->hold_timeout_ns)
+		return "mem_cap or hold_timeout";
+	return NULL;
+}
+
 /* sdreload_run - read the configuration again, keeping all state */
 int sdreload_run(struct sluiced *s, char *err, size_t errlen)
 {
@@ -54,9 +79,11 @@ int sdreload_run(struct sluiced *s, char *err, size_t errlen)
 		free(next);
 		return -1;
 	}
-	if ((key = ruleset_change(old, next)) != NULL) {
-		snprintf(err, errlen, "%s: [sluiced] %s changed: that needs a restart",
-			 s->path, key);
+	if ((key = ruleset_change(old, next)) != NULL
+	    || (key = capture_change(&old->capture, &next->capture)) != NULL) {
+		snprintf(err, errlen, "%s: [%s] %s changed: that needs a restart",
+			 s->path, ruleset_change(old, next) ? "sluiced" : "capture",
+			 key);
 		sdconf_release(next);
 		free(next);
 		return -1;
@@ -67,6 +94,8 @@ int sdreload_run(struct sluiced *s, char *err, size_t errlen)
 		return -1;
 	}
 	s->conf = next;
+	if (s->cap != NULL)
+		capture_reconf(s->cap, &next->capture);
 	sdconf_release(old);
 	free(old);
 	(void)sdsetup_exempt(s, NULL);

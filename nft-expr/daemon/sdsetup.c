@@ -18,12 +18,14 @@
 #include <string.h>
 #include <unistd.h>
 #include <sys/epoll.h>
+#include <sys/random.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
 
 #include "ctl_server.h"
 #include "daemon.h"
 #include "event.h"
+#include "capture/capture.h"
 #include "ct/ctevents.h"
 #include "daemon/caps.h"
 #include "daemon/sdcheck.h"
@@ -108,6 +110,9 @@ int sdsetup_sets(struct sluiced *s)
 			       keep_all, buf);
 		rc |= set_fill(s, "closed", fam, s->conf->zonemap, keep_closed, buf);
 		rc |= set_fill(s, "queued", fam, s->conf->zonemap, keep_queued, buf);
+		if (s->cap != NULL)
+			rc |= set_fill(s, "dark", fam, s->conf->capture.dark,
+				       keep_all, buf);
 	}
 	free(buf);
 	return rc;
@@ -121,6 +126,8 @@ void sdsetup_ruleset(struct sluiced *s)
 		.table = s->conf->table, .hooks = s->conf->hook_mask,
 		.priority = s->conf->chain_priority, .queue_num = (uint16_t)s->conf->queue_num,
 		.closed_queue = (uint16_t)(s->conf->queue_num + 1),
+		.capture = s->cap != NULL,
+		.capture_queue = (uint16_t)s->conf->capture.queue,
 	};
 	char err[ERRLEN];
 
@@ -192,6 +199,28 @@ void sdsetup_queue(struct sluiced *s)
 
 	if ((s->q = nfqueue_open(&qc, err, sizeof(err))) == NULL)
 		daemon_die(1, "%s", err);
+}
+
+/* sdsetup_capture - the capture queue and raw sockets, with [capture]
+   dark only; before the ruleset that queues to it */
+void sdsetup_capture(struct sluiced *s, const struct cap_hit_ops *ops)
+{
+	const struct cap_conf *c = &s->conf->capture;
+	uint8_t secret[16];
+	char err[ERRLEN];
+
+	if (!cap_conf_on(c))
+		return;
+	if (getrandom(secret, sizeof(secret), 0) != (ssize_t)sizeof(secret))
+		daemon_die(1, "getrandom: %s", strerror(errno));
+	if ((s->cap = capture_open(c, s->conf->fail_open, secret, ops, s, err,
+				   sizeof(err))) == NULL) {
+		nfqueue_close(s->q);
+		daemon_die(1, "%s", err);
+	}
+	daemon_log(LOG_INFO, "capture: %zu dark prefix(es) on queue %u, "
+		   "samples %s", prefixset_count(c->dark), c->queue,
+		   c->sample_dir ? c->sample_dir : "hashed, not stored");
 }
 
 /* outcomes_needed - does any zone use first-contact outcomes */
@@ -345,6 +374,7 @@ void sdsetup_shutdown(struct sluiced *s)
 	vdsetup_free(s->v);	/* accepts what it holds */
 	sdsetup_ruleset_down(s);	/* nothing new is queued from here */
 	nfqueue_close(s->q);	/* accepts what is still queued */
+	capture_close(s->cap);
 	ctevents_close(s->ct);
 	sdexempt_close(s->exempt);
 	ctl_server_close(s->ctl);

@@ -14,9 +14,13 @@
 #include "ctl_server.h"
 
 struct sluiced;
+struct cap_hit_ops;
 
 /* sdsetup_queue - bind the fail-open queue and the fail-closed one */
 void sdsetup_queue(struct sluiced *s);
+/* sdsetup_capture - the capture queue and raw sockets if [capture]
+   dark is set (events and hits through ops) */
+void sdsetup_capture(struct sluiced *s, const struct cap_hit_ops *ops);
 /* sdsetup_ruleset - install our table (ruleset = own), fill its sets */
 void sdsetup_ruleset(struct sluiced *s);
 /* sdsetup_ruleset_down - remove our table, if we installed one */

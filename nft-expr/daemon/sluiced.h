@@ -24,6 +24,7 @@ struct ctl_server;
 struct event_sink;
 struct ctevents;
 struct sdexempt;
+struct capture;
 
 struct sluiced {
 	const char *path;		/* -c */
@@ -35,6 +36,7 @@ struct sluiced {
 	struct event_sink *events;
 	struct ctevents *ct;		/* NULL if conntrack events fail */
 	struct sdexempt *exempt;	/* own addresses, resolvers */
+	struct capture *cap;		/* NULL without [capture] dark */
 	int sfd, efd;
 	int stop;
 	int status;			/* exit status: 1 after a runtime failure */

@@ -31,6 +31,7 @@
 #include "ctl_server.h"
 #include "daemon.h"
 #include "event.h"
+#include "capture/capture.h"
 #include "ct/ctevents.h"
 #include "daemon/sdcheck.h"
 #include "daemon/sdconf.h"
@@ -40,11 +41,13 @@
 #include "daemon/sdreload.h"
 #include "daemon/sdsetup.h"
 #include "daemon/sluiced.h"
+#include "quarantine/quar.h"
 #include "quarantine/quarsave.h"
 #include "quarantine/quarset.h"
 #include "queue/nfqueue.h"
 #include "queue/pkt.h"
 #include "verdict/vdflow.h"
+#include "verdict/vdhost.h"
 #include "verdict/vdsetup.h"
 #include "verdict/verdict.h"
 
@@ -107,6 +110,25 @@ static void op_event(void *ctx, const struct event *ev)
 static const struct verdict_ops ops = {
 	op_answer, op_hold, op_quarantine, op_event
 };
+
+/* op_hit - cap_hit_ops: a hit on a dark address is a strong signal;
+   action = quarantine quarantines a source of a zone that is not in
+   quarantine already (the whitelist is refused by quar_addr_for) */
+static void op_hit(void *ctx, const struct sl_addr *src)
+{
+	struct sluiced *s = ctx;
+	const struct cap_conf *c = &s->conf->capture;
+	struct verdict_host h;
+	uint64_t now = sl_monotonic_ns();
+
+	if (c->action != CAP_ACTION_QUARANTINE || sdconf_zone(s->conf, src) == NULL)
+		return;
+	if (vdhost_show(s->v, src, now, &h) == 0 && h.quarantine_left_ns > 0)
+		return;
+	(void)quar_addr_for(s->v, src, c->quarantine_ttl_ns, "honeypot", now);
+}
+
+static const struct cap_hit_ops cap_ops = { op_event, op_hit };
 
 /* on_packet - the verdict for one queued packet */
 static void on_packet(void *ctx, const struct nfqueue_pkt *p)
@@ -179,6 +201,8 @@ static void loop_timers(struct sluiced *s)
 		verdict_tick(s->v, now);
 	if (now >= s->next_second) {
 		ctl_server_expire(s->ctl, now);
+		if (s->cap != NULL)
+			capture_tick(s->cap, now, (int64_t)time(NULL));
 		quarsave_tick(s);
 		s->next_second = now + NS_PER_SEC;
 	}
@@ -197,6 +221,10 @@ static int loop_dispatch(struct sluiced *s, int fd)
 		s->read_now = sl_monotonic_ns();
 		if ((n = nfqueue_read(s->q, on_packet, s)) < 0)
 			daemon_log(LOG_WARNING, "queue read: %s",
+				   strerror(errno));
+	} else if (s->cap != NULL && fd == capture_fd(s->cap)) {
+		if (capture_read(s->cap, sl_monotonic_ns()) < 0)
+			daemon_log(LOG_WARNING, "capture queue read: %s",
 				   strerror(errno));
 	} else if (fd == ctl_server_fd(s->ctl))
 		ctl_server_run(s->ctl, sl_monotonic_ns());
@@ -378,6 +406,7 @@ int main(int argc, char **argv)
 	sdneigh_report(s.conf, info_log, NULL);	/* before ours are in */
 	/* the queue first: fail-closed sources are never queued to nobody */
 	sdsetup_queue(&s);
+	sdsetup_capture(&s, &cap_ops);
 	sdsetup_ruleset(&s);
 	quarsave_restore(&s);
 	sdsetup_control(&s, sdctl_handle);
@@ -389,6 +418,8 @@ int main(int argc, char **argv)
 	loop_add(&s, nfqueue_fd(s.q));
 	loop_add(&s, ctl_server_fd(s.ctl));
 	loop_add(&s, sdexempt_fd(s.exempt));
+	if (s.cap != NULL)
+		loop_add(&s, capture_fd(s.cap));
 	sdsetup_privileges(&s);
 	daemon_log(LOG_INFO, "sluiced %s started, %zu zone(s)", SLUICE_VERSION,
 		   s.conf->nzones);

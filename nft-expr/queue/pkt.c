@@ -17,15 +17,6 @@
 
 #define IPV6_EXT_MAX 8		/* extension headers we walk before giving up */
 
-/* where the network header said the transport header is */
-struct l3 {
-	struct sl_addr src, dst;
-	uint8_t proto;
-	size_t l4;		/* offset of the transport header */
-	size_t end;		/* end of readable bytes */
-	int fragment;		/* not the first fragment: no transport header */
-};
-
 /* get16 - big-endian 16 bits */
 static uint16_t get16(const uint8_t *p)
 {
@@ -33,7 +24,7 @@ static uint16_t get16(const uint8_t *p)
 }
 
 /* ipv4_header - read an IPv4 header; 0, or -1 if unreadable */
-static int ipv4_header(const uint8_t *p, size_t len, struct l3 *out)
+static int ipv4_header(const uint8_t *p, size_t len, struct pkt_l3 *out)
 {
 	size_t ihl, tot;
 
@@ -48,6 +39,7 @@ static int ipv4_header(const uint8_t *p, size_t len, struct l3 *out)
 	out->proto = p[9];
 	out->l4 = ihl;
 	out->end = tot < len ? tot : len;
+	out->total = tot;
 	out->fragment = (get16(p + 6) & 0x1fff) != 0;
 	return 0;
 }
@@ -76,7 +68,7 @@ static size_t ipv6_ext_len(uint8_t nh, const uint8_t *p)
 }
 
 /* ipv6_header - read an IPv6 header and its extension headers */
-static int ipv6_header(const uint8_t *p, size_t len, struct l3 *out)
+static int ipv6_header(const uint8_t *p, size_t len, struct pkt_l3 *out)
 {
 	size_t off = 40, plen, ext;
 	uint8_t nh;
@@ -89,6 +81,7 @@ static int ipv6_header(const uint8_t *p, size_t len, struct l3 *out)
 	addr_from_bytes(&out->dst, 6, p + 24);
 	/* payload length 0 is a jumbogram; the copy range bounds us anyway */
 	out->end = plen != 0 && 40 + plen < len ? 40 + plen : len;
+	out->total = plen != 0 ? 40 + plen : len;
 	out->fragment = 0;
 	nh = p[6];
 	for (i = 0; i < IPV6_EXT_MAX; i++) {
@@ -113,8 +106,8 @@ static int ipv6_header(const uint8_t *p, size_t len, struct l3 *out)
 	return 0;
 }
 
-/* ip_header - dispatch on the version nibble */
-static int ip_header(const uint8_t *p, size_t len, struct l3 *out)
+/* pkt_l3 - dispatch on the version nibble */
+int pkt_l3(const uint8_t *p, size_t len, struct pkt_l3 *out)
 {
 	memset(out, 0, sizeof(*out));
 	if (len < 1)
@@ -141,10 +134,10 @@ static int icmp_is_error(int family, uint8_t type)
 /* quote_parse - the IP header and ports an ICMP error carries */
 static void quote_parse(const uint8_t *p, size_t len, struct pkt_quote *q)
 {
-	struct l3 h;
+	struct pkt_l3 h;
 
 	memset(q, 0, sizeof(*q));
-	if (ip_header(p, len, &h) < 0)
+	if (pkt_l3(p, len, &h) < 0)
 		return;
 	q->valid = 1;
 	q->proto = h.proto;
@@ -159,7 +152,7 @@ static void quote_parse(const uint8_t *p, size_t len, struct pkt_quote *q)
 }
 
 /* l4_parse - the transport header at [l4, end) */
-static enum pkt_kind l4_parse(const uint8_t *p, const struct l3 *h,
+static enum pkt_kind l4_parse(const uint8_t *p, const struct pkt_l3 *h,
 			      struct pkt_info *out)
 {
 	const uint8_t *t = p + h->l4;
@@ -193,10 +186,10 @@ static enum pkt_kind l4_parse(const uint8_t *p, const struct l3 *h,
 /* pkt_parse - parse len bytes at p into out; returns out->kind */
 enum pkt_kind pkt_parse(const uint8_t *p, size_t len, struct pkt_info *out)
 {
-	struct l3 h;
+	struct pkt_l3 h;
 
 	memset(out, 0, sizeof(*out));
-	if (p == NULL || ip_header(p, len, &h) < 0)
+	if (p == NULL || pkt_l3(p, len, &h) < 0)
 		return out->kind = PKT_BAD;
 	out->src = h.src;
 	out->dst = h.dst;

@@ -53,6 +53,19 @@ struct pkt_info {
 	struct pkt_quote quote;	/* icmp_error: the quoted packet */
 };
 
+/* where the network header said the transport header is */
+struct pkt_l3 {
+	struct sl_addr src, dst;
+	uint8_t proto;
+	size_t l4;		/* offset of the transport header */
+	size_t end;		/* end of readable bytes */
+	size_t total;		/* length the header gives (may pass end) */
+	int fragment;		/* not the first fragment: no transport header */
+};
+
+/* pkt_l3 - the network header(s) of len bytes at p; 0, or -1 if not
+   a readable IPv4 or IPv6 packet (added, for the capture path) */
+int pkt_l3(const uint8_t *p, size_t len, struct pkt_l3 *out);
 /* pkt_parse - parse len bytes at p into out; returns out->kind */
 enum pkt_kind pkt_parse(const uint8_t *p, size_t len, struct pkt_info *out);
 /* pkt_kind_name - "tcp", "udp", "icmp", "other", "bad" */

@@ -147,14 +147,26 @@ int nftexpr_addr_not_in(struct nftnl_rule *r, int family, int dst,
 	return addr_lookup(r, family, dst, set, set_id, NFT_LOOKUP_F_INV);
 }
 
-/* nftexpr_counter - counter */
-int nftexpr_counter(struct nftnl_rule *r)
+/* expr_bare - an expression without attributes, by name */
+static int expr_bare(struct nftnl_rule *r, const char *name)
 {
-	struct nftnl_expr *e = expr_new("counter");
+	struct nftnl_expr *e = expr_new(name);
 
 	if (e == NULL)
 		return -1;
 	return expr_add(r, e, 0);
+}
+
+/* nftexpr_notrack - notrack: conntrack leaves the packet alone */
+int nftexpr_notrack(struct nftnl_rule *r)
+{
+	return expr_bare(r, "notrack");
+}
+
+/* nftexpr_counter - counter */
+int nftexpr_counter(struct nftnl_rule *r)
+{
+	return expr_bare(r, "counter");
 }
 
 /* nftexpr_verdict - accept, drop, or jump to chain */

@@ -30,6 +30,9 @@ int nftexpr_addr_in(struct nftnl_rule *r, int family, int dst,
    set */
 int nftexpr_addr_not_in(struct nftnl_rule *r, int family, int dst,
 			const char *set, uint32_t set_id);
+/* nftexpr_notrack - notrack (in a chain before conntrack, priority
+   raw) (added) */
+int nftexpr_notrack(struct nftnl_rule *r);
 /* nftexpr_counter - counter */
 int nftexpr_counter(struct nftnl_rule *r);
 /* nftexpr_verdict - accept, drop (NF_*), or jump to chain (NFT_JUMP) */

@@ -60,6 +60,8 @@ static const struct set_spec {
 	{ "closed", 6, NFT_SET_INTERVAL, 6 },
 	{ "queued", 4, NFT_SET_INTERVAL, 7 },
 	{ "queued", 6, NFT_SET_INTERVAL, 8 },
+	{ "dark", 4, NFT_SET_INTERVAL, 9 },	/* with capture only */
+	{ "dark", 6, NFT_SET_INTERVAL, 10 },
 };
 
 #define FLOW_CHAIN "first_contact"
@@ -340,6 +342,47 @@ static int flow_rules(struct nftbatch *b, const struct nftrules_conf *c,
 	return 0;
 }
 
+/* capture_addr_rule - ip[6] s/daddr @darkN, then notrack or queue */
+static int capture_addr_rule(struct nftbatch *b, const char *table,
+			     const char *chain, int family, int dst,
+			     enum nftq_kind kind, int queue)
+{
+	struct nftnl_rule *r = rule_new(table, family, chain);
+	char name[32];
+	int ok;
+
+	set_name(name, sizeof(name), "dark", family);
+	ok = r == NULL ? -1 : nftexpr_addr_in(r, family, dst, name,
+					      set_id("dark", family));
+	if (ok == 0)
+		ok = queue < 0 ? nftexpr_notrack(r)
+		    : nftexpr_queue(r, kind, (uint16_t)queue, 1);
+	return rule_msg(b, r, ok, NULL);
+}
+
+/* capture_chains - dark addresses of family: untracked both ways
+   (conntrack must not fill with tarpitted connections), queued to
+   capture at prerouting, before anything of ours can drop them */
+static int capture_chains(struct nftbatch *b, const struct nftrules_conf *c,
+			  enum nftq_kind kind, int family)
+{
+	static const struct { const char *name; int hook, prio, dst, queue; } ch[] = {
+		{ "capture_raw", NF_INET_PRE_ROUTING, -300, 1, 0 },
+		{ "capture_out", NF_INET_LOCAL_OUT, -300, 0, 0 },
+		{ "capture", NF_INET_PRE_ROUTING, -150, 1, 1 },
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(ch) / sizeof(ch[0]); i++)
+		if (chain_msg(b, c->table, family, ch[i].name, ch[i].hook,
+			      ch[i].prio) < 0
+		    || capture_addr_rule(b, c->table, ch[i].name, family,
+					 ch[i].dst, kind, ch[i].queue
+					 ? c->capture_queue : -1) < 0)
+			return -1;
+	return 0;
+}
+
 /* family_batch - the table of family (4 or 6) into b, replacing any
    old one; qseq[2] gets its queue rules' sequence numbers */
 static int family_batch(struct nftbatch *b, const struct nftrules_conf *c,
@@ -356,7 +399,8 @@ static int family_batch(struct nftbatch *b, const struct nftrules_conf *c,
 	    && table_msg(b, c->table, family, NFT_MSG_DELTABLE) == 0
 	    && table_msg(b, c->table, family, NFT_MSG_NEWTABLE) == 0;
 	for (i = 0; ok && i < sizeof(set_specs) / sizeof(set_specs[0]); i++)
-		if (set_specs[i].family == family)
+		if (set_specs[i].family == family
+		    && (c->capture || strcmp(set_specs[i].base, "dark") != 0))
 			ok = set_msg(b, c->table, &set_specs[i]) == 0;
 	ok = ok && chain_msg(b, c->table, family, FLOW_CHAIN, -1, 0) == 0
 	    && flow_rules(b, c, kind, family, qseq) == 0;
@@ -365,6 +409,8 @@ static int family_batch(struct nftbatch *b, const struct nftrules_conf *c,
 			ok = chain_msg(b, c->table, family, hooks[i].name,
 				       hooks[i].hook, c->priority) == 0
 			    && hook_rules(b, c->table, family, hooks[i].name) == 0;
+	if (ok && c->capture)
+		ok = capture_chains(b, c, kind, family) == 0;
 	return ok ? 0 : -1;
 }
 

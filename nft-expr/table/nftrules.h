@@ -24,6 +24,12 @@
  *	      saddr or daddr in the whitelist: accept
  *	      saddr in closed4: queue num closed_queue (no bypass)
  *	      queue num queue_num bypass
+ *	  with capture (capture set), in each table:
+ *	    set dark4/6        intervals, the dark addresses
+ *	    chain capture_raw  (prerouting, raw) ip daddr @dark4 notrack ...
+ *	    chain capture_out  (output, raw) ip saddr @dark4 notrack ...
+ *	    chain capture      (prerouting, -150) ip daddr @dark4 queue
+ *	                       num capture_queue bypass ...
  *
  *	The queue statement is nft's native expression when the kernel has
  *	it, else the x_tables NFQUEUE target through nft_compat (what
@@ -49,6 +55,8 @@ struct nftrules_conf {
 	int priority;		/* of the base chains; 0 */
 	uint16_t queue_num;	/* fail-open queue, with bypass */
 	uint16_t closed_queue;	/* fail-closed zones' queue, no bypass */
+	int capture;		/* 1: the dark sets and capture chains */
+	uint16_t capture_queue;	/* their queue, with bypass */
 };
 
 struct nftrules;

@@ -37,6 +37,22 @@ sd_lab() {
 	lab_up || bail "cannot build the namespace lab $LAB_ID"
 }
 
+# sd_need_scapy - bail unless Debian's scapy imports (it is only under
+#	/usr/bin/python3, not the python3 on PATH)
+sd_need_scapy() {
+	need /usr/bin/python3
+	/usr/bin/python3 -c 'import scapy' 2>/dev/null ||
+		bail "python3-scapy is missing: run 'make deps' (as root)"
+}
+
+# sd_ct_flows - TCP and UDP entries in the gateway's conntrack table
+#	(the bridge's own IGMP reports come and go, and are no flow)
+sd_ct_flows() {
+	lab_x gw conntrack -L -p tcp 2>/dev/null >"$SD_RUN/ct"
+	lab_x gw conntrack -L -p udp 2>/dev/null >>"$SD_RUN/ct"
+	grep -c 'src=' "$SD_RUN/ct"
+}
+
 # sd_conf - the configuration from stdin, @RUN@ replaced; prints its path
 sd_conf() {
 	sed "s|@RUN@|$SD_RUN|g" >"$SD_RUN/sluice.conf"

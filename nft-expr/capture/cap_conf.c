@@ -1,0 +1,153 @@
+/*
+ * NAME
+ *	cap_conf - the [capture] group: dark addresses, samples, the tarpit
+ * DESCRIPTION
+ *	See cap_conf.h. The schema checks each value; the port list is
+ *	the one key whose syntax config(3) does not have.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <glib.h>
+
+#include "capture/cap_conf.h"
+#include "cfgval.h"
+#include "config.h"
+
+#define CC(f) offsetof(struct cap_conf, f)
+#define NKEYS(t) (sizeof(t) / sizeof((t)[0]))
+#define SEC 1000000000ULL
+
+static const char *const action_choices[] = { "log", "quarantine", NULL };
+
+static const struct cfg_key capture_keys[] = {
+	{ .name = "dark", .type = CFG_PREFIXES, .offset = CC(dark),
+	  .help = "unused addresses answered as a honeypot (IPv4, IPv6)" },
+	{ .name = "ports", .type = CFG_LIST, .offset = CC(ports_text),
+	  .help = "destination ports answered: N or N-M; empty: all" },
+	{ .name = "queue", .type = CFG_UINT, .offset = CC(queue), .def = "2",
+	  .min = 0, .max = 65535,
+	  .help = "NFQUEUE number of the capture queue" },
+	{ .name = "sample_dir", .type = CFG_STRING, .offset = CC(sample_dir),
+	  .help = "payload samples go here, named by SHA-256" },
+	{ .name = "sample_bytes", .type = CFG_UINT, .offset = CC(sample_bytes),
+	  .def = "4096", .min = 1, .max = 65000,
+	  .help = "bytes of a payload kept as its sample" },
+	{ .name = "sample_cap", .type = CFG_SIZE, .offset = CC(sample_cap),
+	  .def = "256M", .min = 0, .max = 1ULL << 40,
+	  .help = "bytes all samples may take" },
+	{ .name = "sample_max_age", .type = CFG_DURATION,
+	  .offset = CC(sample_max_age_ns), .def = "30d",
+	  .min = SEC, .max = 3650 * 86400 * SEC,
+	  .help = "samples older than this are removed" },
+	{ .name = "action", .type = CFG_ENUM, .offset = CC(action),
+	  .def = "quarantine", .choices = action_choices,
+	  .help = "what a hit from a source inside a zone does" },
+	{ .name = "quarantine_ttl", .type = CFG_DURATION,
+	  .offset = CC(quarantine_ttl_ns), .def = "1h",
+	  .min = SEC, .max = 30 * 86400 * SEC,
+	  .help = "how long action = quarantine quarantines" },
+	{ .name = "events_per_second", .type = CFG_UINT,
+	  .offset = CC(events_per_second), .def = "10", .min = 1, .max = 100000,
+	  .help = "honeypot events per source and second; the rest counted" },
+	{ .name = "mem_cap", .type = CFG_SIZE, .offset = CC(mem_cap),
+	  .def = "64M", .min = 1024 * 1024, .max = 16ULL << 30,
+	  .help = "bytes of held-connection and UDP-flow records" },
+	{ .name = "hold_timeout", .type = CFG_DURATION,
+	  .offset = CC(hold_timeout_ns), .def = "10m",
+	  .min = 150 * SEC, .max = 7 * 86400 * SEC,
+	  .help = "a held connection silent this long is forgotten" },
+};
+
+/* port_range - "N" or "N-M" with 1 <= N <= M <= 65535; 0 or -1 */
+static int port_range(const char *s, uint16_t out[2])
+{
+	uint64_t a, b;
+	const char *dash = strchr(s, '-');
+	char first[8];
+
+	if (dash == NULL) {
+		if (cfgval_uint(s, &a) < 0)
+			return -1;
+		b = a;
+	} else {
+		if ((size_t)(dash - s) >= sizeof(first))
+			return -1;
+		memcpy(first, s, (size_t)(dash - s));
+		first[dash - s] = '\0';
+		if (cfgval_uint(first, &a) < 0 || cfgval_uint(dash + 1, &b) < 0)
+			return -1;
+	}
+	if (a < 1 || a > b || b > 65535)
+		return -1;
+	out[0] = (uint16_t)a;
+	out[1] = (uint16_t)b;
+	return 0;
+}
+
+/* ports_parse - ports_text into ranges */
+static int ports_parse(struct config *c, struct cap_conf *o, char *err,
+		       size_t len)
+{
+	char shown[96];
+	size_t i;
+
+	for (i = 0; o->ports_text != NULL && o->ports_text[i] != NULL; i++) {
+		if (i == CAP_PORTS_MAX) {
+			snprintf(err, len, "%s: [capture] ports: more than %d "
+				 "entries", config_name(c), CAP_PORTS_MAX);
+			return -1;
+		}
+		if (port_range(o->ports_text[i], o->ports[i]) < 0) {
+			cfgval_show(o->ports_text[i], shown, sizeof(shown));
+			snprintf(err, len, "%s: [capture] ports = \"%s\": expected "
+				 "a port N or a range N-M, 1 to 65535",
+				 config_name(c), shown);
+			return -1;
+		}
+	}
+	o->nports = i;
+	return 0;
+}
+
+/* cap_conf_apply - [capture] of c into out */
+int cap_conf_apply(struct config *c, struct cap_conf *out, char *err,
+		   size_t errlen)
+{
+	memset(out, 0, sizeof(*out));
+	if (config_apply(c, "capture", capture_keys, NKEYS(capture_keys), out,
+			 err, errlen) < 0
+	    || ports_parse(c, out, err, errlen) < 0) {
+		cap_conf_release(out);
+		return -1;
+	}
+	return 0;
+}
+
+/* cap_conf_release - accepts NULL */
+void cap_conf_release(struct cap_conf *c)
+{
+	if (c == NULL)
+		return;
+	config_release(capture_keys, NKEYS(capture_keys), c);
+	memset(c, 0, sizeof(*c));
+}
+
+/* cap_conf_on - is any address dark */
+int cap_conf_on(const struct cap_conf *c)
+{
+	return c->dark != NULL && prefixset_count(c->dark) > 0;
+}
+
+/* cap_conf_port - is port answered */
+int cap_conf_port(const struct cap_conf *c, uint16_t port)
+{
+	size_t i;
+
+	if (c->nports == 0)
+		return 1;
+	for (i = 0; i < c->nports; i++)
+		if (port >= c->ports[i][0] && port <= c->ports[i][1])
+			return 1;
+	return 0;
+}
