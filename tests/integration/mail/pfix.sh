@@ -72,16 +72,21 @@ pf_conf() {
 	done
 }
 
-pf_start() {
-	postfix -c "$PF_DIR/etc" check >"$PF_DIR/check.log" 2>&1 &&
-	postfix -c "$PF_DIR/etc" start >"$PF_DIR/start.log" 2>&1 || return 1
+# pf_listening PORT - 0 once something listens on TCP PORT (5 s at most)
+pf_listening() {
 	i=0
 	while [ $i -lt 50 ]; do
-		ss -Htln "sport = :$PF_PORT" | grep -q . && return 0
+		ss -Htln "sport = :$1" | grep -q . && return 0
 		sleep 0.1
 		i=$((i + 1))
 	done
 	return 1
+}
+
+pf_start() {
+	postfix -c "$PF_DIR/etc" check >"$PF_DIR/check.log" 2>&1 &&
+	postfix -c "$PF_DIR/etc" start >"$PF_DIR/start.log" 2>&1 || return 1
+	pf_listening "$PF_PORT"
 }
 
 pf_stop() {
@@ -123,4 +128,16 @@ pf_many() {
 		--to "${_p}N-1@example.org,${_p}N-2@example.org,${_p}N-3@example.org,${_p}N-4@example.org,${_p}N-5@example.org" \
 		--silent 2 --timeout 120 "$@" >>"$PF_DIR/many.log" 2>&1
 	ms=$(( $(date +%s%3N) - _t0 ))
+}
+
+# pf_core_conf DIR - a test sluice.conf's [core] group: events, state,
+#	sluiced's control socket under DIR, no syslog
+pf_core_conf() {
+	cat <<EOC
+[core]
+events = $1/events.json
+state_dir = $1/state
+control_socket = $1/ctl.sock
+syslog_events = no
+EOC
 }
