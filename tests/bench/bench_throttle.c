@@ -2,7 +2,7 @@
  * NAME
  *	bench_throttle - working-set and delay-queue decisions per second
  * SYNOPSIS
- *	bench_throttle [-b] [-k key_len] [-H hosts] [-n requests] [-r runs]
+ *	bench_throttle [-b] [-s] [-k key_len] [-H hosts] [-n requests] [-r runs]
  * DESCRIPTION
  *	One thread. A request stream is generated first (so the random
  *	number generator is not measured): the source is one of `hosts`
@@ -23,8 +23,11 @@
  *	and a cache line per host (64 MB, the throttle's footprint: the
  *	least any per-host state in memory can cost), and for IPv4 the
  *	smallest state that can make the working-set decisions at all
- *	(bench_ideal.h). Keys are 4 bytes (IPv4) or 16
- *	(IPv6); destinations have the same length.
+ *	(bench_ideal.h). With -s, a second throttle whose host table was
+ *	made under SLUICE_HASH=siphash (the SipHash-1-3 index, the
+ *	fallback where the CPU has no AES) is timed in the same rounds
+ *	too, so the two index hashes compare on the same stream. Keys are
+ *	4 bytes (IPv4) or 16 (IPv6); destinations have the same length.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -237,28 +240,29 @@ int main(int argc, char **argv)
 {
 	struct bench b = { 4, 1000000, 10000000, 5, NULL, NULL, NULL, 0 };
 	struct throttle_params p = { 5, NS_PER_SEC, 100, 60, 0, 65536 };
-	double thr[16], one[16], look[16], arr[16], line[16], ide[16];
-	uint64_t verdicts[5] = { 0 }, found = 0;
+	double thr[16], one[16], look[16], arr[16], line[16], ide[16], sip[16];
+	uint64_t verdicts[5] = { 0 }, sverdicts[5] = { 0 }, found = 0;
 	uint8_t seed[16] = "bench-throttle-1";
 	struct throttle_stats st;
 	unsigned char key[16];
-	struct throttle *t;
+	struct throttle *t, *ts = NULL;
 	struct hosttab *h;
 	struct ideal *ideal = NULL;
 	struct wset_key wk;
 	uint32_t *count;
-	int c, only_batch = 0;
+	int c, only_batch = 0, with_sip = 0;
 	size_t i, r;
 
-	while ((c = getopt(argc, argv, "bk:H:n:r:")) != -1) {
+	while ((c = getopt(argc, argv, "bsk:H:n:r:")) != -1) {
 		switch (c) {
 		case 'b': only_batch = 1; break;
+		case 's': with_sip = 1; break;
 		case 'k': b.key_len = strtoul(optarg, NULL, 10); break;
 		case 'H': b.hosts = strtoul(optarg, NULL, 10); break;
 		case 'n': b.n = strtoul(optarg, NULL, 10); break;
 		case 'r': b.runs = strtoul(optarg, NULL, 10); break;
 		default:
-			fprintf(stderr, "usage: bench_throttle [-b] [-k 4|16] "
+			fprintf(stderr, "usage: bench_throttle [-b] [-s] [-k 4|16] "
 				"[-H hosts] [-n requests] [-r runs]\n");
 			return 2;
 		}
@@ -273,8 +277,13 @@ int main(int argc, char **argv)
 	gen(&b);
 	t = throttle_create(&p, b.key_len, seed, NULL, NULL);
 	h = hosttab_create(b.key_len, 40, p.mem_cap, seed);
+	if (with_sip) {
+		setenv("SLUICE_HASH", "siphash", 1);
+		ts = throttle_create(&p, b.key_len, seed, NULL, NULL);
+		unsetenv("SLUICE_HASH");
+	}
 	count = calloc(b.hosts * 16, sizeof(uint32_t));
-	if (t == NULL || h == NULL || count == NULL) {
+	if (t == NULL || h == NULL || count == NULL || (with_sip && !ts)) {
 		perror("bench_throttle");
 		return 1;
 	}
@@ -286,6 +295,8 @@ int main(int argc, char **argv)
 	for (i = 0; i < b.hosts; i++) {
 		make_key(key, b.key_len, (uint32_t)i, 10);
 		throttle_contact(t, key, key, b.key_len, 0, 0);
+		if (ts)
+			throttle_contact(ts, key, key, b.key_len, 0, 0);
 		hosttab_put(h, key, NULL);
 		if (ideal) {
 			uint32_t k;
@@ -299,7 +310,14 @@ int main(int argc, char **argv)
 	printf("key %zu bytes, %zu hosts tracked, %zu bytes: %.1f bytes/host\n",
 	       b.key_len, st.hosts, st.bytes, (double)st.bytes / st.hosts);
 	for (r = 0; r < b.runs; r++) {
+		/* Which throttle goes first alternates, round by round. */
+		if (ts && r % 2)
+			sip[r] = run_throttle(&b, ts, sverdicts);
 		thr[r] = run_throttle(&b, t, verdicts);
+		if (ts && r % 2 == 0)
+			sip[r] = run_throttle(&b, ts, sverdicts);
+		if (!ts)
+			sip[r] = 1;
 		if (only_batch) {
 			one[r] = look[r] = arr[r] = line[r] = ide[r] = 1;
 			continue;
@@ -322,6 +340,14 @@ int main(int argc, char **argv)
 	printf("throttle decisions/s, batches of %d (median of %zu): %.2f M\n",
 	       BATCH, b.runs,
 	       median(thr, b.runs) / 1e6);
+	printf("index hash: %s\n", hosttab_hash_name(h));
+	if (ts)
+		printf("throttle with the SipHash-1-3 index, batches of %d: %.2f M  (this throttle / it %.2f)\n",
+		       BATCH, median(sip, b.runs) / 1e6,
+		       median(thr, b.runs) / median(sip, b.runs));
+	if (ts && ideal && !only_batch)
+		printf("  SipHash-1-3 index against the ideal: %.2f\n",
+		       median(sip, b.runs) / median(ide, b.runs));
 	printf("unbatched throttle_contact/s:        %.2f M\n",
 	       median(one, b.runs) / 1e6);
 	if (ideal && !only_batch)
@@ -348,6 +374,7 @@ int main(int argc, char **argv)
 	if (found == 0)
 		printf("(no lookups hit)\n");
 	throttle_free(t);
+	throttle_free(ts);
 	hosttab_free(h);
 	ideal_free(ideal);
 	free(count);
