@@ -41,7 +41,8 @@
  *	scaled by a multiply). So the index costs 5.3 to 8 bytes a key
  *	whatever the cap. The capacity is chosen so that the slab, the
  *	largest index and the one it replaces (2/3 of it) together stay
- *	under the cap.
+ *	under the cap. A table that uses huge pages for its slab maps its
+ *	index on huge pages too (both are probed at random).
  *
  *	The index hash is keyed by the caller's seed: AES rounds
  *	(aeshash.h) where the CPU has them, else SipHash-1-3 (siphash.h),
@@ -258,6 +259,37 @@ static struct ht_cand *ht_cand_alloc(size_t maxc)
 	return p == MAP_FAILED ? NULL : p;
 }
 
+/* ht_slots_alloc - a zeroed index of n slots; NULL if no memory */
+static uint32_t *ht_slots_alloc(const struct hosttab *t, uint32_t n)
+{
+	size_t len = ht_round((size_t)n * sizeof(uint32_t), HT_PAGE);
+	void *p;
+
+	if (t->chunk != HT_HUGE)
+		return calloc(n, sizeof(uint32_t));
+	/* A large table's index is probed at random like its slab: on
+	   huge pages it costs no page walk. The kernel backs only whole
+	   aligned 2 MiB inside the mapping, so it never holds more than
+	   the pages counted. */
+	p = mmap(NULL, len, PROT_READ | PROT_WRITE,
+		 MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+	if (p == MAP_FAILED)
+		return NULL;
+	(void)madvise(p, len, MADV_HUGEPAGE);
+	return p;
+}
+
+/* ht_slots_free - release an index of n slots; accepts NULL */
+static void ht_slots_free(const struct hosttab *t, uint32_t *s, uint32_t n)
+{
+	if (s == NULL)
+		return;
+	if (t->chunk != HT_HUGE)
+		free(s);
+	else
+		munmap(s, ht_round((size_t)n * sizeof(uint32_t), HT_PAGE));
+}
+
 /* hosttab_create_aligned - hosttab_create, values aligned to val_align */
 struct hosttab *hosttab_create_aligned(size_t key_len, size_t val_len,
 				       size_t val_align, size_t cap_bytes,
@@ -310,7 +342,7 @@ struct hosttab *hosttab_create_aligned(size_t key_len, size_t val_len,
 		t->nslot = t->nslot * 2 / 3;
 	t->maxcand = (uint32_t)ht_ncand(cap);
 	t->ncand = t->maxcand < HT_CAND_MIN ? t->maxcand : HT_CAND_MIN;
-	t->slot = calloc(t->nslot, sizeof(uint32_t));
+	t->slot = ht_slots_alloc(t, t->nslot);
 	t->cand = ht_cand_alloc(t->maxcand);
 	if (t->slot == NULL || t->cand == NULL) {
 		hosttab_free(t);
@@ -337,7 +369,7 @@ void hosttab_free(struct hosttab *t)
 		free(t->cand);
 	else if (t->cand)
 		munmap(t->cand, (size_t)t->maxcand * sizeof(struct ht_cand));
-	free(t->slot);
+	ht_slots_free(t, t->slot, t->nslot);
 	free(t);
 }
 
@@ -548,11 +580,11 @@ static int ht_rebuild(struct hosttab *t, uint32_t n)
 	if (n == t->nslot) {
 		memset(t->slot, 0, (size_t)n * sizeof(uint32_t));
 	} else {
-		if ((t->slot = calloc(n, sizeof(uint32_t))) == NULL) {
+		if ((t->slot = ht_slots_alloc(t, n)) == NULL) {
 			t->slot = old;
 			return -1;
 		}
-		free(old);
+		ht_slots_free(t, old, t->nslot);
 		t->nslot = n;
 	}
 	t->tombs = 0;
