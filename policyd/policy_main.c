@@ -229,7 +229,7 @@ int main(int argc, char **argv)
 	struct daemon_opts o;
 	struct policyd d = { 0 };
 	struct policy_conf *c;
-	char err[CFG_ERRLEN];
+	char err[CFG_ERRLEN], *pidfile;
 	int status;
 
 	daemon_args(argc, argv, PROG, USAGE, "s", opt, &o);
@@ -249,6 +249,9 @@ int main(int argc, char **argv)
 	daemon_log_open(PROG, o.foreground, LOG_MAIL);
 	if (c->mail.warnings)
 		daemon_log(LOG_WARNING, "%s: %s", o.config, c->mail.warnings);
+	/* a reload frees c: keep the pid file's name for the stop */
+	pidfile = c->mail.pid_file && !opt_spawn ? strdup(c->mail.pid_file)
+						 : NULL;
 	start(&d, c, o.foreground);
 	daemon_log(LOG_INFO, "started: listening on %s, %s mode, control "
 		   "socket %s", opt_spawn ? "standard input" : c->listen[0],
@@ -258,8 +261,9 @@ int main(int argc, char **argv)
 	status = loop(&d);
 	save(&d);
 	policy_ctl_close(d.ctl);
-	if (c->mail.pid_file && !opt_spawn)
-		unlink(c->mail.pid_file);
+	if (pidfile)
+		unlink(pidfile);
+	free(pidfile);
 	daemon_log(LOG_INFO, "stopped");
 	policy_server_free(d.srv);
 	policy_app_free(d.app);

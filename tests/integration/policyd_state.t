@@ -125,5 +125,8 @@ grep -q "reload refused.*wset_size" "$T/policyd.log"
 ok $? "it is refused with the reason"
 got=$(req "after-bad-reload" | $PC -n 1 -w 3 "$EP" | head -1)
 is "$got" "action=DUNNO" "and the old configuration stays in force"
+pd_stop TERM
+is "$(grep -c 'Sanitizer' "$T/policyd.log")" 0 \
+	"no sanitizer report from sluice-policyd at stop after reloads (make check SANITIZE=1)"
 
 done_testing
