@@ -25,6 +25,7 @@
 #include "verdict/verdict.h"
 
 #define PENDING_MAX_AGE_NS (300ULL * NS_PER_SEC)
+#define HOST_CACHE (1u << 16)	/* direct-mapped cache before the table */
 #define SWEEP_NS (60ULL * NS_PER_SEC)
 
 enum flow_state { FL_DECIDING, FL_HELD, FL_ACCEPTED, FL_DROPPED };
@@ -41,6 +42,7 @@ struct flow {
 	int64_t rtt;		/* outcome - arrival in the trace; -1 none */
 	int state, success;
 	struct replay_host *host;
+	struct replay *owner;
 };
 
 /* one heap item: a record waiting to be replayed, or an outcome due */
@@ -63,8 +65,11 @@ struct replay {
 	GHashTable *pending;	/* struct tuple -> struct flow */
 	GHashTable *held;	/* cookie -> struct flow */
 	GHashTable *hosts;	/* host key -> struct replay_host */
+	struct replay_host *cache[HOST_CACHE];	/* by key hash */
+	struct replay_host *last;	/* the host of the last lookup */
 	struct heap in, out;
 	struct flow *cur;	/* the flow being decided */
+	struct flow *spare;	/* freed flow records, for reuse */
 	struct replay_host **sorted;
 	struct replay_totals tot;
 };
@@ -130,6 +135,30 @@ static gboolean hkey_eq(gconstpointer a, gconstpointer b)
 	return memcmp(a, b, HOSTKEY_LEN) == 0;
 }
 
+/* flow_get - a zeroed flow record, reused where one is spare */
+static struct flow *flow_get(struct replay *r)
+{
+	struct flow *f = r->spare;
+
+	if (f == NULL)
+		return g_new0(struct flow, 1);
+	r->spare = f->host == NULL ? NULL : (struct flow *)f->host;
+	memset(f, 0, sizeof(*f));
+	return f;
+}
+
+/* flow_put - a record back to the spare list (the pending table's
+   value destructor: a flow leaves it when its outcome is known) */
+static void flow_put(gpointer p)
+{
+	struct flow *f = p;
+	struct replay *r = f->owner;
+
+	/* the spare list is chained through the host field */
+	f->host = (struct replay_host *)r->spare;
+	r->spare = f;
+}
+
 /* host_free - a replay_host and its delays */
 static void host_free(gpointer p)
 {
@@ -143,13 +172,24 @@ static void host_free(gpointer p)
 static struct replay_host *host_of(struct replay *r, const struct sl_addr *a)
 {
 	uint8_t key[HOSTKEY_LEN];
-	struct replay_host *h;
+	struct replay_host *h, **slot;
 	const struct sd_zone *z;
 
 	hostkey_make(a, r->conf->v6_prefix, key);
+	/* a host's flows come in bursts: the last one first */
+	if (r->last != NULL && memcmp(r->last->key, key, HOSTKEY_LEN) == 0)
+		return r->last;
+	/* A site's hosts are few and come back often: one probe of a
+	   direct-mapped array finds most of them with one cache miss,
+	   where the hash table costs three. */
+	slot = &r->cache[flowrec_hash(key, HOSTKEY_LEN) & (HOST_CACHE - 1)];
+	if (*slot != NULL && memcmp((*slot)->key, key, HOSTKEY_LEN) == 0)
+		return r->last = *slot;
 	if ((h = g_hash_table_lookup(r->hosts, key)) != NULL)
-		return h;
-	h = g_new0(struct replay_host, 1);
+		return r->last = *slot = h;
+	if ((h = aligned_alloc(_Alignof(struct replay_host), sizeof(*h))) == NULL)
+		return NULL;
+	memset(h, 0, sizeof(*h));
 	memcpy(h->key, key, HOSTKEY_LEN);
 	hostkey_addr(key, &h->addr);
 	if ((z = sdconf_zone(r->conf, a)) != NULL) {
@@ -158,7 +198,7 @@ static struct replay_host *host_of(struct replay *r, const struct sl_addr *a)
 	}
 	/* the key lives in the record: one cache line for both */
 	g_hash_table_insert(r->hosts, h->key, h);
-	return h;
+	return r->last = *slot = h;
 }
 
 /* note_port - count a delayed flow's destination port */
@@ -260,9 +300,10 @@ static void op_hold(void *ctx, uint64_t cookie)
 static void op_quarantine(void *ctx, const struct sl_addr *a, uint64_t ttl)
 {
 	struct replay *r = ctx;
+	struct replay_host *h;
 
-	if (ttl > 0)
-		host_of(r, a)->quarantines++;
+	if (ttl > 0 && (h = host_of(r, a)) != NULL)
+		h->quarantines++;
 }
 
 /* op_event - verdict_ops: lockouts and TRW verdicts, with their cause */
@@ -274,15 +315,14 @@ static void op_event(void *ctx, const struct event *ev)
 
 	if (ev->src == NULL)
 		return;
+	if ((strcmp(ev->type, "trw") != 0 && strcmp(ev->type, "lockout") != 0)
+	    || (h = host_of(r, ev->src)) == NULL)
+		return;
 	if (strcmp(ev->type, "trw") == 0) {
-		h = host_of(r, ev->src);
 		h->trw_scanner = 1;
 		h->trw_at_ns = r->now - r->tot.first_ns;
 		return;
 	}
-	if (strcmp(ev->type, "lockout") != 0)
-		return;
-	h = host_of(r, ev->src);
 	if (h->lockouts++ >= REPLAY_LOCKS)
 		return;
 	l = &h->lock[h->lockouts - 1];
@@ -309,7 +349,7 @@ struct replay *replay_create(const struct sd_conf *conf, uint64_t reorder_ns,
 	}
 	r->conf = conf;
 	r->reorder_ns = reorder_ns;
-	r->pending = g_hash_table_new_full(tuple_hash, tuple_eq, NULL, g_free);
+	r->pending = g_hash_table_new_full(tuple_hash, tuple_eq, NULL, flow_put);
 	r->held = g_hash_table_new(g_int64_hash, g_int64_equal);
 	r->hosts = g_hash_table_new_full(hkey_hash, hkey_eq, NULL, host_free);
 	/* a fixed seed: the same trace gives the same report */
@@ -330,6 +370,12 @@ void replay_free(struct replay *r)
 	g_hash_table_remove_all(r->held);
 	vdsetup_free(r->v);
 	g_hash_table_destroy(r->pending);
+	while (r->spare != NULL) {
+		struct flow *f = r->spare;
+
+		r->spare = (struct flow *)f->host;
+		g_free(f);
+	}
 	g_hash_table_destroy(r->held);
 	g_hash_table_destroy(r->hosts);
 	free(r->in.v);
@@ -408,17 +454,21 @@ static void start(struct replay *r, const struct flowrec *rec)
 	struct flow *f;
 
 	r->tot.starts++;
-	f = g_new0(struct flow, 1);
+	f = flow_get(r);
+	f->owner = r;
 	tuple_of(rec, &f->t);
 	if (g_hash_table_lookup(r->pending, &f->t) != NULL) {
 		r->tot.duplicates++;
-		g_free(f);
+		flow_put(f);
 		return;
 	}
 	f->cookie = ++r->seq;
 	f->arrival = r->now;
 	f->rtt = -1;
-	f->host = host_of(r, &rec->src);
+	if ((f->host = host_of(r, &rec->src)) == NULL) {
+		flow_put(f);
+		return;		/* out of memory: the flow is not replayed */
+	}
 	f->host->flows++;
 	g_hash_table_insert(r->pending, &f->t, f);
 	memset(&p, 0, sizeof(p));

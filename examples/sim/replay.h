@@ -38,11 +38,13 @@ struct replay_lock {
 };
 
 struct replay_host {
+	/* per flow: the key and the counters, in the first cache line */
 	uint8_t key[16];	/* the engine's host key: the table's key */
+	uint64_t flows, accepted, delayed, dropped;
+	/* the rest is touched only when sluice would act */
 	struct sl_addr addr;
 	const char *zone;	/* NULL: in no zone */
 	int mode;		/* enum sd_mode, if zoned */
-	uint64_t flows, accepted, delayed, dropped;
 	uint64_t first_contacts, ok, failed;
 	uint64_t *delays;	/* ns, one per delayed flow */
 	size_t ndelays, cap;
@@ -51,7 +53,7 @@ struct replay_host {
 	struct replay_lock lock[REPLAY_LOCKS];	/* the first lockouts */
 	uint16_t port[REPLAY_PORTS];	/* most held destination ports */
 	uint64_t port_n[REPLAY_PORTS];
-};
+} __attribute__((aligned(64)));
 
 struct replay_totals {
 	uint64_t records, starts, outcomes, late, duplicates, orphans;
