@@ -631,7 +631,8 @@ const struct replay_host *const *replay_hosts(struct replay *r, size_t *n)
 			h->ok = vh.ok;
 			h->failed = vh.failed;
 		}
-		qsort(h->delays, h->ndelays, sizeof(*h->delays), u64_cmp);
+		if (h->ndelays > 1)
+			qsort(h->delays, h->ndelays, sizeof(*h->delays), u64_cmp);
 		r->sorted[i++] = h;
 	}
 	qsort(r->sorted, *n, sizeof(*r->sorted), host_cmp);
