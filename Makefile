@@ -18,6 +18,7 @@ SYSCONFDIR ?= /etc/sluice
 SYSUSERSDIR ?= $(PREFIX)/lib/sysusers.d
 TMPFILESDIR ?= $(PREFIX)/lib/tmpfiles.d
 LOGROTATEDIR ?= /etc/logrotate.d
+POSTFIX_DIR ?=
 
 ifeq ($(SANITIZE),1)
 B         ?= build-san
@@ -120,7 +121,7 @@ install: all
 	install -m 644 examples/systemd/sluice.tmpfiles $(DESTDIR)$(TMPFILESDIR)/sluice.conf
 	install -m 644 examples/logrotate/sluice $(DESTDIR)$(LOGROTATEDIR)/sluice
 	DESTDIR='$(DESTDIR)' SYSCONFDIR='$(SYSCONFDIR)' SYSUSERSDIR='$(SYSUSERSDIR)' \
-	  TMPFILESDIR='$(TMPFILESDIR)' sh mk/install.sh
+	  TMPFILESDIR='$(TMPFILESDIR)' POSTFIX_DIR='$(POSTFIX_DIR)' sh mk/install.sh
 
 uninstall:
 	rm -f $(addprefix $(DESTDIR)$(SBINDIR)/,$(INST_SBIN)) \

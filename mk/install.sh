@@ -1,15 +1,16 @@
 #!/bin/sh
 # install.sh - the part of make install that depends on what is there
 #
-# Called by the Makefile with DESTDIR, SYSCONFDIR, SYSUSERSDIR and
-# TMPFILESDIR set. Installs $SYSCONFDIR/sluice.conf from
+# Called by the Makefile with DESTDIR, SYSCONFDIR, SYSUSERSDIR,
+# TMPFILESDIR and POSTFIX_DIR set. Installs $SYSCONFDIR/sluice.conf from
 # examples/sluice.conf only when there is none (an operator's file is
 # never overwritten), and makes /var/lib/sluice and /var/log/sluice.
 # Installing to / (no DESTDIR) it also creates the sluice system user
 # (systemd-sysusers with the installed sysusers.d file, else useradd),
 # gives it those directories and /run/sluice (systemd-tmpfiles), and
 # takes own_networks from "postconf -h mynetworks" when Postfix is
-# configured. A DESTDIR install is a staging tree: it creates no user
+# configured (POSTFIX_DIR names another Postfix configuration
+# directory, for a DESTDIR install too). A DESTDIR install is a staging tree: it creates no user
 # and chowns nothing (tmpfiles.d does it on the target at boot).
 set -eu
 : "${DESTDIR:=}"
@@ -20,8 +21,9 @@ if [ -e "$conf" ]; then
 	echo "install: $conf exists, left as it is"
 else
 	install -m 644 examples/sluice.conf "$conf"
-	if [ -z "$DESTDIR" ] &&
-	   nets=$(sh examples/postfix/sluice-postfix-setup -n 2>/dev/null); then
+	if { [ -z "$DESTDIR" ] || [ -n "${POSTFIX_DIR:-}" ]; } &&
+	   nets=$(sh examples/postfix/sluice-postfix-setup \
+		${POSTFIX_DIR:+-c "$POSTFIX_DIR"} -n 2>/dev/null); then
 		sed -i "s|^own_networks = .*|$nets|" "$conf"
 		echo "install: $conf: $nets (from postconf -h mynetworks)"
 	fi

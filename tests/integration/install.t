@@ -45,6 +45,19 @@ is "$(mode_of "$D/var/log/sluice")" 750 "/var/log/sluice, mode 750"
 [ -d "$D$P/share/doc/sluice/examples/postfix" ]
 ok $? "examples under share/doc/sluice"
 
+# own_networks from this Postfix's mynetworks, in both mail groups: a
+# second staging tree with a Postfix configuration directory named.
+mkdir -p "$T/pf"
+printf 'mynetworks = 127.0.0.0/8 [::1]/128 192.0.2.0/24\n' >"$T/pf/main.cf"
+make -s -C "$SLUICE_TOP" B="$SLUICE_BUILD" SANITIZE=$SAN DESTDIR="$T/dest2" \
+	POSTFIX_DIR="$T/pf" install >>"$T/make.log" 2>&1
+ok $? "make install POSTFIX_DIR=... succeeds"
+is "$(grep -c '^own_networks = 127.0.0.0/8 \[::1\]/128 192.0.2.0/24$' "$T/dest2/etc/sluice/sluice.conf")" 2 \
+	"own_networks in [policyd] and [milter] from postconf -h mynetworks"
+diff "$SLUICE_TOP/examples/sluice.conf" "$T/dest2/etc/sluice/sluice.conf" | grep -c '^[<>]' |
+	grep -qx 4
+ok $? "and nothing else changed"
+
 # The operator's config is never overwritten.
 echo "# the operator's own line" >>"$D/etc/sluice/sluice.conf"
 cp "$D/etc/sluice/sluice.conf" "$T/mine.conf"
