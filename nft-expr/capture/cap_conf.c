@@ -57,6 +57,11 @@ static const struct cfg_key capture_keys[] = {
 	  .offset = CC(hold_timeout_ns), .def = "10m",
 	  .min = 150 * SEC, .max = 7 * 86400 * SEC,
 	  .help = "a held connection silent this long is forgotten" },
+	{ .name = "goat_dirs", .type = CFG_LIST, .offset = CC(goat_dirs),
+	  .help = "shared folders that get bait files, watched for change" },
+	{ .name = "goat_sweep", .type = CFG_DURATION, .offset = CC(goat_sweep_ns),
+	  .def = "10m", .min = SEC, .max = 86400 * SEC,
+	  .help = "every bait file is hashed this often (and at start)" },
 };
 
 /* port_range - "N" or "N-M" with 1 <= N <= M <= 65535; 0 or -1 */

@@ -35,6 +35,8 @@ struct cap_conf {
 	unsigned events_per_second;
 	uint64_t mem_cap;
 	uint64_t hold_timeout_ns;
+	char **goat_dirs;		/* NULL: no goat files */
+	uint64_t goat_sweep_ns;
 };
 
 struct config;

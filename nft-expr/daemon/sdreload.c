@@ -50,6 +50,12 @@ static const char *ruleset_change(const struct sd_conf *a,
 static const char *capture_change(const struct cap_conf *a,
 				  const struct cap_conf *b)
 {
+	static char *const none[] = { NULL };
+
+	if (!g_strv_equal((const gchar *const *)(a->goat_dirs ? a->goat_dirs : none),
+			  (const gchar *const *)(b->goat_dirs ? b->goat_dirs : none))
+	    || a->goat_sweep_ns != b->goat_sweep_ns)
+		return "goat_dirs or goat_sweep";
 	if (cap_conf_on(a) != cap_conf_on(b))
 		return "dark (on or off)";
 	if (!cap_conf_on(a))

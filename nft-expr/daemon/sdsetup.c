@@ -22,9 +22,11 @@
 #include <sys/resource.h>
 #include <sys/stat.h>
 
+#include "clock.h"
 #include "ctl_server.h"
 #include "daemon.h"
 #include "event.h"
+#include "capture/cap_goat.h"
 #include "capture/capture.h"
 #include "ct/ctevents.h"
 #include "daemon/caps.h"
@@ -201,16 +203,45 @@ void sdsetup_queue(struct sluiced *s)
 		daemon_die(1, "%s", err);
 }
 
-/* sdsetup_capture - the capture queue and raw sockets, with [capture]
-   dark only; before the ruleset that queues to it */
+/* goat_up - the goat files of [capture] goat_dirs, their hashes kept
+   in [core] state_dir/goats */
+static void goat_up(struct sluiced *s, const struct cap_hit_ops *ops)
+{
+	const struct cap_conf *c = &s->conf->capture;
+	const char *sd = s->conf->core.state_dir;
+	char err[ERRLEN], state[4096];
+
+	if (c->goat_dirs == NULL || c->goat_dirs[0] == NULL)
+		return;
+	if (sd != NULL && *sd)
+		snprintf(state, sizeof(state), "%s/goats", sd);
+	s->goat = cap_goat_open(c->goat_dirs, sd && *sd ? state : NULL,
+				c->goat_sweep_ns, sl_monotonic_ns(), ops->event,
+				s, err, sizeof(err));
+	if (s->goat == NULL) {
+		capture_close(s->cap);
+	cap_goat_close(s->goat);
+		nfqueue_close(s->q);
+		daemon_die(1, "%s", err);
+	}
+	daemon_log(LOG_INFO, "goat files in %u folder(s), swept every %llu s",
+		   g_strv_length(c->goat_dirs),
+		   (unsigned long long)(c->goat_sweep_ns / NS_PER_SEC));
+}
+
+/* sdsetup_capture - the capture queue and raw sockets with [capture]
+   dark, before the ruleset that queues to it; the goat files with
+   goat_dirs */
 void sdsetup_capture(struct sluiced *s, const struct cap_hit_ops *ops)
 {
 	const struct cap_conf *c = &s->conf->capture;
 	uint8_t secret[16];
 	char err[ERRLEN];
 
-	if (!cap_conf_on(c))
+	if (!cap_conf_on(c)) {
+		goat_up(s, ops);
 		return;
+	}
 	if (getrandom(secret, sizeof(secret), 0) != (ssize_t)sizeof(secret))
 		daemon_die(1, "getrandom: %s", strerror(errno));
 	if ((s->cap = capture_open(c, s->conf->fail_open, secret, ops, s, err,
@@ -221,6 +252,7 @@ void sdsetup_capture(struct sluiced *s, const struct cap_hit_ops *ops)
 	daemon_log(LOG_INFO, "capture: %zu dark prefix(es) on queue %u, "
 		   "samples %s", prefixset_count(c->dark), c->queue,
 		   c->sample_dir ? c->sample_dir : "hashed, not stored");
+	goat_up(s, ops);
 }
 
 /* outcomes_needed - does any zone use first-contact outcomes */

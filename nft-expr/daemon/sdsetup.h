@@ -19,7 +19,8 @@ struct cap_hit_ops;
 /* sdsetup_queue - bind the fail-open queue and the fail-closed one */
 void sdsetup_queue(struct sluiced *s);
 /* sdsetup_capture - the capture queue and raw sockets if [capture]
-   dark is set (events and hits through ops) */
+   dark is set, the goat files if goat_dirs is (events and hits
+   through ops) */
 void sdsetup_capture(struct sluiced *s, const struct cap_hit_ops *ops);
 /* sdsetup_ruleset - install our table (ruleset = own), fill its sets */
 void sdsetup_ruleset(struct sluiced *s);

@@ -25,6 +25,7 @@ struct event_sink;
 struct ctevents;
 struct sdexempt;
 struct capture;
+struct cap_goat;
 
 struct sluiced {
 	const char *path;		/* -c */
@@ -37,6 +38,7 @@ struct sluiced {
 	struct ctevents *ct;		/* NULL if conntrack events fail */
 	struct sdexempt *exempt;	/* own addresses, resolvers */
 	struct capture *cap;		/* NULL without [capture] dark */
+	struct cap_goat *goat;		/* NULL without [capture] goat_dirs */
 	int sfd, efd;
 	int stop;
 	int status;			/* exit status: 1 after a runtime failure */

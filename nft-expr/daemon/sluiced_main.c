@@ -31,6 +31,7 @@
 #include "ctl_server.h"
 #include "daemon.h"
 #include "event.h"
+#include "capture/cap_goat.h"
 #include "capture/capture.h"
 #include "ct/ctevents.h"
 #include "daemon/sdcheck.h"
@@ -203,6 +204,8 @@ static void loop_timers(struct sluiced *s)
 		ctl_server_expire(s->ctl, now);
 		if (s->cap != NULL)
 			capture_tick(s->cap, now, (int64_t)time(NULL));
+		if (s->goat != NULL)
+			cap_goat_tick(s->goat, now);
 		quarsave_tick(s);
 		s->next_second = now + NS_PER_SEC;
 	}
@@ -226,7 +229,9 @@ static int loop_dispatch(struct sluiced *s, int fd)
 		if (capture_read(s->cap, sl_monotonic_ns()) < 0)
 			daemon_log(LOG_WARNING, "capture queue read: %s",
 				   strerror(errno));
-	} else if (fd == ctl_server_fd(s->ctl))
+	} else if (s->goat != NULL && fd == cap_goat_fd(s->goat))
+		cap_goat_read(s->goat);
+	else if (fd == ctl_server_fd(s->ctl))
 		ctl_server_run(s->ctl, sl_monotonic_ns());
 	else if (s->ct != NULL && fd == ctevents_fd(s->ct))
 		(void)ctevents_read(s->ct, on_flow, s);
@@ -420,6 +425,8 @@ int main(int argc, char **argv)
 	loop_add(&s, sdexempt_fd(s.exempt));
 	if (s.cap != NULL)
 		loop_add(&s, capture_fd(s.cap));
+	if (s.goat != NULL)
+		loop_add(&s, cap_goat_fd(s.goat));
 	sdsetup_privileges(&s);
 	daemon_log(LOG_INFO, "sluiced %s started, %zu zone(s)", SLUICE_VERSION,
 		   s.conf->nzones);
