@@ -359,8 +359,9 @@ void verdict_stats(const struct verdict *v, struct verdict_stats *out)
 	*out = v->st;
 	out->hosts = hosttab_count(v->hosts);
 	out->held_now = creditq_count(v->cq);
+	/* an observe zone's queues hold stand-ins of packets long gone */
 	for (i = 0; i < v->nzones; i++)
-		if (v->zones[i].thr != NULL) {
+		if (v->zones[i].thr != NULL && !vd_observing(v, &v->zones[i])) {
 			throttle_stats(v->zones[i].thr, &ts);
 			out->held_now += ts.held;
 		}

@@ -256,6 +256,11 @@ static void test_observe(struct verdict *v, uint64_t t0)
 		p = pkt("10.5.2.2", dst_n(i, d), 80);
 		verdict_packet(v, &p, (uint64_t)i, t0 + (uint64_t)i * NS_PER_MS);
 		late += rec.verdict[i] != 1;
+		if (i == 59) {	/* 55 stand-ins wait in the queue now */
+			verdict_stats(v, &st);
+			is_uint(st.held_now, st0.held_now,
+				"observe: held now unchanged (stand-ins are no packets)");
+		}
 	}
 	is_int(late, 0, "observe: every one of 300 packets accepted as it came (got %d not)", late);
 	is_int(count(0, 300, 2), 0, "observe: none held");
