@@ -57,7 +57,12 @@ EOC
 # elements - one list element per line, as sluice-postfix-setup sees them
 elements() { echo "$1" | tr ',' '\n' | sed 's/^[[:space:]]*//; s/[[:space:]]*$//' | grep .; }
 
-# The documented steps.
+# The documented steps: the README's commands, in its order, are the
+# ones run here (with -c and -C for this private instance).
+readme=$(grep '^      sluice-postfix-setup' "$SLUICE_TOP/README.md" |
+	sed 's/#.*//; s/^ *//; s/ *$//' | tr '\n' ';')
+is "$readme" "sluice-postfix-setup -n;sluice-postfix-setup;sluice-postfix-setup | sh;" \
+	"the README's Postfix steps are the ones this test runs"
 nets=$(sh "$SETUP" -c "$T/pf/etc" -n)
 is "$nets" "own_networks = 127.0.0.0/8 [::1]/128 10.0.0.0/8" \
 	"-n prints own_networks from postconf -h mynetworks"
@@ -96,6 +101,8 @@ pf_start || bail "Postfix did not start: $(cat "$T/pf/check.log" "$T/pf/start.lo
 at_exit pf_stop
 ! grep -q warning "$T/pf/check.log"
 ok $? "postfix check has no warning ($(head -c 300 "$T/pf/check.log"))"
+"$PD_BIN" -n -c "$T/sluice.conf" >"$T/policyd-n.log" 2>&1
+ok $? "sluice-policyd -n accepts the config ($(tail -n 1 "$T/policyd-n.log"))"
 "$PD_BIN" -c "$T/sluice.conf" -f 2>"$T/policyd.log" &
 PD_PID=$!
 at_exit "kill $PD_PID 2>/dev/null"
