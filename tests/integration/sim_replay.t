@@ -78,6 +78,17 @@ is "$(jq -r '.input.files[0].bad' "$dir/bad.json")" 3 "bad lines: 3 counted"
 is "$(field "$dir/bad.json" 10.1.0.66 '[.dropped,.lockouts] | @tsv')" \
    "$(printf '35\t1')" "bad lines: the decisions are the same"
 
+# Zeek JSON with ISO 8601 times, and an IPv6 source in no zone
+printf '%s\n' \
+  '{"ts":"2026-12-02T06:00:00.250000Z","id.orig_h":"10.1.0.10","id.orig_p":1,"id.resp_h":"10.8.0.1","id.resp_p":443,"proto":"tcp","conn_state":"SF"}' \
+  '{"ts":"2026-12-02T06:00:01Z","id.orig_h":"fd00::5","id.orig_p":2,"id.resp_h":"fd00::1","id.resp_p":53,"proto":"udp","conn_state":"S0"}' \
+  >"$dir/iso.json"
+"$SIM" replay -c "$D/replay.conf" --json --all "$dir/iso.json" >"$dir/iso.out" 2>&1
+is "$(jq -r '[.input.files[0].bad, .input.span_s] | @tsv' "$dir/iso.out")" "$(printf '0\t0.75')" \
+   "Zeek JSON: ISO 8601 times read (0.75 s apart)"
+is "$(field "$dir/iso.out" fd00::5 '[.zone, .flows] | @tsv')" "$(printf '\t1')" \
+   "an IPv6 source in no zone is counted, with zone null"
+
 # a configuration error exits 2 and names file, group and key
 printf '[zone lan]\nprefixes = 10.0.0.0/8\nwset_size = 0\n' >"$dir/bad.conf"
 "$SIM" replay -c "$dir/bad.conf" "$D/conn.log" >/dev/null 2>"$dir/conf.err"
