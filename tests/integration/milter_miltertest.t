@@ -138,6 +138,15 @@ ok $? "the sample holds the message body"
 is "$(sha256sum "$f" 2>/dev/null | cut -c1-64).eml" "$(basename "$f")" \
 	"the sample's name is the SHA-256 of its content"
 
+# the honeytoken lockout survives a restart, and the operator sees it
+B_SAVED=$MILTER_PID
+kill "$A_PID"
+wait "$A_PID" 2>/dev/null
+start_milter "$T/a.conf" "$PA"
+A_PID=$MILTER_PID
+MILTER_PID=$B_SAVED
+lua honeyrestart "$PA"
+
 t0=$(now_ms)
 lua whitelist "$PA"
 dt=$(( $(now_ms) - t0 ))
