@@ -14,8 +14,9 @@
 #     record at t=0.25) locks it out and quarantines it; the 10 held
 #     and the 24 later ones are dropped: 35 dropped, 0 delayed.
 #   10.2.0.25 (zone relay, mode off) mails 30 servers: untouched.
-# Then bad lines are reported with their numbers without changing a
-# decision, and a bad configuration exits 2 naming the key.
+# The same traces in credit mode, Zeek JSON with ISO 8601 times and an
+# IPv6 source; then bad lines are reported with their numbers without
+# changing a decision, and a bad configuration exits 2 naming the key.
 . "$(dirname "$0")/lib.sh"
 
 SIM=$SLUICE_BUILD/sluice-sim
@@ -77,6 +78,19 @@ ok $? "bad lines: an over-long line 7 reported"
 is "$(jq -r '.input.files[0].bad' "$dir/bad.json")" 3 "bad lines: 3 counted"
 is "$(field "$dir/bad.json" 10.1.0.66 '[.dropped,.lockouts] | @tsv')" \
    "$(printf '35\t1')" "bad lines: the decisions are the same"
+
+# the same traces in credit mode (Schechter et al., start 10): the
+# scanner's first 10 contacts spend its credit, unanswered they earn
+# none, contacts 11..20 wait for one, the 21st (10.9.0.21, t=100.20,
+# +99.950 s) finds the wait at the high watermark: lockout, 30 dropped.
+# The burst of 8 fits in the 10 credits: nobody else waits.
+sed 's/^trw = log$/trw = log\nmode = credit/' "$D/replay.conf" >"$dir/credit.conf"
+for f in conntrack.log trace.pcap; do
+	"$SIM" replay -c "$dir/credit.conf" --json --all "$D/$f" >"$dir/credit.json" 2>/dev/null
+	is "$(field "$dir/credit.json" 10.1.0.66 '[.mode,.first_contacts,.dropped,.lockouts,.lockout_causes[0].dest_ip,.lockout_causes[0].at_s] | @tsv')" \
+	   "$(printf 'credit\t10\t30\t1\t10.9.0.21\t99.95')" "credit, $f: the scanner spends 10 credits and is locked out at its 21st"
+	is "$(jq -r '[.hosts[].delayed] | add' "$dir/credit.json")" 0 "credit, $f: no flow waited"
+done
 
 # Zeek JSON with ISO 8601 times, and an IPv6 source in no zone
 printf '%s\n' \
