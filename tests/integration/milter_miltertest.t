@@ -108,7 +108,7 @@ ok $? "the state was saved at stop"
 start_milter "$T/b.conf" "$PB"
 grep -q "state restored from $T/state-b" "$T/milter.log"
 ok $? "... and restored at start"
-lua restart "$PB"
+lua restart "$PB" ip=192.0.2.13 sender=frank@example.org
 
 # the operator socket (sluicectl -s): list, release
 CTL=$SLUICE_BUILD/sluicectl
@@ -145,7 +145,7 @@ wait "$A_PID" 2>/dev/null
 start_milter "$T/a.conf" "$PA"
 A_PID=$MILTER_PID
 MILTER_PID=$B_SAVED
-lua honeyrestart "$PA"
+lua restart "$PA" ip=192.0.2.66 sender=mallory@example.org
 
 t0=$(now_ms)
 lua whitelist "$PA"

@@ -1,10 +1,12 @@
--- restart.lua - after a restart the sender locked out before it is
--- still locked out: its message is quarantined
+-- restart.lua - after a restart a sender locked out before it (by its
+-- queue, or by a honeytoken) is still locked out: its message is
+-- quarantined. Globals: ip (the client), sender.
 dofile(dir .. "/lib.lua")
 
-local c = open("192.0.2.13")
-mailfrom(c, "<frank@example.org>")
+local c = open(ip)
+mailfrom(c, "<" .. sender .. ">")
 rcpt(c, "<after-restart@example.net>", SMFIR_CONTINUE)
 eom(c)
-check(quarantined(c), "the locked-out sender was let go by the restart")
+check(quarantined(c), "the locked-out sender " .. sender ..
+      " was let go by the restart")
 mt.disconnect(c)
