@@ -6,12 +6,15 @@
 # are never changed (checked at the end).
 #
 # Checks: the sluice system user is created (systemd-sysusers), the
-# directories belong to it with the right modes (systemd-tmpfiles), a
+# directories belong to it with the right modes (systemd-tmpfiles),
+# sluice-policyd runs as that user on the installed config as its unit
+# runs it (control socket in /run/sluice, state in /var/lib/sluice; in
+# a private network namespace too, for its port), a
 # new /etc/sluice/sluice.conf gets own_networks from the Postfix named
 # by POSTFIX_DIR, a second install keeps the user and the operator's
 # config, and make uninstall leaves config, state, logs and the user.
 . "$(dirname "$0")/lib.sh"
-need make unshare systemd-sysusers systemd-tmpfiles
+need make unshare setpriv ip systemd-sysusers systemd-tmpfiles
 [ "$(id -u)" -eq 0 ] || bail "mounting overlays needs root"
 T=$(mktemp -d /tmp/sluice-instroot.$$.XXXXXX) && at_exit "rm -rf '$T'"
 case $SLUICE_BUILD in *build-san) SAN=1 ;; *) SAN= ;; esac
@@ -41,6 +44,23 @@ echo "user $(getent passwd sluice | cut -d: -f1,6,7)"
 for p in /run/sluice /var/lib/sluice /var/log/sluice /var/log/sluice/events.json; do
 	echo "path $p $(stat -c '%a %U:%G' "$p" 2>&1)"
 done
+# The policy server as its unit runs it: user sluice, installed config.
+ip link set lo up
+PD=/usr/local/sbin/sluice-policyd
+as_sluice() { setpriv --reuid=sluice --regid=sluice --clear-groups "$@"; }
+as_sluice "$PD" -n -c /etc/sluice/sluice.conf >>"$T/pd.log" 2>&1; echo "pd_n $?"
+# not through as_sluice: a backgrounded function is a subshell, whose
+# pid is not the daemon's
+setpriv --reuid=sluice --regid=sluice --clear-groups "$PD" -f -c /etc/sluice/sluice.conf 2>>"$T/pd.log" &
+pd=$!
+i=0
+while [ ! -S /run/sluice/policyd.sock ] && [ $i -lt 50 ]; do sleep 0.1; i=$((i + 1)); done
+echo "pd_sock $(stat -c %U /run/sluice/policyd.sock 2>&1)"
+echo "pd_uid $(stat -c %U /proc/$pd 2>&1)"
+/usr/local/sbin/sluicectl -s /run/sluice/policyd.sock status >"$T/pd.status" 2>&1
+echo "pd_status $?"
+kill -TERM $pd; wait $pd; echo "pd_exit $?"
+echo "pd_state $(stat -c '%U %a' /var/lib/sluice/policyd.state 2>&1)"
 echo "nets $(grep -c '^own_networks = 127.0.0.0/8 \[::1\]/128 192.0.2.0/24$' /etc/sluice/sluice.conf)"
 echo "# mine" >>/etc/sluice/sluice.conf
 uid1=$(id -u sluice)
@@ -53,7 +73,7 @@ echo "left_units $(ls /usr/local/lib/systemd/system 2>/dev/null | grep -c sluice
 echo "left_logrotate $(ls /etc/logrotate.d/sluice 2>/dev/null | wc -l)"
 echo "kept $(ls -d /etc/sluice/sluice.conf /var/lib/sluice /var/log/sluice 2>/dev/null | wc -l) $(getent passwd sluice | cut -d: -f1)"
 EOS
-unshare -m --propagation private sh "$T/inside.sh" "$T" "$SLUICE_TOP" "$SLUICE_BUILD" "$SAN" >"$T/out" 2>&1
+unshare -m -n --propagation private sh "$T/inside.sh" "$T" "$SLUICE_TOP" "$SLUICE_BUILD" "$SAN" >"$T/out" 2>&1
 ok $? "the namespace ran ($(grep -v '^[a-z_0-9]* ' "$T/out" | head -c 300))"
 val() { sed -n "s|^$1 ||p" "$T/out"; }
 is "$(val install1)" 0 "make install to / succeeds ($(tail -n 3 "$T/make.log" | tr '\n' ' '))"
@@ -63,6 +83,13 @@ is "$(val 'path /run/sluice')" "755 sluice:sluice" "/run/sluice 755 sluice:sluic
 is "$(val 'path /var/lib/sluice')" "750 sluice:sluice" "/var/lib/sluice 750 sluice:sluice"
 is "$(val 'path /var/log/sluice')" "750 sluice:sluice" "/var/log/sluice 750 sluice:sluice"
 is "$(val 'path /var/log/sluice/events.json')" "640 sluice:sluice" "events.json 640 sluice:sluice"
+is "$(val pd_n)" 0 "sluice-policyd -n as user sluice accepts the installed config"
+is "$(val pd_uid)" sluice "sluice-policyd runs as sluice ($(tail -n 3 "$T/pd.log" 2>/dev/null | tr '\n' ' '))"
+is "$(val pd_sock)" sluice "and made its control socket in /run/sluice"
+is "$(val pd_status)" 0 "which sluicectl reaches ($(head -n 1 "$T/pd.status" 2>/dev/null))"
+is "$(val pd_exit)" 0 "SIGTERM stops it cleanly"
+st=$(val pd_state)
+is "${st%% *}" sluice "its state is saved in /var/lib/sluice, owned by sluice (mode ${st#* })"
 is "$(val nets)" 2 "own_networks from POSTFIX_DIR's mynetworks in both mail groups"
 is "$(val install2)" 0 "a second make install succeeds"
 is "$(val uid_same)" yes "and keeps the user"
