@@ -18,31 +18,11 @@
 #include "epidemic.h"
 #include "sim.h"
 
-struct preset {
-	const char *name, *what;
-	int strategy;
-	double rate, vuln;
-	unsigned subnets, hosts_per, space;
-};
-
-/* Code Red: 10 scans/s; Slammer: 4,000 scans/s with the vulnerable
-   density that gives its 8.5 s doubling time (0.034 of 10,000 hosts in
-   2^24 addresses); Williamson's 16-host testbed (see the README). */
-static const struct preset presets[] = {
-	{ "code-red", "random scanning, 10 scans/s", EPI_RANDOM, 10, 0.5, 40, 250, 1u << 24 },
-	{ "slammer", "random scanning, 4000 scans/s, Slammer's density", EPI_RANDOM, 4000, 0.034, 40, 250, 1u << 24 },
-	{ "williamson16", "16 hosts, 5.5 scans/s in 11700 addresses", EPI_RANDOM, 5.5, 1, 1, 16, 11700 },
-	{ "slow", "random scanning, 0.5 scans/s (under the release rate)", EPI_RANDOM, 0.5, 0.5, 40, 250, 1u << 24 },
-	{ "local", "local preference (Code Red II), 10 scans/s", EPI_LOCAL, 10, 0.5, 40, 250, 1u << 24 },
-	{ "hitlist", "hit-list of 100, then random, 10 scans/s", EPI_HITLIST, 10, 0.5, 40, 250, 1u << 24 },
-	{ "topo", "topological (usual peers first), 10 scans/s", EPI_TOPO, 10, 0.5, 40, 250, 1u << 24 },
-	{ NULL, NULL, 0, 0, 0, 0, 0, 0 },
-};
-
 /* epi_usage - the options */
 static int epi_usage(FILE *fp, int status)
 {
-	const struct preset *q;
+	const char *name, *what;
+	int i;
 
 	fprintf(fp,
 		"usage: sluice-sim epidemic [--preset NAME] [OPTIONS]\n"
@@ -57,34 +37,9 @@ static int epi_usage(FILE *fp, int status)
 		"  --seed N --summary --stop N       one run per seed; summary only;\n"
 		"                                    end once N hosts are infected\n"
 		"presets:\n");
-	for (q = presets; q->name; q++)
-		fprintf(fp, "  %-13s %s\n", q->name, q->what);
+	for (i = 0; epi_preset_info(i, &name, &what) == 0; i++)
+		fprintf(fp, "  %-13s %s\n", name, what);
 	return status;
-}
-
-/* apply_preset - the preset's parameters; -1 if unknown */
-static int apply_preset(struct epi_params *p, const char *name)
-{
-	const struct preset *q;
-
-	for (q = presets; q->name; q++)
-		if (strcmp(q->name, name) == 0)
-			break;
-	if (q->name == NULL)
-		return -1;
-	p->strategy = q->strategy;
-	p->rate = q->rate;
-	p->vuln = q->vuln;
-	p->subnets = q->subnets;
-	p->hosts_per = q->hosts_per;
-	p->space = q->space;
-	if (strcmp(name, "williamson16") == 0) {
-		/* Williamson's throttle delays without locking out */
-		p->sp.tp.high = 1000000;
-		p->sp.tp.low = 999999;
-		p->sp.quarantine_ns = 0;
-	}
-	return 0;
 }
 
 /* csv_row - epi_row_fn: one CSV line */
@@ -153,7 +108,7 @@ int epi_main(int argc, char **argv)
 
 		switch (c) {
 		case 'P':
-			if (apply_preset(&p, o) < 0) {
+			if (epi_preset(&p, o) < 0) {
 				fprintf(stderr, "sluice-sim: --preset: unknown '%s'\n", o);
 				return epi_usage(stderr, SIM_EXIT_USAGE);
 			}

@@ -397,6 +397,62 @@ static void background(struct sim *s)
 	}
 }
 
+struct preset {
+	const char *name, *what;
+	int strategy;
+	double rate, vuln;
+	unsigned subnets, hosts_per, space;
+};
+
+/* Code Red: 10 scans/s; Slammer: 4,000 scans/s with the vulnerable
+   density that gives its 8.5 s doubling time (0.034 of 10,000 hosts in
+   2^24 addresses); Williamson's 16-host testbed (see the README). */
+static const struct preset presets[] = {
+	{ "code-red", "random scanning, 10 scans/s", EPI_RANDOM, 10, 0.5, 40, 250, 1u << 24 },
+	{ "slammer", "random scanning, 4000 scans/s, Slammer's density", EPI_RANDOM, 4000, 0.034, 40, 250, 1u << 24 },
+	{ "williamson16", "16 hosts, 5.5 scans/s in 11700 addresses", EPI_RANDOM, 5.5, 1, 1, 16, 11700 },
+	{ "slow", "random scanning, 0.5 scans/s (under the release rate)", EPI_RANDOM, 0.5, 0.5, 40, 250, 1u << 24 },
+	{ "local", "local preference (Code Red II), 10 scans/s", EPI_LOCAL, 10, 0.5, 40, 250, 1u << 24 },
+	{ "hitlist", "hit-list of 100, then random, 10 scans/s", EPI_HITLIST, 10, 0.5, 40, 250, 1u << 24 },
+	{ "topo", "topological (usual peers first), 10 scans/s", EPI_TOPO, 10, 0.5, 40, 250, 1u << 24 },
+	{ NULL, NULL, 0, 0, 0, 0, 0, 0 },
+};
+
+/* epi_preset - a published scenario's parameters; -1 if unknown */
+int epi_preset(struct epi_params *p, const char *name)
+{
+	const struct preset *q;
+
+	for (q = presets; q->name; q++)
+		if (strcmp(q->name, name) == 0)
+			break;
+	if (q->name == NULL)
+		return -1;
+	p->strategy = q->strategy;
+	p->rate = q->rate;
+	p->vuln = q->vuln;
+	p->subnets = q->subnets;
+	p->hosts_per = q->hosts_per;
+	p->space = q->space;
+	if (strcmp(name, "williamson16") == 0) {
+		/* Williamson's throttle delays without locking out */
+		p->sp.tp.high = 1000000;
+		p->sp.tp.low = 999999;
+		p->sp.quarantine_ns = 0;
+	}
+	return 0;
+}
+
+/* epi_preset_info - name and description of preset i; -1 past the end */
+int epi_preset_info(int i, const char **name, const char **what)
+{
+	if (i < 0 || (size_t)i >= sizeof(presets) / sizeof(presets[0]) - 1)
+		return -1;
+	*name = presets[i].name;
+	*what = presets[i].what;
+	return 0;
+}
+
 /* epi_strategy_parse - "random", "local", "hitlist", "topo"; -1 */
 int epi_strategy_parse(const char *s)
 {

@@ -89,6 +89,11 @@ int epi_check(const struct epi_params *p, const char **why);
 /* epi_run - one run; a row every report_every; 0, or -1 with errno */
 int epi_run(const struct epi_params *p, epi_row_fn *fn, void *ctx,
 	    struct epi_result *out);
+/* epi_preset - a published scenario's parameters over p (code-red,
+   slammer, williamson16, slow, local, hitlist, topo); -1 if unknown */
+int epi_preset(struct epi_params *p, const char *name);
+/* epi_preset_info - name and description of preset i; -1 past the end */
+int epi_preset_info(int i, const char **name, const char **what);
 /* epi_strategy_parse - "random", "local", "hitlist", "topo"; -1 */
 int epi_strategy_parse(const char *s);
 

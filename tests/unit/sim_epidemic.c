@@ -80,8 +80,7 @@ static void logistic(void)
 static void slammer_params(struct epi_params *p, uint64_t seed)
 {
 	epi_defaults(p);
-	p->rate = 4000;
-	p->vuln = 0.034;
+	(void)epi_preset(p, "slammer");
 	p->horizon = 300;
 	p->bg_rate = 0.01;
 	p->seed = seed;
@@ -133,22 +132,14 @@ static void williamson(void)
 
 	for (seed = 1; seed <= 40; seed++) {
 		epi_defaults(&p);
+		(void)epi_preset(&p, "williamson16");
 		p.dt = 0.1;
 		p.stop_infected = 15;
-		p.subnets = 1;
-		p.hosts_per = 16;
-		p.space = 11700;
-		p.vuln = 1;
-		p.rate = 5.5;
-		p.bg_rate = 0.05;
 		p.seed = seed;
 		(void)epi_run(&p, NULL, NULL, &r);
 		all += r.t_all_but_one < 0 ? p.horizon : r.t_all_but_one;
 		p.host_cover = 1;
 		p.stop_infected = 2;
-		p.sp.tp.high = 1000000;
-		p.sp.tp.low = 999999;
-		p.sp.quarantine_ns = 0;
 		(void)epi_run(&p, NULL, NULL, &r);
 		second += r.t_second < 0 ? p.horizon : r.t_second;
 	}
@@ -167,6 +158,10 @@ static void williamson(void)
 
 int main(void)
 {
+	struct epi_params p;
+
+	epi_defaults(&p);
+	is_int(epi_preset(&p, "nosuch"), -1, "an unknown preset is refused");
 	logistic();
 	slammer();
 	williamson();
