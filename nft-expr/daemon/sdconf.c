@@ -68,6 +68,10 @@ static const struct cfg_key sluiced_keys[] = {
 	  .def = SD_CHAIN_PRIORITY_DEF,
 	  .help = "of sluiced's base chains: N, or mangle, filter or security "
 		  "[+|- N]" },
+	{ .name = "bypass_warn", .type = CFG_DURATION, .offset = SD(bypass_warn_ns),
+	  .def = "60s", .min = 0, .max = 86400 * 1000000000ULL,
+	  .help = "warn when a throttled zone's new flows miss the queue this "
+		  "long; 0 = never" },
 	{ .name = "user", .type = CFG_STRING, .offset = SD(user),
 	  .help = "run as this user after start-up (keeps CAP_NET_ADMIN)" },
 	{ .name = "pidfile", .type = CFG_STRING, .offset = SD(pidfile),

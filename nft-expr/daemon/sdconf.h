@@ -73,6 +73,7 @@ struct sd_conf {
 	char *priority_text;	/* [sluiced] priority as written */
 	int chain_priority;	/* of the base chains, from priority_text */
 	int priority_renamed;	/* priority = high|normal: the old meaning */
+	uint64_t bypass_warn_ns;	/* 0: no bypass notice */
 	char *user;
 	char *pidfile;
 	int exempt_self;	/* own addresses join the whitelist */

@@ -19,6 +19,7 @@
 #include "ctl_server.h"
 #include "trw.h"
 #include "capture/capture.h"
+#include "daemon/sdbypass.h"
 #include "daemon/sdconf.h"
 #include "daemon/sdctl.h"
 #include "daemon/sdexempt.h"
@@ -142,7 +143,7 @@ static int cmd_status(void *ctx, int json, char **argv, GString *out)
 			"\"ruleset\":\"%s\",\"table\":\"%s\",\"queue_expr\":\"%s\","
 			"\"queue_num\":%u,\"zones\":%zu,\"packets\":%llu,\"accepted\":%llu,"
 			"\"held\":%llu,\"released\":%llu,\"dropped\":%llu,\"hosts\":%zu,"
-			"\"held_now\":%zu,\"quarantined\":%zu,\"lockouts\":%llu}\n",
+			"\"held_now\":%zu,\"quarantined\":%zu,\"lockouts\":%llu",
 			SLUICE_VERSION, (unsigned long long)up,
 			s->nft ? "own" : "none", s->conf->table, qexpr,
 			s->conf->queue_num, s->conf->nzones,
@@ -150,6 +151,8 @@ static int cmd_status(void *ctx, int json, char **argv, GString *out)
 			(unsigned long long)vs.held, (unsigned long long)vs.released,
 			(unsigned long long)vs.dropped, vs.hosts, vs.held_now,
 			vs.quarantined, (unsigned long long)vs.lockouts);
+		sdbypass_status(s, 1, sl_monotonic_ns(), out);
+		g_string_append(out, "}\n");
 		return 0;
 	}
 	g_string_append_printf(out, "sluiced %s, up %llu s\n", SLUICE_VERSION,
@@ -157,6 +160,7 @@ static int cmd_status(void *ctx, int json, char **argv, GString *out)
 	g_string_append_printf(out, "ruleset: %s, tables ip/ip6 %s, queue %u, %s\n",
 			       s->nft ? "own" : "none", s->conf->table,
 			       s->conf->queue_num, qexpr);
+	sdbypass_status(s, 0, sl_monotonic_ns(), out);
 	for (i = 0; i < s->conf->nzones; i++) {
 		const struct sd_zone *z = &s->conf->zones[i];
 
@@ -357,6 +361,31 @@ static int cmd_reload(void *ctx, int json, char **argv, GString *out)
 	return 0;
 }
 
+/* cmd_bypass - the emergency bypass on or off (the socket's mode 0660
+   keeps it to root and the socket's group, as every command here) */
+static int cmd_bypass(void *ctx, int json, char **argv, GString *out)
+{
+	struct sluiced *s = ctx;
+	char err[512];
+	int on;
+
+	(void)json;
+	if (strcmp(argv[1], "on") != 0 && strcmp(argv[1], "off") != 0) {
+		g_string_printf(out, "bypass %.32s: expected on or off", argv[1]);
+		return -1;
+	}
+	on = argv[1][1] == 'n';
+	err[0] = 0;
+	if (sdbypass_set(s, on, "sluicectl", err, sizeof(err)) < 0) {
+		g_string_printf(out, "bypass %s failed: %s", argv[1], err);
+		return -1;
+	}
+	g_string_printf(out, on ? "EMERGENCY BYPASS ON: every packet is accepted "
+			"until 'sluicectl bypass off'\n"
+			: "bypass off: sluiced decides again\n");
+	return 0;
+}
+
 /* cmd_metrics - Prometheus text */
 static int cmd_metrics(void *ctx, int json, char **argv, GString *out)
 {
@@ -378,6 +407,7 @@ static const struct ctl_command cmds[] = {
 	{ "events", 1, 1, cmd_events },
 	{ "reload", 1, 1, cmd_reload },
 	{ "metrics", 1, 1, cmd_metrics },
+	{ "bypass", 2, 2, cmd_bypass },
 };
 
 /* sdctl_handle - ctl_handler for a struct sluiced */
@@ -386,6 +416,6 @@ int sdctl_handle(void *ctx, int json, int argc, char **argv, GString *out)
 	return ctl_server_dispatch(cmds, sizeof(cmds) / sizeof(cmds[0]),
 				   "status, hosts [all], show HOST, release HOST, "
 				   "quarantine HOST [REASON], unquarantine HOST, "
-				   "whitelist, events, reload, metrics", ctx, json,
-				   argc, argv, out);
+				   "whitelist, events, reload, metrics, bypass on|off",
+				   ctx, json, argc, argv, out);
 }

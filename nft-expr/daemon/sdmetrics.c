@@ -13,9 +13,10 @@
 
 #include "clock.h"
 #include "capture/capture.h"
+#include "daemon/sdbypass.h"
 #include "daemon/sdconf.h"
-#include "daemon/sluiced.h"
 #include "daemon/sdmetrics.h"
+#include "daemon/sluiced.h"
 #include "queue/nfqueue.h"
 #include "verdict/verdict.h"
 
@@ -200,4 +201,5 @@ void sdmetrics_format(const struct sluiced *s, GString *out)
 	capture_metrics(s, out);
 	metric_put(out, "sluice_uptime_seconds", "gauge", "seconds since start",
 		   (sl_monotonic_ns() - s->started) / NS_PER_SEC);
+	sdbypass_metrics(s, out);
 }

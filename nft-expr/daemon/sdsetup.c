@@ -255,7 +255,8 @@ void sdsetup_capture(struct sluiced *s, const struct cap_hit_ops *ops)
 	goat_up(s, ops);
 }
 
-/* outcomes_needed - does any zone use first-contact outcomes */
+/* outcomes_needed - does any zone use first-contact outcomes, or
+   does the bypass notice watch a throttling zone's flows */
 static int outcomes_needed(const struct sd_conf *c)
 {
 	size_t i;
@@ -263,13 +264,14 @@ static int outcomes_needed(const struct sd_conf *c)
 	for (i = 0; i < c->nzones; i++)
 		if (c->zones[i].mode == SD_MODE_CREDIT
 		    || (c->zones[i].mode == SD_MODE_WILLIAMSON
-			&& c->zones[i].trw != SD_TRW_OFF))
+			&& (c->zones[i].trw != SD_TRW_OFF || c->bypass_warn_ns)))
 			return 1;
 	return 0;
 }
 
-/* sdsetup_outcomes - conntrack events when a zone needs outcomes, else
-   none: every reply of every flow would cost us a message */
+/* sdsetup_outcomes - conntrack events when a zone needs outcomes (or
+   the bypass notice), else none: every reply of every flow would cost
+   us a message */
 void sdsetup_outcomes(struct sluiced *s)
 {
 	struct epoll_event ev = { .events = EPOLLIN };

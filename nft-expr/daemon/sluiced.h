@@ -50,6 +50,17 @@ struct sluiced {
 	uint64_t reloads, set_errors;
 	uint64_t quar_gen;		/* quarantine changes when last saved */
 	int quar_failing;		/* the last save failed (logged) */
+	/* sdbypass: bypass noticed */
+	uint64_t unqueued_flows;	/* throttled sources' flows, queue silent */
+	uint64_t unqueued_first;	/* ns of the first of them, 0 = none */
+	char unqueued_example[96];	/* "10.77.1.11 -> 10.77.16.5" */
+	int bypassed;			/* warned, not yet cleared */
+	uint64_t bypassed_since;
+	uint64_t bypass_warnings;	/* episodes warned about */
+	/* sdbypass: the emergency bypass */
+	int bypass_on;
+	uint64_t bypass_on_since;
+	uint64_t bypass_accepted;	/* queued packets accepted undecided */
 };
 
 #endif

@@ -34,6 +34,7 @@
 #include "capture/cap_goat.h"
 #include "capture/capture.h"
 #include "ct/ctevents.h"
+#include "daemon/sdbypass.h"
 #include "daemon/sdcheck.h"
 #include "daemon/sdconf.h"
 #include "daemon/sdctl.h"
@@ -137,6 +138,11 @@ static void on_packet(void *ctx, const struct nfqueue_pkt *p)
 	struct sluiced *s = ctx;
 	struct pkt_info info;
 
+	if (s->bypass_on) {	/* ruleset = none: the kernel still queues */
+		nfqueue_verdict(s->q, p->queue, p->id, NF_ACCEPT);
+		s->bypass_accepted++;
+		return;
+	}
 	(void)pkt_parse(p->data, p->len, &info);
 	verdict_packet(s->v, &info, (uint64_t)p->queue << 32 | p->id,
 		       s->read_now);
@@ -146,9 +152,11 @@ static void on_packet(void *ctx, const struct nfqueue_pkt *p)
 static void on_flow(void *ctx, const struct ct_flow *f)
 {
 	struct sluiced *s = ctx;
+	uint64_t now = sl_monotonic_ns();
 
+	sdbypass_flow(s, f, now);
 	vdflow_outcome(s->v, &f->src, &f->dst, f->proto, f->dport,
-		       f->outcome == CT_SUCCESS, sl_monotonic_ns());
+		       f->outcome == CT_SUCCESS, now);
 }
 
 /* on_signal - drain the signalfd */
@@ -207,6 +215,7 @@ static void loop_timers(struct sluiced *s)
 		if (s->goat != NULL)
 			cap_goat_tick(s->goat, now);
 		quarsave_tick(s);
+		sdbypass_tick(s, now);
 		s->next_second = now + NS_PER_SEC;
 	}
 }
@@ -225,6 +234,8 @@ static int loop_dispatch(struct sluiced *s, int fd)
 		if ((n = nfqueue_read(s->q, on_packet, s)) < 0)
 			daemon_log(LOG_WARNING, "queue read: %s",
 				   strerror(errno));
+		else if (n > 0)
+			sdbypass_queued(s, s->read_now);
 	} else if (s->cap != NULL && fd == capture_fd(s->cap)) {
 		if (capture_read(s->cap, sl_monotonic_ns()) < 0)
 			daemon_log(LOG_WARNING, "capture queue read: %s",

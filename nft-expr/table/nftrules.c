@@ -62,6 +62,8 @@ static const struct set_spec {
 	{ "queued", 6, NFT_SET_INTERVAL, 8 },
 	{ "dark", 4, NFT_SET_INTERVAL, 9 },	/* with capture only */
 	{ "dark", 6, NFT_SET_INTERVAL, 10 },
+	{ "bypass", 4, NFT_SET_INTERVAL, 11 },
+	{ "bypass", 6, NFT_SET_INTERVAL, 12 },
 };
 
 #define FLOW_CHAIN "first_contact"
@@ -270,7 +272,8 @@ static int bypass_rule(struct nftbatch *b, const char *table,
 	return rule_msg(b, r, ok, NULL);
 }
 
-/* hook_rules - quarantine drop (IPv6: whitelisted sources first),
+/* hook_rules - the emergency bypass, quarantine drop (IPv6:
+   whitelisted sources first),
    established accept, sources that need no verdict accepted, jump to
    flow. An IPv6 quarantine covers a prefix (v6_prefix), which may
    hold whitelisted addresses, the gateway's own among them: they are
@@ -284,8 +287,10 @@ static int hook_rules(struct nftbatch *b, const char *table, int family,
 	size_t i;
 	int ok;
 
-	if ((family == 6 && rule_addr_verdict(b, table, chain, 6, 0, "whitelist",
-					      NF_ACCEPT) < 0)
+	/* empty but for sluicectl bypass on, which fills it with all */
+	if (rule_addr_verdict(b, table, chain, family, 0, "bypass", NF_ACCEPT) < 0
+	    || (family == 6 && rule_addr_verdict(b, table, chain, 6, 0, "whitelist",
+						 NF_ACCEPT) < 0)
 	    || rule_addr_verdict(b, table, chain, family, 0, "quarantine",
 				 NF_DROP) < 0)
 		return -1;

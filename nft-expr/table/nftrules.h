@@ -13,8 +13,10 @@
  *	    set whitelist4     intervals, never queued
  *	    set closed4        intervals, the fail-closed zones
  *	    set queued4        intervals, the sources a verdict is asked for
+ *	    set bypass4        empty; everything while sluicectl bypass is on
  *	    chain forward, chain output  (base chains at conf priority,
  *	                                  policy accept)
+ *	      ip saddr @bypass4 accept
  *	      (ip6 only: ip6 saddr @whitelist6 accept)
  *	      ip saddr @quarantine4 counter drop
  *	      ct state not new: accept

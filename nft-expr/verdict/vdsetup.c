@@ -113,8 +113,8 @@ static int collect_key(void *ctx, const void *key,
 	return 0;
 }
 
-/* thr_drain_free - release everything a throttle holds, then free it */
-static void thr_drain_free(struct verdict *v, struct throttle *t)
+/* thr_drain - release everything a throttle holds */
+static void thr_drain(struct throttle *t)
 {
 	struct keylist l = { NULL, 0, 0 };
 	size_t i;
@@ -125,7 +125,13 @@ static void thr_drain_free(struct verdict *v, struct throttle *t)
 	for (i = 0; i < l.n; i++)
 		(void)throttle_flush(t, l.k[i], 0);
 	free(l.k);
+}
+
+/* thr_drain_free - release everything a throttle holds, then free it */
+static void thr_drain_free(struct verdict *v, struct throttle *t)
+{
 	(void)v;
+	thr_drain(t);
 	throttle_free(t);
 }
 
@@ -276,6 +282,32 @@ static int release_waiting(void *ctx, const uint8_t *key, uint64_t cookie)
 	(void)key;
 	vd_answer_cookie(v, cookie, 1, v->now);
 	return 1;
+}
+
+/* release_counted - creditq_fn: accept a credit-queue packet, its
+   host no longer waiting for it */
+static int release_counted(void *ctx, const uint8_t *key, uint64_t cookie)
+{
+	struct verdict *v = ctx;
+	struct vhost *h = hosttab_peek(v->hosts, key);
+
+	if (h != NULL && h->credit_waiting > 0)
+		h->credit_waiting--;
+	v->st.released++;
+	vd_answer_cookie(v, cookie, 1, v->now);
+	return 1;
+}
+
+/* vdsetup_release_all - accept every held packet now (an emergency
+   bypass); working sets, credit balances and quarantines stay */
+void vdsetup_release_all(struct verdict *v, uint64_t now)
+{
+	size_t i;
+
+	v->now = now;
+	for (i = 0; i < v->nzones; i++)
+		thr_drain(v->zones[i].thr);
+	(void)creditq_run(v->cq, release_counted, v);
 }
 
 /* vdsetup_free - accepts NULL; held packets are accepted first */

@@ -28,4 +28,8 @@ void vdsetup_free(struct verdict *v);
 int vdsetup_reconfigure(struct verdict *v, const struct sd_conf *conf,
 			char *err, size_t errlen);
 
+/* vdsetup_release_all - accept every held packet now (sluicectl
+   bypass on); working sets, credit and quarantines stay */
+void vdsetup_release_all(struct verdict *v, uint64_t now);
+
 #endif
