@@ -7,8 +7,8 @@
 #
 # Checks: the sluice system user is created (systemd-sysusers), the
 # directories belong to it with the right modes (systemd-tmpfiles),
-# sluice-policyd runs as that user on the installed config as its unit
-# runs it (control socket in /run/sluice, state in /var/lib/sluice; in
+# sluice-policyd and sluice-milter run as that user on the installed
+# config as their units run them (control socket in /run/sluice, state in /var/lib/sluice; in
 # a private network namespace too, for its port), a
 # new /etc/sluice/sluice.conf gets own_networks from the Postfix named
 # by POSTFIX_DIR, a second install keeps the user and the operator's
@@ -44,23 +44,28 @@ echo "user $(getent passwd sluice | cut -d: -f1,6,7)"
 for p in /run/sluice /var/lib/sluice /var/log/sluice /var/log/sluice/events.json; do
 	echo "path $p $(stat -c '%a %U:%G' "$p" 2>&1)"
 done
-# The policy server as its unit runs it: user sluice, installed config.
+# The mail filters as their units run them: user sluice, the installed
+# config. A daemon's own state file: policyd.state, milter.seed.
 ip link set lo up
-PD=/usr/local/sbin/sluice-policyd
 as_sluice() { setpriv --reuid=sluice --regid=sluice --clear-groups "$@"; }
-as_sluice "$PD" -n -c /etc/sluice/sluice.conf >>"$T/pd.log" 2>&1; echo "pd_n $?"
-# not through as_sluice: a backgrounded function is a subshell, whose
-# pid is not the daemon's
-setpriv --reuid=sluice --regid=sluice --clear-groups "$PD" -f -c /etc/sluice/sluice.conf 2>>"$T/pd.log" &
-pd=$!
-i=0
-while [ ! -S /run/sluice/policyd.sock ] && [ $i -lt 50 ]; do sleep 0.1; i=$((i + 1)); done
-echo "pd_sock $(stat -c %U /run/sluice/policyd.sock 2>&1)"
-echo "pd_uid $(stat -c %U /proc/$pd 2>&1)"
-/usr/local/sbin/sluicectl -s /run/sluice/policyd.sock status >"$T/pd.status" 2>&1
-echo "pd_status $?"
-kill -TERM $pd; wait $pd; echo "pd_exit $?"
-echo "pd_state $(stat -c '%U %a' /var/lib/sluice/policyd.state 2>&1)"
+for f in policyd:policyd.state milter:milter.seed; do
+	n=${f%%:*} st=${f#*:} bin=/usr/local/sbin/sluice-${f%%:*}
+	as_sluice "$bin" -n -c /etc/sluice/sluice.conf >>"$T/$n.log" 2>&1
+	echo "${n}_n $?"
+	# not through as_sluice: a backgrounded function is a subshell,
+	# whose pid is not the daemon's
+	setpriv --reuid=sluice --regid=sluice --clear-groups "$bin" -f \
+		-c /etc/sluice/sluice.conf 2>>"$T/$n.log" &
+	pid=$!
+	i=0
+	while [ ! -S "/run/sluice/$n.sock" ] && [ $i -lt 50 ]; do sleep 0.1; i=$((i + 1)); done
+	echo "${n}_sock $(stat -c %U "/run/sluice/$n.sock" 2>&1)"
+	echo "${n}_uid $(stat -c %U /proc/$pid 2>&1)"
+	/usr/local/sbin/sluicectl -s "/run/sluice/$n.sock" status >"$T/$n.status" 2>&1
+	echo "${n}_status $?"
+	kill -TERM $pid; wait $pid; echo "${n}_exit $?"
+	echo "${n}_state $(stat -c '%U %a' "/var/lib/sluice/$st" 2>&1)"
+done
 echo "nets $(grep -c '^own_networks = 127.0.0.0/8 \[::1\]/128 192.0.2.0/24$' /etc/sluice/sluice.conf)"
 echo "# mine" >>/etc/sluice/sluice.conf
 uid1=$(id -u sluice)
@@ -83,13 +88,15 @@ is "$(val 'path /run/sluice')" "755 sluice:sluice" "/run/sluice 755 sluice:sluic
 is "$(val 'path /var/lib/sluice')" "750 sluice:sluice" "/var/lib/sluice 750 sluice:sluice"
 is "$(val 'path /var/log/sluice')" "750 sluice:sluice" "/var/log/sluice 750 sluice:sluice"
 is "$(val 'path /var/log/sluice/events.json')" "640 sluice:sluice" "events.json 640 sluice:sluice"
-is "$(val pd_n)" 0 "sluice-policyd -n as user sluice accepts the installed config"
-is "$(val pd_uid)" sluice "sluice-policyd runs as sluice ($(tail -n 3 "$T/pd.log" 2>/dev/null | tr '\n' ' '))"
-is "$(val pd_sock)" sluice "and made its control socket in /run/sluice"
-is "$(val pd_status)" 0 "which sluicectl reaches ($(head -n 1 "$T/pd.status" 2>/dev/null))"
-is "$(val pd_exit)" 0 "SIGTERM stops it cleanly"
-st=$(val pd_state)
-is "${st%% *}" sluice "its state is saved in /var/lib/sluice, owned by sluice (mode ${st#* })"
+for n in policyd milter; do
+	is "$(val ${n}_n)" 0 "sluice-$n -n as user sluice accepts the installed config"
+	is "$(val ${n}_uid)" sluice "sluice-$n runs as sluice ($(tail -n 2 "$T/$n.log" 2>/dev/null | tr '\n' ' '))"
+	is "$(val ${n}_sock)" sluice "and made its control socket in /run/sluice"
+	is "$(val ${n}_status)" 0 "which sluicectl reaches ($(head -n 1 "$T/$n.status" 2>/dev/null))"
+	is "$(val ${n}_exit)" 0 "SIGTERM stops it cleanly"
+	st=$(val ${n}_state)
+	is "${st%% *}" sluice "its state is saved in /var/lib/sluice, owned by sluice (mode ${st#* })"
+done
 is "$(val nets)" 2 "own_networks from POSTFIX_DIR's mynetworks in both mail groups"
 is "$(val install2)" 0 "a second make install succeeds"
 is "$(val uid_same)" yes "and keeps the user"
