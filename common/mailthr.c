@@ -5,9 +5,10 @@
  *	See mailthr.h.
  * DESCRIPTION
  *	A thin layer over throttle(3): it turns a mail request into an
- *	identity key and a normalised recipient (mailaddr(3)), applies the whitelists
- *	and honeytokens, and maps throttle verdicts to mail verdicts by the
- *	configured mode. Lockouts have a time of their own, kept in a
+ *	identity key and a normalised recipient (mailaddr(3)), applies the
+ *	whitelists, own_nets and honeytokens, and maps throttle verdicts to
+ *	mail verdicts by the configured mode (or to a pass in observe
+ *	mode). Lockouts have a time of their own, kept in a
  *	maillock(3) table beside the throttle: a throttle lockout ends when
  *	the queue drains (26 s with the defaults), while the identity must
  *	stay locked for lockout_min, or honeytoken_ttl after a honeytoken.

@@ -5,10 +5,12 @@
  *	#include "mailthr.h"
  * DESCRIPTION
  *	One decision per recipient. The sender's identity and the
- *	normalised recipient come from mailaddr(3). Recipients are throttled with a throttle(3) keyed by identity: a recipient in
- *	the working set, or one that fits, passes; another waits in the
+ *	normalised recipient come from mailaddr(3). Recipients are
+ *	throttled with a throttle(3) keyed by identity: a recipient in the
+ *	working set, or one that fits, passes; another waits in the
  *	identity's delay queue; a queue over the high watermark locks the
- *	identity out.
+ *	identity out, for at least lockout_min (maillock(3)), lifted early
+ *	only by mailthr_release().
  *
  *	What "waits" means is the mode: MAIL_MODE_HOLD accepts the message
  *	onto the MTA's hold queue (released at the release rate by the
