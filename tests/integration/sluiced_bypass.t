@@ -7,16 +7,17 @@
 # them) but none reaches the queue; with bypass_warn = 2s sluiced
 # warns, and status and metrics say so. With the recipe in its place
 # the flows reach the queue again, the log says so and no new warning
-# comes. The emergency bypass: sluicectl bypass on lets a scan through
-# the kernel unqueued (ruleset = own: sluiced's bypass sets), status
-# and the log shout it, bypass off throttles again; with ruleset =
+# comes. The emergency bypass: sluicectl bypass on accepts the held
+# packets at once and lets a scan through the kernel unqueued (ruleset
+# = own: sluiced's bypass sets), status and the log shout it, bypass
+# off throttles again; with ruleset =
 # none the queued packets are accepted undecided and counted.
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/sluiced/lib.sh"
 
 sd_lab
 need iptables-nft
-plan 23
+plan 25
 
 # conf - the lab zone, ruleset $1, bypass_warn 2 s, no lockout
 conf() {
@@ -95,12 +96,15 @@ conf own
 sd_start; ok $? "sluiced starts with ruleset = own"
 esc=$(scan_escaped)
 cmp "$esc" -le 12 "a scan is throttled ($esc of 100 escaped)"
+held() { sd_ctl --json status | sed -n 's/.*"held_now":\([0-9]*\).*/\1/p'; }
+cmp "$(held)" -ge 50 "its first packets are held ($(held))"
 out=$(sd_ctl bypass on)
 case $out in *"EMERGENCY BYPASS ON"*) ok 0 "sluicectl bypass on says what it does" ;;
 *) ok 1 "sluicectl bypass on says what it does"; diag "$out" ;; esac
 grep -q "EMERGENCY BYPASS ON (sluicectl): the kernel accepts every packet" "$SD_RUN/sluiced.log"
 ok $? "the log shouts it" || sd_log
 sd_ctl status | grep -q "EMERGENCY BYPASS ON for"; ok $? "status shows it"
+is "$(held)" 0 "the held packets were accepted at once"
 s0=$(sd_queue 0 seq)
 esc=$(scan_escaped)
 cmp "$esc" -ge 95 "with the bypass on, the kernel lets the scan through ($esc of 100)"
