@@ -31,6 +31,7 @@ MPORT=$(pf_free_port $((SPORT + 1)) 10399) || bail "no free port"
 [milter]
 listen = inet:127.0.0.1:$MPORT
 own_networks = 127.0.0.0/8
+control_listen = $T/milter.sock
 honeytokens = trap-x7f3@lists.example.org
 EOC
 sed "s/S=inet:8895@127.0.0.1/S=inet:$MPORT@127.0.0.1/" \

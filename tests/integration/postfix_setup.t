@@ -52,6 +52,7 @@ pf_conf "smtpd_milters ="
 
 [policyd]
 listen = inet:127.0.0.1:$PPORT
+control_listen = $T/policyd.sock
 EOC
 
 # elements - one list element per line, as sluice-postfix-setup sees them

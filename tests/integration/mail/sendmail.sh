@@ -9,9 +9,10 @@
 # .mc and the fragment (the shipped examples/sendmail/sluice-milter.mc
 # with the test's port), with its queue in a root-owned 0700 directory.
 # sm_start runs "sendmail -bD" in a private mount and UTS namespace
-# whose /etc/hosts names the host sluice-test.localdomain: sendmail
-# otherwise waits a minute for its own name ("unqualified host name
-# unknown") and asks DNS; the machine's own hosts file, hostname and
+# whose /etc/hosts names the host sluice-test.localdomain (sendmail
+# otherwise waits a minute for its own name, "unqualified host name
+# unknown") and whose nsswitch.conf and resolv.conf keep every lookup
+# on files and loopback (no DNS query leaves the machine); the machine's own hosts file, hostname and
 # mail system are never touched. sm_stop ends it; sm_cmd runs the
 # sendmail binary on the private config (mailq -qQ, -qQ -Q).
 
@@ -42,6 +43,11 @@ sm_setup() {
 	mkdir -p "$SM_DIR/queue" && chmod 700 "$SM_DIR/queue"
 	printf '127.0.0.1 localhost\n127.0.0.1 sluice-test.localdomain sluice-test\n' >"$SM_DIR/hosts"
 	printf 'hosts files\naliases files\n' >"$SM_DIR/service.switch"
+	# No name service but the files: the client's reverse lookup and
+	# sendmail's own resolver would otherwise ask the machine's DNS
+	# server, off loopback.
+	printf 'passwd: files\ngroup: files\nshadow: files\nhosts: files\n' >"$SM_DIR/nsswitch.conf"
+	printf 'nameserver 127.0.0.1\n' >"$SM_DIR/resolv.conf"
 	: >"$SM_DIR/aliases"
 	# Everything sendmail would read or write under /etc/mail or
 	# /var is moved under DIR; mail is only queued (queueonly), never
@@ -85,7 +91,10 @@ EOM
 #	own mount and UTS namespace
 sm_ns() {
 	unshare -m -u --propagation private sh -c '
-		mount --bind "$1/hosts" /etc/hosts && hostname sluice-test &&
+		mount --bind "$1/hosts" /etc/hosts &&
+		mount --bind "$1/nsswitch.conf" /etc/nsswitch.conf &&
+		mount --bind "$1/resolv.conf" /etc/resolv.conf &&
+		hostname sluice-test &&
 		d=$1 b=$2 && shift 2 && exec "$b" -C "$d/sendmail.cf" "$@"' \
 		sh "$SM_DIR" "$SM_BIN" "$@"
 }
