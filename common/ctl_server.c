@@ -321,10 +321,23 @@ void ctl_server_publish(struct ctl_server *s, const char *json,
 	}
 }
 
+/* ctl_server_known - the table's commands, as the table spells them,
+   so the list cannot drift from what is served */
+void ctl_server_known(const struct ctl_command *cmds, size_t n,
+		      GString *out)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		g_string_append_printf(out, "%s%s%s%s", i ? ", " : "",
+				       cmds[i].name, cmds[i].args ? " " : "",
+				       cmds[i].args ? cmds[i].args : "");
+}
+
 /* ctl_server_dispatch - run the command of a table named by argv[0] */
 int ctl_server_dispatch(const struct ctl_command *cmds, size_t n,
-			const char *known, void *ctx, int json, int argc,
-			char **argv, GString *out)
+			void *ctx, int json, int argc, char **argv,
+			GString *out)
 {
 	size_t i;
 
@@ -342,6 +355,7 @@ int ctl_server_dispatch(const struct ctl_command *cmds, size_t n,
 			}
 			return cmds[i].fn(ctx, json, argv, out);
 		}
-	g_string_append_printf(out, "unknown command; known: %s", known);
+	g_string_append(out, "unknown command; known: ");
+	ctl_server_known(cmds, n, out);
 	return -1;
 }

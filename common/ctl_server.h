@@ -48,18 +48,23 @@ void ctl_server_publish(struct ctl_server *s, const char *json,
 
 /* one command of a table for ctl_server_dispatch: the word counts
    accepted, the command word included; fn answers as a ctl_handler
-   does, with argv[0] the command word */
+   does, with argv[0] the command word; args spells the arguments for
+   the list of known commands ("HOST [REASON]"; NULL: none) */
 struct ctl_command {
 	const char *name;
 	int min_argc, max_argc;
 	int (*fn)(void *ctx, int json, char **argv, GString *out);
+	const char *args;
 };
 
 /* ctl_server_dispatch - a ctl_handler's work for a table of n commands:
    run the one named by argv[0] if argc is in its range; else ERR,
-   listing the known ones */
+   listing the known ones as the table spells them */
 int ctl_server_dispatch(const struct ctl_command *cmds, size_t n,
-			const char *known, void *ctx, int json, int argc,
-			char **argv, GString *out);
+			void *ctx, int json, int argc, char **argv,
+			GString *out);
+/* ctl_server_known - "name args, name, ..." of a table, into out */
+void ctl_server_known(const struct ctl_command *cmds, size_t n,
+		      GString *out);
 
 #endif

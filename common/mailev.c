@@ -33,6 +33,8 @@ struct mailev {
 	struct event_sink *sink;	/* NULL: no event file */
 	int to_syslog;
 	struct quiet quiet[QUIET_SLOTS];
+	void (*follow)(void *ctx, const char *json, const char *text);
+	void *follow_ctx;
 };
 
 /* mailev_verdict - the event name of a verdict */
@@ -194,6 +196,28 @@ static void log_line(struct mailev *m, uint64_t now, const struct event *ev,
 		daemon_log(LOG_NOTICE, "%s", line);
 }
 
+/* follow - the event for the follower, both forms */
+static void follow(struct mailev *m, const struct event *ev)
+{
+	char json[EVENT_MAX], text[EVENT_MAX];
+
+	event_format(json, sizeof(json), ev);
+	event_summary(text, sizeof(text), ev);
+	m->follow(m->follow_ctx, json, text);
+}
+
+/* mailev_follow - one follower of every event */
+void mailev_follow(struct mailev *m, void (*fn)(void *ctx, const char *json,
+						const char *text), void *ctx)
+{
+	if (m == NULL)
+		return;
+	pthread_mutex_lock(&m->mu);
+	m->follow = fn;
+	m->follow_ctx = ctx;
+	pthread_mutex_unlock(&m->mu);
+}
+
 /* mailev_emit - one event to the file and to syslog */
 int mailev_emit(struct mailev *m, uint64_t now, const char *type,
 		const char *verdict, const struct mailev_about *a,
@@ -215,6 +239,8 @@ int mailev_emit(struct mailev *m, uint64_t now, const char *type,
 	if (m->to_syslog)
 		log_line(m, now, &ev, a->identity ? a->identity :
 			 a->res ? a->res->identity : NULL);
+	if (m->follow)
+		follow(m, &ev);
 	pthread_mutex_unlock(&m->mu);
 	errno = saved;
 	return r;

@@ -71,6 +71,10 @@ int mailev_emit(struct mailev *m, uint64_t now, const char *type,
 		const char *verdict, const struct mailev_about *a,
 		const struct event_field *extra, size_t nextra);
 
+/* mailev_follow - fn gets every event from now on (JSON line and
+   syslog text, under the sink's lock: fn must not emit); NULL: none */
+void mailev_follow(struct mailev *m, void (*fn)(void *ctx, const char *json,
+						const char *text), void *ctx);
 /* mailev_unlock - the unlock event of an identity */
 int mailev_unlock(struct mailev *m, uint64_t now, const char *identity);
 

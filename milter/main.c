@@ -83,8 +83,10 @@ static void due(void *ctx, const char *qid)
 /* release - hand the due queue ids to postsuper, collect children */
 static void release(void)
 {
-	if (mstate_due(m.state, due, NULL) > 0 &&
-	    mailrelease_run(m.release) < 0)
+	size_t n = mstate_due(m.state, due, NULL);
+
+	mfilter_released((unsigned)n);
+	if (n > 0 && mailrelease_run(m.release) < 0)
 		daemon_log(LOG_ERR, "postsuper: %m");
 	if (mailrelease_reap(m.release) > 0)
 		daemon_log(LOG_WARNING, "postsuper failed to release a "
@@ -354,8 +356,8 @@ int main(int argc, char **argv)
 		daemon_die(1, "pid file %s: %m", m.conf->mail.pid_file);
 	mfilter_start(m.state, m.conf, kick, m.events);
 	if (m.conf->mail.control_socket &&
-	    (m.ctl = mctl_open(m.conf->mail.control_socket, m.state, err,
-			       sizeof(err))) == NULL)
+	    (m.ctl = mctl_open(m.conf->mail.control_socket, m.state,
+			       m.events, err, sizeof(err))) == NULL)
 		daemon_die(1, "control socket %s: %s",
 			   m.conf->mail.control_socket, err);
 	start_threads();

@@ -2,93 +2,87 @@
  * NAME
  *	mctl - sluice-milter's operator socket
  * DESCRIPTION
- *	See mctl.h. A table of commands, each a small function writing
- *	its body into a GString; an unknown command is an error listing
- *	the known ones.
+ *	See mctl.h. The state's walks hold one shard lock at a time and
+ *	the callbacks take no other, so the socket never stalls a session
+ *	for longer than a shard's walk.
  */
-#include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
-#include <string.h>
-#include <glib.h>
 
-#include "ctl_server.h"
 #include "mailctl.h"
 #include "mctl.h"
+#include "mfilter.h"
 
 struct mctl {
-	struct ctl_server *cs;
+	struct mailctl *mc;
 	struct mstate *state;
+	struct mailev *events;
 };
 
-/* cmd_status - counters */
-static int cmd_status(void *ctx, int json, char **argv, GString *out)
+/* stats - the shared counters, and the milter's own */
+static void stats(void *obj, struct mailctl_stats *out)
 {
-	const struct mctl *c = ctx;
+	struct mctl *c = obj;
 	struct throttle_stats t;
-	struct mailthr_counters mc;
+	struct mailthr_counters mc = { 0 };
 	uint64_t dec, busy;
 	size_t waiting;
 
-	(void)argv;
 	mstate_stats(c->state, &t, &waiting);
 	mstate_counters(c->state, &mc);
 	mstate_contention(c->state, &dec, &busy);
-	g_string_append_printf(out, json ?
-		"{\"shards\":%u,\"decisions\":%" PRIu64 ",\"contended\":%"
-		PRIu64 ",\"identities\":%zu,\"queued\":%zu,\"locked\":%zu,"
-		"\"waiting\":%zu,\"passed\":%" PRIu64 ",\"lockouts\":%" PRIu64 :
-		"shards %u\ndecisions %" PRIu64 "\ncontended %" PRIu64
-		"\nidentities %zu\nqueued %zu\nlocked %zu\nwaiting %zu\n"
-		"passed %" PRIu64 "\nlockouts %" PRIu64 "\n",
-		mstate_shards(c->state), dec, busy, t.hosts, t.held, t.locked,
-		waiting, t.passed, t.lockouts);
-	mailctl_counters(out, json, mstate_observe(c->state), &mc);
-	return 0;
+	mfilter_stats(out);
+	out->lockouts = t.lockouts;
+	out->outside = mc.outside;
+	out->observe = (uint64_t)mstate_observe(c->state);
+	out->would_delay = mc.would_delay;
+	out->would_hold = mc.would_hold;
+	out->would_defer = mc.would_defer;
+	out->would_reject = mc.would_reject;
+	out->would_lockout = mc.would_lockout;
+	out->identities = t.hosts;
+	out->queued = t.held;
+	out->locked = t.locked;
+	out->held_messages = mstate_held_count(c->state);
+	out->extra[0].name = "shards";
+	out->extra[0].v = mstate_shards(c->state);
+	out->extra[1].name = "contended";
+	out->extra[1].v = busy;
+	out->extra[2].name = "waiting";
+	out->extra[2].v = waiting;
+	out->nextra = 3;
 }
 
-/* cmd_hosts - identities with state */
-static int cmd_hosts(void *ctx, int json, char **argv, GString *out)
+/* walk - identities with state */
+static void walk(void *obj, mailctl_walk_fn *fn, void *ctx)
 {
-	const struct mctl *c = ctx;
-
-	(void)json;
-	(void)argv;
-	mstate_walk(c->state, mailctl_host_line, out);
-	return 0;
+	mstate_walk(((struct mctl *)obj)->state, fn, ctx);
 }
 
-/* cmd_release - unlock one identity */
-static int cmd_release(void *ctx, int json, char **argv, GString *out)
+/* held - messages held for the operator */
+static void held(void *obj, mailctl_held_fn *fn, void *ctx)
 {
-	const struct mctl *c = ctx;
-
-	(void)json;
-	if (mstate_release(c->state, argv[1]) < 0) {
-		g_string_append_printf(out, "%s: no such identity", argv[1]);
-		return -1;
-	}
-	g_string_append_printf(out, "released %s\n", argv[1]);
-	return 0;
+	mstate_held(((struct mctl *)obj)->state, fn, ctx);
 }
 
-static const struct ctl_command commands[] = {
-	{ "status", 1, 1, cmd_status },
-	{ "hosts", 1, 1, cmd_hosts },
-	{ "release", 2, 2, cmd_release },
-};
-
-/* handle - dispatch one request line */
-static int handle(void *ctx, int json, int argc, char **argv, GString *out)
+/* release - unlock; the held mail goes out with the ticker's next
+   postsuper run */
+static int release(void *obj, const char *identity)
 {
-	return ctl_server_dispatch(commands, G_N_ELEMENTS(commands),
-				   "status, hosts, release IDENTITY", ctx, json,
-				   argc, argv, out);
+	return mstate_release(((struct mctl *)obj)->state, identity);
 }
 
-/* mctl_open - listen */
-struct mctl *mctl_open(const char *path, struct mstate *state, char *err,
-		       size_t errlen)
+/* events - the event log */
+static struct mailev *events(void *obj)
+{
+	return ((struct mctl *)obj)->events;
+}
+
+static const struct mailctl_ops ops = { stats, walk, held, release, events };
+
+/* mctl_open - listen, follow the events */
+struct mctl *mctl_open(const char *path, struct mstate *state,
+		       struct mailev *ev, char *err, size_t errlen)
 {
 	struct mctl *c = calloc(1, sizeof(*c));
 
@@ -97,10 +91,12 @@ struct mctl *mctl_open(const char *path, struct mstate *state, char *err,
 		return NULL;
 	}
 	c->state = state;
-	if ((c->cs = ctl_server_open(path, handle, c, err, errlen)) == NULL) {
+	c->events = ev;
+	if ((c->mc = mailctl_open(path, &ops, c, err, errlen)) == NULL) {
 		free(c);
 		return NULL;
 	}
+	mailev_follow(ev, mailctl_publish, c->mc);
 	return c;
 }
 
@@ -109,19 +105,19 @@ void mctl_close(struct mctl *c)
 {
 	if (c == NULL)
 		return;
-	ctl_server_close(c->cs);
+	mailev_follow(c->events, NULL, NULL);
+	mailctl_close(c->mc);
 	free(c);
 }
 
 /* mctl_fd - for poll */
 int mctl_fd(const struct mctl *c)
 {
-	return ctl_server_fd(c->cs);
+	return mailctl_fd(c->mc);
 }
 
 /* mctl_run - serve, and drop connections past their deadline */
 void mctl_run(struct mctl *c, uint64_t now)
 {
-	ctl_server_run(c->cs, now);
-	ctl_server_expire(c->cs, now);
+	mailctl_run(c->mc, now);
 }

@@ -54,7 +54,35 @@ static struct {
 	void (*kick)(void);
 	struct mailev *events;
 	int warned_quarantine;		/* said once, not per connection */
+	struct {			/* the counters both filters keep */
+		uint64_t rcpt, passed, delayed, held, deferred, rejected;
+		uint64_t released, honeytokens, quarantines, malformed;
+	} n;
 } g = { .mu = PTHREAD_MUTEX_INITIALIZER };
+
+#define COUNT(f) __atomic_add_fetch(&g.n.f, 1, __ATOMIC_RELAXED)
+#define READ(f) __atomic_load_n(&g.n.f, __ATOMIC_RELAXED)
+
+/* mfilter_stats - the verdict counters */
+void mfilter_stats(struct mailctl_stats *out)
+{
+	out->rcpt = READ(rcpt);
+	out->passed = READ(passed);
+	out->delayed = READ(delayed);
+	out->held = READ(held);
+	out->deferred = READ(deferred);
+	out->rejected = READ(rejected);
+	out->released = READ(released);
+	out->honeytokens = READ(honeytokens);
+	out->quarantines = READ(quarantines);
+	out->malformed = READ(malformed);
+}
+
+/* mfilter_released - n held messages left the hold queue */
+void mfilter_released(unsigned n)
+{
+	__atomic_add_fetch(&g.n.released, n, __ATOMIC_RELAXED);
+}
 
 /* mfilter_start - what the callbacks use */
 void mfilter_start(struct mstate *state, struct mconf *conf,
@@ -150,6 +178,8 @@ static void on_honeytoken(struct msess *s, const struct mail_result *res)
 		q = res->observe ? "observe" : res->quarantine_client ?
 		    mailquar_request(&s->conf->mail, &s->conf->core,
 				     s->client) : "no client";
+		if (strcmp(q, "requested") == 0)
+			COUNT(quarantines);
 		if (s->conf->sample_dir && s->sample == NULL)
 			s->sample = msample_create(s->conf->sample_max);
 	}
@@ -188,8 +218,10 @@ static sfsistat on_wait(SMFICTX *ctx, struct msess *s,
 
 	if (g.kick)
 		g.kick();
-	if (mstate_wait(g.state, t, deadline))
+	if (mstate_wait(g.state, t, deadline)) {
+		COUNT(released);
 		return SMFIS_CONTINUE;
+	}
 	emit(s, "throttle", mailev_verdict(MAIL_DEFER), res, NULL, 0);
 	return reply(ctx, 4, res->text);
 }
@@ -198,16 +230,22 @@ static sfsistat on_wait(SMFICTX *ctx, struct msess *s,
 static sfsistat decide(SMFICTX *ctx, struct msess *s, enum mail_verdict v,
 		       struct mstate_ticket *t, const struct mail_result *res)
 {
+	COUNT(rcpt);
 	switch (v) {
 	case MAIL_PASS:
+		COUNT(passed);
 		return SMFIS_CONTINUE;
 	case MAIL_WAIT:
+		COUNT(delayed);
 		return on_wait(ctx, s, t, res);
 	case MAIL_HOLD:
+		COUNT(held);
 		return on_hold(ctx, s, t, res);
 	case MAIL_DEFER:
+		COUNT(deferred);
 		return reply(ctx, 4, res->text);
 	case MAIL_REJECT:
+		COUNT(rejected);
 		return reply(ctx, 5, res->text);
 	default:
 		daemon_log(LOG_ERR, "unknown verdict %d: passed", (int)v);
@@ -232,9 +270,11 @@ static void note_event(struct msess *s, enum mail_verdict v,
 		emit(s, "lockout", vn, res, NULL, 0);
 		break;
 	case MAIL_EV_HONEYTOKEN:
+		COUNT(honeytokens);
 		on_honeytoken(s, res);
 		break;
 	case MAIL_EV_MALFORMED:
+		COUNT(malformed);
 		emit(s, "malformed", vn, res, (struct event_field[]){
 			EF_S("recipient_raw", raw) }, 1);
 		break;
@@ -429,6 +469,12 @@ static sfsistat on_eom(SMFICTX *ctx)
 		if (smfi_quarantine(ctx, s->reason) != MI_SUCCESS)
 			daemon_log(LOG_ERR, "smfi_quarantine %s failed",
 				   s->qid);
+		if (strcmp(release, "operator") == 0 &&
+		    mstate_hold_operator(g.state, s->identity, s->qid) < 0)
+			daemon_log(LOG_WARNING, "held message %s of %s not "
+				   "tracked: release it with postsuper -H",
+				   s->qid[0] ? s->qid : "(no queue id)",
+				   s->identity);
 		emit(s, "hold", "hold", NULL, (struct event_field[]){
 			EF_S("release", release), EF_S("sample", sample) }, 2);
 	}

@@ -26,6 +26,7 @@
 #define SLUICE_MFILTER_H
 
 #include <libmilter/mfapi.h>
+#include "mailctl.h"
 #include "mailev.h"
 #include "mconf.h"
 #include "mstate.h"
@@ -37,6 +38,10 @@ void mfilter_start(struct mstate *state, struct mconf *conf,
 		   void (*kick)(void), struct mailev *events);
 /* mfilter_set_conf - a reloaded configuration for new sessions */
 void mfilter_set_conf(struct mconf *conf);
+/* mfilter_stats - the verdict counters into out (the rest untouched) */
+void mfilter_stats(struct mailctl_stats *out);
+/* mfilter_released - count n held messages released */
+void mfilter_released(unsigned n);
 /* mfilter_desc - the filter description for smfi_register */
 struct smfiDesc *mfilter_desc(void);
 

@@ -41,6 +41,9 @@ struct mstate_shard {
 	uint64_t cookies;		/* handed out by this shard */
 	uint64_t decisions, contended;	/* recipients; found the lock taken */
 	struct mstate *s;		/* the state it belongs to */
+	GHashTable *opheld;		/* identity -> GPtrArray of queue ids
+					   held for the operator */
+	unsigned nopheld;
 } __attribute__((aligned(64)));		/* no false sharing of mutexes */
 
 struct mstate {
@@ -143,6 +146,9 @@ struct mstate *mstate_create(const struct mailthr_params *p, unsigned shards,
 
 		pthread_mutex_init(&sh->mu, NULL);
 		sh->s = s;
+		sh->opheld = g_hash_table_new_full(g_str_hash, g_str_equal,
+						   g_free, (GDestroyNotify)
+						   g_ptr_array_unref);
 		sh->tickets = g_hash_table_new(g_int64_hash, g_int64_equal);
 		sh->due = g_ptr_array_new_with_free_func(g_free);
 		sh->m = mailthr_create(&q, seed, shard_release, sh);
@@ -196,6 +202,8 @@ void mstate_free(struct mstate *s)
 		}
 		if (s->sh[i].due)
 			g_ptr_array_unref(s->sh[i].due);
+		if (s->sh[i].opheld)
+			g_hash_table_destroy(s->sh[i].opheld);
 		pthread_mutex_destroy(&s->sh[i].mu);
 	}
 	free(s->sh);
@@ -534,15 +542,92 @@ void mstate_walk(struct mstate *s, int (*fn)(void *ctx, const char *identity,
 	}
 }
 
+/* mstate_hold_operator - a message held until the operator releases
+   its identity */
+int mstate_hold_operator(struct mstate *s, const char *identity,
+			 const char *queue_id)
+{
+	struct mstate_shard *sh = &s->sh[mstate_shard_of(s, identity)];
+	GPtrArray *ids;
+	int r = -1;
+
+	if (queue_id == NULL || *queue_id == 0)
+		return -1;
+	pthread_mutex_lock(&sh->mu);
+	if (sh->nopheld < MSTATE_OPHELD_MAX) {
+		if ((ids = g_hash_table_lookup(sh->opheld, identity)) == NULL) {
+			ids = g_ptr_array_new_with_free_func(g_free);
+			g_hash_table_insert(sh->opheld, g_strdup(identity), ids);
+		}
+		g_ptr_array_add(ids, g_strndup(queue_id, MSTATE_QID_MAX - 1));
+		sh->nopheld++;
+		r = 0;
+	}
+	pthread_mutex_unlock(&sh->mu);
+	return r;
+}
+
+/* op_release - the identity's held messages become due; how many */
+static int op_release(struct mstate_shard *sh, const char *identity)
+{
+	GPtrArray *ids = g_hash_table_lookup(sh->opheld, identity);
+	unsigned i, n = 0;
+
+	for (i = 0; ids && i < ids->len; i++)
+		if (sh->due->len < MSTATE_DUE_MAX) {
+			g_ptr_array_add(sh->due, g_strdup(ids->pdata[i]));
+			n++;
+		}
+	if (ids) {
+		sh->nopheld -= ids->len;
+		g_hash_table_remove(sh->opheld, identity);
+	}
+	return (int)n;
+}
+
 /* mstate_release - operator: unlock identity, release its queue (its
-   waiting sessions pass); 0, or -1 if the identity is unknown */
+   waiting sessions pass) and the messages held for it */
 int mstate_release(struct mstate *s, const char *identity)
 {
 	struct mstate_shard *sh = &s->sh[mstate_shard_of(s, identity)];
-	int r;
+	int r, n;
 
 	pthread_mutex_lock(&sh->mu);
 	r = mailthr_release(sh->m, identity);
+	n = op_release(sh, identity);
 	pthread_mutex_unlock(&sh->mu);
-	return r;
+	return r < 0 && n == 0 ? -1 : n;
+}
+
+/* mstate_held - every message held for the operator */
+void mstate_held(struct mstate *s, void (*fn)(void *ctx, const char *qid,
+		 const char *identity, const char *release), void *ctx)
+{
+	GHashTableIter it;
+	gpointer k, v;
+	unsigned i, j;
+
+	for (i = 0; i < s->n; i++) {
+		pthread_mutex_lock(&s->sh[i].mu);
+		g_hash_table_iter_init(&it, s->sh[i].opheld);
+		while (g_hash_table_iter_next(&it, &k, &v))
+			for (j = 0; j < ((GPtrArray *)v)->len; j++)
+				fn(ctx, ((GPtrArray *)v)->pdata[j], k,
+				   "operator");
+		pthread_mutex_unlock(&s->sh[i].mu);
+	}
+}
+
+/* mstate_held_count - messages held for the operator */
+size_t mstate_held_count(struct mstate *s)
+{
+	size_t n = 0;
+	unsigned i;
+
+	for (i = 0; i < s->n; i++) {
+		pthread_mutex_lock(&s->sh[i].mu);
+		n += s->sh[i].nopheld;
+		pthread_mutex_unlock(&s->sh[i].mu);
+	}
+	return n;
 }

@@ -38,6 +38,7 @@
 #define MSTATE_SHARDS_MAX 256
 #define MSTATE_QID_MAX MAILRELEASE_QID_MAX	/* a queue id, with its NUL */
 #define MSTATE_DUE_MAX 100000	/* releases waiting for the ticker, a shard */
+#define MSTATE_OPHELD_MAX 100000	/* messages held for the operator, a shard */
 
 struct mstate;
 struct mstate_ticket;
@@ -99,9 +100,21 @@ void mstate_contention(struct mstate *s, uint64_t *decisions,
    it must not call back into the state); non-zero from fn stops */
 void mstate_walk(struct mstate *s, int (*fn)(void *ctx, const char *identity,
 		 const struct throttle_info *info), void *ctx);
-/* mstate_release - operator: unlock identity and release its queue;
-   0, or -1 if unknown */
+/* mstate_release - operator: unlock identity, release its queue (its
+   waiting sessions pass) and make its held messages due (mstate_due);
+   returns how many messages, -1 if the identity is unknown and holds
+   none */
 int mstate_release(struct mstate *s, const char *identity);
+/* mstate_hold_operator - queue_id is held until the operator releases
+   identity; -1 if the registry is full (MSTATE_OPHELD_MAX a shard) or
+   there is no queue id */
+int mstate_hold_operator(struct mstate *s, const char *identity,
+			 const char *queue_id);
+/* mstate_held - fn for each message held for the operator */
+void mstate_held(struct mstate *s, void (*fn)(void *ctx, const char *qid,
+		 const char *identity, const char *release), void *ctx);
+/* mstate_held_count - messages held for the operator */
+size_t mstate_held_count(struct mstate *s);
 /* mstate_shards - the shard count */
 unsigned mstate_shards(const struct mstate *s);
 /* mstate_seed - the seed identities are hashed to shards with */

@@ -37,6 +37,8 @@ struct policy_app {
 	struct policy_held *held;
 	struct mailrelease *rel;
 	struct mailev *events;
+	void (*follow)(void *ctx, const char *json, const char *text);
+	void *follow_ctx;		/* the operator socket's followers */
 	uint64_t next_expire;		/* of held messages */
 	struct policy_app_stats st;
 };
@@ -98,6 +100,7 @@ static void note(struct policy_app *a, const struct policy_req *q,
 		emit(a, types[res->event], verdict, q, res, x, 1);
 		return;
 	case MAIL_EV_MALFORMED:
+		a->st.malformed++;
 		emit(a, types[res->event], verdict, q, res, x, 1);
 		return;
 	default:
@@ -305,6 +308,7 @@ int policy_app_reconfigure(struct policy_app *a, struct policy_conf *conf)
 	a->rel = rel;
 	mailev_close(a->events);
 	a->events = ev;
+	mailev_follow(ev, a->follow, a->follow_ctx);
 	policy_conf_free(a->conf);
 	a->conf = conf;
 	return 0;
@@ -403,10 +407,33 @@ int policy_app_release(struct policy_app *a, const char *identity)
 	return known || n ? (int)n : -1;
 }
 
-/* policy_app_list_held - for the operator */
-void policy_app_list_held(const struct policy_app *a, FILE *fp)
+/* policy_app_held - for the operator */
+void policy_app_held(const struct policy_app *a, mailctl_held_fn *fn,
+		     void *ctx)
 {
-	policy_held_list(a->held, fp);
+	policy_held_each(a->held, fn, ctx);
+}
+
+/* policy_app_held_count - messages tracked */
+size_t policy_app_held_count(const struct policy_app *a)
+{
+	return policy_held_count(a->held);
+}
+
+/* policy_app_events - the sink in force */
+struct mailev *policy_app_events(const struct policy_app *a)
+{
+	return a->events;
+}
+
+/* policy_app_follow - remembered, so a reload's new sink gets it too */
+void policy_app_follow(struct policy_app *a,
+		       void (*fn)(void *ctx, const char *json,
+				  const char *text), void *ctx)
+{
+	a->follow = fn;
+	a->follow_ctx = ctx;
+	mailev_follow(a->events, fn, ctx);
 }
 
 /* policy_app_walk - identities with state */

@@ -18,6 +18,7 @@
 
 #include <stdint.h>
 #include <stdio.h>
+#include "mailctl.h"
 #include "policy_conf.h"
 #include "policy_server.h"
 
@@ -26,6 +27,7 @@ struct policy_app;
 struct policy_app_stats {
 	uint64_t requests, rcpt, passed, waited, held, deferred, rejected;
 	uint64_t released, expired, honeytokens, lockouts, quarantines;
+	uint64_t malformed;		/* recipients that are not addresses */
 };
 
 /* policy_app_create - takes conf; NULL with errno */
@@ -59,8 +61,17 @@ void policy_app_reap(struct policy_app *a);
    every message held for it; returns the messages released, -1 if
    the identity is unknown and holds nothing */
 int policy_app_release(struct policy_app *a, const char *identity);
-/* policy_app_list_held - held messages, one per line */
-void policy_app_list_held(const struct policy_app *a, FILE *fp);
+/* policy_app_held - each held message (policy_held_each) */
+void policy_app_held(const struct policy_app *a, mailctl_held_fn *fn,
+		     void *ctx);
+/* policy_app_held_count - messages on hold, tracked */
+size_t policy_app_held_count(const struct policy_app *a);
+/* policy_app_events - the event sink in force (changes on reload) */
+struct mailev *policy_app_events(const struct policy_app *a);
+/* policy_app_follow - fn gets every event, across reloads */
+void policy_app_follow(struct policy_app *a,
+		       void (*fn)(void *ctx, const char *json,
+				  const char *text), void *ctx);
 /* policy_app_walk - identities with state */
 void policy_app_walk(const struct policy_app *a,
 		     int (*fn)(void *ctx, const char *identity,

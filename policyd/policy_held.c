@@ -213,8 +213,9 @@ size_t policy_held_count(const struct policy_held *h)
 	return g_hash_table_size(h->by_inst);
 }
 
-/* policy_held_list - for the operator */
-void policy_held_list(const struct policy_held *h, FILE *fp)
+/* policy_held_each - for the operator */
+void policy_held_each(const struct policy_held *h, mailctl_held_fn *fn,
+		      void *ctx)
 {
 	GHashTableIter it;
 	gpointer k, v;
@@ -223,9 +224,8 @@ void policy_held_list(const struct policy_held *h, FILE *fp)
 	while (g_hash_table_iter_next(&it, &k, &v)) {
 		struct held_msg *m = v;
 
-		fprintf(fp, "%s %s %s waiting=%u\n", m->qid[0] ? m->qid : "-",
-			m->identity, m->manual ? "locked" : "throttled",
-			m->outstanding);
+		fn(ctx, m->qid[0] ? m->qid : "-", m->identity,
+		   m->manual ? "operator" : "throttle");
 	}
 }
 

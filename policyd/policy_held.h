@@ -20,6 +20,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
+#include "mailctl.h"
 #include "mailrelease.h"
 #include "mailthr.h"
 
@@ -56,8 +57,10 @@ size_t policy_held_release_identity(struct policy_held *h,
 void policy_held_expire(struct policy_held *h, uint64_t now, uint64_t ttl);
 /* policy_held_count - messages tracked */
 size_t policy_held_count(const struct policy_held *h);
-/* policy_held_list - one line per message: queue id, identity, state */
-void policy_held_list(const struct policy_held *h, FILE *fp);
+/* policy_held_each - fn for each message: queue id ("-" while not
+   known), identity, who releases it ("throttle" or "operator") */
+void policy_held_each(const struct policy_held *h, mailctl_held_fn *fn,
+		      void *ctx);
 /* policy_held_save, policy_held_load - across restarts */
 int policy_held_save(const struct policy_held *h, FILE *fp);
 int policy_held_load(struct policy_held *h, FILE *fp, uint64_t now);

@@ -397,25 +397,22 @@ static int cmd_metrics(void *ctx, int json, char **argv, GString *out)
 }
 
 static const struct ctl_command cmds[] = {
-	{ "status", 1, 1, cmd_status },
-	{ "hosts", 1, 2, cmd_hosts },
-	{ "show", 2, 2, cmd_show },
-	{ "release", 2, 3, cmd_release },
-	{ "quarantine", 2, 3, cmd_quarantine },
-	{ "unquarantine", 2, 3, cmd_release },
-	{ "whitelist", 1, 1, cmd_whitelist },
-	{ "events", 1, 1, cmd_events },
-	{ "reload", 1, 1, cmd_reload },
-	{ "metrics", 1, 1, cmd_metrics },
-	{ "bypass", 2, 2, cmd_bypass },
+	{ "status", 1, 1, cmd_status, NULL },
+	{ "hosts", 1, 2, cmd_hosts, "[all]" },
+	{ "show", 2, 2, cmd_show, "HOST" },
+	{ "release", 2, 3, cmd_release, "HOST [REASON]" },
+	{ "quarantine", 2, 3, cmd_quarantine, "HOST [REASON]" },
+	{ "unquarantine", 2, 3, cmd_release, "HOST [REASON]" },
+	{ "whitelist", 1, 1, cmd_whitelist, NULL },
+	{ "events", 1, 1, cmd_events, NULL },
+	{ "reload", 1, 1, cmd_reload, NULL },
+	{ "metrics", 1, 1, cmd_metrics, NULL },
+	{ "bypass", 2, 2, cmd_bypass, "on|off" },
 };
 
 /* sdctl_handle - ctl_handler for a struct sluiced */
 int sdctl_handle(void *ctx, int json, int argc, char **argv, GString *out)
 {
-	return ctl_server_dispatch(cmds, sizeof(cmds) / sizeof(cmds[0]),
-				   "status, hosts [all], show HOST, release HOST, "
-				   "quarantine HOST [REASON], unquarantine HOST, "
-				   "whitelist, events, reload, metrics, bypass on|off",
-				   ctx, json, argc, argv, out);
+	return ctl_server_dispatch(cmds, sizeof(cmds) / sizeof(cmds[0]), ctx,
+				   json, argc, argv, out);
 }

@@ -27,9 +27,12 @@
 
 static const char usage_text[] =
 	"usage: sluicectl [-s SOCKET | -c FILE] [--json] COMMAND [ARG...]\n"
-	"commands: status, hosts [all], show HOST, release HOST [REASON],\n"
+	"sluiced: status, hosts [all], show HOST, release HOST [REASON],\n"
 	"  quarantine HOST [REASON], unquarantine HOST [REASON], whitelist,\n"
-	"  events, reload, metrics\n";
+	"  events, reload, metrics\n"
+	"sluice-policyd, sluice-milter (-s their control_listen): status,\n"
+	"  hosts [all], show IDENTITY, held, release IDENTITY [REASON...],\n"
+	"  events, metrics\n";
 
 /* usage - the synopsis, and exit 2 (or 0 for -h) */
 static void usage(int status)
@@ -75,6 +78,30 @@ static char *socket_from_config(const char *path)
 	return sock;
 }
 
+/* absolute - a relative socket path ("ctl.sock", "unix:run/x.sock")
+   made absolute, since the request goes through endpoint_parse, which
+   wants a full path; others are returned as given */
+static char *absolute(char *sock)
+{
+	static char buf[4096];
+	char cwd[3072];
+	const char *p = strncmp(sock, "unix:", 5) == 0 ? sock + 5 : sock;
+
+	if (*p == '/' || strncmp(sock, "inet", 4) == 0 ||
+	    strncmp(sock, "local:", 6) == 0 || getcwd(cwd, sizeof(cwd)) == NULL)
+		return sock;
+	snprintf(buf, sizeof(buf), "%s/%s", cwd, p);
+	return buf;
+}
+
+/* unreachable - say which socket failed and what to check */
+static void unreachable(const char *sock, const char *why)
+{
+	fprintf(stderr, "sluicectl: %s: %s; check that the daemon runs, or "
+		"pass -s SOCKET (sluiced's is [core] control_socket, the mail "
+		"filters' their control_listen)\n", sock, why);
+}
+
 /* follow - stream events until the daemon or the user ends it */
 static int follow(const char *sock, const char *req)
 {
@@ -85,8 +112,7 @@ static int follow(const char *sock, const char *req)
 
 	if (endpoint_parse(sock, &ep, err, sizeof(err)) < 0
 	    || (fd = endpoint_connect(&ep)) < 0) {
-		fprintf(stderr, "sluicectl: %s: %s\n", sock,
-			errno ? strerror(errno) : err);
+		unreachable(sock, errno ? strerror(errno) : err);
 		return 1;
 	}
 	if (dprintf(fd, "%s\n", req) < 0)
@@ -139,13 +165,14 @@ int main(int argc, char **argv)
 	}
 	if (sock == NULL)
 		sock = CTL_DEFAULT_SOCKET;
+	sock = absolute(sock);
 	if (strcmp(argv[optind], "events") == 0)
 		return follow(sock, req);
 	if ((reply = malloc(REPLY_MAX)) == NULL)
 		return 1;
 	rc = ctl_call(sock, req, reply, REPLY_MAX, TIMEOUT_MS);
 	if (rc < 0)
-		fprintf(stderr, "sluicectl: %s: %s\n", sock, strerror(errno));
+		unreachable(sock, strerror(errno));
 	else if (rc == 1)
 		fprintf(stderr, "sluicectl: %s\n", reply);
 	else

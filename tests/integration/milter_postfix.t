@@ -54,6 +54,7 @@ high_watermark = 10
 low_watermark = 5
 honeytokens = trap-x7f3@lists.example.org
 sample_dir = $T/samples
+postfix_config_directory = $T/pf/etc
 CONF
 
 cat >"$T/hold.conf" <<CONF
@@ -135,6 +136,43 @@ cmp "$d" -le 12 "... and little more ($d <= 5 + a few released)"
 # alice is not affected by the mass mailer
 swk alice@example.org friend1@example.net
 ok $? "alice still passes"
+
+# 2b. the operator lists the held mail and releases it (sluicectl -s)
+CTL="$SLUICE_BUILD/sluicectl -s $T/milter-ctl1.sock"
+n=$(held mass@example.org)
+is "$($CTL held | grep -c '^[0-9A-Za-z]* sender:mass@example.org operator$')" "$n" \
+	"sluicectl held lists each of the $n held messages with its queue id"
+is "$($CTL status | grep '^held_messages ')" "held_messages $n" \
+	"status counts them"
+$CTL --json status | grep -q '^{"rcpt":[0-9]*,"passed":[0-9]*,"delayed":[1-9]'
+ok $? "status --json is JSON, delayed counted"
+$CTL --json hosts | grep -q '^{"identity":"sender:mass@example.org","queued":[0-9]*,"wset":5,"locked":true}$'
+ok $? "hosts --json is JSON"
+$CTL show mass@example.org | grep -q '^sender:mass@example.org queued=[0-9]* wset=5 locked$'
+ok $? "show takes a bare address where only one identity matches"
+$CTL reload >/dev/null 2>"$T/ctl.err"
+is $? 1 "a command of sluiced only is refused"
+grep -q "unknown command; known: status, hosts \[all\], show IDENTITY, held, release IDENTITY \[REASON...\], events, metrics" "$T/ctl.err"
+ok $? "... with the list of what works here"
+$CTL --json events >"$T/follow.out" 2>&1 &
+fpid=$!
+at_exit "kill $fpid 2>/dev/null"
+sleep 0.5
+$CTL release mass@example.org checked with the customer >"$T/rel.out"
+ok $? "sluicectl release of a bare address"
+is "$(cat "$T/rel.out")" "released sender:mass@example.org, $n held message(s)" \
+	"... names the identity and the messages it released"
+i=0
+while [ "$(held mass@example.org)" -gt 0 ] && [ $i -lt 100 ]; do sleep 0.2; i=$((i + 1)); done
+is "$(held mass@example.org)" 0 "the released messages leave the hold queue"
+grep -q '"event_type":"release".*"identity":"sender:mass@example.org","reason":"operator","note":"checked with the customer","messages":'"$n" "$T/events.json"
+ok $? "a release event keeps reason operator and the operator's words"
+sleep 0.3
+grep -q "\"event_type\":\"release\"" "$T/follow.out"
+ok $? "sluicectl events on the milter's socket followed it"
+kill $fpid 2>/dev/null
+$CTL metrics | grep -q '^sluice_mail_held_messages 0$'
+ok $? "metrics in the Prometheus text format"
 
 # 3. a honeytoken message: held, sluiced asked, sample kept
 swk mallory@example.org trap-x7f3@lists.example.org \

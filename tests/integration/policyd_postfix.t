@@ -62,7 +62,7 @@ sleep 1
 is "$(pf_held)" $((held0 + 2)) "and held too (lockout for the TTL)"
 is "$(sent 'colleague@example.net')" 0 "not delivered"
 pctl held >"$T/held.out"
-is "$(grep -c '^[0-9A-Z]* sender:worm@example.org locked' "$T/held.out")" 2 "the operator lists both held messages, with queue ids"
+is "$(grep -c '^[0-9A-Z]* sender:worm@example.org operator$' "$T/held.out")" 2 "the operator lists both held messages, with queue ids"
 pctl status | grep -q '^honeytokens 1$'
 ok $? "status counts the honeytoken"
 pctl release sender:worm@example.org >/dev/null

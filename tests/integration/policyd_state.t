@@ -48,7 +48,7 @@ test -s "$T/state/policyd.state"
 ok $? "state saved at stop"
 pd_start
 ok $? "restarted"
-pctl hosts | grep -q '^sender:dave@example.org queued=0 wset=5'
+pctl hosts all | grep -q '^sender:dave@example.org queued=0 wset=5'
 ok $? "dave's full working set is back (sluicectl hosts)"
 send dave@example.org dave2@example.net,dave3@example.net
 ok $? "remembered recipients accepted after the restart"
@@ -113,7 +113,7 @@ got=$(req "after-reload" | $PC -n 1 -w 3 "$EP" | head -1)
 is "$got" "action=DUNNO" "SIGHUP: the new whitelist applies"
 grep -q "configuration reloaded" "$T/policyd.log"
 ok $? "reload logged"
-pctl hosts >"$T/hosts.out"
+pctl hosts all >"$T/hosts.out"
 grep -q '^sender:dave@example.org queued=1 wset=5' "$T/hosts.out"
 ok $? "and the state was kept (dave: full working set, dave6 queued)"
 echo "wset_size = 0" >>"$T/sluice.conf"

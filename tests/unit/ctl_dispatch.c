@@ -33,16 +33,15 @@ static int cmd_follow(void *ctx, int json, char **argv, GString *out)
 }
 
 static const struct ctl_command cmds[] = {
-	{ "echo", 2, 2, cmd_echo },
-	{ "follow", 1, 2, cmd_follow },
+	{ "echo", 2, 2, cmd_echo, "WORD" },
+	{ "follow", 1, 2, cmd_follow, "[all]" },
 };
 
 /* run - dispatch words; the body into out (reset first) */
 static int run(GString *out, int json, int argc, char **argv)
 {
 	g_string_truncate(out, 0);
-	return ctl_server_dispatch(cmds, 2, "echo WORD, follow", "ctx", json,
-				   argc, argv, out);
+	return ctl_server_dispatch(cmds, 2, "ctx", json, argc, argv, out);
 }
 
 int main(void)
@@ -65,10 +64,10 @@ int main(void)
 	is_int(run(out, 0, 3, follow3), -1, "a range: one word too many");
 	is_str(out->str, "follow takes 0 to 1 argument(s)", "says the range");
 	is_int(run(out, 0, 1, nope), -1, "unknown command");
-	is_str(out->str, "unknown command; known: echo WORD, follow",
+	is_str(out->str, "unknown command; known: echo WORD, follow [all]",
 	       "lists the known ones");
 	is_int(run(out, 0, 0, nope), -1, "no words");
-	is_str(out->str, "unknown command; known: echo WORD, follow",
+	is_str(out->str, "unknown command; known: echo WORD, follow [all]",
 	       "is unknown too");
 	g_string_free(out, TRUE);
 	return done_testing();
