@@ -89,20 +89,6 @@ pf_start || bail "Postfix did not start: $(cat "$T/pf/check.log" "$T/pf/start.lo
 at_exit "pf_stop"
 touch "$T/events.json" "$T/ctl.log"
 
-# swk FROM TO [OPTIONS] - one message through Postfix; output in $T/swaks.out
-swk() {
-	_f=$1 _t=$2
-	shift 2
-	swaks --server "127.0.0.1:$SPORT" --from "$_f" --to "$_t" \
-		--timeout 60 "$@" >"$T/swaks.out" 2>&1
-}
-
-# held FROM - messages from FROM on the hold queue (postqueue -j)
-held() {
-	postqueue -c "$T/pf/etc" -j 2>/dev/null |
-		grep '"queue_name": *"hold"' | grep -c "\"sender\": *\"$1\"" || true
-}
-
 # 1. a person's mail passes and is delivered
 swk alice@example.org friend1@example.net,friend2@example.net
 ok $? "alice's message accepted"

@@ -80,3 +80,18 @@ lua() {
 event_count() {
 	grep "\"event_type\":\"$1\"" "$3" 2>/dev/null | grep -c -- "$2"
 }
+
+# swk FROM TO [OPTIONS] - one message (one connection) through the
+# private Postfix on $SPORT; output in $T/swaks.out
+swk() {
+	_f=$1 _t=$2
+	shift 2
+	swaks --server "127.0.0.1:$SPORT" --from "$_f" --to "$_t" \
+		--timeout 60 "$@" >"$T/swaks.out" 2>&1
+}
+
+# held FROM - messages from FROM on the private Postfix's hold queue
+held() {
+	postqueue -c "$T/pf/etc" -j 2>/dev/null |
+		grep '"queue_name": *"hold"' | grep -c "\"sender\": *\"$1\"" || true
+}

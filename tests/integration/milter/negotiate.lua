@@ -1,5 +1,6 @@
 -- negotiate.lua - the filter asks for what it uses and nothing more:
--- quarantine, no headers or body unless samples are kept (samples=1)
+-- quarantine, no headers or body unless samples are kept (samples=1),
+-- no connect or HELO
 dofile(dir .. "/lib.lua")
 
 local c = open("192.0.2.50")
@@ -15,4 +16,11 @@ else
 	check(mt.test_option(c, SMFIP_NOBODY), "body asked for without samples")
 	check(mt.test_option(c, SMFIP_NOEOH), "end of headers asked for")
 end
+-- the MTA offers to leave out connect and HELO: the filter takes the
+-- envelope only (client from MAIL's {client_addr}), MAIL needs no reply
+check(mt.test_option(c, SMFIP_NOCONNECT), "connect not refused")
+check(mt.test_option(c, SMFIP_NOHELO), "HELO not refused")
+check(mt.test_option(c, SMFIP_NR_MAIL), "a reply asked for at MAIL")
+check(not mt.test_option(c, SMFIP_NR_RCPT), "no reply asked for at RCPT")
+check(not mt.test_option(c, SMFIP_NODATA), "DATA refused")
 mt.disconnect(c)
