@@ -2,8 +2,8 @@
  * NAME
  *	msnap - sluice-milter's throttle state across restarts
  * DESCRIPTION
- *	See msnap.h. The seed file is one line: "sluice-milter SHARDS
- *	HEXSEED".
+ *	See msnap.h. The seed file is mailseed(3)'s, shared with
+ *	sluice-policyd.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "atomicfile.h"
+#include "mailseed.h"
 #include "msnap.h"
 
 #define SEED_FILE "milter.seed"
@@ -45,71 +46,25 @@ static int write_shard(FILE *fp, void *ctx)
 	return mstate_with_shard(io->s, io->shard, save_shard, io);
 }
 
-/* write_seed - atomicfile_write callback: the seed line */
-static int write_seed(FILE *fp, void *ctx)
-{
-	struct mstate *s = ctx;
-	uint8_t seed[16];
-	unsigned i;
-
-	mstate_seed(s, seed);
-	fprintf(fp, "sluice-milter %u ", mstate_shards(s));
-	for (i = 0; i < sizeof(seed); i++)
-		fprintf(fp, "%02x", seed[i]);
-	return fprintf(fp, "\n") < 0 ? -1 : 0;
-}
-
 /* msnap_save - shards first, the seed last */
 int msnap_save(struct mstate *s, const char *dir)
 {
 	struct io io = { .s = s };
 	char path[4096];
+	uint8_t seed[16];
 
 	for (io.shard = 0; io.shard < mstate_shards(s); io.shard++)
 		if (shard_path(path, sizeof(path), dir, io.shard) < 0 ||
 		    atomicfile_write(path, 0666, write_shard, &io) < 0)
 			return -1;
-	snprintf(path, sizeof(path), "%s/%s", dir, SEED_FILE);
-	return atomicfile_write(path, 0666, write_seed, s);
-}
-
-/* hex_seed - 32 hex digits into 16 bytes; 0 or -1 */
-static int hex_seed(const char *hex, uint8_t seed[16])
-{
-	unsigned i, b;
-
-	if (strlen(hex) != 32)
-		return -1;
-	for (i = 0; i < 16; i++) {
-		if (sscanf(hex + 2 * i, "%2x", &b) != 1)
-			return -1;
-		seed[i] = (uint8_t)b;
-	}
-	return 0;
+	mstate_seed(s, seed);
+	return mailseed_save(dir, SEED_FILE, mstate_shards(s), seed);
 }
 
 /* msnap_seed - the saved seed, if it is for this shard count */
 int msnap_seed(const char *dir, unsigned shards, uint8_t seed[16])
 {
-	char path[4096], hex[40];
-	unsigned n;
-	FILE *fp;
-	int r;
-
-	snprintf(path, sizeof(path), "%s/%s", dir, SEED_FILE);
-	if ((fp = fopen(path, "r")) == NULL)
-		return -1;
-	r = fscanf(fp, "sluice-milter %u %39s", &n, hex);
-	fclose(fp);
-	if (r != 2 || hex_seed(hex, seed) < 0) {
-		errno = EINVAL;
-		return -1;
-	}
-	if (n != shards) {
-		errno = ESTALE;
-		return -1;
-	}
-	return 0;
+	return mailseed_load(dir, SEED_FILE, shards, seed);
 }
 
 /* load_shard - mstate_with_shard callback */

@@ -24,6 +24,7 @@
 
 #include "clock.h"
 #include "daemon.h"
+#include "mailseed.h"
 #include "policy_app.h"
 #include "policy_conf.h"
 #include "policy_ctl.h"
@@ -121,32 +122,20 @@ static void serve(struct policyd *d, const struct policy_conf *c)
 				   strerror(errno));
 }
 
-/* seed_get - the hash seed, kept in the state directory: the saved
-   working sets hold keyed tags, so a restart must hash the same way */
+/* seed_get - the hash seed kept in the state directory (mailseed),
+   or a new one saved there at once */
 static void seed_get(const char *dir, uint8_t seed[16])
 {
-	char path[4096];
-	FILE *fp;
-	int fd;
-
-	snprintf(path, sizeof(path), "%s/policyd.seed", dir ? dir : "");
-	if (dir && (fp = fopen(path, "r")) != NULL) {
-		size_t n = fread(seed, 1, 16, fp);
-
-		fclose(fp);
-		if (n == 16)
-			return;
-	}
+	if (dir && mailseed_load(dir, "policyd.seed", 1, seed) == 0)
+		return;
+	if (dir && errno != ENOENT)
+		daemon_log(LOG_WARNING, "%s/policyd.seed: %s: a new seed",
+			   dir, strerror(errno));
 	if (getrandom(seed, 16, 0) != 16)
 		daemon_die(1, "getrandom: %s", strerror(errno));
-	if (dir == NULL)
-		return;
-	fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
-	if (fd < 0 || write(fd, seed, 16) != 16)
-		daemon_log(LOG_WARNING, "%s: %s: state will not survive a "
-			   "restart", path, strerror(errno));
-	if (fd >= 0)
-		close(fd);
+	if (dir && mailseed_save(dir, "policyd.seed", 1, seed) < 0)
+		daemon_log(LOG_WARNING, "%s/policyd.seed: %s: state will not "
+			   "survive a restart", dir, strerror(errno));
 }
 
 /* start - everything up to the loop; dies on any failure */
