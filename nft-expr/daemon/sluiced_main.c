@@ -384,7 +384,7 @@ static int conf_check(struct sluiced *s)
 	return rc;
 }
 
-static const char usage[] = "[-f] [-n] [-c FILE]";
+static const char usage[] = "[-c FILE] [-f] [-n] [-V] [-h]";
 
 int main(int argc, char **argv)
 {

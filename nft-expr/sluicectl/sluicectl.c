@@ -27,9 +27,10 @@
 
 static const char usage_text[] =
 	"usage: sluicectl [-s SOCKET | -c FILE] [--json] COMMAND [ARG...]\n"
+	"       sluicectl -V | -h\n"
 	"sluiced: status, hosts [all], show HOST, release HOST [REASON],\n"
 	"  quarantine HOST [REASON], unquarantine HOST [REASON], whitelist,\n"
-	"  events, reload, metrics\n"
+	"  events, reload, metrics, bypass on|off\n"
 	"sluice-policyd, sluice-milter (-s their control_listen): status,\n"
 	"  hosts [all], show IDENTITY, held, release IDENTITY [REASON...],\n"
 	"  events, metrics\n";
