@@ -12,6 +12,7 @@
  *	beside it are listed for the caller's warning.
  */
 #include <glib.h>
+#include <grp.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/socket.h>
@@ -39,6 +40,10 @@ static const struct cfg_key core_keys[] = {
 	  .def = "127.0.0.0/8; ::1", .help = "addresses nothing ever acts against" },
 	{ .name = "syslog_events", .type = CFG_BOOL, .offset = CC(syslog_events),
 	  .def = "yes", .help = "also log each event as one syslog line" },
+	{ .name = "control_group", .type = CFG_STRING, .offset = CC(control_group),
+	  .def = "", .help = "group that may read status and report to control sockets" },
+	{ .name = "admin_group", .type = CFG_STRING, .offset = CC(admin_group),
+	  .def = "", .help = "group that may also release, unquarantine, reload" },
 };
 #define NCORE (sizeof(core_keys) / sizeof(core_keys[0]))
 
@@ -61,6 +66,35 @@ static int coreconf_socket(struct config *c, struct core_conf *out,
 	g_free(out->control_socket);
 	out->control_socket = g_strdup(ep.path);
 	return 0;
+}
+
+/* coreconf_gid - a group name to its gid ((gid_t)-1 for empty) */
+static int coreconf_gid(struct config *c, const char *key, const char *name,
+			gid_t *gid, char *err, size_t len)
+{
+	struct group *gr;
+
+	*gid = (gid_t)-1;
+	if (name == NULL || *name == 0)
+		return 0;
+	if ((gr = getgrnam(name)) == NULL) {
+		snprintf(err, len, "%s: [core] %s = \"%.64s\": no such group; "
+			 "expected a group name from /etc/group, or empty for "
+			 "none", config_name(c), key, name);
+		return -1;
+	}
+	*gid = gr->gr_gid;
+	return 0;
+}
+
+/* coreconf_access - control_group and admin_group to gids */
+static int coreconf_access(struct config *c, struct core_conf *out,
+			   char *err, size_t len)
+{
+	return coreconf_gid(c, "control_group", out->control_group,
+			    &out->access.control_gid, err, len) < 0
+	    || coreconf_gid(c, "admin_group", out->admin_group,
+			    &out->access.admin_gid, err, len) < 0 ? -1 : 0;
 }
 
 /* [countermeasures] keys some program acts on; the others only parse */
@@ -90,6 +124,7 @@ int coreconf_apply(struct config *c, struct core_conf *out, char *err, size_t le
 	if (config_apply(c, "core", core_keys, NCORE, out, err, len) < 0)
 		return -1;
 	if (coreconf_socket(c, out, err, len) < 0
+	    || coreconf_access(c, out, err, len) < 0
 	    || coreconf_countermeasures(c, &cm, err, len) < 0) {
 		coreconf_release(out);
 		return -1;

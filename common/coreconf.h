@@ -17,6 +17,13 @@
  *	                                        the default)
  *	  syslog_events = yes                   each event also as one
  *	                                        syslog line
+ *	  control_group =                       may read status and report
+ *	                                        (quarantine HOST REASON) on
+ *	                                        every control socket, which
+ *	                                        is 0660 and of this group
+ *	  admin_group =                         may also release, reload...
+ *	                                        (root always may); empty:
+ *	                                        no group
  *
  *	coreconf_apply() also checks [countermeasures] whole (a misspelt
  *	key there is refused in every program) and takes from it what
@@ -54,6 +61,7 @@
 #include <stddef.h>
 #include "cmeasure.h"
 #include "config.h"
+#include "ctl_server.h"
 #include "prefixset.h"
 
 struct core_conf {
@@ -62,6 +70,8 @@ struct core_conf {
 	char *state_dir;	/* /var/lib/sluice */
 	struct prefixset *whitelist;	/* nothing ever acts against these */
 	int syslog_events;
+	char *control_group, *admin_group;	/* names, NULL = none */
+	struct ctl_access access;	/* their gids for ctl_server_open */
 	int dry_run;		/* [countermeasures] dry_run: observe only */
 	char *cm_inert;		/* [countermeasures] keys set that do nothing
 				   yet, "a, b"; NULL if none */

@@ -9,6 +9,12 @@
  *	CTL_SERVER_LINE_MS, gets an ERR and the door; a follower whose
  *	unsent events pass CTL_SERVER_BACKLOG is dropped rather than let
  *	grow. A client can never block the packet path.
+ *
+ *	The peer's credentials are read once, at accept: a request is
+ *	judged by who sent it (SO_PEERCRED, SO_PEERGROUPS), so a socket
+ *	file whose mode was widened by mistake gives nobody more than the
+ *	level their groups give. The socket is made 0660 by the umask at
+ *	bind, never chmod'ed after: there is no moment it is wider.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -18,6 +24,7 @@
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <unistd.h>
+#include <linux/limits.h>
 
 #include "clock.h"
 #include "ctl.h"
@@ -37,10 +44,14 @@ struct conn {
 	GString *out;
 	size_t sent;
 	uint64_t deadline;
+	uint64_t since;		/* accepted at */
+	struct ctl_peer peer;
 };
 
 struct ctl_server {
 	int lfd, efd;
+	struct ctl_access acc;
+	struct ctl_rate rate;	/* control peers' reports */
 	char path[108];
 	ctl_handler *fn;
 	void *ctx;
@@ -70,9 +81,30 @@ static void make_parent(const char *path)
 	(void)mkdir(dir, 0755);		/* EEXIST, or listen says why */
 }
 
+/* listen_private - bind with umask 0117, so the socket is born 0660;
+   then give it the control group, which is never wider than before */
+static int listen_private(struct ctl_server *s, const struct endpoint *ep)
+{
+	mode_t old = umask(0117);
+	int fd = endpoint_listen(ep, 16), saved = errno;
+
+	umask(old);
+	if (fd >= 0 && s->acc.control_gid != (gid_t)-1
+	    && chown(s->path, (uid_t)-1, s->acc.control_gid) < 0) {
+		saved = errno;
+		close(fd);
+		(void)unlink(s->path);
+		fd = -1;
+	}
+	errno = saved;
+	return fd;
+}
+
 /* ctl_server_open - listen on path; NULL with err */
-struct ctl_server *ctl_server_open(const char *path, ctl_handler *fn,
-				   void *ctx, char *err, size_t errlen)
+struct ctl_server *ctl_server_open(const char *path,
+				   const struct ctl_access *acc,
+				   ctl_handler *fn, void *ctx, char *err,
+				   size_t errlen)
 {
 	struct ctl_server *s = calloc(1, sizeof(*s));
 	struct endpoint ep;
@@ -82,6 +114,9 @@ struct ctl_server *ctl_server_open(const char *path, ctl_handler *fn,
 		return NULL;
 	}
 	s->lfd = s->efd = -1;
+	s->acc.control_gid = s->acc.admin_gid = (gid_t)-1;
+	if (acc != NULL)
+		s->acc = *acc;
 	s->fn = fn;
 	s->ctx = ctx;
 	if (endpoint_parse(path, &ep, err, errlen) < 0) {
@@ -95,13 +130,12 @@ struct ctl_server *ctl_server_open(const char *path, ctl_handler *fn,
 	}
 	snprintf(s->path, sizeof(s->path), "%s", ep.path);
 	make_parent(s->path);
-	if ((s->lfd = endpoint_listen(&ep, 16)) < 0
+	if ((s->lfd = listen_private(s, &ep)) < 0
 	    || (s->efd = epoll_create1(EPOLL_CLOEXEC)) < 0) {
 		snprintf(err, errlen, "control socket %s: %s", s->path, strerror(errno));
 		ctl_server_close(s);
 		return NULL;
 	}
-	(void)chmod(s->path, 0660);
 	watch(s, s->lfd, EPOLLIN, EPOLL_CTL_ADD, NULL);
 	return s;
 }
@@ -142,16 +176,91 @@ int ctl_server_fd(const struct ctl_server *s)
 	return s->efd;
 }
 
-/* conn_accept - take every waiting connection there is room for */
-static void conn_accept(struct ctl_server *s, uint64_t now)
+/* in_group - is gid the peer's primary or one of its groups */
+static int in_group(gid_t gid, gid_t primary, const gid_t *g, size_t n)
 {
 	size_t i;
-	int fd;
+
+	if (gid == (gid_t)-1)
+		return 0;
+	for (i = 0; i < n; i++)
+		if (g[i] == gid)
+			return 1;
+	return gid == primary;
+}
+
+/* peer_level - root or the admin group, the control group, or none */
+static enum ctl_level peer_level(const struct ctl_server *s, int fd,
+				 uid_t *uid)
+{
+	struct ucred cr;
+	socklen_t len = sizeof(cr);
+	gid_t g[NGROUPS_MAX > 256 ? 256 : NGROUPS_MAX];
+	socklen_t glen = sizeof(g);
+	size_t n;
+
+	*uid = (uid_t)-1;
+	if (getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &cr, &len) < 0)
+		return CTL_PEER_NONE;
+	*uid = cr.uid;
+	if (cr.uid == 0)
+		return CTL_PEER_ADMIN;
+	/* more groups than g holds: judged by the primary group alone */
+	n = getsockopt(fd, SOL_SOCKET, SO_PEERGROUPS, g, &glen) < 0 ? 0
+	    : glen / sizeof(g[0]);
+	if (in_group(s->acc.admin_gid, cr.gid, g, n))
+		return CTL_PEER_ADMIN;
+	if (in_group(s->acc.control_gid, cr.gid, g, n))
+		return CTL_PEER_CONTROL;
+	return CTL_PEER_NONE;
+}
+
+/* conn_victim - the slot a newcomer of level lv may take when all are
+   used: the one waiting longest for its line, else the oldest
+   follower, of the lowest level there is, never above lv; -1 if none */
+static int conn_victim(const struct ctl_server *s, enum ctl_level lv)
+{
+	int i, best = -1;
+	unsigned rank, brank = 0;
+
+	for (i = 0; i < CTL_SERVER_CONNS; i++) {
+		const struct conn *c = &s->c[i];
+
+		if (c->peer.level > lv || c->state == CONN_WRITING)
+			continue;
+		rank = (unsigned)c->peer.level * 2 + (c->state == CONN_FOLLOWING);
+		if (best < 0 || rank < brank
+		    || (rank == brank && c->since < s->c[best].since)) {
+			best = i;
+			brank = rank;
+		}
+	}
+	return best;
+}
+
+/* conn_slot - a free slot, or the victim's; -1 when full */
+static int conn_slot(struct ctl_server *s, enum ctl_level lv)
+{
+	int i;
+
+	for (i = 0; i < CTL_SERVER_CONNS; i++)
+		if (s->c[i].state == CONN_FREE)
+			return i;
+	if ((i = conn_victim(s, lv)) >= 0)
+		conn_close(s, &s->c[i]);
+	return i;
+}
+
+/* conn_accept - take every waiting connection, making room if need be */
+static void conn_accept(struct ctl_server *s, uint64_t now)
+{
+	enum ctl_level lv;
+	uid_t uid;
+	int i, fd;
 
 	while ((fd = accept4(s->lfd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC)) >= 0) {
-		for (i = 0; i < CTL_SERVER_CONNS && s->c[i].state != CONN_FREE; i++)
-			;
-		if (i == CTL_SERVER_CONNS) {
+		lv = peer_level(s, fd, &uid);
+		if ((i = conn_slot(s, lv)) < 0) {
 			static const char busy[] = "ERR busy\n";
 
 			(void)send(fd, busy, sizeof(busy) - 1, MSG_NOSIGNAL);
@@ -160,7 +269,11 @@ static void conn_accept(struct ctl_server *s, uint64_t now)
 		}
 		s->c[i].fd = fd;
 		s->c[i].state = CONN_READING;
+		s->c[i].since = now;
 		s->c[i].deadline = now + CTL_SERVER_LINE_MS * NS_PER_MS;
+		s->c[i].peer.uid = uid;
+		s->c[i].peer.level = lv;
+		s->c[i].peer.rate = &s->rate;
 		watch(s, fd, EPOLLIN, EPOLL_CTL_ADD, &s->c[i]);
 	}
 }
@@ -197,7 +310,7 @@ static void conn_flush(struct ctl_server *s, struct conn *c)
 }
 
 /* conn_answer - run the request line through the handler */
-static void conn_answer(struct ctl_server *s, struct conn *c)
+static void conn_answer(struct ctl_server *s, struct conn *c, uint64_t now)
 {
 	char *argv[ARGS_MAX + 1], *p = c->line, *tok, *save = NULL;
 	GString *body = g_string_new(NULL);
@@ -219,8 +332,10 @@ static void conn_answer(struct ctl_server *s, struct conn *c)
 	} else if (tok != NULL) {
 		g_string_assign(body, "too many arguments");
 		rc = -1;
-	} else
-		rc = s->fn(s->ctx, c->json, argc, argv, body);
+	} else {
+		c->peer.now = now;
+		rc = s->fn(s->ctx, &c->peer, c->json, argc, argv, body);
+	}
 	c->out = g_string_new(rc < 0 ? "ERR " : "OK\n");
 	g_string_append_len(c->out, body->str, (gssize)body->len);
 	if (rc < 0)
@@ -231,7 +346,7 @@ static void conn_answer(struct ctl_server *s, struct conn *c)
 }
 
 /* conn_read - gather the request line */
-static void conn_read(struct ctl_server *s, struct conn *c)
+static void conn_read(struct ctl_server *s, struct conn *c, uint64_t now)
 {
 	ssize_t r;
 	char *nl;
@@ -256,7 +371,7 @@ static void conn_read(struct ctl_server *s, struct conn *c)
 	c->line[c->llen] = 0;
 	if ((nl = memchr(c->line, '\n', c->llen)) != NULL) {
 		*nl = 0;
-		conn_answer(s, c);
+		conn_answer(s, c, now);
 	} else if (c->llen >= CTL_LINE_MAX) {
 		c->out = g_string_new("ERR request line too long\n");
 		c->state = CONN_WRITING;
@@ -295,7 +410,7 @@ void ctl_server_run(struct ctl_server *s, uint64_t now)
 		else if (ev[i].events & EPOLLOUT)
 			conn_flush(s, c);
 		else if (ev[i].events & EPOLLIN)
-			conn_read(s, c);
+			conn_read(s, c, now);
 	}
 }
 
@@ -334,10 +449,43 @@ void ctl_server_known(const struct ctl_command *cmds, size_t n,
 				       cmds[i].args ? cmds[i].args : "");
 }
 
+/* peer_may - may peer run cmd; else the refusal, naming the command
+   and what it needs, in out */
+static int peer_may(const struct ctl_command *cmd, const struct ctl_peer *peer,
+		    GString *out)
+{
+	struct ctl_rate *r = peer->rate;
+
+	if (peer->level == CTL_PEER_ADMIN)
+		return 1;
+	if (cmd->need == CTL_NEED_ADMIN || peer->level == CTL_PEER_NONE) {
+		g_string_append_printf(out, "%s needs root or admin_group%s "
+				       "(uid %ld is in neither)", cmd->name,
+				       cmd->need == CTL_NEED_ADMIN ? ""
+				       : " or control_group", (long)(int)peer->uid);
+		return 0;
+	}
+	if (cmd->need == CTL_NEED_REPORT && r != NULL) {
+		/* a fixed minute, as anvil does: simple and quick to recover */
+		if (peer->now - r->window >= 60 * NS_PER_SEC) {
+			r->window = peer->now;
+			r->n = 0;
+		}
+		if (r->n >= CTL_SERVER_REPORTS) {
+			g_string_append_printf(out, "%s: control_group's cap of %d "
+					       "a minute reached; try later",
+					       cmd->name, CTL_SERVER_REPORTS);
+			return 0;
+		}
+		r->n++;
+	}
+	return 1;
+}
+
 /* ctl_server_dispatch - run the command of a table named by argv[0] */
 int ctl_server_dispatch(const struct ctl_command *cmds, size_t n,
-			void *ctx, int json, int argc, char **argv,
-			GString *out)
+			void *ctx, const struct ctl_peer *peer, int json,
+			int argc, char **argv, GString *out)
 {
 	size_t i;
 
@@ -353,6 +501,8 @@ int ctl_server_dispatch(const struct ctl_command *cmds, size_t n,
 				g_string_append(out, " argument(s)");
 				return -1;
 			}
+			if (!peer_may(&cmds[i], peer, out))
+				return -1;
 			return cmds[i].fn(ctx, json, argv, out);
 		}
 	g_string_append(out, "unknown command; known: ");

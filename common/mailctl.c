@@ -336,27 +336,29 @@ static int cmd_events(void *ctx, int json, char **argv, GString *out)
 }
 
 static const struct ctl_command commands[] = {
-	{ "status", 1, 1, cmd_status, NULL },
-	{ "hosts", 1, 2, cmd_hosts, "[all]" },
-	{ "show", 2, 2, cmd_show, "IDENTITY" },
-	{ "held", 1, 1, cmd_held, NULL },
-	{ "release", 2, 32, cmd_release, "IDENTITY [REASON...]" },
-	{ "events", 1, 1, cmd_events, NULL },
-	{ "metrics", 1, 1, cmd_metrics, NULL },
+	{ "status", 1, 1, cmd_status, NULL, CTL_NEED_READ },
+	{ "hosts", 1, 2, cmd_hosts, "[all]", CTL_NEED_READ },
+	{ "show", 2, 2, cmd_show, "IDENTITY", CTL_NEED_READ },
+	{ "held", 1, 1, cmd_held, NULL, CTL_NEED_READ },
+	{ "release", 2, 32, cmd_release, "IDENTITY [REASON...]", CTL_NEED_ADMIN },
+	{ "events", 1, 1, cmd_events, NULL, CTL_NEED_READ },
+	{ "metrics", 1, 1, cmd_metrics, NULL, CTL_NEED_READ },
 };
 
 /* mailctl_handle - the table */
-int mailctl_handle(void *ctx, int json, int argc, char **argv, GString *out)
+int mailctl_handle(void *ctx, const struct ctl_peer *peer, int json,
+		   int argc, char **argv, GString *out)
 {
 	return ctl_server_dispatch(commands, G_N_ELEMENTS(commands), ctx,
-				   json, argc, argv, out);
+				   peer, json, argc, argv, out);
 }
 
 /* ---- the socket ---- */
 
 /* mailctl_open - listen, and the wake-up pipe */
-struct mailctl *mailctl_open(const char *path, const struct mailctl_ops *ops,
-			     void *obj, char *err, size_t errlen)
+struct mailctl *mailctl_open(const char *path, const struct ctl_access *acc,
+			     const struct mailctl_ops *ops, void *obj,
+			     char *err, size_t errlen)
 {
 	struct mailctl *c = calloc(1, sizeof(*c));
 	struct epoll_event ev = { .events = EPOLLIN };
@@ -373,7 +375,7 @@ struct mailctl *mailctl_open(const char *path, const struct mailctl_ops *ops,
 	c->pt = g_string_new(NULL);
 	if (strncmp(path, "unix:", 5) == 0)
 		path += 5;
-	if ((c->cs = ctl_server_open(path, mailctl_handle, c, err,
+	if ((c->cs = ctl_server_open(path, acc, mailctl_handle, c, err,
 				     errlen)) == NULL) {
 		mailctl_close(c);
 		return NULL;

@@ -39,6 +39,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <glib.h>
+#include "ctl_server.h"
 #include "mailev.h"
 #include "throttle.h"
 
@@ -73,9 +74,11 @@ struct mailctl_ops {
 
 struct mailctl;
 
-/* mailctl_open - serve path ("unix:" optional) for obj; NULL with err */
-struct mailctl *mailctl_open(const char *path, const struct mailctl_ops *ops,
-			     void *obj, char *err, size_t errlen);
+/* mailctl_open - serve path ("unix:" optional) for obj, to acc's
+   groups; NULL with err */
+struct mailctl *mailctl_open(const char *path, const struct ctl_access *acc,
+			     const struct mailctl_ops *ops, void *obj,
+			     char *err, size_t errlen);
 /* mailctl_close - accepts NULL */
 void mailctl_close(struct mailctl *c);
 /* mailctl_fd - readable when mailctl_run has work */
@@ -86,6 +89,7 @@ void mailctl_run(struct mailctl *c, uint64_t now);
    mailev_follow callback, ctx the mailctl */
 void mailctl_publish(void *ctx, const char *json, const char *text);
 /* mailctl_handle - the command table behind the socket (tests) */
-int mailctl_handle(void *ctx, int json, int argc, char **argv, GString *out);
+int mailctl_handle(void *ctx, const struct ctl_peer *peer, int json,
+		   int argc, char **argv, GString *out);
 
 #endif

@@ -356,7 +356,8 @@ int main(int argc, char **argv)
 		daemon_die(1, "pid file %s: %m", m.conf->mail.pid_file);
 	mfilter_start(m.state, m.conf, kick, m.events);
 	if (m.conf->mail.control_socket &&
-	    (m.ctl = mctl_open(m.conf->mail.control_socket, m.state,
+	    (m.ctl = mctl_open(m.conf->mail.control_socket,
+			       &m.conf->core.access, m.state,
 			       m.events, err, sizeof(err))) == NULL)
 		daemon_die(1, "control socket %s: %s",
 			   m.conf->mail.control_socket, err);

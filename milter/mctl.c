@@ -81,8 +81,9 @@ static struct mailev *events(void *obj)
 static const struct mailctl_ops ops = { stats, walk, held, release, events };
 
 /* mctl_open - listen, follow the events */
-struct mctl *mctl_open(const char *path, struct mstate *state,
-		       struct mailev *ev, char *err, size_t errlen)
+struct mctl *mctl_open(const char *path, const struct ctl_access *acc,
+		       struct mstate *state, struct mailev *ev, char *err,
+		       size_t errlen)
 {
 	struct mctl *c = calloc(1, sizeof(*c));
 
@@ -92,7 +93,7 @@ struct mctl *mctl_open(const char *path, struct mstate *state,
 	}
 	c->state = state;
 	c->events = ev;
-	if ((c->mc = mailctl_open(path, &ops, c, err, errlen)) == NULL) {
+	if ((c->mc = mailctl_open(path, acc, &ops, c, err, errlen)) == NULL) {
 		free(c);
 		return NULL;
 	}

@@ -14,14 +14,17 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include "ctl_server.h"
 #include "mailev.h"
 #include "mstate.h"
 
 struct mctl;
 
-/* mctl_open - listen on the unix socket path; NULL with err */
-struct mctl *mctl_open(const char *path, struct mstate *state,
-		       struct mailev *events, char *err, size_t errlen);
+/* mctl_open - listen on the unix socket path for acc's groups; NULL
+   with err */
+struct mctl *mctl_open(const char *path, const struct ctl_access *acc,
+		       struct mstate *state, struct mailev *events, char *err,
+		       size_t errlen);
 /* mctl_close - accepts NULL; removes the socket */
 void mctl_close(struct mctl *c);
 /* mctl_fd - readable when mctl_run has work */

@@ -89,7 +89,9 @@ static void on_ready(void *ctx, int fd)
 }
 
 /* policy_ctl_open - listen, and share the policy server's loop */
-struct policy_ctl *policy_ctl_open(const char *path, struct policy_app *app,
+struct policy_ctl *policy_ctl_open(const char *path,
+				   const struct ctl_access *acc,
+				   struct policy_app *app,
 				   struct policy_server *srv, char *err,
 				   size_t errlen)
 {
@@ -101,7 +103,7 @@ struct policy_ctl *policy_ctl_open(const char *path, struct policy_app *app,
 	}
 	c->app = app;
 	c->srv = srv;
-	c->mc = mailctl_open(path, &ops, c, err, errlen);
+	c->mc = mailctl_open(path, acc, &ops, c, err, errlen);
 	if (c->mc == NULL) {
 		free(c);
 		return NULL;

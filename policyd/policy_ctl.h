@@ -19,8 +19,11 @@
 
 struct policy_ctl;
 
-/* policy_ctl_open - listen on path, in srv's loop; NULL with err */
-struct policy_ctl *policy_ctl_open(const char *path, struct policy_app *app,
+/* policy_ctl_open - listen on path, in srv's loop, for acc's groups;
+   NULL with err */
+struct policy_ctl *policy_ctl_open(const char *path,
+				   const struct ctl_access *acc,
+				   struct policy_app *app,
 				   struct policy_server *srv, char *err,
 				   size_t errlen);
 /* policy_ctl_expire - drop clients too slow to send their line */

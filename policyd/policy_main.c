@@ -169,7 +169,8 @@ static void start(struct policyd *d, struct policy_conf *c, int foreground)
 	    policy_server_watch(d->srv, sfd, on_signal, d) < 0)
 		daemon_die(1, "signals: %s", strerror(errno));
 	if (c->mail.control_socket && !opt_spawn &&
-	    (d->ctl = policy_ctl_open(c->mail.control_socket, d->app, d->srv, err,
+	    (d->ctl = policy_ctl_open(c->mail.control_socket,
+				      &c->core.access, d->app, d->srv, err,
 				      sizeof(err))) == NULL)
 		daemon_die(1, "control socket: %s", err);
 	if (c->mail.pid_file && !opt_spawn &&

@@ -397,22 +397,25 @@ static int cmd_metrics(void *ctx, int json, char **argv, GString *out)
 }
 
 static const struct ctl_command cmds[] = {
-	{ "status", 1, 1, cmd_status, NULL },
-	{ "hosts", 1, 2, cmd_hosts, "[all]" },
-	{ "show", 2, 2, cmd_show, "HOST" },
-	{ "release", 2, 3, cmd_release, "HOST [REASON]" },
-	{ "quarantine", 2, 3, cmd_quarantine, "HOST [REASON]" },
-	{ "unquarantine", 2, 3, cmd_release, "HOST [REASON]" },
-	{ "whitelist", 1, 1, cmd_whitelist, NULL },
-	{ "events", 1, 1, cmd_events, NULL },
-	{ "reload", 1, 1, cmd_reload, NULL },
-	{ "metrics", 1, 1, cmd_metrics, NULL },
-	{ "bypass", 2, 2, cmd_bypass, "on|off" },
+	{ "status", 1, 1, cmd_status, NULL, CTL_NEED_READ },
+	{ "hosts", 1, 2, cmd_hosts, "[all]", CTL_NEED_READ },
+	{ "show", 2, 2, cmd_show, "HOST", CTL_NEED_READ },
+	{ "release", 2, 3, cmd_release, "HOST [REASON]", CTL_NEED_ADMIN },
+	/* the mail filters' honeytoken reports come from control_group */
+	{ "quarantine", 2, 3, cmd_quarantine, "HOST [REASON]", CTL_NEED_REPORT },
+	{ "unquarantine", 2, 3, cmd_release, "HOST [REASON]", CTL_NEED_ADMIN },
+	{ "whitelist", 1, 1, cmd_whitelist, NULL, CTL_NEED_ADMIN },
+	{ "events", 1, 1, cmd_events, NULL, CTL_NEED_READ },
+	{ "reload", 1, 1, cmd_reload, NULL, CTL_NEED_ADMIN },
+	{ "metrics", 1, 1, cmd_metrics, NULL, CTL_NEED_READ },
+	{ "bypass", 2, 2, cmd_bypass, "on|off", CTL_NEED_ADMIN },
 };
 
 /* sdctl_handle - ctl_handler for a struct sluiced */
-int sdctl_handle(void *ctx, int json, int argc, char **argv, GString *out)
+int sdctl_handle(void *ctx, const struct ctl_peer *peer, int json, int argc,
+		 char **argv, GString *out)
 {
 	return ctl_server_dispatch(cmds, sizeof(cmds) / sizeof(cmds[0]), ctx,
+				   peer,
 				   json, argc, argv, out);
 }

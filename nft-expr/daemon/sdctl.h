@@ -14,6 +14,7 @@
 #include <glib.h>
 
 /* sdctl_handle - ctl_handler for a struct sluiced */
-int sdctl_handle(void *ctx, int json, int argc, char **argv, GString *out);
+int sdctl_handle(void *ctx, const struct ctl_peer *peer, int json, int argc,
+		 char **argv, GString *out);
 
 #endif

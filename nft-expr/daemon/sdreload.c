@@ -75,21 +75,33 @@ static const char *capture_change(const struct cap_conf *a,
 	return NULL;
 }
 
+/* access_change - the control socket's groups: given to the socket at
+   start (after which we may no longer chown it) */
+static const char *access_change(const struct core_conf *a,
+				 const struct core_conf *b)
+{
+	if (a->access.control_gid != b->access.control_gid)
+		return "control_group";
+	return a->access.admin_gid != b->access.admin_gid ? "admin_group" : NULL;
+}
+
 /* sdreload_run - read the configuration again, keeping all state */
 int sdreload_run(struct sluiced *s, char *err, size_t errlen)
 {
 	struct sd_conf *next = calloc(1, sizeof(*next)), *old = s->conf;
-	const char *key;
+	const char *key, *group = "sluiced";
 
 	if (next == NULL || sdconf_load(s->path, next, err, errlen) < 0) {
 		free(next);
 		return -1;
 	}
 	if ((key = ruleset_change(old, next)) != NULL
-	    || (key = capture_change(&old->capture, &next->capture)) != NULL) {
+	    || (group = "capture",
+		key = capture_change(&old->capture, &next->capture)) != NULL
+	    || (group = "core", key = access_change(&old->core, &next->core))
+	    != NULL) {
 		snprintf(err, errlen, "%s: [%s] %s changed: that needs a restart",
-			 s->path, ruleset_change(old, next) ? "sluiced" : "capture",
-			 key);
+			 s->path, group, key);
 		sdconf_release(next);
 		free(next);
 		return -1;

@@ -353,7 +353,8 @@ void sdsetup_control(struct sluiced *s, ctl_handler *handle)
 	const char *path = s->conf->core.control_socket;
 
 	sdcheck_mkparent(path, 0755);
-	s->ctl = ctl_server_open(path, handle, s, err, sizeof(err));
+	s->ctl = ctl_server_open(path, &s->conf->core.access, handle, s, err,
+				 sizeof(err));
 	if (s->ctl == NULL) {
 		sdsetup_ruleset_down(s);
 		nfqueue_close(s->q);

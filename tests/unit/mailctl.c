@@ -29,6 +29,7 @@ static struct ident {
 };
 #define NIDS (sizeof(ids) / sizeof(ids[0]))
 
+static const struct ctl_peer root = { .uid = 0, .level = CTL_PEER_ADMIN };
 static char released[64];
 static struct mailev *ev;
 
@@ -91,7 +92,7 @@ static int run(GString *out, const char *line)
 	}
 	argv = g_strsplit(copy, " ", -1);
 	argc = (int)g_strv_length(argv);
-	r = mailctl_handle(ctl, json, argc, argv, out);
+	r = mailctl_handle(ctl, &root, json, argc, argv, out);
 	g_strfreev(argv);
 	g_free(copy);
 	return r;
@@ -121,7 +122,7 @@ int main(void)
 	snprintf(path, sizeof(path), "%s/events.json", dir);
 	snprintf(sock, sizeof(sock), "%s/ctl.sock", dir);
 	ev = mailev_open(path, 0);
-	ctl = mailctl_open(sock, &ops, NULL, err, sizeof(err));
+	ctl = mailctl_open(sock, NULL, &ops, NULL, err, sizeof(err));
 	ok(ctl != NULL, "opened (%s)", ctl ? sock : err);
 	if (ctl == NULL)
 		return done_testing();

@@ -28,11 +28,13 @@ static struct {
 } sd = { .mu = PTHREAD_MUTEX_INITIALIZER };
 
 /* handle - the stand-in's only command: record it */
-static int handle(void *ctx, int json, int argc, char **argv, GString *out)
+static int handle(void *ctx, const struct ctl_peer *peer, int json, int argc,
+		  char **argv, GString *out)
 {
 	int i;
 
 	(void)ctx;
+	(void)peer;
 	(void)json;
 	pthread_mutex_lock(&sd.mu);
 	sd.last[0] = 0;
@@ -84,7 +86,7 @@ int main(void)
 	if (mkdtemp(dir) == NULL)
 		abort();
 	snprintf(sock, sizeof(sock), "%s/sluiced.sock", dir);
-	if ((s = ctl_server_open(sock, handle, NULL, err, sizeof(err))) == NULL)
+	if ((s = ctl_server_open(sock, NULL, handle, NULL, err, sizeof(err))) == NULL)
 		return diag("%s", err), 1;
 	pthread_create(&t, NULL, serve, s);
 	core.control_socket = sock;

@@ -11,6 +11,12 @@
  *	waiting after FOLLOW_MS fails and says what it got, rather than
  *	hanging the test), and a client that never finishes its line is
  *	dropped at the deadline.
+ *
+ *	Who: the socket is born 0660 and of the control group; a child
+ *	that became uid 65534 in that group is a control peer, a uid in no
+ *	group is no peer at all (the file mode widened on purpose, so the
+ *	credentials alone decide), root is admin. 64 idle connections do
+ *	not keep a new request out: it takes the longest-idle slot.
  */
 #include <errno.h>
 #include <poll.h>
@@ -18,8 +24,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <grp.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <sys/un.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "clock.h"
@@ -41,12 +50,20 @@ static volatile int follower_in;	/* the handler saw "follow" */
 
 #define FOLLOW_MS 3000	/* the follower waits this long for the events */
 
-/* handler - echo, fail, follow */
-static int handler(void *ctx, int json, int argc, char **argv, GString *out)
+#define CTL_GID 65534	/* the control group of the test's server */
+
+/* handler - echo, fail, follow, who (the peer's level and uid) */
+static int handler(void *ctx, const struct ctl_peer *peer, int json, int argc,
+		   char **argv, GString *out)
 {
 	int i;
 
 	(void)ctx;
+	if (strcmp(argv[0], "who") == 0) {
+		g_string_append_printf(out, "level=%d uid=%ld\n", (int)peer->level,
+				       (long)(int)peer->uid);
+		return 0;
+	}
 	if (strcmp(argv[0], "echo") == 0) {
 		g_string_append(out, json ? "json:" : "");
 		for (i = 1; i < argc; i++)
@@ -186,16 +203,117 @@ static void test_deadline(void)
 	close(fd);
 }
 
+/* as_user - in a child that is uid/gid with no other groups, "who";
+   its reply, or the errno text, in buf; the server runs meanwhile */
+static void as_user(uid_t uid, gid_t gid, char *buf, size_t len)
+{
+	struct pollfd p = { .fd = ctl_server_fd(srv), .events = POLLIN };
+	int fds[2], st;
+	pid_t pid;
+	ssize_t n;
+
+	if (pipe(fds) < 0 || (pid = fork()) < 0) {
+		snprintf(buf, len, "fork: %s", strerror(errno));
+		return;
+	}
+	if (pid == 0) {
+		char r[128];
+		int rc = -1;
+
+		close(fds[0]);
+		if (setgroups(0, NULL) == 0 && setgid(gid) == 0 && setuid(uid) == 0)
+			rc = ctl_call(sock_path, "who", r, sizeof(r), 2000);
+		if (rc < 0)
+			snprintf(r, sizeof(r), "%s", strerror(errno));
+		(void)!write(fds[1], r, strlen(r));
+		_exit(0);
+	}
+	close(fds[1]);
+	while (waitpid(pid, &st, WNOHANG) == 0)
+		if (poll(&p, 1, 10) > 0)
+			ctl_server_run(srv, sl_monotonic_ns());
+	n = read(fds[0], buf, len - 1);
+	buf[n > 0 ? n : 0] = 0;
+	close(fds[0]);
+}
+
+/* test_who - mode and group of the socket, and each peer's level */
+static void test_who(void)
+{
+	struct stat st;
+	char got[128];
+
+	if (stat(sock_path, &st) < 0)
+		memset(&st, 0, sizeof(st));
+	is_int(st.st_mode & 07777, 0660, "the socket is 0660 from the start");
+	is_int((int)st.st_gid, CTL_GID, "and of the control group");
+	as_user(65534, CTL_GID, got, sizeof(got));
+	is_str(got, "level=1 uid=65534\n", "uid 65534 in the control group: "
+	       "a control peer");
+	as_user(65533, 65533, got, sizeof(got));
+	is_str(got, "Permission denied", "a uid in no group: the file mode "
+	       "keeps it out");
+	chmod(sock_path, 0666);
+	as_user(65533, 65533, got, sizeof(got));
+	is_str(got, "level=0 uid=65533\n", "with the mode widened: still no "
+	       "peer, by its credentials");
+	chmod(sock_path, 0660);
+}
+
+static struct result r_crowd;
+
+/* crowd_client - one request while every slot is held */
+static void *crowd_client(void *arg)
+{
+	(void)arg;
+	r_crowd.rc = ctl_call(sock_path, "who", r_crowd.reply, 256, 2000);
+	client_done = 1;
+	return NULL;
+}
+
+/* test_crowd - CTL_SERVER_CONNS idle connections, then a request */
+static void test_crowd(void)
+{
+	int fds[CTL_SERVER_CONNS + 8], i, closed = 0;
+	pthread_t t;
+	char c;
+
+	for (i = 0; i < CTL_SERVER_CONNS + 8; i++) {
+		fds[i] = raw_connect();
+		ctl_server_run(srv, sl_monotonic_ns());
+	}
+	client_done = 0;
+	pthread_create(&t, NULL, crowd_client, NULL);
+	serve(3000, 0);
+	pthread_join(t, NULL);
+	ok(r_crowd.rc == 0 && strcmp(r_crowd.reply, "level=2 uid=0\n") == 0,
+	   "%d idle connections: a request still gets in (got %d \"%s\")",
+	   CTL_SERVER_CONNS + 8, r_crowd.rc, r_crowd.reply);
+	/* the oldest idle ones made room: their reads see the end */
+	for (i = 0; i < CTL_SERVER_CONNS + 8; i++) {
+		struct pollfd p = { .fd = fds[i], .events = POLLIN };
+
+		if (poll(&p, 1, 0) > 0 && read(fds[i], &c, 1) <= 0)
+			closed++;
+		close(fds[i]);
+	}
+	ok(closed >= 9, "the longest-idle made room (got %d closed, want >= 9)",
+	   closed);
+}
+
 int main(void)
 {
+	struct ctl_access acc = { .control_gid = CTL_GID, .admin_gid = (gid_t)-1 };
 	char err[256];
 
 	snprintf(sock_path, sizeof(sock_path), "/tmp/sluiced_ctl.%d.sock", (int)getpid());
-	srv = ctl_server_open(sock_path, handler, NULL, err, sizeof(err));
+	srv = ctl_server_open(sock_path, &acc, handler, NULL, err, sizeof(err));
 	if (!ok(srv != NULL, "server listens: %s", srv ? sock_path : err))
 		return done_testing();
 	test_requests();
 	test_deadline();
+	test_who();
+	test_crowd();
 	ctl_server_close(srv);
 	ok(access(sock_path, F_OK) != 0, "the socket is removed at close");
 	ctl_server_close(NULL);
