@@ -133,5 +133,9 @@ int throttle_save(const struct throttle *t, FILE *fp);
 /* throttle_load - read a saved state into an empty throttle, times
    rebased to now; -1 with errno EINVAL for a damaged or foreign file */
 int throttle_load(struct throttle *t, FILE *fp, uint64_t now);
+/* throttle_load_as - the same with mark ORed into every loaded cookie
+   (stand-ins for packets that did not survive the restart) */
+int throttle_load_as(struct throttle *t, FILE *fp, uint64_t now,
+		     uint64_t mark);
 
 #endif

@@ -6,6 +6,8 @@
  *
  *	int throttle_save(const struct throttle *t, FILE *fp);
  *	int throttle_load(struct throttle *t, FILE *fp, uint64_t now);
+ *	int throttle_load_as(struct throttle *t, FILE *fp, uint64_t now,
+ *			     uint64_t mark);
  * DESCRIPTION
  *	The format is little-endian binary, versioned and checksummed:
  *
@@ -23,6 +25,9 @@
  *	against what it can hold, so a damaged file is refused with EINVAL.
  *	Loading more hosts than fit evicts the oldest (their cookies are
  *	released); more held items than fit are released at once.
+ *	throttle_load_as() ORs mark into every loaded cookie: sluiced
+ *	loads its queues as stand-ins, since the packets behind the saved
+ *	cookies died with the old process's queue.
  *
  *	th_rebuild() serves throttle_reconfigure() when the sizes change:
  *	it saves into memory and loads into a new throttle.
@@ -54,6 +59,7 @@ struct sv_out {
 struct sv_in {
 	const unsigned char *p, *end;
 	int bad;
+	uint64_t mark;		/* ORed into every loaded cookie */
 };
 
 /* sv_fnv - continue an FNV-1a checksum over n bytes */
@@ -176,7 +182,7 @@ static int ld_items(struct throttle *t, struct th_host *h, struct sv_in *in,
 	if (qlen > (size_t)(in->end - in->p) / SV_ITEM)
 		return -1;
 	for (; qlen > 0; qlen--, (*items)++) {
-		cookie = in_uint(in, 8);
+		cookie = in_uint(in, 8) | in->mark;
 		tag = (uint32_t)in_uint(in, 4);
 		if (delayq_push(t->q, &h->qd, cookie, tag) == 0)
 			continue;
@@ -264,10 +270,10 @@ static int ld_body(struct throttle *t, struct sv_in *in, uint64_t now)
 
 /* th_load_buf - load a saved state held in memory */
 static int th_load_buf(struct throttle *t, const unsigned char *buf,
-		       size_t len, uint64_t now)
+		       size_t len, uint64_t now, uint64_t mark)
 {
-	struct sv_in in = { buf, buf + len - 8, 0 };
-	struct sv_in sum = { buf + len - 8, buf + len, 0 };
+	struct sv_in in = { buf, buf + len - 8, 0, mark };
+	struct sv_in sum = { buf + len - 8, buf + len, 0, 0 };
 
 	if (len < SV_HEAD + 8 || sv_fnv(FNV_OFFSET, buf, len - 8)
 	    != in_uint(&sum, 8) || ld_body(t, &in, now) < 0) {
@@ -283,6 +289,13 @@ static int th_load_buf(struct throttle *t, const unsigned char *buf,
 /* throttle_load - read a saved state into an empty throttle */
 int throttle_load(struct throttle *t, FILE *fp, uint64_t now)
 {
+	return throttle_load_as(t, fp, now, 0);
+}
+
+/* throttle_load_as - the same, mark ORed into every cookie */
+int throttle_load_as(struct throttle *t, FILE *fp, uint64_t now,
+		     uint64_t mark)
+{
 	size_t limit = 4 * t->p.mem_cap + 4096, len;
 	unsigned char *buf;
 	int r;
@@ -293,7 +306,7 @@ int throttle_load(struct throttle *t, FILE *fp, uint64_t now)
 	}
 	if ((buf = atomicfile_read(fp, limit, &len)) == NULL)
 		return -1;
-	r = th_load_buf(t, buf, len, now);
+	r = th_load_buf(t, buf, len, now, mark);
 	free(buf);
 	return r;
 }
@@ -315,7 +328,7 @@ int th_rebuild(struct throttle *t, const struct throttle_params *p)
 			r = -1;
 	}
 	if (r == 0)
-		r = th_load_buf(n, (unsigned char *)buf, len, t->last_now);
+		r = th_load_buf(n, (unsigned char *)buf, len, t->last_now, 0);
 	free(buf);
 	if (r < 0) {
 		throttle_free(n);

@@ -72,6 +72,11 @@ static const struct cfg_key sluiced_keys[] = {
 	  .def = "60s", .min = 0, .max = 86400 * 1000000000ULL,
 	  .help = "warn when a throttled zone's new flows miss the queue this "
 		  "long; 0 = never" },
+	{ .name = "snapshot_interval", .type = CFG_DURATION,
+	  .offset = SD(snapshot_ns), .def = "60s", .min = 1000000000ULL,
+	  .max = 86400 * 1000000000ULL,
+	  .help = "save the throttle state to [core] state_dir this often "
+		  "(and at stop), as the mail filters' key" },
 	{ .name = "user", .type = CFG_STRING, .offset = SD(user),
 	  .help = "run as this user after start-up (keeps CAP_NET_ADMIN)" },
 	{ .name = "pidfile", .type = CFG_STRING, .offset = SD(pidfile),

@@ -74,6 +74,7 @@ struct sd_conf {
 	int chain_priority;	/* of the base chains, from priority_text */
 	int priority_renamed;	/* priority = high|normal: the old meaning */
 	uint64_t bypass_warn_ns;	/* 0: no bypass notice */
+	uint64_t snapshot_ns;	/* throttle state saved this often */
 	char *user;
 	char *pidfile;
 	int exempt_self;	/* own addresses join the whitelist */

@@ -50,6 +50,8 @@ struct sluiced {
 	uint64_t reloads, set_errors;
 	uint64_t quar_gen;		/* quarantine changes when last saved */
 	int quar_failing;		/* the last save failed (logged) */
+	uint64_t state_next;		/* sdstate: next snapshot, ns */
+	int state_failing;		/* the last snapshot failed (logged) */
 	/* sdbypass: bypass noticed */
 	uint64_t unqueued_flows;	/* throttled sources' flows, queue silent */
 	uint64_t unqueued_first;	/* ns of the first of them, 0 = none */

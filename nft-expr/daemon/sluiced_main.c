@@ -21,7 +21,6 @@
 #include <string.h>
 #include <time.h>
 #include <sys/prctl.h>
-#include <sys/random.h>
 #include <unistd.h>
 #include <linux/netfilter.h>
 #include <sys/epoll.h>
@@ -42,6 +41,7 @@
 #include "daemon/sdneigh.h"
 #include "daemon/sdreload.h"
 #include "daemon/sdsetup.h"
+#include "daemon/sdstate.h"
 #include "daemon/sluiced.h"
 #include "quarantine/quar.h"
 #include "quarantine/quarsave.h"
@@ -215,6 +215,7 @@ static void loop_timers(struct sluiced *s)
 		if (s->goat != NULL)
 			cap_goat_tick(s->goat, now);
 		quarsave_tick(s);
+		sdstate_tick(s, now);
 		sdbypass_tick(s, now);
 		s->next_second = now + NS_PER_SEC;
 	}
@@ -315,21 +316,17 @@ static void loop(struct sluiced *s)
 	loop_flush(s, 0, 1);
 }
 
-/* engine_up - events file, verdict engine, conntrack events */
+/* engine_up - events file, verdict engine (with its saved state),
+   conntrack events */
 static void engine_up(struct sluiced *s)
 {
-	uint8_t seed[16];
-	char err[ERRLEN];
 	const char *ev = s->conf->core.events;
 
 	if (ev != NULL && strcmp(ev, "-") != 0)
 		sdcheck_mkparent(ev, 0750);
 	if (ev != NULL && *ev && (s->events = event_open(ev)) == NULL)
 		daemon_die(1, "event file %s: %s", ev, strerror(errno));
-	if (getrandom(seed, sizeof(seed), 0) != (ssize_t)sizeof(seed))
-		daemon_die(1, "getrandom: %s", strerror(errno));
-	if ((s->v = vdsetup_create(s->conf, &ops, s, seed, err, sizeof(err))) == NULL)
-		daemon_die(1, "%s", err);
+	sdstate_engine(s, &ops);
 	sdsetup_outcomes(s);
 }
 
@@ -443,6 +440,7 @@ int main(int argc, char **argv)
 		   s.conf->nzones);
 	loop(&s);
 	quarsave_save(&s);
+	sdstate_save(&s);
 	sdsetup_shutdown(&s);
 	sdconf_release(s.conf);
 	free(s.conf);

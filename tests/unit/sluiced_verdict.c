@@ -23,6 +23,7 @@
 #include "verdict/vdsetup.h"
 #include "verdict/verdict.h"
 #include "../tap.h"
+#include "sluiced_vtest.h"
 
 #define MAXC 4096
 
@@ -113,43 +114,6 @@ static const char conf_text[] =
 	"[zone watchc]\nprefixes = 10.6.0.0/16\nmode = credit\ncredit_start = 2\n"
 	"observe = yes\ntrw = off\n";
 
-/* load - a configuration from text, via a temporary file */
-static struct sd_conf *load(const char *text)
-{
-	char path[] = "/tmp/sluiced_verdict.XXXXXX", err[512];
-	struct sd_conf *c = calloc(1, sizeof(*c));
-	int fd = mkstemp(path);
-
-	if (c == NULL || fd < 0 || write(fd, text, strlen(text)) < 0) {
-		free(c);
-		return NULL;
-	}
-	close(fd);
-	if (sdconf_load(path, c, err, sizeof(err)) < 0) {
-		diag("config: %s", err);
-		free(c);
-		c = NULL;
-	}
-	unlink(path);
-	return c;
-}
-
-/* pkt - a TCP SYN from src to dst:port */
-static struct pkt_info pkt(const char *src, const char *dst, uint16_t port)
-{
-	struct pkt_info p;
-
-	memset(&p, 0, sizeof(p));
-	p.kind = PKT_TCP;
-	p.proto = 6;
-	addr_parse(src, &p.src);
-	addr_parse(dst, &p.dst);
-	p.sport = 40000;
-	p.dport = port;
-	p.tcp_flags = 0x02;
-	return p;
-}
-
 /* dst_n - the n-th scan target */
 static const char *dst_n(int n, char *buf)
 {
@@ -184,7 +148,7 @@ static void test_browsing(struct verdict *v, uint64_t t0)
 
 	reset();
 	for (i = 0; i < 1000; i++) {
-		p = pkt("10.1.1.1", servers[i % 5], 443);
+		p = vt_syn("10.1.1.1", servers[i % 5], 443);
 		verdict_packet(v, &p, (uint64_t)i, t0 + (uint64_t)i * 10 * NS_PER_MS);
 	}
 	is_int(count(0, 1000, 1), 1000, "browsing five servers: all 1000 accepted at once");
@@ -201,7 +165,7 @@ static void test_scanner(struct verdict *v, uint64_t t0)
 
 	reset();
 	for (i = 0; i < 50; i++) {
-		p = pkt("10.1.2.2", dst_n(i, d), 80);
+		p = vt_syn("10.1.2.2", dst_n(i, d), 80);
 		verdict_packet(v, &p, (uint64_t)i, t0);
 	}
 	is_int(count(0, 50, 1), 5, "scanner: the working set (5) passes at once");
@@ -211,7 +175,7 @@ static void test_scanner(struct verdict *v, uint64_t t0)
 	i = count(0, 50, 1);
 	ok(i >= 7 && i <= 9, "three intervals later 2 to 4 more released (got %d)", i - 5);
 	for (i = 50; i < 200; i++) {
-		p = pkt("10.1.2.2", dst_n(i, d), 80);
+		p = vt_syn("10.1.2.2", dst_n(i, d), 80);
 		verdict_packet(v, &p, (uint64_t)i, t0 + 3 * NS_PER_SEC + 2);
 	}
 	is_int(rec.quarantines, 1, "scanner: quarantined once past the high watermark");
@@ -223,7 +187,7 @@ static void test_scanner(struct verdict *v, uint64_t t0)
 	is_int(count(0, 200, 2), 0, "scanner: nothing left held (dropped)");
 	i = count(0, 200, 1);
 	ok(i >= 7 && i <= 9, "scanner: only working set and releases escaped (%d)", i);
-	p = pkt("10.1.2.2", "10.9.0.1", 80);
+	p = vt_syn("10.1.2.2", "10.9.0.1", 80);
 	verdict_packet(v, &p, 300, t0 + 4 * NS_PER_SEC);
 	is_int(rec.verdict[300], 0, "quarantined host: even a known server is dropped");
 	verdict_stats(v, &st);
@@ -232,7 +196,7 @@ static void test_scanner(struct verdict *v, uint64_t t0)
 	is_int(rec.ev_unquarantine, 1, "quarantine expires at its TTL: unquarantine event");
 	is_int(rec.ev_release, 0, "and no release event (nobody released it)");
 	is_str(rec.last_reason, "expired", "release reason: expired");
-	p = pkt("10.1.2.2", "10.9.0.1", 80);
+	p = vt_syn("10.1.2.2", "10.9.0.1", 80);
 	verdict_packet(v, &p, 301, t0 + 606 * NS_PER_SEC);
 	is_int(rec.verdict[301], 1, "after expiry the host is let out");
 }
@@ -253,7 +217,7 @@ static void test_observe(struct verdict *v, uint64_t t0)
 	reset();
 	verdict_stats(v, &st0);
 	for (i = 0; i < 300; i++) {
-		p = pkt("10.5.2.2", dst_n(i, d), 80);
+		p = vt_syn("10.5.2.2", dst_n(i, d), 80);
 		verdict_packet(v, &p, (uint64_t)i, t0 + (uint64_t)i * NS_PER_MS);
 		late += rec.verdict[i] != 1;
 		if (i == 59) {	/* 55 stand-ins wait in the queue now */
@@ -285,7 +249,7 @@ static void test_observe(struct verdict *v, uint64_t t0)
 	   "show: observe, nothing queued, not quarantined, observed 295 (got %u)", h.observed);
 	reset();
 	for (i = 0; i < 20; i++) {
-		p = pkt("10.6.2.2", dst_n(i, d), 80);
+		p = vt_syn("10.6.2.2", dst_n(i, d), 80);
 		verdict_packet(v, &p, (uint64_t)i, t0 + 10 * NS_PER_SEC);
 	}
 	is_int(count(0, 20, 1), 20, "observe, credit: all 20 accepted at once");
@@ -307,7 +271,7 @@ static void test_operator(struct verdict *v, uint64_t t0)
 	addr_parse("10.1.3.3", &a);
 	is_int(quar_addr(v, &a, "operator", t0), 0, "operator quarantine");
 	is_int(rec.quarantines, 1, "operator quarantine: set element added");
-	p = pkt("10.1.3.3", "10.9.0.1", 80);
+	p = vt_syn("10.1.3.3", "10.9.0.1", 80);
 	verdict_packet(v, &p, 1, t0 + 1);
 	is_int(rec.verdict[1], 0, "operator quarantine: packets dropped");
 	ok(vdhost_show(v, &a, t0 + 2, &h) == 0 && h.quarantine_left_ns > 0,
@@ -318,13 +282,13 @@ static void test_operator(struct verdict *v, uint64_t t0)
 	is_int(rec.verdict[2], 1, "released: packets pass at once");
 	addr_parse("127.0.0.5", &a);
 	is_int(quar_addr(v, &a, NULL, t0), -1, "whitelisted: never quarantined");
-	p = pkt("127.0.0.5", "10.9.0.9", 80);
+	p = vt_syn("127.0.0.5", "10.9.0.9", 80);
 	verdict_packet(v, &p, 3, t0 + 5);
 	is_int(rec.verdict[3], 1, "whitelisted: accepted");
 	addr_parse("172.16.5.5", &a);		/* in no zone */
 	is_int(quar_addr(v, &a, "operator", t0), 0, "quarantine a source in no zone");
 	is_uint(rec.last_ttl, 3600 * NS_PER_SEC, "... for the default hour");
-	p = pkt("172.16.5.5", "10.9.0.9", 80);
+	p = vt_syn("172.16.5.5", "10.9.0.9", 80);
 	verdict_packet(v, &p, 4, t0 + 6);
 	is_int(rec.verdict[4], 0, "... and its packets are dropped (ruleset none)");
 	quar_release(v, &a, NULL, t0 + 7);
@@ -357,7 +321,7 @@ static void test_restore(struct verdict *v, uint64_t t0)
 	       "restore: a quarantine with 90 s left");
 	is_uint(rec.last_ttl, 90 * NS_PER_SEC, "restore: the set element gets the 90 s, not the zone's 10 min");
 	is_str(rec.last_reason, "restored", "restore: the event says so");
-	p = pkt("10.1.4.4", "10.9.0.1", 80);
+	p = vt_syn("10.1.4.4", "10.9.0.1", 80);
 	verdict_packet(v, &p, 1, t0 + 1);
 	is_int(rec.verdict[1], 0, "restore: its packets are dropped");
 	quar_each(v, t0 + 30 * NS_PER_SEC, quar_seen, &left);
@@ -389,9 +353,9 @@ static void test_pass_through(struct verdict *v, uint64_t t0)
 	p.kind = PKT_OTHER;
 	verdict_packet(v, &p, 2, t0);
 	for (i = 0; i < 300; i++) {
-		p = pkt("10.1.9.9", dst_n(i, d), 80);	/* zone srv, mode off */
+		p = vt_syn("10.1.9.9", dst_n(i, d), 80);	/* zone srv, mode off */
 		verdict_packet(v, &p, (uint64_t)(10 + i), t0);
-		p = pkt("172.16.0.1", dst_n(i, d), 80);	/* no zone */
+		p = vt_syn("172.16.0.1", dst_n(i, d), 80);	/* no zone */
 		verdict_packet(v, &p, (uint64_t)(1000 + i), t0);
 	}
 	ok(rec.verdict[1] == 1 && rec.verdict[2] == 1, "unreadable packets (no addresses): accepted");
@@ -412,14 +376,14 @@ static void test_cut_short(struct verdict *v, uint64_t t0)
 
 	reset();
 	for (i = 0; i < 50; i++) {
-		p = pkt("10.1.5.5", dst_n(i, d), 0);
+		p = vt_syn("10.1.5.5", dst_n(i, d), 0);
 		p.kind = PKT_OTHER;
 		p.dport = 0;
 		verdict_packet(v, &p, (uint64_t)i, t0 + (uint64_t)i * NS_PER_MS);
 	}
 	is_int(count(0, 50, 1), 5, "cut-short scan: the working set's 5 pass");
 	is_int(count(0, 50, 2), 45, "cut-short scan: the other 45 are held");
-	p = pkt("10.1.5.6", "10.9.0.1", 80);
+	p = vt_syn("10.1.5.6", "10.9.0.1", 80);
 	p.kind = PKT_ICMP;
 	verdict_packet(v, &p, 60, t0);
 	is_int(rec.verdict[60], 1, "ICMP (queued only by an operator's rule): accepted");
@@ -438,7 +402,7 @@ static void test_credit(struct verdict *v, uint64_t t0)
 
 	reset();
 	for (i = 0; i < 6; i++) {
-		p = pkt("10.2.0.1", dst_n(i, d), 80);
+		p = vt_syn("10.2.0.1", dst_n(i, d), 80);
 		verdict_packet(v, &p, (uint64_t)i, t0);
 	}
 	is_int(count(0, 6, 1), 3, "credit: the starting balance (3) passes");
@@ -448,11 +412,11 @@ static void test_credit(struct verdict *v, uint64_t t0)
 	vdflow_outcome(v, &src, &dst, 6, 80, 1, t0 + 1);	/* a success: +2 */
 	verdict_tick(v, t0 + 200 * NS_PER_MS);
 	is_int(count(0, 6, 1), 5, "credit: a success releases two waiting packets");
-	p = pkt("10.2.0.1", dst_n(0, d), 80);
+	p = vt_syn("10.2.0.1", dst_n(0, d), 80);
 	verdict_packet(v, &p, 10, t0 + 300 * NS_PER_MS);
 	is_int(rec.verdict[10], 1, "credit: a recent destination costs nothing");
 	for (i = 20; i < 24; i++) {
-		p = pkt("10.3.0.1", dst_n(i, d), 80);
+		p = vt_syn("10.3.0.1", dst_n(i, d), 80);
 		verdict_packet(v, &p, (uint64_t)i, t0);
 	}
 	is_int(count(20, 24, 1), 2, "credit drop: the balance (2) passes");
@@ -460,7 +424,7 @@ static void test_credit(struct verdict *v, uint64_t t0)
 	verdict_tick(v, t0 + 5 * NS_PER_SEC);
 	is_int(count(0, 6, 1), 6, "credit: the zero-balance grant releases the last one");
 	for (i = 30; i < 34; i++) {
-		p = pkt("10.2.0.1", dst_n(i, d), 80);
+		p = vt_syn("10.2.0.1", dst_n(i, d), 80);
 		verdict_packet(v, &p, (uint64_t)i, t0 + 6 * NS_PER_SEC);
 	}
 	is_int(count(30, 34, 2), 4, "credit: at zero again, four wait");
@@ -478,7 +442,7 @@ static void test_trw(struct verdict *v, uint64_t t0)
 
 	reset();
 	for (i = 0; i < 5; i++) {
-		p = pkt("10.4.0.1", dst_n(i, d), 80);
+		p = vt_syn("10.4.0.1", dst_n(i, d), 80);
 		verdict_packet(v, &p, (uint64_t)i, t0);
 	}
 	is_int(count(0, 5, 1), 5, "trw: five first contacts go out");
@@ -491,14 +455,14 @@ static void test_trw(struct verdict *v, uint64_t t0)
 /* test_reload - state kept by zone name; a zone that goes releases */
 static void test_reload(struct verdict *v, struct sd_conf **conf, uint64_t t0)
 {
-	struct sd_conf *same = load(conf_text), *gone;
+	struct sd_conf *same = vt_load(conf_text), *gone;
 	char err[256], d[32], text[sizeof(conf_text) + 64];
 	struct pkt_info p;
 	int i;
 
 	reset();
 	for (i = 0; i < 20; i++) {
-		p = pkt("10.1.5.5", dst_n(i, d), 80);
+		p = vt_syn("10.1.5.5", dst_n(i, d), 80);
 		verdict_packet(v, &p, (uint64_t)i, t0);
 	}
 	is_int(count(0, 20, 2), 15, "before reload: 15 held");
@@ -509,7 +473,7 @@ static void test_reload(struct verdict *v, struct sd_conf **conf, uint64_t t0)
 	is_int(count(0, 20, 2), 15, "after reload: still 15 held");
 	snprintf(text, sizeof(text), "%s", conf_text);
 	memcpy(strstr(text, "[zone lan]"), "[zone new]", 10);
-	gone = load(text);
+	gone = vt_load(text);
 	is_int(vdsetup_reconfigure(v, gone, err, sizeof(err)), 0, "reload, zone renamed");
 	sdconf_release(*conf);
 	free(*conf);
@@ -556,7 +520,7 @@ static void test_walk(struct verdict *v, uint64_t t0)
 	int i, all = 1;
 
 	for (i = 0; i < 3; i++) {
-		p = pkt(h[i], "10.9.0.1", 443);
+		p = vt_syn(h[i], "10.9.0.1", 443);
 		verdict_packet(v, &p, (uint64_t)(5000 + i), t0 + (uint64_t)i);
 	}
 	vdhost_walk(v, t0 + 10, 1, walk_note, &recent);
@@ -574,7 +538,7 @@ static void test_walk(struct verdict *v, uint64_t t0)
 
 int main(void)
 {
-	struct sd_conf *conf = load(conf_text);
+	struct sd_conf *conf = vt_load(conf_text);
 	struct verdict *v;
 	char err[256];
 	uint64_t t0 = 1000 * NS_PER_SEC;

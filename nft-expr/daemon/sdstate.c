@@ -1,0 +1,169 @@
+/*
+ * NAME
+ *	sdstate - sluiced's throttle state across restarts
+ * SYNOPSIS
+ *	#include "daemon/sdstate.h"
+ * DESCRIPTION
+ *	At start the file is read whole and checked (vdsave_seed) before
+ *	the engine is made: the engine gets the file's seed, so the saved
+ *	tags and keys mean what they meant, and then the state. A file
+ *	that is torn, damaged or not ours is refused with its name and the
+ *	reason, the engine starts empty with a new seed, and the file is
+ *	left alone until the first snapshot replaces it whole
+ *	(atomicfile). Saving runs in the loop, between packets; sluiced(8)
+ *	says how long it takes. An empty state_dir turns this off.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/random.h>
+
+#include "atomicfile.h"
+#include "clock.h"
+#include "daemon.h"
+#include "daemon/sdconf.h"
+#include "daemon/sdstate.h"
+#include "daemon/sluiced.h"
+#include "verdict/vdsave.h"
+#include "verdict/vdsetup.h"
+
+#define PATHLEN 4096
+#define ERRLEN 512
+
+struct save_ctx {
+	const struct sluiced *s;
+	uint64_t now;
+};
+
+/* state_path - state_dir/sluiced.state in buf; NULL if turned off */
+static const char *state_path(const struct sluiced *s, char *buf, size_t len)
+{
+	const char *dir = s->conf->core.state_dir;
+
+	if (dir == NULL || *dir == '\0')
+		return NULL;
+	if ((size_t)snprintf(buf, len, "%s/%s", dir, SDSTATE_NAME) >= len)
+		return NULL;
+	return buf;
+}
+
+/* state_read - the whole file, or NULL (ENOENT: none; logged else) */
+static unsigned char *state_read(const struct sluiced *s, const char *path,
+				 size_t *len)
+{
+	FILE *fp = fopen(path, "r");
+	unsigned char *b;
+
+	if (fp == NULL) {
+		if (errno != ENOENT)
+			daemon_log(LOG_ERR, "%s: %s: throttle state not "
+				   "restored, starting empty", path,
+				   strerror(errno));
+		return NULL;
+	}
+	b = atomicfile_read(fp, 4 * (size_t)s->conf->mem_cap + (1 << 20), len);
+	if (b == NULL)
+		daemon_log(LOG_ERR, "%s: %s: throttle state not restored, "
+			   "starting empty", path, strerror(errno));
+	fclose(fp);
+	return b;
+}
+
+/* engine_new - the engine with seed, or a random one if seed is NULL */
+static void engine_new(struct sluiced *s, const struct verdict_ops *ops,
+		       const uint8_t *seed)
+{
+	uint8_t rnd[16];
+	char err[ERRLEN];
+
+	if (seed == NULL) {
+		if (getrandom(rnd, sizeof(rnd), 0) != (ssize_t)sizeof(rnd))
+			daemon_die(1, "getrandom: %s", strerror(errno));
+		seed = rnd;
+	}
+	if ((s->v = vdsetup_create(s->conf, ops, s, seed, err, sizeof(err)))
+	    == NULL)
+		daemon_die(1, "%s", err);
+}
+
+/* refused - log a refused file by name */
+static void refused(const char *path, const char *why)
+{
+	daemon_log(LOG_ERR, "%s: %s: throttle state refused, starting empty "
+		   "(the file stays until the next snapshot replaces it)",
+		   path, why);
+}
+
+/* sdstate_engine - the engine, with the saved state if there is one */
+void sdstate_engine(struct sluiced *s, const struct verdict_ops *ops)
+{
+	char buf[PATHLEN];
+	const char *path = state_path(s, buf, sizeof(buf)), *why = NULL;
+	unsigned char *b = NULL;
+	struct vdsave_info in;
+	uint8_t seed[16];
+	size_t len = 0;
+
+	s->state_next = sl_monotonic_ns() + s->conf->snapshot_ns;
+	if (path != NULL)
+		b = state_read(s, path, &len);
+	if (b != NULL && vdsave_seed(b, len, seed, &why) < 0) {
+		refused(path, why);
+		free(b);
+		b = NULL;
+	}
+	engine_new(s, ops, b != NULL ? seed : NULL);
+	if (b == NULL)
+		return;
+	if (vdsave_load(s->v, b, len, sl_monotonic_ns(), &in, &why) < 0) {
+		refused(path, why);
+		vdsetup_free(s->v);	/* its stand-ins answer nothing */
+		engine_new(s, ops, NULL);
+	} else
+		daemon_log(LOG_INFO, "throttle state restored from %s: %zu "
+			   "host(s), %zu queued (as stand-ins), %zu locked, "
+			   "%zu credit host(s), %zu zone(s) skipped", path,
+			   in.hosts, in.held, in.locked, in.credit_hosts,
+			   in.zones_skipped);
+	free(b);
+}
+
+/* write_state - atomicfile_fn */
+static int write_state(FILE *fp, void *ctx)
+{
+	struct save_ctx *c = ctx;
+
+	return vdsave_write(c->s->v, fp, c->now);
+}
+
+/* sdstate_save - write the state now */
+void sdstate_save(struct sluiced *s)
+{
+	char buf[PATHLEN];
+	const char *path = state_path(s, buf, sizeof(buf));
+	struct save_ctx c = { s, sl_monotonic_ns() };
+
+	if (path == NULL || s->v == NULL)
+		return;
+	if (atomicfile_write(path, 0600, write_state, &c) < 0) {
+		if (!s->state_failing)
+			daemon_log(LOG_WARNING, "cannot save the throttle state "
+				   "to %s: %s; it will not survive a restart",
+				   path, strerror(errno));
+		s->state_failing = 1;
+		return;
+	}
+	if (s->state_failing)
+		daemon_log(LOG_INFO, "throttle state saved to %s again", path);
+	s->state_failing = 0;
+}
+
+/* sdstate_tick - once a second: a snapshot when it is due */
+void sdstate_tick(struct sluiced *s, uint64_t now)
+{
+	if (now < s->state_next)
+		return;
+	sdstate_save(s);
+	s->state_next = now + s->conf->snapshot_ns;
+}

@@ -1,0 +1,30 @@
+/*
+ * NAME
+ *	sdstate - sluiced's throttle state across restarts
+ * SYNOPSIS
+ *	#include "daemon/sdstate.h"
+ * DESCRIPTION
+ *	The verdict engine's state (vdsave) in [core] state_dir/
+ *	sluiced.state: written every [sluiced] snapshot_interval and at
+ *	stop, loaded at start before the first packet.
+ */
+#ifndef SLUICE_SDSTATE_H
+#define SLUICE_SDSTATE_H
+
+#include <stdint.h>
+
+struct sluiced;
+struct verdict_ops;
+
+#define SDSTATE_NAME "sluiced.state"
+
+/* sdstate_engine - create s->v with the saved seed and load the saved
+   state into it; a damaged file is logged by name and sluiced starts
+   empty (the file stays until the next snapshot replaces it) */
+void sdstate_engine(struct sluiced *s, const struct verdict_ops *ops);
+/* sdstate_save - write the state now (and at stop) */
+void sdstate_save(struct sluiced *s);
+/* sdstate_tick - once a second: a snapshot when snapshot_interval is up */
+void sdstate_tick(struct sluiced *s, uint64_t now);
+
+#endif
