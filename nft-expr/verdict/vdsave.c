@@ -236,6 +236,25 @@ static struct vzone *zone_named(struct verdict *v, const unsigned char *n,
 	return NULL;
 }
 
+struct view_ctx {
+	struct verdict *v;
+	struct vzone *z;
+	uint64_t now;
+};
+
+/* ld_view - throttle_walk callback: a host record for a restored host,
+   so that sluicectl hosts and show see it (its counters start at 0) */
+static int ld_view(void *ctx, const void *key, const struct throttle_info *i)
+{
+	struct view_ctx *c = ctx;
+	struct vhost *h = vd_host(c->v, key, c->z, c->now);
+
+	(void)i;
+	if (h != NULL)
+		h->last_seen = c->now;
+	return 0;
+}
+
 /* ld_zone - one saved zone into the zone of that name, its held
    packets as stand-ins; 0, or -1 */
 static int ld_zone(struct verdict *v, struct vs_in *in, uint64_t now,
@@ -262,6 +281,8 @@ static int ld_zone(struct verdict *v, struct vs_in *in, uint64_t now,
 	r = throttle_load_as(z->thr, fp, now, VD_OBSERVED);
 	fclose(fp);
 	out->zones++;
+	if (r == 0)
+		throttle_walk_any(z->thr, ld_view, &(struct view_ctx){ v, z, now });
 	return r;
 }
 
