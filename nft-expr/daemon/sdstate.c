@@ -10,21 +10,31 @@
  *	that is torn, damaged or not ours is refused with its name and the
  *	reason, the engine starts empty with a new seed, and the file is
  *	left alone until the first snapshot replaces it whole
- *	(atomicfile). Saving runs in the loop, between packets; sluiced(8)
- *	says how long it takes. An empty state_dir turns this off.
+ *	(atomicfile). A snapshot while running is written by a forked
+ *	child from its copy-on-write image of the state, so the loop only
+ *	waits for the fork (writing a million hosts takes seconds, forking
+ *	milliseconds: sluiced(8)); one child at a time, reaped by the tick,
+ *	whose exit status says whether the file was written. The snapshot
+ *	at stop waits for a running child first (its older file must not
+ *	land after ours) and writes in the process itself. An empty
+ *	state_dir turns this off.
  */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/random.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include "atomicfile.h"
 #include "clock.h"
 #include "daemon.h"
+#include "capture/capture.h"
 #include "daemon/sdconf.h"
 #include "daemon/sdstate.h"
 #include "daemon/sluiced.h"
+#include "queue/nfqueue.h"
 #include "verdict/vdsave.h"
 #include "verdict/vdsetup.h"
 
@@ -159,11 +169,46 @@ void sdstate_save(struct sluiced *s)
 	s->state_failing = 0;
 }
 
-/* sdstate_tick - once a second: a snapshot when it is due */
+/* reap - the snapshot child, if it has exited: its status says
+   whether the save failed (it logged why); wait: block until it has */
+static void reap(struct sluiced *s, int wait)
+{
+	int st;
+
+	if (s->state_child <= 0
+	    || waitpid(s->state_child, &st, wait ? 0 : WNOHANG) != s->state_child)
+		return;
+	s->state_child = 0;
+	s->state_failing = !WIFEXITED(st) || WEXITSTATUS(st) != 0;
+}
+
+/* sdstate_stop - the snapshot at stop, after a running child's */
+void sdstate_stop(struct sluiced *s)
+{
+	reap(s, 1);
+	sdstate_save(s);
+}
+
+/* sdstate_tick - once a second: a snapshot when it is due, written by
+   a child (in the process itself if fork fails) */
 void sdstate_tick(struct sluiced *s, uint64_t now)
 {
-	if (now < s->state_next)
+	pid_t pid;
+
+	reap(s, 0);
+	if (now < s->state_next || s->state_child > 0)
 		return;
-	sdstate_save(s);
 	s->state_next = now + s->conf->snapshot_ns;
+	if ((pid = fork()) == 0) {
+		/* a killed parent's queues must not stay bound to us */
+		close(nfqueue_fd(s->q));
+		if (s->cap != NULL)
+			close(capture_fd(s->cap));
+		sdstate_save(s);
+		_exit(s->state_failing);
+	}
+	if (pid < 0)
+		sdstate_save(s);
+	else
+		s->state_child = pid;
 }

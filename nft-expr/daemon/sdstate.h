@@ -5,8 +5,9 @@
  *	#include "daemon/sdstate.h"
  * DESCRIPTION
  *	The verdict engine's state (vdsave) in [core] state_dir/
- *	sluiced.state: written every [sluiced] snapshot_interval and at
- *	stop, loaded at start before the first packet.
+ *	sluiced.state: written every [sluiced] snapshot_interval (by a
+ *	forked child, so the loop does not wait for the disk) and at stop,
+ *	loaded at start before the first packet.
  */
 #ifndef SLUICE_SDSTATE_H
 #define SLUICE_SDSTATE_H
@@ -22,9 +23,12 @@ struct verdict_ops;
    state into it; a damaged file is logged by name and sluiced starts
    empty (the file stays until the next snapshot replaces it) */
 void sdstate_engine(struct sluiced *s, const struct verdict_ops *ops);
-/* sdstate_save - write the state now (and at stop) */
+/* sdstate_save - write the state now, in this process */
 void sdstate_save(struct sluiced *s);
-/* sdstate_tick - once a second: a snapshot when snapshot_interval is up */
+/* sdstate_stop - the snapshot at stop (after a running child's) */
+void sdstate_stop(struct sluiced *s);
+/* sdstate_tick - once a second: a snapshot by a forked child when
+   snapshot_interval is up */
 void sdstate_tick(struct sluiced *s, uint64_t now);
 
 #endif

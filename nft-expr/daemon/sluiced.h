@@ -52,6 +52,7 @@ struct sluiced {
 	int quar_failing;		/* the last save failed (logged) */
 	uint64_t state_next;		/* sdstate: next snapshot, ns */
 	int state_failing;		/* the last snapshot failed (logged) */
+	int state_child;		/* pid writing a snapshot, 0 = none */
 	/* sdbypass: bypass noticed */
 	uint64_t unqueued_flows;	/* throttled sources' flows, queue silent */
 	uint64_t unqueued_first;	/* ns of the first of them, 0 = none */

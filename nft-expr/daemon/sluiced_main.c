@@ -440,7 +440,7 @@ int main(int argc, char **argv)
 		   s.conf->nzones);
 	loop(&s);
 	quarsave_save(&s);
-	sdstate_save(&s);
+	sdstate_stop(&s);
 	sdsetup_shutdown(&s);
 	sdconf_release(s.conf);
 	free(s.conf);

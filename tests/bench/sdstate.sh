@@ -1,0 +1,25 @@
+#!/bin/sh
+# sdstate.sh - how long sluiced's throttle-state snapshot holds up its
+# loop (packets wait meanwhile), and how long the load at start takes,
+# at a million hosts (make bench).
+#
+# Builds tests/bench/bench_vdsave.c against the verdict engine's objects
+# (make all builds them); see its head comment for the state and what
+# is timed. The file goes to /tmp (give -f for another disk).
+# Reproduce: make all && sh tests/bench/sdstate.sh
+set -eu
+top=${SLUICE_TOP:-$(cd "$(dirname "$0")/../.." && pwd)}
+build=${SLUICE_BUILD:-$top/build}
+nx=$build/nft-expr
+for f in "$build/libsluice.a" "$nx/verdict/vdsave.o" "$nx/daemon/sdconf.o"; do
+	[ -f "$f" ] || { echo "sdstate.sh: no $f (run make all)" >&2; exit 1; }
+done
+mkdir -p "$build/bench"
+cc -O2 -g -std=gnu11 -D_GNU_SOURCE -Wall -Wextra -Werror \
+	-I"$top/common" -I"$top/nft-expr" $(pkg-config --cflags glib-2.0) \
+	-o "$build/bench/bench_vdsave" "$top/tests/bench/bench_vdsave.c" \
+	"$nx"/verdict/*.o "$nx/quarantine/quar.o" "$nx/queue/pkt.o" \
+	"$nx/daemon/sdconf.o" "$nx/capture/cap_conf.o" "$build/libsluice.a" \
+	$(pkg-config --libs glib-2.0) -lm
+echo "-- $build/bench/bench_vdsave -H 1000000 -r 5"
+"$build/bench/bench_vdsave" -H 1000000 -r 5
