@@ -58,7 +58,7 @@ struct cfg_key {
 	const char *help;		/* one line, for docs and errors */
 };
 
-#define CFG_ERRLEN 512
+#define CFG_ERRLEN 1024
 
 struct config;
 

@@ -78,6 +78,7 @@ void daemon_args(int argc, char **argv, const char *prog, const char *usage,
 	char optstring[128];
 	int c;
 
+	daemon_prog = prog;	/* errors before daemon_log_open name it */
 	o->config = SLUICE_DEFAULT_CONFIG;
 	o->foreground = 0;
 	o->check_only = 0;

@@ -33,6 +33,32 @@ for p in sluiced sluice-policyd sluice-milter; do
 		"$p -n -c (a copy of examples/sluice.conf): configuration ok"
 done
 
+# A bad value: exit 2, the error line starts with the program's name.
+for p in sluiced:sluiced sluice-policyd:policyd sluice-milter:milter; do
+	g=${p#*:}; p=${p%%:*}
+	printf '[%s]\nown_networks = 10.0.0.0/33\nbogus_key = 1\n' "$g" \
+		>"$TD/bad.conf"
+	"$B/$p" -n -c "$TD/bad.conf" >/dev/null 2>"$TD/bad.err"; rc=$?
+	out=$(head -n 1 "$TD/bad.err")
+	case $rc:$out in
+	"2:$p: $TD/bad.conf: [$g] "*|"2:$p: fatal: $TD/bad.conf: [$g] "*) r=0 ;;
+	*) r=1; diag "  got rc=$rc '$out'" ;;
+	esac
+	ok $r "$p -n, a bad [$g] key: exit 2, '$p: FILE: [$g] ...'"
+	# The unknown key's error lists every key examples/sluice.conf
+	# shows in the group (set or commented out), none cut off.
+	printf '[%s]\nbogus_key = 1\n' "$g" >"$TD/bad.conf"
+	"$B/$p" -n -c "$TD/bad.conf" >/dev/null 2>"$TD/bad.err"
+	keys=$(awk -v g="[$g]" '/^\[/ { in_g = ($0 == g); next }
+		in_g && /^#?[a-z_0-9]+ = / { sub(/^#/, ""); print $1 }' \
+		"$SLUICE_TOP/examples/sluice.conf")
+	miss=""
+	for k in $keys; do
+		grep -q "known keys:.*[ ,]$k\(,\|\$\)" "$TD/bad.err" || miss="$miss $k"
+	done
+	is "$miss" "" "$p: the unknown-key error lists all $(echo $keys | wc -w) keys of [$g] in examples/sluice.conf"
+done
+
 # The commands of sluicectl(8): the first word after each .TP of
 # COMMANDS, e.g. ".BR bypass \" on | off\"".
 cmds=$(awk '/^\.SH COMMANDS/ { c = 1; next } /^\.SH/ { c = 0 }
