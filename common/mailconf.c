@@ -100,6 +100,12 @@ static const struct cfg_key mail_keys[] = {
 	  "releases held messages (postsuper -H, then postqueue -i)"),
 	K("postfix_config_directory", CFG_STRING, postfix_config_directory,
 	  NULL, 0, 0, "postsuper -c DIR; empty = Postfix's default"),
+	K("notify", CFG_STRING, notify, NULL, 0, 0,
+	  "mail this address when an identity's mail starts being held; "
+	  "empty = only the log line"),
+	K("notify_command", CFG_STRING, notify_command,
+	  "/usr/sbin/sendmail -t -i", 0, 0,
+	  "sends the notice (the message on its standard input)"),
 };
 
 #define NMAIL (sizeof(mail_keys) / sizeof(mail_keys[0]))

@@ -57,6 +57,8 @@ struct mail_conf {
 	uint64_t snapshot_interval;	/* ns; state saved to [core] state_dir */
 	char *postsuper;		/* releases held messages */
 	char *postfix_config_directory;	/* NULL = Postfix's default */
+	char *notify;			/* address told of held mail; NULL */
+	char *notify_command;		/* sendmail -t -i */
 	char *old_pid_file, *old_control_socket;	/* the old key names */
 	char *warnings;			/* old names used; NULL = none */
 };

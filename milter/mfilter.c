@@ -26,6 +26,7 @@
 #include "mfilter.h"
 #include "mparse.h"
 #include "mailev.h"
+#include "mailnotify.h"
 #include "msample.h"
 
 struct msess {
@@ -269,10 +270,16 @@ static void note_event(struct msess *s, enum mail_verdict v,
 		emit(s, "throttle", vn, res, NULL, 0);
 		break;
 	case MAIL_EV_LOCKOUT:
+		if (v == MAIL_HOLD)
+			mailnotify_held(&s->conf->mail, "sluice-milter",
+					res->identity, "locked out");
 		emit(s, "lockout", vn, res, NULL, 0);
 		break;
 	case MAIL_EV_HONEYTOKEN:
 		COUNT(honeytokens);
+		if (v == MAIL_HOLD && !res->whitelisted)
+			mailnotify_held(&s->conf->mail, "sluice-milter",
+					res->identity, "honeytoken recipient");
 		on_honeytoken(s, res);
 		break;
 	case MAIL_EV_MALFORMED:

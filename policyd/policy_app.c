@@ -21,6 +21,7 @@
 #include "ctl.h"
 #include "daemon.h"
 #include "mailev.h"
+#include "mailnotify.h"
 #include "mailquar.h"
 #include "mailrelease.h"
 #include "policy_app.h"
@@ -90,9 +91,15 @@ static void note(struct policy_app *a, const struct policy_req *q,
 		return;
 	case MAIL_EV_LOCKOUT:
 		a->st.lockouts++;
+		if (res->verdict == MAIL_HOLD)
+			mailnotify_held(&a->conf->mail, "sluice-policyd",
+					res->identity, "locked out");
 		break;
 	case MAIL_EV_HONEYTOKEN:
 		a->st.honeytokens++;
+		if (res->verdict == MAIL_HOLD && !res->whitelisted)
+			mailnotify_held(&a->conf->mail, "sluice-policyd",
+					res->identity, "honeytoken recipient");
 		x[0] = (struct event_field)EF_S("client_quarantine",
 			res->whitelisted ? "whitelisted" :
 			res->observe ? "observe" : res->quarantine_client ?
