@@ -220,7 +220,6 @@ static void goat_up(struct sluiced *s, const struct cap_hit_ops *ops)
 				s, err, sizeof(err));
 	if (s->goat == NULL) {
 		capture_close(s->cap);
-	cap_goat_close(s->goat);
 		nfqueue_close(s->q);
 		daemon_die(1, "%s", err);
 	}
@@ -410,6 +409,7 @@ void sdsetup_shutdown(struct sluiced *s)
 	sdsetup_ruleset_down(s);	/* nothing new is queued from here */
 	nfqueue_close(s->q);	/* accepts what is still queued */
 	capture_close(s->cap);
+	cap_goat_close(s->goat);
 	ctevents_close(s->ct);
 	sdexempt_close(s->exempt);
 	ctl_server_close(s->ctl);
