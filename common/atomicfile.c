@@ -11,6 +11,8 @@
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "atomicfile.h"
@@ -72,6 +74,64 @@ int atomicfile_write(const char *path, mode_t mode, atomicfile_fn *fn,
 		e = errno;
 	unlink(tmp);
 	errno = e;
+	return -1;
+}
+
+/* aside - rename path to PATH.corrupt-STAMP (or -STAMP.N if taken);
+   0 with the new name in to, or -1 */
+static int aside(const char *path, char *to, size_t len)
+{
+	char stamp[32];
+	time_t now = time(NULL);
+	struct tm tm;
+	int i;
+
+	strftime(stamp, sizeof(stamp), "%Y%m%dT%H%M%SZ", gmtime_r(&now, &tm));
+	for (i = 0; i < ATOMICFILE_TRIES; i++) {
+		if ((size_t)(i ? snprintf(to, len, "%s.corrupt-%s.%d", path, stamp, i)
+			     : snprintf(to, len, "%s.corrupt-%s", path, stamp)) >= len) {
+			errno = ENAMETOOLONG;
+			return -1;
+		}
+		/* never over an earlier one: it may be the operator's only copy */
+		if (renameat2(AT_FDCWD, path, AT_FDCWD, to, RENAME_NOREPLACE) == 0)
+			return 0;
+		if (errno != EEXIST)
+			return -1;
+	}
+	return -1;
+}
+
+/* atomicfile_load - fn on path; a damaged file is moved aside */
+int atomicfile_load(const char *path, atomicfile_load_fn *fn, void *ctx,
+		    char *why, size_t whylen)
+{
+	char to[PATH_MAX + 64];
+	FILE *fp;
+	int r, e;
+
+	if ((fp = fopen(path, "re")) == NULL) {
+		if (errno == ENOENT)
+			return 0;
+		snprintf(why, whylen, "%s: %s", path, strerror(errno));
+		return -1;
+	}
+	r = fn(fp, ctx);
+	e = errno;
+	fclose(fp);
+	if (r == 0)
+		return 1;
+	if (e != EINVAL && e != EBADMSG && e != EPROTO) {
+		snprintf(why, whylen, "%s: %s", path, strerror(e));
+		return -1;
+	}
+	if (aside(path, to, sizeof(to)) < 0)
+		snprintf(why, whylen, "%s: %s; could not be moved aside (%s): "
+			 "the next save replaces it", path, strerror(e),
+			 strerror(errno));
+	else
+		snprintf(why, whylen, "%s: %s; moved aside to %s", path,
+			 strerror(e), to);
 	return -1;
 }
 

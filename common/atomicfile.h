@@ -12,6 +12,14 @@
  *	sluice-milter save their state and the milter its samples this way.
  *	atomicfile_read() reads such a file back whole, bounded, for the
  *	loaders that check all of it before they touch their state.
+ *
+ *	atomicfile_load() is the one way every snapshot is read back: the
+ *	loader sees the whole file or refuses it, and a file it refuses as
+ *	damaged or of an unknown version (EINVAL, EBADMSG, EPROTO) is
+ *	renamed PATH.corrupt-YYYYMMDDTHHMMSSZ, kept for the operator, so
+ *	the next save writes a fresh PATH beside it instead of over it.
+ *	The reason names the file and where it went. The loader must load
+ *	all or nothing: a refused file leaves its state untouched.
  */
 #ifndef SLUICE_ATOMICFILE_H
 #define SLUICE_ATOMICFILE_H
@@ -30,5 +38,15 @@ int atomicfile_write(const char *path, mode_t mode, atomicfile_fn *fn,
    its length in *len; NULL with errno EINVAL past limit bytes, EIO on
    a read error, ENOMEM */
 unsigned char *atomicfile_read(FILE *fp, size_t limit, size_t *len);
+
+/* reads a whole snapshot from fp: 0, or -1 with errno (EINVAL,
+   EBADMSG or EPROTO: the file is damaged or of an unknown version) */
+typedef int atomicfile_load_fn(FILE *fp, void *ctx);
+
+/* atomicfile_load - fn on PATH: 1 loaded, 0 no such file, -1 not
+   loaded with the reason in why ("PATH: reason; moved aside to
+   PATH.corrupt-..." when fn refused it as damaged) */
+int atomicfile_load(const char *path, atomicfile_load_fn *fn, void *ctx,
+		    char *why, size_t whylen);
 
 #endif

@@ -238,6 +238,12 @@ static void unlocked(void *ctx, const char *identity)
 		daemon_log(LOG_WARNING, "event log: %m");
 }
 
+/* load_warn - a shard's file that was not loaded, and why */
+static void load_warn(const char *why)
+{
+	daemon_log(LOG_WARNING, "state not loaded: %s", why);
+}
+
 /* start_state - the sharded throttle and the event log */
 static void start_state(const struct mconf *c)
 {
@@ -250,8 +256,8 @@ static void start_state(const struct mconf *c)
 		daemon_die(2, "throttle state (%u shards, mem_cap %llu): %m",
 			   c->shards, (unsigned long long)c->mail.mem_cap);
 	if (saved && msnap_load(m.state, c->core.state_dir,
-				sl_monotonic_ns()) < 0)
-		daemon_log(LOG_WARNING, "state in %s: %m: partly restored",
+				sl_monotonic_ns(), load_warn) < 0)
+		daemon_log(LOG_WARNING, "state in %s: partly restored",
 			   c->core.state_dir);
 	else if (saved)
 		daemon_log(LOG_INFO, "state restored from %s",

@@ -75,26 +75,32 @@ static int load_shard(struct mailthr *m, void *ctx)
 	return mailthr_load(m, io->fp, io->now);
 }
 
-/* msnap_load - every shard file; a missing one is an empty shard */
-int msnap_load(struct mstate *s, const char *dir, uint64_t now)
+/* load_file - atomicfile_load_fn: one shard's file into its shard */
+static int load_file(FILE *fp, void *ctx)
 {
-	char path[4096];
-	struct io io = { .now = now };
-	unsigned i;
-	int r;
+	struct io *io = ctx;
 
-	for (i = 0; i < mstate_shards(s); i++) {
-		if (shard_path(path, sizeof(path), dir, i) < 0)
+	io->fp = fp;
+	return mstate_with_shard(io->s, io->shard, load_shard, io);
+}
+
+/* msnap_load - every shard file on its own (atomicfile_load: a damaged
+   one is moved aside and named through warn); a missing one is an
+   empty shard */
+int msnap_load(struct mstate *s, const char *dir, uint64_t now,
+	       void (*warn)(const char *why))
+{
+	char path[4096], why[4096 + 256];
+	struct io io = { .s = s, .now = now };
+	int bad = 0;
+
+	for (io.shard = 0; io.shard < mstate_shards(s); io.shard++) {
+		if (shard_path(path, sizeof(path), dir, io.shard) < 0)
 			return -1;
-		if ((io.fp = fopen(path, "r")) == NULL) {
-			if (errno == ENOENT)
-				continue;
-			return -1;
+		if (atomicfile_load(path, load_file, &io, why, sizeof(why)) < 0) {
+			warn(why);
+			bad = 1;
 		}
-		r = mstate_with_shard(s, i, load_shard, &io);
-		fclose(io.fp);
-		if (r < 0)
-			return -1;
 	}
-	return 0;
+	return bad ? -1 : 0;
 }

@@ -31,7 +31,10 @@ int msnap_seed(const char *dir, unsigned shards, uint8_t seed[16]);
 /* msnap_save - every shard and the seed into dir; 0 or -1 with errno */
 int msnap_save(struct mstate *s, const char *dir);
 /* msnap_load - every shard from dir into an empty state, times rebased
-   to now; 0, or -1 with errno (nothing is half loaded per shard) */
-int msnap_load(struct mstate *s, const char *dir, uint64_t now);
+   to now, each file on its own; 0, or -1 when one was not loaded (warn
+   said which and why; a damaged one is moved aside, atomicfile(3);
+   nothing is half loaded per shard) */
+int msnap_load(struct mstate *s, const char *dir, uint64_t now,
+	       void (*warn)(const char *why));
 
 #endif

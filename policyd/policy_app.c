@@ -367,25 +367,47 @@ int policy_app_save(struct policy_app *a, const char *dir)
 	return 0;
 }
 
-/* policy_app_load - state from dir, if any */
-int policy_app_load(struct policy_app *a, const char *dir, uint64_t now)
+struct load_ctx {
+	struct policy_app *a;
+	uint64_t now;
+};
+
+/* load_mt - atomicfile_load_fn for the throttle state */
+static int load_mt(FILE *fp, void *ctx)
 {
-	char path[4096];
-	FILE *fp;
-	int r = 0;
+	struct load_ctx *l = ctx;
+
+	return mailthr_load(l->a->mt, fp, l->now);
+}
+
+/* load_held - atomicfile_load_fn for the held messages */
+static int load_held(FILE *fp, void *ctx)
+{
+	struct load_ctx *l = ctx;
+
+	return policy_held_load(l->a->held, fp, l->now);
+}
+
+/* policy_app_load - each file of dir on its own: a damaged one is
+   moved aside and named through warn, the other still loads */
+int policy_app_load(struct policy_app *a, const char *dir, uint64_t now,
+		    void (*warn)(const char *why))
+{
+	struct load_ctx l = { a, now };
+	char path[4096], why[4096 + 256];
+	int bad = 0;
 
 	snprintf(path, sizeof(path), "%s/%s", dir, STATE_FILE);
-	if ((fp = fopen(path, "r")) != NULL) {
-		r = mailthr_load(a->mt, fp, now);
-		fclose(fp);
-	} else if (errno != ENOENT)
-		return -1;
-	snprintf(path, sizeof(path), "%s/%s", dir, HELD_FILE);
-	if (r == 0 && (fp = fopen(path, "r")) != NULL) {
-		r = policy_held_load(a->held, fp, now);
-		fclose(fp);
+	if (atomicfile_load(path, load_mt, &l, why, sizeof(why)) < 0) {
+		warn(why);
+		bad = 1;
 	}
-	return r;
+	snprintf(path, sizeof(path), "%s/%s", dir, HELD_FILE);
+	if (atomicfile_load(path, load_held, &l, why, sizeof(why)) < 0) {
+		warn(why);
+		bad = 1;
+	}
+	return bad ? -1 : 0;
 }
 
 /* policy_app_reap - collect postsuper children */

@@ -53,8 +53,11 @@ int policy_app_reconfigure(struct policy_app *a, struct policy_conf *conf);
 const struct policy_conf *policy_app_conf(const struct policy_app *a);
 /* policy_app_save - state into dir (atomically); -1 with errno */
 int policy_app_save(struct policy_app *a, const char *dir);
-/* policy_app_load - state from dir; 0 when there is none; -1 with errno */
-int policy_app_load(struct policy_app *a, const char *dir, uint64_t now);
+/* policy_app_load - state from dir, each file on its own (atomicfile_load:
+   a damaged one is moved aside); 0 when all loaded or none is there, -1
+   when one was not loaded, warn told which and why */
+int policy_app_load(struct policy_app *a, const char *dir, uint64_t now,
+		    void (*warn)(const char *why));
 /* policy_app_reap - SIGCHLD: collect postsuper children */
 void policy_app_reap(struct policy_app *a);
 /* policy_app_release - operator: unlock identity, release its queue and

@@ -229,14 +229,16 @@ void policy_held_each(const struct policy_held *h, mailctl_held_fn *fn,
 	}
 }
 
-/* policy_held_save - "M instance qid identity manual" and "C cookie
-   instance" lines; fields never hold spaces (Postfix's and ours) */
+/* policy_held_save - "sluice-held 2", "M instance qid identity manual"
+   and "C cookie instance" lines, "end M C" with their counts (version
+   1 had no end line, so a file cut at a line's end went unnoticed);
+   fields never hold spaces (Postfix's and ours) */
 int policy_held_save(const struct policy_held *h, FILE *fp)
 {
 	GHashTableIter it;
 	gpointer k, v;
 
-	fprintf(fp, "sluice-held 1\n");
+	fprintf(fp, "sluice-held 2\n");
 	g_hash_table_iter_init(&it, h->by_inst);
 	while (g_hash_table_iter_next(&it, &k, &v)) {
 		struct held_msg *m = v;
@@ -248,6 +250,8 @@ int policy_held_save(const struct policy_held *h, FILE *fp)
 	while (g_hash_table_iter_next(&it, &k, &v))
 		fprintf(fp, "C %" PRIu64 " %s\n", *(uint64_t *)k,
 			((struct held_msg *)v)->instance);
+	fprintf(fp, "end %u %u\n", g_hash_table_size(h->by_inst),
+		g_hash_table_size(h->by_cookie));
 	return ferror(fp) ? -1 : 0;
 }
 
@@ -290,20 +294,59 @@ static int load_line(struct policy_held *h, char *line, uint64_t now)
 	return -1;
 }
 
-/* policy_held_load - read a saved registry */
-int policy_held_load(struct policy_held *h, FILE *fp, uint64_t now)
+/* held_end - "end M C" matches what was read */
+static int held_end(const struct policy_held *h, const char *line)
+{
+	char want[64];
+
+	snprintf(want, sizeof(want), "end %u %u\n", g_hash_table_size(h->by_inst),
+		 g_hash_table_size(h->by_cookie));
+	return strcmp(line, want) == 0;
+}
+
+/* held_read - every line of a version 1 or 2 file into h; 0, or -1 */
+static int held_read(struct policy_held *h, FILE *fp, uint64_t now)
 {
 	char line[HELD_INST_MAX + HELD_QID_MAX + MAIL_IDENT_MAX + 64];
+	int version, ended = 0;
 
-	if (fgets(line, sizeof(line), fp) == NULL ||
-	    strcmp(line, "sluice-held 1\n") != 0) {
+	if (fgets(line, sizeof(line), fp) == NULL)
+		return -1;
+	if (strcmp(line, "sluice-held 1\n") == 0)
+		version = 1;
+	else if (strcmp(line, "sluice-held 2\n") == 0)
+		version = 2;
+	else
+		return -1;
+	while (fgets(line, sizeof(line), fp)) {
+		if (ended)
+			return -1;	/* nothing after the end */
+		if (version == 2 && strncmp(line, "end ", 4) == 0) {
+			if (!held_end(h, line))
+				return -1;
+			ended = 1;
+		} else if (load_line(h, line, now) < 0)
+			return -1;
+	}
+	return version == 1 || ended ? 0 : -1;
+}
+
+/* policy_held_load - read a saved registry, all or nothing: into a
+   fresh one, which takes h's place only once the whole file is read */
+int policy_held_load(struct policy_held *h, FILE *fp, uint64_t now)
+{
+	struct policy_held *t = policy_held_create(h->max, h->fn, h->ctx);
+	GHashTable *x;
+
+	if (t == NULL)
+		return -1;
+	if (held_read(t, fp, now) < 0) {
+		policy_held_free(t);
 		errno = EINVAL;
 		return -1;
 	}
-	while (fgets(line, sizeof(line), fp))
-		if (load_line(h, line, now) < 0) {
-			errno = EINVAL;
-			return -1;
-		}
+	x = h->by_inst, h->by_inst = t->by_inst, t->by_inst = x;
+	x = h->by_cookie, h->by_cookie = t->by_cookie, t->by_cookie = x;
+	policy_held_free(t);
 	return 0;
 }

@@ -138,6 +138,12 @@ static void seed_get(const char *dir, uint8_t seed[16])
 			   "survive a restart", dir, strerror(errno));
 }
 
+/* load_warn - a state file that was not loaded, and why */
+static void load_warn(const char *why)
+{
+	daemon_log(LOG_WARNING, "state not loaded: %s", why);
+}
+
 /* start - everything up to the loop; dies on any failure */
 static void start(struct policyd *d, struct policy_conf *c, int foreground)
 {
@@ -151,10 +157,8 @@ static void start(struct policyd *d, struct policy_conf *c, int foreground)
 	if ((d->app = policy_app_create(c, seed)) == NULL)
 		daemon_die(1, "cannot start: %s", strerror(errno));
 	if (c->core.state_dir) {
-		if (policy_app_load(d->app, c->core.state_dir,
-				    sl_monotonic_ns()) < 0)
-			daemon_log(LOG_WARNING, "state in %s not loaded: %s",
-				   c->core.state_dir, strerror(errno));
+		(void)policy_app_load(d->app, c->core.state_dir,
+				      sl_monotonic_ns(), load_warn);
 	}
 	if ((d->srv = policy_server_create(&c->srv, policy_app_handler,
 					   d->app)) == NULL)

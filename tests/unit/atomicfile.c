@@ -60,6 +60,73 @@ static int count(const char *dir)
 	return n;
 }
 
+/* take_good - atomicfile_load_fn: accepts "good", else EINVAL, or
+   EIO for "io" (a read error: not the file's fault) */
+static int take_good(FILE *fp, void *ctx)
+{
+	char line[16] = "";
+
+	(void)!fgets(line, sizeof(line), fp);
+	snprintf(ctx, 16, "%s", line);
+	errno = strcmp(line, "io") == 0 ? EIO : EINVAL;
+	return strcmp(line, "good") == 0 ? 0 : -1;
+}
+
+/* corrupt_name - the one NAME.corrupt-* in dir, or "" */
+static const char *corrupt_name(const char *dir, char *buf, size_t len)
+{
+	DIR *d = opendir(dir);
+	struct dirent *e;
+	int n = 0;
+
+	buf[0] = 0;
+	while (d && (e = readdir(d)) != NULL)
+		if (strncmp(e->d_name, "snap.corrupt-", 13) == 0 && n++ == 0)
+			snprintf(buf, len, "%s/%s", dir, e->d_name);
+	if (d)
+		closedir(d);
+	return n == 1 ? buf : "";
+}
+
+/* test_load - loaded, missing, refused and moved aside, kept twice */
+static void test_load(const char *dir)
+{
+	char path[256], why[512], got[16], aside[512], want[600];
+	FILE *fp;
+
+	snprintf(path, sizeof(path), "%s/snap", dir);
+	is_int(atomicfile_load(path, take_good, got, why, sizeof(why)), 0,
+	       "load: a missing file is 0");
+	atomicfile_write(path, 0600, put_str, "good");
+	is_int(atomicfile_load(path, take_good, got, why, sizeof(why)), 1,
+	       "load: a good file is 1");
+	is_str(got, "good", "and the loader read it");
+	atomicfile_write(path, 0600, put_str, "io");
+	is_int(atomicfile_load(path, take_good, got, why, sizeof(why)), -1,
+	       "load: a read error is -1");
+	ok(access(path, F_OK) == 0, "and the file stays where it is");
+	atomicfile_write(path, 0600, put_str, "bad");
+	is_int(atomicfile_load(path, take_good, got, why, sizeof(why)), -1,
+	       "load: a refused file is -1");
+	ok(access(path, F_OK) != 0, "it is no longer at its name");
+	corrupt_name(dir, aside, sizeof(aside));
+	is_str(slurp(aside, got, sizeof(got)), "bad", "it is kept as %s", aside);
+	snprintf(want, sizeof(want), "%s: Invalid argument; moved aside to %s",
+		 path, aside);
+	is_str(why, want, "the reason names the file and where it went");
+	/* a second damaged one in the same second does not replace it */
+	atomicfile_write(path, 0600, put_str, "worse");
+	is_int(atomicfile_load(path, take_good, got, why, sizeof(why)), -1,
+	       "load: a second refused file");
+	ok(strstr(why, ".corrupt-") != NULL, "is moved aside too: %s", why);
+	is_str(slurp(aside, got, sizeof(got)), "bad", "the first stays as it was");
+	if ((fp = fopen(strstr(why, "moved aside to ") + 15, "r")) != NULL) {
+		fclose(fp);
+		unlink(strstr(why, "moved aside to ") + 15);
+	}
+	unlink(aside);
+}
+
 int main(void)
 {
 	char dir[] = "/tmp/sluice-atomicfile-ut.XXXXXX", path[256], buf[64];
@@ -96,6 +163,7 @@ int main(void)
 	unlink(path);
 	snprintf(path, sizeof(path), "%s/state", dir);
 	unlink(path);
+	test_load(dir);
 	rmdir(dir);
 	return done_testing();
 }

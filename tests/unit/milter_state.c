@@ -13,6 +13,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "../../milter/msnap.h"
 #include "../../milter/mstate.h"
@@ -305,6 +307,40 @@ static void test_hold(void)
 	mstate_free(s);			/* ASan: no leak of committed tickets */
 }
 
+static char warned[8192];
+
+/* no_warn - msnap_load's warn: kept for the checks */
+static void no_warn(const char *why)
+{
+	snprintf(warned, sizeof(warned), "%s", why);
+}
+
+/* test_damaged - a shard file cut short is moved aside and named; the
+   next save writes a fresh one beside it */
+static void test_damaged(const char *dir, struct mailthr_params *p,
+			 const uint8_t *seed)
+{
+	char path[512], want[1200], aside[1200];
+	struct mstate *t3 = mstate_create(p, 8, seed);
+	struct stat st;
+
+	snprintf(path, sizeof(path), "%s/milter-shard-003.state", dir);
+	if (stat(path, &st) == 0)
+		(void)!truncate(path, st.st_size / 2);
+	warned[0] = 0;
+	is_int(msnap_load(t3, dir, SEC, no_warn), -1, "a shard cut short: -1");
+	snprintf(want, sizeof(want), "%s: Invalid argument; moved aside to %s.corrupt-",
+		 path, path);
+	ok(strncmp(warned, want, strlen(want)) == 0, "named, and where it "
+	   "went (got \"%s\")", warned);
+	snprintf(aside, sizeof(aside), "%s", strstr(warned, "moved aside to ")
+		 ? strstr(warned, "moved aside to ") + 15 : "");
+	is_int(msnap_save(t3, dir), 0, "saved again");
+	ok(access(path, F_OK) == 0 && access(aside, F_OK) == 0,
+	   "a fresh shard file beside the one kept (%s)", aside);
+	mstate_free(t3);
+}
+
 /* test_snapshot - a lockout and a working set survive save and load */
 static void test_snapshot(void)
 {
@@ -343,7 +379,7 @@ static void test_snapshot(void)
 	is_int(msnap_seed(dir, 8, seed2), 0, "the seed for 8 shards");
 	ok(memcmp(seed2, seed, 16) == 0, "... is the one saved");
 	t2 = mstate_create(&p, 8, seed2);
-	is_int(msnap_load(t2, dir, SEC), 0, "loaded");
+	is_int(msnap_load(t2, dir, SEC, no_warn), 0, "loaded");
 	r = rq("locked@example.org", "new@example.net");
 	is_int(mstate_rcpt(t2, &r, SEC, &res, &t), MAIL_HOLD,
 	       "the locked-out sender is still locked out");
@@ -356,6 +392,7 @@ static void test_snapshot(void)
 	if (t)
 		mstate_wait(t2, t, 0);
 	mstate_free(t2);
+	test_damaged(dir, &p, seed2);
 	snprintf(cmd, sizeof(cmd), "rm -rf %s", dir);
 	if (system(cmd) != 0)
 		diag("could not remove %s", dir);

@@ -65,6 +65,48 @@ static const char *ask(struct policy_app *a, const struct rq *q, uint64_t now,
 	return reply;
 }
 
+
+static char warned[8192];
+
+/* note_warn - policy_app_load's warn: the last reason */
+static void note_warn(const char *why)
+{
+	snprintf(warned, sizeof(warned), "%s", why);
+}
+
+/* held_garbage - a garbage policyd.held beside a good state: the state
+   loads, the warning names the held file alone and where it went */
+static void held_garbage(const char *dir, uint64_t now)
+{
+	struct policy_app *a = app("");
+	char path[512], want[1200];
+	FILE *fp;
+	struct rq q = { .sasl = "alice", .sender = "a@example.org",
+			.rcpt = "f2@example.net", .client = "192.0.2.1" };
+	int p = 0;
+	uint64_t dl;
+
+	snprintf(path, sizeof(path), "%s/policyd.held", dir);
+	if ((fp = fopen(path, "w")) != NULL) {
+		fputs("garbage\n", fp);
+		fclose(fp);
+	}
+	warned[0] = 0;
+	is_int(policy_app_load(a, dir, now, note_warn), -1,
+	       "a garbage held file: not all loaded");
+	snprintf(want, sizeof(want), "%s: Invalid argument; moved aside to %s.corrupt-",
+		 path, path);
+	ok(strncmp(warned, want, strlen(want)) == 0, "the warning names it "
+	   "and where it went (got \"%s\", want \"%s...\")", warned, want);
+	is_str(ask(a, &q, now, &p, &dl), "action=DUNNO",
+	       "the state beside it was loaded all the same");
+	q.rcpt = "f10@example.net";
+	ask(a, &q, now, &p, &dl);
+	ok(p, "(a new recipient waits: alice's working set is there)");
+	ok(access(path, F_OK) != 0, "the held file is no longer at its name");
+	policy_app_free(a);
+}
+
 /* count - lines of the event file with text */
 static int count(const char *text)
 {
@@ -155,7 +197,7 @@ static void delay_mode(void)
 	is_int(policy_app_save(a, dir), 0, "state saved");
 	policy_app_free(a);
 	a = app("");
-	is_int(policy_app_load(a, dir, now), 0, "state loaded");
+	is_int(policy_app_load(a, dir, now, note_warn), 0, "state loaded");
 	{
 		struct rq q = { .sasl = "alice", .sender = "a@example.org",
 				.rcpt = "f2@example.net", .client = "192.0.2.1" };
@@ -167,6 +209,7 @@ static void delay_mode(void)
 		ok(p, "and a new one waits: her full working set was loaded");
 	}
 	policy_app_free(a);
+	held_garbage(dir, now);
 }
 
 static void defer_mode(void)

@@ -24,6 +24,45 @@ static void due(void *ctx, const char *qid, const char *identity)
 		snprintf(due_ids[ndue++], HELD_QID_MAX, "%s", qid);
 }
 
+/* load_text - policy_held_load of text */
+static int load_text(struct policy_held *h, const char *text)
+{
+	FILE *fp = tmpfile();
+	int r;
+
+	fputs(text, fp);
+	rewind(fp);
+	r = policy_held_load(h, fp, 0);
+	fclose(fp);
+	return r;
+}
+
+/* versions - version 1 (no end line) still loads; version 2 cut
+   before its end line or with wrong counts is refused, loading nothing */
+static void versions(policy_held_fn *fn)
+{
+	struct policy_held *h = policy_held_create(10, fn, NULL);
+
+	is_int(load_text(h, "sluice-held 1\nM i1 Q1 sender:a@x 1\n"), 0,
+	       "version 1 still loads");
+	is_uint(policy_held_count(h), 1, "its message");
+	is_int(load_text(h, "sluice-held 2\nM i2 Q2 sender:b@x 0\n"), -1,
+	       "version 2 cut before its end line: refused");
+	is_uint(policy_held_count(h), 1, "and nothing of it loaded");
+	is_int(load_text(h, "sluice-held 2\nM i2 Q2 sender:b@x 0\nend 2 0\n"),
+	       -1, "wrong counts in the end line: refused");
+	is_int(load_text(h, "sluice-held 2\nM i2 Q2 sender:b@x 0\nM i3 Q3 "
+			 "sender:c@x 0\nX\n"), -1, "garbage after good lines: refused");
+	is_uint(policy_held_count(h), 1, "and nothing of it loaded");
+	is_int(load_text(h, "sluice-held 2\nM i2 Q2 sender:b@x 0\nend 1 0\n"),
+	       0, "a whole version 2 file loads");
+	is_int(load_text(h, "sluice-held 3\nend 0 0\n"), -1,
+	       "an unknown version: refused");
+	is_int(load_text(h, "sluice-held 2\nend 0 0\nM i4 Q4 sender:d@x 0\n"),
+	       -1, "a line after the end: refused");
+	policy_held_free(h);
+}
+
 int main(void)
 {
 	struct policy_held *h = policy_held_create(3, due, NULL), *h2;
@@ -80,6 +119,7 @@ int main(void)
 	rewind(fp);
 	is_int(policy_held_load(h2, fp, 0), -1, "a damaged file is refused");
 	fclose(fp);
+	versions(due);
 	is_int(policy_held_add(h2, "", "", "sender:g@x", 1, 0), -1,
 	       "no instance: cannot be tracked");
 	policy_held_free(h);
