@@ -45,6 +45,9 @@ int main(void)
 		{ "[milter]\nshards = 257\n", "shards" },
 		{ "[milter]\nsample_max = 1\n", "sample_max" },
 		{ "[milter]\nno_such_key = 1\n", "no_such_key" },
+		/* the list of known keys is never cut off: it ends with the
+		   milter's last own key */
+		{ "[milter]\nno_such_key = 1\n", "shards, sample_dir, sample_max" },
 		{ "[milter]\nmode = later\n", "mode" },
 		{ "[milter]\nhigh_watermark = 5\nlow_watermark = 9\n", "watermark" },
 		{ "[milter]\nidentity = sender, nobody\n", "identity" },
