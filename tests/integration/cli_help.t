@@ -59,6 +59,32 @@ for p in sluiced:sluiced sluice-policyd:policyd sluice-milter:milter; do
 	is "$miss" "" "$p: the unknown-key error lists all $(echo $keys | wc -w) keys of [$g] in examples/sluice.conf"
 done
 
+# The other way round: every key a group's schema knows (the list in
+# the unknown-key error) is in examples/sluice.conf, "a complete,
+# commented example" (README), set or commented out; the old names
+# pid_file and control_socket of the mail filters excepted.
+for pg in sluiced:core sluiced:sluiced sluiced:capture \
+	sluiced:countermeasures "sluiced:zone lan" sluice-policyd:policyd \
+	sluice-milter:milter; do
+	p=${pg%%:*}; g=${pg#*:}
+	printf '[%s]\nbogus_key = 1\n' "$g" >"$TD/bad.conf"
+	[ "$g" = "zone lan" ] && echo 'prefixes = 10.0.0.0/8' >>"$TD/bad.conf"
+	known=$("$B/$p" -n -c "$TD/bad.conf" 2>&1 |
+		sed -n 's/.*known keys: //p' | tr ',' ' ')
+	ex=$(awk -v g="[$g]" '/^\[/ { in_g = ($0 == g); next }
+		in_g && /^#?[a-z_0-9]+ =( |$)/ { sub(/^#/, ""); print $1 }' \
+		"$SLUICE_TOP/examples/sluice.conf")
+	miss=""
+	for k in $known; do
+		case $g:$k in policyd:pid_file|policyd:control_socket) continue ;;
+		milter:pid_file|milter:control_socket) continue ;; esac
+		echo "$ex" | grep -qx "$k" || miss="$miss $k"
+	done
+	[ -n "$known" ]
+	ok $? "$p names the keys of [$g] ($(echo $known | wc -w))"
+	is "$miss" "" "examples/sluice.conf shows every key of [$g]"
+done
+
 # The commands of sluicectl(8): the first word after each .TP of
 # COMMANDS, e.g. ".BR bypass \" on | off\"".
 cmds=$(awk '/^\.SH COMMANDS/ { c = 1; next } /^\.SH/ { c = 0 }
