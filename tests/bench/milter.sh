@@ -148,10 +148,10 @@ while [ $r -le "$ROUNDS" ]; do
 done
 a=$(median <"$T/alone"); f=$(median <"$T/floor"); n=$(median <"$T/null"); s=$(median <"$T/sluice")
 echo "sluice-milter through Postfix: $MESSAGES messages of $RCPTS recipients, $SESSIONS sessions, median of $ROUNDS rounds"
-printf "  %-34s %8s msg/s   runs: %s\n" "Postfix alone" "$a" "$(tr '\n' ' ' <"$T/alone")"
-printf "  %-34s %8s msg/s   runs: %s\n" "Postfix + floor milter (accept at MAIL)" "$f" "$(tr '\n' ' ' <"$T/floor")"
-printf "  %-34s %8s msg/s   runs: %s\n" "Postfix + continue-all milter" "$n" "$(tr '\n' ' ' <"$T/null")"
-printf "  %-34s %8s msg/s   runs: %s\n" "Postfix + sluice-milter" "$s" "$(tr '\n' ' ' <"$T/sluice")"
+printf "  %-40s %8s msg/s   runs: %s\n" "Postfix alone" "$a" "$(tr '\n' ' ' <"$T/alone")"
+printf "  %-40s %8s msg/s   runs: %s\n" "Postfix + floor milter (accept at MAIL)" "$f" "$(tr '\n' ' ' <"$T/floor")"
+printf "  %-40s %8s msg/s   runs: %s\n" "Postfix + continue-all milter" "$n" "$(tr '\n' ' ' <"$T/null")"
+printf "  %-40s %8s msg/s   runs: %s\n" "Postfix + sluice-milter" "$s" "$(tr '\n' ' ' <"$T/sluice")"
 # same-round ratios, then their median (the machine is shared: rounds
 # differ more than the listeners within one)
 ratios() { paste -d' ' "$T/$1" "$T/$2" | awk '$2 > 0 { printf "%.2f\n", $1 / $2 }'; }

@@ -5,7 +5,8 @@
 # reply of the milter protocol.
 #
 # A one-recipient message gets two replies (RCPT, and DATA's accept),
-# one with ten recipients eleven: connect and HELO are negotiated away,
+# one with ten recipients eleven (also for the second message of a
+# connection): connect and HELO are negotiated away,
 # MAIL gets no reply (SMFIP_NR_MAIL), the client address comes with
 # MAIL ({client_addr}), and the message is accepted at DATA, so
 # headers, body and end of message never cross. A honeytoken message
@@ -16,7 +17,7 @@
 . "$(dirname "$0")/milter/common.sh"
 . "$SLUICE_TOP/tests/integration/mail/pfix.sh"
 
-need postfix postconf postqueue swaks perl ss /usr/bin/python3
+need postfix postconf postqueue swaks smtp-source perl ss /usr/bin/python3
 [ -x "$MILTER" ] || bail "$MILTER is missing: run make"
 [ "$(id -u)" -eq 0 ] || bail "the Postfix instance needs root"
 T=$(mktemp -d /tmp/sluice-milter-rt.$$.XXXXXX)
@@ -86,7 +87,14 @@ n=$(replies | wc -w)
 is "$n" 11 "... with eleven milter replies ($(replies))"
 is "$(sent E)" 0 "... and no end of message"
 
-# 3. a honeytoken message: sample, hold and client quarantine stay
+# 3. two messages over one connection: the second, after the first's
+# accept at DATA, is decided as well
+smtp-source -d -s 1 -m 2 -f carol@example.org -t pal@example.net \
+	"127.0.0.1:$SPORT" >"$T/smtp-source.out" 2>&1
+ok $? "smtp-source sent two messages over one connection"
+is "$(replies)" "R:c T:a R:c T:a" "... each with its RCPT and DATA replies"
+
+# 4. a honeytoken message: sample, hold and client quarantine stay
 swk mallory@example.org trap-x7f3@lists.example.org \
 	--xclient-addr 192.0.2.66 --body "worm payload 3c9e"
 ok $? "the honeytoken message is accepted (to be held)"
