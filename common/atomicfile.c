@@ -77,9 +77,9 @@ int atomicfile_write(const char *path, mode_t mode, atomicfile_fn *fn,
 	return -1;
 }
 
-/* aside - rename path to PATH.corrupt-STAMP (or -STAMP.N if taken);
-   0 with the new name in to, or -1 */
-static int aside(const char *path, char *to, size_t len)
+/* atomicfile_aside - rename path to PATH.corrupt-STAMP (or -STAMP.N if
+   taken); 0 with the new name in to, or -1 */
+int atomicfile_aside(const char *path, char *to, size_t len)
 {
 	char stamp[32];
 	time_t now = time(NULL);
@@ -125,7 +125,7 @@ int atomicfile_load(const char *path, atomicfile_load_fn *fn, void *ctx,
 		snprintf(why, whylen, "%s: %s", path, strerror(e));
 		return -1;
 	}
-	if (aside(path, to, sizeof(to)) < 0)
+	if (atomicfile_aside(path, to, sizeof(to)) < 0)
 		snprintf(why, whylen, "%s: %s; could not be moved aside (%s): "
 			 "the next save replaces it", path, strerror(e),
 			 strerror(errno));

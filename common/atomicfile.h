@@ -48,5 +48,10 @@ typedef int atomicfile_load_fn(FILE *fp, void *ctx);
    PATH.corrupt-..." when fn refused it as damaged) */
 int atomicfile_load(const char *path, atomicfile_load_fn *fn, void *ctx,
 		    char *why, size_t whylen);
+/* atomicfile_aside - what atomicfile_load does to a damaged file, for a
+   loader that reads what it can and keeps the file (sluiced's
+   quarantines): PATH renamed PATH.corrupt-STAMP, never over another;
+   0 with the new name in to, or -1 with errno */
+int atomicfile_aside(const char *path, char *to, size_t len);
 
 #endif

@@ -13,11 +13,15 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <glib.h>
+
 #include "atomicfile.h"
 #include "clock.h"
 #include "quarantine/quarfile.h"
 
 #define QF_LINE 256
+#define QF_V1 "# sluiced quarantines"	/* then anything but " 2" */
+#define QF_V2 "# sluiced quarantines 2"
 #define QF_MAX_LEFT_MS (30ULL * 24 * 3600 * 1000)
 
 struct qf_out {
@@ -33,11 +37,12 @@ static int qf_emit(FILE *fp, void *ctx)
 	char buf[ADDR_STRLEN];
 	size_t i;
 
-	fprintf(fp, "# sluiced quarantines: ADDRESS MILLISECONDS_LEFT\n"
+	fprintf(fp, QF_V2 ": ADDRESS MILLISECONDS_LEFT\n"
 		"saved %lld\n", (long long)o->now);
 	for (i = 0; i < o->n; i++)
 		fprintf(fp, "%s %llu\n", addr_format(&o->e[i].addr, buf),
 			(unsigned long long)(o->e[i].left_ns / NS_PER_MS));
+	fprintf(fp, "# end %zu\n", o->n);
 	return ferror(fp) ? -1 : 0;
 }
 
@@ -74,6 +79,9 @@ struct qf_in {
 	quarfile_warn_fn *warn;
 	void *ctx;
 	long restored;
+	int version;		/* 0 until the first line */
+	size_t entries;		/* address lines read */
+	int ended;		/* the "# end N" line came */
 };
 
 /* qf_saved - "saved SECONDS"; NULL, or why it is wrong */
@@ -111,20 +119,58 @@ static const char *qf_entry(struct qf_in *in, const char *addr,
 	return NULL;
 }
 
+/* qf_comment - a comment line, whole: the first one gives the version
+   ("# sluiced quarantines 2", else version 1); "# end N" of version 2
+   must count the entries; NULL, or why it is wrong */
+static const char *qf_comment(struct qf_in *in, const char *line)
+{
+	unsigned long long n;
+
+	size_t v1 = strlen(QF_V1);
+
+	if (in->version == 0 && strncmp(line, QF_V2, strlen(QF_V2)) == 0
+	    && (line[strlen(QF_V2)] == ':' || line[strlen(QF_V2)] == 0))
+		in->version = 2;
+	else if (in->version == 0 && strncmp(line, QF_V1, v1) == 0
+		 && line[v1] == ' ' && g_ascii_isdigit(line[v1 + 1])) {
+		in->version = -1;	/* a newer sluiced's: not guessed at */
+		return "a version of the format this sluiced does not know: "
+		       "nothing restored";
+	} else if (in->version == 0)
+		in->version = 1;
+	if (in->version != 2 || strncmp(line, "# end", 5) != 0)
+		return NULL;
+	in->ended = 1;
+	if (line[5] != ' ' || qf_number(line + 6, (unsigned long long)SIZE_MAX,
+					&n) < 0)
+		return "\"# end\" needs the number of entries";
+	if (n != in->entries)
+		return "\"# end\" counts another number of entries: the file "
+		       "was changed or cut";
+	return NULL;
+}
+
 /* qf_line - one line without its newline; NULL, or why it is wrong */
 static const char *qf_line(struct qf_in *in, char *line)
 {
 	char *w[3], *save = NULL;
 	int n = 0;
 
+	if (line[0] == '#')
+		return qf_comment(in, line);
+	if (in->version == 0)
+		in->version = 1;
 	while (n < 3 && (w[n] = strtok_r(n ? NULL : line, " \t\r", &save)))
 		n++;
-	if (n == 0 || w[0][0] == '#')
+	if (n == 0)
 		return NULL;
+	if (in->ended)
+		return "a line after the \"# end\" line";
 	if (n == 3)
 		return "more than two words";
 	if (strcmp(w[0], "saved") == 0)
 		return n == 2 ? qf_saved(in, w[1]) : "\"saved\" needs a time";
+	in->entries++;
 	return qf_entry(in, w[0], n == 2 ? w[1] : NULL);
 }
 
@@ -132,7 +178,7 @@ static const char *qf_line(struct qf_in *in, char *line)
 long quarfile_scan(FILE *fp, time_t now, quarfile_fn *fn,
 		   quarfile_warn_fn *warn, void *ctx)
 {
-	struct qf_in in = { now, -1, fn, warn, ctx, 0 };
+	struct qf_in in = { now, -1, fn, warn, ctx, 0, 0, 0, 0 };
 	char *line = NULL;
 	const char *why;
 	size_t cap = 0, no = 0;
@@ -150,8 +196,12 @@ long quarfile_scan(FILE *fp, time_t now, quarfile_fn *fn,
 			why = qf_line(&in, line);
 		if (why != NULL)
 			warn(ctx, no, why);
+		if (in.version < 0)
+			break;
 	}
 	free(line);
+	if (in.version == 2 && !in.ended)
+		warn(ctx, no, "no \"# end\" line: the file was cut short");
 	return in.restored;
 }
 

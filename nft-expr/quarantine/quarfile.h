@@ -9,16 +9,26 @@
  *	does not outlive it. The quarantines are kept in a text file instead
  *	(state_dir/sluiced.quarantine), written whole through atomicfile:
  *
- *	    # sluiced quarantines
+ *	    # sluiced quarantines 2: ADDRESS MILLISECONDS_LEFT
  *	    saved UNIX_SECONDS
  *	    ADDRESS MILLISECONDS_LEFT
  *	    ...
+ *	    # end NUMBER_OF_ADDRESS_LINES
+ *
+ *	Version 1 (a first line "# sluiced quarantines" without the 2, no
+ *	end line) still loads; in version 2 a missing or wrong end line
+ *	says the file was cut or changed. Both are comments to a reader of
+ *	version 1, so an older sluiced reads a newer file too. A file of a
+ *	version this one does not know restores nothing.
  *
  *	The time left is counted from the wall-clock "saved" line, so a
  *	quarantine that ran out while sluiced was down (or the machine
  *	rebooted) is not restored. Reading is strict: a line that is not
  *	one of the above is reported with its number and skipped, and the
- *	rest is still read.
+ *	rest is still read: each quarantine stands on its own, and one lost
+ *	to a neighbour's damage would let a host out. The caller keeps
+ *	such a file aside for the operator (atomicfile_aside), so the next
+ *	save does not overwrite it.
  */
 #ifndef SLUICE_QUARFILE_H
 #define SLUICE_QUARFILE_H

@@ -20,6 +20,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "atomicfile.h"
 #include "clock.h"
 #include "daemon.h"
 #include "daemon/sdconf.h"
@@ -36,6 +37,7 @@ struct restore_ctx {
 	const char *path;
 	uint64_t now;
 	size_t restored, skipped;
+	size_t damaged;		/* lines skipped as wrong */
 };
 
 struct collect_ctx {
@@ -86,6 +88,7 @@ static void restore_warn(void *ctx, size_t line, const char *why)
 {
 	struct restore_ctx *r = ctx;
 
+	r->damaged++;
 	daemon_log(LOG_WARNING, "%s:%zu: %s: line skipped", r->path, line, why);
 }
 
@@ -109,7 +112,8 @@ void quarsave_restore(struct sluiced *s)
 {
 	char buf[PATHLEN];
 	struct restore_ctx r = { s, quar_path(s, buf, sizeof(buf)),
-				 sl_monotonic_ns(), 0, 0 };
+				 sl_monotonic_ns(), 0, 0, 0 };
+	char to[PATHLEN + 64];
 	long n;
 
 	if (r.path == NULL)
@@ -126,6 +130,14 @@ void quarsave_restore(struct sluiced *s)
 	else if (r.restored > 0)
 		daemon_log(LOG_INFO, "%zu quarantine(s) restored from %s",
 			   r.restored, r.path);
+	/* kept for the operator: the next save would overwrite it */
+	if (r.damaged > 0 && atomicfile_aside(r.path, to, sizeof(to)) == 0)
+		daemon_log(LOG_WARNING, "%s: damaged (%zu line(s) skipped, the "
+			   "rest restored): moved aside to %s", r.path, r.damaged,
+			   to);
+	else if (r.damaged > 0)
+		daemon_log(LOG_WARNING, "%s: damaged, and could not be moved "
+			   "aside: %s", r.path, strerror(errno));
 	s->quar_gen = quar_gen(s, NULL);
 }
 

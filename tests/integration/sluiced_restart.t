@@ -70,16 +70,24 @@ sd_start || bail "sluiced did not start after kill -9"
 sd_quarantined "$LAB_LAN1_4" 4; ok $? "after kill -9 and a new start lan1 is still quarantined"
 is "$(restored)" 2 "both of lan1's addresses restored"
 
-# A damaged state file: the bad line is named, the rest restored.
+# A damaged state file: the bad line is named, the rest restored (each
+# quarantine stands alone), the file kept aside for the operator.
 sd_stop
 printf 'garbage here\n' >>"$state"
 sd_start || bail "sluiced did not start with a damaged state file"
 grep -q "sluiced.quarantine:[0-9]*: .*line skipped" "$SD_RUN/sluiced.log"
 ok $? "a damaged line is logged with its number ($(grep -o 'sluiced.quarantine:[0-9]*: [^:]*' "$SD_RUN/sluiced.log" | head -n 1))"
 sd_quarantined "$LAB_LAN1_4" 4; ok $? "and the good lines are still restored"
+aside=$(sed -n "s|.*sluiced.quarantine: damaged.*moved aside to ||p" "$SD_RUN/sluiced.log" | tail -n 1)
+case $aside in "$state.corrupt-"*) ok 0 "the damaged file is moved aside, named in the log ($aside)" ;;
+*) ok 1 "the damaged file is moved aside, named in the log (got '$aside')"; sd_log ;; esac
+grep -q '^garbage here$' "$aside" 2>/dev/null; ok $? "and kept as it was, for the operator"
 
 sd_ctl release "$LAB_LAN1_4" >/dev/null 2>&1; ok $? "sluicectl release lan1 (IPv4)"
 saved "$LAB_LAN1_4" 0; ok $? "within a second the state file forgets it"
+_i=0; until [ -s "$state" ] || [ $_i -ge 30 ]; do sleep 0.1; _i=$((_i + 1)); done
+[ -s "$state" ] && ! grep -q garbage "$state" && grep -q '^garbage here$' "$aside"
+ok $? "a fresh state file beside the damaged one, which stays"
 sd_stop
 sd_start || bail "sluiced did not start after the release"
 sd_quarantined "$LAB_LAN1_4" 4; is "$?" 1 "a released host is not shut out again by the next start"

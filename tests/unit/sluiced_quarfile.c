@@ -170,6 +170,47 @@ static void test_bad(const char *path)
 		   g.warn_line[i], g.warn_why[i]);
 }
 
+static const struct {
+	const char *text;
+	long restored;
+	const char *warn;	/* the one warning, or NULL for none */
+} vtab[] = {
+	{ "# sluiced quarantines\nsaved 1000\n192.0.2.1 5000\n", 1, NULL },
+	{ "# sluiced quarantines: ADDRESS MILLISECONDS_LEFT\nsaved 1000\n"
+	  "192.0.2.1 5000\n", 1, NULL },
+	{ "# sluiced quarantines 2: ADDRESS MILLISECONDS_LEFT\nsaved 1000\n"
+	  "192.0.2.1 5000\n192.0.2.2 5000\n# end 2\n", 2, NULL },
+	{ "# sluiced quarantines 2: x\nsaved 1000\n192.0.2.1 5000\n"
+	  "192.0.2.2 5000\n", 2, "no \"# end\" line: the file was cut short" },
+	{ "# sluiced quarantines 2: x\nsaved 1000\n192.0.2.1 5000\n"
+	  "192.0.2.2 5000\n# end 3\n", 2, "\"# end\" counts another number "
+	  "of entries: the file was changed or cut" },
+	{ "# sluiced quarantines 2: x\nsaved 1000\n192.0.2.1 5000\n# end 1\n"
+	  "192.0.2.2 5000\n", 1, "a line after the \"# end\" line" },
+	{ "# sluiced quarantines 2: x\nsaved 1000\n# end x\n", 0,
+	  "\"# end\" needs the number of entries" },
+	{ "# sluiced quarantines 3: x\nsaved 1000\n192.0.2.1 5000\n", 0,
+	  "a version of the format this sluiced does not know: nothing restored" },
+};
+
+/* test_versions - version 1 loads, version 2's end line is checked, an
+   unknown version restores nothing */
+static void test_versions(const char *path)
+{
+	struct got g;
+	size_t i;
+
+	for (i = 0; i < sizeof(vtab) / sizeof(vtab[0]); i++) {
+		memset(&g, 0, sizeof(g));
+		put(path, vtab[i].text, strlen(vtab[i].text));
+		is_int(quarfile_read(path, 1000, on_entry, on_warn, &g),
+		       vtab[i].restored, "versions %zu: restored", i);
+		is_uint(g.nwarn, vtab[i].warn ? 1 : 0, "versions %zu: warnings", i);
+		if (vtab[i].warn)
+			is_str(g.warn_why[0], vtab[i].warn, "versions %zu: why", i);
+	}
+}
+
 int main(void)
 {
 	char path[64];
@@ -178,6 +219,7 @@ int main(void)
 	test_round_trip(path);
 	test_missing(path);
 	test_bad(path);
+	test_versions(path);
 	unlink(path);
 	return done_testing();
 }
