@@ -12,7 +12,8 @@
 # refused with a message naming it, and sluiced starts empty: then
 # lan1's next new destination passes, which shows what the restored
 # state prevented. Held packets themselves cannot survive: the kernel's
-# queue goes with the process (fail_open accepts them).
+# queue goes with the process (sluiced accepts them at SIGTERM; after
+# kill -9 the kernel drops them); their places come back as stand-ins.
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/sluiced/lib.sh"
 
