@@ -12,7 +12,10 @@
 # headers, body and end of message never cross. A honeytoken message
 # still goes on to the end of message: its headers and body are kept
 # as a sample, it is quarantined (held), and sluiced is asked to
-# quarantine the client that Postfix named at MAIL (XCLIENT).
+# quarantine the client that Postfix named at MAIL (XCLIENT). An MTA
+# that cannot leave out connect and HELO (tests/integration/milter/
+# oldmta.py speaks the protocol as one) gets today's path: connect and
+# HELO answered, the client address taken from connect.
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/milter/common.sh"
 . "$SLUICE_TOP/tests/integration/mail/pfix.sh"
@@ -110,6 +113,18 @@ grep -q "^Subject:" "$f" 2>/dev/null
 ok $? "... with its headers"
 grep -q "^quarantine 192.0.2.66 honeytoken" "$T/ctl.log"
 ok $? "sluiced was asked to quarantine 192.0.2.66 (the client from MAIL's {client_addr})"
+
+# 5. an MTA that cannot leave out connect and HELO (older sendmail):
+# the client address comes from connect, the honeytoken is still acted on
+/usr/bin/python3 "$LUA/oldmta.py" "$MPORT" 192.0.2.88 oldie@example.org \
+	trap-x7f3@lists.example.org >"$T/oldmta.out" 2>&1
+ok $? "a message from an MTA without SMFIP_NOCONNECT ran its course"
+is "$(awk '{ printf "%s%s", s, $1 ":" $2; s = " " }' "$T/oldmta.out")" \
+	"C:c H:c R:c T:c L:c N:c B:c E:q E:c" \
+	"... connect and HELO answered, DATA continued, quarantine at end of message"
+grep -q "^quarantine 192.0.2.88 honeytoken" "$T/ctl.log"
+ok $? "sluiced was asked to quarantine 192.0.2.88 (the client from connect)"
+
 grep -q '"queue_id":"[0-9A-F]' "$T/events.json"
 ok $? "the events carry Postfix's queue id"
 is "$(grep -c 'Sanitizer' "$T/milter.log")" 0 \
