@@ -29,7 +29,7 @@ static const char text_defer[] =
 	"4.7.1 Too many new recipients from this sender; try again later";
 static const char text_reject[] =
 	"5.7.1 Sender locked out by the mail throttle; contact the postmaster";
-static const char text_hold[] = "sluice: sender throttled, message held";
+static const char text_hold[] = "sender throttled";
 
 /* mailthr_defaults - mail defaults */
 void mailthr_defaults(struct mailthr_params *p)

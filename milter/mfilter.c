@@ -205,8 +205,8 @@ static sfsistat on_hold(SMFICTX *ctx, struct msess *s, struct mstate_ticket *t,
 	else
 		s->locked = 1;
 	if (!s->hold || t == NULL)
-		mparse_reason(s->reason, sizeof(s->reason), "%s (%s)",
-			      s->honeytoken ? "sluice: honeytoken recipient" :
+		mparse_reason(s->reason, sizeof(s->reason), "sluice: %s (%s)",
+			      s->honeytoken ? "honeytoken recipient" :
 			      res->text, res->identity);
 	s->hold = 1;
 	snprintf(s->identity, sizeof(s->identity), "%s", res->identity);

@@ -303,13 +303,19 @@ static size_t coded_reply(char *buf, size_t len, const char *code,
 size_t policy_action(char *buf, size_t len, enum mail_verdict v,
 		     const char *text)
 {
+	char held[POLICY_REPLY_MAX];
+
 	switch (v) {
 	case MAIL_PASS:
 	case MAIL_WAIT:		/* answered DUNNO once released */
 		return policy_reply(buf, len, "DUNNO", NULL);
 	case MAIL_HOLD:
-		return policy_reply(buf, len, "HOLD",
-				    text && *text ? text : "throttled");
+		/* Postfix logs "<rcpt>: Recipient address TEXT": say who
+		   held it, so the line reads "Recipient address held by
+		   sluice: sender throttled" */
+		snprintf(held, sizeof(held), "held by sluice: %s",
+			 text && *text ? text : "sender throttled");
+		return policy_reply(buf, len, "HOLD", held);
 	case MAIL_DEFER:
 		return coded_reply(buf, len, "450", "4.7.1", text);
 	case MAIL_REJECT:

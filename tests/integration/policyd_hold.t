@@ -46,5 +46,7 @@ pf_wait 'to=<h[0-9]@example.net>.*status=sent' 8 20
 ok $? "the held ones released too"
 is "$(pf_held)" 0 "nothing left on hold"
 is "$(grep -c 'reject:' "$(pf_log)")" 0 "no recipient was refused"
+cmp "$(grep -c 'hold: RCPT.*: Recipient address held by sluice: sender throttled; from=' "$(pf_log)")" -ge 2 \
+	"Postfix's log reads \"Recipient address held by sluice: sender throttled\""
 
 done_testing

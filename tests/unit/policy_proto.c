@@ -250,8 +250,9 @@ static void replies(void)
 
 	policy_action(buf, sizeof(buf), MAIL_PASS, "ignored");
 	is_str(buf, "action=DUNNO\n\n", "PASS -> DUNNO");
-	policy_action(buf, sizeof(buf), MAIL_HOLD, "4.7.1 held: throttle");
-	is_str(buf, "action=HOLD 4.7.1 held: throttle\n\n", "HOLD text");
+	policy_action(buf, sizeof(buf), MAIL_HOLD, "sender throttled");
+	is_str(buf, "action=HOLD held by sluice: sender throttled\n\n",
+	       "HOLD text: Postfix logs it after \"Recipient address\"");
 	policy_action(buf, sizeof(buf), MAIL_DEFER, "4.7.1 too many new recipients");
 	is_str(buf, "action=450 4.7.1 too many new recipients\n\n",
 	       "DEFER keeps the status code");

@@ -19,7 +19,7 @@ check(n >= 6 and n <= 8, "lockout came at recipient " .. n ..
 rcpt(c, "<after-lockout@example.net>", SMFIR_CONTINUE)
 eom(c)
 check(quarantined(c), "the locked-out sender's message was not quarantined")
-check(quarantined(c, "sluice: sender throttled, message held " ..
+check(quarantined(c, "sluice: sender throttled " ..
       "(sender:frank@example.org)"), "quarantine reason")
 -- the next message of a locked-out sender is held too
 mailfrom(c, "<frank@example.org>")
