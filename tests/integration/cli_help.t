@@ -26,6 +26,15 @@ for p in sluiced sluice-policyd sluice-milter sluicectl; do
 	is "$?" 1 "$p -h writes nothing to stderr"
 done
 
+# sluice-postfix-setup -h: the usage on stdout, 0; a bad option: stderr, 2.
+PS=$SLUICE_TOP/examples/postfix/sluice-postfix-setup
+sh "$PS" -h >"$TD/h.out" 2>"$TD/h.err"; rc=$?
+is "$rc $(head -c 27 "$TD/h.out") $(wc -c <"$TD/h.err")" \
+	"0 usage: sluice-postfix-setup 0" "sluice-postfix-setup -h: usage on stdout, exit 0"
+sh "$PS" -x >"$TD/h.out" 2>"$TD/h.err"; rc=$?
+is "$rc $(wc -c <"$TD/h.out") $(grep -c '^usage:' "$TD/h.err")" "2 0 1" \
+	"sluice-postfix-setup -x: usage on stderr, exit 2"
+
 for p in sluiced sluice-policyd sluice-milter; do
 	"$B/$p" -n -c "$TD/sluice.conf" >"$TD/n.out" 2>/dev/null; rc=$?
 	out=$(tail -n 1 "$TD/n.out")
