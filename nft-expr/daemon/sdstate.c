@@ -8,9 +8,9 @@
  *	the engine is made: the engine gets the file's seed, so the saved
  *	tags and keys mean what they meant, and then the state. A file
  *	that is torn, damaged or not ours is refused with its name and the
- *	reason, the engine starts empty with a new seed, and the file is
- *	left alone until the first snapshot replaces it whole
- *	(atomicfile). A snapshot while running is written by a forked
+ *	reason, moved aside to PATH.corrupt-STAMP for the operator
+ *	(atomicfile_load, the rule of every snapshot), and the engine
+ *	starts empty with a new seed. A snapshot while running is written by a forked
  *	child from its copy-on-write image of the state, so the loop only
  *	waits for the fork (writing a million hosts takes seconds, forking
  *	milliseconds: sluiced(8)); one child at a time, reaped by the tick,
@@ -58,28 +58,6 @@ static const char *state_path(const struct sluiced *s, char *buf, size_t len)
 	return buf;
 }
 
-/* state_read - the whole file, or NULL (ENOENT: none; logged else) */
-static unsigned char *state_read(const struct sluiced *s, const char *path,
-				 size_t *len)
-{
-	FILE *fp = fopen(path, "r");
-	unsigned char *b;
-
-	if (fp == NULL) {
-		if (errno != ENOENT)
-			daemon_log(LOG_ERR, "%s: %s: throttle state not "
-				   "restored, starting empty", path,
-				   strerror(errno));
-		return NULL;
-	}
-	b = atomicfile_read(fp, 4 * (size_t)s->conf->mem_cap + (1 << 20), len);
-	if (b == NULL)
-		daemon_log(LOG_ERR, "%s: %s: throttle state not restored, "
-			   "starting empty", path, strerror(errno));
-	fclose(fp);
-	return b;
-}
-
 /* engine_new - the engine with seed, or a random one if seed is NULL */
 static void engine_new(struct sluiced *s, const struct verdict_ops *ops,
 		       const uint8_t *seed)
@@ -97,46 +75,61 @@ static void engine_new(struct sluiced *s, const struct verdict_ops *ops,
 		daemon_die(1, "%s", err);
 }
 
-/* refused - log a refused file by name */
-static void refused(const char *path, const char *why)
+struct load_ctx {
+	struct sluiced *s;
+	const struct verdict_ops *ops;
+	const char *why;		/* vdsave's reason for a refusal */
+	struct vdsave_info in;
+};
+
+/* load_fn - atomicfile_load_fn: check the whole file, make the engine
+   with its seed, load; -1 EINVAL (no engine left) if refused */
+static int load_fn(FILE *fp, void *ctx)
 {
-	daemon_log(LOG_ERR, "%s: %s: throttle state refused, starting empty "
-		   "(the file stays until the next snapshot replaces it)",
-		   path, why);
+	struct load_ctx *c = ctx;
+	size_t len, limit = 4 * (size_t)c->s->conf->mem_cap + (1 << 20);
+	unsigned char *b = atomicfile_read(fp, limit, &len);
+	uint8_t seed[16];
+	int r = -1;
+
+	if (b == NULL)
+		return -1;
+	if (vdsave_seed(b, len, seed, &c->why) == 0) {
+		engine_new(c->s, c->ops, seed);
+		r = vdsave_load(c->s->v, b, len, sl_monotonic_ns(), &c->in,
+				&c->why);
+		if (r < 0) {
+			vdsetup_free(c->s->v);	/* its stand-ins answer nothing */
+			c->s->v = NULL;
+		}
+	}
+	free(b);
+	errno = r < 0 ? EINVAL : 0;
+	return r;
 }
 
 /* sdstate_engine - the engine, with the saved state if there is one */
 void sdstate_engine(struct sluiced *s, const struct verdict_ops *ops)
 {
-	char buf[PATHLEN];
-	const char *path = state_path(s, buf, sizeof(buf)), *why = NULL;
-	unsigned char *b = NULL;
-	struct vdsave_info in;
-	uint8_t seed[16];
-	size_t len = 0;
+	char buf[PATHLEN], why[PATHLEN + ERRLEN];
+	const char *path = state_path(s, buf, sizeof(buf));
+	struct load_ctx c = { s, ops, NULL, { 0 } };
+	int r = 0;
 
 	s->state_next = sl_monotonic_ns() + s->conf->snapshot_ns;
 	if (path != NULL)
-		b = state_read(s, path, &len);
-	if (b != NULL && vdsave_seed(b, len, seed, &why) < 0) {
-		refused(path, why);
-		free(b);
-		b = NULL;
-	}
-	engine_new(s, ops, b != NULL ? seed : NULL);
-	if (b == NULL)
-		return;
-	if (vdsave_load(s->v, b, len, sl_monotonic_ns(), &in, &why) < 0) {
-		refused(path, why);
-		vdsetup_free(s->v);	/* its stand-ins answer nothing */
-		engine_new(s, ops, NULL);
-	} else
+		r = atomicfile_load(path, load_fn, &c, why, sizeof(why));
+	if (r > 0)
 		daemon_log(LOG_INFO, "throttle state restored from %s: %zu "
 			   "host(s), %zu queued (as stand-ins), %zu locked, "
 			   "%zu credit host(s), %zu zone(s) skipped", path,
-			   in.hosts, in.held, in.locked, in.credit_hosts,
-			   in.zones_skipped);
-	free(b);
+			   c.in.hosts, c.in.held, c.in.locked, c.in.credit_hosts,
+			   c.in.zones_skipped);
+	else if (r < 0)
+		daemon_log(LOG_ERR, "%s: throttle state refused (%s), starting "
+			   "empty", why, c.why ? c.why : "unreadable");
+	if (s->v == NULL)
+		engine_new(s, ops, NULL);
 }
 
 /* write_state - atomicfile_fn */

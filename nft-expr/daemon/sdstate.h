@@ -20,8 +20,8 @@ struct verdict_ops;
 #define SDSTATE_NAME "sluiced.state"
 
 /* sdstate_engine - create s->v with the saved seed and load the saved
-   state into it; a damaged file is logged by name and sluiced starts
-   empty (the file stays until the next snapshot replaces it) */
+   state into it; a damaged file is logged by name, moved aside
+   (atomicfile_load) and sluiced starts empty */
 void sdstate_engine(struct sluiced *s, const struct verdict_ops *ops);
 /* sdstate_save - write the state now, in this process */
 void sdstate_save(struct sluiced *s);

@@ -9,7 +9,8 @@
 # by a fresh working set, and lan2's three servers still pass at once.
 # The same after kill -9 with snapshot_interval = 1s (the snapshot of a
 # second ago is what the new start loads). A damaged state file is
-# refused with a message naming it, and sluiced starts empty: then
+# refused with a message naming it, moved aside (PATH.corrupt-STAMP, as
+# every snapshot's loader does) and sluiced starts empty: then
 # lan1's next new destination passes, which shows what the restored
 # state prevented. Held packets themselves cannot survive: the kernel's
 # queue goes with the process (sluiced accepts them at SIGTERM; after
@@ -81,8 +82,10 @@ sd_stop
 size=$(stat -c %s "$state")
 printf 'X' | dd of="$state" bs=1 seek=$((size / 2)) conv=notrunc 2>/dev/null
 sd_start || bail "sluiced did not start with a damaged state file"
-grep -q "$state: checksum mismatch (torn or damaged): throttle state refused, starting empty" "$SD_RUN/sluiced.log"
-ok $? "a damaged file is refused with a message naming it"
+grep -q "$state: .*moved aside to $state.corrupt-.*: throttle state refused (checksum mismatch (torn or damaged)), starting empty" "$SD_RUN/sluiced.log"
+ok $? "a damaged file is refused with a message naming it and where it went"
+n=$(ls "$state".corrupt-* 2>/dev/null | wc -l)
+is "$n" 1 "it is kept aside for the operator"
 [ -z "$(restored)" ]; ok $? "and nothing is restored from it"
 q=$(sd_show "$LAB_LAN1_4" queued)
 is "${q:-0}" 0 "sluiced starts empty: lan1 has no queue"
@@ -90,8 +93,10 @@ get lan1 10.77.30.3; ok $? "an empty start passes lan1's next new destination (w
 sd_stop; is "$?" 0 "sluiced exits 0"
 head -c 100 "$state" >"$state.torn" && mv "$state.torn" "$state"
 sd_start || bail "sluiced did not start with a torn state file"
-grep -q "$state: checksum mismatch (torn or damaged): throttle state refused" "$SD_RUN/sluiced.log"
+grep -q "$state: .*moved aside.*throttle state refused (checksum mismatch" "$SD_RUN/sluiced.log"
 ok $? "a torn file (the first 100 bytes) is refused too"
+n=$(ls "$state".corrupt-* 2>/dev/null | wc -l)
+is "$n" 2 "and kept aside beside the first"
 sd_stop; is "$?" 0 "sluiced exits 0"
 
 done_testing
