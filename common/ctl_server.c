@@ -31,7 +31,6 @@
 #include "ctl_server.h"
 #include "endpoint.h"
 
-#define ARGS_MAX 8
 
 enum conn_state { CONN_FREE, CONN_READING, CONN_WRITING, CONN_FOLLOWING };
 
@@ -309,27 +308,37 @@ static void conn_flush(struct ctl_server *s, struct conn *c)
 		watch(s, c->fd, EPOLLIN, EPOLL_CTL_MOD, c);
 }
 
-/* conn_answer - run the request line through the handler */
-static void conn_answer(struct ctl_server *s, struct conn *c, uint64_t now)
+/* ctl_server_words - split a request line in place */
+int ctl_server_words(char *line, char **argv, int *json)
 {
-	char *argv[ARGS_MAX + 1], *p = c->line, *tok, *save = NULL;
-	GString *body = g_string_new(NULL);
-	int argc = 0, rc;
+	char *p = line, *tok, *save = NULL;
+	int argc = 0;
 
-	c->json = 0;
-	while ((tok = strtok_r(p, " \t\r", &save)) != NULL && argc < ARGS_MAX) {
+	*json = 0;
+	while ((tok = strtok_r(p, " \t\r", &save)) != NULL
+	       && argc < CTL_SERVER_ARGS) {
 		p = NULL;
-		if (argc == 0 && !c->json && strcmp(tok, "--json") == 0) {
-			c->json = 1;
+		if (argc == 0 && !*json && strcmp(tok, "--json") == 0) {
+			*json = 1;
 			continue;
 		}
 		argv[argc++] = tok;
 	}
 	argv[argc] = NULL;
+	return tok != NULL ? -1 : argc;
+}
+
+/* conn_answer - run the request line through the handler */
+static void conn_answer(struct ctl_server *s, struct conn *c, uint64_t now)
+{
+	char *argv[CTL_SERVER_ARGS + 1];
+	GString *body = g_string_new(NULL);
+	int argc = ctl_server_words(c->line, argv, &c->json), rc;
+
 	if (argc == 0) {
 		g_string_assign(body, "empty request");
 		rc = -1;
-	} else if (tok != NULL) {
+	} else if (argc < 0) {
 		g_string_assign(body, "too many arguments");
 		rc = -1;
 	} else {

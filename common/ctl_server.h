@@ -37,6 +37,7 @@
 #define CTL_SERVER_LINE_MS 5000		/* to send the request line */
 #define CTL_SERVER_BACKLOG (1024 * 1024)	/* bytes a follower may lag */
 #define CTL_SERVER_REPORTS 60		/* control peers' reports a minute */
+#define CTL_SERVER_ARGS 8		/* words of a request line */
 
 /* the groups of ctl_server_open: (gid_t)-1 = none */
 struct ctl_access {
@@ -108,6 +109,10 @@ struct ctl_command {
 int ctl_server_dispatch(const struct ctl_command *cmds, size_t n,
 			void *ctx, const struct ctl_peer *peer, int json,
 			int argc, char **argv, GString *out);
+/* ctl_server_words - split a request line in place into at most
+   CTL_SERVER_ARGS words (argv needs one more, for the NULL), a leading
+   --json taken off into *json; the word count, or -1 for too many */
+int ctl_server_words(char *line, char **argv, int *json);
 /* ctl_server_known - "name args, name, ..." of a table, into out */
 void ctl_server_known(const struct ctl_command *cmds, size_t n,
 		      GString *out);
