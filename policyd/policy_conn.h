@@ -72,6 +72,8 @@ struct policy_server {
 	uint64_t next_sweep;
 	size_t again;			/* connections with c->again set */
 	int adopted_done;
+	uint64_t full_logged;		/* when "all taken" was last logged */
+	unsigned full_quiet;		/* such events not logged since */
 	struct policy_server_stats st;
 };
 

@@ -72,6 +72,50 @@ struct policy_server *policy_server_create(const struct policy_server_params *p,
 	return s;
 }
 
+#define FULL_LOG_NS (10 * NS_PER_SEC)	/* one "all taken" line this often */
+
+/* note_full - log that every slot was taken, at most once a
+   FULL_LOG_NS with the count of those not logged: a local client
+   opening connections in a loop must not flood the log */
+static void note_full(struct policy_server *s, const char *peer,
+		      const char *what)
+{
+	uint64_t now = sl_monotonic_ns();
+
+	if (s->full_logged != 0 && sl_since(now, s->full_logged) < FULL_LOG_NS) {
+		s->full_quiet++;
+		return;
+	}
+	daemon_log(LOG_WARNING, "%s: all %zu connections taken (max_connections): "
+		   "%s; %u more such since the last line", peer, s->p.max_conns,
+		   what, s->full_quiet);
+	s->full_logged = now;
+	s->full_quiet = 0;
+}
+
+/* make_room - every slot is taken: close the connection idle the
+   longest (no request under way, none pending, nothing unsent), so
+   idle clients cannot keep Postfix out; 0, or -1 if none is idle */
+static int make_room(struct policy_server *s, const char *peer)
+{
+	struct conn *c, *best = NULL;
+	size_t i;
+
+	for (i = 0; i < s->p.max_conns; i++) {
+		c = &s->conns[i];
+		if (c->rfd < 0 || c->adopted || c->wait_id || c->len > 0
+		    || c->out_off < c->out_len)
+			continue;
+		if (best == NULL || c->last < best->last)
+			best = c;
+	}
+	if (best == NULL)
+		return -1;
+	note_full(s, peer, "the longest idle one closed for it");
+	policy_conn_close(s, best);
+	return 0;
+}
+
 /* do_accept - take every waiting connection */
 static void do_accept(struct policy_server *s, int lfd)
 {
@@ -91,12 +135,17 @@ static void do_accept(struct policy_server *s, int lfd)
 			return;
 		}
 		policy_conn_peer(&ss, peer);
-		if (policy_conn_open(s, fd, fd, peer, 0) < 0) {
-			daemon_log(LOG_WARNING, "%s: refused: %s "
-				   "(max_connections %zu)", peer,
-				   strerror(errno), s->p.max_conns);
-			close(fd);
-		}
+		if (policy_conn_open(s, fd, fd, peer, 0) == 0)
+			continue;
+		if (errno == EMFILE && make_room(s, peer) == 0
+		    && policy_conn_open(s, fd, fd, peer, 0) == 0)
+			continue;
+		if (errno == EMFILE)
+			note_full(s, peer, "refused, none is idle");
+		else
+			daemon_log(LOG_WARNING, "%s: refused: %s", peer,
+				   strerror(errno));
+		close(fd);
 	}
 }
 

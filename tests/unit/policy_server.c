@@ -122,6 +122,72 @@ static int file_has(const char *path, const char *text)
 	return strstr(buf, text) != NULL;
 }
 
+/* count_in - lines of path holding text */
+static int count_in(const char *path, const char *text)
+{
+	char line[512];
+	FILE *fp = fopen(path, "r");
+	int n = 0;
+
+	while (fp && fgets(line, sizeof(line), fp))
+		n += strstr(line, text) != NULL;
+	if (fp)
+		fclose(fp);
+	return n;
+}
+
+/* test_full - three slots: a newcomer takes the longest idle one's, a
+   request under way is never closed for it, none idle is a refusal,
+   and the log says so once in ten seconds */
+static void test_full(const char *logf)
+{
+	struct policy_server_params p;
+	struct policy_server *s;
+	int w, x, y, z, v, saved;
+
+	policy_server_defaults(&p);
+	p.max_conns = 3;
+	s = policy_server_create(&p, handler, NULL);
+	if (!ok(s != NULL && policy_server_listen(s, &ep) == 0, "a server of 3 slots"))
+		return;
+	saved = stderr_to(logf);
+	w = client();
+	put(w, "request=smtpd_access_policy\n", 0);	/* under way */
+	pump(s);
+	x = client();
+	pump(s);
+	usleep(2000);
+	y = client();
+	pump(s);
+	z = client();
+	put(z, REQ("z@example.org"), 0);
+	pump(s);
+	is_str(get(z), "action=DUNNO z@example.org\n\n", "full: a newcomer is served");
+	is_str(get(x), "EOF", "in the slot of the longest idle one");
+	is_str(get(y), "", "the other idle one stays");
+	is_str(get(w), "", "and the request under way stays");
+	v = client();
+	pump(s);
+	is_str(get(y), "EOF", "the next newcomer: the longest idle now (y) goes");
+	put(z, "request=smtpd_access_policy\n", 0);
+	put(v, "request=smtpd_access_policy\n", 0);
+	pump(s);
+	close(x);
+	x = client();		/* none idle: refused */
+	pump(s);
+	is_str(get(x), "EOF", "none idle: the newcomer is refused");
+	stderr_back(saved);
+	is_int(count_in(logf, "all 3 connections taken"), 1,
+	       "three such events in ten seconds: one log line");
+	unlink(logf);
+	close(w);
+	close(x);
+	close(y);
+	close(z);
+	close(v);
+	policy_server_free(s);
+}
+
 int main(void)
 {
 	struct policy_server_params p;
@@ -254,6 +320,8 @@ int main(void)
 	unlink(logf);
 	close(b);
 	policy_server_free(s);
+	unlink(ep.path);
+	test_full(logf);
 	unlink(ep.path);
 	return done_testing();
 }
