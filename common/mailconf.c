@@ -88,10 +88,10 @@ static const struct cfg_key mail_keys[] = {
 	  "write the process id here (removed at stop); empty = none"),
 	K("pid_file", CFG_STRING, old_pid_file, NULL, 0, 0,
 	  "the old name of pidfile"),
-	K("control_listen", CFG_STRING, control_socket, NULL, 0, 0,
+	K("control_listen", CFG_ENDPOINT, control_socket, NULL, 0, 0,
 	  "the filter's own operator socket (sluicectl -s); default "
 	  "/run/sluice/GROUP.sock; empty = none"),
-	K("control_socket", CFG_STRING, old_control_socket, NULL, 0, 0,
+	K("control_socket", CFG_ENDPOINT, old_control_socket, NULL, 0, 0,
 	  "the old name of control_listen"),
 	K("snapshot_interval", CFG_DURATION, snapshot_interval, "60s", SEC,
 	  86400 * SEC, "save the throttle state to [core] state_dir this "

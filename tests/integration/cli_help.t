@@ -68,6 +68,21 @@ for p in sluiced:sluiced sluice-policyd:policyd sluice-milter:milter; do
 	is "$miss" "" "$p: the unknown-key error lists all $(echo $keys | wc -w) keys of [$g] in examples/sluice.conf"
 done
 
+# A control_listen the filter could not open at start is refused by -n
+# already (a bare relative path is no endpoint; sluiced's [core]
+# control_socket is checked the same way).
+for p in sluice-policyd:policyd sluice-milter:milter; do
+	g=${p#*:}; p=${p%%:*}
+	printf '[%s]\nown_networks = 127.0.0.0/8\ncontrol_listen = rel.sock\n' \
+		"$g" >"$TD/bad.conf"
+	"$B/$p" -n -c "$TD/bad.conf" >/dev/null 2>"$TD/bad.err"; rc=$?
+	case $rc:$(cat "$TD/bad.err") in
+	2:*"[$g] control_listen = \"rel.sock\""*"unix:/path"*) r=0 ;;
+	*) r=1; diag "  got rc=$rc '$(cat "$TD/bad.err")'" ;;
+	esac
+	ok $r "$p -n refuses control_listen = rel.sock, naming what is accepted"
+done
+
 # The other way round: every key a group's schema knows (the list in
 # the unknown-key error) is in examples/sluice.conf, "a complete,
 # commented example" (README), set or commented out; the old names
