@@ -62,6 +62,12 @@ static const struct cfg_key capture_keys[] = {
 	{ .name = "goat_sweep", .type = CFG_DURATION, .offset = CC(goat_sweep_ns),
 	  .def = "10m", .min = SEC, .max = 86400 * SEC,
 	  .help = "every bait file is hashed this often (and at start)" },
+	{ .name = "claim", .type = CFG_LIST, .offset = CC(claim_text),
+	  .help = "IFACE PREFIX: unanswered on-link IPv4 addresses claimed" },
+	{ .name = "claim_after", .type = CFG_DURATION,
+	  .offset = CC(claim_after_ns), .def = "3s",
+	  .min = SEC / 10, .max = 3600 * SEC,
+	  .help = "an address asked for and silent this long is claimed" },
 };
 
 /* port_range - "N" or "N-M" with 1 <= N <= M <= 65535; 0 or -1 */
@@ -115,6 +121,51 @@ static int ports_parse(struct config *c, struct cap_conf *o, char *err,
 	return 0;
 }
 
+/* claim_one - "IFACE PREFIX" into cc; 0 or -1 */
+static int claim_one(const char *s, struct cap_claim_conf *cc)
+{
+	const char *sp = strchr(s, ' ');
+	size_t n = sp == NULL ? 0 : (size_t)(sp - s);
+
+	if (n == 0 || n >= sizeof(cc->ifname))
+		return -1;
+	memcpy(cc->ifname, s, n);
+	cc->ifname[n] = '\0';
+	while (*sp == ' ')
+		sp++;
+	if (prefix_parse(sp, &cc->net, &cc->plen) < 0 || cc->net.family != 4
+	    || cc->plen < 8)
+		return -1;
+	(void)prefix_network(&cc->net, cc->plen, &cc->net);
+	return 0;
+}
+
+/* claims_parse - claim_text into claims */
+static int claims_parse(struct config *c, struct cap_conf *o, char *err,
+			size_t len)
+{
+	char shown[96];
+	size_t i;
+
+	for (i = 0; o->claim_text != NULL && o->claim_text[i] != NULL; i++) {
+		if (i == CAP_CLAIMS_MAX) {
+			snprintf(err, len, "%s: [capture] claim: more than %d "
+				 "entries", config_name(c), CAP_CLAIMS_MAX);
+			return -1;
+		}
+		if (claim_one(o->claim_text[i], &o->claims[i]) < 0) {
+			cfgval_show(o->claim_text[i], shown, sizeof(shown));
+			snprintf(err, len, "%s: [capture] claim = \"%s\": expected "
+				 "an interface name and an IPv4 prefix of /8 or "
+				 "longer, such as \"eth1 192.0.2.0/24\"",
+				 config_name(c), shown);
+			return -1;
+		}
+	}
+	o->nclaims = i;
+	return 0;
+}
+
 /* cap_conf_apply - [capture] of c into out */
 int cap_conf_apply(struct config *c, struct cap_conf *out, char *err,
 		   size_t errlen)
@@ -122,7 +173,8 @@ int cap_conf_apply(struct config *c, struct cap_conf *out, char *err,
 	memset(out, 0, sizeof(*out));
 	if (config_apply(c, "capture", capture_keys, NKEYS(capture_keys), out,
 			 err, errlen) < 0
-	    || ports_parse(c, out, err, errlen) < 0) {
+	    || ports_parse(c, out, err, errlen) < 0
+	    || claims_parse(c, out, err, errlen) < 0) {
 		cap_conf_release(out);
 		return -1;
 	}
@@ -141,7 +193,8 @@ void cap_conf_release(struct cap_conf *c)
 /* cap_conf_on - is any address dark */
 int cap_conf_on(const struct cap_conf *c)
 {
-	return c->dark != NULL && prefixset_count(c->dark) > 0;
+	return (c->dark != NULL && prefixset_count(c->dark) > 0)
+	    || c->nclaims > 0;
 }
 
 /* cap_conf_port - is port answered */

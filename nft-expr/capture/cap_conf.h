@@ -6,7 +6,8 @@
  * DESCRIPTION
  *	cap_conf_apply() reads [capture] into a struct cap_conf with the
  *	schema's checks, and parses the port list (N or N-M, at most
- *	CAP_PORTS_MAX ranges). Capture is on when dark holds a prefix.
+ *	CAP_PORTS_MAX ranges). Capture is on when dark holds a prefix or claim an
+ *	interface and prefix (IPv4).
  *	sluice.conf(5) documents every key.
  */
 #ifndef SLUICE_CAP_CONF_H
@@ -14,9 +15,17 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include "addr.h"
 #include "prefixset.h"
 
 #define CAP_PORTS_MAX 64
+#define CAP_CLAIMS_MAX 16
+
+struct cap_claim_conf {
+	char ifname[16];
+	struct sl_addr net;		/* IPv4 */
+	unsigned plen;
+};
 
 enum cap_action { CAP_ACTION_LOG, CAP_ACTION_QUARANTINE };
 
@@ -37,6 +46,10 @@ struct cap_conf {
 	uint64_t hold_timeout_ns;
 	char **goat_dirs;		/* NULL: no goat files */
 	uint64_t goat_sweep_ns;
+	char **claim_text;		/* "IFACE PREFIX" each */
+	struct cap_claim_conf claims[CAP_CLAIMS_MAX];
+	size_t nclaims;
+	uint64_t claim_after_ns;
 };
 
 struct config;
@@ -46,7 +59,7 @@ int cap_conf_apply(struct config *c, struct cap_conf *out, char *err,
 		   size_t errlen);
 /* cap_conf_release - free what cap_conf_apply allocated; NULL ok */
 void cap_conf_release(struct cap_conf *c);
-/* cap_conf_on - is any address dark */
+/* cap_conf_on - is any address dark or claimed */
 int cap_conf_on(const struct cap_conf *c);
 /* cap_conf_port - is port one capture answers */
 int cap_conf_port(const struct cap_conf *c, uint16_t port);

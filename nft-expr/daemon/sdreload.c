@@ -46,7 +46,8 @@ static const char *ruleset_change(const struct sd_conf *a,
 }
 
 /* capture_change - the [capture] key whose change a reload cannot
-   apply, or NULL: dark, ports, action and quarantine_ttl can change */
+   apply, or NULL: dark, ports, action and quarantine_ttl can change
+   (claim's sockets are opened at start, like goat_dirs' watches) */
 static const char *capture_change(const struct cap_conf *a,
 				  const struct cap_conf *b)
 {
@@ -56,6 +57,10 @@ static const char *capture_change(const struct cap_conf *a,
 			  (const gchar *const *)(b->goat_dirs ? b->goat_dirs : none))
 	    || a->goat_sweep_ns != b->goat_sweep_ns)
 		return "goat_dirs or goat_sweep";
+	if (!g_strv_equal((const gchar *const *)(a->claim_text ? a->claim_text : none),
+			  (const gchar *const *)(b->claim_text ? b->claim_text : none))
+	    || a->claim_after_ns != b->claim_after_ns)
+		return "claim or claim_after";
 	if (cap_conf_on(a) != cap_conf_on(b))
 		return "dark (on or off)";
 	if (!cap_conf_on(a))

@@ -26,6 +26,8 @@
 #include "ctl_server.h"
 #include "daemon.h"
 #include "event.h"
+#include "capture/cap_claim.h"
+#include "quarantine/quarset.h"
 #include "capture/cap_goat.h"
 #include "capture/capture.h"
 #include "ct/ctevents.h"
@@ -228,6 +230,43 @@ static void goat_up(struct sluiced *s, const struct cap_hit_ops *ops)
 		   (unsigned long long)(c->goat_sweep_ns / NS_PER_SEC));
 }
 
+/* claim_on - cap_claim_ops: a claimed address is dark until its
+   element times out ([capture] hold_timeout, renewed while claimed) */
+static void claim_on(void *ctx, const struct sl_addr *a, int on)
+{
+	struct sluiced *s = ctx;
+	char err[ERRLEN], shown[ADDR_STRLEN];
+
+	daemon_log(LOG_INFO, "capture: %s %s", on ? "claimed" : "let go",
+		   addr_format(a, shown));
+	if (s->nft != NULL
+	    && quarset_change_in(s->nft, "claimed", a, 32,
+				 on ? s->conf->capture.hold_timeout_ns : 0,
+				 err, sizeof(err)) < 0)
+		daemon_log(LOG_WARNING, "capture: claimed set: %s", err);
+}
+
+static const struct cap_claim_ops claim_ops = { claim_on };
+
+/* claim_up - the packet sockets of [capture] claim */
+static void claim_up(struct sluiced *s)
+{
+	const struct cap_conf *c = &s->conf->capture;
+	char err[ERRLEN];
+
+	if (c->nclaims == 0)
+		return;
+	if ((s->claim = cap_claim_open(c, &claim_ops, s, err,
+				       sizeof(err))) == NULL) {
+		capture_close(s->cap);
+		nfqueue_close(s->q);
+		daemon_die(1, "%s", err);
+	}
+	daemon_log(LOG_INFO, "capture: claiming unanswered addresses of %zu "
+		   "prefix(es) after %llu ms", c->nclaims,
+		   (unsigned long long)(c->claim_after_ns / 1000000));
+}
+
 /* sdsetup_capture - the capture queue and raw sockets with [capture]
    dark, before the ruleset that queues to it; the goat files with
    goat_dirs */
@@ -251,6 +290,7 @@ void sdsetup_capture(struct sluiced *s, const struct cap_hit_ops *ops)
 	daemon_log(LOG_INFO, "capture: %zu dark prefix(es) on queue %u, "
 		   "samples %s", prefixset_count(c->dark), c->queue,
 		   c->sample_dir ? c->sample_dir : "hashed, not stored");
+	claim_up(s);
 	goat_up(s, ops);
 }
 
@@ -409,6 +449,7 @@ void sdsetup_shutdown(struct sluiced *s)
 	sdsetup_ruleset_down(s);	/* nothing new is queued from here */
 	nfqueue_close(s->q);	/* accepts what is still queued */
 	capture_close(s->cap);
+	cap_claim_close(s->claim);
 	cap_goat_close(s->goat);
 	ctevents_close(s->ct);
 	sdexempt_close(s->exempt);

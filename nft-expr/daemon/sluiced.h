@@ -38,6 +38,7 @@ struct sluiced {
 	struct ctevents *ct;		/* NULL if conntrack events fail */
 	struct sdexempt *exempt;	/* own addresses, resolvers */
 	struct capture *cap;		/* NULL without [capture] dark */
+	struct cap_claim *claim;	/* NULL without [capture] claim */
 	struct cap_goat *goat;		/* NULL without [capture] goat_dirs */
 	int sfd, efd;
 	int stop;

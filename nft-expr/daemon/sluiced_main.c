@@ -30,6 +30,7 @@
 #include "ctl_server.h"
 #include "daemon.h"
 #include "event.h"
+#include "capture/cap_claim.h"
 #include "capture/cap_goat.h"
 #include "capture/capture.h"
 #include "ct/ctevents.h"
@@ -241,6 +242,10 @@ static int loop_dispatch(struct sluiced *s, int fd)
 		if (capture_read(s->cap, sl_monotonic_ns()) < 0)
 			daemon_log(LOG_WARNING, "capture queue read: %s",
 				   strerror(errno));
+	} else if (s->claim != NULL && fd == cap_claim_fd(s->claim)) {
+		if (cap_claim_read(s->claim, sl_monotonic_ns()) < 0)
+			daemon_log(LOG_WARNING, "capture claim read: %s",
+				   strerror(errno));
 	} else if (s->goat != NULL && fd == cap_goat_fd(s->goat))
 		cap_goat_read(s->goat);
 	else if (fd == ctl_server_fd(s->ctl))
@@ -433,6 +438,8 @@ int main(int argc, char **argv)
 	loop_add(&s, sdexempt_fd(s.exempt));
 	if (s.cap != NULL)
 		loop_add(&s, capture_fd(s.cap));
+	if (s.claim != NULL)
+		loop_add(&s, cap_claim_fd(s.claim));
 	if (s.goat != NULL)
 		loop_add(&s, cap_goat_fd(s.goat));
 	sdsetup_privileges(&s);

@@ -45,11 +45,11 @@ static int prefix_end(const struct sl_addr *net, unsigned plen, uint8_t out[16])
 
 /* change_msg - append a NEW (ttl_ms > 0) or DEL message for net/plen:
    one element in quarantine4, an interval in quarantine6 */
-static int change_msg(struct nftbatch *b, const char *table,
+static int change_msg(struct nftbatch *b, const char *table, const char *base,
 		      const struct sl_addr *net, unsigned plen, uint64_t ttl_ms,
 		      int excl)
 {
-	struct nftnl_set *s = nftset_for(table, "quarantine", net->family);
+	struct nftnl_set *s = nftset_for(table, base, net->family);
 	uint8_t end[16];
 	int rc = s == NULL ? -1 : nftset_elem(s, net->b, net->family, 0, ttl_ms);
 
@@ -68,13 +68,14 @@ static int change_msg(struct nftbatch *b, const char *table,
 /* change_commit - one transaction: delete first (del), then add
    (ttl_ms > 0, exclusively unless after the delete); 0 or -1 errno */
 static int change_commit(struct nftrules *n, const char *table,
-			 const struct sl_addr *net, unsigned plen, int del,
-			 uint64_t ttl_ms)
+			 const char *base, const struct sl_addr *net,
+			 unsigned plen, int del, uint64_t ttl_ms)
 {
 	struct nftbatch *b = nftrules_batch(n, MNL_SOCKET_BUFFER_SIZE);
 
-	if (b == NULL || (del && change_msg(b, table, net, plen, 0, 0) < 0)
-	    || (ttl_ms && change_msg(b, table, net, plen, ttl_ms, !del) < 0)) {
+	if (b == NULL || (del && change_msg(b, table, base, net, plen, 0, 0) < 0)
+	    || (ttl_ms && change_msg(b, table, base, net, plen, ttl_ms,
+				     !del) < 0)) {
 		nftbatch_free(b);
 		errno = ENOMEM;
 		return -1;
@@ -82,12 +83,20 @@ static int change_commit(struct nftrules *n, const char *table,
 	return nftrules_commit(n, b);
 }
 
-/* quarset_change - add a/plen (ttl_ns > 0) or remove it (ttl_ns == 0).
-   The kernel keeps an element's old timeout when it is added again, so
-   a quarantine of a source already in the set replaces its element:
-   delete and add in one transaction. */
+/* quarset_change - a/plen in quarantine4/6 */
 int quarset_change(struct nftrules *n, const struct sl_addr *a, unsigned plen,
 		   uint64_t ttl_ns, char *err, size_t errlen)
+{
+	return quarset_change_in(n, "quarantine", a, plen, ttl_ns, err, errlen);
+}
+
+/* quarset_change_in - add a/plen to base4/6 (ttl_ns > 0) or remove it
+   (ttl_ns == 0). The kernel keeps an element's old timeout when it is
+   added again, so adding a source already in the set replaces its
+   element: delete and add in one transaction. */
+int quarset_change_in(struct nftrules *n, const char *base,
+		      const struct sl_addr *a, unsigned plen, uint64_t ttl_ns,
+		      char *err, size_t errlen)
 {
 	const char *table = nftrules_table(n);
 	uint64_t ms = ttl_ns / 1000000;
@@ -95,19 +104,19 @@ int quarset_change(struct nftrules *n, const struct sl_addr *a, unsigned plen,
 	int rc;
 
 	if (table == NULL)
-		return nftset_fail(err, errlen, "quarantine set", ENOENT);
+		return nftset_fail(err, errlen, base, ENOENT);
 	if (a->family == 4 || plen > 128)
 		plen = a->family == 4 ? 32 : 128;	/* quarantine4 holds hosts */
 	(void)prefix_network(a, plen, &net);
 	if (ttl_ns == 0) {
-		if (change_commit(n, table, &net, plen, 1, 0) < 0 && errno != ENOENT)
-			return nftset_fail(err, errlen, "removing from the quarantine set", errno);
+		if (change_commit(n, table, base, &net, plen, 1, 0) < 0 && errno != ENOENT)
+			return nftset_fail(err, errlen, "removing from the set", errno);
 		return 0;
 	}
-	rc = change_commit(n, table, &net, plen, 0, ms ? ms : 1);
+	rc = change_commit(n, table, base, &net, plen, 0, ms ? ms : 1);
 	if (rc < 0 && errno == EEXIST)
-		rc = change_commit(n, table, &net, plen, 1, ms ? ms : 1);
+		rc = change_commit(n, table, base, &net, plen, 1, ms ? ms : 1);
 	if (rc < 0)
-		return nftset_fail(err, errlen, "adding to the quarantine set", errno);
+		return nftset_fail(err, errlen, "adding to the set", errno);
 	return 0;
 }

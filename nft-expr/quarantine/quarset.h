@@ -23,5 +23,10 @@ struct nftrules;
    an error */
 int quarset_change(struct nftrules *n, const struct sl_addr *a, unsigned plen,
 		   uint64_t ttl_ns, char *err, size_t errlen);
+/* quarset_change_in - the same in set base4/6 of the same kind
+   (claimed4/6 for capture's claimed addresses) */
+int quarset_change_in(struct nftrules *n, const char *base,
+		      const struct sl_addr *a, unsigned plen, uint64_t ttl_ns,
+		      char *err, size_t errlen);
 
 #endif

@@ -64,7 +64,15 @@ static const struct set_spec {
 	{ "dark", 6, NFT_SET_INTERVAL, 10 },
 	{ "bypass", 4, NFT_SET_INTERVAL, 11 },
 	{ "bypass", 6, NFT_SET_INTERVAL, 12 },
+	{ "claimed", 4, NFT_SET_TIMEOUT, 13 },	/* with capture only */
+	{ "claimed", 6, NFT_SET_TIMEOUT | NFT_SET_INTERVAL, 14 },
 };
+
+/* capture_set - is base a set only capture needs */
+static int capture_set(const char *base)
+{
+	return strcmp(base, "dark") == 0 || strcmp(base, "claimed") == 0;
+}
 
 #define FLOW_CHAIN "first_contact"
 
@@ -347,18 +355,19 @@ static int flow_rules(struct nftbatch *b, const struct nftrules_conf *c,
 	return 0;
 }
 
-/* capture_addr_rule - ip[6] s/daddr @darkN, then notrack or queue */
+/* capture_addr_rule - ip[6] s/daddr @darkN (or @claimedN), then
+   notrack or queue */
 static int capture_addr_rule(struct nftbatch *b, const char *table,
 			     const char *chain, int family, int dst,
-			     enum nftq_kind kind, int queue)
+			     const char *base, enum nftq_kind kind, int queue)
 {
 	struct nftnl_rule *r = rule_new(table, family, chain);
 	char name[32];
 	int ok;
 
-	set_name(name, sizeof(name), "dark", family);
+	set_name(name, sizeof(name), base, family);
 	ok = r == NULL ? -1 : nftexpr_addr_in(r, family, dst, name,
-					      set_id("dark", family));
+					      set_id(base, family));
 	if (ok == 0)
 		ok = queue < 0 ? nftexpr_notrack(r)
 		    : nftexpr_queue(r, kind, (uint16_t)queue, 1);
@@ -382,7 +391,10 @@ static int capture_chains(struct nftbatch *b, const struct nftrules_conf *c,
 		if (chain_msg(b, c->table, family, ch[i].name, ch[i].hook,
 			      ch[i].prio) < 0
 		    || capture_addr_rule(b, c->table, ch[i].name, family,
-					 ch[i].dst, kind, ch[i].queue
+					 ch[i].dst, "dark", kind, ch[i].queue
+					 ? c->capture_queue : -1) < 0
+		    || capture_addr_rule(b, c->table, ch[i].name, family,
+					 ch[i].dst, "claimed", kind, ch[i].queue
 					 ? c->capture_queue : -1) < 0)
 			return -1;
 	return 0;
@@ -405,7 +417,7 @@ static int family_batch(struct nftbatch *b, const struct nftrules_conf *c,
 	    && table_msg(b, c->table, family, NFT_MSG_NEWTABLE) == 0;
 	for (i = 0; ok && i < sizeof(set_specs) / sizeof(set_specs[0]); i++)
 		if (set_specs[i].family == family
-		    && (c->capture || strcmp(set_specs[i].base, "dark") != 0))
+		    && (c->capture || !capture_set(set_specs[i].base)))
 			ok = set_msg(b, c->table, &set_specs[i]) == 0;
 	ok = ok && chain_msg(b, c->table, family, FLOW_CHAIN, -1, 0) == 0
 	    && flow_rules(b, c, kind, family, qseq) == 0;

@@ -43,6 +43,15 @@ int main(void)
 		{ "[capture]\nsample_bytes = 0\n", "t.conf: [capture] sample_bytes = \"0\"" },
 		{ "[capture]\nhold_timeout = 10s\n", "t.conf: [capture] hold_timeout = \"10s\"" },
 		{ "[capture]\ndarkk = 10.0.0.0/8\n", "t.conf: [capture] darkk" },
+		{ "[capture]\nclaim = eth0\n",
+		  "t.conf: [capture] claim = \"eth0\": expected an interface name and an IPv4 prefix of /8 or longer, such as \"eth1 192.0.2.0/24\"" },
+		{ "[capture]\nclaim = eth0 fd00::/64\n",
+		  "t.conf: [capture] claim = \"eth0 fd00::/64\": expected an interface name and an IPv4 prefix" },
+		{ "[capture]\nclaim = eth0 10.0.0.0/4\n",
+		  "t.conf: [capture] claim = \"eth0 10.0.0.0/4\": expected an interface name" },
+		{ "[capture]\nclaim = a-name-longer-than-15 10.0.0.0/24\n",
+		  "t.conf: [capture] claim = \"a-name-longer-than-15 10.0.0.0/24\": expected" },
+		{ "[capture]\nclaim_after = 10ms\n", "t.conf: [capture] claim_after = \"10ms\"" },
 	};
 	struct cap_conf c;
 	char err[512];
@@ -64,6 +73,16 @@ int main(void)
 	ok(cap_conf_port(&c, 22) && cap_conf_port(&c, 8050) && !cap_conf_port(&c, 23)
 	   && !cap_conf_port(&c, 8100), "22 and 8050 in, 23 and 8100 out");
 	is_int(c.action, CAP_ACTION_LOG, "action log");
+	cap_conf_release(&c);
+	is_int(load("[capture]\nclaim = br0 10.77.1.7/24, eth1 192.0.2.0/28\n", &c,
+		    err, sizeof(err)), 0, "claim alone: %s", err);
+	ok(cap_conf_on(&c), "capture on with claim alone");
+	is_uint(c.nclaims, 2, "two claim entries");
+	ok(strcmp(c.claims[0].ifname, "br0") == 0 && c.claims[0].plen == 24
+	   && c.claims[0].net.b[3] == 0 && strcmp(c.claims[1].ifname, "eth1") == 0,
+	   "br0 10.77.1.0/24 (host bits cleared), eth1: got %s/%u", c.claims[0].ifname,
+	   c.claims[0].plen);
+	is_uint(c.claim_after_ns, 3000000000ULL, "claim_after default 3 s");
 	cap_conf_release(&c);
 	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
 		err[0] = '\0';
