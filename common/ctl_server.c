@@ -445,6 +445,18 @@ void ctl_server_publish(struct ctl_server *s, const char *json,
 	}
 }
 
+/* ctl_server_join - argv's words joined by single spaces (an
+   operator's reason: the rest of the line); NULL if there are none */
+const char *ctl_server_join(char **argv, GString *out)
+{
+	int i;
+
+	g_string_truncate(out, 0);
+	for (i = 0; argv[i]; i++)
+		g_string_append_printf(out, "%s%s", i ? " " : "", argv[i]);
+	return out->len ? out->str : NULL;
+}
+
 /* ctl_server_known - the table's commands, as the table spells them,
    so the list cannot drift from what is served */
 void ctl_server_known(const struct ctl_command *cmds, size_t n,
@@ -501,13 +513,9 @@ int ctl_server_dispatch(const struct ctl_command *cmds, size_t n,
 	for (i = 0; argc > 0 && i < n; i++)
 		if (strcmp(argv[0], cmds[i].name) == 0) {
 			if (argc < cmds[i].min_argc || argc > cmds[i].max_argc) {
-				g_string_append_printf(out, "%s takes %d",
-						       argv[0],
-						       cmds[i].min_argc - 1);
-				if (cmds[i].max_argc > cmds[i].min_argc)
-					g_string_append_printf(out, " to %d",
-						cmds[i].max_argc - 1);
-				g_string_append(out, " argument(s)");
+				g_string_append_printf(out, "usage: %s %s", argv[0],
+						       cmds[i].args ? cmds[i].args
+						       : "(no arguments)");
 				return -1;
 			}
 			if (!peer_may(&cmds[i], peer, out))

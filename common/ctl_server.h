@@ -102,10 +102,16 @@ struct ctl_command {
 	enum ctl_need need;
 };
 
+/* ctl_server_join - argv's words joined by single spaces into out
+   (an operator's reason: the rest of the line); out->str, or NULL if
+   argv has no words */
+const char *ctl_server_join(char **argv, GString *out);
+
 /* ctl_server_dispatch - a ctl_handler's work for a table of n commands:
    run the one named by argv[0] if argc is in its range and the peer
-   may; else ERR, listing the known ones as the table spells them, or
-   naming what the command needs */
+   may; else ERR, listing the known ones as the table spells them,
+   quoting the command's usage for a wrong word count, or naming what
+   the command needs */
 int ctl_server_dispatch(const struct ctl_command *cmds, size_t n,
 			void *ctx, const struct ctl_peer *peer, int json,
 			int argc, char **argv, GString *out);

@@ -212,7 +212,7 @@ static int cmd_release(void *ctx, int json, char **argv, GString *out)
 	struct mailctl *c = ctx;
 	char id[MAIL_IDENT_MAX];
 	GString *note;
-	int n, i;
+	int n;
 
 	if (resolve(c, argv[1], id, out) < 0)
 		return -1;
@@ -221,13 +221,11 @@ static int cmd_release(void *ctx, int json, char **argv, GString *out)
 		return -1;
 	}
 	note = g_string_new(NULL);
-	for (i = 2; argv[i]; i++)
-		g_string_append_printf(note, "%s%s", i > 2 ? " " : "", argv[i]);
 	mailev_emit(c->ops->events(c->obj), sl_monotonic_ns(), "release", NULL,
 		    &(struct mailev_about){ .identity = id },
 		    (struct event_field[]){ EF_S("reason", "operator"),
-					    EF_S("note", note->len ?
-						 note->str : NULL),
+					    EF_S("note",
+						 ctl_server_join(argv + 2, note)),
 					    EF_U("messages", (uint64_t)n) }, 3);
 	g_string_free(note, TRUE);
 	g_string_append_printf(out, json ? "{\"released\":\"%s\","

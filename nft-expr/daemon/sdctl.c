@@ -255,15 +255,23 @@ static int cmd_show(void *ctx, int json, char **argv, GString *out)
 	return 0;
 }
 
-/* reason_ok - an operator's reason: short and plain */
-static int reason_ok(const char *r)
+/* reason_get - an operator's reason, the words from argv[2] on joined
+   by spaces, into buf: NULL if none; -1 (out says why) if it is not
+   short and printable */
+static int reason_get(char **argv, GString *buf, const char **reason,
+		      GString *out)
 {
 	size_t i;
 
-	for (i = 0; r[i]; i++)
-		if (!g_ascii_isalnum(r[i]) && !strchr("-_.:", r[i]))
-			return 0;
-	return i <= 64;
+	*reason = ctl_server_join(argv + 2, buf);
+	for (i = 0; i < buf->len; i++)
+		if (!g_ascii_isprint(buf->str[i]))
+			break;
+	if (i < buf->len || buf->len > 200) {
+		g_string_printf(out, "a reason is up to 200 printable characters");
+		return -1;
+	}
+	return 0;
 }
 
 /* cmd_quarantine - operator quarantine */
@@ -271,15 +279,14 @@ static int cmd_quarantine(void *ctx, int json, char **argv, GString *out)
 {
 	struct sluiced *s = ctx;
 	struct sl_addr a;
+	g_autoptr(GString) buf = g_string_new(NULL);
+	const char *reason;
 
 	(void)json;
-	if (host_arg(argv[1], &a, out) < 0)
+	if (host_arg(argv[1], &a, out) < 0
+	    || reason_get(argv, buf, &reason, out) < 0)
 		return -1;
-	if (argv[2] != NULL && !reason_ok(argv[2])) {
-		g_string_printf(out, "a reason is up to 64 letters, digits, - _ . :");
-		return -1;
-	}
-	if (quar_addr(s->v, &a, argv[2] ? argv[2] : "operator",
+	if (quar_addr(s->v, &a, reason ? reason : "operator",
 			       sl_monotonic_ns()) < 0) {
 		g_string_printf(out, "%s is whitelisted: never quarantined", argv[1]);
 		return -1;
@@ -294,15 +301,14 @@ static int cmd_release(void *ctx, int json, char **argv, GString *out)
 {
 	struct sluiced *s = ctx;
 	struct sl_addr a;
+	g_autoptr(GString) buf = g_string_new(NULL);
+	const char *reason;
 
 	(void)json;
-	if (host_arg(argv[1], &a, out) < 0)
+	if (host_arg(argv[1], &a, out) < 0
+	    || reason_get(argv, buf, &reason, out) < 0)
 		return -1;
-	if (argv[2] != NULL && !reason_ok(argv[2])) {
-		g_string_printf(out, "a reason is up to 64 letters, digits, - _ . :");
-		return -1;
-	}
-	if (quar_release(s->v, &a, argv[2], sl_monotonic_ns()) < 0)
+	if (quar_release(s->v, &a, reason, sl_monotonic_ns()) < 0)
 		g_string_printf(out, "released %s (it was not known; any quarantine "
 				"entry removed)\n", argv[1]);
 	else
@@ -400,10 +406,10 @@ static const struct ctl_command cmds[] = {
 	{ "status", 1, 1, cmd_status, NULL, CTL_NEED_READ },
 	{ "hosts", 1, 2, cmd_hosts, "[all]", CTL_NEED_READ },
 	{ "show", 2, 2, cmd_show, "HOST", CTL_NEED_READ },
-	{ "release", 2, 3, cmd_release, "HOST [REASON]", CTL_NEED_ADMIN },
+	{ "release", 2, 32, cmd_release, "HOST [REASON...]", CTL_NEED_ADMIN },
 	/* the mail filters' honeytoken reports come from control_group */
-	{ "quarantine", 2, 3, cmd_quarantine, "HOST [REASON]", CTL_NEED_REPORT },
-	{ "unquarantine", 2, 3, cmd_release, "HOST [REASON]", CTL_NEED_ADMIN },
+	{ "quarantine", 2, 32, cmd_quarantine, "HOST [REASON...]", CTL_NEED_REPORT },
+	{ "unquarantine", 2, 32, cmd_release, "HOST [REASON...]", CTL_NEED_ADMIN },
 	{ "whitelist", 1, 1, cmd_whitelist, NULL, CTL_NEED_ADMIN },
 	{ "events", 1, 1, cmd_events, NULL, CTL_NEED_READ },
 	{ "reload", 1, 1, cmd_reload, NULL, CTL_NEED_ADMIN },

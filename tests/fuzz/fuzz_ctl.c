@@ -42,7 +42,7 @@ static int cmd_admin(void *c, int j, char **a, GString *o)
 static const struct ctl_command cmds[] = {
 	{ "status", 1, 1, cmd_read, NULL, CTL_NEED_READ },
 	{ "show", 2, 2, cmd_read, "HOST", CTL_NEED_READ },
-	{ "quarantine", 2, 3, cmd_report, "HOST [REASON]", CTL_NEED_REPORT },
+	{ "quarantine", 2, 32, cmd_report, "HOST [REASON...]", CTL_NEED_REPORT },
 	{ "release", 2, 8, cmd_admin, "HOST [REASON...]", CTL_NEED_ADMIN },
 	{ "reload", 1, 1, cmd_admin, NULL, CTL_NEED_ADMIN },
 };

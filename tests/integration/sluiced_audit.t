@@ -3,7 +3,8 @@
 #
 # Issue 21 ("Operating": audit trail, output that adds up) and issue 20
 # point 10. In one lab run:
-#   - an operator's quarantine with a reason writes "quarantine" with
+#   - an operator's quarantine with a reason of several words (the
+#     rest of the line, as in the mail filters) writes "quarantine" with
 #     reason operator and the operator's words beside it, not instead;
 #   - the operator's unquarantine (with a reason) and release write
 #     "unquarantine" (reason operator, the words beside it) for a host
@@ -40,13 +41,13 @@ ev() { grep "\"event_type\":\"$1\"" "$SD_RUN/events.json" | grep "\"src_ip\":\"$
 
 conf ""
 sd_start || bail "sluiced did not start"
-sd_ctl quarantine 10.77.1.50 ticket-4711 >/dev/null; ok $? "sluicectl quarantine 10.77.1.50 ticket-4711"
+sd_ctl quarantine 10.77.1.50 ticket 4711 by ops >/dev/null; ok $? "sluicectl quarantine 10.77.1.50 ticket 4711 by ops (a reason of words)"
 e=$(ev quarantine 10.77.1.50)
-case $e in *'"reason":"operator"'*'"operator_reason":"ticket-4711"'*) ok 0 "quarantine event: reason operator, the operator's reason beside it" ;;
+case $e in *'"reason":"operator"'*'"operator_reason":"ticket 4711 by ops"'*) ok 0 "quarantine event: reason operator, the operator's reason beside it" ;;
 *) ok 1 "quarantine event: reason operator, the operator's reason beside it"; diag "  got: $e" ;; esac
-sd_ctl unquarantine 10.77.1.50 false-alarm >/dev/null; ok $? "sluicectl unquarantine 10.77.1.50 false-alarm"
+sd_ctl unquarantine 10.77.1.50 false alarm >/dev/null; ok $? "sluicectl unquarantine 10.77.1.50 false alarm"
 e=$(ev unquarantine 10.77.1.50)
-case $e in *'"reason":"operator"'*'"operator_reason":"false-alarm"'*) ok 0 "unquarantine event: reason operator, the reason beside it" ;;
+case $e in *'"reason":"operator"'*'"operator_reason":"false alarm"'*) ok 0 "unquarantine event: reason operator, the reason beside it" ;;
 *) ok 1 "unquarantine event: reason operator, the reason beside it"; diag "  got: $e" ;; esac
 sd_quarantined 10.77.1.50 4; is $? 1 "10.77.1.50 left the kernel's set"
 

@@ -70,10 +70,10 @@ sd_ctl status >/dev/null 2>&1; ok $? "it still answers"
 sd_quarantined "$LAB_LAN1_4" 4; ok $? "lan1 is still quarantined"
 
 out=$(sd_ctl hosts all more 2>&1); r=$?
-is "$r: $out" "1: sluicectl: hosts takes 0 to 1 argument(s)" \
-	"a word too many: refused, with the range"
+is "$r: $out" "1: sluicectl: usage: hosts [all]" \
+	"a word too many: refused, quoting the usage"
 out=$(sd_ctl frobnicate 2>&1); r=$?
-is "$r: $out" "1: sluicectl: unknown command; known: status, hosts [all], show HOST, release HOST [REASON], quarantine HOST [REASON], unquarantine HOST [REASON], whitelist, events, reload, metrics, bypass on|off" \
+is "$r: $out" "1: sluicectl: unknown command; known: status, hosts [all], show HOST, release HOST [REASON...], quarantine HOST [REASON...], unquarantine HOST [REASON...], whitelist, events, reload, metrics, bypass on|off" \
 	"an unknown command: refused, with the known ones"
 
 sd_ctl metrics >"$SD_RUN/metrics" 2>&1; ok $? "sluicectl metrics answers"

@@ -154,10 +154,10 @@ int main(void)
 	is_int(run(out, 0, 1, follow), 1, "a handler's 1 comes back");
 	is_str(out->str, "following", "its body");
 	is_int(run(out, 0, 1, bad), -1, "too few words");
-	is_str(out->str, "echo takes 1 argument(s)", "says how many");
+	is_str(out->str, "usage: echo WORD", "quotes the usage");
 	is_int(run(out, 0, 2, follow2), 1, "a range: its optional word too");
 	is_int(run(out, 0, 3, follow3), -1, "a range: one word too many");
-	is_str(out->str, "follow takes 0 to 1 argument(s)", "says the range");
+	is_str(out->str, "usage: follow [all]", "quotes the usage");
 	is_int(run(out, 0, 1, nope), -1, "unknown command");
 	is_str(out->str, "unknown command; known: echo WORD, follow [all]",
 	       "lists the known ones");
