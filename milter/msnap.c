@@ -55,7 +55,7 @@ int msnap_save(struct mstate *s, const char *dir)
 
 	for (io.shard = 0; io.shard < mstate_shards(s); io.shard++)
 		if (shard_path(path, sizeof(path), dir, io.shard) < 0 ||
-		    atomicfile_write(path, 0666, write_shard, &io) < 0)
+		    atomicfile_write(path, 0600, write_shard, &io) < 0)
 			return -1;
 	mstate_seed(s, seed);
 	return mailseed_save(dir, SEED_FILE, mstate_shards(s), seed);

@@ -343,7 +343,7 @@ static int save_one(const char *dir, const char *name, atomicfile_fn *fn,
 		errno = ENAMETOOLONG;
 		return -1;
 	}
-	return atomicfile_write(path, 0666, fn, obj);
+	return atomicfile_write(path, 0600, fn, obj);
 }
 
 /* save_mt - save_one's writer for the throttle */

@@ -371,7 +371,17 @@ static void test_snapshot(void)
 	mstate_rcpt(s, &r, SEC, &res, &t);
 	is_int(msnap_seed(dir, 8, seed2), -1, "no snapshot yet");
 	is_int(errno, ENOENT, "... ENOENT");
+	umask(022);	/* 0644 if the save asked for 0666 */
 	is_int(msnap_save(s, dir), 0, "saved");
+	{
+		/* they hold SASL usernames (issue 20 point 10) */
+		char path[512];
+		struct stat st;
+
+		snprintf(path, sizeof(path), "%s/milter-shard-000.state", dir);
+		is_int(stat(path, &st) == 0 ? (int)(st.st_mode & 0777) : -1,
+		       0600, "a shard file is mode 0600");
+	}
 	mstate_free(s);
 
 	is_int(msnap_seed(dir, 4, seed2), -1, "another shard count refused");

@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <sys/stat.h>
 #include "../tap.h"
 #include "clock.h"
 #include "../../policyd/policy_app.h"
@@ -194,7 +195,21 @@ static void delay_mode(void)
 		is_str(ask(a, &q, now, &p, &dl), "action=DUNNO",
 		       "an unparsable recipient passes");
 	}
+	umask(022);	/* 0644 if the save asked for 0666 */
 	is_int(policy_app_save(a, dir), 0, "state saved");
+	{
+		/* they hold SASL usernames (issue 20 point 10) */
+		const char *f[] = { "policyd.state", "policyd.held" };
+		char path[512];
+		struct stat st;
+		size_t i;
+
+		for (i = 0; i < 2; i++) {
+			snprintf(path, sizeof(path), "%s/%s", dir, f[i]);
+			is_int(stat(path, &st) == 0 ? (int)(st.st_mode & 0777)
+			       : -1, 0600, "%s is mode 0600", f[i]);
+		}
+	}
 	policy_app_free(a);
 	a = app("");
 	is_int(policy_app_load(a, dir, now, note_warn), 0, "state loaded");
