@@ -147,6 +147,68 @@ static int throttles_any(const struct sd_conf *c)
 	return 0;
 }
 
+/* what covered_by and zone_prefix look at: one zone prefix, then
+   whether all of the zone's are inside the whitelist */
+struct cover {
+	const struct prefixset *whitelist;
+	struct sl_addr net;
+	unsigned plen;
+	int inside;		/* this prefix; then: every one */
+};
+
+/* covered_by - prefixset_walk of the whitelist: does w/wlen hold the
+   zone prefix whole (no longer than it, same network) */
+static int covered_by(void *ctx, const struct sl_addr *w, unsigned wlen,
+		      uintptr_t value)
+{
+	struct cover *k = ctx;
+	struct sl_addr a, b;
+
+	(void)value;
+	if (w->family != k->net.family || wlen > k->plen ||
+	    prefix_network(&k->net, wlen, &a) < 0 ||
+	    prefix_network(w, wlen, &b) < 0)
+		return 0;
+	return k->inside = addr_equal(&a, &b);
+}
+
+/* zone_prefix - prefixset_walk of a zone: stop at one the whitelist
+   does not hold whole */
+static int zone_prefix(void *ctx, const struct sl_addr *a, unsigned plen,
+		       uintptr_t value)
+{
+	struct cover *k = ctx, one = { k->whitelist, *a, plen, 0 };
+
+	(void)value;
+	prefixset_walk(k->whitelist, covered_by, &one);
+	k->inside = one.inside;
+	return !one.inside;
+}
+
+/* whitelisted_zones - a warning for each throttling zone that [core]
+   whitelist covers whole: it then throttles nothing */
+static void whitelisted_zones(const char *file, const struct sd_conf *c,
+			      sdcheck_warn_fn *fn, void *ctx)
+{
+	char line[1024];
+	size_t i;
+
+	for (i = 0; c->core.whitelist != NULL && i < c->nzones; i++) {
+		struct cover k = { c->core.whitelist, { 0 }, 0, 0 };
+
+		if (c->zones[i].mode == SD_MODE_OFF ||
+		    prefixset_count(c->zones[i].prefixes) == 0)
+			continue;
+		prefixset_walk(c->zones[i].prefixes, zone_prefix, &k);
+		if (!k.inside)
+			continue;
+		snprintf(line, sizeof(line), "%s: [zone %s]: every prefix is "
+			 "inside [core] whitelist: the zone throttles nothing",
+			 file, c->zones[i].name);
+		fn(ctx, line);
+	}
+}
+
 /* sdcheck_warnings - each warning of a valid configuration to fn */
 void sdcheck_warnings(const char *file, const struct sd_conf *c,
 		      sdcheck_warn_fn *fn, void *ctx)
@@ -173,4 +235,5 @@ void sdcheck_warnings(const char *file, const struct sd_conf *c,
 			 c->nzones ? "every zone has mode = off" : "no [zone NAME]");
 		fn(ctx, line);
 	}
+	whitelisted_zones(file, c, fn, ctx);
 }

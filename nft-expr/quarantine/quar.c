@@ -173,6 +173,9 @@ int quar_addr(struct verdict *v, const struct sl_addr *a,
 	const char *note = NULL;
 	size_t i;
 
+	/* refused before the host is made: a refusal leaves no trace */
+	if (vd_whitelisted(v, a))
+		return -1;
 	v->now = now;
 	hostkey_make(a, v->conf->v6_prefix, key);
 	(void)vd_host(v, key, z, now);
@@ -198,6 +201,8 @@ int quar_addr_for(struct verdict *v, const struct sl_addr *a,
 
 	if (ttl_ns == 0)
 		return 0;
+	if (vd_whitelisted(v, a))
+		return -1;
 	v->now = now;
 	hostkey_make(a, v->conf->v6_prefix, key);
 	(void)vd_host(v, key, z, now);

@@ -139,6 +139,14 @@ printf '[zone a]\nprefixes = 10.1.0.0/16\nmode = off\n' >>"$dir/empty.conf"
 "$SD" -n -c "$dir/empty.conf" >/dev/null 2>"$dir/err"
 grep -q "no zone throttles anything (every zone has mode = off)" "$dir/err"
 ok $? "only mode = off zones: warns that no zone throttles anything" || sed 's/^/# /' "$dir/err"
+# A zone [core] whitelist covers whole throttles nothing: said; a zone
+# it covers only in part is not named.
+printf '[core]\nevents = %s\ncontrol_socket = %s\nwhitelist = 127.0.0.0/8; 10.1.0.0/16; 10.2.0.0/25\n[zone a]\nprefixes = 10.1.2.0/24; 10.1.3.0/24\n[zone b]\nprefixes = 10.2.0.0/24\n' \
+	"$dir/e.json" "$dir/s.sock" >"$dir/wl.conf"
+"$SD" -n -c "$dir/wl.conf" >/dev/null 2>"$dir/err"
+is "$?:$(grep -c 'throttles nothing' "$dir/err")" "0:1" "a whitelisted zone: accepted, one warning"
+grep -q "warning: $dir/wl.conf: \[zone a\]: every prefix is inside \[core\] whitelist: the zone throttles nothing" "$dir/err"
+ok $? "it names zone a, inside the whitelist; not zone b, half inside" || sed 's/^/# /' "$dir/err"
 
 # Not an INI file at all.
 printf '[sluiced\nqueue_num = 0\n' >"$dir/syntax.conf"

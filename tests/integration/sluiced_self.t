@@ -97,6 +97,11 @@ sd_quarantined 10.77.1.1 4; is $? 1 "the gateway 10.77.1.1 is not quarantined"
 sd_quarantined 10.77.1.13 4; is $? 1 "the resolver 10.77.1.13 is not quarantined"
 is "$(sd_ctl show 10.77.1.1 2>&1)" "10.77.1.1 is whitelisted (own address): never queued, held or quarantined" \
 	"sluicectl show 10.77.1.1: whitelisted as an own address"
+out=$(sd_ctl quarantine 10.77.1.1 a test 2>&1); r=$?
+is "$r: $out" "1: sluicectl: 10.77.1.1 is whitelisted: never quarantined" \
+	"sluicectl quarantine of an own address: refused"
+sd_ctl hosts all | grep -q '^10\.77\.1\.1 '
+is $? 1 "the refused quarantine made no host entry (sluicectl hosts all)"
 
 lab_x gw ip addr add 10.77.1.2/24 dev br0
 i=0; until in_set whitelist4 10.77.1.2 || [ $i -ge 20 ]; do sleep 0.1; i=$((i + 1)); done
