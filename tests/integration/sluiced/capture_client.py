@@ -4,6 +4,7 @@
 # SYNOPSIS
 #	capture_client.py send HOST PORT FILE
 #	capture_client.py hold HOST PORT SECONDS
+#	capture_client.py many NET24 N SECONDS
 # DESCRIPTION
 #	send: connect with a send buffer of 4 MB (so that FILE fits in
 #	it), write FILE's bytes, wait up to 3 s until the peer
@@ -14,6 +15,10 @@
 #	the connection SECONDS, printing every 10 s the TCP state
 #	(tcp_info's tcpi_state: 1 is ESTABLISHED) and the bytes still
 #	unacknowledged; last line "held S s state ST". Exit 1 on errors.
+#	many: N connections to NET24.100 to NET24.199 (NET24 such as
+#	10.77.9), ports 1000 upwards, each writing 4 KB it keeps unsent;
+#	prints "holding N" once all are up, then keeps them SECONDS and
+#	prints "held N established" (how many still are).
 import fcntl
 import socket
 import struct
@@ -72,11 +77,25 @@ def hold(host, port, seconds):
     print("held %d s state %d" % (time.time() - t0, state(s)), flush=True)
 
 
+def many(net, n, seconds):
+    socks = []
+    for i in range(n):
+        s = connect("%s.%d" % (net, 100 + i % 100), 1000 + i // 100, 16384)
+        s.setblocking(False)
+        s.send(b"M" * 4096)
+        socks.append(s)
+    print("holding %d" % n, flush=True)
+    time.sleep(seconds)
+    print("held %d established" % sum(state(s) == 1 for s in socks), flush=True)
+
+
 def main():
-    if len(sys.argv) != 5 or sys.argv[1] not in ("send", "hold"):
-        sys.exit("usage: capture_client.py send|hold HOST PORT FILE|SECONDS")
+    if len(sys.argv) != 5 or sys.argv[1] not in ("send", "hold", "many"):
+        sys.exit("usage: capture_client.py send|hold|many HOST|NET24 PORT|N FILE|SECONDS")
     host, port = sys.argv[2], int(sys.argv[3])
-    if sys.argv[1] == "send":
+    if sys.argv[1] == "many":
+        many(host, port, float(sys.argv[4]))
+    elif sys.argv[1] == "send":
         send(host, port, sys.argv[4])
     else:
         hold(host, port, float(sys.argv[4]))
