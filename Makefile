@@ -78,11 +78,15 @@ all: $(LIBSLUICE) $(PROGS) $(UNIT_TESTS)
 deps:
 	@sh mk/deps.sh
 
-# Integration tests find the programs through SLUICE_BUILD.
+# Integration tests find the programs through SLUICE_BUILD. They spend
+# most of their time waiting (for releases, timeouts, peers), and each
+# builds its own namespaces, Postfix and sockets under unique names, so
+# prove runs PROVE_JOBS of them at once (PROVE_JOBS=1 for one at a time).
+PROVE_JOBS ?= 3
 check: deps
 	$(MAKE) all
 	SLUICE_BUILD=$(abspath $(B)) SLUICE_TOP=$(CURDIR) \
-	  prove --timer -f $(UNIT_TESTS) $(sort $(wildcard tests/integration/*.t))
+	  prove --timer -f -j$(PROVE_JOBS) $(UNIT_TESTS) $(sort $(wildcard tests/integration/*.t))
 
 unit: all
 	prove -f $(UNIT_TESTS)
