@@ -188,8 +188,10 @@ static int ep_unix_stale(const struct endpoint *ep)
 		return -1;
 	r = connect(fd, (const struct sockaddr *)&ep->ss, ep->len);
 	close(fd);
-	if (r == 0) {
-		errno = EADDRINUSE;
+	if (r == 0 || errno != ECONNREFUSED) {
+		/* something answers (or may: EAGAIN, a full backlog) */
+		if (r == 0)
+			errno = EADDRINUSE;
 		return -1;
 	}
 	return unlink(ep->path);
@@ -230,4 +232,27 @@ int endpoint_connect(const struct endpoint *ep)
 		return -1;
 	}
 	return fd;
+}
+
+/* endpoint_file_get - after endpoint_listen: ep's socket file now */
+void endpoint_file_get(const struct endpoint *ep, struct endpoint_file *f)
+{
+	struct stat st;
+
+	memset(f, 0, sizeof(*f));
+	if (ep->family == AF_UNIX && lstat(ep->path, &st) == 0) {
+		snprintf(f->path, sizeof(f->path), "%s", ep->path);
+		f->dev = st.st_dev;
+		f->ino = st.st_ino;
+	}
+}
+
+/* endpoint_file_remove - unlink f's path if it is still f's file */
+void endpoint_file_remove(const struct endpoint_file *f)
+{
+	struct stat st;
+
+	if (f->path[0] && lstat(f->path, &st) == 0 && st.st_dev == f->dev
+	    && st.st_ino == f->ino)
+		(void)unlink(f->path);
 }

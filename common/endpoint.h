@@ -14,6 +14,7 @@
 
 #include <stddef.h>
 #include <sys/socket.h>
+#include <sys/types.h>
 
 struct endpoint {
 	struct sockaddr_storage ss;
@@ -29,5 +30,18 @@ int endpoint_parse(const char *text, struct endpoint *ep, char *err, size_t errl
 int endpoint_listen(const struct endpoint *ep, int backlog);
 /* endpoint_connect - blocking connected socket; -1 with errno */
 int endpoint_connect(const struct endpoint *ep);
+
+/* the socket file a unix listener made, to remove it at stop only if
+   it is still that file (a newer daemon may have bound the path) */
+struct endpoint_file {
+	char path[108];		/* empty: not a unix endpoint */
+	dev_t dev;
+	ino_t ino;
+};
+
+/* endpoint_file_get - after endpoint_listen: ep's socket file now */
+void endpoint_file_get(const struct endpoint *ep, struct endpoint_file *f);
+/* endpoint_file_remove - unlink f's path if it is still f's file */
+void endpoint_file_remove(const struct endpoint_file *f);
 
 #endif

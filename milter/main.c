@@ -230,6 +230,16 @@ static void open_milter(const struct mconf *c)
 			   c->conn);
 }
 
+/* remove_files - the pidfile and a unix milter socket, at stop and
+   when the start fails after writing them */
+static void remove_files(const struct mconf *c)
+{
+	if (c->mail.pid_file)
+		unlink(c->mail.pid_file);
+	if (strncmp(c->conn, "unix:", 5) == 0)
+		unlink(c->conn + 5);
+}
+
 /* unlocked - an identity's lockout ended: its event */
 static void unlocked(void *ctx, const char *identity)
 {
@@ -341,8 +351,10 @@ int main(int argc, char **argv)
 
 	daemon_args(argc, argv, PROG, NULL, NULL, NULL, &o);
 	m.config = o.config;
-	if ((m.conf = mconf_load(o.config, err, sizeof(err))) == NULL)
-		daemon_die(2, "%s", err);
+	if ((m.conf = mconf_load(o.config, err, sizeof(err))) == NULL) {
+		fprintf(stderr, "%s: %s\n", PROG, err);	/* as the others */
+		return 2;
+	}
 	if (o.check_only) {
 		if (m.conf->mail.warnings)
 			fprintf(stderr, "%s: warning: %s: %s\n", PROG,
@@ -364,9 +376,10 @@ int main(int argc, char **argv)
 	if (m.conf->mail.control_socket &&
 	    (m.ctl = mctl_open(m.conf->mail.control_socket,
 			       &m.conf->core.access, m.state,
-			       m.events, err, sizeof(err))) == NULL)
-		daemon_die(1, "control socket %s: %s",
-			   m.conf->mail.control_socket, err);
+			       m.events, err, sizeof(err))) == NULL) {
+		remove_files(m.conf);	/* a failed start leaves nothing */
+		daemon_die(1, "%s", err);
+	}
 	start_threads();
 	daemon_log(LOG_INFO, "started: listening on %s, %s mode, %u shards, "
 		   "control socket %s", m.conf->conn,
@@ -381,10 +394,7 @@ int main(int argc, char **argv)
 	pthread_join(m.ticker, NULL);
 	snapshot();
 	mctl_close(m.ctl);
-	if (m.conf->mail.pid_file)
-		unlink(m.conf->mail.pid_file);
-	if (strncmp(m.conf->conn, "unix:", 5) == 0)
-		unlink(m.conf->conn + 5);
+	remove_files(m.conf);
 	daemon_log(LOG_INFO, "stopped");
 	/*
 	 * Sessions may still be asleep in a wait: the state stays

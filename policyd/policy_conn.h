@@ -62,6 +62,7 @@ struct policy_server {
 	policy_malformed_fn *bad;	/* told of malformed input; may be NULL */
 	int ep;
 	int listen[MAX_LISTEN];
+	struct endpoint_file listen_file[MAX_LISTEN];	/* removed at close */
 	size_t nlisten;
 	struct watch watch[MAX_WATCH];
 	size_t nwatch;

@@ -176,7 +176,7 @@ static void start(struct policyd *d, struct policy_conf *c, int foreground)
 	    (d->ctl = policy_ctl_open(c->mail.control_socket,
 				      &c->core.access, d->app, d->srv, err,
 				      sizeof(err))) == NULL)
-		daemon_die(1, "control socket: %s", err);
+		daemon_die(1, "%s", err);
 	if (c->mail.pid_file && !opt_spawn &&
 	    daemon_pidfile(c->mail.pid_file) < 0)
 		daemon_die(1, "pid file %s: %s", c->mail.pid_file,

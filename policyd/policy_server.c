@@ -170,17 +170,21 @@ int policy_server_listen(struct policy_server *s, const struct endpoint *ep)
 		errno = saved;
 		return -1;
 	}
+	endpoint_file_get(ep, &s->listen_file[s->nlisten]);
 	s->listen[s->nlisten++] = fd;
 	return 0;
 }
 
-/* policy_server_close_listeners - stop accepting */
+/* policy_server_close_listeners - stop accepting; a unix socket file
+   goes too, if it is still the one this server made */
 void policy_server_close_listeners(struct policy_server *s)
 {
 	size_t i;
 
-	for (i = 0; i < s->nlisten; i++)
+	for (i = 0; i < s->nlisten; i++) {
 		close(s->listen[i]);
+		endpoint_file_remove(&s->listen_file[i]);
+	}
 	s->nlisten = 0;
 }
 

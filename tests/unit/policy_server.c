@@ -188,6 +188,29 @@ static void test_full(const char *logf)
 	policy_server_free(s);
 }
 
+/* test_not_ours - a socket file another daemon bound on the path since
+   stays at close */
+static void test_not_ours(void)
+{
+	struct policy_server_params p;
+	struct policy_server *s;
+	struct endpoint_file f;
+	int fd;
+
+	policy_server_defaults(&p);
+	s = policy_server_create(&p, handler, NULL);
+	if (!ok(s != NULL && policy_server_listen(s, &ep) == 0, "listening again"))
+		return;
+	unlink(ep.path);
+	fd = endpoint_listen(&ep, 8);	/* the newer daemon's */
+	endpoint_file_get(&ep, &f);
+	policy_server_free(s);
+	ok(access(ep.path, F_OK) == 0, "a newer socket on the path is left alone");
+	close(fd);
+	endpoint_file_remove(&f);
+	ok(access(ep.path, F_OK) < 0, "... and goes with its own owner");
+}
+
 int main(void)
 {
 	struct policy_server_params p;
@@ -320,8 +343,10 @@ int main(void)
 	unlink(logf);
 	close(b);
 	policy_server_free(s);
-	unlink(ep.path);
+	ok(access(ep.path, F_OK) < 0 && errno == ENOENT,
+	   "at close the unix socket file is removed");
 	test_full(logf);
+	test_not_ours();
 	unlink(ep.path);
 	return done_testing();
 }
