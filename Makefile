@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
 # sluice - top-level build.
 #
 # Targets: all check demo bench fuzz install uninstall deps clean.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * NAME
  *	addr - IPv4/IPv6 addresses and prefixes, parsing and formatting

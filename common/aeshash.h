@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * NAME
  *	aeshash - keyed 64-bit hash of short keys by AES rounds (AES-NI)

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * NAME
  *	cmeasure - automatic countermeasures: signals in, guarded actions out

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * NAME
  *	credit - Schechter/Jung/Berger credit-based connection rate limiter

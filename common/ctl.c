@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * NAME
  *	ctl - the control protocol between sluicectl, the mail filters and sluiced

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * NAME
  *	hosttab - bounded, keyed hash table of per-key state with LRU eviction

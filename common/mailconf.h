@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * NAME
  *	mailconf - the configuration keys sluice-policyd and sluice-milter share

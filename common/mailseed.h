@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * NAME
  *	mailseed - the mail filters' hash seed, kept across restarts

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * NAME
  *	mailthr - Williamson's email throttle, shared by policyd and milter

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * NAME
  *	siphash - SipHash, the keyed 64-bit hash of short inputs

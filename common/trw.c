@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * NAME
  *	trw - Jung/Paxson threshold random walk (sequential hypothesis test)

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * NAME
  *	wset - Williamson's working set: recent destinations as 32-bit tags

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * NAME
  *	sluice-milter - the mail throttle and honeytoken capture as a milter

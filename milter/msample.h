@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * NAME
  *	msample - keep a honeytoken message as a sample, named by SHA-256

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-or-later
 # deps.sh - install the Debian packages sluice needs to build, test and demo.
 #
 # Idempotent: prints nothing and exits 0 when everything is present.

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
 # fuzz.mk - libFuzzer harnesses, built with clang into build-fuzz/.
 #
 # Each tests/fuzz/NAME.c defines LLVMFuzzerTestOneInput; FUZZ_OBJS_NAME

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-or-later
 # install.sh - the part of make install that depends on what is there
 #
 # Called by the Makefile with DESTDIR, SYSCONFDIR, SYSUSERSDIR,

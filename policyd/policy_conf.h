@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * NAME
  *	policy_conf - sluice-policyd's configuration: [core] and [policyd]

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * NAME
  *	policy_held - messages put on Postfix's hold queue, and when to release them

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * NAME
  *	sluice-policyd - Postfix SMTPD policy server with the email virus throttle

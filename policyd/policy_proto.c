@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * NAME
  *	policy_proto - Postfix SMTPD policy delegation protocol, bounded

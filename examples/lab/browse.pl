@@ -1,4 +1,5 @@
 #!/usr/bin/perl
+# SPDX-License-Identifier: GPL-2.0-or-later
 # NAME
 #	browse.pl - a LAN host's usual traffic: repeated requests to a few servers
 # SYNOPSIS

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-or-later
 # NAME
 #	demo.sh - make demo: a worm-like scan throttled by sluiced in a lab
 # SYNOPSIS

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-or-later
 # NAME
 #	lab.sh - the sluice network-namespace lab: LAN hosts, a gateway, servers
 # SYNOPSIS

@@ -1,4 +1,5 @@
 #!/usr/bin/perl
+# SPDX-License-Identifier: GPL-2.0-or-later
 # NAME
 #	srv.pl - the lab's servers: a TCP greeting on every address, UDP echo
 # SYNOPSIS

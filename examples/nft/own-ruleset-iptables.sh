@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-or-later
 # own-ruleset-iptables.sh - way 2 on kernels without nft_queue
 #
 # "ruleset = none": sluiced installs nothing, and your ruleset sends it

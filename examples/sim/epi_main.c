@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * NAME
  *	epi_main - sluice-sim epidemic: options, presets, CSV

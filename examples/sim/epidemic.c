@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * NAME
  *	epidemic - a worm in a simulated enterprise over real sluice instances

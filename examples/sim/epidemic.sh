@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-or-later
 # epidemic.sh - the simulator's figures: curves, plots and the table
 #
 # usage: sh examples/sim/epidemic.sh [OUTDIR]     (default /tmp/sluice-epidemic)

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * NAME
  *	flowrec - flow records from conntrack event logs and Zeek conn.log

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * NAME
  *	cap_claim - on-link addresses nobody answers for, claimed by ARP

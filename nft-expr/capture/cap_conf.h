@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * NAME
  *	cap_conf - the [capture] group: dark addresses, samples, the tarpit

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * NAME
  *	cap_resp - the honeypot's TCP and UDP answers, without sockets

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * NAME
  *	cap_seg - read a TCP or UDP segment to a dark address, build a reply

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * NAME
  *	caps - keep only CAP_NET_ADMIN, optionally as another user

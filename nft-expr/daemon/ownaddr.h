@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * NAME
  *	ownaddr - the machine's own addresses from rtnetlink, kept current

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * NAME
  *	sdbypass - sluiced bypassed: noticed, and switched on by the operator

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * NAME
  *	sdconf - sluiced's configuration: [core], [sluiced] and [zone NAME]

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * NAME
  *	sdctl - sluiced's answers to sluicectl (status, hosts, show, ...)

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * NAME
  *	sluiced - the netfilter agent: Williamson and credit throttles on NFQUEUE

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * NAME
  *	quarset - quarantined sources in the kernel's quarantine4/6 sets

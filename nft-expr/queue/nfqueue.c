@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * NAME
  *	nfqueue - NFQUEUE over libmnl: read packets in bursts, batch verdicts

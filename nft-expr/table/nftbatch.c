@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * NAME
  *	nftbatch - one nf_tables netlink transaction: build, send, read acks

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * NAME
  *	nftexpr - the few nf_tables expressions sluiced's rules are made of

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * NAME
  *	vdsetup - the verdict engine's set-up: zones, tables, reloads

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * NAME
  *	verdict - sluiced's decisions: a verdict for each queued first packet

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * NAME
  *	bench_vdsave - how long sluiced's state snapshot stalls its loop

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-or-later
 # NAME
 #	capture.sh - SYN-ACK latency and memory per held connection:
 #	sluiced's tarpit vs the kernel and endlessh

@@ -1,4 +1,5 @@
 #!/usr/bin/python3
+# SPDX-License-Identifier: GPL-2.0-or-later
 # NAME
 #	capture_hold.py - hold N TCP connections open, for tests/bench/capture.sh
 # SYNOPSIS

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-or-later
 # epidemic.sh - how long the full epidemic scenarios take to simulate
 #
 # 10,000 hosts, one simulated hour in 10 ms steps, seed 1: the CPU time

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-or-later
 # milter.sh - messages per second through Postfix with sluice-milter,
 # against Postfix with the floor of milter cost (same libmilter, no
 # logic, accepts at MAIL with every other stage negotiated away:

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-or-later
 # NAME
 #	policy.sh - per-packet and per-event costs of the policy core
 # SYNOPSIS

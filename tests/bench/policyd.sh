@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-or-later
 # policyd.sh - sluice-policyd throughput (make bench).
 #
 # 1. Requests per second on loopback, 16 persistent connections

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-or-later
 # replay.sh - sluice-sim replay: records per second with sluiced's
 # decisions against reading the same file without them
 #

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-or-later
 # run.sh - make bench: run every tests/bench/*.sh in turn.
 #
 # Each benchmark prints its own table (medians of several runs and the

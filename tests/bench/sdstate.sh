@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-or-later
 # sdstate.sh - how long sluiced's throttle-state snapshot holds up its
 # loop (packets wait meanwhile), and how long the load at start takes,
 # at a million hosts (make bench).

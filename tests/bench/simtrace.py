@@ -1,4 +1,5 @@
 #!/usr/bin/python3
+# SPDX-License-Identifier: GPL-2.0-or-later
 # simtrace.py - a synthetic site's conntrack log for the replay benchmark
 #
 # usage: simtrace.py FLOWS HOSTS SECONDS [BURST] > trace.log

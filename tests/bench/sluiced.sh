@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-or-later
 # NAME
 #	sluiced.sh - new flows per second through sluiced vs a kernel-only rule
 # SYNOPSIS

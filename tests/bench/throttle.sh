@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-or-later
 # throttle.sh - working-set and delay-queue decisions per second, and
 # bytes per tracked host, for IPv4 and IPv6 keys; then the host table's
 # eviction and walk costs (make bench).

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * NAME
  *	fuzz_flowrec - libFuzzer harness for sluice-sim's flow-record parsers

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * NAME
  *	fuzz_milter - libFuzzer harness for what sluice-milter takes from the MTA

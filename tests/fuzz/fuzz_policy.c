@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * NAME
  *	fuzz_policy - libFuzzer harness for the policy request parser and replies

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * NAME
  *	fuzz_vdsave - libFuzzer harness for sluiced's saved throttle state

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-or-later
 # build_flags.t - flags given on make's command line add to the build's
 # own, never replace them
 #

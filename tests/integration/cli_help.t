@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-or-later
 # cli_help.t - what an operator meets first, as README "Configuration"
 # promises it: every program takes -V (prints "PROG VERSION"), -h (the
 # usage on stdout, listing -V and -h) and -n -c FILE (the shipped

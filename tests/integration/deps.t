@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-or-later
 # deps.t - make deps (mk/deps.sh) never stops a service that was running
 # before it, and stops the ones its own install started.
 #

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-or-later
 # install.t - make install and make uninstall into a staging tree
 # (DESTDIR), and what the installed files do there.
 #

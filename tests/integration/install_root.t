@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-or-later
 # install_root.t - make install and make uninstall to / as root, as
 # the README tells the operator, in a private mount namespace: /etc,
 # /usr/local, /var and /run are overlays whose writes land in this

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-or-later
 # lab_cli.t - examples/lab/lab.sh as the README tells the operator to
 # use it: "ID=$(sh examples/lab/lab.sh up)" returns with the lab's ID
 # (no background process may keep the command substitution's pipe

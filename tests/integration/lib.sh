@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
 # lib.sh - shared helpers for integration tests (TAP from sh).
 #
 # Source it: . "$(dirname "$0")/lib.sh". Provides plan, ok, is, diag,

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-or-later
 # mail_sockets.t - the mail filters' socket files at start and stop.
 #
 #   - sluice-milter whose control socket is taken by a live listener

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-or-later
 # milter_miltertest.t - sluice-milter against Debian's miltertest (the MTA
 # side of the milter protocol, scripted in Lua): pass, delay, tempfail
 # with its reply, quarantine after lockout, honeytoken (quarantine,

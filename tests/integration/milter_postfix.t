@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-or-later
 # milter_postfix.t - sluice-milter behind a real, private Postfix
 # (smtpd_milters), driven by swaks and smtp-source.
 #

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-or-later
 # milter_roundtrips.t - what sluice-milter costs Postfix, counted from
 # the MTA side: a proxy between Postfix and the milter
 # (tests/integration/milter/mcount.py) logs every command and every

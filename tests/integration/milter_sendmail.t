@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-or-later
 # milter_sendmail.t - sluice-milter behind a real sendmail (8.17, run
 # from its unpacked Debian packages: see mail/sendmail.sh).
 #

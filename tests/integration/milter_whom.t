@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-or-later
 # milter_whom.t - whom sluice-milter throttles, behind a real private
 # Postfix (smtpd_milters), with the default identity (SASL user, else
 # client address).

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-or-later
 # policyd_corrupt.t - a damaged snapshot is moved aside, named, kept.
 #
 # A state with a full working set (dave, five recipients) is saved at a

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-or-later
 # policyd_daemon.t - sluice-policyd starts and stops as a daemon should:
 # without -f it detaches once its socket is bound and writes its pid
 # file, which it removes at stop with its control socket; -n says

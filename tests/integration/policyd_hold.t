@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-or-later
 # policyd_hold.t - mode = hold: messages go to Postfix's hold queue and
 # sluice-policyd releases them with postsuper when their turn comes.
 #

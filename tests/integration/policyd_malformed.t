@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-or-later
 # policyd_malformed.t - malformed peers are warned about and disconnected,
 # and every other connection, Postfix's included, keeps being served.
 #

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-or-later
 # policyd_observe.t - observe mode behind a real private Postfix: every
 # decision is made and reported, nothing is enforced.
 #
@@ -33,11 +34,21 @@ burst() {
 	ms=$(( $(now_ms) - _t0 ))
 }
 
+# burst_why PREFIX - what a short count comes from: the sessions'
+# error replies and Postfix's warnings (the delivery of 360 recipients
+# may take a while beside other tests, so the waits are long)
+burst_why() {
+	diag "sent $(sent "$1[0-9]+-[0-9]@example.net"), swaks errors: $(grep -Ec '^ *<\*\* ' "$T/burst.log")"
+	grep -E '^ *<\*\* ' "$T/burst.log" | sort | uniq -c | head -5 | while read -r l; do diag "$l"; done
+	grep -E 'warning|fatal|reject' "$(pf_log)" | tail -5 | while read -r l; do diag "$l"; done
+}
+
 # 1. a mass mailer: all delivered, what would have been done reported
 held0=$(pf_held)
 burst m
-pf_wait 'to=<m[0-9]+-[0-9]@example.net>.*status=sent' 360 30
+pf_wait 'to=<m[0-9]+-[0-9]@example.net>.*status=sent' 360 120
 is "$(sent 'm[0-9]+-[0-9]@example.net')" 360 "observe: all 360 recipients delivered"
+[ "$(sent 'm[0-9]+-[0-9]@example.net')" = 360 ] || burst_why m
 cmp "$ms" -lt 20000 "without waiting for release slots ($ms ms)"
 is "$(pf_held)" "$held0" "nothing held"
 is "$(grep -c '450 4.7.1' "$T/burst.log")" 0 "nothing deferred"
@@ -70,8 +81,9 @@ pd_start || bail "sluice-policyd did not restart: $(tail -3 "$T/policyd.log")"
 grep -q "observe mode (\[countermeasures\] dry_run)" "$T/policyd.log"
 ok $? "dry_run = yes: the start says observe mode is on"
 burst d --xclient-addr 10.2.3.4
-pf_wait 'to=<d[0-9]+-[0-9]@example.net>.*status=sent' 360 30
+pf_wait 'to=<d[0-9]+-[0-9]@example.net>.*status=sent' 360 120
 is "$(sent 'd[0-9]+-[0-9]@example.net')" 360 "dry_run: all 360 recipients delivered"
+[ "$(sent 'd[0-9]+-[0-9]@example.net')" = 360 ] || burst_why d
 is "$(pf_held)" "$held0" "nothing held"
 is "$(pd_events lockout 'client:10.2.3.4.*"observe":true')" 1 "a would-be lockout for 10.2.3.4"
 

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-or-later
 # policyd_postfix.t - sluice-policyd in front of a real Postfix (swaks).
 #
 # A private Postfix on loopback asks sluice-policyd (default delay

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-or-later
 # policyd_spawn.t - sluice-policyd run by Postfix's spawn(8) on stdin/stdout.
 #
 # master.cf gets a spawn service running "sluice-policyd -s" as user

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-or-later
 # policyd_state.t - the throttle's state survives kill and restart.
 #
 # mode = defer and a one-hour release interval make every decision here

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-or-later
 # policyd_whom.t - whom sluice-policyd throttles, and as whom, behind a
 # real private Postfix (swaks), with the default identity (SASL user,
 # else client address; the envelope sender is forged at will).

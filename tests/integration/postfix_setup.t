@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-or-later
 # postfix_setup.t - the README's Postfix install steps for sluice-policyd
 # on a private Postfix that already has restrictions of its own.
 #

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-or-later
 # sim_replay.t - sluice-sim replay decides as worked out by hand
 #
 # The traces in tests/integration/sim/ (written by mktraces.py) hold one

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-or-later
 # sim_replay_lab.t - a real conntrack log, replayed, decides as sluiced did
 #
 # In the namespace lab, sluiced runs in the gateway (working set 5, one

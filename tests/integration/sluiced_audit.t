@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-or-later
 # sluiced_audit.t - every quarantine and its end leave an event, and the counts add up
 #
 # Issue 21 ("Operating": audit trail, output that adds up) and issue 20

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-or-later
 # sluiced_beside.t - "ruleset = none" beside Docker-, ufw- and
 # firewalld-like rulesets, with the documented recipe
 #

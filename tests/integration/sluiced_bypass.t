@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-or-later
 # sluiced_bypass.t - sluiced says when it is bypassed, and the
 # operator's emergency bypass
 #

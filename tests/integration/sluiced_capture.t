@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-or-later
 # sluiced_capture.t - dark addresses answered as a honeypot: scans,
 # samples, events, quarantine, odd packets (issue 12)
 #

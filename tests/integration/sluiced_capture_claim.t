@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-or-later
 # sluiced_capture_claim.t - on-link addresses nobody answers for are
 # claimed by ARP and answered by the capture path (issue 12)
 #

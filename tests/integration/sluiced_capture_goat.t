@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-or-later
 # sluiced_capture_goat.t - goat files in a shared folder (issue 12)
 #
 # sluiced places its bait files in [capture] goat_dirs (a file already

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-or-later
 # sluiced_capture_hold.t - the tarpit holds a connection, and does not
 # look like one (issue 12)
 #

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-or-later
 # sluiced_config.t - sluiced -n refuses every kind of configuration mistake
 #
 # Each case is a valid configuration with one mistake: sluiced -n must

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-or-later
 # sluiced_credit.t - the credit throttle: failures cost, successes earn
 #
 # A zone in credit mode (start 10, debit 1, credit 2, cap 10, action

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-or-later
 # sluiced_ctlauth.t - who may do what on sluiced's control socket
 #
 # [core] control_group = nogroup, admin_group = daemon. The socket is

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-or-later
 # sluiced_failopen.t - kill -9 of sluiced during a scan: fail-open, and fail-closed zones
 #
 # Two zones: "office" (lan1 10.77.1.11 and lan2 10.77.1.12, fail =

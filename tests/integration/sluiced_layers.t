@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-or-later
 # sluiced_layers.t - nft-expr/ stays in rooms, one module per .c/.h pair,
 # and no two of its files call or include each other in a circle
 #

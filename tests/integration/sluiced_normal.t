@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-or-later
 # sluiced_normal.t - a host talking to its five servers again and again is never delayed
 #
 # lan2 requests pages from the same five servers (IPv4, then IPv6),

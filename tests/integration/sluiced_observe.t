@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-or-later
 # sluiced_observe.t - observe mode decides and reports, and enforces nothing
 #
 # Issue 21 blocker 4: "dry_run = yes" still quarantined the next

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-or-later
 # sluiced_odd.t - truncated and odd packets get a verdict and never crash sluiced
 #
 # lan2 sends hand-made packets (tests/integration/sluiced/oddpkt.pl:

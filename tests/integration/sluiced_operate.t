@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-or-later
 # sluiced_operate.t - running sluiced: privileges, reload keeping state, metrics, JSON, events
 #
 # sluiced runs as "nobody" with CAP_NET_ADMIN alone (effective,

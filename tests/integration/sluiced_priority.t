@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-or-later
 # sluiced_priority.t - sluiced's chains after the operator's firewall,
 # and the base chains beside them named
 #

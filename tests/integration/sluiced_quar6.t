@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-or-later
 # sluiced_quar6.t - an IPv6 quarantine holds the whole keyed prefix in the kernel
 #
 # Issue 20 point 1: with v6_prefix = 64 the throttle keyed the /64, but

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-or-later
 # sluiced_release.t - sluicectl release, quarantine and unquarantine act at once
 #
 # lan1 scans 300 addresses in 3 s and lands in quarantine (TTL 1 h, so

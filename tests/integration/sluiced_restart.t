@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-or-later
 # sluiced_restart.t - quarantines survive a restart and a kill -9
 #
 # sluiced removes its table at stop and replaces a killed one's at start,

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-or-later
 # sluiced_ruleset.t - sluiced's own table, and the machine's ruleset left as it was
 #
 # In the lab's gateway, with an operator's table already loaded:

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-or-later
 # sluiced_scan_ipv6.t - a TCP SYN scan (nmap -6 -sS) over IPv6 is throttled and quarantined
 #
 # See tests/integration/sluiced/scan.sh for what is checked and the

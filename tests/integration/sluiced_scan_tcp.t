@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-or-later
 # sluiced_scan_tcp.t - a TCP SYN scan (nmap -sS) over IPv4 is throttled and quarantined
 #
 # See tests/integration/sluiced/scan.sh for what is checked and the

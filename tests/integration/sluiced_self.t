@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-or-later
 # sluiced_self.t - the gateway never throttles or quarantines itself
 #
 # Issue 21 blocker 5: the example zone covers the gateway's own LAN

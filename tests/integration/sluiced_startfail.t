@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-or-later
 # sluiced_startfail.t - a start that cannot work exits 1 and leaves nothing
 #
 # Issue 20 point 4: with "user = no-such-user" sluiced passed -n,

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-or-later
 # sluiced_state.t - the throttle state survives a restart and a kill -9
 #
 # lan1 scans 40 addresses with nmap: 5 pass (its working set), 35 wait

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * NAME
  *	aeshash.t - the AES-round index hash: choice, keying, distribution

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * NAME
  *	capture_hit - unit test of what a hit leaves: events, samples,

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * NAME
  *	capture_seg - unit test of the capture path's segment parser and

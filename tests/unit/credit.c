@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * NAME
  *	credit.t - credit-based rate limiting (Schechter, Jung, Berger)

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * NAME
  *	ctl_dispatch - unit test of ctl_server_dispatch (common/ctl_server.c)

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * NAME
  *	daemon.t - the shared command line, logging to stderr, signals, pid file

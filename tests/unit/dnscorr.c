@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * NAME
  *	dnscorr.t - DNS answers justify (client, address) pairs until their TTL

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * NAME
  *	dnsmsg.t - A/AAAA answers from hand-built DNS responses, and refusals

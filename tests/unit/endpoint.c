@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * NAME
  *	endpoint.t - Postfix and libmilter socket addresses; listen and connect

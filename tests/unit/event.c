@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * NAME
  *	event.t - EVE JSON lines: golden output, escaping, cutting, the sink

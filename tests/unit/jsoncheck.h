@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * NAME
  *	jsoncheck.h - a small RFC 8259 checker for one JSON line

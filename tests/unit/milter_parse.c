@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * NAME
  *	milter_parse - unit test of mparse, what sluice-milter takes from the MTA

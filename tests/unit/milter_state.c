@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * NAME
  *	milter_state - unit test of mstate, sluice-milter's sharded throttle

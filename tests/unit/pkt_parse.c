@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * NAME
  *	pkt_parse - unit test of sluiced's packet parser (nft-expr/queue/pkt.c)

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * NAME
  *	prefixset.t - longest-prefix match for IPv4 and IPv6, /0 to /128

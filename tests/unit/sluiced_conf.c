@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * NAME
  *	sluiced_conf - unit test of sluiced's configuration (nft-expr/daemon/sdconf.c)

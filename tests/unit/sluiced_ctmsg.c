@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * NAME
  *	sluiced_ctmsg - unit test of conntrack event parsing (nft-expr/ct/ctmsg.c)

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * NAME
  *	sluiced_heldids - unit test of the held packet ids (nft-expr/queue/heldids.c)

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * NAME
  *	sluiced_ownaddr - unit test of own-address messages and resolv.conf

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * NAME
  *	sluiced_quarfile - unit test of the saved quarantines (nft-expr/quarantine/quarfile.c)

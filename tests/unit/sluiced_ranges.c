@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * NAME
  *	sluiced_ranges - unit test of prefix sets to nft ranges (nft-expr/table/ranges.c)

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * NAME
  *	sluiced_verdict - unit test of sluiced's decisions (nft-expr/verdict/,

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * NAME
  *	sluiced_verdplan - unit test of verdict batching (nft-expr/queue/verdplan.c)

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * NAME
  *	throttle.t - Williamson's virus throttle, driven with passed-in time

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * NAME
  *	nullmilter - the benchmark's baseline: a milter that continues everything

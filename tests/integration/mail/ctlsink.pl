@@ -1,4 +1,5 @@
 #!/usr/bin/perl
+# SPDX-License-Identifier: GPL-2.0-or-later
 # ctlsink.pl - stands in for sluiced's control socket in the tests.
 #
 # ctlsink.pl SOCKET LOGFILE: accepts connections on the unix SOCKET,

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
 # pfix.sh - a private Postfix instance on loopback for the policyd and
 # milter tests (and their benchmarks).
 #

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
 # sendmail.sh - a private sendmail on loopback for the milter tests,
 # run from its unpacked Debian packages (installing sendmail would
 # replace Postfix).

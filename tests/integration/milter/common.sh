@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
 # common.sh - shared by the milter_*.t integration tests (sourced after
 # lib.sh): private ports, configurations and a sluice-milter to test.
 

@@ -1,3 +1,4 @@
+-- SPDX-License-Identifier: GPL-2.0-or-later
 -- delay.lua - a new recipient over the working set waits for its
 -- release slot, then passes (the .t file measures the wait)
 dofile(dir .. "/lib.lua")

@@ -1,3 +1,4 @@
+-- SPDX-License-Identifier: GPL-2.0-or-later
 -- disconnect.lua - clients that vanish mid-transaction, and aborted
 -- messages, leave the filter serving everybody else
 dofile(dir .. "/lib.lua")

@@ -1,3 +1,4 @@
+-- SPDX-License-Identifier: GPL-2.0-or-later
 -- honeytoken.lua - a message to a honeytoken is quarantined at once,
 -- and so is the sender's next message
 dofile(dir .. "/lib.lua")

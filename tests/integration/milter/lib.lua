@@ -1,3 +1,4 @@
+-- SPDX-License-Identifier: GPL-2.0-or-later
 -- lib.lua - helpers shared by sluice-milter's miltertest scripts.
 --
 -- Scripts are run as: miltertest -D sock=inet:PORT@127.0.0.1 -D dir=DIR

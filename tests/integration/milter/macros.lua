@@ -1,3 +1,4 @@
+-- SPDX-License-Identifier: GPL-2.0-or-later
 -- macros.lua - identity from {auth_authen}, sender, or client address
 -- ({client_addr} when the connect address is unknown); missing and
 -- malformed macros and paths never stop mail

@@ -1,4 +1,5 @@
 #!/usr/bin/python3
+# SPDX-License-Identifier: GPL-2.0-or-later
 # mcount.py - a counting proxy between an MTA and a milter
 #
 # usage: mcount.py LISTEN_PORT MILTER_PORT LOG

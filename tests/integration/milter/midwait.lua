@@ -1,3 +1,4 @@
+-- SPDX-License-Identifier: GPL-2.0-or-later
 -- midwait.lua - a client that gives up while its recipient waits for a
 -- release (the filter's session thread is asleep) and goes away; the
 -- filter keeps serving others meanwhile

@@ -1,3 +1,4 @@
+-- SPDX-License-Identifier: GPL-2.0-or-later
 -- negotiate.lua - the filter asks for what it uses and nothing more:
 -- quarantine, no headers or body unless samples are kept (samples=1),
 -- no connect or HELO

@@ -1,4 +1,5 @@
 #!/usr/bin/python3
+# SPDX-License-Identifier: GPL-2.0-or-later
 # oldmta.py - one message to a milter from an MTA that cannot leave out
 # connect and HELO (as sendmail before 8.14 or any MTA not offering
 # SMFIP_NOCONNECT | SMFIP_NOHELO), speaking the milter protocol itself

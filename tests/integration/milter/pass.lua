@@ -1,3 +1,4 @@
+-- SPDX-License-Identifier: GPL-2.0-or-later
 -- pass.lua - a person's message passes untouched
 dofile(dir .. "/lib.lua")
 

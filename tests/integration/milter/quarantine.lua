@@ -1,3 +1,4 @@
+-- SPDX-License-Identifier: GPL-2.0-or-later
 -- quarantine.lua - a sender whose queue passes the high watermark is
 -- locked out: its recipients are accepted and the message quarantined
 dofile(dir .. "/lib.lua")

@@ -1,3 +1,4 @@
+-- SPDX-License-Identifier: GPL-2.0-or-later
 -- released.lua - after "sluicectl release" the sender is no longer
 -- locked out: its message passes without quarantine
 dofile(dir .. "/lib.lua")

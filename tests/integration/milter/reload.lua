@@ -1,3 +1,4 @@
+-- SPDX-License-Identifier: GPL-2.0-or-later
 -- reload.lua - after SIGHUP with a new honeytoken in the file, a message
 -- to it is quarantined (the state and the socket stayed)
 dofile(dir .. "/lib.lua")

@@ -1,3 +1,4 @@
+-- SPDX-License-Identifier: GPL-2.0-or-later
 -- restart.lua - after a restart a sender locked out before it (by its
 -- queue, or by a honeytoken) is still locked out: its message is
 -- quarantined. Globals: ip (the client), sender.

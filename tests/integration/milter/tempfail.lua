@@ -1,3 +1,4 @@
+-- SPDX-License-Identifier: GPL-2.0-or-later
 -- tempfail.lua - a wait longer than max_delay ends in 451 4.7.1 with
 -- a custom text (SMFIR_REPLYCODE: libmilter sends the text only when
 -- its first digit matches the tempfail)

@@ -1,3 +1,4 @@
+-- SPDX-License-Identifier: GPL-2.0-or-later
 -- whitelist.lua - a whitelisted sender passes at any rate, even to a
 -- honeytoken (a list server legitimately writes to the salted address)
 dofile(dir .. "/lib.lua")

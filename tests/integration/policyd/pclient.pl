@@ -1,4 +1,5 @@
 #!/usr/bin/perl
+# SPDX-License-Identifier: GPL-2.0-or-later
 # pclient.pl - raw policy-protocol client for the tests.
 #
 # pclient.pl [-w SECONDS] [-n REPLIES] inet:HOST:PORT|unix:/path < request

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
 # setup.sh - sluice-policyd and a private Postfix for the policyd tests.
 #
 # Source after lib.sh. pd_setup [POLICYD-LINES] makes $T (removed at

@@ -1,4 +1,5 @@
 #!/usr/bin/python3
+# SPDX-License-Identifier: GPL-2.0-or-later
 # mktraces.py - write the replay test traces in every input format
 #
 # One scenario, four files (conntrack.log, conn.log, conn.json,

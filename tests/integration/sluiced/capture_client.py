@@ -1,4 +1,5 @@
 #!/usr/bin/python3
+# SPDX-License-Identifier: GPL-2.0-or-later
 # NAME
 #	capture_client.py - a TCP client of the dark addresses, for the lab
 # SYNOPSIS

@@ -1,4 +1,5 @@
 #!/usr/bin/python3
+# SPDX-License-Identifier: GPL-2.0-or-later
 # NAME
 #	capture_degreaser.py - Degreaser's tarpit tests against one address
 # SYNOPSIS

@@ -1,4 +1,5 @@
 #!/usr/bin/python3
+# SPDX-License-Identifier: GPL-2.0-or-later
 # NAME
 #	capture_odd.py - malformed packets to dark addresses, with scapy
 # SYNOPSIS

@@ -1,4 +1,5 @@
 #!/usr/bin/python3
+# SPDX-License-Identifier: GPL-2.0-or-later
 # claim_arp.py - ARP from a lab host, for sluiced_capture_claim.t
 #   ask IFACE TARGET SECONDS: a request every 0.5 s; prints "T MAC" for
 #	each reply (T: seconds since the first request)

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
 # NAME
 #	sluiced/lib.sh - what the sluiced integration tests share
 # SYNOPSIS

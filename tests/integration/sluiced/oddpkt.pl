@@ -1,4 +1,5 @@
 #!/usr/bin/perl
+# SPDX-License-Identifier: GPL-2.0-or-later
 # NAME
 #	oddpkt.pl - send truncated, odd and unusual IPv4/IPv6 packets
 # SYNOPSIS

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
 # NAME
 #	sluiced/scan.sh - the scan test shared by sluiced_scan_{tcp,udp,ipv6}.t
 # SYNOPSIS
