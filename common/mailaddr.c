@@ -38,7 +38,7 @@ int mailaddr_normalise(const char *addr, int strip_ext, char delim,
 		addr++;
 		n -= 2;
 	}
-	if (n == 0 || n >= len || n >= MAIL_ADDR_MAX)
+	if (n == 0 || n >= len || n >= MAILADDR_MAX)
 		return -1;
 	/* The last '@' splits: a quoted local part may hold another one. */
 	for (at = n; at > 0 && addr[at - 1] != '@'; at--)
@@ -67,13 +67,13 @@ int mailaddr_normalise(const char *addr, int strip_ext, char delim,
 }
 
 /* ident_set - "kind:text" into out, long texts cut and tagged with a hash */
-static void ident_set(char out[MAIL_IDENT_MAX], const char *kind,
+static void ident_set(char out[MAILADDR_IDENT_MAX], const char *kind,
 		      const char *text)
 {
 	size_t k = strlen(kind), t = strlen(text);
 
-	memset(out, 0, MAIL_IDENT_MAX);
-	if (k + 1 + t < MAIL_IDENT_MAX) {
+	memset(out, 0, MAILADDR_IDENT_MAX);
+	if (k + 1 + t < MAILADDR_IDENT_MAX) {
 		memcpy(out, kind, k);
 		out[k] = ':';
 		memcpy(out + k + 1, text, t);
@@ -88,16 +88,16 @@ static void ident_set(char out[MAIL_IDENT_MAX], const char *kind,
 	{
 		static const uint8_t fixed[16] = "sluice-identity";
 		uint64_t h = siphash_24(fixed, text, t);
-		int keep = (int)(MAIL_IDENT_MAX - 1 - k - 1 - 17);
+		int keep = (int)(MAILADDR_IDENT_MAX - 1 - k - 1 - 17);
 
-		snprintf(out, MAIL_IDENT_MAX, "%s:%.*s~%016llx", kind, keep,
+		snprintf(out, MAILADDR_IDENT_MAX, "%s:%.*s~%016llx", kind, keep,
 			 text, (unsigned long long)h);
 	}
 }
 
 /* ident_client - client address, IPv6 aggregated to the prefix */
 static int ident_client(const struct mailaddr_idopts *o, const char *client,
-			char out[MAIL_IDENT_MAX])
+			char out[MAILADDR_IDENT_MAX])
 {
 	struct sl_addr a;
 	char buf[ADDR_STRLEN], txt[ADDR_STRLEN + 8];
@@ -118,39 +118,39 @@ static int ident_client(const struct mailaddr_idopts *o, const char *client,
 }
 
 /* mailaddr_identity - identity key for a request by the configured order */
-enum mail_ident mailaddr_identity(const struct mailaddr_idopts *o,
-				  const struct mail_req *r,
-				  char out[MAIL_IDENT_MAX])
+enum mailaddr_ident mailaddr_identity(const struct mailaddr_idopts *o,
+				  const struct mailaddr_req *r,
+				  char out[MAILADDR_IDENT_MAX])
 {
-	char norm[MAIL_ADDR_MAX];
+	char norm[MAILADDR_MAX];
 	int i;
 
-	for (i = 0; i < 3 && o->order[i] != MAIL_ID_NONE; i++) {
+	for (i = 0; i < 3 && o->order[i] != MAILADDR_ID_NONE; i++) {
 		switch (o->order[i]) {
-		case MAIL_ID_SASL:
+		case MAILADDR_ID_SASL:
 			if (r->sasl_user && *r->sasl_user) {
 				ident_set(out, "sasl", r->sasl_user);
-				return MAIL_ID_SASL;
+				return MAILADDR_ID_SASL;
 			}
 			break;
-		case MAIL_ID_SENDER:
+		case MAILADDR_ID_SENDER:
 			if (r->sender && mailaddr_normalise(r->sender,
 			    o->strip_extension, o->extension_delim, norm,
 			    sizeof(norm)) == 0) {
 				ident_set(out, "sender", norm);
-				return MAIL_ID_SENDER;
+				return MAILADDR_ID_SENDER;
 			}
 			break;
-		case MAIL_ID_CLIENT:
+		case MAILADDR_ID_CLIENT:
 			if (ident_client(o, r->client_addr, out) == 0)
-				return MAIL_ID_CLIENT;
+				return MAILADDR_ID_CLIENT;
 			break;
 		default:
 			break;
 		}
 	}
-	memset(out, 0, MAIL_IDENT_MAX);
-	return MAIL_ID_NONE;
+	memset(out, 0, MAILADDR_IDENT_MAX);
+	return MAILADDR_ID_NONE;
 }
 
 /* net_strip - "[addr]/len" or "[addr]" to "addr/len" in buf; -1 if the

@@ -27,12 +27,12 @@
 #include "addr.h"
 #include "prefixset.h"
 
-#define MAIL_IDENT_MAX 64	/* identity key: kind:text, NUL-padded */
-#define MAIL_ADDR_MAX 320	/* RFC 5321 path limit + slack */
+#define MAILADDR_IDENT_MAX 64	/* identity key: kind:text, NUL-padded */
+#define MAILADDR_MAX 320	/* RFC 5321 path limit + slack */
 
-enum mail_ident { MAIL_ID_SASL, MAIL_ID_SENDER, MAIL_ID_CLIENT, MAIL_ID_NONE };
+enum mailaddr_ident { MAILADDR_ID_SASL, MAILADDR_ID_SENDER, MAILADDR_ID_CLIENT, MAILADDR_ID_NONE };
 
-struct mail_req {			/* any field may be NULL or "" */
+struct mailaddr_req {			/* any field may be NULL or "" */
 	const char *sasl_user;
 	const char *sender;
 	const char *client_addr;
@@ -40,7 +40,7 @@ struct mail_req {			/* any field may be NULL or "" */
 };
 
 struct mailaddr_idopts {		/* what makes an identity */
-	enum mail_ident order[3];	/* first present wins; NONE ends */
+	enum mailaddr_ident order[3];	/* first present wins; NONE ends */
 	unsigned v6_prefix;		/* IPv6 clients per prefix; 8..128 */
 	int strip_extension;		/* drop "+ext" from local parts */
 	char extension_delim;		/* '+' */
@@ -52,10 +52,10 @@ struct mailaddr_idopts {		/* what makes an identity */
 int mailaddr_normalise(const char *addr, int strip_ext, char delim,
 		       char *out, size_t len);
 /* mailaddr_identity - identity key for a request by the order;
-   MAIL_ID_NONE (and an empty key) when no attribute of it is present */
-enum mail_ident mailaddr_identity(const struct mailaddr_idopts *o,
-				  const struct mail_req *r,
-				  char out[MAIL_IDENT_MAX]);
+   MAILADDR_ID_NONE (and an empty key) when no attribute of it is present */
+enum mailaddr_ident mailaddr_identity(const struct mailaddr_idopts *o,
+				  const struct mailaddr_req *r,
+				  char out[MAILADDR_IDENT_MAX]);
 /* mailaddr_networks - add text's networks to ps; 0, or -1 with why
    naming the element and what is accepted */
 int mailaddr_networks(const char *text, struct prefixset *ps, char *why,

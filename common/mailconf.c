@@ -22,12 +22,12 @@ static const char *const modes[] = { "hold", "delay", "defer", NULL };
 static const char *const lockouts[] = { "hold", "reject", NULL };
 
 #define K(n, t, f, d, lo, hi, h) \
-	{ .name = (n), .type = (t), .offset = offsetof(struct mail_conf, f), \
+	{ .name = (n), .type = (t), .offset = offsetof(struct mailconf, f), \
 	  .def = (d), .min = (lo), .max = (hi), .help = (h) }
 
 static const struct cfg_key mail_keys[] = {
 	{ .name = "mode", .type = CFG_ENUM,
-	  .offset = offsetof(struct mail_conf, mode), .def = "delay",
+	  .offset = offsetof(struct mailconf, mode), .def = "delay",
 	  .choices = modes, .help = "what a new recipient over the working "
 	  "set gets: hold (message held, released later), delay (the reply "
 	  "waits for its slot), defer (4.7.1 at once)" },
@@ -35,7 +35,7 @@ static const struct cfg_key mail_keys[] = {
 	  "longest wait in delay mode before 4.7.1 (keep under the MTA's "
 	  "policy or milter timeout)"),
 	{ .name = "lockout_action", .type = CFG_ENUM,
-	  .offset = offsetof(struct mail_conf, lockout), .def = "hold",
+	  .offset = offsetof(struct mailconf, lockout), .def = "hold",
 	  .choices = lockouts, .help = "what a locked-out sender's mail gets" },
 	K("lockout_min", CFG_DURATION, lockout_min, "1h", 0,
 	  365 * 24 * 3600 * SEC, "a locked-out sender stays locked this long "
@@ -142,7 +142,7 @@ static int is_set(struct config *c, const char *group, const char *key)
 
 /* renamed - an old key name still read: its value moves to the new
    key unless that is set too, and a warning is added */
-static void renamed(struct config *c, const char *group, struct mail_conf *mc,
+static void renamed(struct config *c, const char *group, struct mailconf *mc,
 		    char **newv, char **oldv, const char *newk,
 		    const char *oldk)
 {
@@ -165,7 +165,7 @@ static void renamed(struct config *c, const char *group, struct mail_conf *mc,
 }
 
 /* own_networks - parse the required own_networks into own_nets */
-static int own_networks(struct mail_conf *mc, const char *file,
+static int own_networks(struct mailconf *mc, const char *file,
 			const char *group, char *err, size_t errlen)
 {
 	char why[300];
@@ -200,7 +200,7 @@ static int apply(struct config *c, const char *group,
 {
 	struct cfg_key *k = merged(extra, nextra);
 	char sock[128];
-	struct mail_conf *mc = out;
+	struct mailconf *mc = out;
 	size_t i;
 	int r;
 
@@ -235,7 +235,7 @@ static int apply(struct config *c, const char *group,
 }
 
 /* observe_note - observe mode is said loudly at start and reload */
-static void observe_note(struct mail_conf *mc, const char *group,
+static void observe_note(struct mailconf *mc, const char *group,
 			 int dry_run)
 {
 	char *w = g_strdup_printf("%s%sobserve mode (%s%s%s): every "
@@ -292,7 +292,7 @@ out:
 void mailconf_release(const struct cfg_key *extra, size_t nextra, void *out)
 {
 	struct cfg_key *k = merged(extra, nextra);
-	struct mail_conf *mc = out;
+	struct mailconf *mc = out;
 
 	g_free(mc->warnings);
 	mc->warnings = NULL;
@@ -305,15 +305,15 @@ void mailconf_release(const struct cfg_key *extra, size_t nextra, void *out)
 }
 
 /* ident_kind - one identity list word */
-static enum mail_ident ident_kind(const char *w)
+static enum mailaddr_ident ident_kind(const char *w)
 {
 	if (strcmp(w, "sasl_username") == 0)
-		return MAIL_ID_SASL;
+		return MAILADDR_ID_SASL;
 	if (strcmp(w, "sender") == 0)
-		return MAIL_ID_SENDER;
+		return MAILADDR_ID_SENDER;
 	if (strcmp(w, "client_address") == 0)
-		return MAIL_ID_CLIENT;
-	return MAIL_ID_NONE;
+		return MAILADDR_ID_CLIENT;
+	return MAILADDR_ID_NONE;
 }
 
 /* order_parse - the identity list into p->order */
@@ -323,11 +323,11 @@ static int order_parse(char **words, const char *file, const char *group,
 	size_t i, n = 0;
 
 	for (i = 0; i < 3; i++)
-		p->id.order[i] = MAIL_ID_NONE;
+		p->id.order[i] = MAILADDR_ID_NONE;
 	for (i = 0; words && words[i]; i++) {
-		enum mail_ident k = ident_kind(words[i]);
+		enum mailaddr_ident k = ident_kind(words[i]);
 
-		if (k == MAIL_ID_NONE || n == 3) {
+		if (k == MAILADDR_ID_NONE || n == 3) {
 			snprintf(err, errlen, "%s: [%s] identity = \"%s\": "
 				 "expected up to three of sasl_username, "
 				 "sender, client_address", file, group,
@@ -346,16 +346,16 @@ static int order_parse(char **words, const char *file, const char *group,
 }
 
 /* mailconf_params - throttle parameters from the keys */
-int mailconf_params(const struct mail_conf *mc, const char *file,
+int mailconf_params(const struct mailconf *mc, const char *file,
 		    const char *group, struct mailthr_params *p, char *err,
 		    size_t errlen)
 {
 	const char *why;
 
 	mailthr_defaults(p);
-	p->mode = (enum mail_mode)mc->mode;
+	p->mode = (enum mailthr_mode)mc->mode;
 	p->max_delay_ns = mc->max_delay;
-	p->lockout = (enum mail_lockout)mc->lockout;
+	p->lockout = (enum mailthr_lockout)mc->lockout;
 	p->thr.wset_size = mc->wset_size;
 	p->thr.release_ns = mc->release_interval;
 	p->thr.high = mc->high_watermark;

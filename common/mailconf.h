@@ -7,7 +7,7 @@
  * DESCRIPTION
  *	Both mail filters read the same throttle keys from their own group
  *	([policyd], [milter]). A program's configuration struct starts with
- *	a struct mail_conf; mailconf_apply() reads the shared keys and the
+ *	a struct mailconf; mailconf_apply() reads the shared keys and the
  *	program's own (extra, offsets relative to that same struct) in one
  *	pass, so an unknown key in the group is reported once, by name.
  *	Besides the throttle's, the shared keys are those of the daemon
@@ -27,10 +27,10 @@
 #include "config.h"
 #include "mailthr.h"
 
-struct mail_conf {
-	int mode;			/* enum mail_mode */
+struct mailconf {
+	int mode;			/* enum mailthr_mode */
 	uint64_t max_delay;
-	int lockout;			/* enum mail_lockout */
+	int lockout;			/* enum mailthr_lockout */
 	unsigned wset_size;
 	uint64_t release_interval;
 	unsigned high_watermark, low_watermark;
@@ -75,7 +75,7 @@ struct mailconf_spec {			/* one program's configuration */
 /* mailconf_load - read path (NULL: data, or the defaults when data is
    NULL too): the groups are checked, [core] goes to the core_conf,
    the group's shared and extra keys to out (whose first member is a
-   struct mail_conf), the throttle parameters to the mailthr_params;
+   struct mailconf), the throttle parameters to the mailthr_params;
    0, or -1 with err naming the file, group, key, value and what is
    accepted, and nothing left allocated */
 int mailconf_load(const struct mailconf_spec *sp, const char *path,
@@ -87,7 +87,7 @@ const char *mailconf_mode_name(int mode);
 void mailconf_release(const struct cfg_key *extra, size_t nextra, void *out);
 /* mailconf_params - throttle parameters from the keys (lists borrowed);
    0, or -1 with err naming the group and the conflict */
-int mailconf_params(const struct mail_conf *mc, const char *file,
+int mailconf_params(const struct mailconf *mc, const char *file,
 		    const char *group, struct mailthr_params *p, char *err,
 		    size_t errlen);
 

@@ -42,7 +42,7 @@ struct find {				/* resolving a bare identity */
 	const char *word;
 	struct sl_addr addr;
 	int is_addr;
-	char match[MATCH_MAX][MAIL_IDENT_MAX];
+	char match[MATCH_MAX][MAILADDR_IDENT_MAX];
 	int n;
 };
 
@@ -73,7 +73,7 @@ static int find_one(void *ctx, const char *identity,
 	    (f->is_addr && strncmp(identity, "client:", 7) == 0 &&
 	     client_covers(colon + 1, &f->addr))) {
 		if (f->n < MATCH_MAX)
-			snprintf(f->match[f->n], MAIL_IDENT_MAX, "%s", identity);
+			snprintf(f->match[f->n], MAILADDR_IDENT_MAX, "%s", identity);
 		f->n++;
 	}
 	return 0;
@@ -90,13 +90,13 @@ static int resolve(struct mailctl *c, const char *word, char *out,
 
 	for (i = 0; i < sizeof(kinds) / sizeof(kinds[0]); i++)
 		if (strncmp(word, kinds[i], strlen(kinds[i])) == 0) {
-			snprintf(out, MAIL_IDENT_MAX, "%s", word);
+			snprintf(out, MAILADDR_IDENT_MAX, "%s", word);
 			return 0;
 		}
 	f.is_addr = addr_parse(word, &f.addr) == 0;
 	c->ops->walk(c->obj, find_one, &f);
 	if (f.n == 1) {
-		snprintf(out, MAIL_IDENT_MAX, "%s", f.match[0]);
+		snprintf(out, MAILADDR_IDENT_MAX, "%s", f.match[0]);
 		return 0;
 	}
 	if (f.n == 0) {
@@ -167,7 +167,7 @@ static int cmd_hosts(void *ctx, int json, char **argv, GString *out)
 static int cmd_show(void *ctx, int json, char **argv, GString *out)
 {
 	struct mailctl *c = ctx;
-	char id[MAIL_IDENT_MAX];
+	char id[MAILADDR_IDENT_MAX];
 	struct hosts h = { out, json, 1, id, 0 };
 
 	if (resolve(c, argv[1], id, out) < 0)
@@ -211,7 +211,7 @@ static int cmd_held(void *ctx, int json, char **argv, GString *out)
 static int cmd_release(void *ctx, int json, char **argv, GString *out)
 {
 	struct mailctl *c = ctx;
-	char id[MAIL_IDENT_MAX];
+	char id[MAILADDR_IDENT_MAX];
 	GString *note;
 	int n;
 

@@ -24,7 +24,7 @@
 #define QUIET_SLOTS 64
 
 struct quiet {
-	char identity[MAIL_IDENT_MAX];
+	char identity[MAILADDR_IDENT_MAX];
 	uint64_t last;			/* monotonic ns of the last line */
 	unsigned left_out;		/* throttle lines not logged since */
 };
@@ -39,12 +39,12 @@ struct mailev {
 };
 
 /* mailev_verdict - the event name of a verdict */
-const char *mailev_verdict(enum mail_verdict v)
+const char *mailev_verdict(enum mailthr_verdict v)
 {
 	static const char *const names[] = {
-		[MAIL_PASS] = "pass", [MAIL_WAIT] = "delay",
-		[MAIL_HOLD] = "hold", [MAIL_DEFER] = "defer",
-		[MAIL_REJECT] = "reject",
+		[MAILTHR_PASS] = "pass", [MAILTHR_WAIT] = "delay",
+		[MAILTHR_HOLD] = "hold", [MAILTHR_DEFER] = "defer",
+		[MAILTHR_REJECT] = "reject",
 	};
 
 	return (unsigned)v < sizeof(names) / sizeof(names[0]) ? names[v]
@@ -66,7 +66,7 @@ size_t mailev_build(struct event *ev, struct event_field *f,
 		    const char *verdict, const struct mailev_about *a,
 		    const struct event_field *extra, size_t nextra)
 {
-	const struct mail_result *res = a->res;
+	const struct mailthr_result *res = a->res;
 	size_t i, n = 0;
 
 	/* observe mode: say what would have been answered */
@@ -82,7 +82,7 @@ size_t mailev_build(struct event *ev, struct event_field *f,
 	n = set(f, n, "sender", a->sender);
 	n = set(f, n, "sasl_username", a->sasl);
 	n = set(f, n, "queue_id", a->queue_id);
-	if (res && res->event != MAIL_EV_NONE)
+	if (res && res->event != MAILTHR_EV_NONE)
 		f[n++] = (struct event_field)EF_U("queued", res->queued);
 	if (res && res->whitelisted)
 		f[n++] = (struct event_field)EF_B("whitelisted", 1);

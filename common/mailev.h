@@ -43,11 +43,11 @@ struct mailev_about {			/* what an event is about; any may be NULL */
 	const char *sender;
 	const char *sasl;
 	const char *queue_id;
-	const struct mail_result *res;	/* recipient, queued, whitelisted */
+	const struct mailthr_result *res;	/* recipient, queued, whitelisted */
 };
 
 /* mailev_verdict - the event name of a verdict */
-const char *mailev_verdict(enum mail_verdict v);
+const char *mailev_verdict(enum mailthr_verdict v);
 /* mailev_build - fill ev (fields into f[MAILEV_FIELDS], the client into
    *src) for an event of type; returns the field count */
 size_t mailev_build(struct event *ev, struct event_field *f,

@@ -17,7 +17,7 @@
 #include "hosttab.h"
 #include "maillock.h"
 
-#define LOCK_REC (MAIL_IDENT_MAX + 16)	/* one saved lock */
+#define LOCK_REC (MAILADDR_IDENT_MAX + 16)	/* one saved lock */
 #define LOCK_MAX_NS (366ULL * 86400 * 1000000000ULL)	/* a saved lock, at most */
 
 struct lock {
@@ -30,13 +30,13 @@ struct maillock {
 };
 
 /* key_of - the NUL-padded key of an identity; -1 if too long */
-static int key_of(const char *identity, char key[MAIL_IDENT_MAX])
+static int key_of(const char *identity, char key[MAILADDR_IDENT_MAX])
 {
 	size_t n = strlen(identity);
 
-	if (n == 0 || n >= MAIL_IDENT_MAX)
+	if (n == 0 || n >= MAILADDR_IDENT_MAX)
 		return -1;
-	memset(key, 0, MAIL_IDENT_MAX);
+	memset(key, 0, MAILADDR_IDENT_MAX);
 	memcpy(key, identity, n);
 	return 0;
 }
@@ -48,7 +48,7 @@ struct maillock *maillock_create(size_t cap_bytes, const uint8_t seed[16])
 
 	if (l == NULL)
 		return NULL;
-	if ((l->t = hosttab_create(MAIL_IDENT_MAX, sizeof(struct lock),
+	if ((l->t = hosttab_create(MAILADDR_IDENT_MAX, sizeof(struct lock),
 				   cap_bytes, seed)) == NULL) {
 		free(l);
 		return NULL;
@@ -69,7 +69,7 @@ void maillock_free(struct maillock *l)
 int maillock_set(struct maillock *l, const char *identity, uint64_t until,
 		 enum maillock_why why)
 {
-	char key[MAIL_IDENT_MAX];
+	char key[MAILADDR_IDENT_MAX];
 	struct lock *k;
 	int created;
 
@@ -90,7 +90,7 @@ int maillock_set(struct maillock *l, const char *identity, uint64_t until,
 int maillock_live(const struct maillock *l, const char *identity, uint64_t now,
 		  enum maillock_why *why)
 {
-	char key[MAIL_IDENT_MAX];
+	char key[MAILADDR_IDENT_MAX];
 	const struct lock *k;
 
 	if (key_of(identity, key) < 0 ||
@@ -105,7 +105,7 @@ int maillock_live(const struct maillock *l, const char *identity, uint64_t now,
 /* maillock_del - operator: lift a lock */
 int maillock_del(struct maillock *l, const char *identity)
 {
-	char key[MAIL_IDENT_MAX];
+	char key[MAILADDR_IDENT_MAX];
 
 	if (key_of(identity, key) < 0)
 		return -1;
@@ -117,7 +117,7 @@ struct expiry {
 	uint64_t now;
 	void (*fn)(void *ctx, const char *identity);
 	void *ctx;
-	char (*keys)[MAIL_IDENT_MAX];	/* what to forget after the walk */
+	char (*keys)[MAILADDR_IDENT_MAX];	/* what to forget after the walk */
 	size_t n, cap;
 };
 
@@ -133,12 +133,12 @@ static int expired_one(void *ctx, const void *key, void *val)
 	if (e->n == e->cap) {
 		size_t cap = e->cap ? 2 * e->cap : 64;
 
-		if ((nk = realloc(e->keys, cap * MAIL_IDENT_MAX)) == NULL)
+		if ((nk = realloc(e->keys, cap * MAILADDR_IDENT_MAX)) == NULL)
 			return 1;	/* the rest next time */
 		e->keys = nk;
 		e->cap = cap;
 	}
-	memcpy(e->keys[e->n++], key, MAIL_IDENT_MAX);
+	memcpy(e->keys[e->n++], key, MAILADDR_IDENT_MAX);
 	return 0;
 }
 
@@ -224,9 +224,9 @@ static int save_one(void *ctx, const void *key, void *val)
 
 	if (k->until <= s->now)
 		return 0;
-	memcpy(rec, key, MAIL_IDENT_MAX);
-	rec[MAIL_IDENT_MAX] = k->why;
-	put_le(rec + MAIL_IDENT_MAX + 8, k->until - s->now, 8);
+	memcpy(rec, key, MAILADDR_IDENT_MAX);
+	rec[MAILADDR_IDENT_MAX] = k->why;
+	put_le(rec + MAILADDR_IDENT_MAX + 8, k->until - s->now, 8);
 	if (fwrite(rec, 1, sizeof(rec), s->fp) != sizeof(rec))
 		s->err = 1;
 	return s->err;
@@ -268,19 +268,19 @@ int maillock_save(const struct maillock *l, FILE *fp, uint64_t now)
    identity, NUL-padded, a known why, zero padding, a bounded time */
 static int rec_ok(const unsigned char *r)
 {
-	size_t n = strnlen((const char *)r, MAIL_IDENT_MAX), i;
-	uint64_t left = get_le(r + MAIL_IDENT_MAX + 8, 8);
+	size_t n = strnlen((const char *)r, MAILADDR_IDENT_MAX), i;
+	uint64_t left = get_le(r + MAILADDR_IDENT_MAX + 8, 8);
 
-	if (n == 0 || n == MAIL_IDENT_MAX || memchr(r, ':', n) == NULL)
+	if (n == 0 || n == MAILADDR_IDENT_MAX || memchr(r, ':', n) == NULL)
 		return 0;
-	for (i = 0; i < MAIL_IDENT_MAX; i++)
+	for (i = 0; i < MAILADDR_IDENT_MAX; i++)
 		if (i < n ? (r[i] < 0x21 || r[i] > 0x7e) : r[i] != 0)
 			return 0;
-	if (r[MAIL_IDENT_MAX] != MAILLOCK_LOCKOUT &&
-	    r[MAIL_IDENT_MAX] != MAILLOCK_HONEYTOKEN)
+	if (r[MAILADDR_IDENT_MAX] != MAILLOCK_LOCKOUT &&
+	    r[MAILADDR_IDENT_MAX] != MAILLOCK_HONEYTOKEN)
 		return 0;
 	for (i = 1; i < 8; i++)
-		if (r[MAIL_IDENT_MAX + i] != 0)
+		if (r[MAILADDR_IDENT_MAX + i] != 0)
 			return 0;
 	return left > 0 && left <= LOCK_MAX_NS;
 }
@@ -302,8 +302,8 @@ long maillock_load(struct maillock *l, const unsigned char *buf, size_t len,
 			goto bad;
 	for (i = 0, r = buf + 8; i < n; i++, r += LOCK_REC)
 		if (maillock_set(l, (const char *)r,
-				 now + get_le(r + MAIL_IDENT_MAX + 8, 8),
-				 (enum maillock_why)r[MAIL_IDENT_MAX]) < 0)
+				 now + get_le(r + MAILADDR_IDENT_MAX + 8, 8),
+				 (enum maillock_why)r[MAILADDR_IDENT_MAX]) < 0)
 			goto bad;
 	return (long)(8 + n * LOCK_REC);
 bad:

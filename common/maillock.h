@@ -57,7 +57,7 @@ void maillock_walk(const struct maillock *l,
 /* maillock_count - locks held (expired ones not yet forgotten included) */
 size_t maillock_count(const struct maillock *l);
 /* maillock_save - u64 count, then per lock the NUL-padded identity
-   (MAIL_IDENT_MAX bytes), u8 why, 7 zero bytes, u64 ns remaining at
+   (MAILADDR_IDENT_MAX bytes), u8 why, 7 zero bytes, u64 ns remaining at
    now (little-endian); 0, or -1 with errno */
 int maillock_save(const struct maillock *l, FILE *fp, uint64_t now);
 /* maillock_load - read what maillock_save wrote from buf into an empty

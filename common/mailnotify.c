@@ -54,7 +54,7 @@ int mailnotify_send(const char *command, const char *to,
 }
 
 /* mailnotify_held - the log line, and the mail if asked */
-void mailnotify_held(const struct mail_conf *mc, const char *prog,
+void mailnotify_held(const struct mailconf *mc, const char *prog,
 		     const char *identity, const char *why)
 {
 	char subject[256], body[1024];

@@ -27,7 +27,7 @@ int mailnotify_send(const char *command, const char *to,
 /* mailnotify_held - the notice that identity's mail is held (why:
    "locked out", "honeytoken recipient"), from prog; the release hint
    names mc's operator socket */
-void mailnotify_held(const struct mail_conf *mc, const char *prog,
+void mailnotify_held(const struct mailconf *mc, const char *prog,
 		     const char *identity, const char *why);
 
 #endif

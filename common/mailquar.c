@@ -18,7 +18,7 @@
 #include "prefixset.h"
 
 /* mailquar_request - ask sluiced, unless off or [core] whitelists client */
-const char *mailquar_request(const struct mail_conf *mc,
+const char *mailquar_request(const struct mailconf *mc,
 			     const struct core_conf *core, const char *client)
 {
 	char req[CTL_LINE_MAX], reply[256], text[ADDR_STRLEN];

@@ -21,7 +21,7 @@
 
 /* mailquar_request - ask for client; what came of it: "requested",
    "failed" (logged), "whitelisted", "no client", "not configured" */
-const char *mailquar_request(const struct mail_conf *mc,
+const char *mailquar_request(const struct mailconf *mc,
 			     const struct core_conf *core, const char *client);
 
 #endif

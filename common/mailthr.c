@@ -49,9 +49,9 @@ void mailthr_defaults(struct mailthr_params *p)
 	 * error; 25 s stays under both Postfix's policy (100 s) and milter
 	 * (30 s) command timeouts.
 	 */
-	p->mode = MAIL_MODE_DELAY;
+	p->mode = MAILTHR_MODE_DELAY;
 	p->max_delay_ns = 25 * 1000000000ULL;
-	p->lockout = MAIL_LOCK_HOLD;
+	p->lockout = MAILTHR_LOCK_HOLD;
 	p->id.extension_delim = '+';
 	/*
 	 * The envelope sender is not in the default order: anyone forges
@@ -59,9 +59,9 @@ void mailthr_defaults(struct mailthr_params *p)
 	 * set per message (60 sessions with forged senders passed 360
 	 * recipients in 3 s). The client address it cannot choose.
 	 */
-	p->id.order[0] = MAIL_ID_SASL;
-	p->id.order[1] = MAIL_ID_CLIENT;
-	p->id.order[2] = MAIL_ID_NONE;
+	p->id.order[0] = MAILADDR_ID_SASL;
+	p->id.order[1] = MAILADDR_ID_CLIENT;
+	p->id.order[2] = MAILADDR_ID_NONE;
 	p->id.v6_prefix = 64;
 	p->honeytoken_ttl_ns = 3600 * 1000000000ULL;
 	/*
@@ -78,11 +78,11 @@ int mailthr_check_params(const struct mailthr_params *p, const char **why)
 {
 	if (throttle_check_params(&p->thr, why) < 0)
 		return -1;
-	if (p->mode > MAIL_MODE_DEFER || p->lockout > MAIL_LOCK_REJECT) {
+	if (p->mode > MAILTHR_MODE_DEFER || p->lockout > MAILTHR_LOCK_REJECT) {
 		*why = "unknown mode or lockout action";
 		return -1;
 	}
-	if (p->mode == MAIL_MODE_DELAY && p->max_delay_ns == 0) {
+	if (p->mode == MAILTHR_MODE_DELAY && p->max_delay_ns == 0) {
 		*why = "delay mode needs a max_delay above 0";
 		return -1;
 	}
@@ -124,7 +124,7 @@ struct mailthr *mailthr_create(const struct mailthr_params *p,
 	m->p = *p;
 	m->fn = fn;
 	m->ctx = ctx;
-	m->thr = throttle_create(&p->thr, MAIL_IDENT_MAX, seed, throttle_cb, m);
+	m->thr = throttle_create(&p->thr, MAILADDR_IDENT_MAX, seed, throttle_cb, m);
 	m->locks = maillock_create(LOCK_TAB_BYTES, seed);
 	if (m->thr == NULL || m->locks == NULL) {
 		int saved = errno;
@@ -185,9 +185,9 @@ static int sender_listed(char **list, const char *sender)
 }
 
 /* whitelisted - SASL user, sender or client network on a whitelist */
-static int whitelisted(const struct mailthr_params *p, const struct mail_req *r)
+static int whitelisted(const struct mailthr_params *p, const struct mailaddr_req *r)
 {
-	char norm[MAIL_ADDR_MAX];
+	char norm[MAILADDR_MAX];
 	struct sl_addr a;
 
 	if (r->sasl_user && *r->sasl_user && in_list(p->wl_sasl, r->sasl_user))
@@ -215,7 +215,7 @@ static int token_match(char **tokens, const char *rcpt)
    often sits in the extension, which normalisation may have dropped */
 int mailthr_is_honeytoken(const struct mailthr_params *p, const char *rcpt)
 {
-	char plain[MAIL_ADDR_MAX];
+	char plain[MAILADDR_MAX];
 
 	if (token_match(p->honeytokens, rcpt))
 		return 1;
@@ -226,38 +226,38 @@ int mailthr_is_honeytoken(const struct mailthr_params *p, const char *rcpt)
 }
 
 /* lockout_verdict - what a locked-out identity's recipients get */
-static enum mail_verdict lockout_verdict(struct mailthr *m,
-					 struct mail_result *out)
+static enum mailthr_verdict lockout_verdict(struct mailthr *m,
+					 struct mailthr_result *out)
 {
-	if (m->p.lockout == MAIL_LOCK_REJECT) {
+	if (m->p.lockout == MAILTHR_LOCK_REJECT) {
 		out->text = text_reject;
-		return out->verdict = MAIL_REJECT;
+		return out->verdict = MAILTHR_REJECT;
 	}
 	out->text = text_hold;
-	return out->verdict = MAIL_HOLD;
+	return out->verdict = MAILTHR_HOLD;
 }
 
 /* wait_verdict - what a recipient that must wait gets, by mode */
-static enum mail_verdict wait_verdict(struct mailthr *m,
-				      struct mail_result *out)
+static enum mailthr_verdict wait_verdict(struct mailthr *m,
+				      struct mailthr_result *out)
 {
 	switch (m->p.mode) {
-	case MAIL_MODE_HOLD:
+	case MAILTHR_MODE_HOLD:
 		out->text = text_hold;
-		return out->verdict = MAIL_HOLD;
-	case MAIL_MODE_DELAY:
+		return out->verdict = MAILTHR_HOLD;
+	case MAILTHR_MODE_DELAY:
 		out->text = text_defer;	/* if the wait runs out */
-		return out->verdict = MAIL_WAIT;
-	case MAIL_MODE_DEFER:
+		return out->verdict = MAILTHR_WAIT;
+	case MAILTHR_MODE_DEFER:
 	default:
 		out->text = text_defer;
-		return out->verdict = MAIL_DEFER;
+		return out->verdict = MAILTHR_DEFER;
 	}
 }
 
 /* own_sender - SASL-authenticated, in own_nets, or without a client
    address (local submission: the conservative side is to throttle) */
-static int own_sender(const struct mailthr *m, const struct mail_req *r)
+static int own_sender(const struct mailthr *m, const struct mailaddr_req *r)
 {
 	if (m->p.own_nets == NULL || (r->sasl_user && *r->sasl_user))
 		return 1;
@@ -267,12 +267,12 @@ static int own_sender(const struct mailthr *m, const struct mail_req *r)
 }
 
 /* honeytoken - hold, ask for quarantine, lock an own sender out */
-static enum mail_verdict honeytoken(struct mailthr *m, const struct mail_req *r,
-				    uint64_t now, struct mail_result *out)
+static enum mailthr_verdict honeytoken(struct mailthr *m, const struct mailaddr_req *r,
+				    uint64_t now, struct mailthr_result *out)
 {
-	out->event = MAIL_EV_HONEYTOKEN;
+	out->event = MAILTHR_EV_HONEYTOKEN;
 	if (out->whitelisted)
-		return out->verdict = MAIL_PASS;
+		return out->verdict = MAILTHR_PASS;
 	out->quarantine_client = r->client_addr && *r->client_addr;
 	out->outside = !own_sender(m, r);
 	if (!out->outside)	/* no room: the throttle still decides */
@@ -283,8 +283,8 @@ static enum mail_verdict honeytoken(struct mailthr *m, const struct mail_req *r,
 }
 
 /* throttled - the working set and delay queue decide */
-static enum mail_verdict throttled(struct mailthr *m, uint64_t cookie,
-				   uint64_t now, struct mail_result *out)
+static enum mailthr_verdict throttled(struct mailthr *m, uint64_t cookie,
+				   uint64_t now, struct mailthr_result *out)
 {
 	struct throttle_info info;
 	enum throttle_verdict v;
@@ -295,12 +295,12 @@ static enum mail_verdict throttled(struct mailthr *m, uint64_t cookie,
 		out->queued = info.queued;
 	switch (v) {
 	case THROTTLE_PASS:
-		return out->verdict = MAIL_PASS;
+		return out->verdict = MAILTHR_PASS;
 	case THROTTLE_HOLD:
-		out->event = MAIL_EV_DELAYED;
+		out->event = MAILTHR_EV_DELAYED;
 		return wait_verdict(m, out);
 	case THROTTLE_LOCKOUT:
-		out->event = MAIL_EV_LOCKOUT;
+		out->event = MAILTHR_EV_LOCKOUT;
 		if (m->p.lockout_min_ns)
 			(void)maillock_set(m->locks, out->identity,
 					   now + m->p.lockout_min_ns,
@@ -311,36 +311,36 @@ static enum mail_verdict throttled(struct mailthr *m, uint64_t cookie,
 	case THROTTLE_FULL:
 	default:
 		/* No room to hold it: fail open, as the network side does. */
-		return out->verdict = MAIL_PASS;
+		return out->verdict = MAILTHR_PASS;
 	}
 }
 
 /* decide - one recipient, enforcing */
-static enum mail_verdict decide(struct mailthr *m, const struct mail_req *r,
+static enum mailthr_verdict decide(struct mailthr *m, const struct mailaddr_req *r,
 				uint64_t cookie, uint64_t now,
-				struct mail_result *out)
+				struct mailthr_result *out)
 {
 	memset(out, 0, sizeof(*out));
-	out->verdict = MAIL_PASS;
+	out->verdict = MAILTHR_PASS;
 	if (now > m->now)
 		m->now = now;
 	if (mailaddr_normalise(r->recipient, m->p.id.strip_extension,
 			   m->p.id.extension_delim, out->recipient,
 			   sizeof(out->recipient)) < 0) {
-		out->event = MAIL_EV_MALFORMED;
-		return MAIL_PASS;
+		out->event = MAILTHR_EV_MALFORMED;
+		return MAILTHR_PASS;
 	}
-	if (mailaddr_identity(&m->p.id, r, out->identity) == MAIL_ID_NONE)
-		return MAIL_PASS;
+	if (mailaddr_identity(&m->p.id, r, out->identity) == MAILADDR_ID_NONE)
+		return MAILTHR_PASS;
 	out->whitelisted = whitelisted(&m->p, r);
 	if (mailthr_is_honeytoken(&m->p, out->recipient))
 		return honeytoken(m, r, now, out);
 	if (out->whitelisted)
-		return MAIL_PASS;
+		return MAILTHR_PASS;
 	if (!own_sender(m, r)) {
 		out->outside = 1;
 		m->c.outside++;
-		return MAIL_PASS;
+		return MAILTHR_PASS;
 	}
 	if (maillock_live(m->locks, out->identity, now, NULL))
 		return lockout_verdict(m, out);
@@ -361,17 +361,17 @@ static void lock_over(void *ctx, const char *identity)
 }
 
 /* observed - observe mode: pass, and count what would have been */
-static enum mail_verdict observed(struct mailthr *m, struct mail_result *out)
+static enum mailthr_verdict observed(struct mailthr *m, struct mailthr_result *out)
 {
-	uint64_t *c[] = { [MAIL_WAIT] = &m->c.would_delay,
-			  [MAIL_HOLD] = &m->c.would_hold,
-			  [MAIL_DEFER] = &m->c.would_defer,
-			  [MAIL_REJECT] = &m->c.would_reject };
+	uint64_t *c[] = { [MAILTHR_WAIT] = &m->c.would_delay,
+			  [MAILTHR_HOLD] = &m->c.would_hold,
+			  [MAILTHR_DEFER] = &m->c.would_defer,
+			  [MAILTHR_REJECT] = &m->c.would_reject };
 
-	if (out->event == MAIL_EV_LOCKOUT)
+	if (out->event == MAILTHR_EV_LOCKOUT)
 		m->c.would_lockout++;
-	if (out->verdict == MAIL_PASS)
-		return MAIL_PASS;
+	if (out->verdict == MAILTHR_PASS)
+		return MAILTHR_PASS;
 	if ((unsigned)out->verdict < sizeof(c) / sizeof(c[0]) &&
 	    c[out->verdict])
 		(*c[out->verdict])++;
@@ -379,15 +379,15 @@ static enum mail_verdict observed(struct mailthr *m, struct mail_result *out)
 	out->would = out->verdict;
 	out->quarantine_client = 0;
 	out->text = NULL;
-	return out->verdict = MAIL_PASS;
+	return out->verdict = MAILTHR_PASS;
 }
 
 /* mailthr_rcpt - decide one recipient; in observe mode enforce nothing */
-enum mail_verdict mailthr_rcpt(struct mailthr *m, const struct mail_req *r,
+enum mailthr_verdict mailthr_rcpt(struct mailthr *m, const struct mailaddr_req *r,
 			       uint64_t cookie, uint64_t now,
-			       struct mail_result *out)
+			       struct mailthr_result *out)
 {
-	enum mail_verdict v = decide(m, r, cookie, now, out);
+	enum mailthr_verdict v = decide(m, r, cookie, now, out);
 
 	return m->p.observe ? observed(m, out) : v;
 }
@@ -415,13 +415,13 @@ uint64_t mailthr_next(const struct mailthr *m)
 }
 
 /* ident_key - a NUL-padded key from an identity text; -1 if too long */
-static int ident_key(const char *identity, char key[MAIL_IDENT_MAX])
+static int ident_key(const char *identity, char key[MAILADDR_IDENT_MAX])
 {
 	size_t n = strlen(identity);
 
-	if (n >= MAIL_IDENT_MAX)
+	if (n >= MAILADDR_IDENT_MAX)
 		return -1;
-	memset(key, 0, MAIL_IDENT_MAX);
+	memset(key, 0, MAILADDR_IDENT_MAX);
 	memcpy(key, identity, n);
 	return 0;
 }
@@ -429,7 +429,7 @@ static int ident_key(const char *identity, char key[MAIL_IDENT_MAX])
 /* mailthr_release - operator: unlock identity and release its queue */
 int mailthr_release(struct mailthr *m, const char *identity)
 {
-	char key[MAIL_IDENT_MAX];
+	char key[MAILADDR_IDENT_MAX];
 	int found = 0;
 
 	if (ident_key(identity, key) < 0)

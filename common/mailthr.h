@@ -13,10 +13,10 @@
  *	identity out, for at least lockout_min (maillock(3)), lifted early
  *	only by mailthr_release().
  *
- *	What "waits" means is the mode: MAIL_MODE_HOLD accepts the message
+ *	What "waits" means is the mode: MAILTHR_MODE_HOLD accepts the message
  *	onto the MTA's hold queue (released at the release rate by the
- *	front end); MAIL_MODE_DELAY keeps the reply until the recipient's
- *	release (or defers with 4.7.1 past max_delay); MAIL_MODE_DEFER
+ *	front end); MAILTHR_MODE_DELAY keeps the reply until the recipient's
+ *	release (or defers with 4.7.1 past max_delay); MAILTHR_MODE_DEFER
  *	defers at once.
  *
  *	Only the site's own senders are throttled: SASL-authenticated
@@ -34,7 +34,7 @@
  *
  *	In observe mode (observe, or [countermeasures] dry_run) every
  *	decision is made and the state kept as usual, but the verdict is
- *	MAIL_PASS: the result says what it would have been (observe, would)
+ *	MAILTHR_PASS: the result says what it would have been (observe, would)
  *	and no quarantine is asked for, so the operator sees what would be
  *	held, deferred or locked out before enforcing.
  *
@@ -51,14 +51,14 @@
 #include "throttle.h"
 #include "prefixset.h"
 
-enum mail_mode { MAIL_MODE_HOLD, MAIL_MODE_DELAY, MAIL_MODE_DEFER };
-enum mail_lockout { MAIL_LOCK_HOLD, MAIL_LOCK_REJECT };
+enum mailthr_mode { MAILTHR_MODE_HOLD, MAILTHR_MODE_DELAY, MAILTHR_MODE_DEFER };
+enum mailthr_lockout { MAILTHR_LOCK_HOLD, MAILTHR_LOCK_REJECT };
 
 struct mailthr_params {
 	struct throttle_params thr;	/* wset 5, 1 s, high 50, low 25 */
-	enum mail_mode mode;
-	uint64_t max_delay_ns;		/* MAIL_MODE_DELAY: then 4.7.1 */
-	enum mail_lockout lockout;
+	enum mailthr_mode mode;
+	uint64_t max_delay_ns;		/* MAILTHR_MODE_DELAY: then 4.7.1 */
+	enum mailthr_lockout lockout;
 	struct mailaddr_idopts id;	/* what makes an identity */
 	char **honeytokens;		/* exact or fnmatch patterns; borrowed */
 	uint64_t honeytoken_ttl_ns;	/* lockout length after a honeytoken */
@@ -71,34 +71,34 @@ struct mailthr_params {
 	const struct prefixset *own_nets;	/* borrowed; NULL = all own */
 };
 
-enum mail_verdict {
-	MAIL_PASS,		/* continue (DUNNO, SMFIS_CONTINUE) */
-	MAIL_WAIT,		/* delay mode: answer when cookie is released */
-	MAIL_HOLD,		/* accept, message to the hold queue */
-	MAIL_DEFER,		/* 450/451 4.7.1 text */
-	MAIL_REJECT,		/* 550 5.7.1 text (lockout = reject) */
+enum mailthr_verdict {
+	MAILTHR_PASS,		/* continue (DUNNO, SMFIS_CONTINUE) */
+	MAILTHR_WAIT,		/* delay mode: answer when cookie is released */
+	MAILTHR_HOLD,		/* accept, message to the hold queue */
+	MAILTHR_DEFER,		/* 450/451 4.7.1 text */
+	MAILTHR_REJECT,		/* 550 5.7.1 text (lockout = reject) */
 };
 
-enum mail_event {
-	MAIL_EV_NONE,
-	MAIL_EV_DELAYED,	/* a new recipient was queued */
-	MAIL_EV_LOCKOUT,	/* this recipient locked the identity out */
-	MAIL_EV_HONEYTOKEN,	/* a honeytoken recipient */
-	MAIL_EV_MALFORMED,	/* recipient could not be parsed: passed */
+enum mailthr_event {
+	MAILTHR_EV_NONE,
+	MAILTHR_EV_DELAYED,	/* a new recipient was queued */
+	MAILTHR_EV_LOCKOUT,	/* this recipient locked the identity out */
+	MAILTHR_EV_HONEYTOKEN,	/* a honeytoken recipient */
+	MAILTHR_EV_MALFORMED,	/* recipient could not be parsed: passed */
 };
 
-struct mail_result {
-	enum mail_verdict verdict;
-	enum mail_event event;
+struct mailthr_result {
+	enum mailthr_verdict verdict;
+	enum mailthr_event event;
 	const char *text;		/* static reply text, with enhanced code */
-	char identity[MAIL_IDENT_MAX];	/* "sasl:alice", "sender:a@b", "client:::1/64" */
-	char recipient[MAIL_ADDR_MAX];	/* normalised */
+	char identity[MAILADDR_IDENT_MAX];	/* "sasl:alice", "sender:a@b", "client:::1/64" */
+	char recipient[MAILADDR_MAX];	/* normalised */
 	int whitelisted;
 	int quarantine_client;		/* honeytoken from a non-whitelisted client */
 	int outside;			/* not one of the site's own senders */
 	int observe;			/* observe mode: verdict is PASS, and
 					   would is what it would have been */
-	enum mail_verdict would;
+	enum mailthr_verdict would;
 	unsigned queued;		/* the identity's queue after this */
 };
 
@@ -120,9 +120,9 @@ void mailthr_free(struct mailthr *m);
 /* mailthr_reconfigure - new parameters (borrowed lists too), state kept */
 int mailthr_reconfigure(struct mailthr *m, const struct mailthr_params *p);
 /* mailthr_rcpt - decide one recipient; cookie identifies it if it waits */
-enum mail_verdict mailthr_rcpt(struct mailthr *m, const struct mail_req *r,
+enum mailthr_verdict mailthr_rcpt(struct mailthr *m, const struct mailaddr_req *r,
 			       uint64_t cookie, uint64_t now,
-			       struct mail_result *out);
+			       struct mailthr_result *out);
 /* mailthr_tick - releases due by now; returns how many */
 size_t mailthr_tick(struct mailthr *m, uint64_t now);
 /* mailthr_next - now of the next due release (UINT64_MAX if none) */

@@ -24,7 +24,7 @@
 #include "mailthr.h"
 
 struct mconf {
-	struct mail_conf mail;		/* first: mailconf_load needs it */
+	struct mailconf mail;		/* first: mailconf_load needs it */
 	char *listen;			/* endpoint, either syntax */
 	unsigned shards;
 	char *sample_dir;		/* honeytoken samples; NULL = none */

@@ -37,15 +37,15 @@ struct msess {
 	int envelope_only;		/* no connect/HELO: client from MAIL */
 	int mail_noreply;		/* SMFIP_NR_MAIL: MAIL gets no reply */
 	char client[ADDR_STRLEN];
-	char sasl[MAIL_ADDR_MAX];
-	char sender[MAIL_ADDR_MAX];
+	char sasl[MAILADDR_MAX];
+	char sender[MAILADDR_MAX];
 	/* the message in progress */
 	int hold;			/* quarantine at end of message */
 	int locked;			/* ... until the operator releases it */
 	struct mstate_ticket *holds;	/* hold mode: its queued recipients */
 	int honeytoken;
-	char identity[MAIL_IDENT_MAX];
-	char token_rcpt[MAIL_ADDR_MAX];
+	char identity[MAILADDR_IDENT_MAX];
+	char token_rcpt[MAILADDR_MAX];
 	char reason[200];
 	char qid[MSTATE_QID_MAX];	/* at end of message */
 	struct msample *sample;		/* only for honeytoken messages */
@@ -142,7 +142,7 @@ static void msg_reset(struct msess *s)
 /* emit - one event about this session's message (res may be NULL),
    with nx fields of its own */
 static void emit(struct msess *s, const char *type, const char *verdict,
-		 const struct mail_result *res, const struct event_field *x,
+		 const struct mailthr_result *res, const struct event_field *x,
 		 size_t nx)
 {
 	struct mailev_about a = { .client = s->client, .sender = s->sender,
@@ -171,7 +171,7 @@ static sfsistat reply(SMFICTX *ctx, int cls, const char *text)
 }
 
 /* on_honeytoken - event, quarantine request, sample */
-static void on_honeytoken(struct msess *s, const struct mail_result *res)
+static void on_honeytoken(struct msess *s, const struct mailthr_result *res)
 {
 	const char *q = "whitelisted";
 
@@ -195,7 +195,7 @@ static void on_honeytoken(struct msess *s, const struct mail_result *res)
    the hold ticket of a recipient queued in hold mode (the message is
    released with it), NULL for a lockout (released by the operator) */
 static sfsistat on_hold(SMFICTX *ctx, struct msess *s, struct mstate_ticket *t,
-			const struct mail_result *res)
+			const struct mailthr_result *res)
 {
 	if (!s->can_quarantine) {
 		mstate_cancel(g.state, t);
@@ -216,7 +216,7 @@ static sfsistat on_hold(SMFICTX *ctx, struct msess *s, struct mstate_ticket *t,
 
 /* on_wait - sleep until the recipient's release or max_delay */
 static sfsistat on_wait(SMFICTX *ctx, struct msess *s,
-			struct mstate_ticket *t, const struct mail_result *res)
+			struct mstate_ticket *t, const struct mailthr_result *res)
 {
 	uint64_t deadline = sl_monotonic_ns() + s->conf->mail.max_delay;
 
@@ -226,29 +226,29 @@ static sfsistat on_wait(SMFICTX *ctx, struct msess *s,
 		COUNT(released);
 		return SMFIS_CONTINUE;
 	}
-	emit(s, "throttle", mailev_verdict(MAIL_DEFER), res, NULL, 0);
+	emit(s, "throttle", mailev_verdict(MAILTHR_DEFER), res, NULL, 0);
 	return reply(ctx, 4, res->text);
 }
 
 /* decide - act on one recipient's verdict */
-static sfsistat decide(SMFICTX *ctx, struct msess *s, enum mail_verdict v,
-		       struct mstate_ticket *t, const struct mail_result *res)
+static sfsistat decide(SMFICTX *ctx, struct msess *s, enum mailthr_verdict v,
+		       struct mstate_ticket *t, const struct mailthr_result *res)
 {
 	COUNT(rcpt);
 	switch (v) {
-	case MAIL_PASS:
+	case MAILTHR_PASS:
 		COUNT(passed);
 		return SMFIS_CONTINUE;
-	case MAIL_WAIT:
+	case MAILTHR_WAIT:
 		COUNT(delayed);
 		return on_wait(ctx, s, t, res);
-	case MAIL_HOLD:
+	case MAILTHR_HOLD:
 		COUNT(held);
 		return on_hold(ctx, s, t, res);
-	case MAIL_DEFER:
+	case MAILTHR_DEFER:
 		COUNT(deferred);
 		return reply(ctx, 4, res->text);
-	case MAIL_REJECT:
+	case MAILTHR_REJECT:
 		COUNT(rejected);
 		return reply(ctx, 5, res->text);
 	default:
@@ -259,31 +259,31 @@ static sfsistat decide(SMFICTX *ctx, struct msess *s, enum mail_verdict v,
 
 /* note_event - the events mailthr reports for one recipient (raw is
    the recipient as the MTA gave it) */
-static void note_event(struct msess *s, enum mail_verdict v,
-		       const struct mail_result *res, const char *raw)
+static void note_event(struct msess *s, enum mailthr_verdict v,
+		       const struct mailthr_result *res, const char *raw)
 {
 	const char *vn = mailev_verdict(v);
 
 	switch (res->event) {
-	case MAIL_EV_NONE:
+	case MAILTHR_EV_NONE:
 		break;
-	case MAIL_EV_DELAYED:
+	case MAILTHR_EV_DELAYED:
 		emit(s, "throttle", vn, res, NULL, 0);
 		break;
-	case MAIL_EV_LOCKOUT:
-		if (v == MAIL_HOLD)
+	case MAILTHR_EV_LOCKOUT:
+		if (v == MAILTHR_HOLD)
 			mailnotify_held(&s->conf->mail, "sluice-milter",
 					res->identity, "locked out");
 		emit(s, "lockout", vn, res, NULL, 0);
 		break;
-	case MAIL_EV_HONEYTOKEN:
+	case MAILTHR_EV_HONEYTOKEN:
 		COUNT(honeytokens);
-		if (v == MAIL_HOLD && !res->whitelisted)
+		if (v == MAILTHR_HOLD && !res->whitelisted)
 			mailnotify_held(&s->conf->mail, "sluice-milter",
 					res->identity, "honeytoken recipient");
 		on_honeytoken(s, res);
 		break;
-	case MAIL_EV_MALFORMED:
+	case MAILTHR_EV_MALFORMED:
 		COUNT(malformed);
 		emit(s, "malformed", vn, res, (struct event_field[]){
 			EF_S("recipient_raw", raw) }, 1);
@@ -405,11 +405,11 @@ static sfsistat on_envfrom(SMFICTX *ctx, char **argv)
 static sfsistat on_envrcpt(SMFICTX *ctx, char **argv)
 {
 	struct msess *s = sess_get(ctx);
-	char rcpt[MAIL_ADDR_MAX];
-	struct mail_result res;
+	char rcpt[MAILADDR_MAX];
+	struct mailthr_result res;
 	struct mstate_ticket *t;
-	struct mail_req r;
-	enum mail_verdict v;
+	struct mailaddr_req r;
+	enum mailthr_verdict v;
 
 	if (s == NULL)
 		return SMFIS_CONTINUE;

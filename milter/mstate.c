@@ -265,13 +265,13 @@ static void shard_lock(struct mstate_shard *sh)
 }
 
 /* mstate_rcpt - decide under the identity's shard lock */
-enum mail_verdict mstate_rcpt(struct mstate *s, const struct mail_req *r,
-			      uint64_t now, struct mail_result *out,
+enum mailthr_verdict mstate_rcpt(struct mstate *s, const struct mailaddr_req *r,
+			      uint64_t now, struct mailthr_result *out,
 			      struct mstate_ticket **t)
 {
-	char ident[MAIL_IDENT_MAX];
+	char ident[MAILADDR_IDENT_MAX];
 	struct mstate_shard *sh;
-	enum mail_verdict v;
+	enum mailthr_verdict v;
 	uint64_t cookie;
 	unsigned i;
 
@@ -284,10 +284,10 @@ enum mail_verdict mstate_rcpt(struct mstate *s, const struct mail_req *r,
 	   and no shared counter for the threads to fight over */
 	cookie = (++sh->cookies << 8) | i;
 	v = mailthr_rcpt(sh->m, r, cookie, now, out);
-	if (v == MAIL_WAIT && (*t = ticket_new(sh, i, cookie)) == NULL)
-		v = MAIL_PASS;		/* no memory to wait: fail open */
+	if (v == MAILTHR_WAIT && (*t = ticket_new(sh, i, cookie)) == NULL)
+		v = MAILTHR_PASS;		/* no memory to wait: fail open */
 	/* hold mode: the recipient was queued; its message waits for it */
-	if (v == MAIL_HOLD && out->event == MAIL_EV_DELAYED &&
+	if (v == MAILTHR_HOLD && out->event == MAILTHR_EV_DELAYED &&
 	    (*t = ticket_new(sh, i, cookie)) != NULL)
 		(*t)->hold = 1;
 	pthread_mutex_unlock(&sh->mu);

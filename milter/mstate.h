@@ -12,7 +12,7 @@
  *	no global lock sits on the hot path. Memory caps are divided
  *	between the shards.
  *
- *	A recipient that must wait (MAIL_WAIT) gets a ticket: the session
+ *	A recipient that must wait (MAILTHR_WAIT) gets a ticket: the session
  *	thread sleeps on the ticket's condition variable until the ticker
  *	(mstate_tick) releases its cookie, or until its deadline. A ticket
  *	whose waiter gave up is dropped from the shard, so a late release
@@ -58,12 +58,12 @@ void mstate_free(struct mstate *s);
 /* mstate_reconfigure - new parameters for every shard, state kept;
    lists in p are borrowed until the next reconfigure; 0 or -1 */
 int mstate_reconfigure(struct mstate *s, const struct mailthr_params *p);
-/* mstate_rcpt - decide one recipient; for MAIL_WAIT *t is the ticket
+/* mstate_rcpt - decide one recipient; for MAILTHR_WAIT *t is the ticket
    to pass to mstate_wait, for a recipient queued in hold mode
-   (MAIL_HOLD with MAIL_EV_DELAYED) a hold ticket for mstate_chain;
+   (MAILTHR_HOLD with MAILTHR_EV_DELAYED) a hold ticket for mstate_chain;
    NULL otherwise */
-enum mail_verdict mstate_rcpt(struct mstate *s, const struct mail_req *r,
-			      uint64_t now, struct mail_result *out,
+enum mailthr_verdict mstate_rcpt(struct mstate *s, const struct mailaddr_req *r,
+			      uint64_t now, struct mailthr_result *out,
 			      struct mstate_ticket **t);
 /* mstate_wait - sleep until t is released or the monotonic clock
    passes deadline; 1 released, 0 gave up; frees t */

@@ -47,7 +47,7 @@ struct policy_app {
 
 /* emit - one event about a request (q may be NULL) */
 static void emit(struct policy_app *a, const char *type, const char *verdict,
-		 const struct policy_req *q, const struct mail_result *res,
+		 const struct policy_req *q, const struct mailthr_result *res,
 		 const struct event_field *x, size_t nx)
 {
 	struct mailev_about ab = { .res = res };
@@ -77,28 +77,28 @@ static const char *quarantine(struct policy_app *a, const char *client)
 
 /* note - events and quarantines for one decision */
 static void note(struct policy_app *a, const struct policy_req *q,
-		 const struct mail_result *res)
+		 const struct mailthr_result *res)
 {
 	static const char *const types[] = {
-		[MAIL_EV_DELAYED] = "throttle", [MAIL_EV_LOCKOUT] = "lockout",
-		[MAIL_EV_HONEYTOKEN] = "honeytoken",
-		[MAIL_EV_MALFORMED] = "malformed",
+		[MAILTHR_EV_DELAYED] = "throttle", [MAILTHR_EV_LOCKOUT] = "lockout",
+		[MAILTHR_EV_HONEYTOKEN] = "honeytoken",
+		[MAILTHR_EV_MALFORMED] = "malformed",
 	};
 	struct event_field x[1] = { EF_S("recipient_raw", q->recipient) };
 	const char *verdict = mailev_verdict(res->verdict);
 
 	switch (res->event) {
-	case MAIL_EV_NONE:
+	case MAILTHR_EV_NONE:
 		return;
-	case MAIL_EV_LOCKOUT:
+	case MAILTHR_EV_LOCKOUT:
 		a->st.lockouts++;
-		if (res->verdict == MAIL_HOLD)
+		if (res->verdict == MAILTHR_HOLD)
 			mailnotify_held(&a->conf->mail, "sluice-policyd",
 					res->identity, "locked out");
 		break;
-	case MAIL_EV_HONEYTOKEN:
+	case MAILTHR_EV_HONEYTOKEN:
 		a->st.honeytokens++;
-		if (res->verdict == MAIL_HOLD && !res->whitelisted)
+		if (res->verdict == MAILTHR_HOLD && !res->whitelisted)
 			mailnotify_held(&a->conf->mail, "sluice-policyd",
 					res->identity, "honeytoken recipient");
 		x[0] = (struct event_field)EF_S("client_quarantine",
@@ -107,7 +107,7 @@ static void note(struct policy_app *a, const struct policy_req *q,
 			quarantine(a, q->client_address) : "no client");
 		emit(a, types[res->event], verdict, q, res, x, 1);
 		return;
-	case MAIL_EV_MALFORMED:
+	case MAILTHR_EV_MALFORMED:
 		a->st.malformed++;
 		emit(a, types[res->event], verdict, q, res, x, 1);
 		return;
@@ -119,11 +119,11 @@ static void note(struct policy_app *a, const struct policy_req *q,
 
 /* track_hold - remember a held message to release it later */
 static void track_hold(struct policy_app *a, const struct policy_req *q,
-		       const struct mail_result *res, uint64_t id, uint64_t now)
+		       const struct mailthr_result *res, uint64_t id, uint64_t now)
 {
 	/* Only a queued recipient (hold mode) is released by the throttle;
 	   lockouts and honeytokens wait for the operator. */
-	uint64_t cookie = res->event == MAIL_EV_DELAYED ? id : 0;
+	uint64_t cookie = res->event == MAILTHR_EV_DELAYED ? id : 0;
 
 	if (policy_held_add(a->held, q->instance, q->queue_id, res->identity,
 			    cookie, now) < 0)
@@ -133,15 +133,15 @@ static void track_hold(struct policy_app *a, const struct policy_req *q,
 }
 
 /* answer - count and format the reply for a verdict */
-static size_t answer(struct policy_app *a, enum mail_verdict v,
+static size_t answer(struct policy_app *a, enum mailthr_verdict v,
 		     const char *text, char *reply)
 {
 	switch (v) {
-	case MAIL_PASS: a->st.passed++; break;
-	case MAIL_WAIT: a->st.waited++; break;
-	case MAIL_HOLD: a->st.held++; break;
-	case MAIL_DEFER: a->st.deferred++; break;
-	case MAIL_REJECT: a->st.rejected++; break;
+	case MAILTHR_PASS: a->st.passed++; break;
+	case MAILTHR_WAIT: a->st.waited++; break;
+	case MAILTHR_HOLD: a->st.held++; break;
+	case MAILTHR_DEFER: a->st.deferred++; break;
+	case MAILTHR_REJECT: a->st.rejected++; break;
 	}
 	return policy_action(reply, POLICY_REPLY_MAX, v, text);
 }
@@ -153,10 +153,10 @@ enum policy_answer policy_app_handler(void *ctx, uint64_t id,
 				      uint64_t *deadline)
 {
 	struct policy_app *a = ctx;
-	struct mail_req r = { q->sasl_username, q->sender, q->client_address,
+	struct mailaddr_req r = { q->sasl_username, q->sender, q->client_address,
 			      q->recipient };
-	struct mail_result res;
-	enum mail_verdict v;
+	struct mailthr_result res;
+	enum mailthr_verdict v;
 
 	a->st.requests++;
 	if (*q->queue_id)
@@ -169,13 +169,13 @@ enum policy_answer policy_app_handler(void *ctx, uint64_t id,
 	a->st.rcpt++;
 	v = mailthr_rcpt(a->mt, &r, id, now, &res);
 	note(a, q, &res);
-	if (v == MAIL_HOLD)
+	if (v == MAILTHR_HOLD)
 		track_hold(a, q, &res, id, now);
 	*rlen = answer(a, v, res.text, reply);
-	if (v != MAIL_WAIT)
+	if (v != MAILTHR_WAIT)
 		return POLICY_ANSWERED;
 	/* the fallback, sent if the release slot is not reached in time */
-	*rlen = policy_action(reply, POLICY_REPLY_MAX, MAIL_DEFER, res.text);
+	*rlen = policy_action(reply, POLICY_REPLY_MAX, MAILTHR_DEFER, res.text);
 	*deadline = now + a->conf->params.max_delay_ns;
 	return POLICY_PENDING;
 }
@@ -194,7 +194,7 @@ static void released(void *ctx, const char *identity, uint64_t cookie,
 		return;
 	}
 	if (why == THROTTLE_DROPPED)
-		n = policy_action(buf, sizeof(buf), MAIL_DEFER, NULL);
+		n = policy_action(buf, sizeof(buf), MAILTHR_DEFER, NULL);
 	else
 		n = policy_reply(buf, sizeof(buf), "DUNNO", NULL);
 	if (a->srv && policy_server_answer(a->srv, cookie, buf, n) == 0) {

@@ -84,7 +84,7 @@ static int derive(struct policy_conf *c, const char *name, char *err,
 	c->srv.lim.line_max = c->line_max;
 	c->srv.lim.attrs_max = c->attrs_max;
 	c->srv.lim.req_max = c->request_max;
-	if (c->params.mode == MAIL_MODE_DELAY &&
+	if (c->params.mode == MAILTHR_MODE_DELAY &&
 	    c->params.max_delay_ns >= 100 * SEC) {
 		snprintf(err, errlen, "%s: [%s] max_delay must stay under "
 			 "Postfix's smtpd_policy_service_timeout (100s)",

@@ -24,7 +24,7 @@
 #define POLICY_LISTEN_MAX 8
 
 struct policy_conf {
-	struct mail_conf mail;		/* first: mailconf_load needs it */
+	struct mailconf mail;		/* first: mailconf_load needs it */
 	char **listen;			/* endpoints */
 	unsigned max_connections;
 	uint64_t request_timeout, idle_timeout;

@@ -21,7 +21,7 @@
 struct held_msg {
 	char instance[HELD_INST_MAX];
 	char qid[HELD_QID_MAX];
-	char identity[MAIL_IDENT_MAX];
+	char identity[MAILADDR_IDENT_MAX];
 	unsigned outstanding;	/* throttle cookies not yet released */
 	int manual;		/* lockout or honeytoken: operator releases */
 	uint64_t created;
@@ -308,7 +308,7 @@ static int held_end(const struct policy_held *h, const char *line)
 /* held_read - every line of a version 1 or 2 file into h; 0, or -1 */
 static int held_read(struct policy_held *h, FILE *fp, uint64_t now)
 {
-	char line[HELD_INST_MAX + HELD_QID_MAX + MAIL_IDENT_MAX + 64];
+	char line[HELD_INST_MAX + HELD_QID_MAX + MAILADDR_IDENT_MAX + 64];
 	int version, ended = 0;
 
 	if (fgets(line, sizeof(line), fp) == NULL)

@@ -301,25 +301,25 @@ static size_t coded_reply(char *buf, size_t len, const char *code,
 }
 
 /* policy_action - access(5) action for a verdict */
-size_t policy_action(char *buf, size_t len, enum mail_verdict v,
+size_t policy_action(char *buf, size_t len, enum mailthr_verdict v,
 		     const char *text)
 {
 	char held[POLICY_REPLY_MAX];
 
 	switch (v) {
-	case MAIL_PASS:
-	case MAIL_WAIT:		/* answered DUNNO once released */
+	case MAILTHR_PASS:
+	case MAILTHR_WAIT:		/* answered DUNNO once released */
 		return policy_reply(buf, len, "DUNNO", NULL);
-	case MAIL_HOLD:
+	case MAILTHR_HOLD:
 		/* Postfix logs "<rcpt>: Recipient address TEXT": say who
 		   held it, so the line reads "Recipient address held by
 		   sluice: sender throttled" */
 		snprintf(held, sizeof(held), "held by sluice: %s",
 			 text && *text ? text : "sender throttled");
 		return policy_reply(buf, len, "HOLD", held);
-	case MAIL_DEFER:
+	case MAILTHR_DEFER:
 		return coded_reply(buf, len, "450", "4.7.1", text);
-	case MAIL_REJECT:
+	case MAILTHR_REJECT:
 		return coded_reply(buf, len, "550", "5.7.1", text);
 	}
 	/* an unknown verdict is a bug; fail safe with a temporary error */

@@ -79,7 +79,7 @@ size_t policy_reply(char *buf, size_t len, const char *action,
 /* policy_action - access(5) action for a verdict: DUNNO, HOLD text,
    450 text, 550 text (an enhanced status code added when text has
    none); returns the length of the reply written into buf */
-size_t policy_action(char *buf, size_t len, enum mail_verdict v,
+size_t policy_action(char *buf, size_t len, enum mailthr_verdict v,
 		     const char *text);
 
 #endif

@@ -68,12 +68,12 @@ static size_t split(const uint8_t *data, size_t size, char *buf,
    one decision */
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	char sasl[MAIL_ADDR_MAX], client[ADDR_STRLEN], sender[MAIL_ADDR_MAX];
-	char rcpt[MAIL_ADDR_MAX], x[12], msg[MPARSE_REPLY_MAX], conn[160];
+	char sasl[MAILADDR_MAX], client[ADDR_STRLEN], sender[MAILADDR_MAX];
+	char rcpt[MAILADDR_MAX], x[12], msg[MPARSE_REPLY_MAX], conn[160];
 	char why[128], reason[64], *field[NFIELD], *buf;
-	struct mail_result res;
+	struct mailthr_result res;
 	struct mstate_ticket *t;
-	struct mail_req r;
+	struct mailaddr_req r;
 	const char *argv[2] = { NULL, NULL };
 
 	if (state == NULL)
@@ -96,7 +96,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	r.sender = sender;
 	r.client_addr = client;
 	r.recipient = rcpt;
-	if (mstate_rcpt(state, &r, now, &res, &t) == MAIL_WAIT)
+	if (mstate_rcpt(state, &r, now, &res, &t) == MAILTHR_WAIT)
 		mstate_wait(state, t, 0);	/* past deadline: gives up */
 	now += 100000000ULL;
 	mstate_tick(state, now);

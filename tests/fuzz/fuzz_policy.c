@@ -40,9 +40,9 @@ static void one_request(char *req, size_t len)
 	}
 	check_reply(out, policy_reply(out, sizeof(out), r.sender,
 				      r.recipient));
-	for (v = MAIL_PASS; v <= MAIL_REJECT + 1; v++)
+	for (v = MAILTHR_PASS; v <= MAILTHR_REJECT + 1; v++)
 		check_reply(out, policy_action(out, sizeof(out),
-					       (enum mail_verdict)v,
+					       (enum mailthr_verdict)v,
 					       r.client_name));
 }
 

@@ -29,7 +29,7 @@ static void test_normalise(void)
 		{ "us er@example.org", 0, NULL },
 		{ "user@exa\nmple.org", 0, NULL },
 	};
-	char out[MAIL_ADDR_MAX], big[1000];
+	char out[MAILADDR_MAX], big[1000];
 	size_t i;
 
 	for (i = 0; i < sizeof(t) / sizeof(t[0]); i++) {
@@ -45,28 +45,28 @@ static void test_normalise(void)
 	big[sizeof(big) - 1] = 0;
 	big[500] = '@';
 	is_int(mailaddr_normalise(big, 0, '+', out, sizeof(out)), -1,
-	       "refuse an address longer than %d", MAIL_ADDR_MAX);
+	       "refuse an address longer than %d", MAILADDR_MAX);
 }
 
 /* test_identity - the first present attribute of the order wins */
 static void test_identity(void)
 {
 	struct mailthr_params p;
-	char id[MAIL_IDENT_MAX];
-	struct mail_req r = { "alice", "Alice@Example.org", "192.0.2.7", "x@y" };
-	struct mail_req r2 = { NULL, "", "2001:db8:1:2:3:4:5:6", "x@y" };
-	struct mail_req r3 = { NULL, NULL, NULL, "x@y" };
+	char id[MAILADDR_IDENT_MAX];
+	struct mailaddr_req r = { "alice", "Alice@Example.org", "192.0.2.7", "x@y" };
+	struct mailaddr_req r2 = { NULL, "", "2001:db8:1:2:3:4:5:6", "x@y" };
+	struct mailaddr_req r3 = { NULL, NULL, NULL, "x@y" };
 	char longname[200];
 
 	mailthr_defaults(&p);
-	is_int(mailaddr_identity(&p.id, &r, id), MAIL_ID_SASL, "SASL user first");
+	is_int(mailaddr_identity(&p.id, &r, id), MAILADDR_ID_SASL, "SASL user first");
 	is_str(id, "sasl:alice", "SASL identity text");
 	r.sasl_user = "";
 	mailaddr_identity(&p.id, &r, id);
 	is_str(id, "client:192.0.2.7", "then the client, never the forgeable "
 	       "sender by default");
-	p.id.order[1] = MAIL_ID_SENDER;
-	p.id.order[2] = MAIL_ID_CLIENT;
+	p.id.order[1] = MAILADDR_ID_SENDER;
+	p.id.order[2] = MAILADDR_ID_CLIENT;
 	mailaddr_identity(&p.id, &r, id);
 	is_str(id, "sender:Alice@example.org", "the sender when asked for");
 	r.sender = NULL;
@@ -74,12 +74,12 @@ static void test_identity(void)
 	is_str(id, "client:192.0.2.7", "and then the client");
 	mailaddr_identity(&p.id, &r2, id);
 	is_str(id, "client:2001:db8:1:2::/64", "IPv6 client counted per /64");
-	is_int(mailaddr_identity(&p.id, &r3, id), MAIL_ID_NONE, "nothing present");
+	is_int(mailaddr_identity(&p.id, &r3, id), MAILADDR_ID_NONE, "nothing present");
 	memset(longname, 'q', sizeof(longname) - 1);
 	longname[sizeof(longname) - 1] = 0;
 	r.sasl_user = longname;
 	mailaddr_identity(&p.id, &r, id);
-	ok(strlen(id) < MAIL_IDENT_MAX && strchr(id, '~') != NULL,
+	ok(strlen(id) < MAILADDR_IDENT_MAX && strchr(id, '~') != NULL,
 	   "a long identity is cut and tagged with a hash (%s)", id);
 }
 

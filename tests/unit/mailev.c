@@ -40,10 +40,10 @@ static const char *line(const char *type, const char *verdict,
 
 static void test_vocabulary(void)
 {
-	static const struct { enum mail_verdict v; const char *name; } t[] = {
-		{ MAIL_PASS, "pass" }, { MAIL_WAIT, "delay" },
-		{ MAIL_HOLD, "hold" }, { MAIL_DEFER, "defer" },
-		{ MAIL_REJECT, "reject" }, { (enum mail_verdict)99, "unknown" },
+	static const struct { enum mailthr_verdict v; const char *name; } t[] = {
+		{ MAILTHR_PASS, "pass" }, { MAILTHR_WAIT, "delay" },
+		{ MAILTHR_HOLD, "hold" }, { MAILTHR_DEFER, "defer" },
+		{ MAILTHR_REJECT, "reject" }, { (enum mailthr_verdict)99, "unknown" },
 	};
 	size_t i;
 
@@ -56,9 +56,9 @@ static void test_vocabulary(void)
    marked "observe": true (the marking sluiced uses) */
 static void test_observe(void)
 {
-	struct mail_result res = { .verdict = MAIL_PASS, .observe = 1,
-				   .would = MAIL_HOLD,
-				   .event = MAIL_EV_LOCKOUT, .queued = 51 };
+	struct mailthr_result res = { .verdict = MAILTHR_PASS, .observe = 1,
+				   .would = MAILTHR_HOLD,
+				   .event = MAILTHR_EV_LOCKOUT, .queued = 51 };
 	struct mailev_about a = { .client = "192.0.2.8", .res = &res };
 
 	strcpy(res.identity, "client:192.0.2.8");
@@ -74,8 +74,8 @@ static void test_observe(void)
 
 static void test_golden(void)
 {
-	struct mail_result res = { .verdict = MAIL_WAIT,
-				   .event = MAIL_EV_DELAYED, .queued = 3 };
+	struct mailthr_result res = { .verdict = MAILTHR_WAIT,
+				   .event = MAILTHR_EV_DELAYED, .queued = 3 };
 	struct mailev_about a = { .client = "192.0.2.7",
 				  .sender = "alice@example.org",
 				  .sasl = "alice", .queue_id = "4XyZ1",
@@ -95,7 +95,7 @@ static void test_golden(void)
 	       "every common field in order, a NULL extra left out");
 
 	res.whitelisted = 1;
-	res.event = MAIL_EV_HONEYTOKEN;
+	res.event = MAILTHR_EV_HONEYTOKEN;
 	a.sasl = "";
 	a.queue_id = NULL;
 	a.client = "not an address";
@@ -119,8 +119,8 @@ static void test_extra_bound(void)
 {
 	struct event_field x[MAILEV_EXTRA + 3];
 	struct event_field f[MAILEV_FIELDS];
-	struct mail_result res = { .event = MAIL_EV_LOCKOUT, .whitelisted = 1,
-				   .observe = 1, .would = MAIL_HOLD };
+	struct mailthr_result res = { .event = MAILTHR_EV_LOCKOUT, .whitelisted = 1,
+				   .observe = 1, .would = MAILTHR_HOLD };
 	struct mailev_about a = { .client = "::1", .sender = "s@x",
 				  .sasl = "u", .queue_id = "q", .res = &res };
 	struct sl_addr src;
@@ -157,10 +157,10 @@ static int count(const char *path, const char *s)
 static void test_sink(void)
 {
 	char dir[] = "/tmp/mailev.XXXXXX", ev[64], log[64];
-	struct mail_result res = { .verdict = MAIL_WAIT,
-				   .event = MAIL_EV_DELAYED };
+	struct mailthr_result res = { .verdict = MAILTHR_WAIT,
+				   .event = MAILTHR_EV_DELAYED };
 	struct mailev_about a = { .client = "192.0.2.9", .res = &res };
-	struct mail_result other = res;
+	struct mailthr_result other = res;
 	struct mailev *m;
 	int i, saved = dup(2), fd;
 

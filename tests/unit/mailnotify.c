@@ -46,7 +46,7 @@ static void reap(void)
 int main(void)
 {
 	char dir[] = "/tmp/mailnotify.XXXXXX", out[64], log[64], cmd[128];
-	struct mail_conf mc = { 0 };
+	struct mailconf mc = { 0 };
 	uint64_t t0;
 	int saved = dup(2), fd;
 

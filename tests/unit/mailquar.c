@@ -79,7 +79,7 @@ static const char *last(void)
 int main(void)
 {
 	char dir[] = "/tmp/mailquar.XXXXXX", sock[64], err[256];
-	struct mail_conf mc = { .quarantine = 1, .ctl_timeout = NS_PER_SEC };
+	struct mailconf mc = { .quarantine = 1, .ctl_timeout = NS_PER_SEC };
 	struct core_conf core = { 0 };
 	struct ctl_server *s;
 	pthread_t t;

@@ -37,11 +37,11 @@ static void count(void *ctx, const char *identity, uint64_t cookie,
 }
 
 /* rcpt - one request from client to the n-th address */
-static enum mail_verdict rcpt(struct mailthr *m, const char *client,
-			      unsigned n, uint64_t now, struct mail_result *res)
+static enum mailthr_verdict rcpt(struct mailthr *m, const char *client,
+			      unsigned n, uint64_t now, struct mailthr_result *res)
 {
 	char to[64];
-	struct mail_req r = { NULL, "someone@example.org", client, to };
+	struct mailaddr_req r = { NULL, "someone@example.org", client, to };
 
 	snprintf(to, sizeof(to), "user%u@example.net", n);
 	return mailthr_rcpt(m, &r, n, now, res);
@@ -52,7 +52,7 @@ static void test_person(void)
 {
 	struct mailthr_params p;
 	struct mailthr *m;
-	struct mail_result res;
+	struct mailthr_result res;
 	unsigned i, pass = 0, wait = 0, other = 0;
 	uint64_t now = 1000 * SEC;
 
@@ -62,11 +62,11 @@ static void test_person(void)
 	released = 0;
 	/* Sequential RCPTs: each waits for its release before the next. */
 	for (i = 0; i < 20; i++) {
-		enum mail_verdict v = rcpt(m, "192.0.2.1", i, now, &res);
+		enum mailthr_verdict v = rcpt(m, "192.0.2.1", i, now, &res);
 
-		if (v == MAIL_PASS) {
+		if (v == MAILTHR_PASS) {
 			pass++;
-		} else if (v == MAIL_WAIT) {
+		} else if (v == MAILTHR_WAIT) {
 			wait++;
 			now = mailthr_next(m);
 			mailthr_tick(m, now);
@@ -87,26 +87,26 @@ static void test_mass_mailer(void)
 {
 	struct mailthr_params p;
 	struct mailthr *m;
-	struct mail_result res;
+	struct mailthr_result res;
 	unsigned i, locked_at = 0, lockouts = 0;
 	uint64_t now = 5 * SEC;
 
 	mailthr_defaults(&p);
-	p.mode = MAIL_MODE_DEFER;
+	p.mode = MAILTHR_MODE_DEFER;
 	m = mailthr_create(&p, seed, count, NULL);
 	unlocked = 0;
 	for (i = 0; i < 200; i++) {
 		rcpt(m, "192.0.2.2", i, now, &res);
-		if (res.event == MAIL_EV_LOCKOUT) {
+		if (res.event == MAILTHR_EV_LOCKOUT) {
 			lockouts++;
 			locked_at = i;
 		}
 	}
 	is_uint(lockouts, 1, "one lockout event");
 	is_uint(locked_at, 5 + 50, "locked out when the queue passed 50");
-	is_int(res.verdict, MAIL_HOLD, "a locked-out sender's mail is held");
+	is_int(res.verdict, MAILTHR_HOLD, "a locked-out sender's mail is held");
 	rcpt(m, "192.0.2.3", 1, now, &res);
-	is_int(res.verdict, MAIL_PASS, "another client is not affected");
+	is_int(res.verdict, MAILTHR_PASS, "another client is not affected");
 	/* lockout_min = 0: the lockout ends once the queue drains below 25 */
 	for (i = 0; i < 40 && unlocked == 0; i++) {
 		now += SEC;
@@ -114,7 +114,7 @@ static void test_mass_mailer(void)
 	}
 	is_uint(unlocked, 0, "lockout_min 1h: not unlocked when the queue drains");
 	rcpt(m, "192.0.2.2", 1000, now, &res);
-	is_int(res.verdict, MAIL_HOLD, "40 s later its new mail is still held");
+	is_int(res.verdict, MAILTHR_HOLD, "40 s later its new mail is still held");
 	mailthr_free(m);
 
 	p.lockout_min_ns = 0;
@@ -140,14 +140,14 @@ static unsigned patient(uint64_t lockout_min, uint64_t gap, uint64_t span,
 {
 	struct mailthr_params p;
 	struct mailthr *m;
-	struct mail_result res;
+	struct mailthr_result res;
 	uint64_t t0 = 10 * SEC, now, next = t0, step = gap < SEC ? gap : SEC;
 	unsigned n = 0, passed = 0;
 	char to[64];
-	struct mail_req r = { NULL, "w@example.org", "192.0.2.50", to };
+	struct mailaddr_req r = { NULL, "w@example.org", "192.0.2.50", to };
 
 	mailthr_defaults(&p);
-	p.mode = MAIL_MODE_DEFER;
+	p.mode = MAILTHR_MODE_DEFER;
 	p.lockout_min_ns = lockout_min;
 	m = mailthr_create(&p, seed, count, NULL);
 	unlocked = 0;
@@ -159,11 +159,11 @@ static unsigned patient(uint64_t lockout_min, uint64_t gap, uint64_t span,
 		if (now < next)
 			continue;
 		snprintf(to, sizeof(to), "v%u@example.net", n);
-		if (mailthr_rcpt(m, &r, n + 1, now, &res) == MAIL_PASS) {
+		if (mailthr_rcpt(m, &r, n + 1, now, &res) == MAILTHR_PASS) {
 			passed++;
 			n++;
 			next = now + gap;
-		} else if (res.verdict == MAIL_DEFER) {
+		} else if (res.verdict == MAILTHR_DEFER) {
 			n++;	/* queued: released into the working set */
 			next = now + gap;
 			passed++;	/* its retry passes once released */
@@ -179,13 +179,13 @@ static void test_lockout_min(void)
 {
 	struct mailthr_params p;
 	struct mailthr *m;
-	struct mail_result res;
+	struct mailthr_result res;
 	unsigned i, unl, got, v;
 	uint64_t now = 5 * SEC;
 
 	/* bursts of new recipients, as fast as it can: locked out */
 	mailthr_defaults(&p);
-	p.mode = MAIL_MODE_DEFER;
+	p.mode = MAILTHR_MODE_DEFER;
 	m = mailthr_create(&p, seed, count, NULL);
 	unlocked = 0;
 	for (i = 0; i < 60; i++)
@@ -195,7 +195,7 @@ static void test_lockout_min(void)
 		mailthr_tick(m, now);
 		if (i % 60 == 59) {
 			v = rcpt(m, "192.0.2.60", 1000 + i, now, &res);
-			if (v != MAIL_HOLD)
+			if (v != MAILTHR_HOLD)
 				break;
 		}
 	}
@@ -204,7 +204,7 @@ static void test_lockout_min(void)
 	now += 2 * SEC;
 	mailthr_tick(m, now);
 	is_uint(unlocked, 1, "unlocked (and told) after lockout_min");
-	ok(rcpt(m, "192.0.2.60", 5000, now, &res) != MAIL_HOLD,
+	ok(rcpt(m, "192.0.2.60", 5000, now, &res) != MAILTHR_HOLD,
 	   "then throttled as usual, not held (%d)", res.verdict);
 	mailthr_free(m);
 
@@ -215,10 +215,10 @@ static void test_lockout_min(void)
 		rcpt(m, "192.0.2.61", i, now, &res);
 	now += 100 * SEC;
 	mailthr_tick(m, now);
-	is_int(rcpt(m, "192.0.2.61", 99, now, &res), MAIL_HOLD,
+	is_int(rcpt(m, "192.0.2.61", 99, now, &res), MAILTHR_HOLD,
 	       "100 s after the lockout still held");
 	is_int(mailthr_release(m, "client:192.0.2.61"), 0, "operator release");
-	ok(rcpt(m, "192.0.2.61", 100, now, &res) != MAIL_HOLD,
+	ok(rcpt(m, "192.0.2.61", 100, now, &res) != MAILTHR_HOLD,
 	   "released: throttled again, not held (%d)", res.verdict);
 	mailthr_free(m);
 
@@ -297,20 +297,20 @@ static void test_save_locks(void)
 {
 	struct mailthr_params p;
 	struct mailthr *m, *m2;
-	struct mail_result res;
+	struct mailthr_result res;
 	char *tokens[] = { "trap@example.org", NULL }, *buf;
-	struct mail_req h = { NULL, "w@example.org", "192.0.2.70",
+	struct mailaddr_req h = { NULL, "w@example.org", "192.0.2.70",
 			      "trap@example.org" };
 	size_t len, i;
 	uint64_t now = 5 * SEC;
 	FILE *fp = NULL;
 
 	mailthr_defaults(&p);
-	p.mode = MAIL_MODE_DEFER;
+	p.mode = MAILTHR_MODE_DEFER;
 	p.honeytokens = tokens;
 	m = mailthr_create(&p, seed, count, NULL);
 	mailthr_rcpt(m, &h, 1, now, &res);
-	is_int(res.event, MAIL_EV_HONEYTOKEN, "a honeytoken hit");
+	is_int(res.event, MAILTHR_EV_HONEYTOKEN, "a honeytoken hit");
 	is_str(walk_says(m, "client:192.0.2.70"), "locked",
 	       "hosts shows the honeytoken-locked identity as locked");
 	for (i = 0; i < 60; i++)
@@ -324,12 +324,12 @@ static void test_save_locks(void)
 	if (m2 == NULL)
 		return;
 	h.recipient = "friend@example.net";
-	is_int(mailthr_rcpt(m2, &h, 2, 8 * SEC, &res), MAIL_HOLD,
+	is_int(mailthr_rcpt(m2, &h, 2, 8 * SEC, &res), MAILTHR_HOLD,
 	       "after the restart the honeytoken sender is still held");
 	is_str(walk_says(m2, "client:192.0.2.70"), "locked", "and shown locked");
-	is_int(rcpt(m2, "192.0.2.71", 500, 8 * SEC, &res), MAIL_HOLD,
+	is_int(rcpt(m2, "192.0.2.71", 500, 8 * SEC, &res), MAILTHR_HOLD,
 	       "the locked-out mass mailer too");
-	is_int(mailthr_rcpt(m2, &h, 3, 7 * SEC + 3500 * SEC, &res), MAIL_PASS,
+	is_int(mailthr_rcpt(m2, &h, 3, 7 * SEC + 3500 * SEC, &res), MAILTHR_PASS,
 	       "the honeytoken lock resumes with its remaining time (3500 s)");
 	mailthr_free(m2);
 
@@ -359,9 +359,9 @@ static void test_save_locks(void)
 		struct throttle_stats st;
 
 		/* throttle_save of the throttle inside: write one by hand */
-		struct throttle *t = throttle_create(&p.thr, MAIL_IDENT_MAX,
+		struct throttle *t = throttle_create(&p.thr, MAILADDR_IDENT_MAX,
 						     seed, NULL, NULL);
-		char key[MAIL_IDENT_MAX] = "client:192.0.2.72";
+		char key[MAILADDR_IDENT_MAX] = "client:192.0.2.72";
 
 		throttle_contact(t, key, "a@b", 3, 1, SEC);
 		throttle_save(t, fp);
@@ -384,39 +384,39 @@ static void test_observe(void)
 {
 	struct mailthr_params p;
 	struct mailthr *m;
-	struct mail_result res;
+	struct mailthr_result res;
 	struct mailthr_counters c = { 0 };
 	char *tokens[] = { "trap@example.org", NULL };
-	struct mail_req h = { NULL, "w@example.org", "192.0.2.80",
+	struct mailaddr_req h = { NULL, "w@example.org", "192.0.2.80",
 			      "trap@example.org" };
 	unsigned i, passed = 0, marked = 0, lockouts = 0;
 
 	mailthr_defaults(&p);
-	p.mode = MAIL_MODE_DEFER;
+	p.mode = MAILTHR_MODE_DEFER;
 	p.observe = 1;
 	p.honeytokens = tokens;
 	m = mailthr_create(&p, seed, count, NULL);
 	for (i = 0; i < 200; i++) {
-		passed += rcpt(m, "192.0.2.81", i, SEC, &res) == MAIL_PASS;
+		passed += rcpt(m, "192.0.2.81", i, SEC, &res) == MAILTHR_PASS;
 		marked += res.observe;
-		lockouts += res.event == MAIL_EV_LOCKOUT;
+		lockouts += res.event == MAILTHR_EV_LOCKOUT;
 	}
 	is_uint(passed, 200, "observe: all 200 recipients of a mass mailer pass");
 	is_uint(marked, 195, "195 of them marked as what they would have been");
 	is_uint(lockouts, 1, "the lockout is still decided and reported");
-	is_int(res.would, MAIL_HOLD, "the last would have been held");
+	is_int(res.would, MAILTHR_HOLD, "the last would have been held");
 	mailthr_counters(m, &c);
 	is_uint(c.would_defer, 50, "50 would have been deferred");
 	is_uint(c.would_hold, 145, "145 held (locked out)");
 	is_uint(c.would_lockout, 1, "one lockout would have begun");
-	is_int(mailthr_rcpt(m, &h, 500, SEC, &res), MAIL_PASS,
+	is_int(mailthr_rcpt(m, &h, 500, SEC, &res), MAILTHR_PASS,
 	       "a honeytoken recipient passes");
-	ok(res.event == MAIL_EV_HONEYTOKEN && res.observe &&
-	   res.would == MAIL_HOLD, "reported as a would-be hold");
+	ok(res.event == MAILTHR_EV_HONEYTOKEN && res.observe &&
+	   res.would == MAILTHR_HOLD, "reported as a would-be hold");
 	is_int(res.quarantine_client, 0, "and no quarantine is asked for");
 	p.observe = 0;
 	mailthr_reconfigure(m, &p);
-	is_int(rcpt(m, "192.0.2.81", 999, 2 * SEC, &res), MAIL_HOLD,
+	is_int(rcpt(m, "192.0.2.81", 999, 2 * SEC, &res), MAILTHR_HOLD,
 	       "observe off: the state it kept enforces at once (held)");
 	mailthr_free(m);
 }
@@ -428,9 +428,9 @@ static void test_forged_senders(void)
 {
 	struct mailthr_params p;
 	struct mailthr *m;
-	struct mail_result res;
+	struct mailthr_result res;
 	char from[64], to[64];
-	struct mail_req r = { NULL, from, "198.51.100.77", to };
+	struct mailaddr_req r = { NULL, from, "198.51.100.77", to };
 	unsigned s, i, passed = 0, lockouts = 0, other = 0;
 
 	mailthr_defaults(&p);
@@ -441,8 +441,8 @@ static void test_forged_senders(void)
 			snprintf(to, sizeof(to), "v%u-%u@example.net", s, i);
 			passed += mailthr_rcpt(m, &r, s * 6 + i + 1,
 					       SEC + s * SEC / 20, &res)
-				  == MAIL_PASS;
-			lockouts += res.event == MAIL_EV_LOCKOUT;
+				  == MAILTHR_PASS;
+			lockouts += res.event == MAILTHR_EV_LOCKOUT;
 			other += strcmp(res.identity, "client:198.51.100.77") != 0;
 		}
 	}
@@ -458,28 +458,28 @@ static void test_own_senders(void)
 {
 	struct mailthr_params p;
 	struct mailthr *m;
-	struct mail_result res;
+	struct mailthr_result res;
 	struct mailthr_counters c = { 0 };
 	struct prefixset *own = prefixset_create();
 	char *tokens[] = { "trap@example.org", NULL };
 	char to[64];
-	struct mail_req out = { NULL, "news@example.com", "203.0.113.5", to };
-	struct mail_req sasl = { "alice", "alice@example.org", "203.0.113.6", to };
-	struct mail_req lan = { NULL, "bob@example.org", "10.1.2.3", to };
+	struct mailaddr_req out = { NULL, "news@example.com", "203.0.113.5", to };
+	struct mailaddr_req sasl = { "alice", "alice@example.org", "203.0.113.6", to };
+	struct mailaddr_req lan = { NULL, "bob@example.org", "10.1.2.3", to };
 	unsigned i, pass_out = 0, pass_sasl = 0, pass_lan = 0, outside = 0;
 
 	prefixset_add_str(own, "10.0.0.0/8", 1);
 	mailthr_defaults(&p);
-	p.mode = MAIL_MODE_DEFER;
+	p.mode = MAILTHR_MODE_DEFER;
 	p.own_nets = own;
 	p.honeytokens = tokens;
 	m = mailthr_create(&p, seed, count, NULL);
 	for (i = 0; i < 50; i++) {
 		snprintf(to, sizeof(to), "user%u@example.org", i);
-		pass_out += mailthr_rcpt(m, &out, i, SEC, &res) == MAIL_PASS;
+		pass_out += mailthr_rcpt(m, &out, i, SEC, &res) == MAILTHR_PASS;
 		outside += res.outside;
-		pass_sasl += mailthr_rcpt(m, &sasl, i, SEC, &res) == MAIL_PASS;
-		pass_lan += mailthr_rcpt(m, &lan, i, SEC, &res) == MAIL_PASS;
+		pass_sasl += mailthr_rcpt(m, &sasl, i, SEC, &res) == MAILTHR_PASS;
+		pass_lan += mailthr_rcpt(m, &lan, i, SEC, &res) == MAILTHR_PASS;
 	}
 	is_uint(pass_out, 50, "an outside client's 50 new recipients all pass");
 	is_uint(outside, 50, "each marked outside");
@@ -490,12 +490,12 @@ static void test_own_senders(void)
 	is_uint(pass_lan, 5, "a client in own_networks is throttled");
 	to[0] = 0;
 	out.recipient = "trap@example.org";
-	is_int(mailthr_rcpt(m, &out, 99, 2 * SEC, &res), MAIL_HOLD,
+	is_int(mailthr_rcpt(m, &out, 99, 2 * SEC, &res), MAILTHR_HOLD,
 	       "an outside client's honeytoken message is held");
-	is_int(res.event, MAIL_EV_HONEYTOKEN, "with a honeytoken event");
+	is_int(res.event, MAILTHR_EV_HONEYTOKEN, "with a honeytoken event");
 	is_int(res.quarantine_client, 1, "and the client's quarantine asked");
 	out.recipient = "friend@example.org";
-	is_int(mailthr_rcpt(m, &out, 100, 3 * SEC, &res), MAIL_PASS,
+	is_int(mailthr_rcpt(m, &out, 100, 3 * SEC, &res), MAILTHR_PASS,
 	       "its next message passes: an outside relay is not locked out");
 	lan.client_addr = "";
 	lan.recipient = "x1@example.net";
@@ -510,15 +510,15 @@ static void test_honeytoken(void)
 {
 	struct mailthr_params p;
 	struct mailthr *m;
-	struct mail_result res;
+	struct mailthr_result res;
 	char *tokens[] = { "list-x7f3@example.org", "*-trap@lists.example.org",
 			   NULL };
 	char *wl[] = { "@relay.example.org", NULL };
-	struct mail_req r = { NULL, "worm@example.org", "198.51.100.9",
+	struct mailaddr_req r = { NULL, "worm@example.org", "198.51.100.9",
 			      "List-X7F3@EXAMPLE.org" };
-	struct mail_req w = { NULL, "lists@relay.example.org", "198.51.100.10",
+	struct mailaddr_req w = { NULL, "lists@relay.example.org", "198.51.100.10",
 			      "a-trap@lists.example.org" };
-	struct mail_req e = { NULL, "worm2@example.org", "198.51.100.11",
+	struct mailaddr_req e = { NULL, "worm2@example.org", "198.51.100.11",
 			      "list-x7f3+x@example.org" };
 
 	mailthr_defaults(&p);
@@ -527,25 +527,25 @@ static void test_honeytoken(void)
 	p.id.strip_extension = 1;
 	m = mailthr_create(&p, seed, count, NULL);
 	mailthr_rcpt(m, &r, 1, 10 * SEC, &res);
-	is_int(res.event, MAIL_EV_HONEYTOKEN, "honeytoken event");
-	is_int(res.verdict, MAIL_HOLD, "honeytoken message held");
+	is_int(res.event, MAILTHR_EV_HONEYTOKEN, "honeytoken event");
+	is_int(res.verdict, MAILTHR_HOLD, "honeytoken message held");
 	is_int(res.quarantine_client, 1, "quarantine of the client asked");
 	r.recipient = "friend@example.net";
 	mailthr_rcpt(m, &r, 2, 11 * SEC, &res);
-	is_int(res.verdict, MAIL_HOLD, "the sender's next mail is held too");
+	is_int(res.verdict, MAILTHR_HOLD, "the sender's next mail is held too");
 	mailthr_rcpt(m, &r, 3, 10 * SEC + 3601 * SEC, &res);
-	is_int(res.verdict, MAIL_PASS, "released after the honeytoken TTL");
+	is_int(res.verdict, MAILTHR_PASS, "released after the honeytoken TTL");
 	mailthr_rcpt(m, &w, 4, 12 * SEC, &res);
-	is_int(res.event, MAIL_EV_HONEYTOKEN, "whitelisted sender: event kept");
-	is_int(res.verdict, MAIL_PASS, "whitelisted sender passes");
+	is_int(res.event, MAILTHR_EV_HONEYTOKEN, "whitelisted sender: event kept");
+	is_int(res.verdict, MAILTHR_PASS, "whitelisted sender passes");
 	is_int(res.quarantine_client, 0, "and no quarantine is asked");
 	mailthr_rcpt(m, &e, 5, 12 * SEC, &res);
-	is_int(res.event, MAIL_EV_HONEYTOKEN, "token found behind an extension");
+	is_int(res.event, MAILTHR_EV_HONEYTOKEN, "token found behind an extension");
 	is_int(mailthr_release(m, "client:198.51.100.11"), 0,
 	       "operator release of a honeytoken lockout");
 	e.recipient = "someone@example.net";
 	mailthr_rcpt(m, &e, 6, 13 * SEC, &res);
-	is_int(res.verdict, MAIL_PASS, "released sender passes");
+	is_int(res.verdict, MAILTHR_PASS, "released sender passes");
 	mailthr_free(m);
 }
 
@@ -554,11 +554,11 @@ static void test_whitelist(void)
 {
 	struct mailthr_params p;
 	struct mailthr *m;
-	struct mail_result res;
+	struct mailthr_result res;
 	struct prefixset *nets = prefixset_create();
 	char *sasl[] = { "listserv", NULL };
-	struct mail_req r = { "listserv", "l@example.org", "203.0.113.5", NULL };
-	struct mail_req c = { NULL, "x@example.org", "10.1.2.3", NULL };
+	struct mailaddr_req r = { "listserv", "l@example.org", "203.0.113.5", NULL };
+	struct mailaddr_req c = { NULL, "x@example.org", "10.1.2.3", NULL };
 	char to[64];
 	unsigned i, passed = 0, passed_net = 0;
 
@@ -570,8 +570,8 @@ static void test_whitelist(void)
 	r.recipient = c.recipient = to;
 	for (i = 0; i < 1000; i++) {
 		snprintf(to, sizeof(to), "member%u@example.net", i);
-		passed += mailthr_rcpt(m, &r, i, SEC, &res) == MAIL_PASS;
-		passed_net += mailthr_rcpt(m, &c, i, SEC, &res) == MAIL_PASS;
+		passed += mailthr_rcpt(m, &r, i, SEC, &res) == MAILTHR_PASS;
+		passed_net += mailthr_rcpt(m, &c, i, SEC, &res) == MAILTHR_PASS;
 	}
 	is_uint(passed, 1000, "whitelisted SASL user: 1000 new recipients pass");
 	is_uint(passed_net, 1000, "whitelisted client network: all pass");
@@ -584,16 +584,16 @@ static void test_malformed(void)
 {
 	struct mailthr_params p;
 	struct mailthr *m;
-	struct mail_result res;
-	struct mail_req r = { NULL, "a@example.org", "192.0.2.1", "junk" };
+	struct mailthr_result res;
+	struct mailaddr_req r = { NULL, "a@example.org", "192.0.2.1", "junk" };
 
 	mailthr_defaults(&p);
 	m = mailthr_create(&p, seed, count, NULL);
-	is_int(mailthr_rcpt(m, &r, 1, SEC, &res), MAIL_PASS,
+	is_int(mailthr_rcpt(m, &r, 1, SEC, &res), MAILTHR_PASS,
 	       "malformed recipient is not throttled");
-	is_int(res.event, MAIL_EV_MALFORMED, "but reported");
+	is_int(res.event, MAILTHR_EV_MALFORMED, "but reported");
 	r.recipient = NULL;
-	is_int(mailthr_rcpt(m, &r, 1, SEC, &res), MAIL_PASS, "missing recipient");
+	is_int(mailthr_rcpt(m, &r, 1, SEC, &res), MAILTHR_PASS, "missing recipient");
 	mailthr_free(m);
 	p.thr.high = 10;
 	p.thr.low = 20;

@@ -80,7 +80,7 @@ int main(void)
 	is_str(c->conn, "inet:8895@127.0.0.1", "default socket");
 	is_uint(c->shards, 16, "default shards");
 	ok(c->sample_dir == NULL, "no samples by default");
-	is_int(c->params.mode, MAIL_MODE_DELAY, "delay mode by default");
+	is_int(c->params.mode, MAILTHR_MODE_DELAY, "delay mode by default");
 	is_str(c->core.control_socket, "/run/sluice/sluiced.sock",
 	       "sluiced's socket from [core]");
 	ok(c->mail.quarantine, "quarantine requests on by default");

@@ -33,8 +33,8 @@ static struct mailthr_params params(char **tokens)
 	mailthr_defaults(&p);
 	/* identities by sender, as an operator may choose: the tests
 	   below tell senders of one client apart */
-	p.id.order[1] = MAIL_ID_SENDER;
-	p.id.order[2] = MAIL_ID_CLIENT;
+	p.id.order[1] = MAILADDR_ID_SENDER;
+	p.id.order[2] = MAILADDR_ID_CLIENT;
 	p.thr.wset_size = 2;
 	p.thr.release_ns = SEC;
 	p.thr.high = 4;
@@ -44,9 +44,9 @@ static struct mailthr_params params(char **tokens)
 }
 
 /* rq - a request from sender to rcpt */
-static struct mail_req rq(const char *sender, const char *rcpt)
+static struct mailaddr_req rq(const char *sender, const char *rcpt)
 {
-	struct mail_req r = { .sender = sender, .client_addr = "192.0.2.1",
+	struct mailaddr_req r = { .sender = sender, .client_addr = "192.0.2.1",
 			      .recipient = rcpt };
 	return r;
 }
@@ -82,19 +82,19 @@ static void test_wait(void)
 	struct mailthr_params p = params(NULL);
 	struct mstate *s = mstate_create(&p, 4, seed);
 	struct throttle_stats st;
-	struct mail_result res;
+	struct mailthr_result res;
 	struct mstate_ticket *t;
-	struct mail_req r;
+	struct mailaddr_req r;
 	size_t waiting;
 	uint64_t now = 100 * SEC, next;
 
 	r = rq("alice@example.org", "r1@example.net");
-	is_int(mstate_rcpt(s, &r, now, &res, &t), MAIL_PASS, "r1 passes");
+	is_int(mstate_rcpt(s, &r, now, &res, &t), MAILTHR_PASS, "r1 passes");
 	ok(t == NULL, "no ticket for a pass");
 	r.recipient = "r2@example.net";
-	is_int(mstate_rcpt(s, &r, now, &res, &t), MAIL_PASS, "r2 passes");
+	is_int(mstate_rcpt(s, &r, now, &res, &t), MAILTHR_PASS, "r2 passes");
 	r.recipient = "r3@example.net";
-	is_int(mstate_rcpt(s, &r, now, &res, &t), MAIL_WAIT, "r3 waits");
+	is_int(mstate_rcpt(s, &r, now, &res, &t), MAILTHR_WAIT, "r3 waits");
 	ok(t != NULL, "a ticket for the wait");
 	is_str(res.identity, "sender:alice@example.org", "identity reported");
 	mstate_stats(s, &st, &waiting);
@@ -108,18 +108,18 @@ static void test_wait(void)
 
 	/* the grid may give this period's slot to one more at once */
 	r.recipient = "r4@example.net";
-	if (mstate_rcpt(s, &r, next, &res, &t) == MAIL_PASS)
+	if (mstate_rcpt(s, &r, next, &res, &t) == MAILTHR_PASS)
 		r.recipient = "r5@example.net";
 	else
 		mstate_wait(s, t, 0);
-	is_int(mstate_rcpt(s, &r, next, &res, &t), MAIL_WAIT,
+	is_int(mstate_rcpt(s, &r, next, &res, &t), MAILTHR_WAIT,
 	       "a further new recipient in the same period waits");
 	is_int(mstate_wait(s, t, 0), 0, "a past deadline gives up");
 	mstate_stats(s, &st, &waiting);
 	is_uint(waiting, 0, "the given-up ticket left the shard");
 	cmp_ok(mstate_tick(s, now + 10 * SEC), >=, 1,
 	       "its late release finds no waiter (and does not crash)");
-	is_int(mstate_rcpt(s, &r, now + 10 * SEC, &res, &t), MAIL_PASS,
+	is_int(mstate_rcpt(s, &r, now + 10 * SEC, &res, &t), MAILTHR_PASS,
 	       "the retry of the given-up recipient passes (working set)");
 	mstate_free(s);
 }
@@ -136,19 +136,19 @@ static int count_locked(void *ctx, const char *identity,
 /* on_unlock - mstate_on_unlock's callback: remember the last identity */
 static void on_unlock(void *ctx, const char *identity)
 {
-	snprintf(ctx, MAIL_IDENT_MAX, "%s", identity);
+	snprintf(ctx, MAILADDR_IDENT_MAX, "%s", identity);
 }
 
 /* test_lockout - waits that run out keep the queue: lockout, hold */
 static void test_lockout(void)
 {
-	char unlocked[MAIL_IDENT_MAX] = "";
+	char unlocked[MAILADDR_IDENT_MAX] = "";
 	struct mailthr_params p = params(NULL);
 	struct mstate *s = mstate_create(&p, 2, seed);
-	struct mail_result res;
+	struct mailthr_result res;
 	struct mstate_ticket *t;
-	struct mail_req r = rq("bob@example.org", NULL);
-	enum mail_verdict v = MAIL_PASS;
+	struct mailaddr_req r = rq("bob@example.org", NULL);
+	enum mailthr_verdict v = MAILTHR_PASS;
 	char rc[64];
 	int i;
 
@@ -159,11 +159,11 @@ static void test_lockout(void)
 		v = mstate_rcpt(s, &r, SEC, &res, &t);
 		if (t)
 			mstate_wait(s, t, 0);
-		if (v == MAIL_HOLD)
+		if (v == MAILTHR_HOLD)
 			break;
 	}
-	is_int(v, MAIL_HOLD, "a growing queue locks the sender out");
-	is_int(res.event, MAIL_EV_LOCKOUT, "... with a lockout event");
+	is_int(v, MAILTHR_HOLD, "a growing queue locks the sender out");
+	is_int(res.event, MAILTHR_EV_LOCKOUT, "... with a lockout event");
 	cmp_ok(i, <=, 8, "... by the recipient past the high watermark");
 	i = 0;
 	mstate_walk(s, count_locked, &i);
@@ -179,7 +179,7 @@ static void test_lockout(void)
 	mstate_walk(s, count_locked, &i);
 	is_int(i, 0, "no identity locked any more");
 	r.recipient = "x0@example.net";
-	is_int(mstate_rcpt(s, &r, SEC, &res, &t), MAIL_PASS,
+	is_int(mstate_rcpt(s, &r, SEC, &res, &t), MAILTHR_PASS,
 	       "bob's mail passes again");
 	mstate_free(s);
 }
@@ -190,22 +190,22 @@ static void test_reconfigure(void)
 	static char *tok[] = { "trap-*@lists.example.org", NULL };
 	struct mailthr_params p = params(NULL);
 	struct mstate *s = mstate_create(&p, 8, seed);
-	struct mail_result res;
+	struct mailthr_result res;
 	struct mstate_ticket *t;
-	struct mail_req r;
+	struct mailaddr_req r;
 	char snd[64];
 	int i, held = 0;
 
 	r = rq("x@example.org", "trap-1@lists.example.org");
-	is_int(mstate_rcpt(s, &r, SEC, &res, &t), MAIL_PASS,
+	is_int(mstate_rcpt(s, &r, SEC, &res, &t), MAILTHR_PASS,
 	       "no honeytoken before the reload");
 	p = params(tok);
 	is_int(mstate_reconfigure(s, &p), 0, "reconfigure");
 	for (i = 0; i < 32; i++) {
 		snprintf(snd, sizeof(snd), "s%d@example.org", i);
 		r = rq(snd, "trap-1@lists.example.org");
-		held += mstate_rcpt(s, &r, SEC, &res, &t) == MAIL_HOLD &&
-			res.event == MAIL_EV_HONEYTOKEN;
+		held += mstate_rcpt(s, &r, SEC, &res, &t) == MAILTHR_HOLD &&
+			res.event == MAILTHR_EV_HONEYTOKEN;
 	}
 	is_int(held, 32, "32 senders over 8 shards all meet the honeytoken");
 	p.thr.high = 1;
@@ -226,18 +226,18 @@ static void collect(void *ctx, const char *qid)
 }
 
 /* hold_one - the next new recipients of r until one is held: its list */
-static struct mstate_ticket *hold_one(struct mstate *s, struct mail_req *r,
+static struct mstate_ticket *hold_one(struct mstate *s, struct mailaddr_req *r,
 				      uint64_t now, int *serial)
 {
 	struct mstate_ticket *t, *list = NULL;
-	struct mail_result res;
+	struct mailthr_result res;
 	static char rc[64];
 	int i;
 
 	for (i = 0; i < 4; i++) {
 		snprintf(rc, sizeof(rc), "n%d@example.net", (*serial)++);
 		r->recipient = rc;
-		if (mstate_rcpt(s, r, now, &res, &t) == MAIL_HOLD && t) {
+		if (mstate_rcpt(s, r, now, &res, &t) == MAILTHR_HOLD && t) {
 			mstate_chain(&list, t);
 			break;
 		}
@@ -250,23 +250,23 @@ static void test_hold(void)
 {
 	struct mailthr_params p = params(NULL);
 	struct mstate *s;
-	struct mail_result res;
+	struct mailthr_result res;
 	struct mstate_ticket *t, *list = NULL;
-	struct mail_req r = rq("carol@example.org", NULL);
+	struct mailaddr_req r = rq("carol@example.org", NULL);
 	char rc[64], ids[256] = "";
 	uint64_t now = 50 * SEC;
 	int i, serial = 0;
 
-	p.mode = MAIL_MODE_HOLD;
+	p.mode = MAILTHR_MODE_HOLD;
 	s = mstate_create(&p, 4, seed);
 	for (i = 1; i <= 4; i++) {
 		snprintf(rc, sizeof(rc), "h%d@example.net", i);
 		r.recipient = rc;
 		switch (mstate_rcpt(s, &r, now, &res, &t)) {
-		case MAIL_PASS:
+		case MAILTHR_PASS:
 			ok(t == NULL, "h%d passes, no ticket", i);
 			break;
-		case MAIL_HOLD:
+		case MAILTHR_HOLD:
 			ok(t != NULL, "h%d held with a hold ticket", i);
 			if (t)
 				mstate_chain(&list, t);
@@ -348,9 +348,9 @@ static void test_snapshot(void)
 	char dir[] = "/tmp/sluice-msnap-ut.XXXXXX", cmd[128], rc[64];
 	struct mailthr_params p = params(NULL);
 	struct mstate *s, *t2;
-	struct mail_result res;
+	struct mailthr_result res;
 	struct mstate_ticket *t;
-	struct mail_req r;
+	struct mailaddr_req r;
 	uint8_t seed2[16];
 	int i;
 
@@ -363,7 +363,7 @@ static void test_snapshot(void)
 	for (i = 0; i < 12; i++) {	/* waits given up: the queue grows */
 		snprintf(rc, sizeof(rc), "x%d@example.net", i);
 		r.recipient = rc;
-		if (mstate_rcpt(s, &r, SEC, &res, &t) == MAIL_WAIT)
+		if (mstate_rcpt(s, &r, SEC, &res, &t) == MAILTHR_WAIT)
 			mstate_wait(s, t, 0);
 	}
 	r = rq("friend@example.org", "pal1@example.net");
@@ -392,13 +392,13 @@ static void test_snapshot(void)
 	t2 = mstate_create(&p, 8, seed2);
 	is_int(msnap_load(t2, dir, SEC, no_warn), 0, "loaded");
 	r = rq("locked@example.org", "new@example.net");
-	is_int(mstate_rcpt(t2, &r, SEC, &res, &t), MAIL_HOLD,
+	is_int(mstate_rcpt(t2, &r, SEC, &res, &t), MAILTHR_HOLD,
 	       "the locked-out sender is still locked out");
 	r = rq("friend@example.org", "pal1@example.net");
-	is_int(mstate_rcpt(t2, &r, SEC, &res, &t), MAIL_PASS,
+	is_int(mstate_rcpt(t2, &r, SEC, &res, &t), MAILTHR_PASS,
 	       "a recipient in the friend's working set passes");
 	r.recipient = "pal3@example.net";
-	is_int(mstate_rcpt(t2, &r, SEC, &res, &t), MAIL_WAIT,
+	is_int(mstate_rcpt(t2, &r, SEC, &res, &t), MAILTHR_WAIT,
 	       "a new one waits: the working set came back full");
 	if (t)
 		mstate_wait(t2, t, 0);
@@ -416,10 +416,10 @@ static int stop_ticker;
 static void *worker(void *arg)
 {
 	struct worker *w = arg;
-	struct mail_result res;
+	struct mailthr_result res;
 	struct mstate_ticket *t;
 	char snd[64], rc[64];
-	struct mail_req r;
+	struct mailaddr_req r;
 	int i;
 
 	for (i = 0; i < 20000; i++) {
@@ -427,8 +427,8 @@ static void *worker(void *arg)
 		snprintf(rc, sizeof(rc), "r%d@example.net", i % 7);
 		r = rq(snd, rc);
 		switch (mstate_rcpt(w->s, &r, SEC + (uint64_t)i * 1000, &res, &t)) {
-		case MAIL_PASS: w->pass++; break;
-		case MAIL_WAIT: w->wait++; mstate_wait(w->s, t, 0); break;
+		case MAILTHR_PASS: w->pass++; break;
+		case MAILTHR_WAIT: w->wait++; mstate_wait(w->s, t, 0); break;
 		default: w->other++; break;
 		}
 	}

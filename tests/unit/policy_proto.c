@@ -249,24 +249,24 @@ static void replies(void)
 	is_uint(policy_reply(small, sizeof(small), "DUNNO", NULL), 0,
 		"too small a buffer: 0");
 
-	policy_action(buf, sizeof(buf), MAIL_PASS, "ignored");
+	policy_action(buf, sizeof(buf), MAILTHR_PASS, "ignored");
 	is_str(buf, "action=DUNNO\n\n", "PASS -> DUNNO");
-	policy_action(buf, sizeof(buf), MAIL_HOLD, "sender throttled");
+	policy_action(buf, sizeof(buf), MAILTHR_HOLD, "sender throttled");
 	is_str(buf, "action=HOLD held by sluice: sender throttled\n\n",
 	       "HOLD text: Postfix logs it after \"Recipient address\"");
-	policy_action(buf, sizeof(buf), MAIL_DEFER, "4.7.1 too many new recipients");
+	policy_action(buf, sizeof(buf), MAILTHR_DEFER, "4.7.1 too many new recipients");
 	is_str(buf, "action=450 4.7.1 too many new recipients\n\n",
 	       "DEFER keeps the status code");
-	policy_action(buf, sizeof(buf), MAIL_DEFER, "slow down");
+	policy_action(buf, sizeof(buf), MAILTHR_DEFER, "slow down");
 	is_str(buf, "action=450 4.7.1 slow down\n\n", "DEFER adds 4.7.1");
-	policy_action(buf, sizeof(buf), MAIL_REJECT, "5.7.1 locked out");
+	policy_action(buf, sizeof(buf), MAILTHR_REJECT, "5.7.1 locked out");
 	is_str(buf, "action=550 5.7.1 locked out\n\n", "REJECT");
-	policy_action(buf, sizeof(buf), MAIL_REJECT, "4.7.1 odd");
+	policy_action(buf, sizeof(buf), MAILTHR_REJECT, "4.7.1 odd");
 	is_str(buf, "action=550 5.7.1 4.7.1 odd\n\n",
 	       "REJECT with a 4xx status gets 5.7.1 in front");
-	policy_action(buf, sizeof(buf), MAIL_DEFER, NULL);
+	policy_action(buf, sizeof(buf), MAILTHR_DEFER, NULL);
 	is_str(buf, "action=450 4.7.1 throttled\n\n", "DEFER without text");
-	policy_action(buf, sizeof(buf), (enum mail_verdict)99, NULL);
+	policy_action(buf, sizeof(buf), (enum mailthr_verdict)99, NULL);
 	is_str(buf, "action=451 4.3.0 policy error\n\n",
 	       "unknown verdict fails safe");
 	free(longtext);

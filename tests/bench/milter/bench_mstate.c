@@ -42,9 +42,9 @@ static void *run(void *arg)
 {
 	unsigned id = (unsigned)(uintptr_t)arg, seed = id * 7919 + 1;
 	char snd[64], rc[64];
-	struct mail_result res;
+	struct mailthr_result res;
 	struct mstate_ticket *t;
-	struct mail_req r = { .client_addr = "192.0.2.1" };
+	struct mailaddr_req r = { .client_addr = "192.0.2.1" };
 	unsigned long i;
 
 	for (i = 0; i < per_thread; i++) {
@@ -59,7 +59,7 @@ static void *run(void *arg)
 		r.sender = snd;
 		r.recipient = rc;
 		if (mstate_rcpt(state, &r, 1000000000ULL + i * 1000, &res, &t) ==
-		    MAIL_WAIT)
+		    MAILTHR_WAIT)
 			mstate_wait(state, t, 0);
 	}
 	return NULL;
