@@ -2,11 +2,15 @@
 /*
  * NAME
  *	cap_claim - on-link addresses nobody answers for, claimed by ARP
+ *	and neighbour discovery
  * SYNOPSIS
  *	#include "capture/cap_claim.h"
  * DESCRIPTION
  *	For each [capture] claim = IFACE PREFIX, a packet socket on IFACE
- *	watches ARP. An address of PREFIX that is asked for and has not
+ *	watches ARP (an IPv4 PREFIX) or neighbour discovery (IPv6: the
+ *	solicitations and advertisements, RFC 4861; the same rules with
+ *	duplicate-address detection, a solicitation from ::, as the
+ *	probe). An address of PREFIX that is asked for and has not
  *	spoken for claim_after is claimed, as LaBrea does: sluiced answers
  *	the requests for it with IFACE's own MAC, so the frames reach the
  *	gateway's IP layer (no promiscuous mode) and the capture path
@@ -17,7 +21,7 @@
  *	go at once; probes are never answered. ops->claimed says when an
  *	address is claimed (on) and let go (off), so the daemon can keep
  *	it in the kernel's claimed set. The table is bounded
- *	(CAP_CLAIM_SLOTS); nothing is allocated per packet. IPv4 only.
+ *	(CAP_CLAIM_SLOTS); nothing is allocated per packet.
  */
 #ifndef SLUICE_CAP_CLAIM_H
 #define SLUICE_CAP_CLAIM_H
@@ -57,6 +61,11 @@ int cap_claim_read(struct cap_claim *cl, uint64_t now_ns);
    entry i, outgoing or not (cap_claim_read's work, apart for tests) */
 void cap_claim_arp(struct cap_claim *cl, size_t i, const uint8_t *p,
 		   size_t len, int outgoing, uint64_t now_ns);
+/* cap_claim_nd - one IPv6 packet (from its header) seen on claim entry
+   i, outgoing or not, from the MAC smac */
+void cap_claim_nd(struct cap_claim *cl, size_t i, const uint8_t *p,
+		  size_t len, int outgoing, const uint8_t smac[6],
+		  uint64_t now_ns);
 /* cap_claim_stats - counters */
 void cap_claim_stats(const struct cap_claim *cl, struct cap_claim_stats *out);
 

@@ -64,7 +64,7 @@ static const struct cfg_key capture_keys[] = {
 	  .def = "10m", .min = SEC, .max = 86400 * SEC,
 	  .help = "every bait file is hashed this often (and at start)" },
 	{ .name = "claim", .type = CFG_LIST, .offset = CC(claim_text),
-	  .help = "IFACE PREFIX: unanswered on-link IPv4 addresses claimed" },
+	  .help = "IFACE PREFIX: unanswered on-link addresses claimed" },
 	{ .name = "claim_after", .type = CFG_DURATION,
 	  .offset = CC(claim_after_ns), .def = "3s",
 	  .min = SEC / 10, .max = 3600 * SEC,
@@ -134,8 +134,8 @@ static int claim_one(const char *s, struct cap_claim_conf *cc)
 	cc->ifname[n] = '\0';
 	while (*sp == ' ')
 		sp++;
-	if (prefix_parse(sp, &cc->net, &cc->plen) < 0 || cc->net.family != 4
-	    || cc->plen < 8)
+	if (prefix_parse(sp, &cc->net, &cc->plen) < 0
+	    || cc->plen < (cc->net.family == 4 ? 8 : 64))
 		return -1;
 	(void)prefix_network(&cc->net, cc->plen, &cc->net);
 	return 0;
@@ -158,7 +158,9 @@ static int claims_parse(struct config *c, struct cap_conf *o, char *err,
 			cfgval_show(o->claim_text[i], shown, sizeof(shown));
 			snprintf(err, len, "%s: [capture] claim = \"%s\": expected "
 				 "an interface name and an IPv4 prefix of /8 or "
-				 "longer, such as \"eth1 192.0.2.0/24\"",
+				 "longer or an IPv6 one of /64 or longer, such "
+				 "as \"eth1 192.0.2.0/24\" or \"eth1 "
+				 "2001:db8:1::/64\"",
 				 config_name(c), shown);
 			return -1;
 		}

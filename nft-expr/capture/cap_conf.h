@@ -24,7 +24,7 @@
 
 struct cap_claim_conf {
 	char ifname[16];
-	struct sl_addr net;		/* IPv4 */
+	struct sl_addr net;		/* IPv4 or IPv6 */
 	unsigned plen;
 };
 

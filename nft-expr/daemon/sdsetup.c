@@ -241,7 +241,8 @@ static void claim_on(void *ctx, const struct sl_addr *a, int on)
 	daemon_log(LOG_INFO, "capture: %s %s", on ? "claimed" : "let go",
 		   addr_format(a, shown));
 	if (s->nft != NULL
-	    && quarset_change_in(s->nft, "claimed", a, 32,
+	    && quarset_change_in(s->nft, "claimed", a,
+				 a->family == 6 ? 128 : 32,
 				 on ? s->conf->capture.hold_timeout_ns : 0,
 				 err, sizeof(err)) < 0)
 		daemon_log(LOG_WARNING, "capture: claimed set: %s", err);

@@ -13,13 +13,16 @@
  *	table and each input replays alike.
  *	Each packet is copied to a buffer of exactly its size, so
  *	AddressSanitizer catches a read one byte too far. An answer must
- *	parse back as TCP between the packet's own addresses.
+ *	parse back as TCP between the packet's own addresses. The same
+ *	packet is read as neighbour discovery too (cap_nd_parse, for the
+ *	IPv6 claim): what it accepts must point inside the packet.
  */
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "capture/cap_hit.h"
+#include "capture/cap_nd.h"
 #include "capture/cap_resp.h"
 #include "capture/cap_seg.h"
 #include "../unit/jsoncheck.h"
@@ -62,11 +65,16 @@ static void one(const uint8_t *data, size_t len, uint64_t now)
 	uint8_t *copy = malloc(len ? len : 1), out[CAP_SEG_MAX];
 	struct cap_reply r;
 	struct cap_seg s, back;
+	struct cap_nd nd;
 	enum cap_what w;
 	int answer = 0;
 	size_t n;
 
 	memcpy(copy, data, len);
+	if (cap_nd_parse(copy, len, &nd) == 0
+	    && (nd.target < copy || nd.target + 16 > copy + len
+		|| (nd.lladdr != NULL && nd.lladdr + 6 > copy + len)))
+		abort();
 	(void)cap_seg_parse(copy, len, &s);
 	if (s.data_len > len || s.data_len > s.wire_len)
 		abort();

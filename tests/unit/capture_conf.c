@@ -45,9 +45,9 @@ int main(void)
 		{ "[capture]\nhold_timeout = 10s\n", "t.conf: [capture] hold_timeout = \"10s\"" },
 		{ "[capture]\ndarkk = 10.0.0.0/8\n", "t.conf: [capture] darkk" },
 		{ "[capture]\nclaim = eth0\n",
-		  "t.conf: [capture] claim = \"eth0\": expected an interface name and an IPv4 prefix of /8 or longer, such as \"eth1 192.0.2.0/24\"" },
-		{ "[capture]\nclaim = eth0 fd00::/64\n",
-		  "t.conf: [capture] claim = \"eth0 fd00::/64\": expected an interface name and an IPv4 prefix" },
+		  "t.conf: [capture] claim = \"eth0\": expected an interface name and an IPv4 prefix of /8 or longer or an IPv6 one of /64 or longer, such as \"eth1 192.0.2.0/24\" or \"eth1 2001:db8:1::/64\"" },
+		{ "[capture]\nclaim = eth0 fd00::/48\n",
+		  "t.conf: [capture] claim = \"eth0 fd00::/48\": expected an interface name and an IPv4 prefix of /8 or longer or an IPv6 one of /64 or longer" },
 		{ "[capture]\nclaim = eth0 10.0.0.0/4\n",
 		  "t.conf: [capture] claim = \"eth0 10.0.0.0/4\": expected an interface name" },
 		{ "[capture]\nclaim = a-name-longer-than-15 10.0.0.0/24\n",
@@ -84,6 +84,11 @@ int main(void)
 	   "br0 10.77.1.0/24 (host bits cleared), eth1: got %s/%u", c.claims[0].ifname,
 	   c.claims[0].plen);
 	is_uint(c.claim_after_ns, 3000000000ULL, "claim_after default 3 s");
+	cap_conf_release(&c);
+	is_int(load("[capture]\nclaim = br0 fd77:1::9/64\n", &c, err, sizeof(err)),
+	       0, "an IPv6 claim: %s", err);
+	ok(c.nclaims == 1 && c.claims[0].net.family == 6 && c.claims[0].plen == 64
+	   && c.claims[0].net.b[15] == 0, "br0 fd77:1::/64 (host bits cleared)");
 	cap_conf_release(&c);
 	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
 		err[0] = '\0';
