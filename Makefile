@@ -30,7 +30,7 @@ SANFLAGS  :=
 endif
 
 CC        ?= cc
-PKGS      := glib-2.0
+PKGS      := glib-2.0 hiredis
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS  := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 # CFLAGS and LDFLAGS are the builder's (make CFLAGS=-O0 replaces them);

@@ -21,6 +21,7 @@
 #include "coreconf.h"
 #include "ctl.h"
 #include "endpoint.h"
+#include "mailshare.h"
 
 const char *const coreconf_known_groups[] = {
 	"core", "sluiced", "capture", "countermeasures", "policyd", "milter",
@@ -45,6 +46,27 @@ static const struct cfg_key core_keys[] = {
 	  .def = "", .help = "group that may read status and report to control sockets" },
 	{ .name = "admin_group", .type = CFG_STRING, .offset = CC(admin_group),
 	  .def = "", .help = "group that may also release, unquarantine, reload" },
+	{ .name = "redis", .type = CFG_ENDPOINT, .offset = CC(redis),
+	  .def = "", .help = "Redis holding the state the hosts share "
+	  "(unix:/path or inet:host:port); empty = none" },
+	{ .name = "redis_prefix", .type = CFG_STRING, .offset = CC(redis_prefix),
+	  .def = "sluice:", .help = "prefix of every key in Redis" },
+	{ .name = "redis_timeout", .type = CFG_DURATION, .offset = CC(redis_timeout),
+	  .def = "50ms", .min = 1000000ULL, .max = 10000000000ULL,
+	  .help = "longest wait for Redis in one decision, then local mode" },
+	{ .name = "redis_password_file", .type = CFG_STRING,
+	  .offset = CC(redis_password_file), .def = "",
+	  .help = "file whose first line is PASSWORD or USER PASSWORD (ACL)" },
+	{ .name = "redis_idle", .type = CFG_DURATION, .offset = CC(redis_idle),
+	  .def = "1h", .min = 1000000000ULL, .max = 30ULL * 86400 * 1000000000ULL,
+	  .help = "an identity's keys expire after this long unused" },
+	{ .name = "redis_keyfile", .type = CFG_STRING, .offset = CC(redis_keyfile),
+	  .def = "", .help = "key shared by every host (16 bytes at least), "
+	  "so their destination tags agree; required with redis" },
+	{ .name = "redis_nodes", .type = CFG_UINT, .offset = CC(redis_nodes),
+	  .def = "1", .min = 1, .max = 1000,
+	  .help = "hosts sharing the Redis: without it each releases one "
+	  "per release_interval x redis_nodes" },
 };
 #define NCORE (sizeof(core_keys) / sizeof(core_keys[0]))
 
@@ -98,6 +120,44 @@ static int coreconf_access(struct config *c, struct core_conf *out,
 			    &out->access.admin_gid, err, len) < 0 ? -1 : 0;
 }
 
+/* coreconf_redis - the Redis endpoint, password and key files */
+static int coreconf_redis(struct config *c, struct core_conf *out,
+			  char *err, size_t len)
+{
+	struct redisc_params *rp;
+	char why[512];
+
+	if (out->redis == NULL)
+		return 0;
+	rp = out->redis_rc = g_new0(struct redisc_params, 1);
+	/* the value was checked by the schema: it parses */
+	(void)endpoint_parse(out->redis, &rp->ep, why, sizeof(why));
+	if (out->redis_prefix && strlen(out->redis_prefix) >= MAILSHARE_PREFIX_MAX) {
+		snprintf(err, len, "%s: [core] redis_prefix = \"%.80s\": longer "
+			 "than %d bytes", config_name(c), out->redis_prefix,
+			 MAILSHARE_PREFIX_MAX - 1);
+		return -1;
+	}
+	if (out->redis_keyfile == NULL) {
+		snprintf(err, len, "%s: [core] redis_keyfile is required with "
+			 "redis = %s: a file of at least 16 random bytes, the "
+			 "same on every host", config_name(c), out->redis);
+		return -1;
+	}
+	if (mailshare_key_file(out->redis_keyfile, out->redis_key, why,
+			       sizeof(why)) < 0) {
+		snprintf(err, len, "%s: [core] redis_keyfile = %s", config_name(c), why);
+		return -1;
+	}
+	if (out->redis_password_file &&
+	    redisc_password_file(out->redis_password_file, rp, why, sizeof(why)) < 0) {
+		snprintf(err, len, "%s: [core] redis_password_file = %s",
+			 config_name(c), why);
+		return -1;
+	}
+	return 0;
+}
+
 /* [countermeasures] keys some program acts on; the others only parse */
 static const char *const cm_wired[] = { "dry_run", NULL };
 
@@ -126,6 +186,7 @@ int coreconf_apply(struct config *c, struct core_conf *out, char *err, size_t le
 		return -1;
 	if (coreconf_socket(c, out, err, len) < 0
 	    || coreconf_access(c, out, err, len) < 0
+	    || coreconf_redis(c, out, err, len) < 0
 	    || coreconf_countermeasures(c, &cm, err, len) < 0) {
 		coreconf_release(out);
 		return -1;
@@ -141,6 +202,10 @@ void coreconf_release(struct core_conf *cc)
 	if (cc == NULL)
 		return;
 	config_release(core_keys, NCORE, cc);
+	if (cc->redis_rc)
+		explicit_bzero(cc->redis_rc, sizeof(*cc->redis_rc));
+	g_free(cc->redis_rc);
+	cc->redis_rc = NULL;
 	g_free(cc->cm_inert);
 	cc->cm_inert = NULL;
 }

@@ -26,6 +26,17 @@
  *	                                        (root always may); empty:
  *	                                        no group
  *
+ *	  redis =                               shared state: unix:/path or
+ *	                                        inet:host:port of a Redis
+ *	  redis_prefix = sluice:                 its keys start so
+ *	  redis_timeout = 50ms                  longest wait for one decision
+ *	  redis_password_file =                 PASSWORD or USER PASSWORD
+ *	  redis_idle = 1h                       unused keys expire
+ *	  redis_keyfile =                       required with redis: the same
+ *	                                        file on every host (tags)
+ *	  redis_nodes = 1                       hosts sharing the Redis
+ *	                                        (local mode divides by it)
+ *
  *	coreconf_apply() also checks [countermeasures] whole (a misspelt
  *	key there is refused in every program) and takes from it what
  *	every program obeys today:
@@ -65,6 +76,8 @@
 #include "ctl_server.h"
 #include "prefixset.h"
 
+struct redisc_params;
+
 struct core_conf {
 	char *events;		/* JSON-lines path, default /var/log/sluice/events.json */
 	char *control_socket;	/* default /run/sluice/sluiced.sock */
@@ -76,6 +89,17 @@ struct core_conf {
 	int dry_run;		/* [countermeasures] dry_run: observe only */
 	char *cm_inert;		/* [countermeasures] keys set that do nothing
 				   yet, "a, b"; NULL if none */
+	/* shared state (mailshare(3)); redis NULL = none */
+	char *redis;		/* unix:/path or inet:host:port */
+	char *redis_prefix;	/* key prefix, "sluice:" */
+	uint64_t redis_timeout;	/* ns, one decision's round trips */
+	char *redis_password_file;	/* PASSWORD or USER PASSWORD */
+	uint64_t redis_idle;	/* ns, keys unused this long expire */
+	char *redis_keyfile;	/* the hosts' shared key for tags */
+	unsigned redis_nodes;	/* hosts sharing one Redis */
+	/* derived from them */
+	struct redisc_params *redis_rc;	/* redisc(3); NULL without redis */
+	uint8_t redis_key[16];
 };
 
 extern const char *const coreconf_known_groups[];

@@ -23,6 +23,7 @@
 #include "clock.h"
 #include "ctl_server.h"
 #include "mailctl.h"
+#include "mailshare.h"
 
 #define PENDING_MAX (256 * 1024)	/* bytes of events waiting */
 #define MATCH_MAX 4			/* bare identities listed */
@@ -282,6 +283,20 @@ static size_t collect(struct mailctl *c, const char **name, uint64_t *v)
 	return stat_pairs(&s, name, v);
 }
 
+/* mailctl_add_share - the Redis mode and its fallbacks as extras */
+void mailctl_add_share(struct mailctl_stats *out, struct mailshare *s)
+{
+	struct mailshare_stats st;
+
+	if (s == NULL || out->nextra + 2 > MAILCTL_EXTRA)
+		return;
+	mailshare_stats(s, &st);
+	out->extra[out->nextra].name = "redis_shared";
+	out->extra[out->nextra++].v = (uint64_t)st.shared;
+	out->extra[out->nextra].name = "redis_fallbacks";
+	out->extra[out->nextra++].v = st.fallbacks;
+}
+
 /* cmd_status - the counters */
 static int cmd_status(void *ctx, int json, char **argv, GString *out)
 {
@@ -294,7 +309,8 @@ static int cmd_status(void *ctx, int json, char **argv, GString *out)
 		g_string_append_printf(out, json ? "%s\"%s\":" : "%s%s ",
 				       json ? (i ? "," : "{") : "", name[i]);
 		/* a switch reads as one, as sluiced's status says it */
-		if (strcmp(name[i], "observe") == 0)
+		if (strcmp(name[i], "observe") == 0 ||
+		    strcmp(name[i], "redis_shared") == 0)
 			g_string_append(out, json ? (v[i] ? "true" : "false") :
 					v[i] ? "yes" : "no");
 		else

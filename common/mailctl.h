@@ -74,6 +74,11 @@ struct mailctl_ops {
 };
 
 struct mailctl;
+struct mailshare;
+
+/* mailctl_add_share - the Redis mode (redis_shared, yes or no) and
+   its fallbacks as two of the filter's own counters; s may be NULL */
+void mailctl_add_share(struct mailctl_stats *out, struct mailshare *s);
 
 /* mailctl_open - serve path ("unix:" optional) for obj, to acc's
    groups; NULL with err */

@@ -16,6 +16,14 @@
  *	The throttle's unlock report is held back while such a lock lives;
  *	the tick reports the lock's end instead. mailthr_save.c keeps both
  *	across restarts.
+ *
+ *	With a mailshare attached, the throttle and lockout part of each
+ *	decision is made in Redis (the same rules, mailshare.c's script);
+ *	the whitelists, own_nets and honeytokens stay local, being each
+ *	host's configuration. A held request waits here, in a mailwait(3)
+ *	heap, for the release time Redis gave it. When Redis fails, the
+ *	local throttle and locks decide, at release_interval x nodes, so
+ *	that the hosts together still release about one a period.
  */
 #include <errno.h>
 #include <fnmatch.h>
@@ -143,22 +151,54 @@ void mailthr_free(struct mailthr *m)
 		return;
 	throttle_free(m->thr);
 	maillock_free(m->locks);
+	mailwait_free(m->waits);
 	free(m);
+}
+
+/* local_params - the local throttle's: with a share, it stands in
+   for all the nodes, so each releases 1/nodes of the rate */
+static struct throttle_params local_params(const struct mailthr *m,
+					   const struct mailthr_params *p)
+{
+	struct throttle_params t = p->thr;
+	uint64_t max = 3600 * 1000000000ULL;
+
+	if (m->share) {
+		t.release_ns *= mailshare_nodes(m->share);
+		if (t.release_ns > max)
+			t.release_ns = max;
+	}
+	return t;
 }
 
 /* mailthr_reconfigure - new parameters, state kept */
 int mailthr_reconfigure(struct mailthr *m, const struct mailthr_params *p)
 {
+	struct throttle_params t = local_params(m, p);
 	const char *why;
 
 	if (mailthr_check_params(p, &why) < 0) {
 		errno = EINVAL;
 		return -1;
 	}
-	if (throttle_reconfigure(m->thr, &p->thr) < 0)
+	if (throttle_reconfigure(m->thr, &t) < 0)
 		return -1;
 	m->p = *p;
 	return 0;
+}
+
+/* mailthr_share - decide through Redis while it answers */
+int mailthr_share(struct mailthr *m, struct mailshare *s, int sim_clock)
+{
+	struct throttle_params t;
+
+	if (s && m->waits == NULL &&
+	    (m->waits = mailwait_create(m->p.thr.max_held)) == NULL)
+		return -1;
+	m->share = s;
+	m->share_clock = sim_clock;
+	t = local_params(m, &m->p);
+	return throttle_reconfigure(m->thr, &t);
 }
 
 /* in_list - exact (case-insensitive) membership */
@@ -275,10 +315,15 @@ static enum mailthr_verdict honeytoken(struct mailthr *m, const struct mailaddr_
 		return out->verdict = MAILTHR_PASS;
 	out->quarantine_client = r->client_addr && *r->client_addr;
 	out->outside = !own_sender(m, r);
-	if (!out->outside)	/* no room: the throttle still decides */
+	if (!out->outside) {	/* no room: the throttle still decides */
 		(void)maillock_set(m->locks, out->identity,
 				   now + m->p.honeytoken_ttl_ns,
 				   MAILLOCK_HONEYTOKEN);
+		/* the other hosts too; if Redis fails, this one at least */
+		if (m->share)
+			(void)mailshare_lock(m->share, &m->p.thr, out->identity,
+					     m->p.honeytoken_ttl_ns, now);
+	}
 	return lockout_verdict(m, out);
 }
 
@@ -315,6 +360,44 @@ static enum mailthr_verdict throttled(struct mailthr *m, uint64_t cookie,
 	}
 }
 
+/* shared - the throttle and lockouts in Redis decide; -1: it did not
+   answer, decide locally */
+static int shared(struct mailthr *m, uint64_t cookie, uint64_t now,
+		  struct mailthr_result *out)
+{
+	struct mailshare_verdict sv;
+	uint64_t clock_ms = m->share_clock ? now / 1000000 : 0;
+
+	if (mailshare_decide(m->share, &m->p.thr, m->p.lockout_min_ns,
+			     out->identity, out->recipient, now, clock_ms,
+			     &sv) < 0)
+		return -1;
+	/* a lockout time answers before the throttle: no queue told */
+	out->queued = sv.lock_live ? 0 : sv.queued;
+	switch (sv.v) {
+	case THROTTLE_PASS:
+		out->verdict = MAILTHR_PASS;
+		break;
+	case THROTTLE_HOLD:
+		out->event = MAILTHR_EV_DELAYED;
+		/* no room to keep it waiting: fail open, as THROTTLE_FULL */
+		if (mailwait_add(m->waits, out->identity, cookie,
+				 now + sv.wait_ns) < 0)
+			out->verdict = MAILTHR_PASS;
+		else
+			wait_verdict(m, out);
+		break;
+	case THROTTLE_LOCKOUT:
+		out->event = MAILTHR_EV_LOCKOUT;
+		lockout_verdict(m, out);
+		break;
+	default:
+		lockout_verdict(m, out);
+		break;
+	}
+	return 0;
+}
+
 /* decide - one recipient, enforcing */
 static enum mailthr_verdict decide(struct mailthr *m, const struct mailaddr_req *r,
 				uint64_t cookie, uint64_t now,
@@ -342,6 +425,8 @@ static enum mailthr_verdict decide(struct mailthr *m, const struct mailaddr_req 
 		m->c.outside++;
 		return MAILTHR_PASS;
 	}
+	if (m->share && shared(m, cookie, now, out) == 0)
+		return out->verdict;
 	if (maillock_live(m->locks, out->identity, now, NULL))
 		return lockout_verdict(m, out);
 	return throttled(m, cookie, now, out);
@@ -392,16 +477,29 @@ enum mailthr_verdict mailthr_rcpt(struct mailthr *m, const struct mailaddr_req *
 	return m->p.observe ? observed(m, out) : v;
 }
 
+/* waited - a request held for Redis's release time: its turn */
+static void waited(void *ctx, const char *identity, uint64_t cookie)
+{
+	struct mailthr *m = ctx;
+
+	if (m->fn)
+		m->fn(m->ctx, identity, cookie, THROTTLE_RELEASED);
+}
+
 /* mailthr_tick - releases due by now; ended lockouts once a second */
 size_t mailthr_tick(struct mailthr *m, uint64_t now)
 {
+	size_t n = 0;
+
 	if (now > m->now)
 		m->now = now;
 	if (now >= m->next_sweep) {
 		maillock_expire(m->locks, now, lock_over, m);
 		m->next_sweep = now + LOCK_SWEEP_NS;
 	}
-	return throttle_tick(m->thr, now);
+	if (m->waits)
+		n = mailwait_due(m->waits, now, waited, m);
+	return n + throttle_tick(m->thr, now);
 }
 
 /* mailthr_next - now of the next due release, or lock sweep */
@@ -409,6 +507,8 @@ uint64_t mailthr_next(const struct mailthr *m)
 {
 	uint64_t t = throttle_next(m->thr);
 
+	if (m->waits && mailwait_next(m->waits) < t)
+		t = mailwait_next(m->waits);
 	if (maillock_count(m->locks) > 0 && m->next_sweep < t)
 		t = m->next_sweep;
 	return t;
@@ -439,6 +539,11 @@ int mailthr_release(struct mailthr *m, const char *identity)
 	if (throttle_unlock(m->thr, key) == 0)
 		found = 1;
 	throttle_flush(m->thr, key, 0);
+	if (m->share && mailshare_release(m->share, &m->p.thr, key,
+					  m->now) > 0)
+		found = 1;
+	if (m->waits && mailwait_flush(m->waits, key, waited, m) > 0)
+		found = 1;
 	return found ? 0 : -1;
 }
 

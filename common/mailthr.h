@@ -153,6 +153,15 @@ struct mailthr_counters {
 /* mailthr_counters - the mail layer's own counters, added to *out */
 void mailthr_counters(const struct mailthr *m, struct mailthr_counters *out);
 
+struct mailshare;
+/* mailthr_share - decide through Redis (mailshare(3), borrowed; NULL:
+   local only): the working set, queue and lockouts live there while
+   it answers; when it does not, the local throttle decides, releasing
+   one per release interval x the nodes sharing. sim_clock (tests):
+   the callers' now, not Redis's clock, times the shared decisions.
+   0, or -1 with errno */
+int mailthr_share(struct mailthr *m, struct mailshare *s, int sim_clock);
+
 /* mailthr_is_honeytoken - normalised recipient matches a honeytoken */
 int mailthr_is_honeytoken(const struct mailthr_params *p, const char *rcpt);
 

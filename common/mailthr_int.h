@@ -10,7 +10,9 @@
 #define SLUICE_MAILTHR_INT_H
 
 #include "maillock.h"
+#include "mailshare.h"
 #include "mailthr.h"
+#include "mailwait.h"
 
 #define LOCK_TAB_BYTES (4u << 20)	/* about 50k lockouts */
 #define LOCK_SWEEP_NS 1000000000ULL	/* ended lockouts reported this often */
@@ -24,6 +26,9 @@ struct mailthr {
 	struct mailthr_counters c;
 	uint64_t now;			/* latest now seen */
 	uint64_t next_sweep;		/* of ended lockouts */
+	struct mailshare *share;	/* borrowed; NULL = local only */
+	struct mailwait *waits;		/* shared mode's held cookies */
+	int share_clock;		/* tests: now is Redis's clock */
 };
 
 #endif

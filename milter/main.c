@@ -38,6 +38,7 @@
 #include "daemon.h"
 #include "mailev.h"
 #include "mailrelease.h"
+#include "mailshare.h"
 #include "mconf.h"
 #include "mfilter.h"
 #include "msnap.h"
@@ -61,6 +62,7 @@ static struct {
 	pthread_t ticker;		/* joined at stop */
 	struct mctl *ctl;		/* operator socket, or NULL */
 	struct mailev *events;		/* the event log */
+	struct mailshare *share;	/* [core] redis, or NULL */
 } m = { .mu = PTHREAD_MUTEX_INITIALIZER };
 
 /* kick - a new wait started: let the ticker recompute its deadline */
@@ -258,6 +260,7 @@ static void load_warn(const char *why)
 /* start_state - the sharded throttle and the event log */
 static void start_state(const struct mconf *c)
 {
+	char err[512];
 	uint8_t seed[16];
 	int saved = restore_seed(c, seed);
 
@@ -266,6 +269,12 @@ static void start_state(const struct mconf *c)
 	if ((m.state = mstate_create(&c->params, c->shards, seed)) == NULL)
 		daemon_die(2, "throttle state (%u shards, mem_cap %llu): %m",
 			   c->shards, (unsigned long long)c->mail.mem_cap);
+	m.share = mailshare_open(&c->core, c->params.thr.release_ns, err,
+				 sizeof(err));
+	if (*err)
+		daemon_die(2, "%s", err);
+	if (m.share && mstate_share(m.state, m.share) < 0)
+		daemon_die(1, "redis: %m");
 	if (saved && msnap_load(m.state, c->core.state_dir,
 				sl_monotonic_ns(), load_warn) < 0)
 		daemon_log(LOG_WARNING, "state in %s: partly restored",

@@ -52,6 +52,7 @@ static void stats(void *obj, struct mailctl_stats *out)
 	out->extra[2].name = "waiting";
 	out->extra[2].v = waiting;
 	out->nextra = 3;
+	mailctl_add_share(out, mstate_shared(c->state));
 }
 
 /* walk - identities with state */

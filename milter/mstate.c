@@ -54,6 +54,7 @@ struct mstate {
 	struct mstate_shard *sh;
 	mstate_unlock_fn *unlock;	/* told of unlocks; may be NULL */
 	void *unlock_ctx;
+	struct mailshare *share;	/* borrowed; NULL = local only */
 };
 
 /* shard_params - p with the memory caps divided between n shards */
@@ -209,6 +210,28 @@ void mstate_free(struct mstate *s)
 	}
 	free(s->sh);
 	free(s);
+}
+
+/* mstate_share - every shard decides through Redis (borrowed) */
+int mstate_share(struct mstate *s, struct mailshare *share)
+{
+	unsigned i;
+	int rc = 0;
+
+	s->share = share;
+	for (i = 0; i < s->n; i++) {
+		pthread_mutex_lock(&s->sh[i].mu);
+		if (mailthr_share(s->sh[i].m, share, 0) < 0)
+			rc = -1;
+		pthread_mutex_unlock(&s->sh[i].mu);
+	}
+	return rc;
+}
+
+/* mstate_shared - the Redis share, or NULL */
+struct mailshare *mstate_shared(const struct mstate *s)
+{
+	return s->share;
 }
 
 /* mstate_reconfigure - each shard in turn, under its own lock */

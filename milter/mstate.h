@@ -55,6 +55,12 @@ typedef void mstate_unlock_fn(void *ctx, const char *identity);
 void mstate_on_unlock(struct mstate *s, mstate_unlock_fn *fn, void *ctx);
 /* mstate_free - accepts NULL; no session may be inside */
 void mstate_free(struct mstate *s);
+struct mailshare;
+/* mstate_share - every shard decides through Redis (mailthr_share;
+   borrowed, NULL: local only); 0 or -1 */
+int mstate_share(struct mstate *s, struct mailshare *share);
+/* mstate_shared - the Redis share, or NULL */
+struct mailshare *mstate_shared(const struct mstate *s);
 /* mstate_reconfigure - new parameters for every shard, state kept;
    lists in p are borrowed until the next reconfigure; 0 or -1 */
 int mstate_reconfigure(struct mstate *s, const struct mailthr_params *p);

@@ -14,7 +14,8 @@ PKGS="build-essential pkg-config clang libclang-rt-14-dev
  libglib2.0-dev libmnl-dev libnftnl-dev libnetfilter-queue-dev
  libnetfilter-log-dev libcap-dev libmilter-dev
  nftables iptables iproute2 conntrack postfix miltertest swaks nmap masscan hping3
- dnsmasq-base postfwd perl procps psmisc logrotate m4 liblockfile1 libwrap0 libpcap-dev gnuplot-nox jq python3-scapy time endlessh iperf3"
+ dnsmasq-base postfwd perl procps psmisc logrotate m4 liblockfile1 libwrap0 libpcap-dev gnuplot-nox jq python3-scapy time endlessh iperf3
+ redis-server libhiredis-dev"
 
 missing=""
 for p in $PKGS; do
@@ -29,7 +30,7 @@ if [ "$(id -u)" != 0 ]; then
 	exit 1
 fi
 # SERVICES - what the packages may start; deps_active - those running now
-SERVICES="postfix dnsmasq postfwd"
+SERVICES="postfix dnsmasq postfwd redis-server"
 deps_active() {
 	command -v systemctl >/dev/null 2>&1 || return 0
 	for s in $SERVICES; do

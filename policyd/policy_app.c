@@ -25,6 +25,7 @@
 #include "mailnotify.h"
 #include "mailquar.h"
 #include "mailrelease.h"
+#include "mailshare.h"
 #include "policy_app.h"
 #include "policy_held.h"
 
@@ -35,6 +36,7 @@
 struct policy_app {
 	struct policy_conf *conf;
 	struct mailthr *mt;
+	struct mailshare *share;	/* [core] redis; NULL = none */
 	struct policy_server *srv;
 	struct policy_held *held;
 	struct mailrelease *rel;
@@ -242,12 +244,33 @@ struct policy_app *policy_app_create(struct policy_conf *conf,
 	return NULL;
 }
 
+/* policy_app_share - [core] redis: decide through it; 0, or -1 with err */
+int policy_app_share(struct policy_app *a, char *err, size_t errlen)
+{
+	a->share = mailshare_open(&a->conf->core,
+				  a->conf->params.thr.release_ns, err, errlen);
+	if (a->share == NULL)
+		return *err ? -1 : 0;
+	if (mailthr_share(a->mt, a->share, 0) < 0) {
+		snprintf(err, errlen, "redis: %s", strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
+/* policy_app_shared - the Redis share, or NULL */
+struct mailshare *policy_app_shared(const struct policy_app *a)
+{
+	return a->share;
+}
+
 /* policy_app_free - accepts NULL */
 void policy_app_free(struct policy_app *a)
 {
 	if (a == NULL)
 		return;
 	mailthr_free(a->mt);
+	mailshare_free(a->share);
 	policy_held_free(a->held);
 	mailrelease_free(a->rel);
 	mailev_close(a->events);

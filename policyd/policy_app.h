@@ -50,6 +50,12 @@ uint64_t policy_app_next(const struct policy_app *a);
 /* policy_app_reconfigure - new configuration (taken), state kept;
    -1 (and conf freed) if the throttle refuses it */
 int policy_app_reconfigure(struct policy_app *a, struct policy_conf *conf);
+struct mailshare;
+/* policy_app_share - [core] redis set: decide through it (a Cluster or
+   Sentinel is refused); 0, or -1 with err */
+int policy_app_share(struct policy_app *a, char *err, size_t errlen);
+/* policy_app_shared - the Redis share, or NULL */
+struct mailshare *policy_app_shared(const struct policy_app *a);
 /* policy_app_conf - the configuration in force */
 const struct policy_conf *policy_app_conf(const struct policy_app *a);
 /* policy_app_save - state into dir (atomically); -1 with errno */

@@ -52,6 +52,7 @@ static void stats(void *obj, struct mailctl_stats *out)
 			   { "waiting", s.pending } },
 		.nextra = 3,
 	};
+	mailctl_add_share(out, policy_app_shared(c->app));
 }
 
 /* walk - identities with state */

@@ -157,6 +157,8 @@ static void start(struct policyd *d, struct policy_conf *c, int foreground)
 	seed_get(c->core.state_dir, seed);
 	if ((d->app = policy_app_create(c, seed)) == NULL)
 		daemon_die(1, "cannot start: %s", strerror(errno));
+	if (policy_app_share(d->app, err, sizeof(err)) < 0)
+		daemon_die(2, "%s", err);
 	if (c->core.state_dir) {
 		(void)policy_app_load(d->app, c->core.state_dir,
 				      sl_monotonic_ns(), load_warn);
