@@ -37,6 +37,7 @@
 struct cmeasure_src {
 	uint64_t last;		/* decay applied up to here */
 	unsigned strong, weak;
+	unsigned signals;	/* 1 << signal of each that scored */
 };
 
 struct cmeasure_act {
@@ -60,6 +61,7 @@ static const char *const action_names[CMEASURE_ACTION_COUNT] = {
 };
 static const char *const signal_names[CMEASURE_SIG_COUNT] = {
 	"honeypot", "lockout", "fanout", "nodns", "trw", "honeytoken", "operator",
+	"goat", "outbound", "spike",
 };
 
 /* cmeasure_defaults - the documented ladder and guards (see cmeasure.h) */
@@ -73,6 +75,9 @@ void cmeasure_defaults(struct cmeasure_params *p)
 	p->weight[CMEASURE_SIG_FANOUT] = 50;
 	p->weight[CMEASURE_SIG_TRW] = 50;
 	p->weight[CMEASURE_SIG_NODNS] = 5;
+	p->weight[CMEASURE_SIG_GOAT] = 100;
+	p->weight[CMEASURE_SIG_OUTBOUND] = 50;
+	p->weight[CMEASURE_SIG_SPIKE] = 10;
 	p->rung[CMEASURE_THROTTLE] = 10;
 	p->rung[CMEASURE_BLOCK_PORT] = 50;
 	p->rung[CMEASURE_QUARANTINE] = 100;
@@ -234,24 +239,30 @@ static void cmeasure_decay(const struct cmeasure_params *p,
 	periods = (now - s->last) / p->score_decay_ns;
 	if (periods >= 32) {
 		s->strong = s->weak = 0;
+		s->signals = 0;
 		s->last = now;
 		return;
 	}
 	s->strong >>= periods;
 	s->weak >>= periods;
+	if (s->strong == 0 && s->weak == 0)
+		s->signals = 0;
 	/* keep the remainder so frequent signals still decay */
 	s->last += periods * p->score_decay_ns;
 }
 
-/* cmeasure_score - add the signal to src's score; the score now */
+/* cmeasure_score - add the signal to src's score; the score now, and
+   in *signals the signals behind it */
 static unsigned cmeasure_score(struct cmeasure *c, enum cmeasure_signal sig,
-			       const struct sl_addr *src, uint64_t now)
+			       const struct sl_addr *src, uint64_t now,
+			       unsigned *signals)
 {
 	uint8_t k[CMEASURE_SKEY];
 	struct cmeasure_src *s;
 	unsigned w = c->p.weight[sig], cap = cmeasure_weak_cap(&c->p), weak;
 	int created;
 
+	*signals = 1u << sig;
 	cmeasure_skey(k, src);
 	if ((s = hosttab_put(c->src, k, &created)) == NULL)
 		return sig == CMEASURE_SIG_NODNS ? (w < cap ? w : cap) : w;
@@ -263,6 +274,9 @@ static unsigned cmeasure_score(struct cmeasure *c, enum cmeasure_signal sig,
 	else
 		s->strong = s->strong + w > CMEASURE_SCORE_MAX ?
 		    CMEASURE_SCORE_MAX : s->strong + w;
+	if (w > 0)
+		s->signals |= 1u << sig;
+	*signals = s->signals;
 	weak = s->weak < cap ? s->weak : cap;
 	return s->strong + weak;
 }
@@ -375,7 +389,7 @@ void cmeasure_signal(struct cmeasure *c, enum cmeasure_signal sig,
 		out->outcome = CMEASURE_WHITELISTED;
 		return;
 	}
-	out->score = cmeasure_score(c, sig, src, now);
+	out->score = cmeasure_score(c, sig, src, now, &out->signals);
 	out->action = cmeasure_pick(&c->p, out->score, port);
 	if (out->action == CMEASURE_OBSERVE) {
 		out->outcome = CMEASURE_NONE;

@@ -20,7 +20,8 @@
  *	hold queue, hook) and writes the event.
  *
  *	Defaults (cmeasure_defaults): weights honeypot 100, lockout 100,
- *	honeytoken 100, operator 100, fan-out 50, TRW 50, no-DNS 5; rungs
+ *	honeytoken 100, operator 100, goat 100, fan-out 50, TRW 50,
+ *	outbound 50, spike 10, no-DNS 5; rungs
  *	throttle 10, block port 50, quarantine 100, isolate and hook 0
  *	(never: the operator turns them on). So honeypot, lockout,
  *	honeytoken and operator go straight to quarantine; a fan-out
@@ -56,6 +57,9 @@ enum cmeasure_signal {
 	CMEASURE_SIG_TRW,		/* TRW says scanner */
 	CMEASURE_SIG_HONEYTOKEN,	/* mail to a salted address */
 	CMEASURE_SIG_OPERATOR,		/* sluicectl quarantine */
+	CMEASURE_SIG_GOAT,		/* a goat file changed */
+	CMEASURE_SIG_OUTBOUND,		/* a zone's outbound policy broken */
+	CMEASURE_SIG_SPIKE,		/* many hosts of a zone delayed at once */
 	CMEASURE_SIG_COUNT
 };
 
@@ -92,6 +96,8 @@ struct cmeasure_decision {
 	uint64_t expires;		/* now + ttl */
 	int dry_run;
 	unsigned score;
+	unsigned signals;		/* 1 << signal of each that added to
+					   score since it was last 0 */
 };
 
 struct cmeasure;

@@ -9,12 +9,13 @@
  *	the control socket is a unix socket. Its "unix:" prefix is removed
  *	so callers hold a plain path for ctl_call() and endpoint_parse().
  *	[countermeasures] is checked here too, so every program refuses a
- *	misspelt key in it; only dry_run is acted on yet, and the keys set
- *	beside it are listed for the caller's warning.
+ *	misspelt key in it; sluiced's react room acts on it, and every
+ *	program takes dry_run from it.
  */
 #include <glib.h>
 #include <grp.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
 
@@ -158,28 +159,10 @@ static int coreconf_redis(struct config *c, struct core_conf *out,
 	return 0;
 }
 
-/* [countermeasures] keys some program acts on; the others only parse */
-static const char *const cm_wired[] = { "dry_run", NULL };
-
-/* coreconf_inert - "a, b" of the [countermeasures] keys set that no
-   program acts on, or NULL */
-static char *coreconf_inert(struct config *c)
-{
-	char **keys = config_keys(c, "countermeasures");
-	GString *s = g_string_new(NULL);
-	size_t i;
-
-	for (i = 0; keys && keys[i]; i++)
-		if (!g_strv_contains(cm_wired, keys[i]))
-			g_string_append_printf(s, "%s%s", s->len ? ", " : "", keys[i]);
-	g_strfreev(keys);
-	return g_string_free(s, s->len == 0);
-}
-
 /* coreconf_apply - fill out from [core]; 0, or -1 with the error in err */
 int coreconf_apply(struct config *c, struct core_conf *out, char *err, size_t len)
 {
-	struct cmeasure_params cm;
+	struct coreconf_cm cm;
 
 	memset(out, 0, sizeof(*out));
 	if (config_apply(c, "core", core_keys, NCORE, out, err, len) < 0)
@@ -191,8 +174,8 @@ int coreconf_apply(struct config *c, struct core_conf *out, char *err, size_t le
 		coreconf_release(out);
 		return -1;
 	}
-	out->dry_run = cm.dry_run;
-	out->cm_inert = coreconf_inert(c);
+	out->dry_run = cm.p.dry_run;
+	coreconf_cm_release(&cm);
 	return 0;
 }
 
@@ -206,11 +189,10 @@ void coreconf_release(struct core_conf *cc)
 		explicit_bzero(cc->redis_rc, sizeof(*cc->redis_rc));
 	g_free(cc->redis_rc);
 	cc->redis_rc = NULL;
-	g_free(cc->cm_inert);
-	cc->cm_inert = NULL;
 }
 
-#define CM(f) offsetof(struct cmeasure_params, f)
+#define CM(f) offsetof(struct coreconf_cm, p.f)
+#define CX(f) offsetof(struct coreconf_cm, f)
 #define CM_MAXSCORE 1000000
 #define CM_TTLMAX (30ULL * 86400 * 1000000000ULL)
 #define W(sig, n, d) { .name = "weight_" n, .type = CFG_UINT, \
@@ -239,6 +221,9 @@ static const struct cfg_key cm_keys[] = {
 	W(CMEASURE_SIG_TRW, "trw", "50"),
 	W(CMEASURE_SIG_HONEYTOKEN, "honeytoken", "100"),
 	W(CMEASURE_SIG_OPERATOR, "operator", "100"),
+	W(CMEASURE_SIG_GOAT, "goat", "100"),
+	W(CMEASURE_SIG_OUTBOUND, "outbound", "50"),
+	W(CMEASURE_SIG_SPIKE, "spike", "10"),
 	R(CMEASURE_THROTTLE, "throttle", "10"),
 	R(CMEASURE_QUARANTINE, "quarantine", "100"),
 	R(CMEASURE_BLOCK_PORT, "block_port", "50"),
@@ -249,11 +234,84 @@ static const struct cfg_key cm_keys[] = {
 	T(CMEASURE_BLOCK_PORT, "block_port", "1h"),
 	T(CMEASURE_ISOLATE, "isolate", "1h"),
 	T(CMEASURE_HOOK, "hook", "1h"),
+	{ .name = "block_port_sources", .type = CFG_UINT,
+	  .offset = CX(block_port_sources), .def = "10", .min = 1, .max = 100000,
+	  .help = "distinct sources a port block needs" },
+	{ .name = "protected_ports", .type = CFG_LIST,
+	  .offset = CX(protected_ports_text), .def = "22, 53, 443",
+	  .help = "ports never blocked network-wide" },
+	{ .name = "escalate_v6", .type = CFG_UINT, .offset = CX(escalate_v6),
+	  .def = "4", .min = 1, .max = 256,
+	  .help = "outside /64s acted on before their /56 is" },
+	{ .name = "fanout_threshold", .type = CFG_UINT,
+	  .offset = CX(fanout_threshold), .def = "20", .min = 2, .max = 100000,
+	  .help = "distinct destinations on one port that are a fan-out" },
+	{ .name = "fanout_window", .type = CFG_DURATION,
+	  .offset = CX(fanout_window_ns), .def = "60s", .min = 1000000000ULL,
+	  .max = 86400ULL * 1000000000ULL, .help = "the fan-out's sliding window" },
+	{ .name = "spike_hosts", .type = CFG_UINT, .offset = CX(spike_hosts),
+	  .def = "10", .min = 2, .max = 1000000,
+	  .help = "hosts of one zone delayed at once that are a spike" },
+	{ .name = "hook", .type = CFG_STRING, .offset = CX(hook_text),
+	  .help = "operator hook: program and arguments, no shell" },
+	{ .name = "hook_timeout", .type = CFG_DURATION,
+	  .offset = CX(hook_timeout_ns), .def = "10s", .min = 100000000ULL,
+	  .max = 3600ULL * 1000000000ULL, .help = "the hook is killed after this" },
 };
 #define NCM (sizeof(cm_keys) / sizeof(cm_keys[0]))
 
+/* coreconf_ports - protected_ports_text into the protected bitmap */
+static int coreconf_ports(struct config *c, struct coreconf_cm *p, char *err,
+			  size_t len)
+{
+	char *const *t = p->protected_ports_text;
+	unsigned long v;
+	char *end;
+	size_t i;
+
+	for (i = 0; t != NULL && t[i] != NULL; i++) {
+		v = strtoul(t[i], &end, 10);
+		if (end == t[i] || *end != 0 || v == 0 || v > 65535 || t[i][0] == '-') {
+			snprintf(err, len, "%s: [countermeasures] protected_ports = "
+				 "\"%.32s\": expected port numbers from 1 to 65535, "
+				 "comma-separated", config_name(c), t[i]);
+			return -1;
+		}
+		p->protected_port[v / 8] |= (uint8_t)(1u << (v % 8));
+	}
+	return 0;
+}
+
+/* coreconf_hook - hook_text into argv: words split as a shell would,
+   but no shell runs it; the program must be an absolute path */
+static int coreconf_hook(struct config *c, struct coreconf_cm *p, char *err,
+			 size_t len)
+{
+	GError *e = NULL;
+
+	if (p->hook_text == NULL || *p->hook_text == 0)
+		return 0;
+	if (!g_shell_parse_argv(p->hook_text, NULL, &p->hook, &e) ||
+	    p->hook[0][0] != '/') {
+		snprintf(err, len, "%s: [countermeasures] hook = \"%.200s\": expected "
+			 "an absolute program path and its arguments%s%s",
+			 config_name(c), p->hook_text, e ? ": " : "",
+			 e ? e->message : "");
+		if (e)
+			g_error_free(e);
+		return -1;
+	}
+	return 0;
+}
+
+/* coreconf_port_protected - is port in protected_ports */
+int coreconf_port_protected(const struct coreconf_cm *p, uint16_t port)
+{
+	return (p->protected_port[port / 8] >> (port % 8)) & 1;
+}
+
 /* coreconf_countermeasures - [countermeasures] into p; 0 or -1 */
-int coreconf_countermeasures(struct config *c, struct cmeasure_params *p,
+int coreconf_countermeasures(struct config *c, struct coreconf_cm *p,
 			     char *err, size_t len)
 {
 	const char *why;
@@ -262,9 +320,24 @@ int coreconf_countermeasures(struct config *c, struct cmeasure_params *p,
 	memset(p, 0, sizeof(*p));
 	if (config_apply(c, "countermeasures", cm_keys, NCM, p, err, len) < 0)
 		return -1;
-	if (cmeasure_check_params(p, &why) < 0) {
+	if (cmeasure_check_params(&p->p, &why) < 0) {
 		snprintf(err, len, "%s: [countermeasures]: %s", config_name(c), why);
+		coreconf_cm_release(p);
+		return -1;
+	}
+	if (coreconf_ports(c, p, err, len) < 0 || coreconf_hook(c, p, err, len) < 0) {
+		coreconf_cm_release(p);
 		return -1;
 	}
 	return 0;
+}
+
+/* coreconf_cm_release - free what coreconf_countermeasures allocated */
+void coreconf_cm_release(struct coreconf_cm *p)
+{
+	if (p == NULL)
+		return;
+	config_release(cm_keys, NCM, p);
+	g_strfreev(p->hook);
+	p->hook = NULL;
 }

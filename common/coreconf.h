@@ -47,30 +47,35 @@
  *	                        nothing; a zone's or filter's own observe
  *	                        key turns it on for that part alone
  *
- *	cm_inert names, comma-separated, the [countermeasures] keys the file
- *	sets that no program acts on yet (NULL if none): every program warns
- *	about them at start and in -n, so no one trusts a key that does
- *	nothing.
- *
  *	coreconf_known_groups lists every group any sluice program reads,
  *	for config_check_groups(): "zone " is the prefix of [zone NAME].
  *
- *	coreconf_countermeasures() reads [countermeasures] into the
- *	cmeasure_params of cmeasure(3); its defaults are cmeasure_defaults():
+ *	coreconf_countermeasures() reads [countermeasures] into a
+ *	coreconf_cm: the cmeasure_params of cmeasure(3), whose defaults are
+ *	cmeasure_defaults(), and the keys of sluiced's reactions:
  *
  *	  dry_run = no          decide and report, enforce nothing
  *	  rate_cap = 60         actions a minute, all sources
  *	  score_decay = 10m     a source's score halves this often (0 = never)
  *	  weight_SIGNAL         honeypot, lockout, fanout, nodns, trw,
- *	                        honeytoken, operator: 100 100 50 5 50 100 100
+ *	                        honeytoken, operator, goat, outbound, spike:
+ *	                        100 100 50 5 50 100 100 100 50 10
  *	  rung_ACTION           throttle, quarantine, block_port, isolate,
  *	                        hook: 10 100 50 0 0 (0 = never)
  *	  ttl_ACTION            10m, then 1h for the others
+ *	  block_port_sources = 10   distinct sources a port block needs
+ *	  protected_ports = 22, 53, 443   never blocked network-wide
+ *	  escalate_v6 = 4       outside /64s acted on before their /56 is
+ *	  fanout_threshold = 20, fanout_window = 60s
+ *	  spike_hosts = 10      hosts of a zone delayed at once: a spike
+ *	  hook =                program and arguments (no shell); empty: none
+ *	  hook_timeout = 10s
  */
 #ifndef SLUICE_CORECONF_H
 #define SLUICE_CORECONF_H
 
 #include <stddef.h>
+#include <stdint.h>
 #include "cmeasure.h"
 #include "config.h"
 #include "ctl_server.h"
@@ -87,8 +92,6 @@ struct core_conf {
 	char *control_group, *admin_group;	/* names, NULL = none */
 	struct ctl_access access;	/* their gids for ctl_server_open */
 	int dry_run;		/* [countermeasures] dry_run: observe only */
-	char *cm_inert;		/* [countermeasures] keys set that do nothing
-				   yet, "a, b"; NULL if none */
 	/* shared state (mailshare(3)); redis NULL = none */
 	char *redis;		/* unix:/path or inet:host:port */
 	char *redis_prefix;	/* key prefix, "sluice:" */
@@ -102,6 +105,20 @@ struct core_conf {
 	uint8_t redis_key[16];
 };
 
+struct coreconf_cm {
+	struct cmeasure_params p;
+	unsigned block_port_sources;	/* a port block needs this many */
+	char **protected_ports_text;
+	uint8_t protected_port[65536 / 8];	/* bit per port */
+	unsigned escalate_v6;		/* /64s before the /56 */
+	unsigned fanout_threshold;
+	uint64_t fanout_window_ns;
+	unsigned spike_hosts;
+	char *hook_text;
+	char **hook;			/* argv, NULL: no hook */
+	uint64_t hook_timeout_ns;
+};
+
 extern const char *const coreconf_known_groups[];
 
 /* coreconf_apply - fill out from [core]; 0, or -1 with the error in err */
@@ -110,7 +127,12 @@ int coreconf_apply(struct config *c, struct core_conf *out, char *err, size_t le
 void coreconf_release(struct core_conf *cc);
 /* coreconf_countermeasures - [countermeasures] into p (checked with
    cmeasure_check_params); 0, or -1 with the error in err */
-int coreconf_countermeasures(struct config *c, struct cmeasure_params *p,
+int coreconf_countermeasures(struct config *c, struct coreconf_cm *p,
 			     char *err, size_t len);
+/* coreconf_cm_release - free what coreconf_countermeasures allocated;
+   accepts NULL */
+void coreconf_cm_release(struct coreconf_cm *p);
+/* coreconf_port_protected - is port in protected_ports */
+int coreconf_port_protected(const struct coreconf_cm *p, uint16_t port);
 
 #endif

@@ -333,8 +333,9 @@ static void op_event(void *ctx, const struct event *ev)
 	l->dport = ev->dst_port;
 }
 
+/* no countermeasures in the replay: the engine quarantines by itself */
 static const struct verdict_ops replay_ops = {
-	op_answer, op_hold, op_quarantine, op_event
+	op_answer, op_hold, op_quarantine, op_event, NULL
 };
 
 /* replay_create - an engine over conf; NULL with err */

@@ -19,7 +19,9 @@
 #define NKEYS(t) (sizeof(t) / sizeof((t)[0]))
 #define SEC 1000000000ULL
 
-static const char *const action_choices[] = { "log", "quarantine", NULL };
+/* "quarantine" is the old name of "signal" (quarantine was all a hit
+   could do before the countermeasures' ladder decided) */
+static const char *const action_choices[] = { "log", "signal", "quarantine", NULL };
 
 static const struct cfg_key capture_keys[] = {
 	{ .name = "dark", .type = CFG_PREFIXES, .offset = CC(dark),
@@ -42,12 +44,12 @@ static const struct cfg_key capture_keys[] = {
 	  .min = SEC, .max = 3650 * 86400 * SEC,
 	  .help = "samples older than this are removed" },
 	{ .name = "action", .type = CFG_ENUM, .offset = CC(action),
-	  .def = "quarantine", .choices = action_choices,
-	  .help = "what a hit from a source inside a zone does" },
+	  .def = "signal", .choices = action_choices,
+	  .help = "signal: a hit is a honeypot signal to the countermeasures; log: event only" },
 	{ .name = "quarantine_ttl", .type = CFG_DURATION,
 	  .offset = CC(quarantine_ttl_ns), .def = "1h",
 	  .min = SEC, .max = 30 * 86400 * SEC,
-	  .help = "how long action = quarantine quarantines" },
+	  .help = "how long a quarantine a honeypot hit started lasts" },
 	{ .name = "events_per_second", .type = CFG_UINT,
 	  .offset = CC(events_per_second), .def = "10", .min = 1, .max = 100000,
 	  .help = "honeypot events per source and second; the rest counted" },

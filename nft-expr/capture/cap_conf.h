@@ -28,7 +28,7 @@ struct cap_claim_conf {
 	unsigned plen;
 };
 
-enum cap_action { CAP_ACTION_LOG, CAP_ACTION_QUARANTINE };
+enum cap_action { CAP_ACTION_LOG, CAP_ACTION_SIGNAL, CAP_ACTION_QUARANTINE };
 
 struct cap_conf {
 	struct prefixset *dark;		/* NULL or empty: capture off */
@@ -40,8 +40,8 @@ struct cap_conf {
 	unsigned sample_bytes;
 	uint64_t sample_cap;
 	uint64_t sample_max_age_ns;
-	int action;			/* enum cap_action */
-	uint64_t quarantine_ttl_ns;
+	int action;			/* enum cap_action; QUARANTINE = SIGNAL */
+	uint64_t quarantine_ttl_ns;	/* of a quarantine a hit started */
 	unsigned events_per_second;
 	uint64_t mem_cap;
 	uint64_t hold_timeout_ns;

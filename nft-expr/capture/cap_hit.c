@@ -203,7 +203,7 @@ void cap_hit_note(struct cap_hit *h, const struct cap_seg *s,
 		return;
 	}
 	if (h->ops.hit != NULL)
-		h->ops.hit(h->ctx, &s->src);
+		h->ops.hit(h->ctx, &s->src, s->dport);
 	if (!(allowed = cap_limit_take(h->limit, &s->src, now_ns, &sup)))
 		h->st.suppressed++;
 	hit_event(h, s, stage, allowed, sup);

@@ -13,8 +13,8 @@
  *	"honeypot" unless the source is over its rate (cap_limit(3): then
  *	it is counted, and the count rides on the source's next event or
  *	on an event of stage "suppressed" once its second is over). Each
- *	hit is handed to the daemon's hit callback (quarantine, if the
- *	configuration says so). A full store says so once in an event of
+ *	hit is handed to the daemon's hit callback (a signal to the
+ *	countermeasures, if the configuration says so). A full store says so once in an event of
  *	stage "store_full", and again only after it had room.
  *
  *	The event's "honeypot" object: "stage" (syn, payload, datagram,
@@ -37,7 +37,8 @@
 
 struct cap_hit_ops {
 	void (*event)(void *ctx, const struct event *ev);
-	void (*hit)(void *ctx, const struct sl_addr *src);	/* may be NULL */
+	/* may be NULL */
+	void (*hit)(void *ctx, const struct sl_addr *src, uint16_t dport);
 };
 
 /* per protocol (0 TCP, 1 UDP) */

@@ -216,11 +216,6 @@ void sdcheck_warnings(const char *file, const struct sd_conf *c,
 {
 	char line[1024];
 
-	if (c->core.cm_inert != NULL) {
-		snprintf(line, sizeof(line), "%s: [countermeasures] %.800s: not acted "
-			 "on yet, only dry_run is", file, c->core.cm_inert);
-		fn(ctx, line);
-	}
 	if (c->priority_renamed) {
 		snprintf(line, sizeof(line), "%s: [sluiced] priority = %s: taken as "
 			 "process_priority = %s (the key's old meaning); priority "

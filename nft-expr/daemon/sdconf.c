@@ -125,6 +125,8 @@ static const struct cfg_key zone_keys[] = {
 	  .choices = trw_choices, .help = "when TRW calls a host a scanner" },
 	{ .name = "observe", .type = CFG_BOOL, .offset = ZN(observe), .def = "no",
 	  .help = "decide and report (\"observe\": true), enforce nothing" },
+	{ .name = "protected", .type = CFG_BOOL, .offset = ZN(protected), .def = "no",
+	  .help = "isolated (no new inbound flows) when its attackers are acted on" },
 };
 
 /* sd_fail - "FILE: [GROUP] KEY = "VALUE": WHY"; returns -1 */
@@ -390,7 +392,8 @@ static int sluiced_load(struct config *c, struct sd_conf *s, char *err,
 	if (hooks_parse(c, s, err, len) < 0
 	    || priority_parse(c, s, err, len) < 0
 	    || table_check(c, s->table ? s->table : "", err, len) < 0
-	    || capture_load(c, s, err, len) < 0)
+	    || capture_load(c, s, err, len) < 0
+	    || coreconf_countermeasures(c, &s->cm, err, len) < 0)
 		return -1;
 	return 0;
 }
@@ -422,6 +425,7 @@ void sdconf_release(struct sd_conf *c)
 	if (c == NULL)
 		return;
 	coreconf_release(&c->core);
+	coreconf_cm_release(&c->cm);
 	cap_conf_release(&c->capture);
 	config_release(sluiced_keys, NKEYS(sluiced_keys), c);
 	for (i = 0; i < c->nzones; i++)

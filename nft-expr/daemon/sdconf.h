@@ -53,6 +53,7 @@ struct sd_zone {
 	int credit_action;	/* enum sd_credit_action */
 	int trw;		/* enum sd_trw */
 	int observe;		/* decide and report, enforce nothing */
+	int protected;		/* isolated when its attackers are acted on */
 };
 
 struct sd_conf {
@@ -83,6 +84,8 @@ struct sd_conf {
 	char *resolv_conf;
 	/* [capture] */
 	struct cap_conf capture;
+	/* [countermeasures] */
+	struct coreconf_cm cm;
 	/* [zone NAME] */
 	struct sd_zone *zones;
 	size_t nzones;

@@ -29,6 +29,7 @@
 #include "daemon/sluiced.h"
 #include "quarantine/quar.h"
 #include "queue/nfqueue.h"
+#include "react/react.h"
 #include "table/nftrules.h"
 #include "verdict/vdhost.h"
 #include "verdict/verdict.h"
@@ -275,7 +276,31 @@ static int reason_get(char **argv, GString *buf, const char **reason,
 	return 0;
 }
 
-/* cmd_quarantine - operator quarantine */
+/* honeytoken - a mail filter's report: a signal like any other, so
+   the ladder, whitelist, rate cap and dry run decide; the reply says
+   what became of it */
+static int honeytoken(struct sluiced *s, const struct sl_addr *a,
+		      const char *arg, GString *out)
+{
+	struct cmeasure_decision d;
+
+	react_decide(s, CMEASURE_SIG_HONEYTOKEN, a, 0, sl_monotonic_ns(), &d);
+	if (d.outcome == CMEASURE_WHITELISTED) {
+		g_string_printf(out, "%s is whitelisted: never quarantined", arg);
+		return -1;
+	}
+	if (d.outcome == CMEASURE_ACT)
+		g_string_printf(out, "%s %s%s (honeytoken, score %u)\n",
+				d.action == CMEASURE_QUARANTINE ? "quarantined"
+				: cmeasure_action_name(d.action), arg,
+				d.dry_run ? " in dry run" : "", d.score);
+	else
+		g_string_printf(out, "reported %s: %s (honeytoken, score %u)\n", arg,
+				cmeasure_outcome_name(d.outcome), d.score);
+	return 0;
+}
+
+/* cmd_quarantine - operator quarantine; a mail filter's honeytoken */
 static int cmd_quarantine(void *ctx, int json, char **argv, GString *out)
 {
 	struct sluiced *s = ctx;
@@ -287,6 +312,8 @@ static int cmd_quarantine(void *ctx, int json, char **argv, GString *out)
 	if (host_arg(argv[1], &a, out) < 0
 	    || reason_get(argv, buf, &reason, out) < 0)
 		return -1;
+	if (reason != NULL && strcmp(reason, "honeytoken") == 0)
+		return honeytoken(s, &a, argv[1], out);
 	if (quar_addr(s->v, &a, reason ? reason : "operator",
 			       sl_monotonic_ns()) < 0) {
 		g_string_printf(out, "%s is whitelisted: never quarantined", argv[1]);
@@ -393,6 +420,38 @@ static int cmd_bypass(void *ctx, int json, char **argv, GString *out)
 	return 0;
 }
 
+/* cmd_reactions - the countermeasures in force */
+static int cmd_reactions(void *ctx, int json, char **argv, GString *out)
+{
+	(void)argv;
+	react_format(ctx, json, sl_monotonic_ns(), out);
+	return 0;
+}
+
+/* cmd_lift - end one countermeasure early */
+static int cmd_lift(void *ctx, int json, char **argv, GString *out)
+{
+	struct sluiced *s = ctx;
+	g_autoptr(GString) buf = g_string_new(NULL);
+	const char *reason;
+	guint64 id;
+
+	(void)json;
+	if (!g_ascii_string_to_unsigned(argv[1], 10, 1, G_MAXUINT64, &id, NULL)) {
+		g_string_printf(out, "lift %.32s: expected a reaction id "
+				"(sluicectl reactions)", argv[1]);
+		return -1;
+	}
+	if (reason_get(argv, buf, &reason, out) < 0)
+		return -1;
+	if (react_lift(s, id, reason, sl_monotonic_ns()) < 0) {
+		g_string_printf(out, "no reaction %llu in force", (unsigned long long)id);
+		return -1;
+	}
+	g_string_printf(out, "lifted %llu\n", (unsigned long long)id);
+	return 0;
+}
+
 /* cmd_metrics - Prometheus text */
 static int cmd_metrics(void *ctx, int json, char **argv, GString *out)
 {
@@ -416,6 +475,8 @@ static const struct ctl_command cmds[] = {
 	{ "reload", 1, 1, cmd_reload, NULL, CTL_NEED_ADMIN },
 	{ "metrics", 1, 1, cmd_metrics, NULL, CTL_NEED_READ },
 	{ "bypass", 2, 2, cmd_bypass, "on|off", CTL_NEED_ADMIN },
+	{ "reactions", 1, 1, cmd_reactions, NULL, CTL_NEED_READ },
+	{ "lift", 2, 32, cmd_lift, "ID [REASON...]", CTL_NEED_ADMIN },
 };
 
 /* sdctl_handle - ctl_handler for a struct sluiced */

@@ -19,6 +19,7 @@
 #include "daemon.h"
 #include "event.h"
 #include "capture/capture.h"
+#include "react/react.h"
 #include "daemon/sdconf.h"
 #include "daemon/sdreload.h"
 #include "daemon/sdsetup.h"
@@ -118,6 +119,9 @@ int sdreload_run(struct sluiced *s, char *err, size_t errlen)
 		return -1;
 	}
 	s->conf = next;
+	if (react_reconf(s->react, next) < 0)	/* checked by sdconf_load */
+		daemon_log(LOG_ERR, "countermeasures kept their old settings: %s",
+			   strerror(errno));
 	if (s->cap != NULL)
 		capture_reconf(s->cap, &next->capture);
 	sdconf_release(old);

@@ -31,6 +31,7 @@
 #include "quarantine/quarset.h"
 #include "capture/cap_goat.h"
 #include "capture/capture.h"
+#include "react/react.h"
 #include "ct/ctevents.h"
 #include "daemon/caps.h"
 #include "daemon/sdcheck.h"
@@ -448,6 +449,7 @@ void sdsetup_shutdown(struct sluiced *s)
 		   (unsigned long long)st.singles,
 		   (unsigned long long)st.sends);
 	vdsetup_free(s->v);	/* accepts what it holds */
+	react_free(s->react);
 	sdsetup_ruleset_down(s);	/* nothing new is queued from here */
 	nfqueue_close(s->q);	/* accepts what is still queued */
 	capture_close(s->cap);

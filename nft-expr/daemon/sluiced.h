@@ -27,6 +27,7 @@ struct ctevents;
 struct sdexempt;
 struct capture;
 struct cap_goat;
+struct react;
 
 struct sluiced {
 	const char *path;		/* -c */
@@ -41,6 +42,7 @@ struct sluiced {
 	struct capture *cap;		/* NULL without [capture] dark */
 	struct cap_claim *claim;	/* NULL without [capture] claim */
 	struct cap_goat *goat;		/* NULL without [capture] goat_dirs */
+	struct react *react;		/* the countermeasures */
 	int sfd, efd;
 	int stop;
 	int status;			/* exit status: 1 after a runtime failure */

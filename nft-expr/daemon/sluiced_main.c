@@ -50,6 +50,7 @@
 #include "quarantine/quarset.h"
 #include "queue/nfqueue.h"
 #include "queue/pkt.h"
+#include "react/react.h"
 #include "verdict/vdflow.h"
 #include "verdict/vdhost.h"
 #include "verdict/vdsetup.h"
@@ -111,25 +112,26 @@ static void op_event(void *ctx, const struct event *ev)
 	ctl_server_publish(s->ctl, json, text);
 }
 
+/* op_signal - verdict_ops: a lockout or TRW verdict for the ladder */
+static void op_signal(void *ctx, enum cmeasure_signal sig,
+		      const struct sl_addr *src, uint16_t port)
+{
+	react_signal(ctx, sig, src, port, sl_monotonic_ns());
+}
+
 static const struct verdict_ops ops = {
-	op_answer, op_hold, op_quarantine, op_event
+	op_answer, op_hold, op_quarantine, op_event, op_signal
 };
 
-/* op_hit - cap_hit_ops: a hit on a dark address is a strong signal;
-   action = quarantine quarantines a source of a zone that is not in
-   quarantine already (the whitelist is refused by quar_addr_for) */
-static void op_hit(void *ctx, const struct sl_addr *src)
+/* op_hit - cap_hit_ops: a hit on a dark address is a strong signal
+   with action = signal; log writes the event alone */
+static void op_hit(void *ctx, const struct sl_addr *src, uint16_t dport)
 {
 	struct sluiced *s = ctx;
-	const struct cap_conf *c = &s->conf->capture;
-	struct verdict_host h;
-	uint64_t now = sl_monotonic_ns();
 
-	if (c->action != CAP_ACTION_QUARANTINE || sdconf_zone(s->conf, src) == NULL)
+	if (s->conf->capture.action == CAP_ACTION_LOG)
 		return;
-	if (vdhost_show(s->v, src, now, &h) == 0 && h.quarantine_left_ns > 0)
-		return;
-	(void)quar_addr_for(s->v, src, c->quarantine_ttl_ns, "honeypot", now);
+	react_signal(s, CMEASURE_SIG_HONEYPOT, src, dport, sl_monotonic_ns());
 }
 
 static const struct cap_hit_ops cap_ops = { op_event, op_hit };
@@ -216,6 +218,7 @@ static void loop_timers(struct sluiced *s)
 			capture_tick(s->cap, now, (int64_t)time(NULL));
 		if (s->goat != NULL)
 			cap_goat_tick(s->goat, now);
+		react_tick(s, now);
 		quarsave_tick(s);
 		sdstate_tick(s, now);
 		sdbypass_tick(s, now);
@@ -327,12 +330,15 @@ static void loop(struct sluiced *s)
 static void engine_up(struct sluiced *s)
 {
 	const char *ev = s->conf->core.events;
+	char err[ERRLEN];
 
 	if (ev != NULL && strcmp(ev, "-") != 0)
 		sdcheck_mkparent(ev, 0750);
 	if (ev != NULL && *ev && (s->events = event_open(ev)) == NULL)
 		daemon_die(1, "event file %s: %s", ev, strerror(errno));
 	sdstate_engine(s, &ops);
+	if ((s->react = react_create(s->conf, op_event, s, err, sizeof(err))) == NULL)
+		daemon_die(1, "%s", err);
 	sdsetup_outcomes(s);
 }
 

@@ -111,19 +111,19 @@ static uint64_t quar_ttl(const struct vzone *z)
    new lockouts; nothing reaches the kernel */
 static int quar_observed(struct verdict *v, struct vzone *z,
 			 const uint8_t *key, const struct sl_addr *a,
-			 const char *reason, uint64_t now)
+			 const char *reason, uint64_t ttl, uint64_t now)
 {
 	struct vhost *h = hosttab_peek(v->hosts, key);
 	struct event_field f[2] = { EF_S("reason", reason),
-				    EF_U("ttl", quar_ttl(z) / NS_PER_SEC) };
+				    EF_U("ttl", ttl / NS_PER_SEC) };
 
 	if (vd_whitelisted(v, a))
 		return -1;
 	held_drop(v, z, key, h);	/* stand-ins: counted as would-be drops */
-	if (quar_ttl(z) == 0)
+	if (ttl == 0)
 		return 0;
 	if (h != NULL)
-		h->observed_until = now + quar_ttl(z);
+		h->observed_until = now + ttl;
 	v->st.observed_quarantines++;
 	vd_event(v, "quarantine", a, NULL, 0, 0, f, 2);
 	return 0;
@@ -135,7 +135,7 @@ int quar_host(struct verdict *v, struct vzone *z, const uint8_t *key,
 	      const struct sl_addr *a, const char *reason, uint64_t now)
 {
 	if (v->observing)
-		return quar_observed(v, z, key, a, reason, now);
+		return quar_observed(v, z, key, a, reason, quar_ttl(z), now);
 	return quar_start(v, z, key, a, reason, NULL, quar_ttl(z), now);
 }
 
@@ -208,6 +208,30 @@ int quar_addr_for(struct verdict *v, const struct sl_addr *a,
 	hostkey_make(a, v->conf->v6_prefix, key);
 	(void)vd_host(v, key, z, now);
 	return quar_start(v, z, key, a, reason, NULL, ttl_ns, now);
+}
+
+/* quar_react - a countermeasure's quarantine of a for ttl_ns (0: its
+   held packets dropped, no quarantine); in an observe zone or dry run
+   (dry) the observe path, events marked, nothing in the kernel */
+int quar_react(struct verdict *v, const struct sl_addr *a, uint64_t ttl_ns,
+	       const char *reason, int dry, uint64_t now)
+{
+	uint8_t key[HOSTKEY_LEN];
+	struct vzone *z = vd_zone_of(v, a);
+	int was = v->observing, rc;
+
+	if (vd_whitelisted(v, a))
+		return -1;
+	v->now = now;
+	hostkey_make(a, v->conf->v6_prefix, key);
+	(void)vd_host(v, key, z, now);
+	v->observing = dry || vd_observing(v, z);
+	if (v->observing)
+		rc = quar_observed(v, z, key, a, reason, ttl_ns, now);
+	else
+		rc = quar_start(v, z, key, a, reason, NULL, ttl_ns, now);
+	v->observing = was;
+	return rc;
 }
 
 /* quar_each - every running quarantine and its time left */

@@ -36,6 +36,11 @@ int quar_addr(struct verdict *v, const struct sl_addr *a,
    says (a quarantine restored after a restart); -1 if whitelisted */
 int quar_addr_for(struct verdict *v, const struct sl_addr *a,
 		  uint64_t ttl_ns, const char *reason, uint64_t now);
+/* quar_react - a countermeasure's quarantine of a (react(3)) for
+   ttl_ns; dry (or an observe zone): the events marked observe,
+   nothing enforced; -1 if whitelisted */
+int quar_react(struct verdict *v, const struct sl_addr *a, uint64_t ttl_ns,
+	       const char *reason, int dry, uint64_t now);
 typedef void quar_fn(void *ctx, const struct sl_addr *a, uint64_t left_ns);
 /* quar_each - every running quarantine with its time left */
 void quar_each(const struct verdict *v, uint64_t now, quar_fn *fn,

@@ -28,7 +28,11 @@ static void trw_event(struct verdict *v, struct vzone *z, const uint8_t *key,
 
 	v->st.trw_scanners++;
 	vd_event(v, "trw", a, NULL, 0, 0, f, 2);
-	if (z->p->trw == SD_TRW_QUARANTINE)
+	if (z->p->trw != SD_TRW_QUARANTINE)
+		return;
+	if (v->ops.signal != NULL)	/* the ladder decides */
+		v->ops.signal(v->ctx, CMEASURE_SIG_TRW, a, 0);
+	else
 		(void)quar_host(v, z, key, a, "trw", v->now);
 }
 

@@ -81,7 +81,10 @@ static void lockout(struct verdict *v, struct vzone *z, struct vhost *h,
 		h->dropped++;
 	v->st.lockouts++;
 	vd_event(v, "lockout", &p->src, &p->dst, p->dport, p->proto, f, 2);
-	(void)quar_host(v, z, key, &p->src, "lockout", now);
+	if (v->ops.signal != NULL)	/* the ladder decides */
+		v->ops.signal(v->ctx, CMEASURE_SIG_LOCKOUT, &p->src, p->dport);
+	else
+		(void)quar_host(v, z, key, &p->src, "lockout", now);
 }
 
 /* observed_hold - observe mode: the packet goes now, its stand-in

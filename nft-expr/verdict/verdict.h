@@ -37,6 +37,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include "addr.h"
+#include "cmeasure.h"
 #include "event.h"
 #include "throttle.h"
 #include "daemon/sdconf.h"
@@ -48,6 +49,10 @@ struct verdict_ops {
 	/* ttl_ns > 0: add to the quarantine set; 0: remove */
 	void (*quarantine)(void *ctx, const struct sl_addr *a, uint64_t ttl_ns);
 	void (*event)(void *ctx, const struct event *ev);
+	/* a lockout or a TRW scanner, for the countermeasures (react(3));
+	   NULL: the engine quarantines the host itself */
+	void (*signal)(void *ctx, enum cmeasure_signal sig,
+		       const struct sl_addr *src, uint16_t port);
 };
 
 struct verdict_stats {

@@ -62,6 +62,14 @@ is "$(syn_hits $LAB_LAN1_4 80)" 256 "lan1: syn events + suppressed = 256 probes"
 cmp "$(grep -c '"stage":"syn"' "$EV")" -lt 50 "most of them suppressed (5 a second)"
 sd_wait_quarantine $LAB_LAN1_4 4 5 1 >/dev/null
 ok $? "lan1 (zone lan) is quarantined for it"
+# by the countermeasures' ladder, once: the rest of its hits find it in force
+cm=$(grep '"event_type":"countermeasure"' "$EV" | grep "\"src_ip\":\"$LAB_LAN1_4\"")
+is "$(printf '%s\n' "$cm" | grep -c '"state":"started"')" 1 "one countermeasure started against lan1"
+case $cm in
+*'"action":"quarantine"'*'"signal":"honeypot"'*'"signals":"honeypot"'*'"score":100'*"\"target\":\"$LAB_LAN1_4/32\""*'"dry_run":false'*)
+	ok 0 "it names action, signal, score and target" ;;
+*)	ok 1 "it names action, signal, score and target"; diag "got: $cm" ;;
+esac
 
 # 2. masscan from lan2 (whitelisted)
 # (masscan misses replies above about 100 packets a second in the lab,

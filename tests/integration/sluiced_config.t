@@ -83,26 +83,11 @@ mistake watermarks "zone lan${T}low_watermark${T}100" "[zone lan] low_watermark"
 mistake credit-action "zone dmz${T}credit_action${T}explode" '[zone dmz] credit_action = "explode"'
 mistake zone-name "zone bad name!${T}prefixes${T}10.77.8.0/24" "[zone bad name!]"
 
-# warns - NAME, edit lines as for mistake, then the warning's text:
-#	-n accepts (exit 0, "configuration ok") and warns with it on stderr
-warns() {
-	_name=$1 _edit=$2 _want=$3
-	printf '%s\n%s\n' "$valid" "$_edit" |
-		awk -F'\t' '{ k = $1 "\t" $2; if (!(k in v)) o[++n] = k; v[k] = $0 }
-		END { for (i = 1; i <= n; i++) print v[o[i]] }' | write "$dir/$_name.conf"
-	_out=$("$SD" -n -c "$dir/$_name.conf" 2>"$dir/$_name.err")
-	is "$?:$_out" "0:$dir/$_name.conf: configuration ok" "$_name: accepted"
-	case $(cat "$dir/$_name.err") in
-	*"warning: $dir/$_name.conf: $_want"*) ok 0 "$_name: warns: $_want" ;;
-	*) ok 1 "$_name: warns: $_want"; diag "  got: $(cat "$dir/$_name.err")" ;;
-	esac
-}
-
-# [countermeasures] keys nothing acts on yet are named; dry_run is not one
-warns cm-inert "countermeasures${T}rate_cap${T}5
-countermeasures${T}dry_run${T}yes
-countermeasures${T}ttl_hook${T}2h" \
-	"[countermeasures] rate_cap, ttl_hook: not acted on yet, only dry_run is"
+# [countermeasures]: the reactions' keys are checked like the others
+mistake cm-port "countermeasures${T}protected_ports${T}22, 70000" \
+	'[countermeasures] protected_ports = "70000": expected port numbers from 1 to 65535'
+mistake cm-hook "countermeasures${T}hook${T}stop-smb" \
+	'[countermeasures] hook = "stop-smb": expected an absolute program path'
 mistake cm-unknown "countermeasures${T}dryrun${T}yes" '[countermeasures] dryrun = "yes"'
 
 # What start would fail on here, -n finds first (issue 20 points 4, 5).

@@ -63,8 +63,8 @@ int main(void)
 	ok(c.nports == 0 && cap_conf_port(&c, 1) && cap_conf_port(&c, 65535), "every port");
 	ok(c.sample_bytes == 4096 && c.sample_cap == 256ULL << 20
 	   && c.sample_max_age_ns == 30ULL * 86400 * 1000000000ULL
-	   && c.action == CAP_ACTION_QUARANTINE && c.sample_dir == NULL,
-	   "defaults: 4096 bytes, 256M, 30 days, quarantine, no sample_dir");
+	   && c.action == CAP_ACTION_SIGNAL && c.sample_dir == NULL,
+	   "defaults: 4096 bytes, 256M, 30 days, signal, no sample_dir");
 	cap_conf_release(&c);
 	is_int(load("[capture]\ndark = 10.77.9.0/24, fd77:9::/64\nports = 22, 80, 8000-8099\n"
 		    "action = log\nsample_dir = /var/lib/sluice/samples\n", &c, err,

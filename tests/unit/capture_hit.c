@@ -33,12 +33,15 @@ static void on_event(void *ctx, const struct event *ev)
 		(void)event_format(lines[nlines++], EVENT_MAX, ev);
 }
 
-/* on_hit - count */
-static void on_hit(void *ctx, const struct sl_addr *src)
+static unsigned last_dport;
+
+/* on_hit - count, and keep the port */
+static void on_hit(void *ctx, const struct sl_addr *src, uint16_t dport)
 {
 	(void)ctx;
 	(void)src;
 	hits++;
+	last_dport = dport;
 }
 
 static const struct cap_hit_ops ops = { on_event, on_hit };
@@ -132,6 +135,7 @@ int main(void)
 	is_int(count("\"stage\":\"datagram\"", "\"proto\":\"UDP\""), 1, "a first datagram");
 	cap_hit_stats(h, &st);
 	is_uint(st.proto[1].hits, 1, "counted as a UDP hit");
+	is_uint(last_dport, 53, "the hit callback gets the destination port");
 	cap_hit_free(h);
 	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
 	if (system(cmd) != 0)

@@ -276,6 +276,44 @@ static void test_nodns(void)
 	cmeasure_free(c);
 }
 
+/* test_new_signals - goat, outbound and spike: their weights, names and
+   the signal mask a decision carries */
+static void test_new_signals(void)
+{
+	static const struct {
+		enum cmeasure_signal sig;
+		const char *name;
+		enum cmeasure_action want;	/* alone, on a fresh source */
+	} t[] = {
+		{ CMEASURE_SIG_GOAT, "goat", CMEASURE_QUARANTINE },
+		{ CMEASURE_SIG_OUTBOUND, "outbound", CMEASURE_BLOCK_PORT },
+		{ CMEASURE_SIG_SPIKE, "spike", CMEASURE_THROTTLE },
+	};
+	struct cmeasure_params p;
+	struct cmeasure_decision d;
+	struct cmeasure *c;
+	size_t i;
+
+	cmeasure_defaults(&p);
+	c = cmeasure_create(&p, MEM, NULL);
+	for (i = 0; i < sizeof(t) / sizeof(t[0]); i++) {
+		cmeasure_signal(c, t[i].sig, H(200 + i), 445, T, &d);
+		is_str(cmeasure_signal_name(t[i].sig), t[i].name, "signal name");
+		ok(d.outcome == CMEASURE_ACT && d.action == t[i].want &&
+		   d.signals == 1u << t[i].sig, "%s alone: got %s %s mask %#x, want act %s "
+		   "mask %#x", t[i].name, cmeasure_outcome_name(d.outcome),
+		   cmeasure_action_name(d.action), d.signals, cmeasure_action_name(t[i].want),
+		   1u << t[i].sig);
+	}
+	cmeasure_signal(c, CMEASURE_SIG_TRW, H(300), 0, T, &d);
+	cmeasure_signal(c, CMEASURE_SIG_FANOUT, H(300), 80, T + S, &d);
+	is_uint(d.signals, (1u << CMEASURE_SIG_TRW) | (1u << CMEASURE_SIG_FANOUT),
+		"the mask names both signals behind the score");
+	cmeasure_signal(c, CMEASURE_SIG_TRW, H(300), 0, T + 3600 * 24 * S, &d);
+	is_uint(d.signals, 1u << CMEASURE_SIG_TRW, "after the score decayed to 0: only the new one");
+	cmeasure_free(c);
+}
+
 int main(void)
 {
 	test_params();
@@ -284,5 +322,6 @@ int main(void)
 	test_rate_cap();
 	test_expire_and_dry_run();
 	test_nodns();
+	test_new_signals();
 	return done_testing();
 }

@@ -344,7 +344,11 @@ static void test_core_dry_run(void)
 		{ "[countermeasures]\ndry_run = yes\n", 0, 1, NULL },
 		{ "[countermeasures]\ndry_run = no\n", 0, 0, NULL },
 		{ "[countermeasures]\nrate_cap = 5\ndry_run = on\nttl_hook = 2h\n",
-		  0, 1, "rate_cap, ttl_hook" },
+		  0, 1, NULL },
+		{ "[countermeasures]\nprotected_ports = 22, 0\n", -1, 0,
+		  "i.conf: [countermeasures] protected_ports = \"0\": expected port numbers" },
+		{ "[countermeasures]\nhook = stop-smb now\n", -1, 0,
+		  "i.conf: [countermeasures] hook = \"stop-smb now\": expected an absolute" },
 		{ "[countermeasures]\ndryrun = yes\n", -1, 0,
 		  "i.conf: [countermeasures] dryrun = \"yes\": unknown key" },
 		{ "[countermeasures]\ndry_run = maybe\n", -1, 0,
@@ -369,10 +373,6 @@ static void test_core_dry_run(void)
 		ok(rc == 0 && cc.dry_run == t[i].dry_run,
 		   "case %zu dry_run: got %d (rc %d %s), want %d", i,
 		   rc == 0 ? cc.dry_run : -1, rc, rc ? err : "", t[i].dry_run);
-		ok(rc == 0 && g_strcmp0(cc.cm_inert, t[i].inert) == 0,
-		   "case %zu inert keys: got \"%s\", want \"%s\"", i,
-		   rc == 0 && cc.cm_inert ? cc.cm_inert : "(none)",
-		   t[i].inert ? t[i].inert : "(none)");
 		if (rc == 0)
 			coreconf_release(&cc);
 		config_close(c);
@@ -382,7 +382,8 @@ static void test_core_dry_run(void)
 /* test_countermeasures - [countermeasures] defaults agree with cmeasure_defaults */
 static void test_countermeasures(void)
 {
-	struct cmeasure_params got, want;
+	struct coreconf_cm gc;
+	struct cmeasure_params want;
 	char err[CFG_ERRLEN];
 	struct config *c;
 	const char *text = "[countermeasures]\ndry_run = yes\nrate_cap = 10\n"
@@ -391,30 +392,45 @@ static void test_countermeasures(void)
 
 	cmeasure_defaults(&want);
 	c = config_open_data("e.conf", "", 0, err, sizeof(err));
-	ok(coreconf_countermeasures(c, &got, err, sizeof(err)) == 0, "empty [countermeasures]");
+	ok(coreconf_countermeasures(c, &gc, err, sizeof(err)) == 0, "empty [countermeasures]");
 	for (i = 0; i < CMEASURE_SIG_COUNT; i++)
-		same &= got.weight[i] == want.weight[i];
+		same &= gc.p.weight[i] == want.weight[i];
 	for (i = 0; i < CMEASURE_ACTION_COUNT; i++)
-		same &= got.rung[i] == want.rung[i] && got.ttl_ns[i] == want.ttl_ns[i];
-	same &= got.score_decay_ns == want.score_decay_ns && got.rate_cap == want.rate_cap &&
-		got.dry_run == want.dry_run;
+		same &= gc.p.rung[i] == want.rung[i] && gc.p.ttl_ns[i] == want.ttl_ns[i];
+	same &= gc.p.score_decay_ns == want.score_decay_ns && gc.p.rate_cap == want.rate_cap &&
+		gc.p.dry_run == want.dry_run;
 	ok(same, "its defaults are cmeasure_defaults()");
+	ok(gc.block_port_sources == 10 && gc.escalate_v6 == 4 &&
+	   coreconf_port_protected(&gc, 22) && coreconf_port_protected(&gc, 53) &&
+	   coreconf_port_protected(&gc, 443) && !coreconf_port_protected(&gc, 445) &&
+	   gc.hook == NULL, "reaction defaults: block_port_sources %u escalate_v6 %u, "
+	   "protected 22 53 443 and not 445, no hook", gc.block_port_sources, gc.escalate_v6);
+	coreconf_cm_release(&gc);
 	config_close(c);
 	c = config_open_data("f.conf", text, strlen(text), err, sizeof(err));
-	ok(coreconf_countermeasures(c, &got, err, sizeof(err)) == 0, "set values: %s", err);
-	ok(got.dry_run == 1 && got.rate_cap == 10 && got.ttl_ns[CMEASURE_QUARANTINE] == 7200ULL * 1000000000ULL
-	   && got.rung[CMEASURE_ISOLATE] == 500, "values land in cmeasure_params");
+	ok(coreconf_countermeasures(c, &gc, err, sizeof(err)) == 0, "set values: %s", err);
+	ok(gc.p.dry_run == 1 && gc.p.rate_cap == 10 && gc.p.ttl_ns[CMEASURE_QUARANTINE] == 7200ULL * 1000000000ULL
+	   && gc.p.rung[CMEASURE_ISOLATE] == 500, "values land in cmeasure_params");
+	coreconf_cm_release(&gc);
+	config_close(c);
+	text = "[countermeasures]\nhook = /bin/echo 'a b' c\nprotected_ports = 25\n";
+	c = config_open_data("k.conf", text, strlen(text), err, sizeof(err));
+	ok(coreconf_countermeasures(c, &gc, err, sizeof(err)) == 0 && gc.hook &&
+	   g_strv_length(gc.hook) == 3 && strcmp(gc.hook[1], "a b") == 0 &&
+	   coreconf_port_protected(&gc, 25) && !coreconf_port_protected(&gc, 22),
+	   "hook split into 3 words, protected_ports replaced: %s", err);
+	coreconf_cm_release(&gc);
 	config_close(c);
 	text = "[countermeasures]\nrate_cap = 0\n";
 	c = config_open_data("g.conf", text, strlen(text), err, sizeof(err));
-	ok(coreconf_countermeasures(c, &got, err, sizeof(err)) < 0 &&
+	ok(coreconf_countermeasures(c, &gc, err, sizeof(err)) < 0 &&
 	   strstr(err, "g.conf: [countermeasures] rate_cap = \"0\": expected a whole number from 1 to 100000"),
 	   "rate_cap 0 refused: %s", err);
 	config_close(c);
 	test_core_dry_run();
 	text = "[countermeasures]\nweight_nodsn = 5\n";
 	c = config_open_data("h.conf", text, strlen(text), err, sizeof(err));
-	ok(coreconf_countermeasures(c, &got, err, sizeof(err)) < 0 &&
+	ok(coreconf_countermeasures(c, &gc, err, sizeof(err)) < 0 &&
 	   strstr(err, "weight_nodsn") && strstr(err, "unknown key"), "a misspelt key is refused: %s", err);
 	config_close(c);
 }
@@ -424,7 +440,8 @@ static void test_example(void)
 {
 	const char *top = getenv("SLUICE_TOP");
 	char path[512], err[CFG_ERRLEN];
-	struct cmeasure_params got, want;
+	struct coreconf_cm gc;
+	struct cmeasure_params want;
 	struct core_conf cc;
 	struct config *c;
 	int i, same = 1;
@@ -439,19 +456,18 @@ static void test_example(void)
 	   "its groups are known: %s", err);
 	ok(coreconf_apply(c, &cc, err, sizeof(err)) == 0, "its [core] applies: %s", err);
 	is_str(cc.events, "/var/log/sluice/events.json", "it shows the default events path");
-	ok(cc.cm_inert == NULL, "it sets no [countermeasures] key that does nothing: "
-	   "got \"%s\", want none", cc.cm_inert ? cc.cm_inert : "");
 	coreconf_release(&cc);
-	ok(coreconf_countermeasures(c, &got, err, sizeof(err)) == 0,
+	ok(coreconf_countermeasures(c, &gc, err, sizeof(err)) == 0,
 	   "its [countermeasures] applies: %s", err);
 	cmeasure_defaults(&want);
 	for (i = 0; i < CMEASURE_SIG_COUNT; i++)
-		same &= got.weight[i] == want.weight[i];
+		same &= gc.p.weight[i] == want.weight[i];
 	for (i = 0; i < CMEASURE_ACTION_COUNT; i++)
-		same &= got.rung[i] == want.rung[i] && got.ttl_ns[i] == want.ttl_ns[i];
-	same &= got.score_decay_ns == want.score_decay_ns && got.rate_cap == want.rate_cap &&
-		got.dry_run == want.dry_run;
+		same &= gc.p.rung[i] == want.rung[i] && gc.p.ttl_ns[i] == want.ttl_ns[i];
+	same &= gc.p.score_decay_ns == want.score_decay_ns && gc.p.rate_cap == want.rate_cap &&
+		gc.p.dry_run == want.dry_run;
 	ok(same, "its [countermeasures] values are the defaults");
+	coreconf_cm_release(&gc);
 	config_close(c);
 }
 

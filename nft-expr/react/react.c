@@ -1,0 +1,287 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * NAME
+ *	react - sluiced's countermeasures: one entry for every signal
+ * SYNOPSIS
+ *	#include "react/react.h"
+ * DESCRIPTION
+ *	cmeasure(3) keys its scores and actions by address: we hand it the
+ *	network a reaction would cover (host, v6_prefix, /64 or /56), so
+ *	two addresses of one /64 add up to one score and one action, as
+ *	they do in the kernel set that holds the whole prefix.
+ *
+ *	The rate cap refuses in bulk when a flood of signals comes (10,000
+ *	in a second is a worm or someone trying to make us cut off the
+ *	network): one event per refusal would be a second flood, so the
+ *	refusals are counted and said once a second.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "clock.h"
+#include "hosttab.h"
+#include "daemon/sdconf.h"
+#include "daemon/sluiced.h"
+#include "quarantine/quar.h"
+#include "react/react.h"
+#include "react/react_int.h"
+
+#define REACT_ESC_KEY 17		/* family, /56 network */
+
+struct react_esc {
+	unsigned n64;			/* its /64s acted on */
+};
+
+/* react_create - the engine for configuration c; NULL with err */
+struct react *react_create(const struct sd_conf *c, react_event_fn *ev,
+			   void *ctx, char *err, size_t errlen)
+{
+	struct react *r = calloc(1, sizeof(*r));
+	uint8_t seed[16] = { 0 };
+	size_t i;
+
+	if (r == NULL) {
+		snprintf(err, errlen, "countermeasures: out of memory");
+		return NULL;
+	}
+	for (i = 0; i < sizeof(seed); i++)	/* only ours to count /56s */
+		seed[i] = (uint8_t)random();
+	r->conf = c;
+	r->event = ev;
+	r->ctx = ctx;
+	/* no whitelist borrowed: the one in force is rebuilt whole when
+	   our own addresses change, so react_decide asks the current one */
+	r->cm = cmeasure_create(&c->cm.p, REACT_MEM / 2, NULL);
+	r->esc = hosttab_create(REACT_ESC_KEY, sizeof(struct react_esc),
+				REACT_MEM / 8, seed);
+	r->list = react_list_create(REACT_MEM / 4, seed);
+	if (r->cm == NULL || r->esc == NULL || r->list == NULL) {
+		snprintf(err, errlen, "countermeasures: %s", strerror(errno ? errno : ENOMEM));
+		react_free(r);
+		return NULL;
+	}
+	return r;
+}
+
+/* react_free - accepts NULL */
+void react_free(struct react *r)
+{
+	if (r == NULL)
+		return;
+	cmeasure_free(r->cm);
+	hosttab_free(r->esc);
+	react_list_free(r->list);
+	free(r);
+}
+
+/* react_reconf - a reloaded configuration; actions in force kept */
+int react_reconf(struct react *r, const struct sd_conf *c)
+{
+	r->conf = c;	/* the old one is freed after this call */
+	return cmeasure_reconfigure(r->cm, &c->cm.p, NULL);
+}
+
+/* react_zone_observing - is src in a zone with observe = yes */
+int react_zone_observing(const struct react *r, const struct sl_addr *src)
+{
+	const struct sd_zone *z = sdconf_zone(r->conf, src);
+
+	return z != NULL && z->observe;
+}
+
+/* react_esc_key - the /56 of a */
+static void react_esc_key(const struct sl_addr *a, uint8_t k[REACT_ESC_KEY])
+{
+	struct sl_addr n;
+
+	(void)prefix_network(a, 56, &n);
+	k[0] = n.family;
+	memcpy(k + 1, n.b, 16);
+}
+
+/* react_escalated - has the /56 of a had escalate_v6 /64s acted on */
+static int react_escalated(const struct react *r, const struct sl_addr *a)
+{
+	uint8_t k[REACT_ESC_KEY];
+	const struct react_esc *e;
+
+	react_esc_key(a, k);
+	e = hosttab_peek(r->esc, k);
+	return e != NULL && e->n64 >= r->conf->cm.escalate_v6;
+}
+
+/* react_target - the network a reaction against src covers: IPv4 the
+   host; IPv6 a zone source's v6_prefix, an outside one its /64, or its
+   /56 once escalated */
+void react_target(const struct react *r, const struct sl_addr *src,
+		  struct react_key *out)
+{
+	memset(out, 0, sizeof(*out));
+	if (src->family == 4)
+		out->plen = 32;
+	else if (sdconf_zone(r->conf, src) != NULL)
+		out->plen = r->conf->v6_prefix;
+	else
+		out->plen = react_escalated(r, src) ? 56 : 64;
+	(void)prefix_network(src, out->plen, &out->net);
+	out->zone = sdconf_zone(r->conf, src) != NULL;
+}
+
+/* react_count_64 - an outside /64 was acted on: count it for its /56;
+   1 when this one escalates the /56 */
+static int react_count_64(struct react *r, const struct react_key *k)
+{
+	uint8_t key[REACT_ESC_KEY];
+	struct react_esc *e;
+
+	if (k->net.family != 6 || k->zone || k->plen != 64)
+		return 0;
+	react_esc_key(&k->net, key);
+	if ((e = hosttab_put(r->esc, key, NULL)) == NULL)
+		return 0;
+	return ++e->n64 == r->conf->cm.escalate_v6;
+}
+
+/* react_signals_text - "honeypot,lockout" of a signal mask */
+void react_signals_text(unsigned mask, char *buf, size_t len)
+{
+	size_t o = 0;
+	int s;
+
+	buf[0] = 0;
+	for (s = 0; s < CMEASURE_SIG_COUNT && o < len; s++)
+		if (mask & (1u << s))
+			o += (size_t)snprintf(buf + o, len - o, "%s%s", o ? "," : "",
+					      cmeasure_signal_name((enum cmeasure_signal)s));
+}
+
+/* react_event - one "countermeasure" event about d (src: the address
+   that signalled) with extra fields */
+void react_event(struct react *r, const struct cmeasure_decision *d,
+		 const struct sl_addr *src, const struct react_key *k,
+		 uint64_t id, const char *state, uint64_t now)
+{
+	char sigs[160], net[ADDR_STRLEN + 8], a[ADDR_STRLEN];
+	struct event_field f[10] = {
+		EF_S("action", cmeasure_action_name(d->action)),
+		EF_S("state", state),
+		EF_S("signal", cmeasure_signal_name(d->signal)),
+		EF_S("signals", sigs),
+		EF_U("score", d->score),
+		EF_S("target", net),
+		EF_U("ttl", d->expires > now ? (d->expires - now + NS_PER_SEC - 1)
+		     / NS_PER_SEC : 0),
+		EF_U("id", id),
+		EF_B("dry_run", d->dry_run),
+	};
+	struct event ev = { .type = "countermeasure", .src = src,
+			    .dst_port = d->port, .fields = f, .nfields = 9 };
+
+	react_signals_text(d->signals, sigs, sizeof(sigs));
+	snprintf(net, sizeof(net), "%s/%u", addr_format(&k->net, a), k->plen);
+	r->event(r->ctx, &ev);
+}
+
+/* react_capped_event - the refusals of the rate cap in the last second */
+static void react_capped_event(struct react *r)
+{
+	char sigs[256];
+	size_t o = 0;
+	uint64_t total = 0;
+	int s;
+
+	sigs[0] = 0;
+	for (s = 0; s < CMEASURE_SIG_COUNT; s++) {
+		if (r->capped[s] == 0)
+			continue;
+		total += r->capped[s];
+		o += (size_t)snprintf(sigs + o, sizeof(sigs) - o, "%s%s:%llu",
+				      o ? "," : "", cmeasure_signal_name((enum cmeasure_signal)s),
+				      (unsigned long long)r->capped[s]);
+		if (o >= sizeof(sigs))
+			o = sizeof(sigs) - 1;
+	}
+	if (total == 0)
+		return;
+	{
+		struct event_field f[5] = {
+			EF_S("state", "rate_capped"),
+			EF_U("suppressed", total),
+			EF_S("signals", sigs),
+			EF_U("rate_cap", r->conf->cm.p.rate_cap),
+			EF_B("dry_run", r->conf->cm.p.dry_run),
+		};
+		struct event ev = { .type = "countermeasure", .src = &r->capped_example,
+				    .fields = f, .nfields = 5 };
+
+		r->event(r->ctx, &ev);
+	}
+	memset(r->capped, 0, sizeof(r->capped));
+}
+
+/* react_decide - react_signal, with the decision in out (sdctl tells
+   the mail filter what became of its report) */
+void react_decide(struct sluiced *sd, enum cmeasure_signal sig,
+		  const struct sl_addr *src, uint16_t port, uint64_t now,
+		  struct cmeasure_decision *out)
+{
+	struct react *r = sd->react;
+	struct react_key k;
+
+	memset(out, 0, sizeof(*out));
+	out->outcome = CMEASURE_NONE;
+	if (r == NULL || (unsigned)sig >= CMEASURE_SIG_COUNT ||
+	    (src->family != 4 && src->family != 6))
+		return;
+	r->st.signals[sig]++;
+	/* the whitelist holds for the address itself, whatever the prefix
+	   a reaction would cover (the kernel guards the rest of it) */
+	if (prefixset_lookup(r->conf->core.whitelist, src, NULL)) {
+		out->outcome = CMEASURE_WHITELISTED;
+		r->st.outcomes[CMEASURE_WHITELISTED]++;
+		return;
+	}
+	react_target(r, src, &k);
+	cmeasure_signal(r->cm, sig, &k.net, port, now, out);
+	if (out->dry_run == 0 && k.zone && react_zone_observing(r, src))
+		out->dry_run = 1;	/* the zone's own observe */
+	r->st.outcomes[out->outcome]++;
+	if (out->outcome == CMEASURE_RATE_CAPPED) {
+		r->capped[sig]++;
+		r->capped_example = *src;
+	}
+	if (out->outcome != CMEASURE_ACT)
+		return;
+	if (react_count_64(r, &k))
+		r->st.escalated++;
+	react_start(sd, out, src, &k, now);
+}
+
+/* react_signal - one signal: decided, reported, enforced */
+void react_signal(struct sluiced *sd, enum cmeasure_signal sig,
+		  const struct sl_addr *src, uint16_t port, uint64_t now)
+{
+	struct cmeasure_decision d;
+
+	react_decide(sd, sig, src, port, now, &d);
+}
+
+/* react_tick - once a second: expiries, the rate cap's summary */
+void react_tick(struct sluiced *sd, uint64_t now)
+{
+	struct react *r = sd->react;
+
+	if (r == NULL)
+		return;
+	react_capped_event(r);
+	react_expire(sd, now);
+}
+
+/* react_stats - counters */
+void react_stats(const struct react *r, struct react_stats *out)
+{
+	*out = r->st;
+	out->active = react_list_count(r->list);
+}

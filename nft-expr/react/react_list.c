@@ -1,0 +1,158 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * NAME
+ *	react_list - the reactions in force, by id
+ * SYNOPSIS
+ *	#include "react/react_int.h"
+ * DESCRIPTION
+ *	A bounded hosttab from id to reaction. Ids count up from 1 and are
+ *	never reused while sluiced runs, so "sluicectl lift ID" cannot
+ *	lift a newer reaction that took an old one's place. A full list
+ *	refuses a new reaction rather than evict one in force: its expiry
+ *	and its undoing must not be lost.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "clock.h"
+#include "hosttab.h"
+#include "react/react_int.h"
+
+struct react_list {
+	struct hosttab *t;		/* id (8 bytes) -> struct react_entry */
+	uint64_t next_id;
+};
+
+/* react_list_create - reactions in force within mem bytes */
+struct react_list *react_list_create(size_t mem, const uint8_t seed[16])
+{
+	struct react_list *l = calloc(1, sizeof(*l));
+
+	if (l == NULL)
+		return NULL;
+	l->next_id = 1;
+	if ((l->t = hosttab_create(sizeof(uint64_t), sizeof(struct react_entry),
+				   mem, seed)) == NULL) {
+		free(l);
+		return NULL;
+	}
+	return l;
+}
+
+/* react_list_free - accepts NULL */
+void react_list_free(struct react_list *l)
+{
+	if (l == NULL)
+		return;
+	hosttab_free(l->t);
+	free(l);
+}
+
+/* react_list_add - keep e under a new id; -1 if full */
+int react_list_add(struct react_list *l, struct react_entry *e)
+{
+	struct react_entry *v;
+
+	if (hosttab_count(l->t) >= hosttab_capacity(l->t))
+		return -1;
+	e->id = l->next_id;
+	if ((v = hosttab_put(l->t, &e->id, NULL)) == NULL)
+		return -1;
+	l->next_id++;
+	*v = *e;
+	return 0;
+}
+
+/* react_list_get - the reaction of id, or NULL */
+struct react_entry *react_list_get(struct react_list *l, uint64_t id)
+{
+	return hosttab_peek(l->t, &id);
+}
+
+/* react_list_del - forget id */
+void react_list_del(struct react_list *l, uint64_t id)
+{
+	(void)hosttab_del(l->t, &id);
+}
+
+/* react_list_count - reactions kept */
+size_t react_list_count(const struct react_list *l)
+{
+	return hosttab_count(l->t);
+}
+
+struct expired_ctx {
+	struct react_list *l;
+	uint64_t now;
+	react_list_fn *fn;
+	void *ctx;
+};
+
+/* expired_one - hosttab_walk_fn: an expired reaction out (the walk
+   lets us delete the key we are given) */
+static int expired_one(void *ctx, const void *key, void *val)
+{
+	struct expired_ctx *x = ctx;
+	struct react_entry e = *(struct react_entry *)val;
+
+	if (e.expires > x->now)
+		return 0;
+	(void)hosttab_del(x->l->t, key);
+	x->fn(x->ctx, &e);
+	return 0;
+}
+
+/* react_list_expired - every reaction expired by now to fn, forgotten */
+void react_list_expired(struct react_list *l, uint64_t now,
+			react_list_fn *fn, void *ctx)
+{
+	struct expired_ctx x = { l, now, fn, ctx };
+
+	hosttab_walk_any(l->t, expired_one, &x);
+}
+
+struct format_ctx {
+	GString *out;
+	int json;
+	uint64_t now;
+	size_t n;
+};
+
+/* format_one - hosttab_walk_fn: one reaction on one line */
+static int format_one(void *ctx, const void *key, void *val)
+{
+	struct format_ctx *x = ctx;
+	const struct react_entry *e = val;
+	char a[ADDR_STRLEN], sigs[160];
+	unsigned long long left = e->expires > x->now ?
+	    (e->expires - x->now + NS_PER_SEC - 1) / NS_PER_SEC : 0;
+
+	(void)key;
+	react_signals_text(e->signals, sigs, sizeof(sigs));
+	addr_format(&e->key.net, a);
+	if (x->json)
+		g_string_append_printf(x->out, "{\"id\":%llu,\"action\":\"%s\","
+			"\"target\":\"%s/%u\",\"port\":%u,\"reason\":\"%s\","
+			"\"signals\":\"%s\",\"score\":%u,\"left_s\":%llu,"
+			"\"dry_run\":%s}\n", (unsigned long long)e->id,
+			cmeasure_action_name(e->action), a, e->key.plen, e->port,
+			cmeasure_signal_name(e->signal), sigs, e->score, left,
+			e->dry_run ? "true" : "false");
+	else
+		g_string_append_printf(x->out, "%llu %s %s/%u%s%.0u reason=%s "
+			"signals=%s score=%u left=%llus%s\n",
+			(unsigned long long)e->id, cmeasure_action_name(e->action),
+			a, e->key.plen, e->port ? " port=" : "", e->port,
+			cmeasure_signal_name(e->signal), sigs, e->score, left,
+			e->dry_run ? " dry_run" : "");
+	return ++x->n >= 100000;	/* bounded reply */
+}
+
+/* react_list_format - the reactions in force, text or JSON lines */
+void react_list_format(struct react_list *l, int json, uint64_t now,
+		       GString *out)
+{
+	struct format_ctx x = { out, json, now, 0 };
+
+	hosttab_walk_any(l->t, format_one, &x);
+}
