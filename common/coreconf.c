@@ -25,7 +25,8 @@
 #include "mailshare.h"
 
 const char *const coreconf_known_groups[] = {
-	"core", "sluiced", "capture", "countermeasures", "policyd", "milter",
+	"core", "sluiced", "capture", "applications", "countermeasures", "policyd",
+	"milter",
 	"zone ", NULL
 };
 

@@ -10,12 +10,12 @@
 # touched.
 set -eu
 
-PKGS="build-essential pkg-config clang libclang-rt-14-dev
+PKGS="build-essential pkg-config clang llvm libclang-rt-14-dev libbpf-dev bpftool
  libglib2.0-dev libmnl-dev libnftnl-dev libnetfilter-queue-dev
  libnetfilter-log-dev libcap-dev libmilter-dev
  nftables iptables iproute2 conntrack postfix miltertest swaks nmap masscan hping3
  dnsmasq-base postfwd perl procps psmisc logrotate m4 liblockfile1 libwrap0 libpcap-dev gnuplot-nox jq python3-scapy time endlessh iperf3
- redis-server libhiredis-dev"
+ redis-server libhiredis-dev curl"
 
 missing=""
 for p in $PKGS; do

@@ -380,7 +380,7 @@ static int capture_load(struct config *c, struct sd_conf *s, char *err,
 	return 0;
 }
 
-/* sluiced_load - [core], [sluiced] and [capture] */
+/* sluiced_load - [core], [sluiced], [capture] and [applications] */
 static int sluiced_load(struct config *c, struct sd_conf *s, char *err,
 			size_t len)
 {
@@ -393,7 +393,8 @@ static int sluiced_load(struct config *c, struct sd_conf *s, char *err,
 	    || priority_parse(c, s, err, len) < 0
 	    || table_check(c, s->table ? s->table : "", err, len) < 0
 	    || capture_load(c, s, err, len) < 0
-	    || coreconf_countermeasures(c, &s->cm, err, len) < 0)
+	    || coreconf_countermeasures(c, &s->cm, err, len) < 0
+	    || appconf_apply(c, &s->apps, err, len) < 0)
 		return -1;
 	return 0;
 }
@@ -427,6 +428,7 @@ void sdconf_release(struct sd_conf *c)
 	coreconf_release(&c->core);
 	coreconf_cm_release(&c->cm);
 	cap_conf_release(&c->capture);
+	appconf_release(&c->apps);
 	config_release(sluiced_keys, NKEYS(sluiced_keys), c);
 	for (i = 0; i < c->nzones; i++)
 		config_release(zone_keys, NKEYS(zone_keys), &c->zones[i]);

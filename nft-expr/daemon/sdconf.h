@@ -21,6 +21,7 @@
 #include "addr.h"
 #include "coreconf.h"
 #include "prefixset.h"
+#include "apps/appconf.h"
 #include "capture/cap_conf.h"
 
 #define SD_ZONE_NAME_MAX 32
@@ -86,6 +87,8 @@ struct sd_conf {
 	struct cap_conf capture;
 	/* [countermeasures] */
 	struct coreconf_cm cm;
+	/* [applications] */
+	struct app_conf apps;
 	/* [zone NAME] */
 	struct sd_zone *zones;
 	size_t nzones;

@@ -19,6 +19,7 @@
 #include "clock.h"
 #include "ctl_server.h"
 #include "trw.h"
+#include "apps/apps.h"
 #include "capture/capture.h"
 #include "daemon/sdbypass.h"
 #include "daemon/sdconf.h"
@@ -462,6 +463,44 @@ static int cmd_metrics(void *ctx, int json, char **argv, GString *out)
 	return 0;
 }
 
+/* apps_on - the apps room, or ERR when [applications] is off */
+static struct apps *apps_on(struct sluiced *s, GString *out)
+{
+	if (s->apps == NULL)
+		g_string_printf(out, "[applications] mode is off");
+	return s->apps;
+}
+
+/* cmd_apps - executables approved, changed, denied, learned */
+static int cmd_apps(void *ctx, int json, char **argv, GString *out)
+{
+	struct apps *a = apps_on(ctx, out);
+
+	(void)argv;
+	if (a == NULL)
+		return -1;
+	apps_list(a, json, out);
+	return 0;
+}
+
+/* cmd_approve - approve PATH [SCRIPT] */
+static int cmd_approve(void *ctx, int json, char **argv, GString *out)
+{
+	struct apps *a = apps_on(ctx, out);
+
+	(void)json;
+	return a == NULL ? -1 : apps_approve(a, argv[1], argv[2], out);
+}
+
+/* cmd_revoke - revoke PATH [SCRIPT] */
+static int cmd_revoke(void *ctx, int json, char **argv, GString *out)
+{
+	struct apps *a = apps_on(ctx, out);
+
+	(void)json;
+	return a == NULL ? -1 : apps_revoke(a, argv[1], argv[2], out);
+}
+
 static const struct ctl_command cmds[] = {
 	{ "status", 1, 1, cmd_status, NULL, CTL_NEED_READ },
 	{ "hosts", 1, 2, cmd_hosts, "[all]", CTL_NEED_READ },
@@ -477,6 +516,9 @@ static const struct ctl_command cmds[] = {
 	{ "bypass", 2, 2, cmd_bypass, "on|off", CTL_NEED_ADMIN },
 	{ "reactions", 1, 1, cmd_reactions, NULL, CTL_NEED_READ },
 	{ "lift", 2, 32, cmd_lift, "ID [REASON...]", CTL_NEED_ADMIN },
+	{ "apps", 1, 1, cmd_apps, NULL, CTL_NEED_READ },
+	{ "approve", 2, 3, cmd_approve, "PATH [SCRIPT]", CTL_NEED_ADMIN },
+	{ "revoke", 2, 3, cmd_revoke, "PATH [SCRIPT]", CTL_NEED_ADMIN },
 };
 
 /* sdctl_handle - ctl_handler for a struct sluiced */

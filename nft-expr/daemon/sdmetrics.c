@@ -13,6 +13,7 @@
 #include <stdint.h>
 
 #include "clock.h"
+#include "apps/apps.h"
 #include "capture/capture.h"
 #include "daemon/sdbypass.h"
 #include "daemon/sdconf.h"
@@ -200,6 +201,8 @@ void sdmetrics_format(const struct sluiced *s, GString *out)
 		    "delay queues over the high watermark, per williamson zone",
 		    offsetof(struct throttle_stats, lockouts));
 	capture_metrics(s, out);
+	if (s->apps != NULL)
+		apps_metrics(s->apps, out);
 	metric_put(out, "sluice_uptime_seconds", "gauge", "seconds since start",
 		   (sl_monotonic_ns() - s->started) / NS_PER_SEC);
 	sdbypass_metrics(s, out);

@@ -18,6 +18,7 @@
 
 #include "daemon.h"
 #include "event.h"
+#include "apps/apps.h"
 #include "capture/capture.h"
 #include "react/react.h"
 #include "daemon/sdconf.h"
@@ -82,6 +83,20 @@ static const char *capture_change(const struct cap_conf *a,
 	return NULL;
 }
 
+/* apps_change - the [applications] key a reload cannot apply, or
+   NULL: mode (but not to or from off) and approve can change */
+static const char *apps_change(const struct app_conf *a,
+			       const struct app_conf *b)
+{
+	if ((a->mode == APPCONF_OFF) != (b->mode == APPCONF_OFF))
+		return "mode (on or off)";
+	if (a->package_verified != b->package_verified)
+		return "package_verified";
+	if (g_strcmp0(a->cgroup ? a->cgroup : "", b->cgroup ? b->cgroup : "") != 0)
+		return "cgroup";
+	return NULL;
+}
+
 /* access_change - the control socket's groups: given to the socket at
    start (after which we may no longer chown it) */
 static const char *access_change(const struct core_conf *a,
@@ -105,6 +120,8 @@ int sdreload_run(struct sluiced *s, char *err, size_t errlen)
 	if ((key = ruleset_change(old, next)) != NULL
 	    || (group = "capture",
 		key = capture_change(&old->capture, &next->capture)) != NULL
+	    || (group = "applications",
+		key = apps_change(&old->apps, &next->apps)) != NULL
 	    || (group = "core", key = access_change(&old->core, &next->core))
 	    != NULL) {
 		snprintf(err, errlen, "%s: [%s] %s changed: that needs a restart",
@@ -118,6 +135,8 @@ int sdreload_run(struct sluiced *s, char *err, size_t errlen)
 		free(next);
 		return -1;
 	}
+	if (s->apps != NULL && apps_reconf(s->apps, &next->apps, err, errlen) < 0)
+		daemon_log(LOG_WARNING, "%s", err);	/* a file is missing: the rest holds */
 	s->conf = next;
 	if (react_reconf(s->react, next) < 0)	/* checked by sdconf_load */
 		daemon_log(LOG_ERR, "countermeasures kept their old settings: %s",

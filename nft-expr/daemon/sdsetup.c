@@ -27,6 +27,7 @@
 #include "ctl_server.h"
 #include "daemon.h"
 #include "event.h"
+#include "apps/apps.h"
 #include "capture/cap_claim.h"
 #include "quarantine/quarset.h"
 #include "capture/cap_goat.h"
@@ -297,6 +298,33 @@ void sdsetup_capture(struct sluiced *s, const struct cap_hit_ops *ops)
 	goat_up(s, ops);
 }
 
+/* apps_warn - apps_open's warnings, to the log */
+static void apps_warn(void *ctx, const char *line)
+{
+	(void)ctx;
+	daemon_log(LOG_WARNING, "%s", line);
+}
+
+/* sdsetup_apps - the per-application BPF program with [applications]
+   mode learn or enforce, while CAP_BPF, CAP_PERFMON and CAP_SYS_ADMIN
+   are still ours (sdsetup_privileges drops them) */
+void sdsetup_apps(struct sluiced *s, void (*event)(void *, const struct event *))
+{
+	const struct app_conf *c = &s->conf->apps;
+	char err[ERRLEN];
+
+	if (c->mode == APPCONF_OFF)
+		return;
+	if ((s->apps = apps_open(c, event, apps_warn, s, err, sizeof(err))) == NULL) {
+		sdsetup_ruleset_down(s);
+		nfqueue_close(s->q);
+		daemon_die(1, "%s", err);
+	}
+	daemon_log(LOG_INFO, "applications: %s on cgroup %s%s",
+		   appconf_mode_name(c->mode), c->cgroup && *c->cgroup ? c->cgroup
+		   : "(the root)", c->package_verified ? ", packages verified" : "");
+}
+
 /* outcomes_needed - does any zone use first-contact outcomes, or
    does the bypass notice watch a throttling zone's flows */
 static int outcomes_needed(const struct sd_conf *c)
@@ -455,6 +483,7 @@ void sdsetup_shutdown(struct sluiced *s)
 	capture_close(s->cap);
 	cap_claim_close(s->claim);
 	cap_goat_close(s->goat);
+	apps_close(s->apps);
 	ctevents_close(s->ct);
 	sdexempt_close(s->exempt);
 	ctl_server_close(s->ctl);

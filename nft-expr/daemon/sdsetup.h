@@ -35,6 +35,10 @@ int sdsetup_sets(struct sluiced *s);
 void sdsetup_control(struct sluiced *s, ctl_handler *handle);
 /* sdsetup_outcomes - conntrack events on or off, as the zones need */
 void sdsetup_outcomes(struct sluiced *s);
+struct event;
+/* sdsetup_apps - the per-application BPF program ([applications]
+   mode learn or enforce), events through event */
+void sdsetup_apps(struct sluiced *s, void (*event)(void *, const struct event *));
 /* sdsetup_privileges - keep CAP_NET_ADMIN only, as [sluiced] user */
 void sdsetup_privileges(struct sluiced *s);
 /* sdsetup_shutdown - held packets out, table away, sockets closed */

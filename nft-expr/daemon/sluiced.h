@@ -28,6 +28,7 @@ struct sdexempt;
 struct capture;
 struct cap_goat;
 struct react;
+struct apps;
 
 struct sluiced {
 	const char *path;		/* -c */
@@ -43,6 +44,7 @@ struct sluiced {
 	struct cap_claim *claim;	/* NULL without [capture] claim */
 	struct cap_goat *goat;		/* NULL without [capture] goat_dirs */
 	struct react *react;		/* the countermeasures */
+	struct apps *apps;		/* NULL with [applications] mode = off */
 	int sfd, efd;
 	int stop;
 	int status;			/* exit status: 1 after a runtime failure */

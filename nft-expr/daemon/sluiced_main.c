@@ -31,6 +31,7 @@
 #include "ctl_server.h"
 #include "daemon.h"
 #include "event.h"
+#include "apps/apps.h"
 #include "capture/cap_claim.h"
 #include "capture/cap_goat.h"
 #include "capture/capture.h"
@@ -250,7 +251,11 @@ static int loop_dispatch(struct sluiced *s, int fd)
 		if (cap_claim_read(s->claim, sl_monotonic_ns()) < 0)
 			daemon_log(LOG_WARNING, "capture claim read: %s",
 				   strerror(errno));
-	} else if (s->goat != NULL && fd == cap_goat_fd(s->goat))
+	} else if (s->apps != NULL && fd == apps_bpf_fd(s->apps))
+		apps_bpf_read(s->apps, sl_monotonic_ns());
+	else if (s->apps != NULL && fd == apps_watch_fd(s->apps))
+		apps_watch_read(s->apps);
+	else if (s->goat != NULL && fd == cap_goat_fd(s->goat))
 		cap_goat_read(s->goat);
 	else if (fd == ctl_server_fd(s->ctl))
 		ctl_server_run(s->ctl, sl_monotonic_ns());
@@ -433,6 +438,7 @@ int main(int argc, char **argv)
 	sdsetup_queue(&s);
 	sdsetup_capture(&s, &cap_ops);
 	sdsetup_ruleset(&s);
+	sdsetup_apps(&s, op_event);
 	quarsave_restore(&s);
 	sdsetup_control(&s, sdctl_handle);
 	sdcheck_mkparent(s.conf->pidfile, 0755);
@@ -449,6 +455,10 @@ int main(int argc, char **argv)
 		loop_add(&s, cap_claim_fd(s.claim));
 	if (s.goat != NULL)
 		loop_add(&s, cap_goat_fd(s.goat));
+	if (s.apps != NULL) {
+		loop_add(&s, apps_bpf_fd(s.apps));
+		loop_add(&s, apps_watch_fd(s.apps));
+	}
 	sdsetup_privileges(&s);
 	daemon_log(LOG_INFO, "sluiced %s started, %zu zone(s)", SLUICE_VERSION,
 		   s.conf->nzones);
