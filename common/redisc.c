@@ -10,7 +10,12 @@
  *	"timeout" waiting for ever; its reader buffers whatever length a
  *	bulk string announces. Here every wait is a poll() up to the one
  *	deadline of the call, and the bytes fed to the reader for one reply
- *	are counted against reply_max.
+ *	are counted against reply_max. hiredis's own reply constructors
+ *	allocate whatever array length a peer announces ("*555555551" is
+ *	4 GB of pointers before one element arrives), so the reader here
+ *	builds replies with ours, which refuse arrays over
+ *	REDISC_ELEMENTS_MAX (the reader then fails the reply); the
+ *	objects are hiredis's struct redisReply, freed by freeReplyObject.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -30,6 +35,83 @@ struct redisc {
 	int refused;			/* Cluster or Sentinel at last connect */
 	redisReader *rd;
 };
+
+/* rd_new - one reply object of type */
+static redisReply *rd_new(int type)
+{
+	redisReply *r = calloc(1, sizeof(*r));
+
+	if (r)
+		r->type = type;
+	return r;
+}
+
+/* rd_attach - hang r in its parent array, if any */
+static void *rd_attach(const redisReadTask *task, redisReply *r)
+{
+	if (task->parent)
+		((redisReply *)task->parent->obj)->element[task->idx] = r;
+	return r;
+}
+
+/* rd_string - a bulk, status or error string */
+static void *rd_string(const redisReadTask *task, char *str, size_t len)
+{
+	redisReply *r = rd_new(task->type);
+
+	if (r == NULL || (r->str = malloc(len + 1)) == NULL) {
+		free(r);
+		return NULL;
+	}
+	memcpy(r->str, str, len);
+	r->str[len] = 0;
+	r->len = len;
+	return rd_attach(task, r);
+}
+
+/* rd_array - an array of at most REDISC_ELEMENTS_MAX elements */
+static void *rd_array(const redisReadTask *task, int n)
+{
+	redisReply *r;
+
+	if (n < 0 || n > REDISC_ELEMENTS_MAX || (r = rd_new(REDIS_REPLY_ARRAY)) == NULL)
+		return NULL;
+	if (n > 0 && (r->element = calloc((size_t)n, sizeof(*r->element))) == NULL) {
+		free(r);
+		return NULL;
+	}
+	r->elements = (size_t)n;
+	return rd_attach(task, r);
+}
+
+/* rd_integer - an integer */
+static void *rd_integer(const redisReadTask *task, long long v)
+{
+	redisReply *r = rd_new(REDIS_REPLY_INTEGER);
+
+	if (r == NULL)
+		return NULL;
+	r->integer = v;
+	return rd_attach(task, r);
+}
+
+/* rd_nil - a nil bulk or array */
+static void *rd_nil(const redisReadTask *task)
+{
+	redisReply *r = rd_new(REDIS_REPLY_NIL);
+
+	return r ? rd_attach(task, r) : NULL;
+}
+
+static redisReplyObjectFunctions rd_fns = {
+	rd_string, rd_array, rd_integer, rd_nil, freeReplyObject
+};
+
+/* rd_reader - a reader with the bounded constructors */
+static redisReader *rd_reader(void)
+{
+	return redisReaderCreateWithFunctions(&rd_fns);
+}
 
 /* redisc_create - a client (not yet connected); NULL with errno */
 struct redisc *redisc_create(const struct redisc_params *p)
@@ -255,7 +337,7 @@ static int open_conn(struct redisc *rc, uint64_t deadline, const char **why)
 		       "connection refused" : "cannot connect";
 		return -1;
 	}
-	rc->rd = redisReaderCreate();
+	rc->rd = rd_reader();
 	if (rc->rd == NULL) {
 		*why = "out of memory";
 		return -1;
@@ -299,7 +381,7 @@ int redisc_parse(const char *buf, size_t len, size_t max, redisReply **out)
 	int ret;
 
 	*out = NULL;
-	if (len > max || (rd = redisReaderCreate()) == NULL)
+	if (len > max || (rd = rd_reader()) == NULL)
 		return -1;
 	ret = redisReaderFeed(rd, buf, len) == REDIS_OK &&
 	      redisReaderGetReply(rd, &r) == REDIS_OK ? (r != NULL) : -1;

@@ -13,7 +13,8 @@
  *	peer does: a slow peer, a half reply, a peer that never answers
  *	all end the call with -1 and a reason. A reply longer than
  *	reply_max bytes is refused the same way (a peer announcing a
- *	gigabyte bulk string does not make us buffer it).
+ *	gigabyte bulk string does not make us buffer it), and so is an
+ *	array of more than REDISC_ELEMENTS_MAX elements.
  *
  *	At each connect the client authenticates (AUTH [user] password)
  *	when a password is set, and asks INFO server: a Redis Cluster node
@@ -33,6 +34,7 @@
 #define REDISC_USER_MAX 64
 #define REDISC_PASS_MAX 256
 #define REDISC_REPLY_MAX 65536
+#define REDISC_ELEMENTS_MAX 64		/* of one array in a reply */
 
 struct redisc_params {
 	struct endpoint ep;

@@ -332,6 +332,99 @@ static void test_replies(void)
 	is_int(redisc_parse("$1000000\r\nab", 12, 64, &r), 0,
 	       "a long bulk string is incomplete, not buffered in full");
 	is_int(redisc_parse("!garbage\r\n", 10, 64, &r), -1, "garbage: malformed");
+	is_int(redisc_parse("*555555551\r\n", 12, 64, &r), -1,
+	       "an array of 555 million: refused before any allocation");
+}
+
+/* rcpt_of - one recipient of client 10.1.1.1 at node m */
+static enum mailthr_verdict rcpt_of(struct mailthr *m, const char *to,
+				    uint64_t cookie, uint64_t now)
+{
+	struct mailaddr_req r = { NULL, "s@example.org", "10.1.1.1", to };
+	struct mailthr_result res;
+
+	return mailthr_rcpt(m, &r, cookie, now, &res);
+}
+
+/* test_nodes - a honeytoken at one node locks the sender out at the
+   other; a release at the other lets it out at the first */
+static void test_nodes(void)
+{
+	static char *tokens[] = { "trap@example.net", NULL };
+	struct mailshare_params sp = share_params("nd:");
+	struct mailshare *sa = mailshare_create(&sp, mode, NULL);
+	struct mailshare *sb = mailshare_create(&sp, mode, NULL);
+	struct mailthr_params p;
+	struct mailthr *a, *b;
+	uint64_t now = 7000 * SEC;
+
+	mailthr_defaults(&p);
+	p.honeytokens = tokens;
+	a = mailthr_create(&p, seed, NULL, NULL);
+	b = mailthr_create(&p, seed, NULL, NULL);
+	mailthr_share(a, sa, 1);
+	mailthr_share(b, sb, 1);
+	is_int(rcpt_of(b, "friend@example.net", 1, now), MAILTHR_PASS,
+	       "node B: a recipient passes");
+	is_int(rcpt_of(a, "trap@example.net", 2, now), MAILTHR_HOLD,
+	       "node A: a honeytoken holds the message");
+	is_int(rcpt_of(b, "friend@example.net", 3, now + SEC), MAILTHR_HOLD,
+	       "node B: the sender is locked out too");
+	is_int(mailthr_release(b, "client:10.1.1.1"), 0,
+	       "node B: the operator releases it (known through Redis)");
+	is_int(rcpt_of(a, "friend@example.net", 4, now + 2 * SEC),
+	       MAILTHR_PASS, "node A: let out");
+	mailthr_free(a);
+	mailthr_free(b);
+	mailshare_free(sa);
+	mailshare_free(sb);
+}
+
+static uint64_t released_at[8];
+static unsigned nreleased;
+
+/* stamp - the time each cookie came back */
+static void stamp(void *ctx, const char *identity, uint64_t cookie,
+		  enum throttle_why why)
+{
+	(void)ctx;
+	(void)identity;
+	(void)cookie;
+	if (why == THROTTLE_RELEASED && nreleased < 8)
+		released_at[nreleased++] = rec_now;
+}
+
+/* test_local_rate - Redis unreachable, two nodes: one a 2 s each */
+static void test_local_rate(void)
+{
+	struct mailshare_params sp = share_params("lr:");
+	struct mailshare *sh;
+	struct mailthr_params p;
+	struct mailthr *m;
+	char to[32], err[64];
+	uint64_t now = 9000 * SEC;
+	unsigned i;
+
+	endpoint_parse("unix:/nonexistent/redis.sock", &sp.rc.ep, err, sizeof(err));
+	sp.nodes = 2;
+	sh = mailshare_create(&sp, mode, NULL);
+	mailthr_defaults(&p);
+	p.thr.wset_size = 1;
+	m = mailthr_create(&p, seed, stamp, NULL);
+	mailthr_share(m, sh, 1);
+	for (i = 0; i < 3; i++) {
+		snprintf(to, sizeof(to), "r%u@example.net", i);
+		rcpt_of(m, to, i + 1, now);
+	}
+	for (i = 0; i < 100; i++) {
+		rec_now = now + i * 100 * MS;
+		mailthr_tick(m, rec_now);
+	}
+	ok(nreleased == 2 && released_at[1] - released_at[0] == 2 * SEC,
+	   "local mode, redis_nodes 2: releases 2 s apart (got %u, %llu ms)",
+	   nreleased, (unsigned long long)((released_at[1] - released_at[0]) / MS));
+	mailthr_free(m);
+	mailshare_free(sh);
 }
 
 int main(void)
@@ -349,6 +442,8 @@ int main(void)
 	is_uint(same, 30, "30 random sequences: shared decisions and release "
 		"times equal the local throttle's");
 	test_noscript();
+	test_nodes();
+	test_local_rate();
 	test_replies();
 	test_fallback();
 	redis_stop();
