@@ -15,7 +15,12 @@
  *
  *	The sink appends with one write() per line (O_APPEND), so
  *	concurrent writers never interleave within a line, and nothing is
- *	buffered across events.
+ *	buffered across events. When the disk fills, a line written in
+ *	part is truncated away again (the file's size before it is known
+ *	from fstat; one writer per file, as every sluice daemon has), the
+ *	event is counted as lost, and only the first loss of an outage is
+ *	an error for the caller to report: a daemon must not log a line
+ *	per event about a disk that has no room for lines.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -25,6 +30,7 @@
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
+#include <sys/stat.h>
 
 #include "event.h"
 
@@ -435,6 +441,8 @@ size_t event_summary(char *buf, size_t len, const struct event *ev)
 struct event_sink {
 	char *path;		/* NULL for stdout */
 	int fd;
+	int failing;		/* the last event was lost */
+	uint64_t lost;
 };
 
 /* sink_open_fd - the append descriptor for path */
@@ -495,15 +503,14 @@ int event_reopen(struct event_sink *s)
 	return 0;
 }
 
-/* event_emit - format, write and flush one event; 0 or -1 with errno */
-int event_emit(struct event_sink *s, const struct event *ev)
+/* write_all - n bytes of line to fd; 0, or -1 with errno */
+static int write_all(int fd, const char *line, size_t n)
 {
-	char line[EVENT_MAX];
-	size_t n = event_format(line, sizeof(line), ev), off = 0;
+	size_t off = 0;
 	ssize_t w;
 
 	while (off < n) {
-		w = write(s->fd, line + off, n - off);
+		w = write(fd, line + off, n - off);
 		if (w < 0 && errno == EINTR)
 			continue;
 		if (w <= 0) {
@@ -514,4 +521,33 @@ int event_emit(struct event_sink *s, const struct event *ev)
 		off += (size_t)w;
 	}
 	return 0;
+}
+
+/* event_emit - format, write and flush one event; 0, -1 or 1 */
+int event_emit(struct event_sink *s, const struct event *ev)
+{
+	char line[EVENT_MAX];
+	size_t n = event_format(line, sizeof(line), ev);
+	struct stat sb;
+	int have = fstat(s->fd, &sb) == 0 && S_ISREG(sb.st_mode), e;
+
+	if (write_all(s->fd, line, n) == 0) {
+		s->failing = 0;
+		return 0;
+	}
+	e = errno;
+	if (have)		/* no half line left behind */
+		(void)ftruncate(s->fd, sb.st_size);
+	s->lost++;
+	if (s->failing)
+		return 1;
+	s->failing = 1;
+	errno = e;
+	return -1;
+}
+
+/* event_lost - events not written */
+uint64_t event_lost(const struct event_sink *s)
+{
+	return s == NULL ? 0 : s->lost;
 }

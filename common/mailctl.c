@@ -245,11 +245,11 @@ static const struct {
 	F(rcpt), F(passed), F(delayed), F(held), F(deferred), F(rejected),
 	F(released), F(lockouts), F(honeytokens), F(quarantines),
 	F(malformed), F(outside), F(would_delay), F(would_hold),
-	F(would_defer), F(would_reject), F(would_lockout),
+	F(would_defer), F(would_reject), F(would_lockout), F(events_lost),
 	/* gauges from here */
 	F(observe), F(identities), F(queued), F(locked), F(held_messages),
 };
-#define NCOUNTERS 17
+#define NCOUNTERS 18
 #define NFIELDS (sizeof(stat_fields) / sizeof(stat_fields[0]))
 
 /* stat_pairs - the counters as (name, value), the filter's own last */
@@ -280,6 +280,7 @@ static size_t collect(struct mailctl *c, const char **name, uint64_t *v)
 	struct mailctl_stats s = { 0 };
 
 	c->ops->stats(c->obj, &s);
+	s.events_lost = mailev_lost(c->ops->events(c->obj));
 	return stat_pairs(&s, name, v);
 }
 

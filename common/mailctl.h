@@ -53,6 +53,7 @@ struct mailctl_stats {			/* the same set in both filters */
 	uint64_t observe;		/* 1: observe mode, nothing enforced */
 	uint64_t would_delay, would_hold, would_defer, would_reject;
 	uint64_t would_lockout;		/* what observe mode let pass */
+	uint64_t events_lost;		/* the event file had no room */
 	size_t identities, queued, locked, held_messages;
 	struct { const char *name; uint64_t v; } extra[MAILCTL_EXTRA];
 	size_t nextra;			/* the filter's own counters */

@@ -148,6 +148,19 @@ int mailev_reopen(struct mailev *m)
 	return r;
 }
 
+/* mailev_lost - events the file could not take */
+uint64_t mailev_lost(struct mailev *m)
+{
+	uint64_t n;
+
+	if (m == NULL)
+		return 0;
+	pthread_mutex_lock(&m->mu);
+	n = event_lost(m->sink);
+	pthread_mutex_unlock(&m->mu);
+	return n;
+}
+
 /* slot_of - the summary slot of an identity */
 static struct quiet *slot_of(struct mailev *m, const char *identity)
 {

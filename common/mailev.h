@@ -65,6 +65,8 @@ void mailev_close(struct mailev *m);
 void mailev_syslog(struct mailev *m, int on);
 /* mailev_reopen - the event file again, after rotation; 0 or -1 errno */
 int mailev_reopen(struct mailev *m);
+/* mailev_lost - events the file could not take (a full disk) */
+uint64_t mailev_lost(struct mailev *m);
 /* mailev_emit - one event (see mailev_build); accepts a NULL sink;
    now is monotonic ns (for the throttle summary); 0, or -1 with errno
    when the event file could not be written */

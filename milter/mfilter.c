@@ -153,7 +153,8 @@ static void emit(struct msess *s, const char *type, const char *verdict,
 		a.identity = s->identity;
 	if (mailev_emit(g.events, sl_monotonic_ns(), type, verdict, &a, x,
 			nx) < 0)
-		daemon_log(LOG_WARNING, "event log: %m");
+		daemon_log(LOG_WARNING, "event log: %m; events are counted as "
+			   "lost (status events_lost) until it takes them again");
 }
 
 /* reply - a custom SMTP reply of class cls (4 or 5) from a mailthr text;

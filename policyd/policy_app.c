@@ -62,7 +62,9 @@ static void emit(struct policy_app *a, const char *type, const char *verdict,
 	}
 	if (mailev_emit(a->events, sl_monotonic_ns(), type, verdict, &ab, x,
 			nx) < 0)
-		daemon_log(LOG_WARNING, "event log: %s", strerror(errno));
+		daemon_log(LOG_WARNING, "event log: %s; events are counted as "
+			   "lost (status events_lost) until it takes them again",
+			   strerror(errno));
 }
 
 /* quarantine - ask sluiced to quarantine a honeytoken sender's client;

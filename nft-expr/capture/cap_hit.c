@@ -30,6 +30,8 @@ struct cap_hit {
 	unsigned sample_bytes;
 	uint64_t sample_cap;
 	int full_said;
+	int error_said;			/* a failed write reported; reset by
+					   the next sample written */
 	int64_t next_sweep;
 	struct cap_hit_stats st;
 };
@@ -108,6 +110,7 @@ static const char *sample(struct cap_hit *h, const uint8_t *p, size_t len,
 			  char hex[CAP_STORE_HEX])
 {
 	struct event_field f[] = { EF_S("stage", "store_full") };
+	struct event_field fe[2] = { EF_S("stage", "store_error") };
 
 	if (h->store == NULL) {
 		cap_store_hash(p, len, hex);
@@ -116,6 +119,7 @@ static const char *sample(struct cap_hit *h, const uint8_t *p, size_t len,
 	switch (cap_store_put(h->store, p, len, hex)) {
 	case CAP_STORE_NEW:
 		h->st.samples_new++;
+		h->error_said = 0;
 		return "new";
 	case CAP_STORE_KNOWN:
 		h->st.samples_known++;
@@ -130,6 +134,11 @@ static const char *sample(struct cap_hit *h, const uint8_t *p, size_t len,
 	case CAP_STORE_ERROR:
 	default:
 		h->st.samples_failed++;
+		if (!h->error_said) {	/* once per outage (a full disk) */
+			h->error_said = 1;
+			fe[1] = (struct event_field)EF_S("error", strerror(errno));
+			emit(h, NULL, NULL, fe, 2);
+		}
 		return "error";
 	}
 }

@@ -150,6 +150,9 @@ static void capture_metrics(const struct sluiced *s, GString *out)
 		   "samples written", cs.hit.samples_new);
 	metric_put(out, "sluice_capture_samples_refused_total", "counter",
 		   "samples not written: the store was full", cs.hit.samples_refused);
+	metric_put(out, "sluice_capture_samples_failed_total", "counter",
+		   "samples not written: the write failed (a full disk)",
+		   cs.hit.samples_failed);
 	metric_put(out, "sluice_capture_samples", "gauge",
 		   "samples in the store", cs.hit.samples);
 	metric_put(out, "sluice_capture_sample_bytes", "gauge",
@@ -191,6 +194,9 @@ void sdmetrics_format(const struct sluiced *s, GString *out)
 		   "configuration reloads", s->reloads);
 	metric_put(out, "sluice_set_errors_total", "counter",
 		   "failed changes to the nft sets", s->set_errors);
+	metric_put(out, "sluice_events_lost_total", "counter",
+		   "events the event file could not take (a full disk)",
+		   event_lost(s->events));
 	zone_metric(s, out, "sluice_zone_passed_total", "counter",
 		    "contacts passed at once, per williamson zone",
 		    offsetof(struct throttle_stats, passed));

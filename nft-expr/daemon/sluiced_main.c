@@ -107,7 +107,9 @@ static void op_event(void *ctx, const struct event *ev)
 	(void)event_format(json, sizeof(json), ev);
 	(void)event_summary(text, sizeof(text), ev);
 	if (s->events != NULL && event_emit(s->events, ev) < 0)
-		daemon_log(LOG_WARNING, "event file: %s", strerror(errno));
+		daemon_log(LOG_WARNING, "event file: %s; events are counted as "
+			   "lost (sluice_events_lost_total) until it takes them "
+			   "again", strerror(errno));
 	if (s->conf->core.syslog_events)
 		daemon_log(LOG_NOTICE, "%s", text);
 	ctl_server_publish(s->ctl, json, text);

@@ -6,7 +6,11 @@
  *	json_line_valid() (jsoncheck.h) proves a hostile field cannot
  *	break the line.
  */
+#include <errno.h>
 #include <fcntl.h>
+#include <signal.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -182,6 +186,56 @@ static void test_sink(void)
 	ok(event_open("/nonexistent-dir/x.json") == NULL, "open in a missing directory fails");
 }
 
+/* test_full - a file that runs out of room (RLIMIT_FSIZE stands in for
+   a full disk: the write that crosses it is cut short, the next fails)
+   keeps whole lines only; the first lost event is an error, the next
+   ones are not (said once), all are counted; with room again the sink
+   writes on */
+static void test_full(void)
+{
+	static const char line[] = "{\"timestamp\":\"2026-11-27T20:38:28.123456+0000\","
+				   "\"event_type\":\"test\",\"test\":{}}\n";
+	struct event ev = { .type = "test", .wall_ns = T0 };
+	struct rlimit old, lim;
+	struct event_sink *s;
+	struct stat sb;
+	char path[64];
+	int r[6], i, e = 0;
+
+	snprintf(path, sizeof(path), "/tmp/sluice-event-full-%ld.json", (long)getpid());
+	unlink(path);
+	if ((s = event_open(path)) == NULL || getrlimit(RLIMIT_FSIZE, &old) < 0) {
+		ok(0, "event_open %s", path);
+		return;
+	}
+	signal(SIGXFSZ, SIG_IGN);
+	lim = old;
+	lim.rlim_cur = 2 * (sizeof(line) - 1) + 10;	/* room for 2.1 lines */
+	setrlimit(RLIMIT_FSIZE, &lim);
+	for (i = 0; i < 6; i++) {
+		r[i] = event_emit(s, &ev);
+		if (i == 2)
+			e = errno;
+	}
+	setrlimit(RLIMIT_FSIZE, &old);
+	ok(r[0] == 0 && r[1] == 0, "two lines fit: got %d %d", r[0], r[1]);
+	ok(r[2] == -1 && e == EFBIG, "the third, cut short, is the error: got %d (%s)",
+	   r[2], strerror(e));
+	ok(r[3] == 1 && r[4] == 1 && r[5] == 1, "the next three are lost quietly: got %d %d %d",
+	   r[3], r[4], r[5]);
+	is_uint(event_lost(s), 4, "four counted lost");
+	ok(stat(path, &sb) == 0 && sb.st_size == 2 * (off_t)(sizeof(line) - 1),
+	   "the file holds two whole lines, not the part of the third: got %lld bytes",
+	   (long long)sb.st_size);
+	ok(event_emit(s, &ev) == 0, "with room again the next one is written");
+	ok(stat(path, &sb) == 0 && sb.st_size == 3 * (off_t)(sizeof(line) - 1),
+	   "three whole lines now");
+	ok(event_emit(s, &ev) == 0 && event_lost(s) == 4, "the count stays");
+	event_close(s);
+	unlink(path);
+	is_uint(event_lost(NULL), 0, "event_lost(NULL) is 0");
+}
+
 /* test_checker - the validity scan itself refuses broken lines */
 static void test_checker(void)
 {
@@ -209,5 +263,6 @@ int main(void)
 	test_hostile();
 	test_cut();
 	test_sink();
+	test_full();
 	return done_testing();
 }
