@@ -26,8 +26,7 @@
 
 const char *const coreconf_known_groups[] = {
 	"core", "sluiced", "capture", "applications", "countermeasures", "policyd",
-	"milter",
-	"zone ", NULL
+	"milter", "fairshare", "zone ", NULL
 };
 
 #define CC(f) offsetof(struct core_conf, f)

@@ -127,6 +127,9 @@ static const struct cfg_key zone_keys[] = {
 	  .help = "decide and report (\"observe\": true), enforce nothing" },
 	{ .name = "protected", .type = CFG_BOOL, .offset = ZN(protected), .def = "no",
 	  .help = "isolated (no new inbound flows) when its attackers are acted on" },
+	{ .name = "share", .type = CFG_UINT, .offset = ZN(share), .def = "1",
+	  .min = 1, .max = FS_SHARE_MAX,
+	  .help = "[fairshare] weight of each of the zone's hosts" },
 };
 
 /* sd_fail - "FILE: [GROUP] KEY = "VALUE": WHY"; returns -1 */
@@ -394,8 +397,14 @@ static int sluiced_load(struct config *c, struct sd_conf *s, char *err,
 	    || table_check(c, s->table ? s->table : "", err, len) < 0
 	    || capture_load(c, s, err, len) < 0
 	    || coreconf_countermeasures(c, &s->cm, err, len) < 0
-	    || appconf_apply(c, &s->apps, err, len) < 0)
+	    || appconf_apply(c, &s->apps, err, len) < 0
+	    || fs_conf_apply(c, &s->fairshare, err, len) < 0)
 		return -1;
+	if (fs_conf_on(&s->fairshare) && s->ruleset == SD_RULESET_NONE)
+		return sd_fail(err, len, c, "fairshare", "interface",
+			       " = \"%s\": fair sharing needs [sluiced] ruleset "
+			       "= own (its map and rules live in sluiced's "
+			       "tables)", s->fairshare.interface);
 	return 0;
 }
 
@@ -429,6 +438,7 @@ void sdconf_release(struct sd_conf *c)
 	coreconf_cm_release(&c->cm);
 	cap_conf_release(&c->capture);
 	appconf_release(&c->apps);
+	fs_conf_release(&c->fairshare);
 	config_release(sluiced_keys, NKEYS(sluiced_keys), c);
 	for (i = 0; i < c->nzones; i++)
 		config_release(zone_keys, NKEYS(zone_keys), &c->zones[i]);

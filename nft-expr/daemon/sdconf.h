@@ -23,6 +23,7 @@
 #include "prefixset.h"
 #include "apps/appconf.h"
 #include "capture/cap_conf.h"
+#include "fairshare/fs_conf.h"
 
 #define SD_ZONE_NAME_MAX 32
 
@@ -55,6 +56,7 @@ struct sd_zone {
 	int trw;		/* enum sd_trw */
 	int observe;		/* decide and report, enforce nothing */
 	int protected;		/* isolated when its attackers are acted on */
+	unsigned share;		/* [fairshare] weight of its hosts */
 };
 
 struct sd_conf {
@@ -89,6 +91,8 @@ struct sd_conf {
 	struct coreconf_cm cm;
 	/* [applications] */
 	struct app_conf apps;
+	/* [fairshare] */
+	struct fs_conf fairshare;
 	/* [zone NAME] */
 	struct sd_zone *zones;
 	size_t nzones;

@@ -28,6 +28,7 @@
 #include "daemon/sdmetrics.h"
 #include "daemon/sdreload.h"
 #include "daemon/sluiced.h"
+#include "fairshare/fs_sluiced.h"
 #include "quarantine/quar.h"
 #include "queue/nfqueue.h"
 #include "react/react.h"
@@ -519,6 +520,9 @@ static const struct ctl_command cmds[] = {
 	{ "apps", 1, 1, cmd_apps, NULL, CTL_NEED_READ },
 	{ "approve", 2, 3, cmd_approve, "PATH [SCRIPT]", CTL_NEED_ADMIN },
 	{ "revoke", 2, 3, cmd_revoke, "PATH [SCRIPT]", CTL_NEED_ADMIN },
+	{ "fairshare", 1, 1, fs_sluiced_cmd_list, NULL, CTL_NEED_READ },
+	{ "contain", 2, 3, fs_sluiced_cmd_contain, "HOST [DURATION]", CTL_NEED_ADMIN },
+	{ "uncontain", 2, 2, fs_sluiced_cmd_uncontain, "HOST", CTL_NEED_ADMIN },
 };
 
 /* sdctl_handle - ctl_handler for a struct sluiced */

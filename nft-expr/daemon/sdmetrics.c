@@ -19,6 +19,7 @@
 #include "daemon/sdconf.h"
 #include "daemon/sdmetrics.h"
 #include "daemon/sluiced.h"
+#include "fairshare/fairshare.h"
 #include "queue/nfqueue.h"
 #include "verdict/verdict.h"
 
@@ -212,4 +213,5 @@ void sdmetrics_format(const struct sluiced *s, GString *out)
 	metric_put(out, "sluice_uptime_seconds", "gauge", "seconds since start",
 		   (sl_monotonic_ns() - s->started) / NS_PER_SEC);
 	sdbypass_metrics(s, out);
+	fairshare_metrics(s->fair, out);
 }

@@ -45,6 +45,8 @@ static const char *ruleset_change(const struct sd_conf *a,
 		return "process_priority";
 	if (a->chain_priority != b->chain_priority)
 		return "priority";
+	if (!fs_conf_same(&a->fairshare, &b->fairshare))
+		return "[fairshare] keys";
 	return NULL;
 }
 

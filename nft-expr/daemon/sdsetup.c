@@ -34,6 +34,7 @@
 #include "capture/capture.h"
 #include "react/react.h"
 #include "ct/ctevents.h"
+#include "fairshare/fairshare.h"
 #include "daemon/caps.h"
 #include "daemon/sdcheck.h"
 #include "daemon/sdconf.h"
@@ -147,8 +148,14 @@ void sdsetup_ruleset(struct sluiced *s)
 	}
 	if ((s->nft = nftrules_open()) == NULL)
 		daemon_die(1, "netfilter netlink socket: %s", strerror(errno));
-	if (nftrules_install(s->nft, &nc, err, sizeof(err)) < 0)
+	if (s->fair != NULL)
+		fairshare_nft(s->fair, &nc);
+	if (nftrules_install(s->nft, &nc, err, sizeof(err)) < 0
+	    || (s->fair != NULL
+		&& fairshare_attach(s->fair, s->conf->table, err, sizeof(err)) < 0)) {
+		sdsetup_ruleset_down(s);
 		daemon_die(1, "%s", err);
+	}
 	daemon_log(LOG_INFO, "ruleset own: tables ip and ip6 %s installed, queue %u "
 		   "(fail-%s) and %u (fail-closed zones) using the %s",
 		   s->conf->table, nc.queue_num,
@@ -161,10 +168,16 @@ void sdsetup_ruleset(struct sluiced *s)
 	}
 }
 
-/* sdsetup_ruleset_down - remove our table, if we installed one */
+/* sdsetup_ruleset_down - remove our table, if we installed one, and
+   then the fair-sharing trees its rules steered into */
 void sdsetup_ruleset_down(struct sluiced *s)
 {
 	char err[ERRLEN];
+
+	if (s->fair != NULL && s->nft == NULL) {
+		fairshare_close(s->fair);
+		s->fair = NULL;
+	}
 
 	if (s->nft == NULL)
 		return;
@@ -175,6 +188,11 @@ void sdsetup_ruleset_down(struct sluiced *s)
 			   s->conf->table);
 	nftrules_close(s->nft);
 	s->nft = NULL;
+	if (s->fair != NULL) {
+		fairshare_close(s->fair);
+		s->fair = NULL;
+		daemon_log(LOG_INFO, "fairshare: trees removed");
+	}
 }
 
 /* has_closed_zone - does any zone fail closed */

@@ -29,6 +29,7 @@ struct capture;
 struct cap_goat;
 struct react;
 struct apps;
+struct fairshare;
 
 struct sluiced {
 	const char *path;		/* -c */
@@ -45,6 +46,7 @@ struct sluiced {
 	struct cap_goat *goat;		/* NULL without [capture] goat_dirs */
 	struct react *react;		/* the countermeasures */
 	struct apps *apps;		/* NULL with [applications] mode = off */
+	struct fairshare *fair;		/* NULL without [fairshare] interface */
 	int sfd, efd;
 	int stop;
 	int status;			/* exit status: 1 after a runtime failure */

@@ -36,6 +36,8 @@
 #include "capture/cap_goat.h"
 #include "capture/capture.h"
 #include "ct/ctevents.h"
+#include "fairshare/fairshare.h"
+#include "fairshare/fs_sluiced.h"
 #include "daemon/sdbypass.h"
 #include "daemon/sdcheck.h"
 #include "daemon/sdconf.h"
@@ -113,6 +115,7 @@ static void op_event(void *ctx, const struct event *ev)
 	if (s->conf->core.syslog_events)
 		daemon_log(LOG_NOTICE, "%s", text);
 	ctl_server_publish(s->ctl, json, text);
+	fs_sluiced_event(s, ev);
 }
 
 /* op_signal - verdict_ops: a lockout or TRW verdict for the ladder */
@@ -225,6 +228,7 @@ static void loop_timers(struct sluiced *s)
 		quarsave_tick(s);
 		sdstate_tick(s, now);
 		sdbypass_tick(s, now);
+		fairshare_tick(s->fair, now);
 		s->next_second = now + NS_PER_SEC;
 	}
 }
@@ -439,6 +443,7 @@ int main(int argc, char **argv)
 	/* the queue first: fail-closed sources are never queued to nobody */
 	sdsetup_queue(&s);
 	sdsetup_capture(&s, &cap_ops);
+	fs_sluiced_up(&s, op_event);	/* its rules go in with the table */
 	sdsetup_ruleset(&s);
 	sdsetup_apps(&s, op_event);
 	quarsave_restore(&s);

@@ -236,3 +236,23 @@ int nftexpr_queue(struct nftnl_rule *r, enum nftq_kind kind, uint16_t num,
 		return -1;
 	return expr_add(r, e, 0);
 }
+
+/* nftexpr_add - add e to r; bad: a setter failed on e, which is freed
+   (the other rooms' own expressions, fairshare/fs_nft.c) */
+int nftexpr_add(struct nftnl_rule *r, struct nftnl_expr *e, int bad)
+{
+	return expr_add(r, e, bad);
+}
+
+/* nftexpr_meta - meta KEY into register 1 */
+int nftexpr_meta(struct nftnl_rule *r, uint32_t key)
+{
+	return expr_meta(r, key);
+}
+
+/* nftexpr_cmp - register 1 op data (NFT_CMP_*) */
+int nftexpr_cmp(struct nftnl_rule *r, uint32_t op, const void *data,
+		uint32_t len)
+{
+	return expr_cmp(r, op, data, len);
+}

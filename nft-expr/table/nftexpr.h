@@ -42,4 +42,14 @@ int nftexpr_verdict(struct nftnl_rule *r, int verdict, const char *chain);
 int nftexpr_queue(struct nftnl_rule *r, enum nftq_kind kind, uint16_t num,
 		  int bypass);
 
+struct nftnl_expr;
+/* nftexpr_add - add e to r; bad: a setter failed on e, which is then
+   freed; 0, or -1 with errno (for the other rooms' own expressions) */
+int nftexpr_add(struct nftnl_rule *r, struct nftnl_expr *e, int bad);
+/* nftexpr_meta - meta KEY into register 1 */
+int nftexpr_meta(struct nftnl_rule *r, uint32_t key);
+/* nftexpr_cmp - register 1 op data (NFT_CMP_*) */
+int nftexpr_cmp(struct nftnl_rule *r, uint32_t op, const void *data,
+		uint32_t len);
+
 #endif

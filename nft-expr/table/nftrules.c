@@ -429,6 +429,8 @@ static int family_batch(struct nftbatch *b, const struct nftrules_conf *c,
 			    && hook_rules(b, c->table, family, hooks[i].name) == 0;
 	if (ok && c->capture)
 		ok = capture_chains(b, c, kind, family) == 0;
+	if (ok && c->extra != NULL)
+		ok = c->extra(b, c->table, family, c->extra_ctx) == 0;
 	return ok ? 0 : -1;
 }
 
@@ -579,4 +581,24 @@ int nftrules_commit(struct nftrules *n, struct nftbatch *b)
 const char *nftrules_table(const struct nftrules *n)
 {
 	return n->installed ? n->table : NULL;
+}
+
+/* nftrules_chain - a chain for an extra callback */
+int nftrules_chain(struct nftbatch *b, const char *table, int family,
+		   const char *name, int hook, int prio)
+{
+	return chain_msg(b, table, family, name, hook, prio);
+}
+
+/* nftrules_rule - an empty rule for chain */
+struct nftnl_rule *nftrules_rule(const char *table, int family,
+				 const char *chain)
+{
+	return rule_new(table, family, chain);
+}
+
+/* nftrules_rule_add - append a finished rule and free it */
+int nftrules_rule_add(struct nftbatch *b, struct nftnl_rule *r, int ok)
+{
+	return rule_msg(b, r, ok, NULL);
 }

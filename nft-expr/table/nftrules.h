@@ -52,6 +52,8 @@
 
 enum nftq_kind { NFTQ_UNKNOWN, NFTQ_NATIVE, NFTQ_COMPAT };
 
+struct nftbatch;
+
 struct nftrules_conf {
 	const char *table;	/* "sluice" */
 	unsigned hooks;		/* NFTRULES_HOOK_* */
@@ -60,9 +62,15 @@ struct nftrules_conf {
 	uint16_t closed_queue;	/* fail-closed zones' queue, no bypass */
 	int capture;		/* 1: the dark sets and capture chains */
 	uint16_t capture_queue;	/* their queue, with bypass */
+	/* another room's sets, chains and rules in the same table and
+	   batch (fairshare/fs_nft.c), after ours; NULL: none */
+	int (*extra)(struct nftbatch *b, const char *table, int family,
+		     void *ctx);
+	void *extra_ctx;
 };
 
 struct nftrules;
+struct nftnl_rule;
 
 /* nftrules_open - a netfilter netlink socket; NULL with errno */
 struct nftrules *nftrules_open(void);
@@ -78,7 +86,6 @@ enum nftq_kind nftrules_queue_kind(const struct nftrules *n);
 /* nftrules_kind_name - "native queue", "x_tables NFQUEUE via nft_compat" */
 const char *nftrules_kind_name(enum nftq_kind k);
 
-struct nftbatch;
 /* nftrules_batch - a new batch numbered after our last; NULL with errno */
 struct nftbatch *nftrules_batch(struct nftrules *n, size_t size);
 /* nftrules_commit - send a batch from nftrules_batch and free it; 0,
@@ -86,5 +93,17 @@ struct nftbatch *nftrules_batch(struct nftrules *n, size_t size);
 int nftrules_commit(struct nftrules *n, struct nftbatch *b);
 /* nftrules_table - the installed table's name, NULL if none */
 const char *nftrules_table(const struct nftrules *n);
+
+/* nftrules_chain - NEWCHAIN name in the table of family (4 or 6), a
+   base chain of type filter on hook at prio (policy accept), or a
+   regular one with hook < 0; for an extra callback */
+int nftrules_chain(struct nftbatch *b, const char *table, int family,
+		   const char *name, int hook, int prio);
+/* nftrules_rule - an empty rule for chain; NULL with errno */
+struct nftnl_rule *nftrules_rule(const char *table, int family,
+				 const char *chain);
+/* nftrules_rule_add - append rule r (ok < 0: building it failed) to b
+   and free it; 0 or -1 */
+int nftrules_rule_add(struct nftbatch *b, struct nftnl_rule *r, int ok);
 
 #endif
