@@ -24,6 +24,7 @@
 #include "apps/appbpf.h"
 #include "apps/appdpkg.h"
 #include "apps/appid.h"
+#include "apps/appstore.h"
 #include "apps/apps.h"
 #include "apps/apps_int.h"
 
@@ -161,7 +162,7 @@ int apps_add(struct apps *a, struct approval *ap, GString *why)
 	if (old != NULL)
 		apps_kernel_drop(a, old);
 	g_hash_table_replace(a->approved, g_strdup(ap->name), ap);
-	if (apps_kernel_put(a, ap) < 0) {
+	if (!ap->changed && apps_kernel_put(a, ap) < 0) {
 		g_string_printf(why, "%s: kernel map: %s", ap->name, strerror(errno));
 		g_hash_table_remove(a->approved, ap->name);
 		return -1;
@@ -293,20 +294,111 @@ static void pkg_one(void *ctx, const char *path, const char *pkg,
 	(void)apps_add(a, ap, why);
 }
 
+/* store_save - the records to the state file, if there is one */
+static void store_save(struct apps *a)
+{
+	char line[4200];
+
+	if (a->store == NULL || appstore_save(a->store, a->records) == 0)
+		return;
+	snprintf(line, sizeof(line), "[applications] saving %s: %s: approvals "
+		 "made since are lost at a restart", a->store, strerror(errno));
+	a->warn(a->ctx, line);
+}
+
+/* apps_record - ap's contents are the approved ones */
+void apps_record(struct apps *a, const struct approval *ap)
+{
+	if (ap->kind == KIND_PKG)
+		return;		/* dpkg's md5sums are their record */
+	g_hash_table_replace(a->records, g_strdup(ap->name),
+			     appstore_rec_new(ap->kind, ap->path, ap->script,
+					      ap->id.sha256, ap->sid.sha256));
+	store_save(a);
+}
+
+/* apps_forget_record - name is no longer approved */
+void apps_forget_record(struct apps *a, const char *name)
+{
+	if (g_hash_table_remove(a->records, name))
+		store_save(a);
+}
+
+/* against_record - an approval whose file no longer holds the recorded
+   contents is changed (denied until approved again), and shows the
+   recorded ones as approved; 1 if so */
+static int against_record(struct apps *a, struct approval *ap)
+{
+	struct appstore_rec *r = g_hash_table_lookup(a->records, ap->name);
+	const char *now;
+
+	if (r == NULL || (strcmp(r->sha256, ap->id.sha256) == 0
+			  && (!ap->script || strcmp(r->script_sha256, ap->sid.sha256) == 0)))
+		return 0;
+	now = strcmp(r->sha256, ap->id.sha256) != 0 ? ap->id.sha256 : ap->sid.sha256;
+	g_strlcpy(ap->now_sha256, now, sizeof(ap->now_sha256));
+	g_strlcpy(ap->id.sha256, r->sha256, sizeof(ap->id.sha256));
+	g_strlcpy(ap->sid.sha256, r->script_sha256, sizeof(ap->sid.sha256));
+	ap->changed = 1;
+	a->changes++;
+	return 1;
+}
+
+/* approve_known - an approval at start or reload: hashed now, held
+   against its record; 0, or -1 with why */
+static int approve_known(struct apps *a, const char *path, const char *script,
+			 int kind, GString *why)
+{
+	struct approval *ap = apps_make(a, path, script, kind, why);
+	int changed;
+
+	if (ap == NULL)
+		return -1;
+	changed = against_record(a, ap);
+	if (apps_add(a, ap, why) < 0)
+		return -1;
+	if (changed)
+		emit_change(a, ap);
+	else
+		apps_record(a, ap);
+	return 0;
+}
+
+/* restore_ctl - the approvals made with sluicectl before the restart */
+static void restore_ctl(struct apps *a)
+{
+	g_autoptr(GString) why = g_string_new(NULL);
+	GPtrArray *todo = g_ptr_array_new();
+	GHashTableIter it;
+	gpointer k, v;
+	guint i;
+
+	g_hash_table_iter_init(&it, a->records);
+	while (g_hash_table_iter_next(&it, &k, &v))
+		if (((struct appstore_rec *)v)->kind == KIND_CTL
+		    && !g_hash_table_contains(a->approved, k))
+			g_ptr_array_add(todo, v);
+	for (i = 0; i < todo->len; i++) {
+		struct appstore_rec *r = todo->pdata[i];
+
+		if (approve_known(a, r->path, r->script, KIND_CTL, why) < 0)
+			a->warn(a->ctx, why->str);
+	}
+	g_ptr_array_free(todo, TRUE);
+}
+
 /* approve_conf - the configuration's approve list (KIND_CONF) */
 static void approve_conf(struct apps *a, const struct app_conf *c,
 			 void (*warn)(void *, const char *), void *ctx)
 {
 	g_autoptr(GString) why = g_string_new(NULL);
-	struct approval *ap;
 	char *path, *script;
 	size_t i;
 
 	for (i = 0; c->approve != NULL && c->approve[i] != NULL; i++) {
 		if (appconf_split(c->approve[i], &path, &script) < 0)
 			continue;	/* appconf refused it already */
-		ap = apps_make(a, path, script, KIND_CONF, why);
-		if (ap == NULL || apps_add(a, ap, why) < 0)
+		if (approve_known(a, path, script, KIND_CONF, why) < 0)
 			warn(ctx, why->str);
 		g_free(path);
 		g_free(script);
@@ -330,15 +422,23 @@ static char *cgroup_root(void)
 }
 
 /* apps_open - load, attach, approve */
-struct apps *apps_open(const struct app_conf *c, apps_event_fn *event,
-		       void (*warn)(void *, const char *), void *ctx,
-		       char *err, size_t errlen)
+struct apps *apps_open(const struct app_conf *c, const char *store,
+		       apps_event_fn *event, void (*warn)(void *, const char *),
+		       void *ctx, char *err, size_t errlen)
 {
 	struct apps *a = g_new0(struct apps, 1);
 	char *cg = c->cgroup && *c->cgroup ? g_strdup(c->cgroup) : cgroup_root();
+	char why[4400];
 
+	a->ifd = -1;
 	a->event = event;
+	a->warn = warn;
 	a->ctx = ctx;
+	a->store = g_strdup(store);
+	if ((a->records = appstore_load(store, why, sizeof(why))) == NULL) {
+		warn(ctx, why);		/* moved aside: approvals start afresh */
+		a->records = appstore_load(NULL, why, sizeof(why));
+	}
 	a->mode = c->mode;
 	a->ids = appid_cache_new();
 	a->approved = g_hash_table_new_full(g_str_hash, g_str_equal, g_free,
@@ -359,6 +459,7 @@ struct apps *apps_open(const struct app_conf *c, apps_event_fn *event,
 	if ((a->bpf = appbpf_open(cg, APPS_OFF, appseen_event, a, err, errlen)) == NULL)
 		goto fail;
 	approve_conf(a, c, warn, ctx);
+	restore_ctl(a);
 	/* read even without package_verified: "apps" names the owners */
 	if ((a->dpkg = appdpkg_load(APPDPKG_INFO)) == NULL)
 		warn(ctx, "[applications] " APPDPKG_INFO " unreadable: no "
@@ -391,6 +492,9 @@ void apps_close(struct apps *a)
 		g_hash_table_destroy(a->seen);
 	if (a->wds)
 		g_hash_table_destroy(a->wds);
+	if (a->records)
+		g_hash_table_destroy(a->records);
+	g_free(a->store);
 	if (a->ifd >= 0)
 		close(a->ifd);
 	g_free(a);

@@ -33,11 +33,12 @@ struct apps;
 typedef void apps_event_fn(void *ctx, const struct event *ev);
 
 /* apps_open - load the BPF program onto c's cgroup in c's mode and
-   approve c's entries; NULL with err (a missing approved file is a
-   warning, passed to warn) */
-struct apps *apps_open(const struct app_conf *c, apps_event_fn *event,
-		       void (*warn)(void *, const char *), void *ctx,
-		       char *err, size_t errlen);
+   approve c's entries, held against the contents recorded in store
+   (appstore; NULL: none), and those approved with sluicectl before;
+   NULL with err (a missing approved file is a warning, passed to warn) */
+struct apps *apps_open(const struct app_conf *c, const char *store,
+		       apps_event_fn *event, void (*warn)(void *, const char *),
+		       void *ctx, char *err, size_t errlen);
 /* apps_close - detach, unload, forget; accepts NULL */
 void apps_close(struct apps *a);
 /* apps_reconf - a reload: the new mode and approve list (the cgroup

@@ -60,6 +60,9 @@ struct apps {
 	int mode;
 	apps_event_fn *event;
 	void *ctx;
+	char *store;		/* [core] state_dir/applications, or NULL */
+	void (*warn)(void *ctx, const char *line);	/* apps_open's */
+	GHashTable *records;	/* name -> struct appstore_rec (appstore) */
 	uint64_t changes;
 	uint64_t now;		/* of the ring buffer read */
 };
@@ -70,6 +73,10 @@ struct approval *apps_make(struct apps *a, const char *path,
 			       const char *script, int kind, GString *why);
 /* apps_add - into the table and the kernel; 0, or -1 with why */
 int apps_add(struct apps *a, struct approval *ap, GString *why);
+/* apps_record - ap's contents as the approved ones, saved */
+void apps_record(struct apps *a, const struct approval *ap);
+/* apps_forget_record - name no longer approved, saved */
+void apps_forget_record(struct apps *a, const char *name);
 /* apps_kernel_drop - the approval out of the kernel's maps */
 void apps_kernel_drop(struct apps *a, struct approval *ap);
 /* appseen_event - appbpf_event_fn: a denial from the kernel */

@@ -190,6 +190,7 @@ int apps_approve(struct apps *a, const char *path, const char *script,
 
 	if (ap == NULL || apps_add(a, ap, out) < 0)
 		return -1;
+	apps_record(a, ap);
 	g_string_printf(out, "approved %s sha256=%s\n", ap->name,
 			ap->script ? ap->sid.sha256 : ap->id.sha256);
 	return 0;
@@ -210,6 +211,7 @@ int apps_revoke(struct apps *a, const char *path, const char *script,
 	}
 	apps_kernel_drop(a, ap);
 	g_hash_table_remove(a->approved, name);
+	apps_forget_record(a, name);
 	g_string_printf(out, "revoked %s\n", name);
 	g_free(name);
 	return 0;

@@ -329,11 +329,18 @@ static void apps_warn(void *ctx, const char *line)
 void sdsetup_apps(struct sluiced *s, void (*event)(void *, const struct event *))
 {
 	const struct app_conf *c = &s->conf->apps;
-	char err[ERRLEN];
+	const char *sd = s->conf->core.state_dir;
+	char err[ERRLEN], store[4096];
 
 	if (c->mode == APPCONF_OFF)
 		return;
-	if ((s->apps = apps_open(c, event, apps_warn, s, err, sizeof(err))) == NULL) {
+	if (sd != NULL && *sd) {
+		snprintf(store, sizeof(store), "%s/applications", sd);
+		sdcheck_mkparent(store, 0750);
+	}
+	s->apps = apps_open(c, sd && *sd ? store : NULL, event, apps_warn, s, err,
+			    sizeof(err));
+	if (s->apps == NULL) {
 		sdsetup_ruleset_down(s);
 		nfqueue_close(s->q);
 		daemon_die(1, "%s", err);

@@ -31,7 +31,8 @@ static const char usage_text[] =
 	"       sluicectl -V | -h\n"
 	"sluiced: status, hosts [all], show HOST, release HOST [REASON],\n"
 	"  quarantine HOST [REASON], unquarantine HOST [REASON], whitelist,\n"
-	"  events, reload, metrics, bypass on|off, reactions, lift ID [REASON]\n"
+	"  events, reload, metrics, bypass on|off, reactions, lift ID [REASON],\n"
+	"  apps, approve PATH [SCRIPT], revoke PATH [SCRIPT]\n"
 	"sluice-policyd, sluice-milter (-s their control_listen): status,\n"
 	"  hosts [all], show IDENTITY, held, release IDENTITY [REASON...],\n"
 	"  events, metrics\n";

@@ -20,7 +20,8 @@ cc -O2 -g -std=gnu11 -D_GNU_SOURCE -Wall -Wextra -Werror \
 	-I"$top/common" -I"$top/nft-expr" $(pkg-config --cflags glib-2.0) \
 	-o "$build/bench/bench_vdsave" "$top/tests/bench/bench_vdsave.c" \
 	"$nx"/verdict/*.o "$nx/quarantine/quar.o" "$nx/queue/pkt.o" \
-	"$nx/daemon/sdconf.o" "$nx/capture/cap_conf.o" "$build/libsluice.a" \
+	"$nx/daemon/sdconf.o" "$nx/capture/cap_conf.o" "$nx/apps/appconf.o" \
+	"$build/libsluice.a" \
 	$(pkg-config --libs glib-2.0) -lm
 echo "-- $build/bench/bench_vdsave -H 1000000 -r 5"
 "$build/bench/bench_vdsave" -H 1000000 -r 5

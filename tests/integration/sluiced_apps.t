@@ -17,6 +17,8 @@
 #   - an interpreter passes only with its approved script;
 #   - learn mode (a reload) lets the unapproved one connect and
 #     records every connection it would have denied;
+#   - a restart: an approved file changed while sluiced was stopped is
+#     denied and shown changed; an approval made with sluicectl stays;
 #   - package_verified = yes: /usr/bin/curl connects; inside a private
 #     mount namespace, a changed copy bind-mounted over it is denied.
 . "$(dirname "$0")/lib.sh"
@@ -156,12 +158,18 @@ sleep 0.2
 is "$(field "$T/conn-bad" learned)" 10 "and each of its 10 connections is recorded as learned"
 grep -q '"action":"learned".*"path":"'"$T"'/conn-bad"' "$T/events.json"
 ok $? "in an application event"
+ctl approve "$T/curl-copy" >/dev/null
+ok $? "sluicectl approve of the copy"
 stop
 ok $? "sluiced stops cleanly"
+printf 'x' >>"$T/conn-ok"	# changed while sluiced is stopped
 
 # package-verified system binaries
 conf enforce yes
 start || bail "sluiced did not start with package_verified"
+is "$(judged "$T/conn-ok" $PORT; echo $?)" 3 "restart: an approved file changed while sluiced was stopped is denied"
+is "$(field "$T/conn-ok" changed)" yes "and shown changed (against the SHA-256 kept in state_dir)"
+is "$(curl_rc "$T/curl-copy")" connected "restart: the sluicectl approval is kept"
 is "$(curl_rc /usr/bin/curl)" connected "package_verified: /usr/bin/curl connects"
 cp /usr/bin/curl "$T/curl-changed"
 printf 'x' >>"$T/curl-changed"
