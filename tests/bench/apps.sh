@@ -6,7 +6,7 @@
 # sluiced runs in a network namespace of its own with [applications]
 # mode = enforce on a cgroup made here (cg-on); a second cgroup beside
 # it (cg-off) has no program. tests/bench/apps_connect.c, approved,
-# alternates blocks of 100 timed connect()s to a loopback listener
+# alternates blocks of 10 (BLOCK) timed connect()s to a loopback listener
 # between the two (N each), in one run; then an unapproved copy of it
 # connects N times in cg-on, and every one must be denied. Nothing
 # outside the two cgroups is judged. The kernel's own count of the time
@@ -36,7 +36,7 @@ trap cleanup EXIT INT TERM
 mkdir "$cgroot/sluice-bench-on.$$" "$cgroot/sluice-bench-off.$$"
 ip netns add "$ns"
 ip -n "$ns" link set lo up
-cc -O2 -o "$t/apps_connect" "$top/tests/bench/apps_connect.c"
+cc -O2 -DBLOCK=${BLOCK:-10} -o "$t/apps_connect" "$top/tests/bench/apps_connect.c"
 cp "$t/apps_connect" "$t/unapproved"
 cat >"$t/sluice.conf" <<EOC
 [core]

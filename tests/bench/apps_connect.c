@@ -8,7 +8,7 @@
  * Forks a listener on 127.0.0.1:PORT (it stays in the cgroup it was
  * started in), then makes 2 N connections to it, timing each
  * socket()+connect() (the close, with SO_LINGER 0 so no TIME_WAIT
- * piles up, is outside the timing). Blocks of 100 alternate between
+ * piles up, is outside the timing). Blocks of BLOCK (apps.sh: 10) alternate between
  * CG_ON (sluiced's program attached) and CG_OFF (none): the process
  * moves itself by writing its pid to cgroup.procs between blocks, so
  * both sides see the same machine at the same moments. Prints, per
@@ -29,7 +29,9 @@
 #include <sys/socket.h>
 #include <sys/wait.h>
 
+#ifndef BLOCK
 #define BLOCK 100
+#endif
 
 /* ns - monotonic nanoseconds */
 static long long ns(void)
