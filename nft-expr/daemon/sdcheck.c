@@ -210,6 +210,17 @@ static void whitelisted_zones(const char *file, const struct sd_conf *c,
 	}
 }
 
+/* policed_zone - the first zone with an outbound policy, or NULL */
+static const struct sd_zone *policed_zone(const struct sd_conf *c)
+{
+	size_t i;
+
+	for (i = 0; i < c->nzones; i++)
+		if (sdconf_zone_policed(&c->zones[i]))
+			return &c->zones[i];
+	return NULL;
+}
+
 /* sdcheck_warnings - each warning of a valid configuration to fn */
 void sdcheck_warnings(const char *file, const struct sd_conf *c,
 		      sdcheck_warn_fn *fn, void *ctx)
@@ -224,11 +235,18 @@ void sdcheck_warnings(const char *file, const struct sd_conf *c,
 			 SD_CHAIN_PRIORITY_DEF);
 		fn(ctx, line);
 	}
-	if (!throttles_any(c)) {
+	if (!throttles_any(c) && policed_zone(c) == NULL) {
 		snprintf(line, sizeof(line), "%s: no zone throttles anything (%s): "
 			 "sluiced protects nothing; add a [zone NAME] with prefixes "
 			 "and mode williamson or credit", file,
 			 c->nzones ? "every zone has mode = off" : "no [zone NAME]");
+		fn(ctx, line);
+	}
+	if (c->ruleset == SD_RULESET_NONE && policed_zone(c) != NULL) {
+		snprintf(line, sizeof(line), "%s: [zone %s] has an outbound policy, "
+			 "but ruleset = none installs nothing: put what sluiced -n "
+			 "prints in your ruleset, or it is not enforced", file,
+			 policed_zone(c)->name);
 		fn(ctx, line);
 	}
 	whitelisted_zones(file, c, fn, ctx);

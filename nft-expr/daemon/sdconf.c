@@ -31,6 +31,7 @@ static const char *const fail_choices[] = { "open", "closed", NULL };
 static const char *const action_choices[] = { "delay", "drop", NULL };
 static const char *const trw_choices[] = { "off", "log", "quarantine", NULL };
 static const char *const priority_choices[] = { "normal", "high", NULL };
+static const char *const outbound_choices[] = { "allow", "deny", NULL };
 
 static const struct cfg_key sluiced_keys[] = {
 	{ .name = "ruleset", .type = CFG_ENUM, .offset = SD(ruleset), .def = "own",
@@ -78,6 +79,9 @@ static const struct cfg_key sluiced_keys[] = {
 	  .max = 86400 * 1000000000ULL,
 	  .help = "save the throttle state to [core] state_dir this often "
 		  "(and at stop), as the mail filters' key" },
+	{ .name = "outbound_log_group", .type = CFG_UINT,
+	  .offset = SD(outbound_log_group), .def = "13", .min = 0, .max = 65535,
+	  .help = "NFLOG group the zones' outbound violations are logged to" },
 	{ .name = "user", .type = CFG_STRING, .offset = SD(user),
 	  .help = "run as this user after start-up (keeps CAP_NET_ADMIN)" },
 	{ .name = "pidfile", .type = CFG_STRING, .offset = SD(pidfile),
@@ -130,6 +134,13 @@ static const struct cfg_key zone_keys[] = {
 	{ .name = "share", .type = CFG_UINT, .offset = ZN(share), .def = "1",
 	  .min = 1, .max = FS_SHARE_MAX,
 	  .help = "[fairshare] weight of each of the zone's hosts" },
+	{ .name = "outbound", .type = CFG_ENUM, .offset = ZN(outbound), .def = "allow",
+	  .choices = outbound_choices,
+	  .help = "new outbound flows no allow_out/deny_out rule matches" },
+	{ .name = "allow_out", .type = CFG_STRING, .offset = ZN(allow_text),
+	  .help = "PROTO[/PORTS] to PREFIXES; ... that may leave the zone" },
+	{ .name = "deny_out", .type = CFG_STRING, .offset = ZN(deny_text),
+	  .help = "PROTO[/PORTS] to PREFIXES; ... that may not (checked first)" },
 };
 
 /* sd_fail - "FILE: [GROUP] KEY = "VALUE": WHY"; returns -1 */
@@ -254,6 +265,19 @@ static int zone_check(struct config *c, const char *group,
 	return 0;
 }
 
+/* zone_policy - allow_out and deny_out into rules */
+static int zone_policy(struct config *c, const char *group, struct sd_zone *z,
+		       char *err, size_t len)
+{
+	char why[CFG_ERRLEN];
+
+	if (outpol_parse(z->deny_text, &z->deny_out, why, sizeof(why)) < 0)
+		return sd_fail(err, len, c, group, "deny_out", "%s", why);
+	if (outpol_parse(z->allow_text, &z->allow_out, why, sizeof(why)) < 0)
+		return sd_fail(err, len, c, group, "allow_out", "%s", why);
+	return 0;
+}
+
 /* zone_name - NAME of "zone NAME": letters, digits, _ and - */
 static int zone_name(struct config *c, const char *group, struct sd_zone *z,
 		     char *err, size_t len)
@@ -356,7 +380,8 @@ static int zones_load(struct config *c, struct sd_conf *s, char *err,
 		s->nzones = i + 1;
 		m.group = groups[i];
 		m.zone = i + 1;
-		if (zone_check(c, groups[i], z, err, len) < 0)
+		if (zone_check(c, groups[i], z, err, len) < 0
+		    || zone_policy(c, groups[i], z, err, len) < 0)
 			rc = -1;
 		else
 			prefixset_walk(z->prefixes, map_add, &m);
@@ -440,8 +465,11 @@ void sdconf_release(struct sd_conf *c)
 	appconf_release(&c->apps);
 	fs_conf_release(&c->fairshare);
 	config_release(sluiced_keys, NKEYS(sluiced_keys), c);
-	for (i = 0; i < c->nzones; i++)
+	for (i = 0; i < c->nzones; i++) {
 		config_release(zone_keys, NKEYS(zone_keys), &c->zones[i]);
+		outpol_free(&c->zones[i].allow_out);
+		outpol_free(&c->zones[i].deny_out);
+	}
 	free(c->zones);
 	prefixset_free(c->zonemap);
 	memset(c, 0, sizeof(*c));
@@ -457,6 +485,12 @@ const struct sd_zone *sdconf_zone(const struct sd_conf *c,
 	    || v == 0 || v > c->nzones)
 		return NULL;
 	return &c->zones[v - 1];
+}
+
+/* sdconf_zone_policed - has zone z an outbound policy */
+int sdconf_zone_policed(const struct sd_zone *z)
+{
+	return z->outbound == OUTPOL_DENY || z->allow_out.n || z->deny_out.n;
 }
 
 /* sdconf_mode_name - "williamson", "credit", "off" */

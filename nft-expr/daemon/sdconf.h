@@ -24,6 +24,7 @@
 #include "apps/appconf.h"
 #include "capture/cap_conf.h"
 #include "fairshare/fs_conf.h"
+#include "outbound/outpol.h"
 
 #define SD_ZONE_NAME_MAX 32
 
@@ -57,6 +58,10 @@ struct sd_zone {
 	int observe;		/* decide and report, enforce nothing */
 	int protected;		/* isolated when its attackers are acted on */
 	unsigned share;		/* [fairshare] weight of its hosts */
+	/* the reverse firewall (outbound/): enforced by the kernel */
+	int outbound;		/* enum outpol_default */
+	char *allow_text, *deny_text;	/* allow_out, deny_out as written */
+	struct outpol_list allow_out, deny_out;
 };
 
 struct sd_conf {
@@ -80,6 +85,7 @@ struct sd_conf {
 	int priority_renamed;	/* priority = high|normal: the old meaning */
 	uint64_t bypass_warn_ns;	/* 0: no bypass notice */
 	uint64_t snapshot_ns;	/* throttle state saved this often */
+	unsigned outbound_log_group;	/* NFLOG group of zone violations */
 	char *user;
 	char *pidfile;
 	int exempt_self;	/* own addresses join the whitelist */
@@ -107,6 +113,9 @@ void sdconf_release(struct sd_conf *c);
 /* sdconf_zone - the zone of source address a, or NULL */
 const struct sd_zone *sdconf_zone(const struct sd_conf *c,
 				  const struct sl_addr *a);
+/* sdconf_zone_policed - has zone z an outbound policy (a deny default
+   or a rule) */
+int sdconf_zone_policed(const struct sd_zone *z);
 /* sdconf_mode_name - "williamson", "credit", "off" */
 const char *sdconf_mode_name(int mode);
 

@@ -25,6 +25,7 @@
 #include "daemon/sdreload.h"
 #include "daemon/sdsetup.h"
 #include "daemon/sluiced.h"
+#include "outbound/outnft.h"
 #include "verdict/vdsetup.h"
 
 /* ruleset_change - the key whose change a reload cannot apply, or NULL */
@@ -132,7 +133,20 @@ int sdreload_run(struct sluiced *s, char *err, size_t errlen)
 		free(next);
 		return -1;
 	}
+	/* the zones' policy first: a kernel that refuses it refuses the
+	   reload, and the engine's refusal puts the old policy back */
+	if (s->nft != NULL && outnft_replace(s->nft, old, next, err, errlen) < 0) {
+		sdconf_release(next);
+		free(next);
+		return -1;
+	}
 	if (vdsetup_reconfigure(s->v, next, err, errlen) < 0) {
+		char undo[256];
+
+		if (s->nft != NULL
+		    && outnft_replace(s->nft, next, old, undo, sizeof(undo)) < 0)
+			daemon_log(LOG_ERR, "the outbound policy of the refused "
+				   "configuration stays in force: %s", undo);
 		sdconf_release(next);
 		free(next);
 		return -1;

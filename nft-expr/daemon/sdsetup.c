@@ -29,6 +29,7 @@
 #include "event.h"
 #include "apps/apps.h"
 #include "capture/cap_claim.h"
+#include "outbound/outnft.h"
 #include "quarantine/quarset.h"
 #include "capture/cap_goat.h"
 #include "capture/capture.h"
@@ -136,6 +137,7 @@ void sdsetup_ruleset(struct sluiced *s)
 		.closed_queue = (uint16_t)(s->conf->queue_num + 1),
 		.capture = s->cap != NULL,
 		.capture_queue = (uint16_t)s->conf->capture.queue,
+		.outbound = outnft_fill, .outbound_ctx = s->conf,
 	};
 	char err[ERRLEN];
 

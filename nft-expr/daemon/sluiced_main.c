@@ -48,6 +48,7 @@
 #include "daemon/sdsetup.h"
 #include "daemon/sdstate.h"
 #include "daemon/sluiced.h"
+#include "outbound/outprint.h"
 #include "quarantine/quar.h"
 #include "quarantine/quarsave.h"
 #include "quarantine/quarset.h"
@@ -396,7 +397,12 @@ static int conf_check(struct sluiced *s)
 		sdcheck_warnings(s->path, s->conf, warn_stderr, NULL);
 		(void)sdsetup_exempt(s, warn_stderr);
 		sdneigh_report(s->conf, info_stderr, NULL);
-		printf("%s: configuration ok\n", s->path);
+		if (outprint_policy(stdout, s->conf) < 0) {
+			fprintf(stderr, "sluiced: printing the outbound policy: "
+				"%s\n", strerror(errno));
+			rc = 2;
+		} else
+			printf("%s: configuration ok\n", s->path);
 	}
 	sdexempt_close(s->exempt);
 	sdconf_release(s->conf);

@@ -85,8 +85,8 @@ int nftexpr_l4proto(struct nftnl_rule *r, uint8_t proto)
 	return expr_cmp(r, NFT_CMP_EQ, &proto, sizeof(proto));
 }
 
-/* nftexpr_ct_not_new - ct state & new == 0 */
-int nftexpr_ct_not_new(struct nftnl_rule *r)
+/* ct_state_new - ct state & new, compared op 0 */
+static int ct_state_new(struct nftnl_rule *r, uint32_t op)
 {
 	uint32_t mask = CT_STATE_NEW, zero = 0;
 	struct nftnl_expr *ct = expr_new("ct"), *bw;
@@ -104,24 +104,31 @@ int nftexpr_ct_not_new(struct nftnl_rule *r)
 		     nftnl_expr_set(bw, NFTNL_EXPR_BITWISE_MASK, &mask, sizeof(mask)) < 0
 		     || nftnl_expr_set(bw, NFTNL_EXPR_BITWISE_XOR, &zero, sizeof(zero)) < 0) < 0)
 		return -1;
-	return expr_cmp(r, NFT_CMP_EQ, &zero, sizeof(zero));
+	return expr_cmp(r, op, &zero, sizeof(zero));
 }
 
-/* addr_lookup - ip[6] saddr/daddr [!=] @set (flags: NFT_LOOKUP_F_INV) */
-static int addr_lookup(struct nftnl_rule *r, int family, int dst,
-		       const char *set, uint32_t set_id, uint32_t flags)
+/* nftexpr_ct_not_new - ct state & new == 0 */
+int nftexpr_ct_not_new(struct nftnl_rule *r)
+{
+	return ct_state_new(r, NFT_CMP_EQ);
+}
+
+/* nftexpr_ct_new - ct state & new != 0 */
+int nftexpr_ct_new(struct nftnl_rule *r)
+{
+	return ct_state_new(r, NFT_CMP_NEQ);
+}
+
+/* payload_lookup - LEN bytes at OFF of header BASE, looked up in set */
+static int payload_lookup(struct nftnl_rule *r, uint32_t base, uint32_t off,
+			  uint32_t len, const char *set, uint32_t set_id,
+			  uint32_t flags)
 {
 	struct nftnl_expr *pl, *lk;
-	uint32_t off, len = family == 4 ? 4 : 16;
 
-	if (family == 4)
-		off = dst ? 16 : 12;
-	else
-		off = dst ? 24 : 8;
-	/* no meta nfproto match: the table is of one family already */
 	if ((pl = expr_new("payload")) == NULL)
 		return -1;
-	nftnl_expr_set_u32(pl, NFTNL_EXPR_PAYLOAD_BASE, NFT_PAYLOAD_NETWORK_HEADER);
+	nftnl_expr_set_u32(pl, NFTNL_EXPR_PAYLOAD_BASE, base);
 	nftnl_expr_set_u32(pl, NFTNL_EXPR_PAYLOAD_OFFSET, off);
 	nftnl_expr_set_u32(pl, NFTNL_EXPR_PAYLOAD_LEN, len);
 	nftnl_expr_set_u32(pl, NFTNL_EXPR_PAYLOAD_DREG, REG);
@@ -132,6 +139,41 @@ static int addr_lookup(struct nftnl_rule *r, int family, int dst,
 	if (flags != 0)
 		nftnl_expr_set_u32(lk, NFTNL_EXPR_LOOKUP_FLAGS, flags);
 	return expr_add(r, lk, nftnl_expr_set_str(lk, NFTNL_EXPR_LOOKUP_SET, set) < 0);
+}
+
+/* nftexpr_dport_in - meta l4proto proto, th dport @set */
+int nftexpr_dport_in(struct nftnl_rule *r, uint8_t proto, const char *set,
+		     uint32_t set_id)
+{
+	if (nftexpr_l4proto(r, proto) < 0)
+		return -1;
+	return payload_lookup(r, NFT_PAYLOAD_TRANSPORT_HEADER, 2, 2, set, set_id, 0);
+}
+
+/* nftexpr_log - log prefix PREFIX group GROUP */
+int nftexpr_log(struct nftnl_rule *r, uint16_t group, const char *prefix)
+{
+	struct nftnl_expr *e = expr_new("log");
+
+	if (e == NULL)
+		return -1;
+	nftnl_expr_set_u16(e, NFTNL_EXPR_LOG_GROUP, group);
+	return expr_add(r, e, nftnl_expr_set_str(e, NFTNL_EXPR_LOG_PREFIX, prefix) < 0);
+}
+
+/* addr_lookup - ip[6] saddr/daddr [!=] @set (flags: NFT_LOOKUP_F_INV) */
+static int addr_lookup(struct nftnl_rule *r, int family, int dst,
+		       const char *set, uint32_t set_id, uint32_t flags)
+{
+	uint32_t off;
+
+	if (family == 4)
+		off = dst ? 16 : 12;
+	else
+		off = dst ? 24 : 8;
+	/* no meta nfproto match: the table is of one family already */
+	return payload_lookup(r, NFT_PAYLOAD_NETWORK_HEADER, off,
+			      family == 4 ? 4 : 16, set, set_id, flags);
 }
 
 /* nftexpr_addr_in - ip[6] saddr/daddr @set */

@@ -23,6 +23,14 @@ struct nftnl_rule;
 int nftexpr_l4proto(struct nftnl_rule *r, uint8_t proto);
 /* nftexpr_ct_not_new - ct state & new == 0 */
 int nftexpr_ct_not_new(struct nftnl_rule *r);
+/* nftexpr_ct_new - ct state & new != 0 */
+int nftexpr_ct_new(struct nftnl_rule *r);
+/* nftexpr_dport_in - meta l4proto proto, th dport @set (two bytes at
+   the transport header's offset 2: tcp, udp and sctp alike) */
+int nftexpr_dport_in(struct nftnl_rule *r, uint8_t proto, const char *set,
+		     uint32_t set_id);
+/* nftexpr_log - log prefix PREFIX group GROUP (NFLOG) */
+int nftexpr_log(struct nftnl_rule *r, uint16_t group, const char *prefix);
 /* nftexpr_addr_in - ip[6] saddr/daddr @set (set created in this batch
    with set_id), in a table of that family (ip or ip6) */
 int nftexpr_addr_in(struct nftnl_rule *r, int family, int dst,
@@ -36,7 +44,8 @@ int nftexpr_addr_not_in(struct nftnl_rule *r, int family, int dst,
 int nftexpr_notrack(struct nftnl_rule *r);
 /* nftexpr_counter - counter */
 int nftexpr_counter(struct nftnl_rule *r);
-/* nftexpr_verdict - accept, drop (NF_*), or jump to chain (NFT_JUMP) */
+/* nftexpr_verdict - accept, drop (NF_*), return (NFT_RETURN) or jump
+   to chain (NFT_JUMP) */
 int nftexpr_verdict(struct nftnl_rule *r, int verdict, const char *chain);
 /* nftexpr_queue - queue num N [bypass], native or x_tables compat */
 int nftexpr_queue(struct nftnl_rule *r, enum nftq_kind kind, uint16_t num,

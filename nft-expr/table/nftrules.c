@@ -281,8 +281,22 @@ static int bypass_rule(struct nftbatch *b, const char *table,
 	return rule_msg(b, r, ok, NULL);
 }
 
-/* hook_rules - the emergency bypass, quarantine drop (IPv6:
-   whitelisted sources first),
+/* outbound_jump - ct state new jump outbound: the zones' outbound
+   policy meets every new flow before the whitelist, the quarantine
+   and the queue (the whitelist exempts from throttling, not from it) */
+static int outbound_jump(struct nftbatch *b, const char *table, int family,
+			 const char *chain)
+{
+	struct nftnl_rule *r = rule_new(table, family, chain);
+	int ok = r == NULL ? -1 : nftexpr_ct_new(r);
+
+	if (ok == 0)
+		ok = nftexpr_verdict(r, NFT_JUMP, NFTRULES_OUTBOUND);
+	return rule_msg(b, r, ok, NULL);
+}
+
+/* hook_rules - the emergency bypass, the outbound policy, quarantine
+   drop (IPv6: whitelisted sources first),
    established accept, sources that need no verdict accepted, jump to
    flow. An IPv6 quarantine covers a prefix (v6_prefix), which may
    hold whitelisted addresses, the gateway's own among them: they are
@@ -298,6 +312,7 @@ static int hook_rules(struct nftbatch *b, const char *table, int family,
 
 	/* empty but for sluicectl bypass on, which fills it with all */
 	if (rule_addr_verdict(b, table, chain, family, 0, "bypass", NF_ACCEPT) < 0
+	    || outbound_jump(b, table, family, chain) < 0
 	    || (family == 6 && rule_addr_verdict(b, table, chain, 6, 0, "whitelist",
 						 NF_ACCEPT) < 0)
 	    || rule_addr_verdict(b, table, chain, family, 0, "quarantine",
@@ -421,7 +436,10 @@ static int family_batch(struct nftbatch *b, const struct nftrules_conf *c,
 		    && (c->capture || !capture_set(set_specs[i].base)))
 			ok = set_msg(b, c->table, &set_specs[i]) == 0;
 	ok = ok && chain_msg(b, c->table, family, FLOW_CHAIN, -1, 0) == 0
-	    && flow_rules(b, c, kind, family, qseq) == 0;
+	    && flow_rules(b, c, kind, family, qseq) == 0
+	    && chain_msg(b, c->table, family, NFTRULES_OUTBOUND, -1, 0) == 0
+	    && (c->outbound == NULL
+		|| c->outbound(c->outbound_ctx, b, c->table, family) == 0);
 	for (i = 0; ok && i < sizeof(hooks) / sizeof(hooks[0]); i++)
 		if (c->hooks & hooks[i].bit)
 			ok = chain_msg(b, c->table, family, hooks[i].name,

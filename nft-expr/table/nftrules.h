@@ -18,11 +18,13 @@
  *	    chain forward, chain output  (base chains at conf priority,
  *	                                  policy accept)
  *	      ip saddr @bypass4 accept
+ *	      ct state new jump outbound  (the zones' outbound policy)
  *	      (ip6 only: ip6 saddr @whitelist6 accept)
  *	      ip saddr @quarantine4 counter drop
  *	      ct state not new: accept
  *	      ip saddr != @queued4 counter accept
  *	      meta l4proto tcp jump first_contact; the same for udp
+ *	    chain outbound     regular, filled by conf's outbound callback
  *	    chain first_contact
  *	      saddr or daddr in the whitelist: accept
  *	      saddr in closed4: queue num closed_queue (no bypass)
@@ -67,7 +69,14 @@ struct nftrules_conf {
 	int (*extra)(struct nftbatch *b, const char *table, int family,
 		     void *ctx);
 	void *extra_ctx;
+	/* fills chain outbound (and the chains it jumps to) in the same
+	   batch, per family (4, 6); NULL leaves it empty */
+	int (*outbound)(void *ctx, struct nftbatch *b, const char *table,
+			int family);
+	void *outbound_ctx;
 };
+
+#define NFTRULES_OUTBOUND "outbound"
 
 struct nftrules;
 struct nftnl_rule;

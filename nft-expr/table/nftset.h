@@ -38,6 +38,14 @@ int nftset_elem(struct nftnl_set *s, const uint8_t *key, int family,
    excl makes adding an element that exists an error (EEXIST) */
 int nftset_msg(struct nftbatch *b, struct nftnl_set *s, uint16_t type,
 	       int excl);
+/* nftset_anon - an anonymous constant interval set in table (family 4
+   or 6) whose keys are width bytes (4 or 16 for addresses, 2 for ports,
+   network order, at the start of lo and hi), holding the ranges: the
+   NEWSET and its elements into b, for a rule of the same batch to look
+   up as "__set%d" with set_id. It goes when its rule goes. */
+int nftset_anon(struct nftbatch *b, const char *table, int family,
+		uint32_t set_id, uint32_t key_type, unsigned width,
+		const struct sl_range *r, size_t nr);
 /* nftset_fail - "what: strerror(e)" in err; returns -1 */
 int nftset_fail(char *err, size_t len, const char *what, int e);
 

@@ -7,6 +7,8 @@
  *	schema holding every cfg_type to two groups, config_groups() and
  *	config_check_groups(). Errors must stay NUL-terminated inside
  *	their buffer; everything allocated is released (LeakSanitizer).
+ *	The string key of [test] also goes through sluiced's outbound rule
+ *	parser (outpol_parse, the zones' allow_out and deny_out).
  */
 #include <stddef.h>
 #include <stdint.h>
@@ -17,6 +19,7 @@
 #include "config.h"
 #include "coreconf.h"
 #include "prefixset.h"
+#include "outbound/outpol.h"
 
 struct every {
 	int b, e;
@@ -66,9 +69,16 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		return 0;
 	}
 	memset(err, 'X', sizeof(err));
-	if (config_apply(c, "test", schema, NSCHEMA, &v, err, sizeof(err)) == 0)
+	if (config_apply(c, "test", schema, NSCHEMA, &v, err, sizeof(err)) == 0) {
+		struct outpol_list l;
+
+		memset(err, 'X', sizeof(err));
+		if (outpol_parse(v.s, &l, err, sizeof(err)) == 0)
+			outpol_free(&l);
+		else
+			check_err(err, sizeof(err));
 		config_release(schema, NSCHEMA, &v);
-	else
+	} else
 		check_err(err, sizeof(err));
 	memset(err, 'X', sizeof(err));
 	if (config_apply(c, "core", schema, NSCHEMA, &v, err, sizeof(err)) == 0)

@@ -151,7 +151,8 @@ static void test_builders(void)
 static void test_install(void)
 {
 	struct nftrules_conf c = { "sluice_t", NFTRULES_HOOK_OUTPUT
-				   | NFTRULES_HOOK_FORWARD, 0, 0, 1, 1, 2, NULL, NULL };
+				   | NFTRULES_HOOK_FORWARD, 0, 0, 1, 1, 2, NULL, NULL,
+				   NULL, NULL };
 	struct nftrules *n;
 	char err[256];
 	unsigned k, total, bad = 0;
