@@ -74,8 +74,9 @@ static int apps_kernel_put(struct apps *a, struct approval *ap)
 	return 0;
 }
 
-/* key_shared - does another approval in the kernel use key */
-static int key_shared(struct apps *a, const struct approval *ap)
+/* shared - does another approval in the kernel use ap's key (and,
+   with_script, its script entry) */
+static int shared(struct apps *a, const struct approval *ap, int with_script)
 {
 	GHashTableIter it;
 	gpointer k, v;
@@ -85,7 +86,8 @@ static int key_shared(struct apps *a, const struct approval *ap)
 		struct approval *o = v;
 
 		if (o != ap && o->in_kernel && o->id.key.dev == ap->id.key.dev
-		    && o->id.key.ino == ap->id.key.ino)
+		    && o->id.key.ino == ap->id.key.ino
+		    && (!with_script || g_strcmp0(o->script, ap->script) == 0))
 			return 1;
 	}
 	return 0;
@@ -97,9 +99,9 @@ void apps_kernel_drop(struct apps *a, struct approval *ap)
 	if (!ap->in_kernel)
 		return;
 	ap->in_kernel = 0;
-	if (ap->script)
+	if (ap->script && !shared(a, ap, 1))
 		(void)appbpf_script(a->bpf, &ap->id.key, ap->script, 0);
-	if (!key_shared(a, ap))
+	if (!shared(a, ap, 0))
 		(void)appbpf_forget(a->bpf, &ap->id.key);
 }
 
@@ -153,19 +155,26 @@ fail:
 	return NULL;
 }
 
-/* apps_add - into the table and the kernel, replacing one of the
-   same name (a re-approval after a change) */
+/* apps_add - into the table and the kernel, replacing one of the same
+   name (a re-approval, a reload): the new entry is in before the old
+   one goes, so an unchanged approval is never out for a moment */
 int apps_add(struct apps *a, struct approval *ap, GString *why)
 {
 	struct approval *old = g_hash_table_lookup(a->approved, ap->name);
 
 	if (old != NULL)
-		apps_kernel_drop(a, old);
-	g_hash_table_replace(a->approved, g_strdup(ap->name), ap);
+		(void)g_hash_table_steal(a->approved, ap->name);
+	g_hash_table_insert(a->approved, g_strdup(ap->name), ap);
 	if (!ap->changed && apps_kernel_put(a, ap) < 0) {
 		g_string_printf(why, "%s: kernel map: %s", ap->name, strerror(errno));
 		g_hash_table_remove(a->approved, ap->name);
+		if (old != NULL)
+			g_hash_table_insert(a->approved, g_strdup(old->name), old);
 		return -1;
+	}
+	if (old != NULL) {
+		apps_kernel_drop(a, old);	/* what the new one shares stays */
+		approval_free(old);
 	}
 	watch_dir(a, ap->path);
 	if (ap->script)
@@ -500,15 +509,27 @@ void apps_close(struct apps *a)
 	g_free(a);
 }
 
-/* drop_conf - remove every KIND_CONF approval (before a reload's) */
-static void drop_conf(struct apps *a)
+/* mark_conf - every KIND_CONF approval stale (before a reload's) */
+static void mark_conf(struct apps *a)
 {
 	GHashTableIter it;
 	gpointer k, v;
 
 	g_hash_table_iter_init(&it, a->approved);
 	while (g_hash_table_iter_next(&it, &k, &v))
-		if (((struct approval *)v)->kind == KIND_CONF) {
+		if (((struct approval *)v)->kind == KIND_CONF)
+			((struct approval *)v)->stale = 1;
+}
+
+/* drop_stale - the approvals a reload's list no longer holds */
+static void drop_stale(struct apps *a)
+{
+	GHashTableIter it;
+	gpointer k, v;
+
+	g_hash_table_iter_init(&it, a->approved);
+	while (g_hash_table_iter_next(&it, &k, &v))
+		if (((struct approval *)v)->stale) {
 			apps_kernel_drop(a, v);
 			g_hash_table_iter_remove(&it);
 		}
@@ -529,8 +550,9 @@ int apps_reconf(struct apps *a, const struct app_conf *c, char *err,
 {
 	g_autoptr(GString) w = g_string_new(NULL);
 
-	drop_conf(a);
+	mark_conf(a);
 	approve_conf(a, c, warn_keep, w);
+	drop_stale(a);
 	a->mode = c->mode;
 	if (appbpf_mode(a->bpf, c->mode) < 0) {
 		snprintf(err, errlen, "[applications] mode: %s", strerror(errno));

@@ -22,6 +22,7 @@ struct apps_event;
 #define WATCH_MASK (IN_CLOSE_WRITE | IN_MODIFY | IN_ATTRIB | IN_MOVED_TO \
 		    | IN_MOVED_FROM | IN_CREATE | IN_DELETE | IN_DELETE_SELF)
 #define SEEN_MAX 4096		/* executables remembered as denied */
+#define SEEN_HASH_MAX (64ULL << 20)	/* larger denied files: no hash shown */
 #define EVENT_GAP_NS 1000000000ULL	/* one event a second per executable */
 
 enum { KIND_CONF, KIND_CTL, KIND_PKG };
@@ -35,6 +36,7 @@ struct approval {
 	int changed;		/* contents differ from the approved */
 	char now_sha256[APPID_HEX];	/* what they are since ("gone") */
 	int in_kernel;
+	int stale;		/* a reload's list has not named it (yet) */
 };
 
 /* an executable the kernel denied (or would have, learning) */

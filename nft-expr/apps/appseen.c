@@ -99,8 +99,11 @@ static struct seen *seen_get(struct apps *a, char *path, const char *script,
 	s = g_new0(struct seen, 1);
 	s->path = path;
 	s->script = g_strdup(script);
-	/* the hash only if the path still leads to the inode denied */
-	if (appid_get(a->ids, path, &h) == 0 && h.key.dev == id->dev
+	/* the hash only if the path still leads to the inode denied, and
+	   not of a huge file: it is read in the loop that gives verdicts,
+	   and a worm can make denied files of any size */
+	if (appid_stat(path, &h) == 0 && h.val.size <= SEEN_HASH_MAX
+	    && appid_get(a->ids, path, &h) == 0 && h.key.dev == id->dev
 	    && h.key.ino == id->ino)
 		g_strlcpy(s->sha256, h.sha256, sizeof(s->sha256));
 	s->package = appdpkg_owner(a->dpkg, path, NULL);
