@@ -235,12 +235,22 @@ static enum throttle_verdict th_hold(struct throttle *t, struct th_host *h,
 	return THROTTLE_HOLD;
 }
 
+/* th_age - each period spent with an empty queue frees the oldest slot */
+static inline void th_age(struct throttle *t, struct th_host *h, uint64_t now)
+{
+	uint32_t e;
+
+	if (h->qd == 0 && (e = th_epoch(t, now)) > h->epoch) {
+		h->used = wset_age(h->used, e - h->epoch);
+		h->epoch = e;
+	}
+}
+
 /* th_decide - decide one contact of h's key to a destination of tag */
 static inline enum throttle_verdict th_decide(struct throttle *t,
 					      struct th_host *h, uint32_t tag,
 					      uint64_t cookie, uint64_t now)
 {
-	uint32_t e;
 	int i;
 
 	if (h == NULL) {
@@ -252,11 +262,7 @@ static inline enum throttle_verdict th_decide(struct throttle *t,
 		t->refused++;
 		return THROTTLE_LOCKED;
 	}
-	/* Each period spent with an empty queue frees the oldest slot. */
-	if (h->qd == 0 && (e = th_epoch(t, now)) > h->epoch) {
-		h->used = wset_age(h->used, e - h->epoch);
-		h->epoch = e;
-	}
+	th_age(t, h, now);
 	if ((i = wset_find(h->tag, h->used, tag)) >= 0) {
 		wset_touch(h->tag, (unsigned)i);
 	} else if (h->qd == 0 && h->used < t->p.wset_size) {
@@ -408,6 +414,49 @@ int throttle_unlock(struct throttle *t, const void *key)
 			t->fn(t->ctx, key, 0, THROTTLE_UNLOCKED);
 	}
 	return 0;
+}
+
+/* throttle_wset - key's working set, most recently used first */
+int throttle_wset(const struct throttle *t, const void *key, uint32_t *tags,
+		  unsigned max)
+{
+	const struct th_host *h = hosttab_peek(t->hosts, key);
+	unsigned n;
+
+	if (h == NULL)
+		return -1;
+	if (h->flags & TH_LOCKED)
+		return 0;
+	n = h->used < max ? h->used : max;
+	memcpy(tags, h->tag, n * sizeof(*tags));
+	return (int)n;
+}
+
+/* throttle_wset_order - contacts seen elsewhere reorder key's set, then
+   the periods passed by now age it */
+int throttle_wset_order(struct throttle *t, const void *key,
+			const uint32_t *tags, unsigned n, uint64_t now)
+{
+	struct th_host *h = hosttab_peek(t->hosts, key);
+	unsigned i, k = 0;
+	int j;
+
+	if (h == NULL)
+		return -1;
+	th_clock(t, now);
+	/* Moving each to the front, last first, leaves them in the order
+	   given ahead of the others, whose order stays: a stable sort. */
+	for (i = n; i-- > 0;)
+		if ((j = wset_find(h->tag, h->used, tags[i])) >= 0) {
+			wset_touch(h->tag, (unsigned)j);
+			k++;
+		}
+	if (k > 0) {	/* the kernel saw the host: a contact, for the LRU */
+		(void)hosttab_get(t->hosts, key);
+		h->seen_ms = th_ms(now);
+	}
+	th_age(t, h, now);
+	return h->used;
 }
 
 /* th_time - a stored 32-bit millisecond stamp as a now */

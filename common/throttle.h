@@ -116,6 +116,18 @@ int throttle_unlock(struct throttle *t, const void *key);
 /* throttle_info - state of one key; -1 if unknown */
 int throttle_info(const struct throttle *t, const void *key,
 		  struct throttle_info *out);
+/* throttle_wset - key's working set, most recently used first: up to
+   max tags into tags; the number in use, 0 while the key is locked out
+   (nothing of it may pass), -1 if the key is unknown */
+int throttle_wset(const struct throttle *t, const void *key, uint32_t *tags,
+		  unsigned max);
+/* throttle_wset_order - contacts the caller saw elsewhere (a kernel
+   fast path): key's working set takes the order of tags (n tags, most
+   recent first, each in the set; the set's others follow in their
+   order), then the periods passed by now free slots as a contact at
+   now would; the number in use, or -1 if the key is unknown */
+int throttle_wset_order(struct throttle *t, const void *key,
+			const uint32_t *tags, unsigned n, uint64_t now);
 /* throttle_walk - every key with its state, most recently used first
    (a pass over the table per 1/32 of its keys); fn returns non-zero to
    stop */

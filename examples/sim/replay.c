@@ -333,9 +333,10 @@ static void op_event(void *ctx, const struct event *ev)
 	l->dport = ev->dst_port;
 }
 
-/* no countermeasures in the replay: the engine quarantines by itself */
+/* no countermeasures in the replay: the engine quarantines by itself;
+   no kernel here: no fast path (pair NULL) */
 static const struct verdict_ops replay_ops = {
-	op_answer, op_hold, op_quarantine, op_event, NULL
+	op_answer, op_hold, op_quarantine, op_event, NULL, NULL, NULL, NULL
 };
 
 /* replay_create - an engine over conf; NULL with err */

@@ -141,6 +141,9 @@ static const struct cfg_key zone_keys[] = {
 	  .help = "PROTO[/PORTS] to PREFIXES; ... that may leave the zone" },
 	{ .name = "deny_out", .type = CFG_STRING, .offset = ZN(deny_text),
 	  .help = "PROTO[/PORTS] to PREFIXES; ... that may not (checked first)" },
+	{ .name = "fast_path", .type = CFG_BOOL, .offset = ZN(fast_path),
+	  .def = "yes", .help = "working sets mirrored into the kernel: "
+	  "recent destinations never queued" },
 };
 
 /* sd_fail - "FILE: [GROUP] KEY = "VALUE": WHY"; returns -1 */

@@ -62,6 +62,7 @@ struct sd_zone {
 	int outbound;		/* enum outpol_default */
 	char *allow_text, *deny_text;	/* allow_out, deny_out as written */
 	struct outpol_list allow_out, deny_out;
+	int fast_path;		/* working sets mirrored into the kernel */
 };
 
 struct sd_conf {

@@ -43,6 +43,7 @@
 #include "daemon/sdsetup.h"
 #include "daemon/sluiced.h"
 #include "queue/nfqueue.h"
+#include "table/nftpair.h"
 #include "table/nftrules.h"
 #include "table/nftset.h"
 #include "table/ranges.h"
@@ -138,6 +139,9 @@ void sdsetup_ruleset(struct sluiced *s)
 		.capture = s->cap != NULL,
 		.capture_queue = (uint16_t)s->conf->capture.queue,
 		.outbound = outnft_fill, .outbound_ctx = s->conf,
+		/* always: a reload may turn a zone's fast_path on */
+		.fast_path = 1,
+		.v6_prefix = s->conf->v6_prefix,
 	};
 	char err[ERRLEN];
 
@@ -163,6 +167,8 @@ void sdsetup_ruleset(struct sluiced *s)
 		   s->conf->table, nc.queue_num,
 		   s->conf->fail_open ? "open" : "closed", nc.closed_queue,
 		   nftrules_kind_name(nftrules_queue_kind(s->nft)));
+	if ((s->pairs = nftpair_create()) == NULL)
+		daemon_die(1, "fast path: %s", strerror(errno));
 	if (sdsetup_sets(s) < 0) {
 		(void)nftrules_remove(s->nft, err, sizeof(err));
 		daemon_die(1, "filling the whitelist and fail-closed sets "
@@ -195,6 +201,8 @@ void sdsetup_ruleset_down(struct sluiced *s)
 		s->fair = NULL;
 		daemon_log(LOG_INFO, "fairshare: trees removed");
 	}
+	nftpair_free(s->pairs);
+	s->pairs = NULL;
 }
 
 /* has_closed_zone - does any zone fail closed */

@@ -35,6 +35,7 @@ struct sluiced {
 	const char *path;		/* -c */
 	struct sd_conf *conf;
 	struct nftrules *nft;		/* NULL with ruleset = none */
+	struct nftpair *pairs;		/* fast path changes; NULL if none */
 	struct nfqueue *q;
 	struct verdict *v;
 	struct ctl_server *ctl;

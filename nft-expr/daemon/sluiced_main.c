@@ -55,6 +55,8 @@
 #include "queue/nfqueue.h"
 #include "queue/pkt.h"
 #include "react/react.h"
+#include "table/nftpair.h"
+#include "table/nftrules.h"
 #include "verdict/vdflow.h"
 #include "verdict/vdhost.h"
 #include "verdict/vdsetup.h"
@@ -67,6 +69,8 @@
 #define POLL_SLACK_NS 5000UL	/* timer slack: naps that short stay short */
 #define FLUSH_WAIT_NS (500 * 1000ULL)	/* verdicts wait at most this */
 #define FLUSH_IDLE_NS (50 * 1000ULL)	/* ... or this long without a packet */
+
+static void op_pair_commit(void *ctx);
 
 /* op_answer - verdict_ops: a verdict for a packet */
 static void op_answer(void *ctx, uint64_t cookie, int accept)
@@ -126,8 +130,80 @@ static void op_signal(void *ctx, enum cmeasure_signal sig,
 	react_signal(ctx, sig, src, port, sl_monotonic_ns());
 }
 
+/* op_pair - verdict_ops: note a fast path pair change */
+static void op_pair(void *ctx, const struct sl_addr *src,
+		    const struct sl_addr *dst, int add)
+{
+	struct sluiced *s = ctx;
+
+	if (s->pairs == NULL)
+		return;		/* ruleset none: no fast sets to fill */
+	if (nftpair_queue(s->pairs, src, dst, add) < 0) {
+		/* apply what is noted and note again: never lose a removal */
+		op_pair_commit(s);
+		if (nftpair_queue(s->pairs, src, dst, add) < 0)
+			s->set_errors++;
+	}
+}
+
+/* op_pair_commit - verdict_ops: the noted pair changes into the kernel */
+static void op_pair_commit(void *ctx)
+{
+	struct sluiced *s = ctx;
+	char err[ERRLEN];
+
+	if (s->pairs == NULL || nftpair_pending(s->pairs) == 0)
+		return;
+	if (nftpair_commit(s->pairs, s->nft, err, sizeof(err)) < 0) {
+		s->set_errors++;
+		daemon_log(LOG_ERR, "%s", err);
+	}
+}
+
+struct pair_walk {
+	void (*fn)(void *arg, const struct sl_addr *src,
+		   const struct sl_addr *dst, uint64_t idle_ns);
+	void *arg;
+};
+
+/* pair_seen - nftpair_fn: milliseconds to the engine's nanoseconds */
+static void pair_seen(void *ctx, const struct sl_addr *src,
+		      const struct sl_addr *dst, uint64_t idle_ms)
+{
+	struct pair_walk *w = ctx;
+
+	w->fn(w->arg, src, dst, idle_ms * NS_PER_MS);
+}
+
+/* op_pair_walk - verdict_ops: the kernel's pairs, idle times */
+static int op_pair_walk(void *ctx,
+			void (*fn)(void *arg, const struct sl_addr *src,
+				   const struct sl_addr *dst, uint64_t idle_ns),
+			void *arg)
+{
+	struct sluiced *s = ctx;
+	struct pair_walk w = { fn, arg };
+	char err[ERRLEN];
+
+	if (s->pairs == NULL || nftrules_table(s->nft) == NULL)
+		return 0;
+	if (nftpair_walk(s->pairs, nftrules_table(s->nft), pair_seen, &w, err,
+			 sizeof(err)) < 0) {
+		s->set_errors++;
+		daemon_log(LOG_ERR, "%s", err);
+		return -1;
+	}
+	return 0;
+}
+
 static const struct verdict_ops ops = {
-	op_answer, op_hold, op_quarantine, op_event, op_signal
+	op_answer, op_hold, op_quarantine, op_event, op_signal,
+	op_pair, op_pair_commit, op_pair_walk
+};
+
+/* ruleset none: no table of ours, no fast path */
+static const struct verdict_ops ops_none = {
+	op_answer, op_hold, op_quarantine, op_event, op_signal, NULL, NULL, NULL
 };
 
 /* op_hit - cap_hit_ops: a hit on a dark address is a strong signal
@@ -284,6 +360,7 @@ static void loop_flush(struct sluiced *s, int got, int sleeping)
 	size_t n = nfqueue_pending(s->q);
 	uint64_t now;
 
+	verdict_commit(s->v);	/* the fast path's additions */
 	if (n == 0)
 		return;
 	now = sl_monotonic_ns();
@@ -348,7 +425,7 @@ static void engine_up(struct sluiced *s)
 		sdcheck_mkparent(ev, 0750);
 	if (ev != NULL && *ev && (s->events = event_open(ev)) == NULL)
 		daemon_die(1, "event file %s: %s", ev, strerror(errno));
-	sdstate_engine(s, &ops);
+	sdstate_engine(s, s->conf->ruleset == SD_RULESET_NONE ? &ops_none : &ops);
 	if ((s->react = react_create(s->conf, op_event, s, err, sizeof(err))) == NULL)
 		daemon_die(1, "%s", err);
 	sdsetup_outcomes(s);

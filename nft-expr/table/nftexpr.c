@@ -77,6 +77,37 @@ static int expr_cmp(struct nftnl_rule *r, uint32_t op, const void *data,
 	return expr_add(r, e, nftnl_expr_set(e, NFTNL_EXPR_CMP_DATA, data, len) < 0);
 }
 
+/* expr_and - REG &= mask (len bytes, at most 16) */
+static int expr_and(struct nftnl_rule *r, const void *mask, uint32_t len)
+{
+	static const uint8_t zero[16];
+	struct nftnl_expr *bw = expr_new("bitwise");
+
+	if (bw == NULL)
+		return -1;
+	nftnl_expr_set_u32(bw, NFTNL_EXPR_BITWISE_SREG, REG);
+	nftnl_expr_set_u32(bw, NFTNL_EXPR_BITWISE_DREG, REG);
+	nftnl_expr_set_u32(bw, NFTNL_EXPR_BITWISE_LEN, len);
+	return expr_add(r, bw,
+			nftnl_expr_set(bw, NFTNL_EXPR_BITWISE_MASK, mask, len) < 0
+			|| nftnl_expr_set(bw, NFTNL_EXPR_BITWISE_XOR, zero, len) < 0);
+}
+
+/* payload_into - len bytes at off of header base into reg */
+static int payload_into(struct nftnl_rule *r, uint32_t base, uint32_t off,
+			uint32_t len, uint32_t reg)
+{
+	struct nftnl_expr *pl = expr_new("payload");
+
+	if (pl == NULL)
+		return -1;
+	nftnl_expr_set_u32(pl, NFTNL_EXPR_PAYLOAD_BASE, base);
+	nftnl_expr_set_u32(pl, NFTNL_EXPR_PAYLOAD_OFFSET, off);
+	nftnl_expr_set_u32(pl, NFTNL_EXPR_PAYLOAD_LEN, len);
+	nftnl_expr_set_u32(pl, NFTNL_EXPR_PAYLOAD_DREG, reg);
+	return expr_add(r, pl, 0);
+}
+
 /* nftexpr_l4proto - meta l4proto == proto */
 int nftexpr_l4proto(struct nftnl_rule *r, uint8_t proto)
 {
@@ -89,20 +120,13 @@ int nftexpr_l4proto(struct nftnl_rule *r, uint8_t proto)
 static int ct_state_new(struct nftnl_rule *r, uint32_t op)
 {
 	uint32_t mask = CT_STATE_NEW, zero = 0;
-	struct nftnl_expr *ct = expr_new("ct"), *bw;
+	struct nftnl_expr *ct = expr_new("ct");
 
 	if (ct == NULL)
 		return -1;
 	nftnl_expr_set_u32(ct, NFTNL_EXPR_CT_KEY, NFT_CT_STATE);
 	nftnl_expr_set_u32(ct, NFTNL_EXPR_CT_DREG, REG);
-	if (expr_add(r, ct, 0) < 0 || (bw = expr_new("bitwise")) == NULL)
-		return -1;
-	nftnl_expr_set_u32(bw, NFTNL_EXPR_BITWISE_SREG, REG);
-	nftnl_expr_set_u32(bw, NFTNL_EXPR_BITWISE_DREG, REG);
-	nftnl_expr_set_u32(bw, NFTNL_EXPR_BITWISE_LEN, sizeof(mask));
-	if (expr_add(r, bw,
-		     nftnl_expr_set(bw, NFTNL_EXPR_BITWISE_MASK, &mask, sizeof(mask)) < 0
-		     || nftnl_expr_set(bw, NFTNL_EXPR_BITWISE_XOR, &zero, sizeof(zero)) < 0) < 0)
+	if (expr_add(r, ct, 0) < 0 || expr_and(r, &mask, sizeof(mask)) < 0)
 		return -1;
 	return expr_cmp(r, op, &zero, sizeof(zero));
 }
@@ -119,26 +143,29 @@ int nftexpr_ct_new(struct nftnl_rule *r)
 	return ct_state_new(r, NFT_CMP_NEQ);
 }
 
-/* payload_lookup - LEN bytes at OFF of header BASE, looked up in set */
-static int payload_lookup(struct nftnl_rule *r, uint32_t base, uint32_t off,
-			  uint32_t len, const char *set, uint32_t set_id,
-			  uint32_t flags)
+/* set_lookup - REG (and the registers after it) @set */
+static int set_lookup(struct nftnl_rule *r, const char *set, uint32_t set_id,
+		      uint32_t flags)
 {
-	struct nftnl_expr *pl, *lk;
+	struct nftnl_expr *lk = expr_new("lookup");
 
-	if ((pl = expr_new("payload")) == NULL)
-		return -1;
-	nftnl_expr_set_u32(pl, NFTNL_EXPR_PAYLOAD_BASE, base);
-	nftnl_expr_set_u32(pl, NFTNL_EXPR_PAYLOAD_OFFSET, off);
-	nftnl_expr_set_u32(pl, NFTNL_EXPR_PAYLOAD_LEN, len);
-	nftnl_expr_set_u32(pl, NFTNL_EXPR_PAYLOAD_DREG, REG);
-	if (expr_add(r, pl, 0) < 0 || (lk = expr_new("lookup")) == NULL)
+	if (lk == NULL)
 		return -1;
 	nftnl_expr_set_u32(lk, NFTNL_EXPR_LOOKUP_SREG, REG);
 	nftnl_expr_set_u32(lk, NFTNL_EXPR_LOOKUP_SET_ID, set_id);
 	if (flags != 0)
 		nftnl_expr_set_u32(lk, NFTNL_EXPR_LOOKUP_FLAGS, flags);
 	return expr_add(r, lk, nftnl_expr_set_str(lk, NFTNL_EXPR_LOOKUP_SET, set) < 0);
+}
+
+/* payload_lookup - LEN bytes at OFF of header BASE, looked up in set */
+static int payload_lookup(struct nftnl_rule *r, uint32_t base, uint32_t off,
+			  uint32_t len, const char *set, uint32_t set_id,
+			  uint32_t flags)
+{
+	if (payload_into(r, base, off, len, REG) < 0)
+		return -1;
+	return set_lookup(r, set, set_id, flags);
 }
 
 /* nftexpr_dport_in - meta l4proto proto, th dport @set */
@@ -188,6 +215,49 @@ int nftexpr_addr_not_in(struct nftnl_rule *r, int family, int dst,
 			const char *set, uint32_t set_id)
 {
 	return addr_lookup(r, family, dst, set, set_id, NFT_LOOKUP_F_INV);
+}
+
+/* prefix_mask - REG &= the first bits of 16 bytes (an IPv6 source cut
+   to v6_prefix) */
+static int prefix_mask(struct nftnl_rule *r, unsigned bits)
+{
+	uint8_t mask[16];
+	unsigned i;
+
+	for (i = 0; i < 16; i++)
+		mask[i] = bits >= (i + 1) * 8 ? 0xff
+		    : bits > i * 8 ? (uint8_t)(0xff << (8 - (bits - i * 8))) : 0;
+	return expr_and(r, mask, 16);
+}
+
+/* nftexpr_pair_seen - ip saddr . ip daddr @set update @set (IPv6: the
+   source cut to v6_prefix bits): a pair in the set matches, and its
+   timeout restarts, which is how the kernel says when it last saw it */
+int nftexpr_pair_seen(struct nftnl_rule *r, int family, unsigned v6_prefix,
+		      const char *set, uint32_t set_id, uint64_t timeout_ms)
+{
+	const uint32_t nh = NFT_PAYLOAD_NETWORK_HEADER;
+	struct nftnl_expr *ds;
+	int ok;
+
+	/* IPv4: 4-byte fields in consecutive 32-bit registers (1 and 9,
+	   as nft compiles a concatenation); IPv6: registers 1 and 2 */
+	if (family == 4)
+		ok = payload_into(r, nh, 12, 4, REG) == 0
+		    && payload_into(r, nh, 16, 4, NFT_REG32_01) == 0;
+	else
+		ok = payload_into(r, nh, 8, 16, REG) == 0
+		    && (v6_prefix >= 128 || prefix_mask(r, v6_prefix) == 0)
+		    && payload_into(r, nh, 24, 16, NFT_REG_2) == 0;
+	if (!ok || set_lookup(r, set, set_id, 0) < 0
+	    || (ds = expr_new("dynset")) == NULL)
+		return -1;
+	nftnl_expr_set_u32(ds, NFTNL_EXPR_DYNSET_SREG_KEY, REG);
+	nftnl_expr_set_u32(ds, NFTNL_EXPR_DYNSET_OP, NFT_DYNSET_OP_UPDATE);
+	nftnl_expr_set_u64(ds, NFTNL_EXPR_DYNSET_TIMEOUT, timeout_ms);
+	nftnl_expr_set_u32(ds, NFTNL_EXPR_DYNSET_SET_ID, set_id);
+	return expr_add(r, ds, nftnl_expr_set_str(ds, NFTNL_EXPR_DYNSET_SET_NAME,
+						  set) < 0);
 }
 
 /* expr_bare - an expression without attributes, by name */

@@ -39,6 +39,10 @@ int nftexpr_addr_in(struct nftnl_rule *r, int family, int dst,
    set */
 int nftexpr_addr_not_in(struct nftnl_rule *r, int family, int dst,
 			const char *set, uint32_t set_id);
+/* nftexpr_pair_seen - ip[6] saddr . ip[6] daddr @set update @set
+   (timeout_ms restarts; IPv6 saddr cut to v6_prefix bits) */
+int nftexpr_pair_seen(struct nftnl_rule *r, int family, unsigned v6_prefix,
+		      const char *set, uint32_t set_id, uint64_t timeout_ms);
 /* nftexpr_notrack - notrack (in a chain before conntrack, priority
    raw) (added) */
 int nftexpr_notrack(struct nftnl_rule *r);

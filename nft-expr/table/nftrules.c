@@ -37,6 +37,7 @@
 #define BATCH_SIZE (256 * 1024)
 #define TYPE_IPADDR 7		/* nft's datatype numbers, for listing */
 #define TYPE_IP6ADDR 8
+#define TYPE_BITS 6		/* a concatenation's type: one per field */
 
 struct nftrules {
 	struct mnl_socket *nl;
@@ -52,21 +53,25 @@ static const struct set_spec {
 	int family;
 	uint32_t flags;
 	uint32_t id;
+	int pair;		/* source . destination */
 } set_specs[] = {
-	{ "quarantine", 4, NFT_SET_TIMEOUT, 1 },
-	{ "quarantine", 6, NFT_SET_TIMEOUT | NFT_SET_INTERVAL, 2 },
-	{ "whitelist", 4, NFT_SET_INTERVAL, 3 },
-	{ "whitelist", 6, NFT_SET_INTERVAL, 4 },
-	{ "closed", 4, NFT_SET_INTERVAL, 5 },
-	{ "closed", 6, NFT_SET_INTERVAL, 6 },
-	{ "queued", 4, NFT_SET_INTERVAL, 7 },
-	{ "queued", 6, NFT_SET_INTERVAL, 8 },
-	{ "dark", 4, NFT_SET_INTERVAL, 9 },	/* with capture only */
-	{ "dark", 6, NFT_SET_INTERVAL, 10 },
-	{ "bypass", 4, NFT_SET_INTERVAL, 11 },
-	{ "bypass", 6, NFT_SET_INTERVAL, 12 },
-	{ "claimed", 4, NFT_SET_TIMEOUT, 13 },	/* with capture only */
-	{ "claimed", 6, NFT_SET_TIMEOUT | NFT_SET_INTERVAL, 14 },
+	{ "quarantine", 4, NFT_SET_TIMEOUT, 1, 0 },
+	{ "quarantine", 6, NFT_SET_TIMEOUT | NFT_SET_INTERVAL, 2, 0 },
+	{ "whitelist", 4, NFT_SET_INTERVAL, 3, 0 },
+	{ "whitelist", 6, NFT_SET_INTERVAL, 4, 0 },
+	{ "closed", 4, NFT_SET_INTERVAL, 5, 0 },
+	{ "closed", 6, NFT_SET_INTERVAL, 6, 0 },
+	{ "queued", 4, NFT_SET_INTERVAL, 7, 0 },
+	{ "queued", 6, NFT_SET_INTERVAL, 8, 0 },
+	{ "dark", 4, NFT_SET_INTERVAL, 9, 0 },	/* with capture only */
+	{ "dark", 6, NFT_SET_INTERVAL, 10, 0 },
+	{ "bypass", 4, NFT_SET_INTERVAL, 11, 0 },
+	{ "bypass", 6, NFT_SET_INTERVAL, 12, 0 },
+	{ "claimed", 4, NFT_SET_TIMEOUT, 13, 0 },	/* with capture only */
+	{ "claimed", 6, NFT_SET_TIMEOUT | NFT_SET_INTERVAL, 14, 0 },
+	/* the fast path: updated from the packet path, so a hash that can */
+	{ "fast", 4, NFT_SET_TIMEOUT | NFT_SET_EVAL, 15, 1 },
+	{ "fast", 6, NFT_SET_TIMEOUT | NFT_SET_EVAL, 16, 1 },
 };
 
 /* capture_set - is base a set only capture needs */
@@ -155,6 +160,8 @@ static int set_msg(struct nftbatch *b, const char *table,
 {
 	struct nftnl_set *s = nftnl_set_alloc();
 	struct nlmsghdr *nlh;
+	uint32_t type = sp->family == 4 ? TYPE_IPADDR : TYPE_IP6ADDR;
+	uint32_t len = sp->family == 4 ? 4 : 16;
 	char name[32];
 
 	if (s == NULL)
@@ -163,9 +170,13 @@ static int set_msg(struct nftbatch *b, const char *table,
 	nftnl_set_set_u32(s, NFTNL_SET_FAMILY, nfproto(sp->family));
 	nftnl_set_set_u32(s, NFTNL_SET_ID, sp->id);
 	nftnl_set_set_u32(s, NFTNL_SET_FLAGS, sp->flags);
-	nftnl_set_set_u32(s, NFTNL_SET_KEY_TYPE,
-			  sp->family == 4 ? TYPE_IPADDR : TYPE_IP6ADDR);
-	nftnl_set_set_u32(s, NFTNL_SET_KEY_LEN, sp->family == 4 ? 4 : 16);
+	if (sp->pair) {
+		type = type << TYPE_BITS | type;
+		len *= 2;
+		nftnl_set_set_u64(s, NFTNL_SET_TIMEOUT, NFTRULES_PAIR_TIMEOUT_MS);
+	}
+	nftnl_set_set_u32(s, NFTNL_SET_KEY_TYPE, type);
+	nftnl_set_set_u32(s, NFTNL_SET_KEY_LEN, len);
 	nlh = nftnl_set_set_str(s, NFTNL_SET_TABLE, table) < 0
 	    || nftnl_set_set_str(s, NFTNL_SET_NAME, name) < 0 ? NULL
 	    : nftbatch_msg(b, NFT_MSG_NEWSET, (uint16_t)nfproto(sp->family),
@@ -354,6 +365,27 @@ static int queue_rule(struct nftbatch *b, const char *table,
 	return rule_msg(b, r, ok, seq);
 }
 
+/* pair_rule - ip[6] saddr . daddr @fastN update @fastN counter
+   accept: a destination in its source's working set, as sluiced
+   mirrors it, never leaves the kernel; the counter shows how many */
+static int pair_rule(struct nftbatch *b, const struct nftrules_conf *c,
+		     int family)
+{
+	struct nftnl_rule *r = rule_new(c->table, family, FLOW_CHAIN);
+	char name[32];
+	int ok;
+
+	set_name(name, sizeof(name), "fast", family);
+	ok = r == NULL ? -1 : nftexpr_pair_seen(r, family, c->v6_prefix, name,
+						set_id("fast", family),
+						NFTRULES_PAIR_TIMEOUT_MS);
+	if (ok == 0)
+		ok = nftexpr_counter(r);
+	if (ok == 0)
+		ok = nftexpr_verdict(r, NF_ACCEPT, NULL);
+	return rule_msg(b, r, ok, NULL);
+}
+
 /* flow_rules - whitelist accepts, then the queue rules of family;
    qseq[2] gets the queue rules' sequence numbers */
 static int flow_rules(struct nftbatch *b, const struct nftrules_conf *c,
@@ -365,6 +397,9 @@ static int flow_rules(struct nftbatch *b, const struct nftrules_conf *c,
 		if (rule_addr_verdict(b, c->table, FLOW_CHAIN, family, dst,
 				      "whitelist", NF_ACCEPT) < 0)
 			return -1;
+	/* after the quarantine drop and the whitelist, before any queue */
+	if (c->fast_path && pair_rule(b, c, family) < 0)
+		return -1;
 	if (queue_rule(b, c->table, kind, family, 1, c->closed_queue, &qseq[0]) < 0
 	    || queue_rule(b, c->table, kind, family, 0, c->queue_num, &qseq[1]) < 0)
 		return -1;
@@ -433,7 +468,8 @@ static int family_batch(struct nftbatch *b, const struct nftrules_conf *c,
 	    && table_msg(b, c->table, family, NFT_MSG_NEWTABLE) == 0;
 	for (i = 0; ok && i < sizeof(set_specs) / sizeof(set_specs[0]); i++)
 		if (set_specs[i].family == family
-		    && (c->capture || !capture_set(set_specs[i].base)))
+		    && (c->capture || !capture_set(set_specs[i].base))
+		    && (c->fast_path || !set_specs[i].pair))
 			ok = set_msg(b, c->table, &set_specs[i]) == 0;
 	ok = ok && chain_msg(b, c->table, family, FLOW_CHAIN, -1, 0) == 0
 	    && flow_rules(b, c, kind, family, qseq) == 0

@@ -15,6 +15,8 @@
  *	    set closed4        intervals, the fail-closed zones
  *	    set queued4        intervals, the sources a verdict is asked for
  *	    set bypass4        empty; everything while sluicectl bypass is on
+ *	    set fast4          (source . destination) pairs, timeouts: the
+ *	                       working sets mirrored (with fast_path only)
  *	    chain forward, chain output  (base chains at conf priority,
  *	                                  policy accept)
  *	      ip saddr @bypass4 accept
@@ -27,6 +29,7 @@
  *	    chain outbound     regular, filled by conf's outbound callback
  *	    chain first_contact
  *	      saddr or daddr in the whitelist: accept
+ *	      ip saddr . ip daddr @fast4 update @fast4 counter accept
  *	      saddr in closed4: queue num closed_queue (no bypass)
  *	      queue num queue_num bypass
  *	  with capture (capture set), in each table:
@@ -52,6 +55,11 @@
 #define NFTRULES_HOOK_FORWARD 0x1
 #define NFTRULES_HOOK_OUTPUT 0x2
 
+/* a pair no packet refreshed for this long leaves the kernel by
+   itself (sluiced removes it long before: a working set ages one slot
+   a release interval) */
+#define NFTRULES_PAIR_TIMEOUT_MS (3600 * 1000ULL)
+
 enum nftq_kind { NFTQ_UNKNOWN, NFTQ_NATIVE, NFTQ_COMPAT };
 
 struct nftbatch;
@@ -74,6 +82,8 @@ struct nftrules_conf {
 	int (*outbound)(void *ctx, struct nftbatch *b, const char *table,
 			int family);
 	void *outbound_ctx;
+	int fast_path;		/* 1: the fast sets and their rule */
+	unsigned v6_prefix;	/* bits of an IPv6 source a pair keeps */
 };
 
 #define NFTRULES_OUTBOUND "outbound"

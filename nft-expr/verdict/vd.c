@@ -25,6 +25,10 @@ void vd_answer(struct verdict *v, uint64_t cookie, int accept)
 			v->st.observed_drops++;
 		return;
 	}
+	if (v->fast_dirty) {	/* evicted pairs leave the kernel first */
+		v->fast_dirty = 0;
+		v->ops.pair_commit(v->ctx);
+	}
 	v->ops.answer(v->ctx, cookie, accept);
 	if (accept)
 		v->st.accepted++;

@@ -24,6 +24,7 @@
 #include "wset.h"
 #include "verdict/contact.h"
 #include "verdict/creditq.h"
+#include "verdict/vdfast.h"
 #include "verdict/hostkey.h"
 #include "verdict/verdict.h"
 
@@ -43,6 +44,7 @@ struct vzone {
 	struct throttle *thr;		/* williamson */
 	struct credit_params cp;	/* credit */
 	int moved;			/* thr came from the previous conf */
+	struct vdfast *fast;		/* the kernel mirror, or NULL */
 };
 
 struct vhost {
@@ -57,6 +59,12 @@ struct vhost {
 	uint16_t credit_waiting;
 	uint32_t contacts, delayed, dropped, ok, failed;
 	uint32_t observed;		/* observe mode: would have held or dropped */
+};
+
+struct vrel {			/* a release waiting for its pairs */
+	uint8_t key[HOSTKEY_LEN];
+	uint64_t cookie;
+	struct vzone *z;
 };
 
 struct vquar {
@@ -84,6 +92,11 @@ struct verdict {
 	uint64_t now;			/* of the call in progress, for callbacks */
 	int observing;			/* the call in progress is for a source
 					   of an observe zone: events say so */
+	int fast_dirty;			/* pair removals noted: commit them
+					   before the next answer */
+	struct vzone *deferring;	/* its releases wait in rel */
+	struct vrel *rel;
+	size_t nrel, relcap;
 	struct verdict_stats st;
 };
 

@@ -21,6 +21,39 @@
 #include "verdict/vdsetup.h"
 
 #define META_BYTES_PER_HELD 128	/* cookie, flow key, table overhead */
+#define FAST_SHARE 4		/* the mirror's part of a zone's memory */
+
+/* defer_release - a fast zone's release waits until the pairs it
+   changes are in the kernel (verdict_tick); 0, or -1 if no room */
+static int defer_release(struct verdict *v, const void *key, uint64_t cookie)
+{
+	struct vrel *r;
+
+	if (v->nrel == v->relcap) {
+		size_t cap = v->relcap ? v->relcap * 2 : 64;
+
+		if ((r = realloc(v->rel, cap * sizeof(*r))) == NULL)
+			return -1;
+		v->rel = r;
+		v->relcap = cap;
+	}
+	r = &v->rel[v->nrel++];
+	memcpy(r->key, key, HOSTKEY_LEN);
+	r->cookie = cookie;
+	r->z = v->deferring;
+	return 0;
+}
+
+/* evicted - the throttle evicted a host for room: its pairs go */
+static void evicted(struct verdict *v, const void *key)
+{
+	struct sl_addr a;
+	struct vzone *z;
+
+	hostkey_addr(key, &a);
+	if ((z = vd_zone_of(v, &a)) != NULL)
+		vdfast_forget(z, key);
+}
 
 /* thr_cb - throttle_fn: a held packet leaves its delay queue */
 static void thr_cb(void *ctx, const void *key, uint64_t cookie,
@@ -28,7 +61,11 @@ static void thr_cb(void *ctx, const void *key, uint64_t cookie,
 {
 	struct verdict *v = ctx;
 
-	(void)key;
+	if (v->deferring != NULL && why == THROTTLE_RELEASED
+	    && defer_release(v, key, cookie) == 0)
+		return;
+	if (why == THROTTLE_EVICTED)
+		evicted(v, key);
 	switch (why) {
 	case THROTTLE_RELEASED:
 	case THROTTLE_EVICTED:
@@ -187,6 +224,37 @@ static int zone_setup(struct verdict *v, const struct sd_conf *c,
 	return 0;
 }
 
+/* fast_on - does zone z mirror its working sets into the kernel: its
+   fast_path key, with a table to mirror into; an observe zone's
+   queues hold stand-ins whose destinations are not kept, so it asks */
+static int fast_on(const struct verdict *v, const struct sd_conf *c,
+		   const struct sd_zone *z)
+{
+	return z->mode == SD_MODE_WILLIAMSON && z->fast_path && !z->observe
+	    && !c->core.dry_run && v->ops.pair != NULL;
+}
+
+/* fast_setup - the kernel mirror of zone z, new (a reload starts it
+   empty: the old one took its pairs out) */
+static int fast_setup(struct verdict *v, const struct sd_conf *c,
+		      const struct sd_zone *z, struct vzone *nz, char *err,
+		      size_t len)
+{
+	struct throttle_params tp;
+
+	if (!fast_on(v, c, z))
+		return 0;
+	thr_params(c, z, &tp);
+	nz->fast = vdfast_create(v, nz, z->wset_size, z->release_ns,
+				 tp.mem_cap / FAST_SHARE);
+	if (nz->fast == NULL) {
+		snprintf(err, len, "[zone %s] fast path: %s", z->name,
+			 strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
 /* zones_build - new zone records for conf; the old ones stay intact
    (except throttles moved) until the caller frees them */
 static int zones_build(struct verdict *v, const struct sd_conf *c,
@@ -202,7 +270,8 @@ static int zones_build(struct verdict *v, const struct sd_conf *c,
 	for (i = 0; i < c->nzones; i++) {
 		struct vzone *old = zone_old(v->zones, v->nzones, c->zones[i].name);
 
-		if (zone_setup(v, c, &c->zones[i], &nz[i], old, err, len) < 0) {
+		if (zone_setup(v, c, &c->zones[i], &nz[i], old, err, len) < 0
+		    || fast_setup(v, c, &c->zones[i], &nz[i], err, len) < 0) {
 			/* give moved throttles back, free new ones */
 			for (j = 0; j <= i; j++) {
 				old = zone_old(v->zones, v->nzones, nz[j].name);
@@ -210,6 +279,7 @@ static int zones_build(struct verdict *v, const struct sd_conf *c,
 					old->thr = nz[j].thr;
 				else
 					throttle_free(nz[j].thr);
+				vdfast_free(nz[j].fast);
 			}
 			free(nz);
 			return -1;
@@ -224,8 +294,10 @@ static void zones_free(struct verdict *v, struct vzone *z, size_t n)
 {
 	size_t i;
 
-	for (i = 0; z != NULL && i < n; i++)
+	for (i = 0; z != NULL && i < n; i++) {
+		vdfast_free(z[i].fast);
 		thr_drain_free(v, z[i].thr);
+	}
 	free(z);
 }
 
@@ -324,6 +396,7 @@ void vdsetup_free(struct verdict *v)
 	hosttab_free(v->meta);
 	hosttab_free(v->hosts);
 	free(v->quar);
+	free(v->rel);
 	free(v);
 }
 

@@ -106,9 +106,17 @@ static void williamson(struct verdict *v, struct vzone *z, struct vhost *h,
 {
 	int first = !vd_recent(h, dst_tag(v, p));
 	uint64_t queued = v->observing ? cookie | VD_OBSERVED : cookie;
+	enum throttle_verdict tv;
 
-	switch (throttle_contact(z->thr, key, p->dst.b,
-				 p->dst.family == 4 ? 4 : 16, queued, now)) {
+	/* a period boundary passed: the kernel's contacts count first */
+	if (z->fast != NULL && vdfast_due(z, now))
+		vdfast_tick(v, now, 0);
+	tv = throttle_contact(z->thr, key, p->dst.b,
+			      p->dst.family == 4 ? 4 : 16, queued, now);
+	if (z->fast != NULL)	/* before the answer: evictions out first */
+		vdfast_contact(v, z, key, tv == THROTTLE_PASS ? &p->dst : NULL,
+			       now);
+	switch (tv) {
 	case THROTTLE_PASS:
 		vd_answer(v, cookie, 1);
 		if (first)
@@ -308,15 +316,46 @@ static int credit_pass_one(void *ctx, const uint8_t *key, uint64_t cookie)
 	return 1;
 }
 
+/* release_deferred - a fast zone's releases: their pairs (and the
+   evictions they made) in line, removals applied, then the answers */
+static void release_deferred(struct verdict *v, uint64_t now)
+{
+	struct contact_key *k;
+	struct sl_addr dst;
+	size_t i;
+
+	for (i = 0; i < v->nrel; i++) {
+		k = hosttab_peek(v->meta, &v->rel[i].cookie);
+		if (k != NULL)
+			hostkey_addr(k->dst, &dst);
+		vdfast_contact(v, v->rel[i].z, v->rel[i].key,
+			       k != NULL ? &dst : NULL, now);
+	}
+	for (i = 0; i < v->nrel; i++) {
+		if (!(v->rel[i].cookie & VD_OBSERVED))
+			v->st.released++;
+		vd_answer_cookie(v, v->rel[i].cookie, 1, now);
+	}
+	v->nrel = 0;
+}
+
 /* verdict_tick - releases, credit grants, timeouts, expiries due */
 void verdict_tick(struct verdict *v, uint64_t now)
 {
 	size_t i;
 
 	v->now = now;
-	for (i = 0; i < v->nzones; i++)
-		if (v->zones[i].thr != NULL)
-			(void)throttle_tick(v->zones[i].thr, now);
+	/* a period boundary: working sets ordered by the kernel's
+	   contacts and aged before the releases evict from them */
+	vdfast_tick(v, now, 0);
+	for (i = 0; i < v->nzones; i++) {
+		if (v->zones[i].thr == NULL)
+			continue;
+		v->deferring = v->zones[i].fast ? &v->zones[i] : NULL;
+		(void)throttle_tick(v->zones[i].thr, now);
+		v->deferring = NULL;
+		release_deferred(v, now);
+	}
 	if (creditq_count(v->cq) > 0 && now >= v->next_credit_pass) {
 		(void)creditq_run(v->cq, credit_pass_one, v);
 		v->next_credit_pass = now + VD_CREDIT_PASS_NS;
@@ -337,6 +376,8 @@ uint64_t verdict_next(const struct verdict *v, uint64_t now)
 			next = t;
 	if (creditq_count(v->cq) > 0 && v->next_credit_pass < next)
 		next = v->next_credit_pass;
+	if ((t = vdfast_next(v)) < next)
+		next = t;
 	/* quarantine expiry is checked once a second at most */
 	if (v->nquar > 0 && now + NS_PER_SEC < next)
 		next = now + NS_PER_SEC;
@@ -354,11 +395,19 @@ int verdict_zone_stats(const struct verdict *v, size_t i, const char **name,
 	return 0;
 }
 
+/* verdict_commit - apply the fast path's noted pair changes */
+void verdict_commit(struct verdict *v)
+{
+	if (v->ops.pair_commit != NULL)
+		v->ops.pair_commit(v->ctx);
+	v->fast_dirty = 0;
+}
+
 /* verdict_stats - counters and sizes */
 void verdict_stats(const struct verdict *v, struct verdict_stats *out)
 {
 	struct throttle_stats ts;
-	size_t i;
+	size_t i, pairs;
 
 	*out = v->st;
 	out->hosts = hosttab_count(v->hosts);
@@ -372,4 +421,8 @@ void verdict_stats(const struct verdict *v, struct verdict_stats *out)
 	out->credit_waiting = creditq_count(v->cq);
 	out->contacts_waiting = contact_count(v->contacts);
 	out->quarantined = v->nquar;
+	for (i = 0; i < v->nzones; i++) {
+		out->fast_hosts += vdfast_hosts(&v->zones[i], &pairs);
+		out->fast_pairs += pairs;
+	}
 }

@@ -53,6 +53,19 @@ struct verdict_ops {
 	   NULL: the engine quarantines the host itself */
 	void (*signal)(void *ctx, enum cmeasure_signal sig,
 		       const struct sl_addr *src, uint16_t port);
+	/* The fast path (vdfast.h); pair NULL: none. pair notes adding
+	   (add = 1) or removing the kernel pair src . dst (src as the host
+	   key, IPv6 cut to v6_prefix); pair_commit applies what is noted
+	   and returns when the kernel has; pair_walk calls fn for every
+	   pair in the kernel with the ns since it was last refreshed, 0 or
+	   -1 */
+	void (*pair)(void *ctx, const struct sl_addr *src,
+		     const struct sl_addr *dst, int add);
+	void (*pair_commit)(void *ctx);
+	int (*pair_walk)(void *ctx,
+			 void (*fn)(void *arg, const struct sl_addr *src,
+				    const struct sl_addr *dst,
+				    uint64_t idle_ns), void *arg);
 };
 
 struct verdict_stats {
@@ -63,6 +76,7 @@ struct verdict_stats {
 	/* observe mode: what would have been held, dropped, quarantined */
 	uint64_t observed_holds, observed_drops, observed_quarantines;
 	size_t hosts, held_now, credit_waiting, contacts_waiting, quarantined;
+	size_t fast_hosts, fast_pairs;	/* mirrored hosts, kernel pairs */
 };
 
 struct verdict;
@@ -78,6 +92,9 @@ uint64_t verdict_next(const struct verdict *v, uint64_t now);
    zone): its name in *name; -1 if there is no such zone or throttle */
 int verdict_zone_stats(const struct verdict *v, size_t i, const char **name,
 		       struct throttle_stats *out);
+/* verdict_commit - apply the fast path's noted pair changes (sluiced:
+   before it sends verdicts) */
+void verdict_commit(struct verdict *v);
 /* verdict_stats - counters and sizes */
 void verdict_stats(const struct verdict *v, struct verdict_stats *out);
 

@@ -40,7 +40,8 @@ static void f_quar(void *c, const struct sl_addr *a, uint64_t t)
 	(void)c; (void)a; (void)t;
 }
 static void f_event(void *c, const struct event *e) { (void)c; (void)e; }
-static const struct verdict_ops ops = { f_answer, f_hold, f_quar, f_event };
+static const struct verdict_ops ops = { f_answer, f_hold, f_quar, f_event,
+					  NULL, NULL, NULL, NULL };
 static const uint8_t seed[16] = { 5 };
 
 static const char conf_text[] =

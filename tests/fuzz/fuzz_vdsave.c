@@ -30,7 +30,8 @@ static void f_quar(void *c, const struct sl_addr *a, uint64_t t)
 	(void)c; (void)a; (void)t;
 }
 static void f_event(void *c, const struct event *e) { (void)c; (void)e; }
-static const struct verdict_ops ops = { f_answer, f_hold, f_quar, f_event };
+static const struct verdict_ops ops = { f_answer, f_hold, f_quar, f_event,
+					  NULL, NULL, NULL, NULL };
 
 static const char conf_text[] =
 	"[core]\nevents =\n[sluiced]\nmem_cap = 2M\nmax_held = 256\n"

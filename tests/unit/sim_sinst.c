@@ -59,7 +59,8 @@ static void s_release(void *ctx, uint64_t c, int pass)
 		sa[c] = (struct fate){ pass, now };
 }
 
-static const struct verdict_ops ops = { v_answer, v_hold, v_quar, v_event, NULL };
+static const struct verdict_ops ops = { v_answer, v_hold, v_quar, v_event, NULL,
+					  NULL, NULL, NULL };
 static const uint8_t seed[16] = { 7 };
 
 static const char conf_text[] =

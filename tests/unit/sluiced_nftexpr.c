@@ -152,7 +152,7 @@ static void test_install(void)
 {
 	struct nftrules_conf c = { "sluice_t", NFTRULES_HOOK_OUTPUT
 				   | NFTRULES_HOOK_FORWARD, 0, 0, 1, 1, 2, NULL, NULL,
-				   NULL, NULL };
+				   NULL, NULL, 1, 64 };
 	struct nftrules *n;
 	char err[256];
 	unsigned k, total, bad = 0;

@@ -64,7 +64,8 @@ static void f_event(void *ctx, const struct event *ev)
 	(void)ctx; (void)ev;
 }
 
-static const struct verdict_ops ops = { f_answer, f_hold, f_quarantine, f_event, NULL };
+static const struct verdict_ops ops = { f_answer, f_hold, f_quarantine, f_event,
+					  NULL, NULL, NULL, NULL };
 static const uint8_t seed[16] = { 7, 7, 7 };
 
 static const char conf_text[] =

@@ -96,7 +96,8 @@ static void f_event(void *ctx, const struct event *ev)
 				 ev->fields[i].v.s);
 }
 
-static const struct verdict_ops ops = { f_answer, f_hold, f_quarantine, f_event, NULL };
+static const struct verdict_ops ops = { f_answer, f_hold, f_quarantine, f_event,
+					  NULL, NULL, NULL, NULL };
 static const uint8_t seed[16] = { 1, 2, 3 };
 
 static const char conf_text[] =

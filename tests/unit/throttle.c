@@ -10,8 +10,11 @@
  *	promises. Then the edges: release of same-destination items,
  *	flush, manual locks, eviction, the held pool, reconfiguration,
  *	save/load and damaged files, the saved state alike under either
- *	index hash (AES rounds, SipHash-1-3), and bytes per host at a
- *	million hosts.
+ *	index hash (AES rounds, SipHash-1-3), bytes per host at a
+ *	million hosts, and the kernel fast path's model: a throttle that
+ *	sees only what a kernel holding the working sets would queue,
+ *	told the rest at each boundary (throttle_wset_order), decides as
+ *	the throttle that sees everything.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -21,6 +24,7 @@
 #include "aeshash.h"
 #include "clock.h"
 #include "throttle.h"
+#include "wset.h"
 #include "../tap.h"
 
 #define SEC NS_PER_SEC
@@ -938,9 +942,157 @@ static void test_batch(void)
 	}
 }
 
+/* The kernel fast path's model (nft-expr/verdict/vdfast.c): a second
+   throttle sees only the contacts a kernel holding each host's working
+   set would not accept, and at every period boundary, before its tick,
+   learns the others by throttle_wset_order (order of last contact). */
+#define MX_HOSTS 3
+#define MX_DSTS 6
+
+struct mirror {
+	struct wset_key wk;
+	uint32_t kset[MX_HOSTS][WSET_MAX];	/* the kernel's pairs */
+	int nk[MX_HOSTS];
+	uint64_t seen[MX_HOSTS][MX_DSTS];	/* last contact */
+};
+
+/* mx_tag - the tag of destination d */
+static uint32_t mx_tag(const struct mirror *m, uint32_t d)
+{
+	return wset_tag(&m->wk, &d, 4);
+}
+
+/* mx_sync - the kernel's pairs of host h become the working set */
+static void mx_sync(struct mirror *m, struct throttle *t, uint32_t h)
+{
+	int n = throttle_wset(t, &h, m->kset[h], WSET_MAX);
+
+	m->nk[h] = n < 0 ? 0 : n;
+}
+
+/* mx_in_kernel - would the kernel accept h -> d */
+static int mx_in_kernel(const struct mirror *m, uint32_t h, uint32_t d)
+{
+	int i;
+
+	for (i = 0; i < m->nk[h]; i++)
+		if (m->kset[h][i] == mx_tag(m, d))
+			return 1;
+	return 0;
+}
+
+/* mx_released - destinations that entered h's working set by the tick
+   at now (not among its kernel pairs before) were contacted then */
+static void mx_released(struct mirror *m, struct throttle *t, uint32_t h,
+			uint64_t now)
+{
+	uint32_t tags[WSET_MAX], d;
+	int n = throttle_wset(t, &h, tags, WSET_MAX), i;
+
+	for (i = 0; i < n; i++)
+		for (d = 0; d < MX_DSTS; d++)
+			if (mx_tag(m, d) == tags[i] && !mx_in_kernel(m, h, d))
+				m->seen[h][d] = now;
+}
+
+/* mx_boundary - the read-back: order by last contact, age, resync */
+static void mx_boundary(struct mirror *m, struct throttle *t, uint64_t now)
+{
+	uint32_t tags[WSET_MAX], order[WSET_MAX], h, d, x;
+	uint64_t at[WSET_MAX], y;
+	int n, i, j;
+
+	for (h = 0; h < MX_HOSTS; h++) {
+		if ((n = throttle_wset(t, &h, tags, WSET_MAX)) <= 0)
+			continue;
+		for (i = 0; i < n; i++) {
+			order[i] = tags[i];
+			at[i] = 0;
+			for (d = 0; d < MX_DSTS; d++)
+				if (mx_tag(m, d) == tags[i])
+					at[i] = m->seen[h][d];
+		}
+		for (i = 1; i < n; i++)	/* stable: ties keep the order */
+			for (j = i; j > 0 && at[j] > at[j - 1]; j--) {
+				x = order[j], order[j] = order[j - 1], order[j - 1] = x;
+				y = at[j], at[j] = at[j - 1], at[j - 1] = y;
+			}
+		(void)throttle_wset_order(t, &h, order, (unsigned)n, now);
+		mx_sync(m, t, h);
+	}
+}
+
+/* mx_round - one random schedule through both; 0 if they agree */
+static int mx_round(unsigned *rng, unsigned *kernel_hits)
+{
+	static struct rec ra, rb;
+	struct throttle_params p;
+	struct throttle *a, *b;
+	struct mirror m;
+	uint64_t now = 0, next = SEC;
+	uint32_t h, d;
+	int k, va, vb, bad = 0;
+
+	defaults(&p);
+	p.wset_size = 3;
+	p.high = 6;
+	p.low = 3;
+	memset(&ra, 0, sizeof(ra));
+	memset(&rb, 0, sizeof(rb));
+	memset(&m, 0, sizeof(m));
+	wset_key_init(&m.wk, seed);
+	a = throttle_create(&p, 4, seed, on_event, &ra);
+	b = throttle_create(&p, 4, seed, on_event, &rb);
+	for (k = 0; k < 80 && !bad; k++) {
+		*rng = *rng * 1103515245u + 12345u;
+		now += ((*rng >> 8) % 300 + 1) * MS;
+		while (now >= next) {	/* the boundary: read-back first */
+			mx_boundary(&m, b, next);
+			ra.now = rb.now = next;
+			bad |= throttle_tick(a, next) != throttle_tick(b, next);
+			for (h = 0; h < MX_HOSTS; h++) {
+				mx_released(&m, b, h, next);
+				mx_sync(&m, b, h);
+			}
+			next += SEC;
+		}
+		h = (*rng >> 4) % MX_HOSTS;
+		d = (*rng >> 12) % ((*rng >> 20) % 4 ? 3 : MX_DSTS);
+		va = throttle_contact(a, &h, &d, 4, (uint64_t)k, now);
+		if (mx_in_kernel(&m, h, d)) {
+			vb = THROTTLE_PASS;
+			(*kernel_hits)++;
+		} else {
+			vb = throttle_contact(b, &h, &d, 4, (uint64_t)k, now);
+			mx_sync(&m, b, h);
+		}
+		if (vb == THROTTLE_PASS)
+			m.seen[h][d] = now;
+		bad |= va != vb;
+	}
+	bad |= ra.released != rb.released || ra.dropped != rb.dropped;
+	throttle_free(a);
+	throttle_free(b);
+	return bad;
+}
+
+/* test_mirror - the fast path's model decides as the throttle alone */
+static void test_mirror(void)
+{
+	unsigned rng = 18, hits = 0, i, bad = 0;
+
+	for (i = 0; i < 300; i++)
+		bad += (unsigned)mx_round(&rng, &hits);
+	is_uint(bad, 0, "mirror: 300 random schedules decided alike by the "
+		"throttle alone and behind a kernel working set");
+	ok(hits > 3000, "mirror: the kernel set accepted contacts (got %u)",
+	   hits);
+}
+
 int main(void)
 {
 	test_batch();
+	test_mirror();
 	test_params();
 	test_patterns();
 	test_scanner();

@@ -184,3 +184,11 @@ sd_show() {
 	sd_ctl show "$1" 2>/dev/null | tr ' ' '\n' |
 		sed -n "s/^$2=\\([^[:space:]]*\\)$/\\1/p" | sed 's/s$//' | head -n 1
 }
+
+# sd_fast_count FAMILY - packets the fast path's rule (ip[6] saddr .
+#	daddr @fastN) accepted in the gateway, 0 when it never did
+sd_fast_count() {
+	lab_x gw nft list chain $(sd_table "$1") first_contact 2>/dev/null |
+		awk -v s="@fast$1" 'index($0, s) { for (i = 1; i < NF; i++)
+			if ($i == "packets") { n += $(i + 1) } } END { print n + 0 }'
+}
