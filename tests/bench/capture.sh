@@ -115,7 +115,7 @@ latency 10.77.9.20 80 sluiced
 latency $LAB_GW_4 5399 kernel
 cat "$SD_RUN/lat.sluiced" "$SD_RUN/lat.kernel" | awk '
 	NR == 1 { p1 = $5 } NR == 2 { p2 = $5 }
-	END { if (p2 > 0) printf "p99 sluiced / kernel: %.2f (target <= 2)\n", p1 / p2 }'
+	END { if (p2 > 0) printf "p99 sluiced / kernel: %.2f (target <= 2)\n", p1 / p2 }' | tee "$SD_RUN/capsum"
 echo "(two hping3, send interval u$((2000000 / RATE)) each)"
 
 printf '%-10s %12s %14s %14s\n' server held rss_kB_grew slab_kB_grew
@@ -145,5 +145,10 @@ cat "$SD_RUN/grew.sluiced" "$SD_RUN/grew.endlessh" | awk '
 		b = n2 ? (r2 + s2 - clients) * 1024 / n2 : 0
 		printf "server bytes per held connection: sluiced %.0f, endlessh %.0f\n", a, b
 		if (a > 0) printf "endlessh / sluiced: %.1f (target 100)\n", b / a
-	}'
+	}' | tee -a "$SD_RUN/capsum"
+. "$SLUICE_TOP/tests/bench/summary.sh"
+bench_summary "SYN-ACK p99 at 10,000 SYN/s, sluiced / kernel listener (issue 12)" "<=" 2 \
+	"$(bench_grab "$SD_RUN/capsum" 'p99 sluiced / kernel:')"
+bench_summary "memory per held connection, endlessh / sluiced, $N held (issue 12)" ">=" 100 \
+	"$(bench_grab "$SD_RUN/capsum" 'endlessh / sluiced:')"
 echo "command: BENCH_CONNS=$N SLUICE_BUILD=build SLUICE_TOP=. sh tests/bench/capture.sh"

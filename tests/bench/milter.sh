@@ -160,4 +160,9 @@ echo "  ratio sluice / floor        = $(ratios sluice floor | median) (target >=
 echo "  ratio sluice / alone        = $(ratios sluice alone | median) (target >= 0.8; per round: $(ratios sluice alone | tr '\n' ' '))"
 echo "  ratio sluice / continue-all = $(ratios sluice null | median)"
 echo "  ratio floor / alone         = $(ratios floor alone | median)"
+. "$SLUICE_TOP/tests/bench/summary.sh"
+bench_summary "Postfix + sluice-milter / floor milter, $RCPTS rcpt (issues 5, 22)" ">=" 0.9 \
+	"$(ratios sluice floor | median)" "$(ratios sluice floor | median) ($s vs $f msg/s)"
+bench_summary "Postfix + sluice-milter / Postfix alone, $RCPTS rcpt (issue 22)" ">=" 0.8 \
+	"$(ratios sluice alone | median)" "$(ratios sluice alone | median) ($s vs $a msg/s)"
 echo "  reproduce: ROUNDS=$ROUNDS MESSAGES=$MESSAGES SESSIONS=$SESSIONS RCPTS=$RCPTS sh tests/bench/milter.sh"

@@ -21,4 +21,10 @@ cc -O2 -std=gnu11 -D_GNU_SOURCE -I"$top/common" -o "$bin" \
 	"$top/tests/bench/bench_policy.c" "$build/libsluice.a" \
 	$(pkg-config --libs glib-2.0) -lm || exit 1
 echo "command: BENCH_RUNS=$runs SLUICE_BUILD=$build sh tests/bench/policy.sh"
-"$bin" -r "$runs"
+. "$top/tests/bench/summary.sh"
+"$bin" -r "$runs" | tee "$bin.out"
+# no targets: each figure against its baseline, for the record
+for w in prefixset event_format dnsmsg_answers cmeasure_signal; do
+	bench_summary "$w / its baseline (bench_policy)" - - "$(bench_grab "$bin.out" "^$w.*ratio")"
+done
+rm -f "$bin.out"

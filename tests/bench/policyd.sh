@@ -145,6 +145,13 @@ echo "  sluice-policyd / without: $(ratio "$b" "$a") (target >= 0.95);" \
 	"per round: $(echo "$er" | tr '\n' ' ')median $(echo "$er" | median)"
 echo "  sluice-policyd RCPT only / without: $(ratio "$e" "$a")"
 echo "  DUNNO responder / without: $(ratio "$c" "$a") (the protocol's own cost in Postfix)"
+. "$SLUICE_TOP/tests/bench/summary.sh"
+bench_summary "policy requests/s, sluice-policyd / C DUNNO responder (issue 4)" ">=" 0.80 \
+	"$(ratio "$s" "$d")" "$(ratio "$s" "$d") ($s vs $d requests/s)"
+bench_summary "policy requests/s, sluice-policyd / postfwd1 (issue 4)" ">=" 10 \
+	"$(ratio "$s" "$f")" "$(ratio "$s" "$f") ($s vs $f requests/s)"
+bench_summary "Postfix + sluice-policyd / Postfix alone, smtp-source (issue 4)" ">=" 0.95 \
+	"$(ratio "$b" "$a")" "$(ratio "$b" "$a") ($b vs $a msg/s)"
 echo "end: $(date -u '+%F %T UTC'), load average $(cut -d' ' -f1-3 /proc/loadavg)"
 rej=$(pf_count 'reject: RCPT')
 [ "$rej" -eq 0 ] || echo "  warning: $rej recipients were rejected during the runs"

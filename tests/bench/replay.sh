@@ -42,5 +42,8 @@ r=$(median $read_t) d=$(median $dec_t)
 echo "records (lines): $lines, flows: $REPLAY_FLOWS, hosts: $REPLAY_HOSTS, burst: $REPLAY_BURST, rounds: $REPLAY_ROUNDS"
 echo "read only:      $r s CPU  ($(echo "$lines $r" | awk '{ printf "%.0f", $1 / $2 }') lines/s)   runs:$read_t"
 echo "with decisions: $d s CPU  ($(echo "$lines $d" | awk '{ printf "%.0f", $1 / $2 }') lines/s)   runs:$dec_t"
-echo "decisions' share of the total: $(echo "$r $d" | awk '{ printf "%.2f", ($2 - $1) / $2 }') (target <= 0.50)"
+share=$(echo "$r $d" | awk '{ printf "%.2f", ($2 - $1) / $2 }')
+echo "decisions' share of the total: $share (target <= 0.50)"
+. "$SLUICE_TOP/tests/bench/summary.sh"
+bench_summary "sluice-sim replay: decisions' share of CPU (issue 16)" "<=" 0.50 "$share"
 echo "command: REPLAY_FLOWS=$REPLAY_FLOWS REPLAY_HOSTS=$REPLAY_HOSTS REPLAY_BURST=$REPLAY_BURST sh tests/bench/replay.sh"

@@ -24,4 +24,11 @@ cc -O2 -g -std=gnu11 -D_GNU_SOURCE -Wall -Wextra -Werror \
 	"$build/libsluice.a" \
 	$(pkg-config --libs glib-2.0) -lm
 echo "-- $build/bench/bench_vdsave -H 1000000 -r 5"
-"$build/bench/bench_vdsave" -H 1000000 -r 5
+. "$top/tests/bench/summary.sh"
+out=$(mktemp /tmp/sluice-bench-sdstate.XXXXXX)
+trap 'rm -f "$out"' EXIT
+"$build/bench/bench_vdsave" -H 1000000 -r 5 | tee "$out"
+v=$(bench_grab "$out" 'snapshot [(]write, fsync, rename[)]: median')
+bench_summary "sluiced snapshot of 1 M hosts, ms (no target)" - - "$v" "$v ms"
+v=$(bench_grab "$out" 'load at start: median')
+bench_summary "sluiced state load of 1 M hosts, ms (no target)" - - "$v" "$v ms"

@@ -339,6 +339,13 @@ table() {
  larger of the two, the rate ratio the two cores would reach if nothing
  else ran on them, robust to a loaded machine)
 EOF
+	. "$top/tests/bench/summary.sh"
+	for c in $configs; do
+		[ "$c" = kernel ] && continue
+		h=$(median "$run/$c" 1)
+		bench_summary "new flows/s through sluiced ($c) / kernel-only rule (issue 3)" ">=" 0.90 \
+			"$(ratio "$h" "$k")" "$(ratio "$h" "$k") ($h vs $k flows/s)"
+	done
 	for c in $configs; do
 		[ "$c" = kernel ] && continue
 		echo "sluiced $c, last run: $(tail -n 3 "$run/daemon-$c.txt" | grep -i queue | tail -n 1)"

@@ -21,9 +21,18 @@ for p in bench_throttle bench_hosttab; do
 		-I"$top/common" -o "$build/bench/$p" "$top/tests/bench/$p.c" \
 		"$build/libsluice.a"
 done
+. "$top/tests/bench/summary.sh"
+out=$(mktemp /tmp/sluice-bench-throttle.XXXXXX)
+trap 'rm -f "$out" "$out".*' EXIT
 for k in 4 16; do
 	echo "-- key $k bytes: $build/bench/bench_throttle -s -k $k -H 1000000 -n 10000000 -r 5"
-	"$build/bench/bench_throttle" -s -k "$k" -H 1000000 -n 10000000 -r 5
+	"$build/bench/bench_throttle" -s -k "$k" -H 1000000 -n 10000000 -r 5 | tee "$out.$k"
 done
 echo "-- $build/bench/bench_hosttab -H 1000000 -r 5"
 "$build/bench/bench_hosttab" -H 1000000 -r 5
+v=$(bench_grab "$out.4" 'throttle decisions/s, batches of [0-9]+ [(]median of [0-9]+[)]:')
+bench_summary "throttle decisions/s, IPv4, 1 M hosts (issue 2)" ">=" 20 "$v" "$v M/s"
+v=$(bench_grab "$out.4" 'throttle/baseline')
+bench_summary "throttle / ideal one-line state, same stream (issue 18)" ">=" 0.85 "$v"
+v=$(bench_grab "$out.4" 'bytes per tracked host:')
+bench_summary "bytes per tracked IPv4 host at 1 M hosts (issue 2)" "<=" 64 "$v" "$v bytes"
