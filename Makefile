@@ -94,7 +94,7 @@ unit: all
 
 demo: deps
 	$(MAKE) all
-	SLUICE_BUILD=$(abspath $(B)) SLUICE_TOP=$(CURDIR) sh examples/lab/demo.sh
+	SLUICE_BUILD=$(abspath $(B)) SLUICE_TOP=$(CURDIR) sh examples/lab/demo.sh $(if $(FULL),full)
 
 bench: deps
 	$(MAKE) all

@@ -280,7 +280,7 @@ site_hosts_conf() {
 EOF
 		# what a mass mailer harvests here: 100 contacts, the salted
 		# address among them (one nobody legitimate writes to)
-		seq -f "contact%g@lab.example" 1 100 | sed "20a\\
+		seq -f "contact%g@lab.example" 1 100 | sed "9a\\
 $SITE_TOKEN" >"$_d/addressbook"
 	done
 }
@@ -453,7 +453,8 @@ site_run() {
 	echo "end $(date +%s.%N)" >>"$4/times"
 	sleep 1		# the worms' last counts
 	site_collect "$4"
-	site_down
+	# SITE_KEEP: the caller reads the lab's state, then calls site_down
+	[ -n "${SITE_KEEP:-}" ] || site_down
 	echo "column $1" >>"$4/times"
 	echo "strategy $2" >>"$4/times"
 	echo "seconds $3" >>"$4/times"

@@ -184,6 +184,7 @@ class Worm:
         p = dict(DEFAULTS)
         p.update(TUNING.get(params.get("strategy"), {}))
         p.update(params)
+        p["mail"] = p["mail"] or p["strategy"] == "mail"
         self.p = p
         self.subnet = ipaddress.ip_network(me + "/24", strict=False)
         self.st = {"host": me, "strategy": p["strategy"], "start": time.time(),
