@@ -238,7 +238,7 @@ EOF
 [capture]
 dark = 10.77.24.0/21
 sample_dir = $2/samples
-action = quarantine
+action = signal
 quarantine_ttl = 10m
 claim = b8 10.77.8.0/24, b9 10.77.9.0/24, b10 10.77.10.0/24, b11 10.77.11.0/24
 EOF
@@ -255,12 +255,13 @@ EOF
 	return 0
 }
 
-# site_cm_keys - the [countermeasures] keys sluiced acts on, as
-#	examples/sluice.conf shows them uncommented (the ladder's
-#	defaults); the commented ones are not wired yet and are left out
+# site_cm_keys - every [countermeasures] key examples/sluice.conf
+#	documents, with the value it shows (the ladder's defaults), so the
+#	column names what it runs; not dry_run (this is no observe run)
+#	nor the hook (no program to run in the lab)
 site_cm_keys() {
 	sed -n '/^\[countermeasures\]/,/^\[/p' "$SITE_DIR/../sluice.conf" |
-		grep -E '^[a-z_]+ *=' | grep -v '^dry_run'
+		sed -nE 's/^#?([a-z_0-9]+) = (.+)$/\1 = \2/p' | grep -vE '^(dry_run|hook|hook_timeout) '
 	return 0
 }
 
