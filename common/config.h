@@ -59,7 +59,7 @@ struct cfg_key {
 	const char *help;		/* one line, for docs and errors */
 };
 
-#define CFG_ERRLEN 1024
+#define CFG_ERRLEN 2048
 
 struct config;
 

@@ -62,7 +62,7 @@
 #include "verdict/vdsetup.h"
 #include "verdict/verdict.h"
 
-#define ERRLEN 512
+#define ERRLEN CFG_ERRLEN	/* a config error lists every known key */
 #define POLL_NAP_NS (30 * 1000L)	/* under a flood: read this often */
 #define POLL_IDLE_NAPS 32	/* naps without a flood, then block again */
 #define POLL_FLOOD 2		/* packets in one read that mean a flood */
