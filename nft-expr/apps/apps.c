@@ -160,10 +160,13 @@ fail:
    one goes, so an unchanged approval is never out for a moment */
 int apps_add(struct apps *a, struct approval *ap, GString *why)
 {
-	struct approval *old = g_hash_table_lookup(a->approved, ap->name);
+	gpointer old_key = NULL, old_val = NULL;
+	struct approval *old;
 
-	if (old != NULL)
-		(void)g_hash_table_steal(a->approved, ap->name);
+	/* stolen, not removed: the old one leaves the kernel only below */
+	if (g_hash_table_steal_extended(a->approved, ap->name, &old_key, &old_val))
+		g_free(old_key);
+	old = old_val;
 	g_hash_table_insert(a->approved, g_strdup(ap->name), ap);
 	if (!ap->changed && apps_kernel_put(a, ap) < 0) {
 		g_string_printf(why, "%s: kernel map: %s", ap->name, strerror(errno));

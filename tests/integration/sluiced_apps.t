@@ -89,8 +89,12 @@ start() {
 	done
 }
 
-# stop - SIGTERM, its exit status
-stop() { kill $SD_PID; wait $SD_PID; st=$?; SD_PID=""; return $st; }
+# stop - SIGTERM, its exit status (and its log when not 0)
+stop() {
+	kill $SD_PID; wait $SD_PID; st=$?; SD_PID=""
+	[ $st = 0 ] || { diag "sluiced exited $st; its log:"; tail -n 40 "$T/sluiced.log" | sed 's/^/#   /'; }
+	return $st
+}
 
 ctl() { "$SLUICE_BUILD/sluicectl" -s "$T/sluiced.sock" "$@"; }
 
