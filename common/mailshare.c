@@ -159,28 +159,6 @@ void mailshare_free(struct mailshare *s)
 	free(s);
 }
 
-/* load_script - SCRIPT LOAD; the SHA it answers, checked */
-static int load_script(struct mailshare *s, uint64_t deadline,
-		       const char **why)
-{
-	const char *argv[] = { "SCRIPT", "LOAD", script };
-	size_t len[] = { 6, 4, sizeof(script) - 1 };
-	redisReply *r;
-	int ok;
-
-	if (redisc_call(s->rc, deadline, 3, argv, len, &r, why) < 0)
-		return -1;
-	ok = r->type == REDIS_REPLY_STRING && r->len == 40 &&
-	     strspn(r->str, "0123456789abcdef") == 40;
-	if (ok)
-		memcpy(s->sha, r->str, 41);
-	else
-		*why = r->type == REDIS_REPLY_ERROR ? "SCRIPT LOAD refused "
-		       "(ACL?)" : "SCRIPT LOAD: not a SHA";
-	freeReplyObject(r);
-	return ok ? 0 : -1;
-}
-
 /* mailshare_reply - the script's reply checked: 0 and out, or -1 */
 int mailshare_reply(const redisReply *r, struct mailshare_verdict *out)
 {
@@ -206,36 +184,18 @@ int mailshare_reply(const redisReply *r, struct mailshare_verdict *out)
 	return 0;
 }
 
-/* is_noscript - Redis lost the script (restart, SCRIPT FLUSH) */
-static int is_noscript(const redisReply *r)
-{
-	return r->type == REDIS_REPLY_ERROR && strncmp(r->str, "NOSCRIPT", 8) == 0;
-}
-
-/* eval - EVALSHA, loading the script first or again if needed */
+/* eval - the script (loaded first, or again) and its reply checked */
 static int eval(struct mailshare *s, const char **argv, size_t *len, int argc,
 		uint64_t deadline, struct mailshare_verdict *out,
 		const char **why)
 {
 	redisReply *r = NULL;
-	int tries, ret = -1;
+	int ret = -1;
 
-	for (tries = 0; tries < 2; tries++) {
-		if (!s->sha[0] && load_script(s, deadline, why) < 0)
-			return -1;
-		argv[1] = s->sha;
-		len[1] = 40;
-		if (redisc_call(s->rc, deadline, argc, argv, len, &r, why) < 0)
-			return -1;
-		if (!is_noscript(r))
-			break;
-		freeReplyObject(r);
-		r = NULL;
-		s->sha[0] = 0;
-	}
-	if (r == NULL) {
-		*why = "NOSCRIPT after SCRIPT LOAD";
-	} else if (mailshare_reply(r, out) == 0) {
+	if (redisc_script(s->rc, deadline, script, s->sha, argc, argv, len,
+			  &r, why) < 0)
+		return -1;
+	if (mailshare_reply(r, out) == 0) {
 		ret = 0;
 	} else {
 		*why = r->type == REDIS_REPLY_ERROR ? "error reply to EVALSHA"

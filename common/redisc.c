@@ -367,6 +367,58 @@ int redisc_call(struct redisc *rc, uint64_t deadline, int argc,
 	return 0;
 }
 
+/* load_script - SCRIPT LOAD; the SHA it answers, checked */
+static int load_script(struct redisc *rc, uint64_t deadline, const char *script,
+		       char sha[41], const char **why)
+{
+	const char *argv[] = { "SCRIPT", "LOAD", script };
+	size_t len[] = { 6, 4, strlen(script) };
+	redisReply *r;
+	int ok;
+
+	if (redisc_call(rc, deadline, 3, argv, len, &r, why) < 0)
+		return -1;
+	ok = r->type == REDIS_REPLY_STRING && r->len == 40 &&
+	     strspn(r->str, "0123456789abcdef") == 40;
+	if (ok)
+		memcpy(sha, r->str, 41);
+	else
+		*why = r->type == REDIS_REPLY_ERROR ? "SCRIPT LOAD refused "
+		       "(ACL?)" : "SCRIPT LOAD: not a SHA";
+	freeReplyObject(r);
+	return ok ? 0 : -1;
+}
+
+/* is_noscript - Redis lost the script (restart, SCRIPT FLUSH) */
+static int is_noscript(const redisReply *r)
+{
+	return r->type == REDIS_REPLY_ERROR && strncmp(r->str, "NOSCRIPT", 8) == 0;
+}
+
+/* redisc_script - EVALSHA, loading the script first or again */
+int redisc_script(struct redisc *rc, uint64_t deadline, const char *script,
+		  char sha[41], int argc, const char **argv, size_t *argvlen,
+		  redisReply **out, const char **why)
+{
+	int tries;
+
+	for (tries = 0; tries < 2; tries++) {
+		if (!sha[0] && load_script(rc, deadline, script, sha, why) < 0)
+			return -1;
+		argv[1] = sha;
+		argvlen[1] = 40;
+		if (redisc_call(rc, deadline, argc, argv, argvlen, out, why) < 0)
+			return -1;
+		if (!is_noscript(*out))
+			return 0;
+		freeReplyObject(*out);
+		*out = NULL;
+		sha[0] = 0;
+	}
+	*why = "NOSCRIPT after SCRIPT LOAD";
+	return -1;
+}
+
 /* redisc_refused - the last failure was a refused kind of server */
 int redisc_refused(const struct redisc *rc)
 {

@@ -55,6 +55,13 @@ void redisc_free(struct redisc *rc);
 int redisc_call(struct redisc *rc, uint64_t deadline, int argc,
 		const char **argv, const size_t *argvlen, redisReply **out,
 		const char **why);
+/* redisc_script - EVALSHA of script: argv[0] "EVALSHA", argv[1] is
+   set to sha (loaded with SCRIPT LOAD when sha is "", and again on
+   NOSCRIPT: Redis restarted or flushed its scripts); the reply as
+   redisc_call's */
+int redisc_script(struct redisc *rc, uint64_t deadline, const char *script,
+		  char sha[41], int argc, const char **argv, size_t *argvlen,
+		  redisReply **out, const char **why);
 /* redisc_refused - the last failure was a server this client refuses
    (Cluster, Sentinel): a configuration error, not an outage */
 int redisc_refused(const struct redisc *rc);

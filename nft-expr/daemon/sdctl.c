@@ -35,6 +35,7 @@
 #include "table/nftrules.h"
 #include "verdict/vdhost.h"
 #include "verdict/verdict.h"
+#include "quarantine/quarshare.h"
 
 /* trw_name - "pending", "scanner", "benign" */
 static const char *trw_name(int state)
@@ -130,6 +131,22 @@ static void status_capture(const struct sluiced *s, GString *out)
 			       (unsigned long long)cs.hit.samples_new);
 }
 
+/* status_share - the shared quarantines' line, with [core] redis */
+static void status_share(const struct sluiced *s, GString *out)
+{
+	struct quarshare_stats qs;
+
+	if (s->share == NULL)
+		return;
+	quarshare_stats(s, &qs);
+	g_string_append_printf(out, "redis: quarantines %s, %llu published, "
+			       "%llu received (%llu refused by the whitelist)\n",
+			       qs.shared ? "shared" : "not shared (Redis down)",
+			       (unsigned long long)qs.published,
+			       (unsigned long long)qs.received,
+			       (unsigned long long)qs.refused);
+}
+
 /* cmd_status - the daemon in a few lines */
 static int cmd_status(void *ctx, int json, char **argv, GString *out)
 {
@@ -193,6 +210,7 @@ static int cmd_status(void *ctx, int json, char **argv, GString *out)
 				       (unsigned long long)vs.observed_drops,
 				       (unsigned long long)vs.observed_quarantines);
 	status_capture(s, out);
+	status_share(s, out);
 	return 0;
 }
 

@@ -22,6 +22,7 @@
 #include "fairshare/fairshare.h"
 #include "queue/nfqueue.h"
 #include "verdict/verdict.h"
+#include "quarantine/quarshare.h"
 
 struct metric {
 	const char *name;
@@ -100,6 +101,26 @@ static void proto_metric(GString *out, const char *name, const char *type,
 			       name, help, name, type, name,
 			       (unsigned long long)tcp, name,
 			       (unsigned long long)udp);
+}
+
+/* share_metrics - the shared quarantines', with [core] redis */
+static void share_metrics(const struct sluiced *s, GString *out)
+{
+	struct quarshare_stats qs;
+
+	if (s->share == NULL)
+		return;
+	quarshare_stats(s, &qs);
+	metric_put(out, "sluice_redis_shared", "gauge",
+		   "1 while quarantines are shared through Redis", (unsigned)qs.shared);
+	metric_put(out, "sluice_redis_published_total", "counter",
+		   "quarantines and releases published", qs.published);
+	metric_put(out, "sluice_redis_received_total", "counter",
+		   "quarantines and releases of other gateways applied", qs.received);
+	metric_put(out, "sluice_redis_refused_total", "counter",
+		   "received quarantines this gateway's whitelist refused", qs.refused);
+	metric_put(out, "sluice_redis_fallbacks_total", "counter",
+		   "times Redis stopped answering", qs.fallbacks);
 }
 
 /* capture_metrics - the honeypot's counters, when capture is on */
@@ -208,6 +229,7 @@ void sdmetrics_format(const struct sluiced *s, GString *out)
 		    "delay queues over the high watermark, per williamson zone",
 		    offsetof(struct throttle_stats, lockouts));
 	capture_metrics(s, out);
+	share_metrics(s, out);
 	if (s->apps != NULL)
 		apps_metrics(s->apps, out);
 	metric_put(out, "sluice_uptime_seconds", "gauge", "seconds since start",

@@ -48,6 +48,7 @@ struct sluiced {
 	struct react *react;		/* the countermeasures */
 	struct apps *apps;		/* NULL with [applications] mode = off */
 	struct fairshare *fair;		/* NULL without [fairshare] interface */
+	struct quarshare *share;	/* NULL without [core] redis */
 	int sfd, efd;
 	int stop;
 	int status;			/* exit status: 1 after a runtime failure */

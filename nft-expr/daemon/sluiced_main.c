@@ -61,6 +61,7 @@
 #include "verdict/vdhost.h"
 #include "verdict/vdsetup.h"
 #include "verdict/verdict.h"
+#include "quarantine/quarshare.h"
 
 #define ERRLEN CFG_ERRLEN	/* a config error lists every known key */
 #define POLL_NAP_NS (30 * 1000L)	/* under a flood: read this often */
@@ -95,6 +96,8 @@ static void op_quarantine(void *ctx, const struct sl_addr *a, uint64_t ttl)
 	struct sluiced *s = ctx;
 	char err[ERRLEN];
 
+	/* every quarantine and release passes here: the other gateways too */
+	quarshare_changed(s, a, ttl);
 	if (s->nft == NULL)
 		return;		/* ruleset none: we drop its packets ourselves */
 	/* the engine keys an IPv6 host by its v6_prefix: so does the set */
@@ -280,6 +283,8 @@ static int loop_timeout(struct sluiced *s, uint64_t now)
 
 	if (s->next_second < next)
 		next = s->next_second;
+	if (quarshare_next(s) < next)
+		next = quarshare_next(s);
 	if (next <= now)
 		return 0;
 	return (int)((next - now + NS_PER_MS - 1) / NS_PER_MS);
@@ -295,6 +300,8 @@ static void loop_timers(struct sluiced *s)
 	   for the next other timer (seconds late, or never when idle) */
 	if (verdict_next(s->v, now) <= now || now >= s->next_second)
 		verdict_tick(s->v, now);
+	if (quarshare_next(s) <= now)
+		quarshare_tick(s, now);
 	if (now >= s->next_second) {
 		ctl_server_expire(s->ctl, now);
 		if (s->cap != NULL)
@@ -530,6 +537,7 @@ int main(int argc, char **argv)
 	sdsetup_ruleset(&s);
 	sdsetup_apps(&s, op_event);
 	quarsave_restore(&s);
+	quarshare_start(&s);	/* after the restore: those are ours */
 	sdsetup_control(&s, sdctl_handle);
 	sdcheck_mkparent(s.conf->pidfile, 0755);
 	if (daemon_pidfile(s.conf->pidfile) < 0)
@@ -554,6 +562,7 @@ int main(int argc, char **argv)
 		   s.conf->nzones);
 	loop(&s);
 	quarsave_save(&s);
+	quarshare_stop(&s);
 	sdstate_stop(&s);
 	sdsetup_shutdown(&s);
 	sdconf_release(s.conf);

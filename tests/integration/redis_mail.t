@@ -18,6 +18,7 @@
 . "$(dirname "$0")/redis/common.sh"
 
 rd_setup redis-mail
+RD_ACL=1	# the filters log in as sluice-mail (sluiced(8))
 rd_redis_start || bail "redis-server did not start: $(cat "$T/redis/log")"
 N=24
 WSET=5

@@ -35,7 +35,23 @@ rd_redis_start() {
 	while [ ! -S "$T/redis.sock" ] && [ $_i -lt 100 ]; do
 		sleep 0.05; _i=$((_i + 1))
 	done
-	[ -S "$T/redis.sock" ]
+	[ -S "$T/redis.sock" ] || return 1
+	[ -z "${RD_ACL:-}" ] || rd_acl
+}
+
+# rd_acl - the ACL users of sluiced(8), SHARED QUARANTINES, with
+# passwords in $T/mail.pass and $T/gw.pass (the default user stays,
+# for the tests' own look at the keys)
+rd_acl() {
+	printf 'sluice-mail mailpw\n' >"$T/mail.pass"
+	printf 'sluice-gw gwpw\n' >"$T/gw.pass"
+	redis-cli -s "$T/redis.sock" ACL SETUSER sluice-mail on '>mailpw' \
+		resetkeys '~sluice:{*' resetchannels -@all +ping +info +auth \
+		+evalsha '+script|load' +time +hmget +hset +pexpire +exists >/dev/null &&
+	redis-cli -s "$T/redis.sock" ACL SETUSER sluice-gw on '>gwpw' \
+		resetkeys '~sluice:quar:*' resetchannels -@all +ping +info +auth \
+		+evalsha '+script|load' +xread +time +zremrangebyscore \
+		+xrevrange +zrange +zadd +zrem +xadd >/dev/null
 }
 
 # rd_redis_kill - SIGKILL and wait
@@ -59,6 +75,7 @@ control_socket = $T/ctl.sock
 syslog_events = no
 $_r
 redis_keyfile = $T/redis.key
+${RD_ACL:+redis_password_file = $T/mail.pass}
 redis_nodes = 2
 redis_timeout = 50ms
 
