@@ -75,12 +75,15 @@ static const char *slurp(void)
 	return buf;
 }
 
-/* reap - wait for the children of one run; how many failed */
+/* reap - wait for the children of one run; how many failed. Up to a
+   minute: a batch of postqueue runs took over the old 5 s under
+   sanitizers on a loaded machine, and a child still running then wrote
+   its lines into the next test's log */
 static int reap(struct mailrelease *r)
 {
 	int failed = 0, i;
 
-	for (i = 0; i < 500; i++) {
+	for (i = 0; i < 6000; i++) {
 		failed += mailrelease_reap(r);
 		if (waitpid(-1, NULL, WNOHANG) < 0 && errno == ECHILD)
 			break;
