@@ -17,6 +17,7 @@
 #include "daemon.h"
 #include "daemon/sdconf.h"
 #include "daemon/sluiced.h"
+#include "fairshare/fairshare.h"
 #include "quarantine/quar.h"
 #include "react/react_int.h"
 
@@ -46,8 +47,17 @@ static void react_enforce(struct sluiced *sd, const struct react_entry *e,
 		(void)quar_react(sd->v, &e->key.net, ttl,
 				 cmeasure_signal_name(e->signal), e->dry_run, now);
 		break;
-	case CMEASURE_THROTTLE: case CMEASURE_BLOCK_PORT:
-	case CMEASURE_ISOLATE: case CMEASURE_HOOK:
+	case CMEASURE_THROTTLE:
+		/* with fair sharing on: the host's class slowed to
+		   [fairshare] contain_rate for the reaction's time */
+		if (sd->fair != NULL) {
+			if (!e->dry_run)
+				(void)fairshare_contain(sd->fair, &e->key.net, ttl,
+							"countermeasure", now);
+			break;
+		}
+		/* fall through */
+	case CMEASURE_BLOCK_PORT: case CMEASURE_ISOLATE: case CMEASURE_HOOK:
 		daemon_log(LOG_WARNING, "countermeasures: %s is decided and "
 			   "reported, not enforced yet",
 			   cmeasure_action_name(e->action));
@@ -93,6 +103,9 @@ static void react_undo(struct sluiced *sd, const struct react_entry *e,
 	switch ((enum cmeasure_action)e->action) {
 	case CMEASURE_QUARANTINE:
 		(void)quar_release(sd->v, &e->key.net, note, now);
+		break;
+	case CMEASURE_THROTTLE:
+		(void)fairshare_restore(sd->fair, &e->key.net, note, now);
 		break;
 	default:
 		break;

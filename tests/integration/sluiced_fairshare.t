@@ -1,0 +1,181 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-or-later
+# sluiced_fairshare.t - fair load sharing per host and graded
+# containment (issue 19)
+#
+# Five LAN hosts behind a gateway whose uplink sluiced shares at
+# 50mbit ([fairshare], HTB through rtnetlink, classes chosen by an nft
+# priority map), so the shaping and not the 2-core machine is the
+# bottleneck. h1 floods (8 TCP streams and a 200 Mbit/s UDP flood)
+# while h2..h4 each run one TCP stream and ping every 100 ms (hping3):
+# each of the four gets at least 0.8 of its fair share (50/5 Mbit/s),
+# and the pings' median stays under their idle median + 2 ms. A host
+# contained (sluicectl contain, 6 s) is held to contain_rate (5mbit)
+# within 10% while an uncontained one alone gets far more, and it is
+# restored when the time runs out; a whitelisted host is refused. Hosts
+# leaving give their classes back ([fairshare] idle = 3s) and those
+# still sending share the link between them; 12 more sources never
+# push the classes past [fairshare] classes = 6. At stop, the
+# gateway's tc state is what it was before the start, to the byte.
+. "$(dirname "$0")/lib.sh"
+
+[ "$(id -u)" = 0 ] || bail "needs root (namespaces, tc, nftables)"
+need ip tc nft iperf3 hping3 /usr/bin/python3
+for _p in sluiced sluicectl; do
+	[ -x "$SLUICE_BUILD/$_p" ] || bail "$SLUICE_BUILD/$_p is missing: run 'make all'"
+done
+FL_ID=fair$$
+. "$SLUICE_TOP/tests/integration/sluiced/fairlab.sh"
+T=$(mktemp -d /tmp/sluice-fairshare.$$.XXXXXX) || bail "mktemp failed"
+at_exit "rm -rf '$T'"
+at_exit "fl_down"
+fl_up || bail "cannot build the fair-sharing lab $FL_ID"
+SD_PID=""
+at_exit '[ -n "$SD_PID" ] && kill -9 $SD_PID 2>/dev/null'
+
+# tc_state - every qdisc and class of the gateway
+tc_state() {
+	fl_x gw tc qdisc show
+	for _d in up0 br0; do fl_x gw tc class show dev $_d; done
+}
+tc_state >"$T/tc.before"
+
+cat >"$T/sluice.conf" <<CONF
+[core]
+control_socket = $T/sluiced.sock
+state_dir = $T/state
+events = $T/events.json
+syslog_events = no
+whitelist = 10.79.1.15
+[sluiced]
+queue_num = 0
+[fairshare]
+interface = up0
+lan_interface = br0
+rate = 50mbit
+classes = 6
+idle = 3s
+contain_rate = 5mbit
+[zone lan]
+prefixes = 10.79.1.0/24
+mode = off
+CONF
+ctl() { "$SLUICE_BUILD/sluicectl" -s "$T/sluiced.sock" "$@"; }
+# not through fl_x: $! must be sluiced's own pid, not a subshell's
+ip netns exec "$FL_ID-gw" "$SLUICE_BUILD/sluiced" -f -c "$T/sluice.conf" 2>"$T/sluiced.log" &
+SD_PID=$!
+_i=0
+until ctl status >/dev/null 2>&1; do
+	sleep 0.1; _i=$((_i + 1))
+	[ $_i -lt 100 ] && kill -0 $SD_PID 2>/dev/null && continue
+	sed 's/^/#   /' "$T/sluiced.log"; bail "sluiced did not start"
+done
+fl_x gw tc qdisc show dev up0 | grep -q '^qdisc htb 1: root' && fl_x gw tc qdisc show dev br0 | grep -q '^qdisc htb 1: root'
+ok $? "an HTB root on the uplink's egress and on the LAN side's"
+
+# pings HOST FILE COUNT - hping3 ICMP echo every 100 ms into FILE
+pings() { fl_x "$1" hping3 -1 -i u100000 -c "$3" $FL_SRV >"$2" 2>&1; }
+# (wait for these jobs by pid: a bare wait would wait for sluiced too)
+P=""
+for h in h2 h3 h4; do pings $h "$T/idle.$h" 30 & P="$P $!"; done
+wait $P
+# the flood and the four
+fl_x h1 iperf3 -c $FL_SRV -p 5201 -P 8 -t 12 -J >"$T/flood.tcp" 2>&1 &
+P=$!
+fl_x h1 iperf3 -c $FL_SRV -p 5206 -u -b 200M -t 12 -J >"$T/flood.udp" 2>&1 &
+P="$P $!"
+sleep 1
+for i in 2 3 4 5; do
+	fl_x h$i iperf3 -c $FL_SRV -p 520$i -t 10 -O 2 -J >"$T/fair.h$i" 2>&1 &
+	P="$P $!"
+done
+for h in h2 h3 h4; do pings $h "$T/busy.$h" 90 & P="$P $!"; done
+wait $P
+ctl fairshare >"$T/fair.list"
+grep -q '^hosts=5 ' "$T/fair.list"
+ok $? "five hosts, a class each ($(head -n 1 "$T/fair.list"))"
+for i in 2 3 4 5; do
+	r=$(fl_rate "$T/fair.h$i")
+	cmp "$(echo "$r" | awk '{ printf "%d", $1 * 100 }')" -ge 800 \
+		"h$i gets at least 0.8 of its fair share of 50 Mbit/s beside the flood ($r of 10 Mbit/s)"
+done
+r1=$(fl_rate "$T/flood.tcp")
+diag "the flooding h1's TCP streams got $r1 Mbit/s beside its own UDP flood"
+for h in h2 h3 h4; do
+	idle=$(fl_median "$T/idle.$h") busy=$(fl_median "$T/busy.$h")
+	cmp "$(echo "$busy $idle" | awk '{ printf "%d", ($1 - $2) * 1000 }')" -lt 2000 \
+		"$h's pings: median ${busy} ms beside the flood, idle ${idle} ms (under idle + 2 ms)"
+done
+ctl metrics >"$T/metrics"
+grep -q '^sluice_fairshare_drops_total{interface="up0",class="1:[0-9a-f]*",kind="bulk",host="10.79.1.11"} [1-9]' "$T/metrics"
+ok $? "the flood's drops are counted on its own bulk class"
+grep -q '^sluice_fairshare_bytes_total{interface="up0",class="1:[0-9a-f]*",kind="interactive",host="10.79.1.12"} [1-9]' "$T/metrics"
+ok $? "h2's pings went through its interactive class"
+
+# containment
+ctl contain 10.79.1.13 6s >/dev/null
+ok $? "sluicectl contain 10.79.1.13 6s"
+ctl contain 10.79.1.15 6s >"$T/white" 2>&1
+is "$?:$(grep -c whitelisted "$T/white")" "1:1" "the whitelisted 10.79.1.15 is refused: never slowed"
+fl_x h3 iperf3 -c $FL_SRV -p 5203 -t 4 -O 1 -J >"$T/contained" 2>&1
+fl_x h4 iperf3 -c $FL_SRV -p 5204 -t 2 -J >"$T/free" 2>&1
+rc=$(fl_rate "$T/contained") rf=$(fl_rate "$T/free")
+cmp "$(echo "$rc" | awk '{ printf "%d", $1 * 100 }')" -ge 450 "the contained h3 gets at least 90% of 5 Mbit/s ($rc)"
+cmp "$(echo "$rc" | awk '{ printf "%d", $1 * 100 }')" -le 550 "and at most 110% ($rc)"
+cmp "$(echo "$rf" | awk '{ printf "%d", $1 }')" -ge 30 "the uncontained h4 alone, right after: $rf Mbit/s"
+grep -q '"event_type":"contain".*"src_ip":"10.79.1.13"' "$T/events.json"
+ok $? "a contain event names 10.79.1.13"
+_i=0
+until ctl fairshare | grep -q '^10.79.1.13 .*contained=no' || [ $_i -ge 60 ]; do sleep 0.1; _i=$((_i + 1)); done
+ok $? "the containment ends when its time runs out"
+fl_x h3 iperf3 -c $FL_SRV -p 5203 -t 2 -J >"$T/restored" 2>&1
+rr=$(fl_rate "$T/restored")
+cmp "$(echo "$rr" | awk '{ printf "%d", $1 }')" -ge 30 "restored, h3 alone gets $rr Mbit/s again"
+
+# leaving and re-sharing
+sleep 3
+ctl fairshare >"$T/left"
+grep -q '^hosts=[12] ' "$T/left" && ! grep -q '^10.79.1.11 ' "$T/left"
+ok $? "idle hosts gave their classes back ($(head -n 1 "$T/left"))"
+fl_x gw tc class show dev up0 | grep -c 'parent 1:1 ' >"$T/nclass"
+cmp "$(cat "$T/nclass")" -le 4 "and their classes are gone from the tree ($(cat "$T/nclass") host classes)"
+P=""
+for i in 2 3 5; do
+	fl_x h$i iperf3 -c $FL_SRV -p 520$i -t 5 -O 2 -J >"$T/three.h$i" 2>&1 &
+	P="$P $!"
+done
+wait $P
+for i in 2 3 5; do
+	r=$(fl_rate "$T/three.h$i")
+	cmp "$(echo "$r" | awk '{ printf "%d", $1 * 100 }')" -ge 1333 \
+		"three sharing: h$i gets at least 0.8 of 50/3 Mbit/s ($r)"
+done
+
+# the bound
+for n in $(seq 20 31); do
+	fl_x h5 ip addr add 10.79.1.$n/24 dev eth0 || true
+done
+P=""
+for n in $(seq 20 31); do
+	fl_x h5 hping3 -1 -c 2 -i u300000 -a 10.79.1.$n $FL_SRV >/dev/null 2>&1 &
+	P="$P $!"
+done
+wait $P
+sleep 1.5
+ctl fairshare >"$T/bound"
+h=$(sed -n 's/^hosts=\([0-9]*\) .*/\1/p' "$T/bound")
+cmp "${h:-99}" -le 6 "12 more sources: the class table holds at most 6 hosts ($h)"
+n=$(fl_x gw tc class show dev up0 | grep -c 'parent 1:1 ')
+cmp "$n" -le 7 "and the tree at most 6 host classes and the default one ($n)"
+ctl metrics | grep -q '^sluice_fairshare_evictions_total [1-9]'
+ok $? "the least recently active gave their classes to newcomers (evictions counted)"
+
+kill -TERM $SD_PID; wait $SD_PID; st=$?; SD_PID=""
+is "$st" 0 "sluiced stops cleanly"
+tc_state >"$T/tc.after"
+diff "$T/tc.before" "$T/tc.after" >"$T/tc.diff"
+ok $? "the gateway's tc state after the stop is the one before the start"
+[ -s "$T/tc.diff" ] && sed 's/^/#   /' "$T/tc.diff"
+fl_x gw nft list tables | grep -q sluice
+ok $((!$?)) "sluiced's tables (and the map in them) are gone"
+done_testing
