@@ -15,6 +15,7 @@
 #include <pwd.h>
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 #include <sys/stat.h>
 
 #include "daemon/sdcheck.h"
@@ -102,6 +103,29 @@ static int check_path(const char *file, const struct pathkey *k,
 	return check_parent(file, k, err, len);
 }
 
+/* apps_check - what [applications] needs of this machine: the
+   kernel's BTF (the BPF program is relocated against it) and the
+   cgroup it names */
+static int apps_check(const char *file, const struct app_conf *a, char *err,
+		      size_t len)
+{
+	if (a->mode == APPCONF_OFF)
+		return 0;
+	if (access("/sys/kernel/btf/vmlinux", R_OK) < 0) {
+		snprintf(err, len, "%s: [applications] mode = %s: this kernel has "
+			 "no BTF (/sys/kernel/btf/vmlinux: %s), which the BPF "
+			 "program needs", file, appconf_mode_name(a->mode),
+			 strerror(errno));
+		return -1;
+	}
+	if (a->cgroup != NULL && *a->cgroup && is_dir(a->cgroup) < 0) {
+		snprintf(err, len, "%s: [applications] cgroup = \"%.200s\": not a "
+			 "directory (expected a cgroup v2 directory)", file, a->cgroup);
+		return -1;
+	}
+	return 0;
+}
+
 /* sdcheck_host - the user and the paths usable here */
 int sdcheck_host(const char *file, const struct sd_conf *c, char *err,
 		 size_t len)
@@ -124,7 +148,7 @@ int sdcheck_host(const char *file, const struct sd_conf *c, char *err,
 	for (i = 0; i < sizeof(keys) / sizeof(keys[0]); i++)
 		if (check_path(file, &keys[i], err, len) < 0)
 			return -1;
-	return 0;
+	return apps_check(file, &c->apps, err, len);
 }
 
 /* sdcheck_mkparent - at start: make the missing directory path goes

@@ -119,6 +119,10 @@ field() {
 }
 
 conf enforce no
+sed "s|^cgroup = .*|cgroup = $T/no-such-cgroup|" "$T/sluice.conf" >"$T/bad.conf"
+out=$("$SLUICE_BUILD/sluiced" -n -c "$T/bad.conf" 2>&1)
+is "$?:$out" "2:sluiced: $T/bad.conf: [applications] cgroup = \"$T/no-such-cgroup\": not a directory (expected a cgroup v2 directory)" \
+	"sluiced -n refuses a cgroup that is not there"
 start || bail "sluiced did not start"
 
 is "$(curl_rc "$T/curl")" connected "an approved copy of curl connects"
