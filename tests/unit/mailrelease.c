@@ -82,10 +82,14 @@ static const char *slurp(void)
 static int reap(struct mailrelease *r)
 {
 	int failed = 0, i;
+	siginfo_t info;
 
 	for (i = 0; i < 6000; i++) {
 		failed += mailrelease_reap(r);
-		if (waitpid(-1, NULL, WNOHANG) < 0 && errno == ECHILD)
+		/* any child left? WNOWAIT: look, never reap one ourselves,
+		   or its failure would not be counted */
+		if (waitid(P_ALL, 0, &info, WEXITED | WNOHANG | WNOWAIT) < 0
+		    && errno == ECHILD)
 			break;
 		usleep(10000);
 	}
