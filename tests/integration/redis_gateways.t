@@ -39,6 +39,7 @@ whitelist = 127.0.0.0/8; ::1; $2
 redis = unix:$T/redis.sock
 redis_keyfile = $T/redis.key
 redis_password_file = $T/gw.pass
+redis_timeout = 500ms
 [sluiced]
 queue_num = 0
 [zone lan]

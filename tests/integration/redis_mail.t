@@ -106,4 +106,19 @@ for how in garbage slow huge; do
 	eval "kill -0 \$PID_s$how"
 	ok $? "still running"
 done
+# a Redis Cluster node: refused at start, with a message
+/usr/bin/python3 "$RD_HELP/badredis.py" "$T/bad-cluster.sock" cluster &
+at_exit "kill $! 2>/dev/null"
+i=0
+while [ ! -S "$T/bad-cluster.sock" ] && [ $i -lt 100 ]; do sleep 0.05; i=$((i + 1)); done
+for k in policyd milter; do
+	rd_conf "c$k" $k "unix:$T/bad-cluster.sock"
+	"$SLUICE_BUILD/sluice-$k" -f -c "$T/c$k.conf" 2>"$T/c$k.log" &
+	p=$!
+	at_exit "kill $p 2>/dev/null"
+	wait $p
+	is $? 2 "sluice-$k refuses a Redis Cluster node at start (exit 2)"
+	grep -q 'Redis Cluster node: not supported' "$T/c$k.log"
+	ok $? "saying: $(grep -o 'a Redis Cluster.*' "$T/c$k.log" | head -1)"
+done
 done_testing

@@ -4,6 +4,7 @@
 #   garbage  answers every read with bytes that are not RESP
 #   slow     answers one byte of "+PONG" every 30 ms, never the end
 #   huge     announces a 100 MB bulk string and streams it
+#   cluster  answers every command as a Redis Cluster node's INFO would
 import os
 import socket
 import sys
@@ -20,6 +21,9 @@ def serve(c):
                 return
             if how == "garbage":
                 c.sendall(b"!#~ not resp\r\n")
+            elif how == "cluster":
+                info = b"# Server\r\nredis_version:7.0.15\r\nredis_mode:cluster\r\n"
+                c.sendall(b"$%d\r\n%s\r\n" % (len(info), info))
             elif how == "slow":
                 for b in b"+PONG":
                     c.sendall(bytes([b]))
