@@ -12,7 +12,7 @@ T_FAILED=0
 T_CLEAN=""
 
 plan() { T_PLANNED=$1; echo "1..$1"; }
-diag() { echo "# $*"; }
+diag() { echo "# $*"; }	# a failure's diag goes to stderr, which prove shows
 bail() { echo "Bail out! $*"; exit 1; }
 
 # ok COND-STATUS NAME - pass when the previous command's status given is 0
@@ -25,13 +25,13 @@ ok() {
 # is GOT WANT NAME
 is() {
 	if [ "$1" = "$2" ]; then ok 0 "$3"
-	else ok 1 "$3"; diag "  got '$1', want '$2'"; fi
+	else ok 1 "$3"; diag "  got '$1', want '$2'" >&2; fi
 }
 
 # cmp GOT OP WANT NAME - numeric comparison (-le, -ge, -lt, -gt, -eq)
 cmp() {
 	if [ "$1" "$2" "$3" ] 2>/dev/null; then ok 0 "$4"
-	else ok 1 "$4"; diag "  got '$1', want $2 '$3'"; fi
+	else ok 1 "$4"; diag "  got '$1', want $2 '$3'" >&2; fi
 }
 
 # need CMD... - fail loudly when a real peer is missing

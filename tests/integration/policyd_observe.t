@@ -38,9 +38,11 @@ burst() {
 # error replies and Postfix's warnings (the delivery of 360 recipients
 # may take a while beside other tests, so the waits are long)
 burst_why() {
+	exec 3>&1 1>&2		# prove shows stderr
 	diag "sent $(sent "$1[0-9]+-[0-9]@example.net"), swaks errors: $(grep -Ec '^ *<\*\* ' "$T/burst.log")"
 	grep -E '^ *<\*\* ' "$T/burst.log" | sort | uniq -c | head -5 | while read -r l; do diag "$l"; done
 	grep -E 'warning|fatal|reject' "$(pf_log)" | tail -5 | while read -r l; do diag "$l"; done
+	exec 1>&3 3>&-
 }
 
 # 1. a mass mailer: all delivered, what would have been done reported
