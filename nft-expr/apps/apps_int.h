@@ -47,6 +47,7 @@ struct seen {
 	int reason;
 	uint64_t denied, learned, unreported;
 	uint64_t last_event;
+	int last_enforced;	/* of the last event: a change is told at once */
 	unsigned last_pid, uid;
 	char comm[16];
 };

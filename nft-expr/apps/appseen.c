@@ -10,7 +10,8 @@
  *	kernel walked from the executable's dentry; a process still
  *	alive is asked (/proc/PID/exe) only when that walk was cut.
  *	Events are at most one a second per entry, with the count of the
- *	denials since the last one.
+ *	denials since the last one, except that the first after a switch
+ *	between learn and enforce is told at once.
  */
 #include <errno.h>
 #include <limits.h>
@@ -137,6 +138,7 @@ static void seen_emit(struct apps *a, struct seen *s, const struct apps_event *e
 	a->event(a->ctx, &ev);
 	s->unreported = 0;
 	s->last_event = a->now;
+	s->last_enforced = e->enforced;
 }
 
 /* appseen_event - appbpf_event_fn */
@@ -162,7 +164,8 @@ void appseen_event(void *ctx, const struct apps_event *e)
 	s->uid = e->uid;
 	memcpy(s->comm, e->comm, sizeof(s->comm));
 	s->comm[sizeof(s->comm) - 1] = 0;
-	if (s->last_event == 0 || a->now - s->last_event >= EVENT_GAP_NS)
+	if (s->last_event == 0 || a->now - s->last_event >= EVENT_GAP_NS
+	    || s->last_enforced != e->enforced)
 		seen_emit(a, s, e);
 }
 
