@@ -25,8 +25,8 @@
 #include "mailshare.h"
 
 const char *const coreconf_known_groups[] = {
-	"core", "sluiced", "capture", "applications", "countermeasures", "policyd",
-	"milter", "fairshare", "zone ", NULL
+	"core", "sluiced", "capture", "applications", "dns", "countermeasures",
+	"policyd", "milter", "fairshare", "zone ", NULL
 };
 
 #define CC(f) offsetof(struct core_conf, f)

@@ -119,3 +119,9 @@ int dnscorr_justified(struct dnscorr *d, const void *client, size_t client_len,
 	hosttab_del(d->tab, key);
 	return 0;
 }
+
+/* dnscorr_count - pairs held now */
+size_t dnscorr_count(const struct dnscorr *d)
+{
+	return hosttab_count(d->tab);
+}

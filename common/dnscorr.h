@@ -29,5 +29,7 @@ int dnscorr_answer(struct dnscorr *d, const void *client, size_t client_len,
 /* dnscorr_justified - 1 if a live answer covers this contact, else 0 */
 int dnscorr_justified(struct dnscorr *d, const void *client, size_t client_len,
 		      const void *addr, size_t addr_len, uint64_t now);
+/* dnscorr_count - pairs held now (expired ones until looked up or evicted) */
+size_t dnscorr_count(const struct dnscorr *d);
 
 #endif

@@ -411,7 +411,7 @@ static int capture_load(struct config *c, struct sd_conf *s, char *err,
 	return 0;
 }
 
-/* sluiced_load - [core], [sluiced], [capture] and [applications] */
+/* sluiced_load - [core], [sluiced], [capture], [applications] and [dns] */
 static int sluiced_load(struct config *c, struct sd_conf *s, char *err,
 			size_t len)
 {
@@ -426,7 +426,8 @@ static int sluiced_load(struct config *c, struct sd_conf *s, char *err,
 	    || capture_load(c, s, err, len) < 0
 	    || coreconf_countermeasures(c, &s->cm, err, len) < 0
 	    || appconf_apply(c, &s->apps, err, len) < 0
-	    || fs_conf_apply(c, &s->fairshare, err, len) < 0)
+	    || fs_conf_apply(c, &s->fairshare, err, len) < 0
+	    || dnsconf_apply(c, &s->dns, err, len) < 0)
 		return -1;
 	if (fs_conf_on(&s->fairshare) && s->ruleset == SD_RULESET_NONE)
 		return sd_fail(err, len, c, "fairshare", "interface",
@@ -467,6 +468,7 @@ void sdconf_release(struct sd_conf *c)
 	cap_conf_release(&c->capture);
 	appconf_release(&c->apps);
 	fs_conf_release(&c->fairshare);
+	dnsconf_release(&c->dns);
 	config_release(sluiced_keys, NKEYS(sluiced_keys), c);
 	for (i = 0; i < c->nzones; i++) {
 		config_release(zone_keys, NKEYS(zone_keys), &c->zones[i]);

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * NAME
- *	sdconf - sluiced's configuration: [core], [sluiced], [capture], [zone NAME]
+ *	sdconf - sluiced's configuration: [core], [sluiced], [capture], [dns], [zone NAME]
  * SYNOPSIS
  *	#include "daemon/sdconf.h"
  * DESCRIPTION
@@ -25,6 +25,7 @@
 #include "capture/cap_conf.h"
 #include "fairshare/fs_conf.h"
 #include "outbound/outpol.h"
+#include "dns/dnsconf.h"
 
 #define SD_ZONE_NAME_MAX 32
 
@@ -100,6 +101,8 @@ struct sd_conf {
 	struct app_conf apps;
 	/* [fairshare] */
 	struct fs_conf fairshare;
+	/* [dns] */
+	struct dns_conf dns;
 	/* [zone NAME] */
 	struct sd_zone *zones;
 	size_t nzones;

@@ -16,6 +16,7 @@
 #include "apps/apps.h"
 #include "capture/capture.h"
 #include "daemon/sdbypass.h"
+#include "dns/dnsd.h"
 #include "daemon/sdconf.h"
 #include "daemon/sdmetrics.h"
 #include "daemon/sluiced.h"
@@ -236,4 +237,12 @@ void sdmetrics_format(const struct sluiced *s, GString *out)
 		   (sl_monotonic_ns() - s->started) / NS_PER_SEC);
 	sdbypass_metrics(s, out);
 	fairshare_metrics(s->fair, out);
+	dnsd_metrics(s, out);
+}
+
+/* sdmetrics_put - one metric, for the rooms that add their own */
+void sdmetrics_put(GString *out, const char *name, const char *type,
+		   const char *help, unsigned long long value)
+{
+	metric_put(out, name, type, help, value);
 }

@@ -26,6 +26,7 @@
 #include "daemon/sdsetup.h"
 #include "daemon/sluiced.h"
 #include "outbound/outnft.h"
+#include "dns/dnsd.h"
 #include "verdict/vdsetup.h"
 
 /* ruleset_change - the key whose change a reload cannot apply, or NULL */
@@ -126,7 +127,8 @@ int sdreload_run(struct sluiced *s, char *err, size_t errlen)
 	    || (group = "applications",
 		key = apps_change(&old->apps, &next->apps)) != NULL
 	    || (group = "core", key = access_change(&old->core, &next->core))
-	    != NULL) {
+	    != NULL
+	    || (group = "dns", key = dnsd_change(old, next)) != NULL) {
 		snprintf(err, errlen, "%s: [%s] %s changed: that needs a restart",
 			 s->path, group, key);
 		sdconf_release(next);

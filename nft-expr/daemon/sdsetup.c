@@ -142,6 +142,8 @@ void sdsetup_ruleset(struct sluiced *s)
 		/* always: a reload may turn a zone's fast_path on */
 		.fast_path = 1,
 		.v6_prefix = s->conf->v6_prefix,
+		.dns_log = s->nflog != NULL,
+		.dns_group = (uint16_t)s->conf->dns.log_group,
 	};
 	char err[ERRLEN];
 

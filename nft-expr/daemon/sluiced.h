@@ -30,6 +30,8 @@ struct cap_goat;
 struct react;
 struct apps;
 struct fairshare;
+struct dnssnoop;
+struct nflog;
 
 struct sluiced {
 	const char *path;		/* -c */
@@ -49,6 +51,8 @@ struct sluiced {
 	struct apps *apps;		/* NULL with [applications] mode = off */
 	struct fairshare *fair;		/* NULL without [fairshare] interface */
 	struct quarshare *share;	/* NULL without [core] redis */
+	struct dnssnoop *snoop;		/* NULL with the no-DNS signal off */
+	struct nflog *nflog;		/* its NFLOG group; NULL when off */
 	int sfd, efd;
 	int stop;
 	int status;			/* exit status: 1 after a runtime failure */

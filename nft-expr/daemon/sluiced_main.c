@@ -49,6 +49,7 @@
 #include "daemon/sdstate.h"
 #include "daemon/sluiced.h"
 #include "outbound/outprint.h"
+#include "dns/dnsd.h"
 #include "quarantine/quar.h"
 #include "quarantine/quarsave.h"
 #include "quarantine/quarset.h"
@@ -313,6 +314,7 @@ static void loop_timers(struct sluiced *s)
 		sdstate_tick(s, now);
 		sdbypass_tick(s, now);
 		fairshare_tick(s->fair, now);
+		dnsd_tick(s, now);
 		s->next_second = now + NS_PER_SEC;
 	}
 }
@@ -412,8 +414,14 @@ static void loop(struct sluiced *s)
 			       : loop_timeout(s, sl_monotonic_ns()));
 		if (n < 0 && errno != EINTR)
 			daemon_die(1, "epoll_wait: %s", strerror(errno));
+		/* DNS answers first: the kernel logged each one before
+		   its client could send the contact it justifies */
+		for (i = 0; i < n; i++)
+			if (ev[i].data.fd == dnsd_fd(s))
+				dnsd_read(s);
 		for (i = got = 0; i < n; i++)
-			got += loop_dispatch(s, ev[i].data.fd);
+			if (ev[i].data.fd != dnsd_fd(s))
+				got += loop_dispatch(s, ev[i].data.fd);
 		naps = got >= POLL_FLOOD ? POLL_IDLE_NAPS : naps > 0 ? naps - 1 : 0;
 		loop_timers(s);
 		loop_flush(s, got, naps == 0);
@@ -481,6 +489,7 @@ static int conf_check(struct sluiced *s)
 		sdcheck_warnings(s->path, s->conf, warn_stderr, NULL);
 		(void)sdsetup_exempt(s, warn_stderr);
 		sdneigh_report(s->conf, info_stderr, NULL);
+		dnsd_report(s->conf, info_stderr, NULL);
 		if (outprint_policy(stdout, s->conf) < 0) {
 			fprintf(stderr, "sluiced: printing the outbound policy: "
 				"%s\n", strerror(errno));
@@ -534,6 +543,7 @@ int main(int argc, char **argv)
 	sdsetup_queue(&s);
 	sdsetup_capture(&s, &cap_ops);
 	fs_sluiced_up(&s, op_event);	/* its rules go in with the table */
+	dnsd_up(&s);		/* before the ruleset: it decides the log rules */
 	sdsetup_ruleset(&s);
 	sdsetup_apps(&s, op_event);
 	quarsave_restore(&s);
@@ -557,6 +567,8 @@ int main(int argc, char **argv)
 		loop_add(&s, apps_bpf_fd(s.apps));
 		loop_add(&s, apps_watch_fd(s.apps));
 	}
+	if (s.nflog != NULL)
+		loop_add(&s, dnsd_fd(&s));
 	sdsetup_privileges(&s);
 	daemon_log(LOG_INFO, "sluiced %s started, %zu zone(s)", SLUICE_VERSION,
 		   s.conf->nzones);
@@ -564,6 +576,7 @@ int main(int argc, char **argv)
 	quarsave_save(&s);
 	quarshare_stop(&s);
 	sdstate_stop(&s);
+	dnsd_down(&s);		/* before the engine goes */
 	sdsetup_shutdown(&s);
 	sdconf_release(s.conf);
 	free(s.conf);

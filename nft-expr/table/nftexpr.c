@@ -17,6 +17,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <arpa/inet.h>
 #include <linux/netfilter.h>
 #include <linux/netfilter/nf_tables.h>
 #include <linux/netfilter/xt_NFQUEUE.h>
@@ -27,6 +28,7 @@
 
 #define REG NFT_REG_1
 #define CT_STATE_NEW 0x08	/* NF_CT_STATE_BIT(IP_CT_NEW) */
+#define CT_STATE_ESTABLISHED 0x02	/* NF_CT_STATE_BIT(IP_CT_ESTABLISHED) */
 
 /* expr_new - allocate an expression by name, ENOMEM on failure */
 static struct nftnl_expr *expr_new(const char *name)
@@ -116,10 +118,11 @@ int nftexpr_l4proto(struct nftnl_rule *r, uint8_t proto)
 	return expr_cmp(r, NFT_CMP_EQ, &proto, sizeof(proto));
 }
 
-/* ct_state_new - ct state & new, compared op 0 */
-static int ct_state_new(struct nftnl_rule *r, uint32_t op)
+/* ct_state - ct state & mask, compared op 0 (NFT_CMP_EQ: none of the
+   bits, NFT_CMP_NEQ: one of them) */
+static int ct_state(struct nftnl_rule *r, uint32_t mask, uint32_t op)
 {
-	uint32_t mask = CT_STATE_NEW, zero = 0;
+	uint32_t zero = 0;
 	struct nftnl_expr *ct = expr_new("ct");
 
 	if (ct == NULL)
@@ -134,13 +137,29 @@ static int ct_state_new(struct nftnl_rule *r, uint32_t op)
 /* nftexpr_ct_not_new - ct state & new == 0 */
 int nftexpr_ct_not_new(struct nftnl_rule *r)
 {
-	return ct_state_new(r, NFT_CMP_EQ);
+	return ct_state(r, CT_STATE_NEW, NFT_CMP_EQ);
 }
 
 /* nftexpr_ct_new - ct state & new != 0 */
 int nftexpr_ct_new(struct nftnl_rule *r)
 {
-	return ct_state_new(r, NFT_CMP_NEQ);
+	return ct_state(r, CT_STATE_NEW, NFT_CMP_NEQ);
+}
+
+/* nftexpr_ct_established - ct state established (either direction) */
+int nftexpr_ct_established(struct nftnl_rule *r)
+{
+	return ct_state(r, CT_STATE_ESTABLISHED, NFT_CMP_NEQ);
+}
+
+/* nftexpr_th_sport - th sport == port (after an l4proto match) */
+int nftexpr_th_sport(struct nftnl_rule *r, uint16_t port)
+{
+	uint16_t be = htons(port);
+
+	if (payload_into(r, NFT_PAYLOAD_TRANSPORT_HEADER, 0, sizeof(be), REG) < 0)
+		return -1;
+	return expr_cmp(r, NFT_CMP_EQ, &be, sizeof(be));
 }
 
 /* set_lookup - REG (and the registers after it) @set */

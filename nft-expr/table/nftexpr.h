@@ -31,6 +31,10 @@ int nftexpr_dport_in(struct nftnl_rule *r, uint8_t proto, const char *set,
 		     uint32_t set_id);
 /* nftexpr_log - log prefix PREFIX group GROUP (NFLOG) */
 int nftexpr_log(struct nftnl_rule *r, uint16_t group, const char *prefix);
+/* nftexpr_ct_established - ct state established (replies too) */
+int nftexpr_ct_established(struct nftnl_rule *r);
+/* nftexpr_th_sport - th sport == port, after nftexpr_l4proto */
+int nftexpr_th_sport(struct nftnl_rule *r, uint16_t port);
 /* nftexpr_addr_in - ip[6] saddr/daddr @set (set created in this batch
    with set_id), in a table of that family (ip or ip6) */
 int nftexpr_addr_in(struct nftnl_rule *r, int family, int dst,

@@ -346,6 +346,43 @@ static int hook_rules(struct nftbatch *b, const char *table, int family,
 	return 0;
 }
 
+/* dns_rules - meta l4proto udp/tcp th sport 53 ip[6] daddr @queuedN ct
+   state established log prefix "dns" group G: the resolvers' answers to the hosts
+   sluiced decides for, read passively (dns/dnssnoop.c). First in the
+   chain, before any accept, and not a verdict: the packet goes on.
+   Only established replies: an "answer" nobody asked for is never
+   logged, so a spoofer cannot make contacts look justified. The port
+   is tested first, so other packets pay two compares. */
+static int dns_rules(struct nftbatch *b, const struct nftrules_conf *c,
+		     int family, const char *chain)
+{
+	static const uint8_t protos[] = { 17, 6 };
+	struct nftnl_rule *r;
+	char name[32];
+	size_t i;
+	int ok;
+
+	if (!c->dns_log)
+		return 0;
+	set_name(name, sizeof(name), "queued", family);
+	for (i = 0; i < sizeof(protos); i++) {
+		r = rule_new(c->table, family, chain);
+		ok = r == NULL ? -1 : nftexpr_l4proto(r, protos[i]);
+		if (ok == 0)
+			ok = nftexpr_th_sport(r, 53);
+		if (ok == 0)
+			ok = nftexpr_addr_in(r, family, 1, name,
+					     set_id("queued", family));
+		if (ok == 0)
+			ok = nftexpr_ct_established(r);
+		if (ok == 0)
+			ok = nftexpr_log(r, c->dns_group, "dns");
+		if (rule_msg(b, r, ok, NULL) < 0)
+			return -1;
+	}
+	return 0;
+}
+
 /* queue_rule - [ip[6] saddr @closedN] queue num N [bypass]: closed
    queues the fail-closed zones' sources (no bypass), else everything
    (with bypass) */
@@ -480,6 +517,7 @@ static int family_batch(struct nftbatch *b, const struct nftrules_conf *c,
 		if (c->hooks & hooks[i].bit)
 			ok = chain_msg(b, c->table, family, hooks[i].name,
 				       hooks[i].hook, c->priority) == 0
+			    && dns_rules(b, c, family, hooks[i].name) == 0
 			    && hook_rules(b, c->table, family, hooks[i].name) == 0;
 	if (ok && c->capture)
 		ok = capture_chains(b, c, kind, family) == 0;

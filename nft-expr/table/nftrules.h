@@ -19,6 +19,8 @@
  *	                       working sets mirrored (with fast_path only)
  *	    chain forward, chain output  (base chains at conf priority,
  *	                                  policy accept)
+ *	      (with dns_log) udp sport 53 ip daddr @queued4 ct state
+ *	        established log prefix "dns" group dns_group; the same for tcp
  *	      ip saddr @bypass4 accept
  *	      ct state new jump outbound  (the zones' outbound policy)
  *	      (ip6 only: ip6 saddr @whitelist6 accept)
@@ -84,6 +86,8 @@ struct nftrules_conf {
 	void *outbound_ctx;
 	int fast_path;		/* 1: the fast sets and their rule */
 	unsigned v6_prefix;	/* bits of an IPv6 source a pair keeps */
+	int dns_log;		/* 1: the resolvers' answers to NFLOG */
+	uint16_t dns_group;	/* their log group */
 };
 
 #define NFTRULES_OUTBOUND "outbound"

@@ -61,6 +61,8 @@ struct vhost {
 	uint32_t observed;		/* observe mode: would have held or dropped */
 };
 
+struct vddns;
+
 struct vrel {			/* a release waiting for its pairs */
 	uint8_t key[HOSTKEY_LEN];
 	uint64_t cookie;
@@ -92,6 +94,8 @@ struct verdict {
 	uint64_t now;			/* of the call in progress, for callbacks */
 	int observing;			/* the call in progress is for a source
 					   of an observe zone: events say so */
+	struct vddns *dns;		/* the no-DNS signal; NULL = off */
+
 	int fast_dirty;			/* pair removals noted: commit them
 					   before the next answer */
 	struct vzone *deferring;	/* its releases wait in rel */

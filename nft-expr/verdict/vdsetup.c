@@ -18,6 +18,7 @@
 #include <string.h>
 
 #include "verdict/vd.h"
+#include "verdict/vddns.h"
 #include "verdict/vdsetup.h"
 
 #define META_BYTES_PER_HELD 128	/* cookie, flow key, table overhead */
@@ -389,6 +390,7 @@ void vdsetup_free(struct verdict *v)
 	if (v == NULL)
 		return;
 	zones_free(v, v->zones, v->nzones);
+	vddns_detach(v);
 	if (v->cq != NULL)
 		(void)creditq_run(v->cq, release_waiting, v);
 	creditq_free(v->cq);

@@ -23,6 +23,7 @@
 #include "clock.h"
 #include "quarantine/quar.h"
 #include "verdict/vd.h"
+#include "verdict/vddns.h"
 #include "verdict/vdflow.h"
 
 /* hold - the packet waits; remember its flow for the outcome */
@@ -108,6 +109,8 @@ static void williamson(struct verdict *v, struct vzone *z, struct vhost *h,
 	uint64_t queued = v->observing ? cookie | VD_OBSERVED : cookie;
 	enum throttle_verdict tv;
 
+	if (first)
+		vddns_first(v, z, p, now);
 	/* a period boundary passed: the kernel's contacts count first */
 	if (z->fast != NULL && vdfast_due(z, now))
 		vdfast_tick(v, now, 0);
@@ -188,6 +191,7 @@ static void credit(struct verdict *v, struct vzone *z, struct vhost *h,
 		vd_answer(v, cookie, 1);		/* not a first contact */
 		return;
 	}
+	vddns_first(v, z, p, now);
 	/* a host already waiting queues behind its own packets */
 	if (h->credit_waiting == 0 && credit_attempt(&h->credit, &z->cp, now)) {
 		vd_answer(v, cookie, 1);

@@ -88,7 +88,7 @@ done
 # the unknown-key error) is in examples/sluice.conf, "a complete,
 # commented example" (README), set or commented out; the old names
 # pid_file and control_socket of the mail filters excepted.
-for pg in sluiced:core sluiced:sluiced sluiced:capture \
+for pg in sluiced:core sluiced:sluiced sluiced:capture sluiced:dns \
 	sluiced:countermeasures "sluiced:zone lan" sluice-policyd:policyd \
 	sluice-milter:milter; do
 	p=${pg%%:*}; g=${pg#*:}

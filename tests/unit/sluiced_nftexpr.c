@@ -86,7 +86,8 @@ static void arm(unsigned k)
 	fail_at = k;
 }
 
-enum which { B_L4PROTO, B_CTNEW, B_IN, B_NOTIN, B_JUMP, B_COMPAT };
+enum which { B_L4PROTO, B_CTNEW, B_IN, B_NOTIN, B_JUMP, B_COMPAT, B_CTEST,
+	     B_SPORT };
 
 /* build - run one builder on a fresh rule; its result, and the number
    of expressions the rule got in *nexpr */
@@ -103,6 +104,8 @@ static int build(enum which w, int *nexpr)
 	case B_NOTIN: rc = nftexpr_addr_not_in(r, 6, 0, "queued6", 8); break;
 	case B_JUMP: rc = nftexpr_verdict(r, NFT_JUMP, "first_contact"); break;
 	case B_COMPAT: rc = nftexpr_queue(r, NFTQ_COMPAT, 7, 1); break;
+	case B_CTEST: rc = nftexpr_ct_established(r); break;
+	case B_SPORT: rc = nftexpr_th_sport(r, 53); break;
 	}
 	*nexpr = 0;
 	if ((it = nftnl_expr_iter_create(r)) != NULL) {
@@ -122,6 +125,7 @@ static void test_builders(void)
 		{ B_CTNEW, "ct_not_new" }, { B_IN, "addr_in" },
 		{ B_NOTIN, "addr_not_in" }, { B_JUMP, "verdict jump" },
 		{ B_COMPAT, "queue (compat target)" },
+		{ B_CTEST, "ct_established" }, { B_SPORT, "th_sport" },
 	};
 	size_t i;
 	unsigned k, n;
@@ -152,7 +156,7 @@ static void test_install(void)
 {
 	struct nftrules_conf c = { "sluice_t", NFTRULES_HOOK_OUTPUT
 				   | NFTRULES_HOOK_FORWARD, 0, 0, 1, 1, 2, NULL, NULL,
-				   NULL, NULL, 1, 64 };
+				   NULL, NULL, 1, 64, 1, 53 };
 	struct nftrules *n;
 	char err[256];
 	unsigned k, total, bad = 0;
