@@ -14,6 +14,7 @@
 #   - 1,000 processes alternating approved and unapproved, each
 #     living under 20 ms: every one judged right, and 'apps' counts
 #     the 500 denials against the unapproved one;
+#   - an approved executable is never denied during reloads;
 #   - UDP (sendmsg4) and IPv6 (connect6) are judged alike;
 #   - an interpreter passes only with its approved script;
 #   - learn mode (a reload) lets the unapproved one connect and
@@ -158,6 +159,12 @@ sleep 0.2
 is "$(field "$T/conn-bad" denied)" 500 "apps counts 500 denials against the unapproved executable"
 is "$(field "$T/conn-ok" denied)" 0 "and none against the approved one"
 
+# reloads while an approved executable connects: it is never out
+judged sh -c "i=0; while [ \$i -lt 300 ]; do '$T/conn-ok' $PORT; echo \$?; i=\$((i + 1)); done" >"$T/during" &
+CPID=$!
+for i in 1 2 3 4 5 6 7 8 9 10; do ctl reload >/dev/null; done
+wait $CPID
+is "$(grep -c '^0$' "$T/during")" 300 "300 of 300 connections of an approved executable pass during 10 reloads"
 is "$(judged "$T/conn-ok" $PORT -u; echo $?)" 0 "an approved executable sends an unconnected UDP datagram (sendmsg4)"
 is "$(judged "$T/conn-bad" $PORT -u; echo $?)" 3 "an unapproved one may not"
 is "$(judged "$T/conn-ok" $PORT -6; echo $?)" 4 "over IPv6 the approved one gets past the policy (refused by [::1], nobody listens)"
