@@ -230,45 +230,163 @@ static void answered(struct mailshare *s)
 		s->fn(s->ctx, 1, "Redis answers");
 }
 
-/* call - one script call for op on identity; 0 or -1 */
-static int call(struct mailshare *s, char op, const char *identity,
-		uint32_t tag, const struct throttle_params *tp,
-		uint64_t lock_ns, uint64_t now, uint64_t clock_ms,
-		struct mailshare_verdict *out)
-{
-	char key[MAILSHARE_PREFIX_MAX + 300], num[8][24], ops[2] = { op, 0 };
-	const char *argv[13] = { "EVALSHA", NULL, "1", key, ops };
-	size_t len[13];
-	const char *why = NULL;
-	int i, ret;
+#define NARGS 13
 
-	snprintf(key, sizeof(key), "%s{%s}", s->p.prefix, identity);
-	snprintf(num[0], 24, "%u", tag);
-	snprintf(num[1], 24, "%u", tp->wset_size);
-	snprintf(num[2], 24, "%llu", (unsigned long long)(tp->release_ns / NS_PER_MS));
-	snprintf(num[3], 24, "%u", tp->high);
-	snprintf(num[4], 24, "%u", tp->low);
-	snprintf(num[5], 24, "%llu", (unsigned long long)(s->p.idle_ns / NS_PER_MS));
-	snprintf(num[6], 24, "%llu", (unsigned long long)(lock_ns / NS_PER_MS));
-	snprintf(num[7], 24, "%llu", (unsigned long long)clock_ms);
+/* one script call's words: EVALSHA sha 1 key op tag N R high low idle
+   lock clock */
+struct args {
+	char key[MAILSHARE_PREFIX_MAX + 300], num[8][24], op[2];
+	const char *argv[NARGS];
+	size_t len[NARGS];
+};
+
+/* args_make - the words of one call for op on identity */
+static void args_make(struct args *a, const struct mailshare *s, char op,
+		      const char *identity, uint32_t tag,
+		      const struct throttle_params *tp, uint64_t lock_ns,
+		      uint64_t clock_ms)
+{
+	int i;
+
+	snprintf(a->key, sizeof(a->key), "%s{%s}", s->p.prefix, identity);
+	a->op[0] = op;
+	a->op[1] = 0;
+	snprintf(a->num[0], 24, "%u", tag);
+	snprintf(a->num[1], 24, "%u", tp->wset_size);
+	snprintf(a->num[2], 24, "%llu", (unsigned long long)(tp->release_ns / NS_PER_MS));
+	snprintf(a->num[3], 24, "%u", tp->high);
+	snprintf(a->num[4], 24, "%u", tp->low);
+	snprintf(a->num[5], 24, "%llu", (unsigned long long)(s->p.idle_ns / NS_PER_MS));
+	snprintf(a->num[6], 24, "%llu", (unsigned long long)(lock_ns / NS_PER_MS));
+	snprintf(a->num[7], 24, "%llu", (unsigned long long)clock_ms);
+	a->argv[0] = "EVALSHA";
+	a->argv[1] = s->sha;
+	a->argv[2] = "1";
+	a->argv[3] = a->key;
+	a->argv[4] = a->op;
 	for (i = 0; i < 8; i++)
-		argv[5 + i] = num[i];
-	for (i = 0; i < 13; i++)
-		len[i] = argv[i] ? strlen(argv[i]) : 0;
+		a->argv[5 + i] = a->num[i];
+	for (i = 0; i < NARGS; i++)
+		a->len[i] = strlen(a->argv[i]);
+}
+
+/* begin - under the lock: 0 if Redis may be asked now */
+static int begin(struct mailshare *s, uint64_t now)
+{
 	pthread_mutex_lock(&s->lock);
 	s->st.calls++;
 	if (!s->st.shared && now < s->retry_at) {
 		pthread_mutex_unlock(&s->lock);
 		return -1;
 	}
-	ret = eval(s, argv, len, 13, sl_monotonic_ns() + s->p.timeout_ns,
-		   out, &why);
+	return 0;
+}
+
+/* finish - the outcome told, the lock released */
+static int finish(struct mailshare *s, int ret, uint64_t now, const char *why)
+{
 	if (ret < 0)
 		failed(s, now, why);
 	else
 		answered(s);
 	pthread_mutex_unlock(&s->lock);
 	return ret;
+}
+
+/* call - one script call for op on identity; 0 or -1 */
+static int call(struct mailshare *s, char op, const char *identity,
+		uint32_t tag, const struct throttle_params *tp,
+		uint64_t lock_ns, uint64_t now, uint64_t clock_ms,
+		struct mailshare_verdict *out)
+{
+	struct args a;
+	const char *why = NULL;
+
+	if (begin(s, now) < 0)
+		return -1;
+	args_make(&a, s, op, identity, tag, tp, lock_ns, clock_ms);
+	return finish(s, eval(s, a.argv, a.len, NARGS,
+			      sl_monotonic_ns() + s->p.timeout_ns, out, &why),
+		      now, why);
+}
+
+/* pipelined - the batch's calls in one write; -1 on any failure, 1 if
+   Redis lost the script (load it and try again) */
+static int pipelined(struct mailshare *s, size_t n, struct args *a,
+		     uint64_t deadline, struct mailshare_verdict *out,
+		     const char **why)
+{
+	const char *const *argv[MAILSHARE_BATCH] = { NULL };
+	const size_t *len[MAILSHARE_BATCH] = { NULL };
+	redisReply *r[MAILSHARE_BATCH];
+	size_t i;
+	int ret = 0;
+
+	for (i = 0; i < n; i++) {
+		a[i].argv[1] = s->sha;
+		a[i].len[1] = strlen(s->sha);
+		argv[i] = a[i].argv;
+		len[i] = a[i].len;
+	}
+	if (redisc_pipeline(s->rc, deadline, n, NARGS, argv, len, r, why) < 0)
+		return -1;
+	for (i = 0; i < n; i++) {
+		if (ret == 0 && r[i]->type == REDIS_REPLY_ERROR &&
+		    strncmp(r[i]->str, "NOSCRIPT", 8) == 0)
+			ret = 1;
+		else if (ret == 0 && mailshare_reply(r[i], &out[i]) < 0) {
+			*why = "unexpected reply to EVALSHA";
+			ret = -1;
+		}
+		freeReplyObject(r[i]);
+	}
+	return ret;
+}
+
+/* mailshare_decide_batch - n recipients (at most MAILSHARE_BATCH) in
+   one round trip; 0 and every out[i], or -1 for all */
+int mailshare_decide_batch(struct mailshare *s, const struct throttle_params *tp,
+			   uint64_t lockout_min_ns, size_t n,
+			   const char *const *identity, const char *const *rcpt,
+			   uint64_t now, uint64_t clock_ms,
+			   struct mailshare_verdict *out)
+{
+	static __thread struct args a[MAILSHARE_BATCH];
+	uint64_t deadline;
+	const char *why = NULL;
+	size_t i;
+	int r = -1, tries;
+
+	if (n == 0 || n > MAILSHARE_BATCH || begin(s, now) < 0)
+		return -1;
+	deadline = sl_monotonic_ns() + s->p.timeout_ns;
+	for (i = 0; i < n; i++)
+		args_make(&a[i], s, 'd', identity[i],
+			  wset_tag(&s->wkey, rcpt[i], strlen(rcpt[i])), tp,
+			  lockout_min_ns, clock_ms);
+	for (tries = 0; tries < 2; tries++) {
+		if (!s->sha[0] && redisc_load(s->rc, deadline, script, s->sha,
+					      &why) < 0)
+			break;
+		if ((r = pipelined(s, n, a, deadline, out, &why)) <= 0)
+			break;
+		s->sha[0] = 0;
+		why = "NOSCRIPT after SCRIPT LOAD";
+	}
+	if (r != 0)
+		redisc_close(s->rc);	/* what follows may be out of step */
+	return finish(s, r == 0 ? 0 : -1, now, why);
+}
+
+/* mailshare_wants - shared mode, or the time to try Redis again */
+int mailshare_wants(struct mailshare *s, uint64_t now)
+{
+	int w;
+
+	pthread_mutex_lock(&s->lock);
+	w = s->st.shared || now >= s->retry_at;
+	pthread_mutex_unlock(&s->lock);
+	return w;
 }
 
 /* mailshare_decide - one recipient of identity; 0, or -1: decide locally */

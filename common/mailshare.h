@@ -38,6 +38,7 @@
 #include "throttle.h"
 
 #define MAILSHARE_PREFIX_MAX 64
+#define MAILSHARE_BATCH 64		/* decisions in one round trip */
 
 struct mailshare_params {
 	struct redisc_params rc;
@@ -79,6 +80,17 @@ int mailshare_decide(struct mailshare *s, const struct throttle_params *tp,
 		     uint64_t lockout_min_ns, const char *identity,
 		     const char *rcpt, uint64_t now, uint64_t clock_ms,
 		     struct mailshare_verdict *out);
+/* mailshare_decide_batch - n recipients (at most MAILSHARE_BATCH) of
+   identity[i] to rcpt[i], in order, pipelined in one round trip; 0 and
+   every out[i], or -1 for all (local mode) */
+int mailshare_decide_batch(struct mailshare *s, const struct throttle_params *tp,
+			   uint64_t lockout_min_ns, size_t n,
+			   const char *const *identity, const char *const *rcpt,
+			   uint64_t now, uint64_t clock_ms,
+			   struct mailshare_verdict *out);
+/* mailshare_wants - 1 in shared mode, or when it is time to try Redis
+   again; 0: decide locally without asking */
+int mailshare_wants(struct mailshare *s, uint64_t now);
 /* mailshare_lock - lock identity out for ttl_ns (a honeytoken); 0 or -1 */
 int mailshare_lock(struct mailshare *s, const struct throttle_params *tp,
 		   const char *identity, uint64_t ttl_ns, uint64_t now);

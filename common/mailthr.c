@@ -360,21 +360,14 @@ static enum mailthr_verdict throttled(struct mailthr *m, uint64_t cookie,
 	}
 }
 
-/* shared - the throttle and lockouts in Redis decide; -1: it did not
-   answer, decide locally */
-static int shared(struct mailthr *m, uint64_t cookie, uint64_t now,
-		  struct mailthr_result *out)
+/* apply_shared - the verdict of the shared throttle, as the local one's */
+static void apply_shared(struct mailthr *m, uint64_t cookie, uint64_t now,
+			 const struct mailshare_verdict *sv,
+			 struct mailthr_result *out)
 {
-	struct mailshare_verdict sv;
-	uint64_t clock_ms = m->share_clock ? now / 1000000 : 0;
-
-	if (mailshare_decide(m->share, &m->p.thr, m->p.lockout_min_ns,
-			     out->identity, out->recipient, now, clock_ms,
-			     &sv) < 0)
-		return -1;
 	/* a lockout time answers before the throttle: no queue told */
-	out->queued = sv.lock_live ? 0 : sv.queued;
-	switch (sv.v) {
+	out->queued = sv->lock_live ? 0 : sv->queued;
+	switch (sv->v) {
 	case THROTTLE_PASS:
 		out->verdict = MAILTHR_PASS;
 		break;
@@ -382,7 +375,7 @@ static int shared(struct mailthr *m, uint64_t cookie, uint64_t now,
 		out->event = MAILTHR_EV_DELAYED;
 		/* no room to keep it waiting: fail open, as THROTTLE_FULL */
 		if (mailwait_add(m->waits, out->identity, cookie,
-				 now + sv.wait_ns) < 0)
+				 now + sv->wait_ns) < 0)
 			out->verdict = MAILTHR_PASS;
 		else
 			wait_verdict(m, out);
@@ -395,13 +388,28 @@ static int shared(struct mailthr *m, uint64_t cookie, uint64_t now,
 		lockout_verdict(m, out);
 		break;
 	}
-	return 0;
 }
 
-/* decide - one recipient, enforcing */
-static enum mailthr_verdict decide(struct mailthr *m, const struct mailaddr_req *r,
-				uint64_t cookie, uint64_t now,
-				struct mailthr_result *out)
+/* share_clock - Redis's clock (0), or the caller's now in tests */
+static uint64_t share_clock(const struct mailthr *m, uint64_t now)
+{
+	return m->share_clock ? now / 1000000 : 0;
+}
+
+/* local - the local throttle and lockouts decide */
+static enum mailthr_verdict local(struct mailthr *m, uint64_t cookie,
+				  uint64_t now, struct mailthr_result *out)
+{
+	if (maillock_live(m->locks, out->identity, now, NULL))
+		return lockout_verdict(m, out);
+	return throttled(m, cookie, now, out);
+}
+
+/* pre - what each host decides alone (addresses, whitelists,
+   honeytokens, own senders): 1 if the throttle must decide, 0 with
+   out->verdict final */
+static int pre(struct mailthr *m, const struct mailaddr_req *r, uint64_t now,
+	       struct mailthr_result *out)
 {
 	memset(out, 0, sizeof(*out));
 	out->verdict = MAILTHR_PASS;
@@ -411,25 +419,42 @@ static enum mailthr_verdict decide(struct mailthr *m, const struct mailaddr_req 
 			   m->p.id.extension_delim, out->recipient,
 			   sizeof(out->recipient)) < 0) {
 		out->event = MAILTHR_EV_MALFORMED;
-		return MAILTHR_PASS;
+		return 0;
 	}
 	if (mailaddr_identity(&m->p.id, r, out->identity) == MAILADDR_ID_NONE)
-		return MAILTHR_PASS;
+		return 0;
 	out->whitelisted = whitelisted(&m->p, r);
-	if (mailthr_is_honeytoken(&m->p, out->recipient))
-		return honeytoken(m, r, now, out);
+	if (mailthr_is_honeytoken(&m->p, out->recipient)) {
+		honeytoken(m, r, now, out);
+		return 0;
+	}
 	if (out->whitelisted)
-		return MAILTHR_PASS;
+		return 0;
 	if (!own_sender(m, r)) {
 		out->outside = 1;
 		m->c.outside++;
-		return MAILTHR_PASS;
+		return 0;
 	}
-	if (m->share && shared(m, cookie, now, out) == 0)
+	return 1;
+}
+
+/* decide - one recipient, enforcing: Redis first if shared */
+static enum mailthr_verdict decide(struct mailthr *m, const struct mailaddr_req *r,
+				uint64_t cookie, uint64_t now,
+				struct mailthr_result *out)
+{
+	struct mailshare_verdict sv;
+
+	if (!pre(m, r, now, out))
 		return out->verdict;
-	if (maillock_live(m->locks, out->identity, now, NULL))
-		return lockout_verdict(m, out);
-	return throttled(m, cookie, now, out);
+	if (m->share && mailshare_decide(m->share, &m->p.thr,
+					 m->p.lockout_min_ns, out->identity,
+					 out->recipient, now,
+					 share_clock(m, now), &sv) == 0) {
+		apply_shared(m, cookie, now, &sv, out);
+		return out->verdict;
+	}
+	return local(m, cookie, now, out);
 }
 
 /* lock_over - a lockout's time is over: say so, unless the throttle
@@ -475,6 +500,53 @@ enum mailthr_verdict mailthr_rcpt(struct mailthr *m, const struct mailaddr_req *
 	enum mailthr_verdict v = decide(m, r, cookie, now, out);
 
 	return m->p.observe ? observed(m, out) : v;
+}
+
+/* mailthr_rcpt_begin - the local part; 1: the shared throttle must
+   decide (mailthr_rcpt_end), 0: out is final */
+int mailthr_rcpt_begin(struct mailthr *m, const struct mailaddr_req *r,
+		       uint64_t cookie, uint64_t now, struct mailthr_result *out)
+{
+	if (pre(m, r, now, out)) {
+		if (m->share && mailshare_wants(m->share, now))
+			return 1;
+		local(m, cookie, now, out);
+	}
+	if (m->p.observe)
+		observed(m, out);
+	return 0;
+}
+
+/* mailthr_rcpt_end - the shared verdict (NULL: Redis failed, decide
+   locally) completes a decision mailthr_rcpt_begin left open */
+enum mailthr_verdict mailthr_rcpt_end(struct mailthr *m, uint64_t cookie,
+				      uint64_t now,
+				      const struct mailshare_verdict *sv,
+				      struct mailthr_result *out)
+{
+	if (sv)
+		apply_shared(m, cookie, now, sv, out);
+	else
+		local(m, cookie, now, out);
+	return m->p.observe ? observed(m, out) : out->verdict;
+}
+
+/* mailthr_shared - the share attached, or NULL */
+struct mailshare *mailthr_shared(const struct mailthr *m)
+{
+	return m->share;
+}
+
+/* mailthr_share_clock - the clock a shared decision of now uses */
+uint64_t mailthr_share_clock(const struct mailthr *m, uint64_t now)
+{
+	return share_clock(m, now);
+}
+
+/* mailthr_params_of - the parameters in force */
+const struct mailthr_params *mailthr_params_of(const struct mailthr *m)
+{
+	return &m->p;
 }
 
 /* waited - a request held for Redis's release time: its turn */

@@ -162,6 +162,27 @@ struct mailshare;
    0, or -1 with errno */
 int mailthr_share(struct mailthr *m, struct mailshare *s, int sim_clock);
 
+struct mailshare_verdict;
+/* mailthr_rcpt_begin, mailthr_rcpt_end - mailthr_rcpt in two steps,
+   so a front end can send many shared decisions to Redis at once
+   (mailshare_decide_batch): begin decides what each host decides
+   alone and returns 0 with out final, or 1 when the shared throttle
+   must decide out->identity and out->recipient; end completes it with
+   the shared verdict, or locally when sv is NULL (Redis failed) */
+int mailthr_rcpt_begin(struct mailthr *m, const struct mailaddr_req *r,
+		       uint64_t cookie, uint64_t now, struct mailthr_result *out);
+enum mailthr_verdict mailthr_rcpt_end(struct mailthr *m, uint64_t cookie,
+				      uint64_t now,
+				      const struct mailshare_verdict *sv,
+				      struct mailthr_result *out);
+/* mailthr_shared - the share attached, or NULL */
+struct mailshare *mailthr_shared(const struct mailthr *m);
+/* mailthr_share_clock - the clock a shared decision of now uses (0:
+   Redis's own) */
+uint64_t mailthr_share_clock(const struct mailthr *m, uint64_t now);
+/* mailthr_params_of - the parameters in force */
+const struct mailthr_params *mailthr_params_of(const struct mailthr *m);
+
 /* mailthr_is_honeytoken - normalised recipient matches a honeytoken */
 int mailthr_is_honeytoken(const struct mailthr_params *p, const char *rcpt);
 

@@ -367,9 +367,9 @@ int redisc_call(struct redisc *rc, uint64_t deadline, int argc,
 	return 0;
 }
 
-/* load_script - SCRIPT LOAD; the SHA it answers, checked */
-static int load_script(struct redisc *rc, uint64_t deadline, const char *script,
-		       char sha[41], const char **why)
+/* redisc_load - SCRIPT LOAD; the SHA it answers, checked */
+int redisc_load(struct redisc *rc, uint64_t deadline, const char *script,
+		char sha[41], const char **why)
 {
 	const char *argv[] = { "SCRIPT", "LOAD", script };
 	size_t len[] = { 6, 4, strlen(script) };
@@ -403,7 +403,7 @@ int redisc_script(struct redisc *rc, uint64_t deadline, const char *script,
 	int tries;
 
 	for (tries = 0; tries < 2; tries++) {
-		if (!sha[0] && load_script(rc, deadline, script, sha, why) < 0)
+		if (!sha[0] && redisc_load(rc, deadline, script, sha, why) < 0)
 			return -1;
 		argv[1] = sha;
 		argvlen[1] = 40;
@@ -423,6 +423,61 @@ int redisc_script(struct redisc *rc, uint64_t deadline, const char *script,
 int redisc_refused(const struct redisc *rc)
 {
 	return rc->refused;
+}
+
+/* format_all - the n commands, one after the other, in one buffer */
+static char *format_all(size_t n, int argc, const char *const *const *argv,
+			const size_t *const *len, size_t *total)
+{
+	char *buf = NULL, *cmd, *nb;
+	size_t i;
+	int l;
+
+	*total = 0;
+	for (i = 0; i < n; i++) {
+		if ((l = redisFormatCommandArgv(&cmd, argc, (const char **)argv[i],
+						len[i])) < 0 ||
+		    (nb = realloc(buf, *total + (size_t)l)) == NULL) {
+			if (l >= 0)
+				free(cmd);
+			free(buf);
+			return NULL;
+		}
+		buf = nb;
+		memcpy(buf + *total, cmd, (size_t)l);
+		*total += (size_t)l;
+		free(cmd);
+	}
+	return buf;
+}
+
+/* redisc_pipeline - n commands in one write, n replies */
+int redisc_pipeline(struct redisc *rc, uint64_t deadline, size_t n, int argc,
+		    const char *const *const *argv, const size_t *const *len,
+		    redisReply **out, const char **why)
+{
+	size_t i, total, got = 0;
+	char *buf;
+	int r = -1;
+
+	if ((buf = format_all(n, argc, argv, len, &total)) == NULL) {
+		*why = "out of memory";
+		return -1;
+	}
+	if (rc->fd >= 0 || open_conn(rc, deadline, why) == 0) {
+		if (send_all(rc->fd, buf, total, deadline) < 0)
+			*why = errno == EAGAIN ? "timed out" : "write error";
+		else
+			for (r = 0; got < n && r == 0; got++)
+				r = recv_reply(rc, deadline, &out[got], why);
+	}
+	free(buf);
+	if (r == 0 && got == n)
+		return 0;
+	for (i = 0; i + 1 < got; i++)
+		freeReplyObject(out[i]);
+	redisc_close(rc);
+	return -1;
 }
 
 /* redisc_parse - one whole reply from buf: 1, 0 incomplete, -1 bad */

@@ -62,6 +62,15 @@ int redisc_call(struct redisc *rc, uint64_t deadline, int argc,
 int redisc_script(struct redisc *rc, uint64_t deadline, const char *script,
 		  char sha[41], int argc, const char **argv, size_t *argvlen,
 		  redisReply **out, const char **why);
+/* redisc_pipeline - n commands of argc words each (argv[i], len[i])
+   sent in one write, their n replies read into out[] (each to
+   freeReplyObject); all or nothing: -1 with why, none kept */
+int redisc_pipeline(struct redisc *rc, uint64_t deadline, size_t n, int argc,
+		    const char *const *const *argv, const size_t *const *len,
+		    redisReply **out, const char **why);
+/* redisc_load - SCRIPT LOAD of script into sha; 0 or -1 with why */
+int redisc_load(struct redisc *rc, uint64_t deadline, const char *script,
+		char sha[41], const char **why);
 /* redisc_refused - the last failure was a server this client refuses
    (Cluster, Sentinel): a configuration error, not an outage */
 int redisc_refused(const struct redisc *rc);

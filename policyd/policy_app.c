@@ -30,6 +30,17 @@
 #include "policy_held.h"
 
 #define HELD_MAX 100000
+#define BATCH_MAX MAILSHARE_BATCH
+#define FIELD_MAX 512		/* of a request field kept for a batch */
+
+/* a recipient waiting in the batch for its shared decision, with the
+   request fields its events and held-mail record need */
+struct pend {
+	uint64_t id;
+	struct mailthr_result res;
+	char client[FIELD_MAX], sender[FIELD_MAX], sasl[FIELD_MAX];
+	char queue_id[FIELD_MAX], instance[FIELD_MAX], recipient[FIELD_MAX];
+};
 #define STATE_FILE "policyd.state"
 #define HELD_FILE "policyd.held"
 
@@ -37,6 +48,8 @@ struct policy_app {
 	struct policy_conf *conf;
 	struct mailthr *mt;
 	struct mailshare *share;	/* [core] redis; NULL = none */
+	struct pend *pend;		/* the batch for Redis, BATCH_MAX */
+	size_t npend;
 	struct policy_server *srv;
 	struct policy_held *held;
 	struct mailrelease *rel;
@@ -150,7 +163,89 @@ static size_t answer(struct policy_app *a, enum mailthr_verdict v,
 	return policy_action(reply, POLICY_REPLY_MAX, v, text);
 }
 
-/* policy_app_handler - one request */
+/* decided - events, held mail and the reply of a decided recipient;
+   a WAIT stays pending with the fallback reply until its release */
+static enum policy_answer decided(struct policy_app *a, const struct policy_req *q,
+				  struct mailthr_result *res,
+				  enum mailthr_verdict v, uint64_t id,
+				  uint64_t now, char *reply, size_t *rlen,
+				  uint64_t *deadline)
+{
+	note(a, q, res);
+	if (v == MAILTHR_HOLD)
+		track_hold(a, q, res, id, now);
+	*rlen = answer(a, v, res->text, reply);
+	if (v != MAILTHR_WAIT)
+		return POLICY_ANSWERED;
+	/* the fallback, sent if the release slot is not reached in time */
+	*rlen = policy_action(reply, POLICY_REPLY_MAX, MAILTHR_DEFER, res->text);
+	*deadline = now + a->conf->params.max_delay_ns;
+	return POLICY_PENDING;
+}
+
+/* keep - a request field into a batch entry (cut at FIELD_MAX) */
+static void keep(char *dst, const char *src)
+{
+	snprintf(dst, FIELD_MAX, "%s", src ? src : "");
+}
+
+/* stash - a recipient for the next batch to Redis */
+static void stash(struct policy_app *a, uint64_t id, const struct policy_req *q,
+		  const struct mailthr_result *res)
+{
+	struct pend *p = &a->pend[a->npend++];
+
+	p->id = id;
+	p->res = *res;
+	keep(p->client, q->client_address);
+	keep(p->sender, q->sender);
+	keep(p->sasl, q->sasl_username);
+	keep(p->queue_id, q->queue_id);
+	keep(p->instance, q->instance);
+	keep(p->recipient, q->recipient);
+}
+
+/* flush - the batch's shared decisions in one round trip (pipelined:
+   the requests one wake-up of the loop read from many connections),
+   then each recipient's events and reply */
+static void flush(struct policy_app *a, uint64_t now)
+{
+	const struct mailthr_params *mp = mailthr_params_of(a->mt);
+	const char *ids[BATCH_MAX], *rcpts[BATCH_MAX];
+	struct mailshare_verdict sv[BATCH_MAX];
+	char reply[POLICY_REPLY_MAX];
+	size_t i, n = a->npend, rlen;
+	uint64_t deadline;
+	int ok;
+
+	if (n == 0)
+		return;
+	a->npend = 0;
+	for (i = 0; i < n; i++) {
+		ids[i] = a->pend[i].res.identity;
+		rcpts[i] = a->pend[i].res.recipient;
+	}
+	ok = mailshare_decide_batch(a->share, &mp->thr, mp->lockout_min_ns, n,
+				    ids, rcpts, now,
+				    mailthr_share_clock(a->mt, now), sv) == 0;
+	for (i = 0; i < n; i++) {
+		struct pend *p = &a->pend[i];
+		struct policy_req q = {
+			.client_address = p->client, .sender = p->sender,
+			.sasl_username = p->sasl, .queue_id = p->queue_id,
+			.instance = p->instance, .recipient = p->recipient };
+		enum mailthr_verdict v = mailthr_rcpt_end(a->mt, p->id, now,
+							  ok ? &sv[i] : NULL,
+							  &p->res);
+
+		if (decided(a, &q, &p->res, v, p->id, now, reply, &rlen,
+			    &deadline) == POLICY_ANSWERED && a->srv)
+			(void)policy_server_answer(a->srv, p->id, reply, rlen);
+	}
+}
+
+/* policy_app_handler - one request; with Redis, a recipient waits for
+   the batch of this loop turn (pending, its fallback reply a 4.7.1) */
 enum policy_answer policy_app_handler(void *ctx, uint64_t id,
 				      const struct policy_req *q,
 				      uint64_t now, char *reply, size_t *rlen,
@@ -171,17 +266,19 @@ enum policy_answer policy_app_handler(void *ctx, uint64_t id,
 		return POLICY_ANSWERED;
 	}
 	a->st.rcpt++;
-	v = mailthr_rcpt(a->mt, &r, id, now, &res);
-	note(a, q, &res);
-	if (v == MAILTHR_HOLD)
-		track_hold(a, q, &res, id, now);
-	*rlen = answer(a, v, res.text, reply);
-	if (v != MAILTHR_WAIT)
-		return POLICY_ANSWERED;
-	/* the fallback, sent if the release slot is not reached in time */
-	*rlen = policy_action(reply, POLICY_REPLY_MAX, MAILTHR_DEFER, res.text);
-	*deadline = now + a->conf->params.max_delay_ns;
-	return POLICY_PENDING;
+	if (a->share == NULL) {
+		v = mailthr_rcpt(a->mt, &r, id, now, &res);
+	} else if (mailthr_rcpt_begin(a->mt, &r, id, now, &res) == 1) {
+		if (a->npend == BATCH_MAX)
+			flush(a, now);
+		stash(a, id, q, &res);
+		*rlen = policy_action(reply, POLICY_REPLY_MAX, MAILTHR_DEFER, NULL);
+		*deadline = now + a->conf->params.max_delay_ns;
+		return POLICY_PENDING;
+	} else {
+		v = res.verdict;
+	}
+	return decided(a, q, &res, v, id, now, reply, rlen, deadline);
 }
 
 /* released - the throttle let a cookie go, or unlocked an identity */
@@ -253,7 +350,8 @@ int policy_app_share(struct policy_app *a, char *err, size_t errlen)
 				  a->conf->params.thr.release_ns, err, errlen);
 	if (a->share == NULL)
 		return *err ? -1 : 0;
-	if (mailthr_share(a->mt, a->share, 0) < 0) {
+	if ((a->pend = calloc(BATCH_MAX, sizeof(*a->pend))) == NULL ||
+	    mailthr_share(a->mt, a->share, 0) < 0) {
 		snprintf(err, errlen, "redis: %s", strerror(errno));
 		return -1;
 	}
@@ -273,6 +371,7 @@ void policy_app_free(struct policy_app *a)
 		return;
 	mailthr_free(a->mt);
 	mailshare_free(a->share);
+	free(a->pend);
 	policy_held_free(a->held);
 	mailrelease_free(a->rel);
 	mailev_close(a->events);
@@ -299,6 +398,7 @@ void policy_app_attach(struct policy_app *a, struct policy_server *s)
 /* policy_app_tick - releases and housekeeping */
 void policy_app_tick(struct policy_app *a, uint64_t now)
 {
+	flush(a, now);
 	mailthr_tick(a->mt, now);
 	/* a walk over every held message: once a second, not per wake-up */
 	if (now >= a->next_expire) {
@@ -313,6 +413,8 @@ void policy_app_tick(struct policy_app *a, uint64_t now)
 /* policy_app_next - the now of the next release */
 uint64_t policy_app_next(const struct policy_app *a)
 {
+	if (a->npend > 0)
+		return 0;	/* the batch goes at once */
 	return mailthr_next(a->mt);
 }
 

@@ -142,8 +142,37 @@ static void sort_words(char *log)
 	log[len] = 0;
 }
 
-/* test_same - local and shared decide one random sequence alike */
-static int test_same(unsigned run)
+/* batch_rcpt - the step's requests through begin, one pipelined
+   mailshare_decide_batch, end (as sluice-policyd does) */
+static void batch_rcpt(struct mailthr *m, struct mailshare *sh, size_t n,
+		       const struct mailaddr_req *r, const uint64_t *cookie,
+		       uint64_t now, struct mailthr_result *res)
+{
+	const struct mailthr_params *mp = mailthr_params_of(m);
+	const char *id[8], *rc[8];
+	struct mailshare_verdict sv[8];
+	size_t i, k = 0, idx[8];
+	int need[8], ok;
+
+	for (i = 0; i < n; i++) {
+		need[i] = mailthr_rcpt_begin(m, &r[i], cookie[i], now, &res[i]);
+		if (need[i]) {
+			id[k] = res[i].identity;
+			rc[k] = res[i].recipient;
+			idx[k++] = i;
+		}
+	}
+	ok = k && mailshare_decide_batch(sh, &mp->thr, mp->lockout_min_ns, k,
+					 id, rc, now, mailthr_share_clock(m, now),
+					 sv) == 0;
+	for (i = 0; i < k; i++)
+		mailthr_rcpt_end(m, cookie[idx[i]], now, ok ? &sv[i] : NULL,
+				 &res[idx[i]]);
+}
+
+/* test_same - local and shared decide one random sequence alike (the
+   shared one request by request, or, batched, a step's at once) */
+static int test_same(unsigned run, int batched)
 {
 	struct mailthr_params p;
 	struct mailshare_params sp;
@@ -163,7 +192,7 @@ static int test_same(unsigned run)
 	p.thr.low = 2 + (unsigned)(random() % 4);
 	p.lockout_min_ns = (random() % 2) ? (uint64_t)(random() % 5) * SEC : 0;
 	p.mode = MAILTHR_MODE_DELAY;
-	snprintf(pfx, sizeof(pfx), "t%u:", run);
+	snprintf(pfx, sizeof(pfx), "t%u%c:", run, batched ? 'b' : 's');
 	sp = share_params(pfx);
 	sh = mailshare_create(&sp, mode, NULL);
 	memset(&rl, 0, sizeof(rl));
@@ -172,19 +201,34 @@ static int test_same(unsigned run)
 	sha = mailthr_create(&p, seed, record, &rs);
 	mailthr_share(sha, sh, 1);
 	for (step = 0; step < 400; step++) {
+		char client[4][32], tos[4][64];
+		struct mailaddr_req rq[4];
+		struct mailthr_result rb[4];
+		uint64_t ck[4];
+		unsigned nk = (unsigned)(random() % 4), j;
+
 		now += (uint64_t)(random() % 300) * MS;
 		rec_now = now;
 		mailthr_tick(loc, now);
 		mailthr_tick(sha, now);
-		for (k = (unsigned)(random() % 4); k > 0; k--) {
-			char client[32];
-			struct mailaddr_req r = { NULL, "s@example.org", client, to };
+		for (j = 0; j < nk; j++) {
+			snprintf(client[j], 32, "192.0.2.%ld", random() % 3);
+			snprintf(tos[j], 64, "u%ld@example.net", random() % 14);
+			rq[j] = (struct mailaddr_req){ NULL, "s@example.org",
+						      client[j], tos[j] };
+			ck[j] = ++cookie;
+		}
+		if (batched)
+			batch_rcpt(sha, sh, nk, rq, ck, now, rb);
+		for (j = 0; j < nk; j++) {
+			const char *cl = client[j];
 
-			snprintf(client, sizeof(client), "192.0.2.%ld", random() % 3);
-			snprintf(to, sizeof(to), "u%ld@example.net", random() % 14);
-			cookie++;
-			mailthr_rcpt(loc, &r, cookie, now, &a);
-			mailthr_rcpt(sha, &r, cookie, now, &b);
+			snprintf(to, sizeof(to), "%s", tos[j]);
+			mailthr_rcpt(loc, &rq[j], ck[j], now, &a);
+			if (batched)
+				b = rb[j];
+			else
+				mailthr_rcpt(sha, &rq[j], ck[j], now, &b);
 			n++;
 			held += a.event == MAILTHR_EV_DELAYED;
 			locks += a.event == MAILTHR_EV_LOCKOUT;
@@ -192,7 +236,7 @@ static int test_same(unsigned run)
 			    a.queued != b.queued) {
 				if (bad++ < 3)
 					diag("run %u step %u %s -> %s: local %d/%d/%u, "
-					     "shared %d/%d/%u", run, step, client, to,
+					     "shared %d/%d/%u", run, step, cl, to,
 					     a.verdict, a.event, a.queued, b.verdict,
 					     b.event, b.queued);
 			}
@@ -438,9 +482,13 @@ int main(void)
 	}
 	ok(1, "redis-server started on %s", sock);
 	for (run = 0; run < 30; run++)
-		same += test_same(run) == 0;
+		same += test_same(run, 0) == 0;
 	is_uint(same, 30, "30 random sequences: shared decisions and release "
 		"times equal the local throttle's");
+	for (run = same = 0; run < 30; run++)
+		same += test_same(run, 1) == 0;
+	is_uint(same, 30, "the same, each step's requests pipelined in one "
+		"mailshare_decide_batch");
 	test_noscript();
 	test_nodes();
 	test_local_rate();
