@@ -83,11 +83,21 @@ deps:
 # most of their time waiting (for releases, timeouts, peers), and each
 # builds its own namespaces, Postfix and sockets under unique names, so
 # prove runs PROVE_JOBS of them at once (PROVE_JOBS=1 for one at a time).
+# Under SANITIZE=1 every process of the run (unit tests, and the daemons
+# the integration tests start, whose exit status a test may not see)
+# writes its AddressSanitizer or LeakSanitizer report to $(B)/asan/, and
+# any report there fails the check (mk/sanreport.sh prints them).
 PROVE_JOBS ?= 3
+ifeq ($(SANITIZE),1)
+SAN_DIR   := $(abspath $(B))/asan
+CHECK_ENV := ASAN_OPTIONS=log_path=$(SAN_DIR)/report
+endif
 check: deps
 	$(MAKE) all
-	SLUICE_BUILD=$(abspath $(B)) SLUICE_TOP=$(CURDIR) \
-	  prove --timer -f -j$(PROVE_JOBS) $(UNIT_TESTS) $(sort $(wildcard tests/integration/*.t))
+	$(if $(SAN_DIR),rm -rf $(SAN_DIR) && mkdir -m 1777 -p $(SAN_DIR))
+	SLUICE_BUILD=$(abspath $(B)) SLUICE_TOP=$(CURDIR) $(CHECK_ENV) \
+	  prove --timer -f -j$(PROVE_JOBS) $(UNIT_TESTS) $(sort $(wildcard tests/integration/*.t)); \
+	  rc=$$?; $(if $(SAN_DIR),sh mk/sanreport.sh $(SAN_DIR) || rc=1;) exit $$rc
 
 unit: all
 	prove -f $(UNIT_TESTS)

@@ -524,6 +524,8 @@ int main(int argc, char **argv)
 	/* what -n would refuse fails the start before anything is in */
 	if (sdcheck_host(s.path, s.conf, err, sizeof(err)) < 0) {
 		fprintf(stderr, "sluiced: %s\n", err);
+		sdconf_release(s.conf);
+		free(s.conf);
 		return 1;
 	}
 	daemon_log_open("sluiced", o.foreground, LOG_DAEMON);
