@@ -30,6 +30,7 @@
 #include "daemon/sluiced.h"
 #include "fairshare/fs_sluiced.h"
 #include "quarantine/quar.h"
+#include "quarantine/quarsave.h"
 #include "queue/nfqueue.h"
 #include "react/react.h"
 #include "table/nftrules.h"
@@ -305,6 +306,7 @@ static int honeytoken(struct sluiced *s, const struct sl_addr *a,
 	struct cmeasure_decision d;
 
 	react_decide(s, CMEASURE_SIG_HONEYTOKEN, a, 0, sl_monotonic_ns(), &d);
+	quarsave_flush(s);	/* in the kernel before the reply */
 	if (d.outcome == CMEASURE_WHITELISTED) {
 		g_string_printf(out, "%s is whitelisted: never quarantined", arg);
 		return -1;
@@ -339,6 +341,7 @@ static int cmd_quarantine(void *ctx, int json, char **argv, GString *out)
 		g_string_printf(out, "%s is whitelisted: never quarantined", argv[1]);
 		return -1;
 	}
+	quarsave_flush(s);	/* in the kernel before the reply */
 	g_string_printf(out, "quarantined %s\n", argv[1]);
 	return 0;
 }

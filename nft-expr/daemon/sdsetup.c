@@ -34,6 +34,7 @@
 #include "capture/cap_goat.h"
 #include "capture/capture.h"
 #include "react/react.h"
+#include "quarantine/quarbatch.h"
 #include "ct/ctevents.h"
 #include "fairshare/fairshare.h"
 #include "daemon/caps.h"
@@ -515,6 +516,7 @@ void sdsetup_shutdown(struct sluiced *s)
 		   (unsigned long long)st.sends);
 	vdsetup_free(s->v);	/* accepts what it holds */
 	react_free(s->react);
+	quarbatch_free(s->qb);
 	sdsetup_ruleset_down(s);	/* nothing new is queued from here */
 	nfqueue_close(s->q);	/* accepts what is still queued */
 	capture_close(s->cap);

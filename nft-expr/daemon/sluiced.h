@@ -32,6 +32,7 @@ struct apps;
 struct fairshare;
 struct dnssnoop;
 struct nflog;
+struct quarbatch;
 
 struct sluiced {
 	const char *path;		/* -c */
@@ -53,6 +54,7 @@ struct sluiced {
 	struct quarshare *share;	/* NULL without [core] redis */
 	struct dnssnoop *snoop;		/* NULL with the no-DNS signal off */
 	struct nflog *nflog;		/* its NFLOG group; NULL when off */
+	struct quarbatch *qb;		/* quarantine additions to write */
 	int sfd, efd;
 	int stop;
 	int status;			/* exit status: 1 after a runtime failure */

@@ -51,6 +51,7 @@
 #include "outbound/outprint.h"
 #include "dns/dnsd.h"
 #include "quarantine/quar.h"
+#include "quarantine/quarbatch.h"
 #include "quarantine/quarsave.h"
 #include "quarantine/quarset.h"
 #include "queue/nfqueue.h"
@@ -91,7 +92,10 @@ static void op_hold(void *ctx, uint64_t cookie)
 	nfqueue_hold(s->q, (uint16_t)(cookie >> 32), (uint32_t)cookie);
 }
 
-/* op_quarantine - verdict_ops: the kernel's quarantine set */
+/* op_quarantine - verdict_ops: the kernel's quarantine set. Additions
+   wait for the end of the loop's turn (quarsave_flush), so a burst is one
+   transaction; a removal goes at once, after what is pending, so it
+   is never undone by an addition noted before it. */
 static void op_quarantine(void *ctx, const struct sl_addr *a, uint64_t ttl)
 {
 	struct sluiced *s = ctx;
@@ -102,6 +106,9 @@ static void op_quarantine(void *ctx, const struct sl_addr *a, uint64_t ttl)
 	if (s->nft == NULL)
 		return;		/* ruleset none: we drop its packets ourselves */
 	/* the engine keys an IPv6 host by its v6_prefix: so does the set */
+	if (ttl > 0 && quarbatch_add(s->qb, a, s->conf->v6_prefix, ttl) == 0)
+		return;
+	quarsave_flush(s);
 	if (quarset_change(s->nft, a, s->conf->v6_prefix, ttl, err,
 			   sizeof(err)) < 0) {
 		s->set_errors++;
@@ -235,6 +242,8 @@ static void on_packet(void *ctx, const struct nfqueue_pkt *p)
 		return;
 	}
 	(void)pkt_parse(p->data, p->len, &info);
+	if (info.proto == 6 || info.proto == 17)	/* a first contact */
+		react_contact(s, &info.src, &info.dst, info.dport, s->read_now);
 	verdict_packet(s->v, &info, (uint64_t)p->queue << 32 | p->id,
 		       s->read_now);
 }
@@ -246,6 +255,7 @@ static void on_flow(void *ctx, const struct ct_flow *f)
 	uint64_t now = sl_monotonic_ns();
 
 	sdbypass_flow(s, f, now);
+	react_inbound(s, &f->src, &f->dst, f->dport, now);
 	vdflow_outcome(s->v, &f->src, &f->dst, f->proto, f->dport,
 		       f->outcome == CT_SUCCESS, now);
 }
@@ -424,6 +434,7 @@ static void loop(struct sluiced *s)
 				got += loop_dispatch(s, ev[i].data.fd);
 		naps = got >= POLL_FLOOD ? POLL_IDLE_NAPS : naps > 0 ? naps - 1 : 0;
 		loop_timers(s);
+		quarsave_flush(s);
 		loop_flush(s, got, naps == 0);
 	}
 	loop_flush(s, 0, 1);
@@ -440,6 +451,8 @@ static void engine_up(struct sluiced *s)
 		sdcheck_mkparent(ev, 0750);
 	if (ev != NULL && *ev && (s->events = event_open(ev)) == NULL)
 		daemon_die(1, "event file %s: %s", ev, strerror(errno));
+	if ((s->qb = quarbatch_create()) == NULL)
+		daemon_die(1, "quarantine batch: out of memory");
 	sdstate_engine(s, s->conf->ruleset == SD_RULESET_NONE ? &ops_none : &ops);
 	if ((s->react = react_create(s->conf, op_event, s, err, sizeof(err))) == NULL)
 		daemon_die(1, "%s", err);
@@ -549,6 +562,7 @@ int main(int argc, char **argv)
 	sdsetup_ruleset(&s);
 	sdsetup_apps(&s, op_event);
 	quarsave_restore(&s);
+	quarsave_flush(&s);
 	quarshare_start(&s);	/* after the restore: those are ours */
 	sdsetup_control(&s, sdctl_handle);
 	sdcheck_mkparent(s.conf->pidfile, 0755);

@@ -20,22 +20,58 @@
 #include "verdict/vd.h"
 
 #define DEFAULT_QUARANTINE_NS (3600ULL * NS_PER_SEC)
+#define QUAR_BURST 8		/* starts in one second before jitter */
 
-/* quar_find - index of key in the quarantine list, or -1 */
+/* quar_find - index of key in the quarantine list, or -1 (an index:
+   100,000 restored at start made a linear search quadratic) */
 static long quar_find(const struct verdict *v, const uint8_t *key)
 {
-	size_t i;
+	const uint32_t *i = hosttab_peek(v->quar_ix, key);
 
-	for (i = 0; i < v->nquar; i++)
-		if (memcmp(v->quar[i].key, key, HOSTKEY_LEN) == 0)
-			return (long)i;
-	return -1;
+	return i != NULL && *i < v->nquar ? (long)*i : -1;
 }
 
-/* quar_drop - forget list entry i */
+/* quar_index - entry i is key's */
+static void quar_index(struct verdict *v, size_t i)
+{
+	uint32_t *p = hosttab_put(v->quar_ix, v->quar[i].key, NULL);
+
+	if (p != NULL)
+		*p = (uint32_t)i;
+}
+
+/* quar_drop - forget list entry i (the last one takes its place) */
 static void quar_drop(struct verdict *v, size_t i)
 {
+	(void)hosttab_del(v->quar_ix, v->quar[i].key);
 	v->quar[i] = v->quar[--v->nquar];
+	if (i < v->nquar)
+		quar_index(v, i);
+}
+
+/* quar_jitter - ttl, less up to a tenth (at most 10 min) once more
+   than QUAR_BURST quarantines started this second: entries of one
+   burst would otherwise all expire in the same second, opening the
+   door for every one of them at once; a few a second keep their TTL
+   to the second, as the operator set it */
+static uint64_t quar_jitter(struct verdict *v, uint64_t ttl, uint64_t now)
+{
+	uint64_t span = ttl / 10, x;
+
+	if (now / NS_PER_SEC != v->quar_burst_s) {
+		v->quar_burst_s = now / NS_PER_SEC;
+		v->quar_burst_n = 0;
+	}
+	if (v->quar_burst_n++ < QUAR_BURST || ttl < 10 * NS_PER_SEC)
+		return ttl;
+	if (span > 600 * NS_PER_SEC)
+		span = 600 * NS_PER_SEC;
+	x = v->quar_rand;		/* xorshift64 */
+	x ^= x << 13;
+	x ^= x >> 7;
+	x ^= x << 17;
+	v->quar_rand = x;
+	return ttl - x % (span + 1);
 }
 
 /* flush_waiting - creditq_fn: drop a credit-queue packet of a host */
@@ -84,12 +120,16 @@ static int quar_start(struct verdict *v, struct vzone *z, const uint8_t *key,
 	held_drop(v, z, key, h);
 	if (ttl == 0)		/* lockout without a quarantine entry */
 		return 0;
+	ttl = quar_jitter(v, ttl, now);
+	f[1].v.u = ttl / NS_PER_SEC;
 	if (h != NULL)
 		h->quarantined_until = now + ttl;
-	if ((i = quar_find(v, key)) < 0 && v->nquar < VD_QUAR_MAX)
+	if ((i = quar_find(v, key)) < 0 && v->nquar < VD_QUAR_MAX) {
 		i = (long)v->nquar++;
-	if (i >= 0) {
 		memcpy(v->quar[i].key, key, HOSTKEY_LEN);
+		quar_index(v, (size_t)i);
+	}
+	if (i >= 0) {
 		v->quar[i].addr = *a;
 		v->quar[i].until = now + ttl;
 	}

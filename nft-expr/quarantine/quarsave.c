@@ -27,6 +27,7 @@
 #include "daemon/sdconf.h"
 #include "daemon/sluiced.h"
 #include "quarantine/quar.h"
+#include "quarantine/quarbatch.h"
 #include "quarantine/quarfile.h"
 #include "quarantine/quarsave.h"
 #include "verdict/verdict.h"
@@ -189,4 +190,20 @@ void quarsave_tick(struct sluiced *s)
 {
 	if (s->quar_failing || quar_gen(s, NULL) != s->quar_gen)
 		quarsave_save(s);
+}
+
+/* quarsave_flush - the quarantine set additions noted since the last
+   flush (quarbatch), in one transaction */
+void quarsave_flush(struct sluiced *s)
+{
+	char err[512];
+	size_t failed;
+
+	if (s->nft == NULL || s->qb == NULL || quarbatch_pending(s->qb) == 0)
+		return;
+	if ((failed = quarbatch_flush(s->qb, s->nft, err, sizeof(err))) > 0) {
+		s->set_errors += failed;
+		daemon_log(LOG_ERR, "%zu quarantine element(s) not written: %s",
+			   failed, err);
+	}
 }

@@ -21,4 +21,9 @@ void quarsave_save(struct sluiced *s);
 /* quarsave_tick - once a second: save if a quarantine changed */
 void quarsave_tick(struct sluiced *s);
 
+/* quarsave_flush - the kernel set additions noted (quarbatch) out in
+   one transaction: at the end of each turn of the loop, after the
+   restore, and before a control command that quarantined replies */
+void quarsave_flush(struct sluiced *s);
+
 #endif

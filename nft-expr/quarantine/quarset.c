@@ -44,6 +44,27 @@ static int prefix_end(const struct sl_addr *net, unsigned plen, uint8_t out[16])
 	return 0;
 }
 
+/* quarset_interval - is base+family an interval set: every IPv6 one,
+   and isolate4 (zones are prefixes) */
+static int quarset_interval(const char *base, int family)
+{
+	return family == 6 || strcmp(base, "isolate") == 0;
+}
+
+/* quarset_elem - net/plen into s: one element, or the pair of an
+   interval */
+int quarset_elem(struct nftnl_set *s, const char *base,
+		 const struct sl_addr *net, unsigned plen, uint64_t ttl_ms)
+{
+	uint8_t end[16];
+	int rc = nftset_elem(s, net->b, net->family, 0, ttl_ms);
+
+	if (rc == 0 && quarset_interval(base, net->family) &&
+	    prefix_end(net, plen, end))
+		rc = nftset_elem(s, end, net->family, NFT_SET_ELEM_INTERVAL_END, 0);
+	return rc;
+}
+
 /* change_msg - append a NEW (ttl_ms > 0) or DEL message for net/plen:
    one element in quarantine4, an interval in quarantine6 */
 static int change_msg(struct nftbatch *b, const char *table, const char *base,
@@ -51,11 +72,8 @@ static int change_msg(struct nftbatch *b, const char *table, const char *base,
 		      int excl)
 {
 	struct nftnl_set *s = nftset_for(table, base, net->family);
-	uint8_t end[16];
-	int rc = s == NULL ? -1 : nftset_elem(s, net->b, net->family, 0, ttl_ms);
+	int rc = s == NULL ? -1 : quarset_elem(s, base, net, plen, ttl_ms);
 
-	if (rc == 0 && net->family == 6 && prefix_end(net, plen, end))
-		rc = nftset_elem(s, end, 6, NFT_SET_ELEM_INTERVAL_END, 0);
 	if (rc < 0) {
 		if (s != NULL)	/* libnftnl's free does not take NULL */
 			nftnl_set_free(s);
@@ -106,7 +124,8 @@ int quarset_change_in(struct nftrules *n, const char *base,
 
 	if (table == NULL)
 		return nftset_fail(err, errlen, base, ENOENT);
-	if (a->family == 4 || plen > 128)
+	if (plen > (a->family == 4 ? 32u : 128u) ||
+	    (a->family == 4 && !quarset_interval(base, 4)))
 		plen = a->family == 4 ? 32 : 128;	/* quarantine4 holds hosts */
 	(void)prefix_network(a, plen, &net);
 	if (ttl_ns == 0) {
@@ -119,5 +138,41 @@ int quarset_change_in(struct nftrules *n, const char *base,
 		rc = change_commit(n, table, base, &net, plen, 1, ms ? ms : 1);
 	if (rc < 0)
 		return nftset_fail(err, errlen, "adding to the set", errno);
+	return 0;
+}
+
+/* quarset_port - add port to blockport4 and blockport6 (ttl_ns > 0) or
+   remove it from both, in one transaction; 0, or -1 with err */
+int quarset_port(struct nftrules *n, uint16_t port, uint64_t ttl_ns,
+		 char *err, size_t errlen)
+{
+	const char *table = nftrules_table(n);
+	struct nftbatch *b;
+	struct nftnl_set *s;
+	uint8_t key[2] = { (uint8_t)(port >> 8), (uint8_t)port };
+	int fam, rc = 0;
+
+	if (table == NULL)
+		return nftset_fail(err, errlen, "blockport", ENOENT);
+	if ((b = nftrules_batch(n, MNL_SOCKET_BUFFER_SIZE)) == NULL)
+		return nftset_fail(err, errlen, "blockport", ENOMEM);
+	for (fam = 4; fam <= 6 && rc == 0; fam += 2) {
+		if ((s = nftset_for(table, "blockport", fam)) == NULL) {
+			rc = -1;
+			break;
+		}
+		rc = nftset_elem_key(s, key, 2, 0, ttl_ns / 1000000);
+		if (rc == 0)
+			rc = nftset_msg(b, s, ttl_ns ? NFT_MSG_NEWSETELEM
+					: NFT_MSG_DELSETELEM, 0);
+		nftnl_set_free(s);
+	}
+	if (rc < 0) {
+		nftbatch_free(b);
+		return nftset_fail(err, errlen, "blockport", ENOMEM);
+	}
+	if (nftrules_commit(n, b) < 0 && !(ttl_ns == 0 && errno == ENOENT))
+		return nftset_fail(err, errlen, ttl_ns ? "blocking the port"
+				   : "unblocking the port", errno);
 	return 0;
 }

@@ -26,9 +26,17 @@
 #include "daemon/sluiced.h"
 #include "quarantine/quar.h"
 #include "react/react.h"
+#include "react/react_act.h"
+#include "react/react_detect.h"
+#include "react/react_hook.h"
 #include "react/react_int.h"
+#include "react/react_list.h"
+#include "react/react_port.h"
 
 #define REACT_ESC_KEY 17		/* family, /56 network */
+#define REACT_SPIKE_HOSTS 4096	/* hosts signalled per spike */
+
+static void react_spike(struct sluiced *sd, uint64_t now);
 
 struct react_esc {
 	unsigned n64;			/* its /64s acted on */
@@ -57,7 +65,13 @@ struct react *react_create(const struct sd_conf *c, react_event_fn *ev,
 	r->esc = hosttab_create(REACT_ESC_KEY, sizeof(struct react_esc),
 				REACT_MEM / 8, seed);
 	r->list = react_list_create(REACT_MEM / 4, seed);
-	if (r->cm == NULL || r->esc == NULL || r->list == NULL) {
+	r->votes = react_port_create(REACT_MEM / 16, seed);
+	r->hooks = react_hook_create();
+	r->det = react_detect_create(c->cm.fanout_threshold, c->cm.fanout_window_ns,
+				     REACT_MEM / 4, seed);
+	r->port_until = calloc(65536, sizeof(*r->port_until));
+	if (r->port_until == NULL || r->cm == NULL || r->esc == NULL ||
+	    r->list == NULL || r->votes == NULL || r->hooks == NULL || r->det == NULL) {
 		snprintf(err, errlen, "countermeasures: %s", strerror(errno ? errno : ENOMEM));
 		react_free(r);
 		return NULL;
@@ -73,6 +87,10 @@ void react_free(struct react *r)
 	cmeasure_free(r->cm);
 	hosttab_free(r->esc);
 	react_list_free(r->list);
+	react_port_free(r->votes);
+	react_hook_free(r->hooks);
+	react_detect_free(r->det);
+	free(r->port_until);
 	free(r);
 }
 
@@ -84,7 +102,7 @@ int react_reconf(struct react *r, const struct sd_conf *c)
 }
 
 /* react_zone_observing - is src in a zone with observe = yes */
-int react_zone_observing(const struct react *r, const struct sl_addr *src)
+static int react_zone_observing(const struct react *r, const struct sl_addr *src)
 {
 	const struct sd_zone *z = sdconf_zone(r->conf, src);
 
@@ -115,7 +133,7 @@ static int react_escalated(const struct react *r, const struct sl_addr *a)
 /* react_target - the network a reaction against src covers: IPv4 the
    host; IPv6 a zone source's v6_prefix, an outside one its /64, or its
    /56 once escalated */
-void react_target(const struct react *r, const struct sl_addr *src,
+static void react_target(const struct react *r, const struct sl_addr *src,
 		  struct react_key *out)
 {
 	memset(out, 0, sizeof(*out));
@@ -142,46 +160,6 @@ static int react_count_64(struct react *r, const struct react_key *k)
 	if ((e = hosttab_put(r->esc, key, NULL)) == NULL)
 		return 0;
 	return ++e->n64 == r->conf->cm.escalate_v6;
-}
-
-/* react_signals_text - "honeypot,lockout" of a signal mask */
-void react_signals_text(unsigned mask, char *buf, size_t len)
-{
-	size_t o = 0;
-	int s;
-
-	buf[0] = 0;
-	for (s = 0; s < CMEASURE_SIG_COUNT && o < len; s++)
-		if (mask & (1u << s))
-			o += (size_t)snprintf(buf + o, len - o, "%s%s", o ? "," : "",
-					      cmeasure_signal_name((enum cmeasure_signal)s));
-}
-
-/* react_event - one "countermeasure" event about d (src: the address
-   that signalled) with extra fields */
-void react_event(struct react *r, const struct cmeasure_decision *d,
-		 const struct sl_addr *src, const struct react_key *k,
-		 uint64_t id, const char *state, uint64_t now)
-{
-	char sigs[160], net[ADDR_STRLEN + 8], a[ADDR_STRLEN];
-	struct event_field f[10] = {
-		EF_S("action", cmeasure_action_name(d->action)),
-		EF_S("state", state),
-		EF_S("signal", cmeasure_signal_name(d->signal)),
-		EF_S("signals", sigs),
-		EF_U("score", d->score),
-		EF_S("target", net),
-		EF_U("ttl", d->expires > now ? (d->expires - now + NS_PER_SEC - 1)
-		     / NS_PER_SEC : 0),
-		EF_U("id", id),
-		EF_B("dry_run", d->dry_run),
-	};
-	struct event ev = { .type = "countermeasure", .src = src,
-			    .dst_port = d->port, .fields = f, .nfields = 9 };
-
-	react_signals_text(d->signals, sigs, sizeof(sigs));
-	snprintf(net, sizeof(net), "%s/%u", addr_format(&k->net, a), k->plen);
-	r->event(r->ctx, &ev);
 }
 
 /* react_capped_event - the refusals of the rate cap in the last second */
@@ -256,7 +234,7 @@ void react_decide(struct sluiced *sd, enum cmeasure_signal sig,
 		return;
 	if (react_count_64(r, &k))
 		r->st.escalated++;
-	react_start(sd, out, src, &k, now);
+	react_act_start(sd, out, src, &k, now);
 }
 
 /* react_signal - one signal: decided, reported, enforced */
@@ -276,7 +254,81 @@ void react_tick(struct sluiced *sd, uint64_t now)
 	if (r == NULL)
 		return;
 	react_capped_event(r);
-	react_expire(sd, now);
+	react_act_expire(sd, now);
+	react_hook_tick(r->hooks, now);
+	react_spike(sd, now);
+}
+
+/* react_detect_key - what the fan-out counts src by: its reaction's key */
+static void react_detect_key(const struct react *r, const struct sl_addr *src,
+			     uint8_t k[REACT_DETECT_KEY])
+{
+	struct react_key rk;
+
+	react_target(r, src, &rk);
+	react_detect_keyof(&rk.net, k);
+}
+
+/* react_contact - a first contact from a zone source went out */
+void react_contact(struct sluiced *sd, const struct sl_addr *src,
+		   const struct sl_addr *dst, uint16_t dport, uint64_t now)
+{
+	struct react *r = sd->react;
+	uint8_t k[REACT_DETECT_KEY];
+
+	if (r == NULL || dport == 0)
+		return;
+	react_detect_contact(r->det, r->conf, src, dst, now);
+	react_detect_key(r, src, k);
+	if (react_detect_out(r->det, k, dst, dport, now))
+		react_signal(sd, CMEASURE_SIG_FANOUT, src, dport, now);
+}
+
+/* react_inbound - a flow from outside the zones to one of our hosts */
+void react_inbound(struct sluiced *sd, const struct sl_addr *src,
+		   const struct sl_addr *dst, uint16_t dport, uint64_t now)
+{
+	struct react *r = sd->react;
+	uint8_t k[REACT_DETECT_KEY];
+
+	if (r == NULL || dport == 0 || sdconf_zone(r->conf, src) != NULL ||
+	    sdconf_zone(r->conf, dst) == NULL)
+		return;
+	react_detect_key(r, src, k);
+	if (react_detect_in(r->det, k, dst, dport, now))
+		react_signal(sd, CMEASURE_SIG_FANOUT, src, dport, now);
+}
+
+/* react_spike - once a second: the delayed hosts of a zone that just
+   entered a spike get a spike signal each (after the walk: a reaction
+   may change the host table) */
+static void react_spike(struct sluiced *sd, uint64_t now)
+{
+	struct react *r = sd->react;
+	struct sl_addr *h;
+	size_t n, i;
+
+	if ((h = calloc(REACT_SPIKE_HOSTS, sizeof(*h))) == NULL)
+		return;
+	n = react_detect_spike(r->det, sd->v, r->conf, r->conf->cm.spike_hosts,
+			       now, h, REACT_SPIKE_HOSTS);
+	for (i = 0; i < n; i++)
+		react_signal(sd, CMEASURE_SIG_SPIKE, &h[i], 0, now);
+	free(h);
+}
+
+/* react_lift - the operator ends reaction id early */
+int react_lift(struct sluiced *sd, uint64_t id, const char *note, uint64_t now)
+{
+	return sd->react ? react_act_lift(sd, id, note, now) : -1;
+}
+
+/* react_format - "sluicectl reactions": those in force */
+void react_format(const struct sluiced *sd, int json, uint64_t now,
+		  GString *out)
+{
+	if (sd->react != NULL)
+		react_list_format(sd->react->list, json, now, out);
 }
 
 /* react_stats - counters */

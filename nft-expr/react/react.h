@@ -63,6 +63,14 @@ void react_signal(struct sluiced *sd, enum cmeasure_signal sig,
 void react_decide(struct sluiced *sd, enum cmeasure_signal sig,
 		  const struct sl_addr *src, uint16_t port, uint64_t now,
 		  struct cmeasure_decision *out);
+/* react_contact - a first contact from a zone source (the queue's
+   packet): fan-out, and which protected zone it reached */
+void react_contact(struct sluiced *sd, const struct sl_addr *src,
+		   const struct sl_addr *dst, uint16_t dport, uint64_t now);
+/* react_inbound - a flow from outside the zones to one of our hosts
+   (a conntrack outcome): inbound fan-out */
+void react_inbound(struct sluiced *sd, const struct sl_addr *src,
+		   const struct sl_addr *dst, uint16_t dport, uint64_t now);
 /* react_tick - once a second: expiries, the rate cap's summary */
 void react_tick(struct sluiced *sd, uint64_t now);
 /* react_lift - the operator ends reaction id early (note: the reason,

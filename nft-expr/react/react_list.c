@@ -3,7 +3,8 @@
  * NAME
  *	react_list - the reactions in force, by id
  * SYNOPSIS
- *	#include "react/react_int.h"
+ *	#include "cmeasure.h"
+#include "react/react_list.h"
  * DESCRIPTION
  *	A bounded hosttab from id to reaction. Ids count up from 1 and are
  *	never reused while sluiced runs, so "sluicectl lift ID" cannot
@@ -11,12 +12,14 @@
  *	refuses a new reaction rather than evict one in force: its expiry
  *	and its undoing must not be lost.
  */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "clock.h"
 #include "hosttab.h"
-#include "react/react_int.h"
+#include "cmeasure.h"
+#include "react/react_list.h"
 
 struct react_list {
 	struct hosttab *t;		/* id (8 bytes) -> struct react_entry */
@@ -128,8 +131,11 @@ static int format_one(void *ctx, const void *key, void *val)
 	    (e->expires - x->now + NS_PER_SEC - 1) / NS_PER_SEC : 0;
 
 	(void)key;
-	react_signals_text(e->signals, sigs, sizeof(sigs));
-	addr_format(&e->key.net, a);
+	react_list_signals(e->signals, sigs, sizeof(sigs));
+	if (e->key.net.family == 0)
+		snprintf(a, sizeof(a), "any");	/* a port block */
+	else
+		addr_format(&e->key.net, a);
 	if (x->json)
 		g_string_append_printf(x->out, "{\"id\":%llu,\"action\":\"%s\","
 			"\"target\":\"%s/%u\",\"port\":%u,\"reason\":\"%s\","
@@ -155,4 +161,17 @@ void react_list_format(struct react_list *l, int json, uint64_t now,
 	struct format_ctx x = { out, json, now, 0 };
 
 	hosttab_walk_any(l->t, format_one, &x);
+}
+
+/* react_list_signals - "honeypot,lockout" of a signal mask */
+void react_list_signals(unsigned mask, char *buf, size_t len)
+{
+	size_t o = 0;
+	int s;
+
+	buf[0] = 0;
+	for (s = 0; s < CMEASURE_SIG_COUNT && o < len; s++)
+		if (mask & (1u << s))
+			o += (size_t)snprintf(buf + o, len - o, "%s%s", o ? "," : "",
+					      cmeasure_signal_name((enum cmeasure_signal)s));
 }

@@ -14,6 +14,7 @@
 #include <poll.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <libmnl/libmnl.h>
 #include <libnftnl/common.h>
 #include <linux/netfilter/nfnetlink.h>
@@ -135,6 +136,24 @@ static int acks_wait(struct nftbatch *b, struct mnl_socket *nl,
 	return err ? -1 : 0;
 }
 
+/* sndbuf_fit - a transaction goes in one sendmsg (the kernel takes a
+   batch from one message), so a big one (100,000 quarantines is some
+   megabytes) needs a send buffer that big: raised with CAP_NET_ADMIN
+   (SO_SNDBUFFORCE), else as far as the system lets us */
+static void sndbuf_fit(struct mnl_socket *nl, size_t len)
+{
+	int fd = mnl_socket_get_fd(nl), have = 0, want;
+	socklen_t sl = sizeof(have);
+
+	if (len > (size_t)1 << 30)
+		return;
+	want = (int)len + 65536;
+	if (getsockopt(fd, SOL_SOCKET, SO_SNDBUF, &have, &sl) == 0 && have >= want)
+		return;
+	if (setsockopt(fd, SOL_SOCKET, SO_SNDBUFFORCE, &want, sizeof(want)) < 0)
+		(void)setsockopt(fd, SOL_SOCKET, SO_SNDBUF, &want, sizeof(want));
+}
+
 /* nftbatch_commit - send and wait for every ack */
 int nftbatch_commit(struct nftbatch *b, struct mnl_socket *nl,
 		    uint32_t *bad_seq)
@@ -150,6 +169,7 @@ int nftbatch_commit(struct nftbatch *b, struct mnl_socket *nl,
 	}
 	nftnl_batch_end(mnl_nlmsg_batch_current(b->mb), b->seq++);
 	mnl_nlmsg_batch_next(b->mb);
+	sndbuf_fit(nl, mnl_nlmsg_batch_size(b->mb));
 	if (mnl_socket_sendto(nl, mnl_nlmsg_batch_head(b->mb),
 			      mnl_nlmsg_batch_size(b->mb)) < 0)
 		return -1;

@@ -279,6 +279,23 @@ int nftexpr_pair_seen(struct nftnl_rule *r, int family, unsigned v6_prefix,
 						  set) < 0);
 }
 
+/* nftexpr_rpf_missing - fib saddr . iif oif, compared with 0 as nft
+   compiles "missing" */
+int nftexpr_rpf_missing(struct nftnl_rule *r)
+{
+	struct nftnl_expr *e = expr_new("fib");
+	uint32_t zero = 0;
+
+	if (e == NULL)
+		return -1;
+	nftnl_expr_set_u32(e, NFTNL_EXPR_FIB_FLAGS, NFTA_FIB_F_SADDR | NFTA_FIB_F_IIF);
+	nftnl_expr_set_u32(e, NFTNL_EXPR_FIB_RESULT, NFT_FIB_RESULT_OIF);
+	nftnl_expr_set_u32(e, NFTNL_EXPR_FIB_DREG, REG);
+	if (expr_add(r, e, 0) < 0)
+		return -1;
+	return expr_cmp(r, NFT_CMP_EQ, &zero, sizeof(zero));
+}
+
 /* expr_bare - an expression without attributes, by name */
 static int expr_bare(struct nftnl_rule *r, const char *name)
 {

@@ -47,6 +47,10 @@ int nftexpr_addr_not_in(struct nftnl_rule *r, int family, int dst,
    (timeout_ms restarts; IPv6 saddr cut to v6_prefix bits) */
 int nftexpr_pair_seen(struct nftnl_rule *r, int family, unsigned v6_prefix,
 		      const char *set, uint32_t set_id, uint64_t timeout_ms);
+/* nftexpr_rpf_missing - fib saddr . iif oif missing: no route back to
+   the source through the interface it came in on (prerouting,
+   forward) */
+int nftexpr_rpf_missing(struct nftnl_rule *r);
 /* nftexpr_notrack - notrack (in a chain before conntrack, priority
    raw) (added) */
 int nftexpr_notrack(struct nftnl_rule *r);

@@ -37,6 +37,7 @@
 #define BATCH_SIZE (256 * 1024)
 #define TYPE_IPADDR 7		/* nft's datatype numbers, for listing */
 #define TYPE_IP6ADDR 8
+#define TYPE_INET_SERVICE 13
 #define TYPE_BITS 6		/* a concatenation's type: one per field */
 
 struct nftrules {
@@ -54,24 +55,30 @@ static const struct set_spec {
 	uint32_t flags;
 	uint32_t id;
 	int pair;		/* source . destination */
+	int port;		/* keyed by a transport port, not an address */
 } set_specs[] = {
-	{ "quarantine", 4, NFT_SET_TIMEOUT, 1, 0 },
-	{ "quarantine", 6, NFT_SET_TIMEOUT | NFT_SET_INTERVAL, 2, 0 },
-	{ "whitelist", 4, NFT_SET_INTERVAL, 3, 0 },
-	{ "whitelist", 6, NFT_SET_INTERVAL, 4, 0 },
-	{ "closed", 4, NFT_SET_INTERVAL, 5, 0 },
-	{ "closed", 6, NFT_SET_INTERVAL, 6, 0 },
-	{ "queued", 4, NFT_SET_INTERVAL, 7, 0 },
-	{ "queued", 6, NFT_SET_INTERVAL, 8, 0 },
-	{ "dark", 4, NFT_SET_INTERVAL, 9, 0 },	/* with capture only */
-	{ "dark", 6, NFT_SET_INTERVAL, 10, 0 },
-	{ "bypass", 4, NFT_SET_INTERVAL, 11, 0 },
-	{ "bypass", 6, NFT_SET_INTERVAL, 12, 0 },
-	{ "claimed", 4, NFT_SET_TIMEOUT, 13, 0 },	/* with capture only */
-	{ "claimed", 6, NFT_SET_TIMEOUT | NFT_SET_INTERVAL, 14, 0 },
+	{ "quarantine", 4, NFT_SET_TIMEOUT, 1, 0, 0 },
+	{ "quarantine", 6, NFT_SET_TIMEOUT | NFT_SET_INTERVAL, 2, 0, 0 },
+	{ "whitelist", 4, NFT_SET_INTERVAL, 3, 0, 0 },
+	{ "whitelist", 6, NFT_SET_INTERVAL, 4, 0, 0 },
+	{ "closed", 4, NFT_SET_INTERVAL, 5, 0, 0 },
+	{ "closed", 6, NFT_SET_INTERVAL, 6, 0, 0 },
+	{ "queued", 4, NFT_SET_INTERVAL, 7, 0, 0 },
+	{ "queued", 6, NFT_SET_INTERVAL, 8, 0, 0 },
+	{ "dark", 4, NFT_SET_INTERVAL, 9, 0, 0 },	/* with capture only */
+	{ "dark", 6, NFT_SET_INTERVAL, 10, 0, 0 },
+	{ "bypass", 4, NFT_SET_INTERVAL, 11, 0, 0 },
+	{ "bypass", 6, NFT_SET_INTERVAL, 12, 0, 0 },
+	{ "claimed", 4, NFT_SET_TIMEOUT, 13, 0, 0 },	/* with capture only */
+	{ "claimed", 6, NFT_SET_TIMEOUT | NFT_SET_INTERVAL, 14, 0, 0 },
 	/* the fast path: updated from the packet path, so a hash that can */
-	{ "fast", 4, NFT_SET_TIMEOUT | NFT_SET_EVAL, 15, 1 },
-	{ "fast", 6, NFT_SET_TIMEOUT | NFT_SET_EVAL, 16, 1 },
+	{ "fast", 4, NFT_SET_TIMEOUT | NFT_SET_EVAL, 15, 1, 0 },
+	{ "fast", 6, NFT_SET_TIMEOUT | NFT_SET_EVAL, 16, 1, 0 },
+	/* the countermeasures' port blocks and isolated zones (react(3)) */
+	{ "blockport", 4, NFT_SET_TIMEOUT, 17, 0, 1 },
+	{ "blockport", 6, NFT_SET_TIMEOUT, 18, 0, 1 },
+	{ "isolate", 4, NFT_SET_TIMEOUT | NFT_SET_INTERVAL, 19, 0, 0 },
+	{ "isolate", 6, NFT_SET_TIMEOUT | NFT_SET_INTERVAL, 20, 0, 0 },
 };
 
 /* capture_set - is base a set only capture needs */
@@ -174,6 +181,10 @@ static int set_msg(struct nftbatch *b, const char *table,
 		type = type << TYPE_BITS | type;
 		len *= 2;
 		nftnl_set_set_u64(s, NFTNL_SET_TIMEOUT, NFTRULES_PAIR_TIMEOUT_MS);
+	}
+	if (sp->port) {
+		type = TYPE_INET_SERVICE;
+		len = 2;
 	}
 	nftnl_set_set_u32(s, NFTNL_SET_KEY_TYPE, type);
 	nftnl_set_set_u32(s, NFTNL_SET_KEY_LEN, len);
@@ -306,15 +317,58 @@ static int outbound_jump(struct nftbatch *b, const char *table, int family,
 	return rule_msg(b, r, ok, NULL);
 }
 
-/* hook_rules - the emergency bypass, the outbound policy, quarantine
-   drop (IPv6: whitelisted sources first),
-   established accept, sources that need no verdict accepted, jump to
-   flow. An IPv6 quarantine covers a prefix (v6_prefix), which may
-   hold whitelisted addresses, the gateway's own among them: they are
-   accepted before the drop. An IPv4 one is a host, never whitelisted
-   (sluiced refuses), so IPv4 packets pay no extra lookup. */
+/* rpf_rule - forward only: fib saddr . iif oif missing drop. A source
+   address the gateway would not route back through the interface it
+   came in on is spoofed: it is dropped before the queue, so no signal
+   (lockout, fan-out, TRW) is ever counted for it. */
+static int rpf_rule(struct nftbatch *b, const char *table, int family,
+		    const char *chain)
+{
+	struct nftnl_rule *r = rule_new(table, family, chain);
+	int ok = r == NULL ? -1 : nftexpr_rpf_missing(r);
+
+	if (ok == 0)
+		ok = nftexpr_counter(r);
+	if (ok == 0)
+		ok = nftexpr_verdict(r, NF_DROP, NULL);
+	return rule_msg(b, r, ok, NULL);
+}
+
+/* blockport_rules - new TCP and UDP flows to a port of @blockportN
+   dropped (the countermeasures' network-wide port block) */
+static int blockport_rules(struct nftbatch *b, const char *table, int family,
+			   const char *chain)
+{
+	static const uint8_t protos[] = { 6, 17 };
+	struct nftnl_rule *r;
+	char name[32];
+	size_t i;
+	int ok;
+
+	set_name(name, sizeof(name), "blockport", family);
+	for (i = 0; i < sizeof(protos); i++) {
+		r = rule_new(table, family, chain);
+		ok = r == NULL ? -1 : nftexpr_dport_in(r, protos[i], name,
+							 set_id("blockport", family));
+		if (ok == 0)
+			ok = nftexpr_counter(r);
+		if (ok == 0)
+			ok = nftexpr_verdict(r, NF_DROP, NULL);
+		if (rule_msg(b, r, ok, NULL) < 0)
+			return -1;
+	}
+	return 0;
+}
+
+/* hook_rules - the emergency bypass, the outbound policy, whitelisted
+   sources accepted before every drop of a reaction (quarantine, port
+   block, isolation: an IPv6 quarantine covers a prefix that may hold
+   whitelisted addresses, the gateway's own among them, and no reaction
+   may ever drop one), quarantine drop, established accept, new flows
+   to blocked ports and isolated zones dropped, sources that need no
+   verdict accepted, (forward: spoofed sources dropped), jump to flow */
 static int hook_rules(struct nftbatch *b, const char *table, int family,
-		      const char *chain)
+		      const char *chain, int forward)
 {
 	static const uint8_t protos[] = { 6, 17 };
 	struct nftnl_rule *r;
@@ -324,8 +378,8 @@ static int hook_rules(struct nftbatch *b, const char *table, int family,
 	/* empty but for sluicectl bypass on, which fills it with all */
 	if (rule_addr_verdict(b, table, chain, family, 0, "bypass", NF_ACCEPT) < 0
 	    || outbound_jump(b, table, family, chain) < 0
-	    || (family == 6 && rule_addr_verdict(b, table, chain, 6, 0, "whitelist",
-						 NF_ACCEPT) < 0)
+	    || rule_addr_verdict(b, table, chain, family, 0, "whitelist",
+				 NF_ACCEPT) < 0
 	    || rule_addr_verdict(b, table, chain, family, 0, "quarantine",
 				 NF_DROP) < 0)
 		return -1;
@@ -333,7 +387,11 @@ static int hook_rules(struct nftbatch *b, const char *table, int family,
 	ok = r == NULL ? -1 : nftexpr_ct_not_new(r);
 	if (ok == 0)
 		ok = nftexpr_verdict(r, NF_ACCEPT, NULL);
-	if (rule_msg(b, r, ok, NULL) < 0 || bypass_rule(b, table, chain, family) < 0)
+	if (rule_msg(b, r, ok, NULL) < 0
+	    || blockport_rules(b, table, family, chain) < 0
+	    || rule_addr_verdict(b, table, chain, family, 1, "isolate", NF_DROP) < 0
+	    || bypass_rule(b, table, chain, family) < 0
+	    || (forward && rpf_rule(b, table, family, chain) < 0))
 		return -1;
 	for (i = 0; i < sizeof(protos); i++) {
 		r = rule_new(table, family, chain);
@@ -462,6 +520,26 @@ static int capture_addr_rule(struct nftbatch *b, const char *table,
 	return rule_msg(b, r, ok, NULL);
 }
 
+/* rpf_dark_rule - ip[6] daddr @darkN fib saddr . iif oif missing drop */
+static int rpf_dark_rule(struct nftbatch *b, const char *table, int family,
+			 const char *chain)
+{
+	struct nftnl_rule *r = rule_new(table, family, chain);
+	char name[32];
+	int ok;
+
+	set_name(name, sizeof(name), "dark", family);
+	ok = r == NULL ? -1 : nftexpr_addr_in(r, family, 1, name,
+					      set_id("dark", family));
+	if (ok == 0)
+		ok = nftexpr_rpf_missing(r);
+	if (ok == 0)
+		ok = nftexpr_counter(r);
+	if (ok == 0)
+		ok = nftexpr_verdict(r, NF_DROP, NULL);
+	return rule_msg(b, r, ok, NULL);
+}
+
 /* capture_chains - dark addresses of family: untracked both ways
    (conntrack must not fill with tarpitted connections), queued to
    capture at prerouting, before anything of ours can drop them */
@@ -478,6 +556,9 @@ static int capture_chains(struct nftbatch *b, const struct nftrules_conf *c,
 	for (i = 0; i < sizeof(ch) / sizeof(ch[0]); i++)
 		if (chain_msg(b, c->table, family, ch[i].name, ch[i].hook,
 			      ch[i].prio) < 0
+		    /* a spoofed source is no honeypot hit: no signal */
+		    || (ch[i].queue && rpf_dark_rule(b, c->table, family,
+						    ch[i].name) < 0)
 		    || capture_addr_rule(b, c->table, ch[i].name, family,
 					 ch[i].dst, "dark", kind, ch[i].queue
 					 ? c->capture_queue : -1) < 0
@@ -518,7 +599,8 @@ static int family_batch(struct nftbatch *b, const struct nftrules_conf *c,
 			ok = chain_msg(b, c->table, family, hooks[i].name,
 				       hooks[i].hook, c->priority) == 0
 			    && dns_rules(b, c, family, hooks[i].name) == 0
-			    && hook_rules(b, c->table, family, hooks[i].name) == 0;
+			    && hook_rules(b, c->table, family, hooks[i].name,
+					  hooks[i].hook == NF_INET_FORWARD) == 0;
 	if (ok && c->capture)
 		ok = capture_chains(b, c, kind, family) == 0;
 	if (ok && c->extra != NULL)

@@ -71,6 +71,13 @@ int nftset_elem(struct nftnl_set *s, const uint8_t *key, int family,
 	return elem_key(s, key, family == 4 ? 4 : 16, flags, timeout_ms);
 }
 
+/* nftset_elem_key - one element with a key of len bytes */
+int nftset_elem_key(struct nftnl_set *s, const void *key, size_t len,
+		    uint32_t flags, uint64_t timeout_ms)
+{
+	return elem_key(s, key, (unsigned)len, flags, timeout_ms);
+}
+
 /* nftset_msg - one NEWSETELEM/DELSETELEM message for set s; excl makes
    adding an element that exists an error (EEXIST) */
 int nftset_msg(struct nftbatch *b, struct nftnl_set *s, uint16_t type,

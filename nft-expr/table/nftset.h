@@ -34,6 +34,9 @@ struct nftnl_set *nftset_for(const char *table, const char *base, int family);
    to s; 0, or -1 if libnftnl could not */
 int nftset_elem(struct nftnl_set *s, const uint8_t *key, int family,
 		uint32_t flags, uint64_t timeout_ms);
+/* nftset_elem_key - the same with a key of len bytes (a port: 2) */
+int nftset_elem_key(struct nftnl_set *s, const void *key, size_t len,
+		    uint32_t flags, uint64_t timeout_ms);
 /* nftset_msg - one NEWSETELEM/DELSETELEM message of s's elements;
    excl makes adding an element that exists an error (EEXIST) */
 int nftset_msg(struct nftbatch *b, struct nftnl_set *s, uint16_t type,

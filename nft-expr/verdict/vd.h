@@ -29,7 +29,7 @@
 #include "verdict/verdict.h"
 
 #define VD_RECENT 8		/* recent destinations per host (first contacts) */
-#define VD_QUAR_MAX 65536	/* quarantined hosts tracked for expiry */
+#define VD_QUAR_MAX 262144	/* quarantined hosts tracked for expiry */
 #define VD_CONTACTS 65536	/* first contacts waiting for an outcome */
 #define VD_CREDIT_PASS_NS (100 * 1000000ULL)	/* credit queue pass */
 /* The cookie a delay queue holds for a packet of an observe zone: the
@@ -90,6 +90,10 @@ struct verdict {
 	struct trw_params trwp;
 	struct vquar *quar;
 	size_t nquar;
+	struct hosttab *quar_ix;	/* host key -> its index in quar */
+	uint64_t quar_burst_s;		/* second of the last quarantine start */
+	unsigned quar_burst_n;		/* starts in that second */
+	uint64_t quar_rand;		/* jitter's generator state */
 	uint64_t next_credit_pass;
 	uint64_t now;			/* of the call in progress, for callbacks */
 	int observing;			/* the call in progress is for a source

@@ -314,7 +314,12 @@ static int tables_create(struct verdict *v, const struct sd_conf *c)
 	v->contacts = contact_create(VD_CONTACTS, c->contact_timeout_ns, v->seed);
 	v->cq = creditq_create(c->max_held);
 	v->quar = calloc(VD_QUAR_MAX, sizeof(*v->quar));
-	return v->hosts && v->meta && v->contacts && v->cq && v->quar ? 0 : -1;
+	v->quar_ix = hosttab_create(HOSTKEY_LEN, sizeof(uint32_t),
+				    (size_t)VD_QUAR_MAX * 96, v->seed);
+	memcpy(&v->quar_rand, v->seed, sizeof(v->quar_rand));
+	v->quar_rand |= 1;
+	return v->hosts && v->meta && v->contacts && v->cq && v->quar
+	    && v->quar_ix ? 0 : -1;
 }
 
 /* vdsetup_create - NULL with the reason in err */
@@ -399,6 +404,7 @@ void vdsetup_free(struct verdict *v)
 	hosttab_free(v->hosts);
 	free(v->quar);
 	free(v->rel);
+	hosttab_free(v->quar_ix);
 	free(v);
 }
 
