@@ -74,7 +74,7 @@ out=$(sd_ctl hosts all more 2>&1); r=$?
 is "$r: $out" "1: sluicectl: usage: hosts [all]" \
 	"a word too many: refused, quoting the usage"
 out=$(sd_ctl frobnicate 2>&1); r=$?
-is "$r: $out" "1: sluicectl: unknown command; known: status, hosts [all], show HOST, release HOST [REASON...], quarantine HOST [REASON...], unquarantine HOST [REASON...], whitelist, events, reload, metrics, bypass on|off, reactions, lift ID [REASON...]" \
+is "$r: $out" "1: sluicectl: unknown command; known: status, hosts [all], show HOST, release HOST [REASON...], quarantine HOST [REASON...], unquarantine HOST [REASON...], whitelist, events, reload, metrics, bypass on|off, reactions, lift ID [REASON...], apps, approve PATH [SCRIPT], revoke PATH [SCRIPT], fairshare, contain HOST [DURATION], uncontain HOST" \
 	"an unknown command: refused, with the known ones"
 
 sd_ctl metrics >"$SD_RUN/metrics" 2>&1; ok $? "sluicectl metrics answers"
