@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <sys/stat.h>
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 
@@ -27,6 +28,7 @@ struct appbpf {
 	void *ctx;
 	int cgfd;
 	int ncpu;
+	__u32 mntns;		/* inode of init's mount namespace */
 };
 
 /* last libbpf warning, for the error message */
@@ -97,6 +99,7 @@ struct appbpf *appbpf_open(const char *cgroup, int mode, appbpf_event_fn *fn,
 			   void *ctx, char *err, size_t errlen)
 {
 	struct appbpf *b = calloc(1, sizeof(*b));
+	struct stat st;
 
 	if (b == NULL)
 		return fail(NULL, "allocating", ENOMEM, err, errlen);
@@ -105,6 +108,8 @@ struct appbpf *appbpf_open(const char *cgroup, int mode, appbpf_event_fn *fn,
 	b->fn = fn;
 	b->ctx = ctx;
 	b->ncpu = libbpf_num_possible_cpus();
+	if (stat("/proc/1/ns/mnt", &st) == 0 || stat("/proc/self/ns/mnt", &st) == 0)
+		b->mntns = (__u32)st.st_ino;
 	if ((b->cgfd = open(cgroup, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) < 0) {
 		snprintf(err, errlen, "[applications] cgroup %s: %s", cgroup,
 			 strerror(errno));
@@ -144,10 +149,12 @@ void appbpf_close(struct appbpf *b)
 	free(b);
 }
 
-/* appbpf_mode - conf[0].mode */
+/* appbpf_mode - conf[0]: the mode, and the machine's mount namespace
+   (init's, read at open: sluiced itself may run in a private one, as
+   systemd's ProtectSystem makes it) */
 int appbpf_mode(struct appbpf *b, int mode)
 {
-	struct apps_conf c = { .mode = (__u32)mode };
+	struct apps_conf c = { .mode = (__u32)mode, .mntns = b->mntns };
 	__u32 zero = 0;
 
 	return bpf_map_update_elem(bpf_map__fd(b->skel->maps.conf), &zero, &c,

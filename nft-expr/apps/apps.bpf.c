@@ -14,7 +14,11 @@
  *	passes only in a process whose exec gave it an approved script
  *	as argv[1] ("procs", filled at exec from "scripts" before the
  *	process ran a single instruction of its own, and inherited at
- *	fork). Denials go to sluiced through the ring buffer; in learn
+ *	fork). A script is named by its path, so a process in another
+ *	mount namespace than the machine's (where a bind mount or a
+ *	chroot can put other contents under that path, no privilege
+ *	needed with user namespaces) never gets a script approval.
+ *	Denials go to sluiced through the ring buffer; in learn
  *	mode they are reported and let through.
  *	The structures below are the few kernel fields we read, declared
  *	with preserve_access_index: libbpf relocates each access against
@@ -57,7 +61,14 @@ struct mm_struct {
 	struct file *exe_file;
 	unsigned long arg_start, arg_end;
 } PRA;
-struct task_struct { struct mm_struct *mm; int pid, tgid; } PRA;
+struct ns_common { unsigned int inum; } PRA;
+struct mnt_namespace { struct ns_common ns; } PRA;
+struct nsproxy { struct mnt_namespace *mnt_ns; } PRA;
+struct task_struct {
+	struct mm_struct *mm;
+	struct nsproxy *nsproxy;
+	int pid, tgid;
+} PRA;
 struct linux_binprm;
 
 /* what a process started as an interpreter was given */
@@ -297,6 +308,7 @@ int BPF_PROG(apps_exec, struct task_struct *t, int old_pid,
 	__u32 zero = 0, tgid = BPF_CORE_READ(t, tgid);
 	struct file *f = BPF_CORE_READ(t, mm, exe_file);
 	struct apps_scratch *x = bpf_map_lookup_elem(&scratch, &zero);
+	struct apps_conf *c = bpf_map_lookup_elem(&conf, &zero);
 	struct apps_val *v;
 	unsigned long arg;
 	long n;
@@ -317,7 +329,8 @@ int BPF_PROG(apps_exec, struct task_struct *t, int old_pid,
 		__builtin_memset(x->sk.path, 0, sizeof(x->sk.path));
 	x->p.interp = x->sk.interp;
 	__builtin_memcpy(x->p.script, x->sk.path, sizeof(x->p.script));
-	x->p.approved = bpf_map_lookup_elem(&scripts, &x->sk) != NULL;
+	x->p.approved = bpf_map_lookup_elem(&scripts, &x->sk) != NULL && c
+			&& BPF_CORE_READ(t, nsproxy, mnt_ns, ns.inum) == c->mntns;
 	bpf_map_update_elem(&procs, &tgid, &x->p, BPF_ANY);
 	return 0;
 }

@@ -52,7 +52,7 @@ struct apps_script_key {
 
 struct apps_conf {
 	__u32 mode;
-	__u32 pad;
+	__u32 mntns;		/* inode of the machine's mount namespace */
 };
 
 /* one denial (or, in learn mode, one that would have been) */

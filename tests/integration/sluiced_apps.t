@@ -172,6 +172,12 @@ is "$(judged "$T/conn-bad" $PORT -6; echo $?)" 3 "the unapproved one is denied (
 is "$(judged /usr/bin/python3 "$T/agent.py" 2>/dev/null; echo $?)" 0 "python3 with its approved script connects"
 is "$(judged /usr/bin/python3 "$T/other.py" 2>/dev/null; echo $?)" 1 "python3 with an identical script at another path does not"
 is "$(judged /usr/bin/python3 -c "$(cat "$T/agent.py")" 2>/dev/null; echo $?)" 1 "nor python3 -c with the same code"
+# the approved path with other contents bind-mounted over it, in a
+# mount namespace of a user namespace (no privilege needed)
+printf 'import socket\nsocket.create_connection(("127.0.0.1", %s)).close()\n# evil\n' $PORT >"$T/evil.py"
+rc=$(nsenter --net=/run/netns/$NS sh -c "echo \$\$ >$CG/cgroup.procs && exec unshare -Urm sh -c \"mount --bind $T/evil.py $T/agent.py && exec /usr/bin/python3 $T/agent.py\"" 2>/dev/null; echo $?)
+is "$rc" 1 "the approved script's path with other contents bind-mounted over it (own mount namespace): denied"
+is "$(judged /usr/bin/python3 "$T/agent.py" 2>/dev/null; echo $?)" 0 "while the real script still connects"
 
 # learn mode, by a reload
 conf learn no
