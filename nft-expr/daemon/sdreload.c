@@ -47,6 +47,8 @@ static const char *ruleset_change(const struct sd_conf *a,
 		return "process_priority";
 	if (a->chain_priority != b->chain_priority)
 		return "priority";
+	if (a->outbound_log_group != b->outbound_log_group)
+		return "outbound_log_group";
 	if (!fs_conf_same(&a->fairshare, &b->fairshare))
 		return "[fairshare] keys";
 	return NULL;

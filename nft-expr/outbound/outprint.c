@@ -25,27 +25,26 @@
 #include "table/nftrules.h"
 
 struct print {
-	GString *chains[OUTPLAN_CHAIN_MAX];	/* bodies, in walk order */
-	char names[OUTPLAN_CHAIN_MAX][OUTPLAN_CHAIN_MAX];
-	size_t n;
-	int failed;
+	GPtrArray *names, *chains;	/* chain names and bodies, in walk order */
 };
 
 /* body - the text of chain name, made on first use */
 static GString *body(struct print *p, const char *name)
 {
-	size_t i;
+	guint i;
 
-	for (i = 0; i < p->n; i++)
-		if (strcmp(p->names[i], name) == 0)
-			return p->chains[i];
-	if (p->n == OUTPLAN_CHAIN_MAX) {
-		p->failed = 1;
-		return NULL;
-	}
-	snprintf(p->names[p->n], sizeof(p->names[0]), "%s", name);
-	p->chains[p->n] = g_string_new(NULL);
-	return p->chains[p->n++];
+	for (i = 0; i < p->names->len; i++)
+		if (strcmp(g_ptr_array_index(p->names, i), name) == 0)
+			return g_ptr_array_index(p->chains, i);
+	g_ptr_array_add(p->names, g_strdup(name));
+	g_ptr_array_add(p->chains, g_string_new(NULL));
+	return g_ptr_array_index(p->chains, p->chains->len - 1);
+}
+
+/* chain_free - GDestroyNotify of the bodies */
+static void chain_free(gpointer g)
+{
+	g_string_free(g, TRUE);
 }
 
 /* prefix_len - the prefix length a range of width bytes is, or -1 */
@@ -122,8 +121,6 @@ static int print_rule(void *ctx, const struct outplan_rule *o)
 	const char *ip = o->family == 4 ? "ip" : "ip6";
 	GString *g = body(p, o->chain);
 
-	if (g == NULL)
-		return -1;
 	if (o->text)
 		g_string_append_printf(g, "\t\t# %s\n", o->text);
 	g_string_append(g, "\t\t");
@@ -160,7 +157,8 @@ static int print_rule(void *ctx, const struct outplan_rule *o)
 static int print_chain(void *ctx, int family, const char *name)
 {
 	(void)family;
-	return body(ctx, name) == NULL ? -1 : 0;
+	(void)body(ctx, name);
+	return 0;
 }
 
 static const struct outplan_ops print_ops = { print_chain, print_rule };
@@ -168,21 +166,23 @@ static const struct outplan_ops print_ops = { print_chain, print_rule };
 /* print_table - one family's block; 0 or -1 */
 static int print_table(FILE *f, const struct sd_conf *c, int family)
 {
-	struct print p = { .n = 0 };
-	size_t i;
+	struct print p = { g_ptr_array_new_with_free_func(g_free),
+			   g_ptr_array_new_with_free_func(chain_free) };
+	guint i;
 	int rc;
 
 	body(&p, NFTRULES_OUTBOUND);	/* first, as nft lists it */
-	rc = outplan_walk(c, family, &print_ops, &p) < 0 || p.failed ? -1 : 0;
+	rc = outplan_walk(c, family, &print_ops, &p);
 	if (rc == 0) {
 		fprintf(f, "table %s %s {\n", family == 4 ? "ip" : "ip6", c->table);
-		for (i = 0; i < p.n; i++)
+		for (i = 0; i < p.names->len; i++)
 			fprintf(f, "%s\tchain %s {\n%s\t}\n", i ? "\n" : "",
-				p.names[i], p.chains[i]->str);
+				(const char *)g_ptr_array_index(p.names, i),
+				((GString *)g_ptr_array_index(p.chains, i))->str);
 		fprintf(f, "}\n");
 	}
-	for (i = 0; i < p.n; i++)
-		g_string_free(p.chains[i], TRUE);
+	g_ptr_array_free(p.names, TRUE);
+	g_ptr_array_free(p.chains, TRUE);
 	return rc;
 }
 

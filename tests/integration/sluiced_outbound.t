@@ -4,14 +4,15 @@
 #
 # In the lab, with real connections from lan1 ("desk": outbound = deny,
 # TCP 80 and 443 only) and lan2 ("crit": no connection beyond its own
-# network 10.77.16.0/24, fd77:3::/120), both whitelisted, which must not
-# exempt them: allowed ports and prefixes connect over IPv4 and IPv6,
+# network 10.77.16.0/24, fd77:3::/120); desk is whitelisted, which must
+# not exempt it: allowed ports and prefixes connect over IPv4 and IPv6,
 # the others are refused, while the same connection from an unzoned
 # address passes (the control). `sluiced -n` prints the policy in nft
 # syntax, and that text loaded by nft lists exactly as the installed
-# chains do. The drop rules count the refusals. A SIGHUP that takes TCP
-# 443 away from desk applies to the next connection, and a TCP
-# connection to 443 established before it keeps echoing throughout.
+# chains do. The drop rules count the refusals (metrics, read back from
+# the kernel), a burst of 30 included. A SIGHUP that takes TCP 443
+# away from desk applies to the next connection, and a TCP connection
+# to 443 established before it keeps echoing throughout.
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/sluiced/lib.sh"
 
@@ -26,7 +27,9 @@ control_socket = @RUN@/sluiced.sock
 state_dir = @RUN@/state
 events = @RUN@/events.json
 syslog_events = no
-whitelist = $LAB_LAN1_4/32, $LAB_LAN1_6/128, $LAB_LAN2_4/32, $LAB_LAN2_6/128
+whitelist = $LAB_LAN1_4/32, $LAB_LAN1_6/128
+[countermeasures]
+dry_run = yes
 [sluiced]
 queue_num = 0
 [zone desk]
@@ -88,6 +91,24 @@ for fam in 4 6; do
 		sed -n 's/.*packets \([0-9]*\) .*"desk default".*/\1/p')
 	cmp "${n:-0}" -ge 1 "IPv$fam: desk's default rule counted the refusal ($n)"
 done
+
+# The counters read back, and the countermeasures' signal. A refused
+# connect may have sent its SYN again before it gave up (each one is a
+# new flow to the kernel until one is answered): at least, not exactly.
+# metric NAME - its value in $SD_RUN/metrics, 0 if absent
+metric() { sed -n "s/^$1 \([0-9]*\)$/\1/p" "$SD_RUN/metrics" | head -n 1; }
+sd_ctl metrics >"$SD_RUN/metrics"
+d=$(metric 'sluice_outbound_violations_total{zone="desk",rule="default"}')
+cmp "${d:-0}" -ge 2 "metrics: desk's default rule dropped IPv4 and IPv6 SYNs, summed ($d)" ||
+	grep outbound "$SD_RUN/metrics" | sed "s/^/#   /"
+c=$(metric 'sluice_outbound_violations_total{zone="crit",rule="default"}')
+cmp "${c:-0}" -ge 2 "metrics: crit's default rule dropped its SYNs ($c)"
+
+# A burst: 30 SYNs to 30 denied ports in about 0.3 s, all counted.
+lab_x lan1 hping3 -q -S -p ++2000 -c 30 -i u10000 10.77.16.9 >/dev/null 2>&1
+sd_ctl metrics >"$SD_RUN/metrics"
+d2=$(metric 'sluice_outbound_violations_total{zone="desk",rule="default"}')
+is "$((d2 - d))" 30 "a burst of 30 violations: the kernel counted all 30"
 
 # The printed policy, loaded by nft, lists as the installed one does.
 ns=rfwz-outbound-$$
