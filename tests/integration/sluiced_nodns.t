@@ -15,9 +15,12 @@
 # lan1 connects to three addresses by number: three signals, a nodns
 # event naming lan1 (events_per_second = 1: the rest are counted as
 # suppressed, and events plus suppressed add up to the signals).
-# Neither host is in the kernel's quarantine set; the control is the
-# operator's quarantine of lan1, which the same check then sees.
-# sluiced -n names the rules, and nft lists them in the table.
+# A second dnsmasq on the gateway itself (10.77.1.1) answers a third
+# name: its replies leave through the output chain, and lan2's contact
+# to that address is justified too. Neither host is in the kernel's
+# quarantine set; the control is the operator's quarantine of lan1,
+# which the same check then sees. sluiced -n names the rules, nft lists
+# them in the table, and a reload that changes a [dns] key is refused.
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/sluiced/lib.sh"
 
@@ -31,8 +34,8 @@ events_per_second = 1
 EOF
 EV=$SD_RUN/events.json
 BROWSE=$LAB_DIR/browse.pl
-NAME1=web1.nodns-test NAME2=web2.nodns-test
-ADDR1=10.77.16.21 ADDR2=10.77.16.22
+NAME1=web1.nodns-test NAME2=web2.nodns-test NAME3=web3.nodns-test
+ADDR1=10.77.16.21 ADDR2=10.77.16.22 ADDR3=10.77.16.23
 
 # the resolver, in srv
 lab_x srv dnsmasq -k --conf-file=/dev/null --no-resolv --no-hosts \
@@ -40,7 +43,13 @@ lab_x srv dnsmasq -k --conf-file=/dev/null --no-resolv --no-hosts \
 	--pid-file="$SD_RUN/dnsmasq.pid" --address=/$NAME1/$ADDR1 \
 	--address=/$NAME2/$ADDR2 --log-queries \
 	--log-facility="$SD_RUN/dnsmasq.log" </dev/null >/dev/null 2>&1 &
+# and one on the gateway, whose answers go out through the output hook
+lab_x gw dnsmasq -k --conf-file=/dev/null --no-resolv --no-hosts \
+	--listen-address=$LAB_GW_4 --bind-interfaces --user=root \
+	--pid-file="$SD_RUN/dnsmasq-gw.pid" --address=/$NAME3/$ADDR3 \
+	</dev/null >/dev/null 2>&1 &
 printf 'nameserver %s\n' $LAB_SRV_4 >"$SD_RUN/resolv.udp"
+printf 'nameserver %s\n' $LAB_GW_4 >"$SD_RUN/resolv.gw"
 printf 'nameserver %s\noptions use-vc\n' $LAB_SRV_4 >"$SD_RUN/resolv.tcp"
 
 # by_name NODE RESOLV NAME - browse.pl to NAME, resolved through RESOLV
@@ -69,7 +78,8 @@ echo "$out" | grep -q "no-DNS signal: answers read from NFLOG group 53; chains f
 ok $? "sluiced -n names the log rules of the answers"
 sd_start || bail "sluiced did not start"
 i=0
-until [ -s "$SD_RUN/dnsmasq.pid" ] || [ $i -ge 50 ]; do sleep 0.1; i=$((i + 1)); done
+until [ -s "$SD_RUN/dnsmasq.pid" ] && [ -s "$SD_RUN/dnsmasq-gw.pid" ] ||
+	[ $i -ge 50 ]; do sleep 0.1; i=$((i + 1)); done
 lab_x gw nft list chain ip sluice forward >"$SD_RUN/forward" 2>&1
 grep -q 'udp sport 53 ip daddr @queued4 ct state established log prefix "dns" group 53' "$SD_RUN/forward" &&
 	grep -q 'tcp sport 53 ip daddr @queued4 ct state established log prefix "dns" group 53' "$SD_RUN/forward"
@@ -83,10 +93,12 @@ by_name lan2 "$SD_RUN/resolv.tcp" $NAME2 >"$SD_RUN/b2" 2>&1
 ok $? "lan2 resolves $NAME2 over TCP (use-vc) and connects"
 grep -q "query\[A\] $NAME2" "$SD_RUN/dnsmasq.log" 2>/dev/null
 ok $? "dnsmasq answered (its log)"
+by_name lan2 "$SD_RUN/resolv.gw" $NAME3 >"$SD_RUN/b3" 2>&1
+ok $? "lan2 resolves $NAME3 through the gateway's own dnsmasq and connects"
 cmp "$(metric sluice_dns_answers_total)" -ge 2 "sluiced read the answers"
 cmp "$(metric sluice_dns_records_total)" -ge 2 "and recorded their A records"
 is "$(metric sluice_dns_malformed_total)" 0 "no answer was malformed"
-cmp "$(metric sluice_nodns_justified_total)" -ge 2 "lan2's first contacts were justified"
+cmp "$(metric sluice_nodns_justified_total)" -ge 3 "lan2's first contacts were justified (forward and output hooks)"
 is "$(nodns_from $LAB_LAN2_4)" 0 "lan2 raised no nodns event"
 is "$(metric sluice_nodns_signals_total)" 0 "and no signal"
 
@@ -108,6 +120,15 @@ ok $((! $?)) "lan2 is not in it either"
 sd_ctl quarantine $LAB_LAN1_4 nodns test control >/dev/null 2>&1 &&
 	sd_wait_quarantine $LAB_LAN1_4 4 3 1 >/dev/null
 ok $? "control: the operator's quarantine of lan1 is seen by the same check"
+
+# every [dns] key needs a restart
+sed -i 's/^events_per_second = 1$/events_per_second = 5/' "$SD_RUN/sluice.conf"
+kill -HUP "$SD_PID"
+i=0
+until grep -q 'reload refused' "$SD_RUN/sluiced.log" || [ $i -ge 30 ]; do
+	sleep 0.1; i=$((i + 1)); done
+grep -q 'reload refused.*\[dns\] events_per_second changed: that needs a restart' "$SD_RUN/sluiced.log"
+ok $? "a reload changing [dns] events_per_second is refused, naming the key"
 
 sd_alive
 ok $? "sluiced is still running"
