@@ -21,8 +21,10 @@ cc -O2 -g -std=gnu11 -D_GNU_SOURCE -Wall -Wextra -Werror \
 	-o "$build/bench/bench_vdsave" "$top/tests/bench/bench_vdsave.c" \
 	"$nx"/verdict/*.o "$nx/quarantine/quar.o" "$nx/queue/pkt.o" \
 	"$nx/daemon/sdconf.o" "$nx/capture/cap_conf.o" "$nx/apps/appconf.o" \
+	"$nx/fairshare/fs_conf.o" "$nx/outbound/outpol.o" "$nx/dns/dnsconf.o" \
+	"$nx/dns/dnssnoop.o" "$nx/capture/cap_limit.o" \
 	"$build/libsluice.a" \
-	$(pkg-config --libs glib-2.0) -lm
+	$(pkg-config --libs glib-2.0 hiredis) -lm
 echo "-- $build/bench/bench_vdsave -H 1000000 -r 5"
 . "$top/tests/bench/summary.sh"
 out=$(mktemp /tmp/sluice-bench-sdstate.XXXXXX)
