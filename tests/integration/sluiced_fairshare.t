@@ -12,7 +12,8 @@
 # and the pings' median stays under their idle median + 2 ms. A host
 # contained (sluicectl contain, 6 s) is held to contain_rate (5mbit)
 # within 10% while an uncontained one alone gets far more, and it is
-# restored when the time runs out; a whitelisted host is refused. Hosts
+# restored when the time runs out; a whitelisted host is refused; with
+# contain = lockout a scanning host's lockout contains it. Hosts
 # leaving give their classes back ([fairshare] idle = 3s) and those
 # still sending share the link between them; 12 more sources never
 # push the classes past [fairshare] classes = 6. At stop, the
@@ -56,9 +57,17 @@ rate = 50mbit
 classes = 6
 idle = 3s
 contain_rate = 5mbit
+contain = lockout
+contain_ttl = 30s
 [zone lan]
 prefixes = 10.79.1.0/24
 mode = off
+[zone scan]
+prefixes = 10.79.1.14/32
+high_watermark = 5
+low_watermark = 2
+quarantine_ttl = 0
+trw = off
 CONF
 ctl() { "$SLUICE_BUILD/sluicectl" -s "$T/sluiced.sock" "$@"; }
 # not through fl_x: $! must be sluiced's own pid, not a subshell's
@@ -150,6 +159,19 @@ for i in 2 3 5; do
 	cmp "$(echo "$r" | awk '{ printf "%d", $1 * 100 }')" -ge 1333 \
 		"three sharing: h$i gets at least 0.8 of 50/3 Mbit/s ($r)"
 done
+
+# contain = lockout: h4 (a williamson zone of its own) scans 10.79.3.0/24
+fl_x gw ip route add 10.79.3.0/24 via $FL_SRV && fl_x srv ip route add local 10.79.3.0/24 dev lo
+ok $? "a scanned network behind srv"
+ctl fairshare | grep -q '^10.79.1.14 .*contained=[0-9]'
+ok $((!$?)) "h4 is not contained before its scan"
+fl_x h4 hping3 -I eth0 -S -p 80 -c 40 -i u20000 --rand-dest 10.79.3.x >/dev/null 2>&1
+_i=0
+until ctl fairshare | grep -q '^10.79.1.14 .*contained=[0-9]' || [ $_i -ge 30 ]; do sleep 0.1; _i=$((_i + 1)); done
+ok $? "h4's lockout contained it (contain = lockout)"
+grep -q '"event_type":"contain".*"src_ip":"10.79.1.14".*"reason":"lockout"' "$T/events.json"
+ok $? "with a contain event of reason lockout"
+is "$(ctl fairshare | grep -c '^[0-9].* contained=[0-9]')" 1 "and no other host is contained"
 
 # the bound
 for n in $(seq 20 31); do
