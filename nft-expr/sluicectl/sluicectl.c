@@ -32,7 +32,8 @@ static const char usage_text[] =
 	"sluiced: status, hosts [all], show HOST, release HOST [REASON],\n"
 	"  quarantine HOST [REASON], unquarantine HOST [REASON], whitelist,\n"
 	"  events, reload, metrics, bypass on|off, reactions, lift ID [REASON],\n"
-	"  apps, approve PATH [SCRIPT], revoke PATH [SCRIPT]\n"
+	"  apps, approve PATH [SCRIPT], revoke PATH [SCRIPT], fairshare,\n"
+	"  contain HOST [DURATION], uncontain HOST\n"
 	"sluice-policyd, sluice-milter (-s their control_listen): status,\n"
 	"  hosts [all], show IDENTITY, held, release IDENTITY [REASON...],\n"
 	"  events, metrics\n";
