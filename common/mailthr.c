@@ -382,6 +382,7 @@ static void apply_shared(struct mailthr *m, uint64_t cookie, uint64_t now,
 		break;
 	case THROTTLE_LOCKOUT:
 		out->event = MAILTHR_EV_LOCKOUT;
+		m->c.shared_lockouts++;
 		lockout_verdict(m, out);
 		break;
 	default:
@@ -699,4 +700,5 @@ void mailthr_counters(const struct mailthr *m, struct mailthr_counters *out)
 	out->would_defer += m->c.would_defer;
 	out->would_reject += m->c.would_reject;
 	out->would_lockout += m->c.would_lockout;
+	out->shared_lockouts += m->c.shared_lockouts;
 }

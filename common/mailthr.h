@@ -148,6 +148,7 @@ struct mailthr_counters {
 	/* observe mode: recipients passed that would have been ... */
 	uint64_t would_delay, would_hold, would_defer, would_reject;
 	uint64_t would_lockout;		/* lockouts that would have begun */
+	uint64_t shared_lockouts;	/* lockouts the shared throttle began */
 };
 
 /* mailthr_counters - the mail layer's own counters, added to *out */

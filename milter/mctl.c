@@ -33,7 +33,8 @@ static void stats(void *obj, struct mailctl_stats *out)
 	mstate_counters(c->state, &mc);
 	mstate_contention(c->state, &dec, &busy);
 	mfilter_stats(out);
-	out->lockouts = t.lockouts;
+	/* the local throttle's, and those the shared one began here */
+	out->lockouts = t.lockouts + mc.shared_lockouts;
 	out->outside = mc.outside;
 	out->observe = (uint64_t)mstate_observe(c->state);
 	out->would_delay = mc.would_delay;

@@ -248,6 +248,16 @@ static int test_same(unsigned run, int batched)
 		mailthr_tick(loc, now);
 		mailthr_tick(sha, now);
 	}
+	{
+		struct mailthr_counters c = { 0 };
+
+		mailthr_counters(sha, &c);
+		if (c.shared_lockouts != locks) {
+			bad++;
+			diag("run %u: %llu shared lockouts counted, %u lockouts",
+			     run, (unsigned long long)c.shared_lockouts, locks);
+		}
+	}
 	sort_words(rl.log);
 	sort_words(rs.log);
 	if (strcmp(rl.log, rs.log) != 0) {
