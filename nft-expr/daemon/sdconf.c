@@ -82,6 +82,9 @@ static const struct cfg_key sluiced_keys[] = {
 	{ .name = "outbound_log_group", .type = CFG_UINT,
 	  .offset = SD(outbound_log_group), .def = "13", .min = 0, .max = 65535,
 	  .help = "NFLOG group the zones' outbound violations are logged to" },
+	{ .name = "outbound_events_per_second", .type = CFG_UINT,
+	  .offset = SD(outbound_events), .def = "5", .min = 1, .max = 10000,
+	  .help = "\"outbound\" events per source and second; the rest counted" },
 	{ .name = "user", .type = CFG_STRING, .offset = SD(user),
 	  .help = "run as this user after start-up (keeps CAP_NET_ADMIN)" },
 	{ .name = "pidfile", .type = CFG_STRING, .offset = SD(pidfile),
@@ -434,6 +437,12 @@ static int sluiced_load(struct config *c, struct sd_conf *s, char *err,
 			       " = \"%s\": fair sharing needs [sluiced] ruleset "
 			       "= own (its map and rules live in sluiced's "
 			       "tables)", s->fairshare.interface);
+	/* one listener per group: the DNS snooping's would take ours */
+	if (s->dns.nodns && s->dns.log_group == s->outbound_log_group)
+		return sd_fail(err, len, c, "sluiced", "outbound_log_group",
+			       " = \"%u\": expected a group other than [dns] "
+			       "log_group (%u)", s->outbound_log_group,
+			       s->dns.log_group);
 	return 0;
 }
 

@@ -88,6 +88,7 @@ struct sd_conf {
 	uint64_t bypass_warn_ns;	/* 0: no bypass notice */
 	uint64_t snapshot_ns;	/* throttle state saved this often */
 	unsigned outbound_log_group;	/* NFLOG group of zone violations */
+	unsigned outbound_events;	/* "outbound" events per source a second */
 	char *user;
 	char *pidfile;
 	int exempt_self;	/* own addresses join the whitelist */

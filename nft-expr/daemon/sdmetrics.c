@@ -20,9 +20,7 @@
 #include "daemon/sdconf.h"
 #include "daemon/sdmetrics.h"
 #include "daemon/sluiced.h"
-#include "outbound/outplan.h"
-#include "outbound/outstat.h"
-#include "table/nftrules.h"
+#include "outbound/outd.h"
 #include "fairshare/fairshare.h"
 #include "queue/nfqueue.h"
 #include "verdict/verdict.h"
@@ -241,8 +239,7 @@ void sdmetrics_format(const struct sluiced *s, GString *out)
 	sdbypass_metrics(s, out);
 	fairshare_metrics(s->fair, out);
 	dnsd_metrics(s, out);
-	if (s->nft != NULL && outplan_any(s->conf))
-		outstat_metrics(nftrules_table(s->nft), NULL, out);
+	outd_metrics(s, out);
 }
 
 /* sdmetrics_put - one metric, for the rooms that add their own */

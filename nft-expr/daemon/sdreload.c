@@ -25,6 +25,7 @@
 #include "daemon/sdreload.h"
 #include "daemon/sdsetup.h"
 #include "daemon/sluiced.h"
+#include "outbound/outd.h"
 #include "outbound/outnft.h"
 #include "dns/dnsd.h"
 #include "verdict/vdsetup.h"
@@ -169,6 +170,9 @@ int sdreload_run(struct sluiced *s, char *err, size_t errlen)
 	if (sdsetup_sets(s) < 0)
 		s->set_errors++;
 	sdsetup_outcomes(s);
+	if (outd_sync(s, err, errlen) < 0)
+		daemon_log(LOG_WARNING, "the outbound policy is in force, but "
+			   "its violations are not read: %s", err);
 	if (s->events != NULL && event_reopen(s->events) < 0)
 		daemon_log(LOG_WARNING, "reopening the event file: %s",
 			   strerror(errno));

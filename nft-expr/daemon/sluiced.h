@@ -30,6 +30,7 @@ struct cap_goat;
 struct react;
 struct apps;
 struct fairshare;
+struct outd;
 struct dnssnoop;
 struct nflog;
 struct quarbatch;
@@ -51,6 +52,7 @@ struct sluiced {
 	struct react *react;		/* the countermeasures */
 	struct apps *apps;		/* NULL with [applications] mode = off */
 	struct fairshare *fair;		/* NULL without [fairshare] interface */
+	struct outd *out;		/* the outbound policy's log group */
 	struct quarshare *share;	/* NULL without [core] redis */
 	struct dnssnoop *snoop;		/* NULL with the no-DNS signal off */
 	struct nflog *nflog;		/* its NFLOG group; NULL when off */

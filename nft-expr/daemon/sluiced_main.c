@@ -48,6 +48,7 @@
 #include "daemon/sdsetup.h"
 #include "daemon/sdstate.h"
 #include "daemon/sluiced.h"
+#include "outbound/outd.h"
 #include "outbound/outprint.h"
 #include "dns/dnsd.h"
 #include "quarantine/quar.h"
@@ -325,6 +326,7 @@ static void loop_timers(struct sluiced *s)
 		sdbypass_tick(s, now);
 		fairshare_tick(s->fair, now);
 		dnsd_tick(s, now);
+		outd_tick(s, now);
 		s->next_second = now + NS_PER_SEC;
 	}
 }
@@ -357,6 +359,8 @@ static int loop_dispatch(struct sluiced *s, int fd)
 		apps_bpf_read(s->apps, sl_monotonic_ns());
 	else if (s->apps != NULL && fd == apps_watch_fd(s->apps))
 		apps_watch_read(s->apps);
+	else if (outd_owns(s, fd))
+		outd_read(s);
 	else if (s->goat != NULL && fd == cap_goat_fd(s->goat))
 		cap_goat_read(s->goat);
 	else if (fd == ctl_server_fd(s->ctl))
@@ -560,6 +564,7 @@ int main(int argc, char **argv)
 	fs_sluiced_up(&s, op_event);	/* its rules go in with the table */
 	dnsd_up(&s);		/* before the ruleset: it decides the log rules */
 	sdsetup_ruleset(&s);
+	outd_up(&s, op_event);	/* binds its group (epoll) if a zone has a policy */
 	sdsetup_apps(&s, op_event);
 	quarsave_restore(&s);
 	quarsave_flush(&s);
@@ -593,6 +598,7 @@ int main(int argc, char **argv)
 	quarshare_stop(&s);
 	sdstate_stop(&s);
 	dnsd_down(&s);		/* before the engine goes */
+	outd_down(&s);
 	sdsetup_shutdown(&s);
 	sdconf_release(s.conf);
 	free(s.conf);

@@ -10,7 +10,10 @@
 # address passes (the control). `sluiced -n` prints the policy in nft
 # syntax, and that text loaded by nft lists exactly as the installed
 # chains do. The drop rules count the refusals (metrics, read back from
-# the kernel), a burst of 30 included. A SIGHUP that takes TCP 443
+# the kernel), each refusal is an "outbound" event naming zone and rule
+# (NFLOG to sluiced) and a signal to the countermeasures (crit's, not
+# whitelisted, starts one; dry run); a burst of 30 is 5 events and one
+# that says the other 25 were suppressed. A SIGHUP that takes TCP 443
 # away from desk applies to the next connection, and a TCP connection
 # to 443 established before it keeps echoing throughout.
 . "$(dirname "$0")/lib.sh"
@@ -32,6 +35,7 @@ whitelist = $LAB_LAN1_4/32, $LAB_LAN1_6/128
 dry_run = yes
 [sluiced]
 queue_num = 0
+outbound_events_per_second = 5
 [zone desk]
 prefixes = $LAB_LAN1_4/32, $LAB_LAN1_6/128
 mode = off
@@ -84,6 +88,10 @@ for fam in 4 6; do
 	probe lan1 $in 443; ok $? "IPv$fam: desk connects to TCP 443"
 	probe lan1 $out 443; ok $? "IPv$fam: desk connects to TCP 443 anywhere ($out)"
 	probe lan1 $in 22; ok $((! $?)) "IPv$fam: desk is refused TCP 22 (whitelisted, yet not exempt)"
+	grep "\"event_type\":\"outbound\",\"src_ip\":\"$desk\"" "$SD_RUN/events.json" |
+		grep -q "\"dest_ip\":\"$in\",\"dest_port\":22,\"proto\":\"TCP\",\"outbound\":{\"zone\":\"desk\",\"rule\":\"default\",\"action\":\"drop\"}"
+	ok $? "IPv$fam: the refusal is an outbound event naming zone desk and rule default" ||
+		sed 's/^/#   /' "$SD_RUN/events.json"
 	probe lan2 $in 22; ok $? "IPv$fam: crit connects to TCP 22 inside its network"
 	probe lan2 $out 443; ok $((! $?)) "IPv$fam: crit is refused TCP 443 outside it ($out)"
 	probe lan2 $out 443 $unz; ok $? "IPv$fam: the same from lan2's unzoned address passes (control)"
@@ -103,12 +111,26 @@ cmp "${d:-0}" -ge 2 "metrics: desk's default rule dropped IPv4 and IPv6 SYNs, su
 	grep outbound "$SD_RUN/metrics" | sed "s/^/#   /"
 c=$(metric 'sluice_outbound_violations_total{zone="crit",rule="default"}')
 cmp "${c:-0}" -ge 2 "metrics: crit's default rule dropped its SYNs ($c)"
+e=$(metric sluice_outbound_events_total)
+cmp "${e:-0}" -ge 4 "metrics: an outbound event each ($e)"
+grep '"event_type":"countermeasure"' "$SD_RUN/events.json" |
+	grep "\"src_ip\":\"$LAB_LAN2_4\"" | grep -q '"signal":"outbound"'
+ok $? "crit's violation is a signal the countermeasures act on (dry run)" ||
+	grep countermeasure "$SD_RUN/events.json" | sed 's/^/#   /'
+grep '"event_type":"countermeasure"' "$SD_RUN/events.json" | grep -q "\"src_ip\":\"$LAB_LAN1_4\""
+ok $((! $?)) "... and none against desk, which is whitelisted"
 
-# A burst: 30 SYNs to 30 denied ports in about 0.3 s, all counted.
+# A burst: 30 SYNs to 30 denied ports in about 0.3 s.
 lab_x lan1 hping3 -q -S -p ++2000 -c 30 -i u10000 10.77.16.9 >/dev/null 2>&1
+sleep 2.5
+n=$(grep -c '"dest_ip":"10.77.16.9"' "$SD_RUN/events.json")
+sup=$(grep "\"event_type\":\"outbound\",\"src_ip\":\"$LAB_LAN1_4\"" "$SD_RUN/events.json" |
+	sed -n 's/.*"suppressed":\([0-9]*\).*/\1/p' | awk '{ n += $1 } END { print n + 0 }')
+cmp "$n" -le 10 "a burst of 30 violations makes at most 10 events ($n)"
+is "$((n + sup))" 30 "... events and their suppressed counts add up to the 30 ($n + $sup)"
 sd_ctl metrics >"$SD_RUN/metrics"
 d2=$(metric 'sluice_outbound_violations_total{zone="desk",rule="default"}')
-is "$((d2 - d))" 30 "a burst of 30 violations: the kernel counted all 30"
+is "$((d2 - d))" 30 "... and the kernel counted all 30"
 
 # The printed policy, loaded by nft, lists as the installed one does.
 ns=rfwz-outbound-$$

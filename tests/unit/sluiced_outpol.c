@@ -250,6 +250,10 @@ static void test_conf(void)
 	   "... saying allow or deny");
 	is_int(load("[sluiced]\noutbound_log_group = 65536\n", &c, err, sizeof(err)), -1,
 	       "log group 65536 refused");
+	is_int(load("[dns]\nnodns = yes\nlog_group = 13\n", &c, err, sizeof(err)), -1,
+	       "the DNS snooping's log group refused");
+	ok(strstr(err, "[sluiced] outbound_log_group = \"13\": expected a group other "
+		  "than [dns] log_group (13)") != NULL, "... naming both keys");
 	ok(outplan_tag_parse("lan deny_out 3", zone, sizeof(zone), &kind, &idx) == 0
 	   && strcmp(zone, "lan") == 0 && kind == OUTPOL_DENY_OUT && idx == 3,
 	   "tag \"lan deny_out 3\" reads back");
