@@ -165,14 +165,16 @@ static int cmd_status(void *ctx, int json, char **argv, GString *out)
 			"\"ruleset\":\"%s\",\"table\":\"%s\",\"queue_expr\":\"%s\","
 			"\"queue_num\":%u,\"zones\":%zu,\"packets\":%llu,\"accepted\":%llu,"
 			"\"held\":%llu,\"released\":%llu,\"dropped\":%llu,\"hosts\":%zu,"
-			"\"held_now\":%zu,\"quarantined\":%zu,\"lockouts\":%llu",
+			"\"held_now\":%zu,\"quarantined\":%zu,\"lockouts\":%llu,"
+			"\"fast_hosts\":%zu,\"fast_pairs\":%zu",
 			SLUICE_VERSION, (unsigned long long)up,
 			s->nft ? "own" : "none", s->conf->table, qexpr,
 			s->conf->queue_num, s->conf->nzones,
 			(unsigned long long)vs.packets, (unsigned long long)vs.accepted,
 			(unsigned long long)vs.held, (unsigned long long)vs.released,
 			(unsigned long long)vs.dropped, vs.hosts, vs.held_now,
-			vs.quarantined, (unsigned long long)vs.lockouts);
+			vs.quarantined, (unsigned long long)vs.lockouts,
+			vs.fast_hosts, vs.fast_pairs);
 		sdbypass_status(s, 1, sl_monotonic_ns(), out);
 		g_string_append(out, "}\n");
 		return 0;
@@ -204,6 +206,10 @@ static int cmd_status(void *ctx, int json, char **argv, GString *out)
 			       "%zu quarantined, %llu lockouts\n", vs.hosts,
 			       vs.held_now, vs.quarantined,
 			       (unsigned long long)vs.lockouts);
+	if (vs.fast_hosts > 0)
+		g_string_append_printf(out, "fast path: %zu hosts mirrored, %zu "
+				       "pairs in the kernel\n", vs.fast_hosts,
+				       vs.fast_pairs);
 	if (vs.observed_holds + vs.observed_drops + vs.observed_quarantines > 0)
 		g_string_append_printf(out, "observed, not enforced: %llu would-be "
 				       "holds, %llu drops, %llu quarantines\n",

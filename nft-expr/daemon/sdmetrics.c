@@ -63,6 +63,8 @@ static const struct metric metrics[] = {
 	VG("sluice_held", held_now, "packets held now"),
 	VG("sluice_contacts_waiting", contacts_waiting, "first contacts awaiting an outcome"),
 	VG("sluice_quarantined", quarantined, "hosts in quarantine now"),
+	VG("sluice_fast_hosts", fast_hosts, "hosts whose working set is mirrored into the kernel"),
+	VG("sluice_fast_pairs", fast_pairs, "source . destination pairs the kernel accepts (fast path)"),
 };
 
 /* metric_put - HELP, TYPE and the value */

@@ -50,6 +50,9 @@ static const char *ruleset_change(const struct sd_conf *a,
 		return "priority";
 	if (a->outbound_log_group != b->outbound_log_group)
 		return "outbound_log_group";
+	/* the fast rule masks IPv6 sources with it, installed at start */
+	if (a->v6_prefix != b->v6_prefix)
+		return "v6_prefix";
 	if (!fs_conf_same(&a->fairshare, &b->fairshare))
 		return "[fairshare] keys";
 	return NULL;

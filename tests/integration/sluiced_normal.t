@@ -45,6 +45,10 @@ for fam in 4 6; do
 	cmp "$((s1 - s0 + k1 - k0))" -ge $n "IPv$fam: every request's first packet was decided by sluiced's queue or its fast path ($((s1 - s0)) queued, $((k1 - k0)) by the kernel)"
 	cmp "$((k1 - k0))" -ge $((n / 2)) "IPv$fam: most went by the kernel's fast path ($((k1 - k0)))"
 done
+pairs=$(sd_ctl metrics 2>/dev/null | awk '$1 == "sluice_fast_pairs" { print $2 }')
+cmp "${pairs:-0}" -ge 2 "the metrics count lan2's pairs in the kernel (sluice_fast_pairs $pairs)"
+sd_ctl status 2>/dev/null | grep -q '^fast path: 2 hosts mirrored'
+ok $? "sluicectl status: its IPv4 and IPv6 working sets are mirrored"
 out=$(sd_ctl show "$LAB_LAN2_4" 2>&1)
 ok $? "sluicectl show $LAB_LAN2_4 answers"
 diag "$out"
