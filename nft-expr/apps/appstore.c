@@ -83,8 +83,8 @@ out:
 	return rc;
 }
 
-/* load_fn - atomicfile_load_fn */
-static int load_fn(FILE *fp, void *ctx)
+/* appstore_read - atomicfile_load_fn: all of fp into ctx's table */
+int appstore_read(FILE *fp, void *ctx)
 {
 	GHashTable *t = ctx;
 	size_t len;
@@ -120,7 +120,7 @@ GHashTable *appstore_load(const char *path, char *why, size_t whylen)
 	GHashTable *t = g_hash_table_new_full(g_str_hash, g_str_equal, g_free,
 					      appstore_rec_free);
 
-	if (path != NULL && atomicfile_load(path, load_fn, t, why, whylen) < 0) {
+	if (path != NULL && atomicfile_load(path, appstore_read, t, why, whylen) < 0) {
 		g_hash_table_destroy(t);
 		return NULL;
 	}

@@ -33,6 +33,10 @@ struct appstore_rec {
    "PATH SCRIPT"); an empty table when there is no file; NULL with why
    when it was refused (then moved aside) */
 GHashTable *appstore_load(const char *path, char *why, size_t whylen);
+/* appstore_read - the loader itself, an atomicfile_load_fn: fp's
+   records into the table ctx (name -> struct appstore_rec), all or
+   none; 0, or -1 with errno EPROTO or EBADMSG (also for the fuzzer) */
+int appstore_read(FILE *fp, void *ctx);
 /* appstore_save - the records of table (name -> struct appstore_rec)
    to path; 0 or -1 with errno */
 int appstore_save(const char *path, GHashTable *records);
