@@ -21,6 +21,7 @@
 #include <libnftnl/expr.h>
 #include <libnftnl/rule.h>
 #include <libnftnl/set.h>
+#include <libnftnl/udata.h>
 
 #include "fairshare/fs_nft.h"
 #include "fairshare/fs_tc.h"
@@ -37,6 +38,7 @@
 #define NEW_TIMEOUT_MS 60000
 #define ID_BASE 100		/* set ids after nftrules' own */
 #define DEFAULT_PRIO FS_TC_PRIORITY(0)
+#define BYTEORDER_HOST 1	/* nft's enum byteorder, in a set's userdata */
 
 struct fs_nft {
 	struct mnl_socket *nl;
@@ -64,6 +66,21 @@ static uint32_t set_id(const char *base, int family)
 	return 0;
 }
 
+/* map_udata - the map's data is a class id in host order: said in
+   the set's userdata, so `nft list` prints 1:2002, not 220:100 (the
+   kernel does not read it) */
+static void map_udata(struct nftnl_set *s)
+{
+	struct nftnl_udata_buf *u = nftnl_udata_buf_alloc(64);
+
+	if (u == NULL)
+		return;
+	if (nftnl_udata_put_u32(u, NFTNL_UDATA_SET_DATABYTEORDER, BYTEORDER_HOST))
+		(void)nftnl_set_set_data(s, NFTNL_SET_USERDATA, nftnl_udata_buf_data(u),
+					 nftnl_udata_buf_len(u));
+	nftnl_udata_buf_free(u);
+}
+
 /* set_msg - NEWSET for one of ours */
 static int set_msg(struct nftbatch *b, const char *table, int family,
 		   const struct fs_set *sp)
@@ -82,6 +99,7 @@ static int set_msg(struct nftbatch *b, const char *table, int family,
 	if (sp->flags & NFT_SET_MAP) {
 		nftnl_set_set_u32(s, NFTNL_SET_DATA_TYPE, TYPE_CLASSID);
 		nftnl_set_set_u32(s, NFTNL_SET_DATA_LEN, 4);
+		map_udata(s);
 	}
 	if (sp->flags & NFT_SET_TIMEOUT) {
 		nftnl_set_set_u64(s, NFTNL_SET_TIMEOUT, NEW_TIMEOUT_MS);

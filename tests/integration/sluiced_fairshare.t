@@ -73,6 +73,20 @@ quarantine_ttl = 0
 trw = off
 CONF
 ctl() { "$SLUICE_BUILD/sluicectl" -s "$T/sluiced.sock" "$@"; }
+
+# refusals at start: method = cake on a kernel without sch_cake, and an
+# interface whose root qdisc is the operator's (left as it was)
+sed 's/^rate = 50mbit$/rate = 50mbit\nmethod = cake/' "$T/sluice.conf" >"$T/cake.conf"
+fl_x gw "$SLUICE_BUILD/sluiced" -f -c "$T/cake.conf" 2>"$T/cake.log"
+is "$?:$(grep -c 'method = cake: this kernel has no sch_cake' "$T/cake.log")" "1:1" \
+	"method = cake is refused, naming the missing sch_cake"
+fl_x gw tc qdisc add dev br0 root handle 7: tbf rate 1gbit burst 64k latency 10ms
+fl_x gw "$SLUICE_BUILD/sluiced" -f -c "$T/sluice.conf" 2>"$T/own.log"
+is "$?:$(grep -c 'br0 has a root qdisc of its own (tbf, handle 7:)' "$T/own.log")" "1:1" \
+	"an operator's root qdisc on the LAN side is refused, named"
+fl_x gw tc qdisc show dev br0 | grep -q '^qdisc tbf 7: root' && ! fl_x gw tc qdisc show dev up0 | grep -q htb
+ok $? "and left in place, with nothing of ours on the uplink"
+fl_x gw tc qdisc del dev br0 root
 # not through fl_x: $! must be sluiced's own pid, not a subshell's
 ip netns exec "$FL_ID-gw" "$SLUICE_BUILD/sluiced" -f -c "$T/sluice.conf" 2>"$T/sluiced.log" &
 SD_PID=$!

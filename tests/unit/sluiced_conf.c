@@ -144,8 +144,46 @@ static const struct bad bad[] = {
 	{ "[zone a/b]\nprefixes = 10.0.0.0/8\n", "a zone name is" },
 	{ "[core]\nwhitelist = 300.1.1.1\n", "[core] whitelist" },
 	{ "[core]\ncontrol_socket = inet:127.0.0.1:99\n", "[core] control_socket" },
+	{ "[fairshare]\nrate = 100mbit\n", "[fairshare] interface: missing" },
+	{ "[fairshare]\ninterface = eth0\n", "[fairshare] rate: missing" },
+	{ "[fairshare]\ninterface = eth0\nrate = fast\n", "[fairshare] rate = \"fast\": expected a rate in tc units" },
+	{ "[fairshare]\ninterface = eth0\nrate = 100mbits\n", "[fairshare] rate = \"100mbits\"" },
+	{ "[fairshare]\ninterface = eth0\nrate = 1kbit\n", "[fairshare] rate = \"1kbit\"" },
+	{ "[fairshare]\ninterface = eth0\nrate = 2tbit\n", "[fairshare] rate = \"2tbit\"" },
+	{ "[fairshare]\ninterface = eth0\nrate = 10mbit\ncontain_rate = 10mbit\n",
+	  "[fairshare] contain_rate = \"10mbit\": expected a rate below rate (10mbit)" },
+	{ "[fairshare]\ninterface = eth0\nlan_interface = eth0\nrate = 10mbit\n",
+	  "[fairshare] lan_interface = \"eth0\": expected an interface other than" },
+	{ "[fairshare]\ninterface = eth0\nrate = 10mbit\nclasses = 4096\n", "[fairshare] classes = \"4096\"" },
+	{ "[fairshare]\ninterface = eth0\nrate = 10mbit\nmethod = sfq\n", "[fairshare] method = \"sfq\"" },
+	{ "[fairshare]\ninterface = eth0\nrate = 10mbit\ncontain = quarantine\n", "[fairshare] contain = \"quarantine\"" },
+	{ "[sluiced]\nruleset = none\n[fairshare]\ninterface = eth0\nrate = 10mbit\n",
+	  "[fairshare] interface = \"eth0\": fair sharing needs [sluiced] ruleset = own" },
+	{ "[zone lan]\nprefixes = 10.0.0.0/8\nshare = 0\n", "[zone lan] share = \"0\"" },
+	{ "[zone lan]\nprefixes = 10.0.0.0/8\nshare = 101\n", "[zone lan] share = \"101\"" },
 	{ "not an ini file", "" },
 };
+
+/* test_rates - tc's units into bits/s */
+static void test_rates(void)
+{
+	static const struct { const char *text; uint64_t bits; } t[] = {
+		{ "100mbit", 100000000 }, { "1.5gbit", 1500000000 },
+		{ "500kbit", 500000 }, { "10mbps", 80000000 }, { "8000", 8000 },
+		{ "1mibit", 1048576 }, { "2kibps", 16384 }, { "1Gbit", 1000000000 },
+		{ "1tbit", 1000000000000ULL },
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(t) / sizeof(t[0]); i++) {
+		uint64_t got = 0;
+
+		if (!ok(fs_conf_rate(t[i].text, &got) == 0 && got == t[i].bits,
+			"rate %s", t[i].text))
+			diag("  got %llu, want %llu", (unsigned long long)got,
+			     (unsigned long long)t[i].bits);
+	}
+}
 
 /* test_bad - every kind of mistake, with file, group, key and value */
 static void test_bad(void)
@@ -169,5 +207,6 @@ int main(void)
 	test_defaults();
 	test_priority();
 	test_bad();
+	test_rates();
 	return done_testing();
 }
