@@ -15,7 +15,8 @@
 # lan1 connects to three addresses by number: three signals, a nodns
 # event naming lan1 (events_per_second = 1: the rest are counted as
 # suppressed, and events plus suppressed add up to the signals).
-# A second dnsmasq on the gateway itself (10.77.1.1) answers a third
+# A fourth name has an AAAA record only, asked over IPv6 (the ip6
+# table's rules). A second dnsmasq on the gateway itself (10.77.1.1) answers a third
 # name: its replies leave through the output chain, and lan2's contact
 # to that address is justified too. Neither host is in the kernel's
 # quarantine set; the control is the operator's quarantine of lan1,
@@ -36,12 +37,13 @@ EV=$SD_RUN/events.json
 BROWSE=$LAB_DIR/browse.pl
 NAME1=web1.nodns-test NAME2=web2.nodns-test NAME3=web3.nodns-test
 ADDR1=10.77.16.21 ADDR2=10.77.16.22 ADDR3=10.77.16.23
+NAME6=web6.nodns-test ADDR6=fd77:3::26
 
 # the resolver, in srv
 lab_x srv dnsmasq -k --conf-file=/dev/null --no-resolv --no-hosts \
-	--listen-address=$LAB_SRV_4 --bind-interfaces --user=root \
+	--listen-address=$LAB_SRV_4,$LAB_SRV_6 --bind-interfaces --user=root \
 	--pid-file="$SD_RUN/dnsmasq.pid" --address=/$NAME1/$ADDR1 \
-	--address=/$NAME2/$ADDR2 --log-queries \
+	--address=/$NAME2/$ADDR2 --address=/$NAME6/$ADDR6 --log-queries \
 	--log-facility="$SD_RUN/dnsmasq.log" </dev/null >/dev/null 2>&1 &
 # and one on the gateway, whose answers go out through the output hook
 lab_x gw dnsmasq -k --conf-file=/dev/null --no-resolv --no-hosts \
@@ -50,6 +52,7 @@ lab_x gw dnsmasq -k --conf-file=/dev/null --no-resolv --no-hosts \
 	</dev/null >/dev/null 2>&1 &
 printf 'nameserver %s\n' $LAB_SRV_4 >"$SD_RUN/resolv.udp"
 printf 'nameserver %s\n' $LAB_GW_4 >"$SD_RUN/resolv.gw"
+printf 'nameserver %s\n' $LAB_SRV_6 >"$SD_RUN/resolv.v6"
 printf 'nameserver %s\noptions use-vc\n' $LAB_SRV_4 >"$SD_RUN/resolv.tcp"
 
 # by_name NODE RESOLV NAME - browse.pl to NAME, resolved through RESOLV
@@ -95,11 +98,13 @@ grep -q "query\[A\] $NAME2" "$SD_RUN/dnsmasq.log" 2>/dev/null
 ok $? "dnsmasq answered (its log)"
 by_name lan2 "$SD_RUN/resolv.gw" $NAME3 >"$SD_RUN/b3" 2>&1
 ok $? "lan2 resolves $NAME3 through the gateway's own dnsmasq and connects"
+by_name lan2 "$SD_RUN/resolv.v6" $NAME6 >"$SD_RUN/b6" 2>&1
+ok $? "lan2 resolves $NAME6 (AAAA) over IPv6 and connects to $ADDR6"
 sd_ctl metrics | grep -E '^sluice_(dns|nodns)' >"$SD_RUN/m1"
 cmp "$(metric sluice_dns_answers_total)" -ge 2 "sluiced read the answers"
-cmp "$(metric sluice_dns_records_total)" -ge 2 "and recorded their A records"
+cmp "$(metric sluice_dns_records_total)" -ge 2 "and recorded their A and AAAA records"
 is "$(metric sluice_dns_malformed_total)" 0 "no answer was malformed"
-cmp "$(metric sluice_nodns_justified_total)" -ge 3 "lan2's first contacts were justified (forward and output hooks)"
+cmp "$(metric sluice_nodns_justified_total)" -ge 4 "lan2's first contacts were justified (forward and output hooks, IPv6)"
 is "$(nodns_from $LAB_LAN2_4)" 0 "lan2 raised no nodns event"
 is "$(metric sluice_nodns_signals_total)" 0 "and no signal"
 
