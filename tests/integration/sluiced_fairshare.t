@@ -16,7 +16,8 @@
 # contained (sluicectl contain, 6 s) is held to contain_rate (5mbit)
 # within 10% while an uncontained one alone gets far more, and it is
 # restored when the time runs out; a whitelisted host is refused; with
-# contain = lockout a scanning host's lockout contains it. Hosts
+# contain = lockout a scanning host's lockout contains it. Two IPv6
+# hosts of one /64 share one class (map fair6). Hosts
 # leaving give their classes back ([fairshare] idle = 3s) and those
 # still sending share the link between them; 12 more sources never
 # push the classes past [fairshare] classes = 6. At stop, the
@@ -63,7 +64,7 @@ contain_rate = 5mbit
 contain = lockout
 contain_ttl = 30s
 [zone lan]
-prefixes = 10.79.1.0/24
+prefixes = 10.79.1.0/24, fd79:1::/64
 mode = off
 [zone scan]
 prefixes = 10.79.1.14/32
@@ -192,6 +193,19 @@ ok $? "h4's lockout contained it (contain = lockout)"
 grep -q '"event_type":"contain".*"src_ip":"10.79.1.14".*"reason":"lockout"' "$T/events.json"
 ok $? "with a contain event of reason lockout"
 is "$(ctl fairshare | grep -c '^[0-9].* contained=[0-9]')" 1 "and no other host is contained"
+
+# IPv6 per /64: h2 and h3 (fd79:1::12, ::13) share one class
+P=""
+for i in 2 3; do
+	fl_x h$i iperf3 -6 -c $FL_SRV6 -p 520$i -t 1 -b 5M >/dev/null 2>&1 &
+	P="$P $!"
+done
+wait $P
+sleep 1.2
+ctl fairshare >"$T/v6"
+is "$(grep -c '^fd79:1::/64 ' "$T/v6")" 1 "IPv6 hosts get a class per /64: one for fd79:1::12 and ::13"
+fl_x gw nft list map ip6 sluice fair6 | grep -q 'fd79:1:: : 1:'
+ok $? "and the kernel's map fair6 holds that /64"
 
 # the bound
 for n in $(seq 20 31); do
