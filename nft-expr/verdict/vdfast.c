@@ -366,11 +366,23 @@ static void zone_tick(struct vdfast *f, uint64_t now)
 	f->next = (now / f->release_ns + 1) * f->release_ns;
 }
 
+/* mirror_clear - every host's pairs out of the kernel, none mirrored */
+static void mirror_clear(struct vdfast *f)
+{
+	struct keys l = { NULL, 0, 0 };
+	size_t i;
+
+	hosttab_walk_any(f->hosts, key_collect, &l);
+	for (i = 0; i < l.n; i++)
+		vdfast_forget(f->z, l.k[i]);
+	free(l.k);
+}
+
 /* vdfast_tick - read back, age and align every zone due at now */
 void vdfast_tick(struct verdict *v, uint64_t now, int force)
 {
 	size_t i;
-	int due = 0;
+	int due = 0, walked;
 
 	for (i = 0; i < v->nzones; i++)
 		due |= vdfast_due(&v->zones[i], now)
@@ -383,12 +395,17 @@ void vdfast_tick(struct verdict *v, uint64_t now, int force)
 		v->fast_dirty = 0;
 		v->ops.pair_commit(v->ctx);
 	}
-	if (v->ops.pair_walk(v->ctx, seen_one, v) < 0)
-		return;		/* the caller logged it; next boundary */
+	/* Without the kernel's contacts the order is unknown: the due
+	   zones' pairs go and the queue decides until they are relearnt
+	   (the caller logged why). */
+	walked = v->ops.pair_walk(v->ctx, seen_one, v) == 0;
 	for (i = 0; i < v->nzones; i++)
 		if (v->zones[i].fast != NULL
-		    && (force || vdfast_due(&v->zones[i], now)))
+		    && (force || vdfast_due(&v->zones[i], now))) {
+			if (!walked)
+				mirror_clear(v->zones[i].fast);
 			zone_tick(v->zones[i].fast, now);
+		}
 }
 
 /* vdfast_next - the next period boundary of a zone with pairs */
