@@ -36,7 +36,7 @@
 #define TYPE_IPADDR 7		/* nft's datatype numbers */
 #define TYPE_IP6ADDR 8
 #define TYPE_INET_SERVICE 13
-#define REPLACE_BATCH (1024 * 1024)
+#define REPLACE_BATCH (4 * 1024 * 1024)	/* as the install's */
 
 /* ids of anonymous sets: unique within any batch that holds them */
 static uint32_t anon_next = ANON_ID_BASE;

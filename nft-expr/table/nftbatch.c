@@ -23,6 +23,7 @@
 
 #define ACK_WAIT_MS 2000	/* the kernel answers in microseconds */
 #define ACK_LINGER_MS 100	/* after an error, wait this long for more */
+#define ACK_TRUESIZE 2048	/* receive buffer an ack takes, generously */
 
 struct nftbatch {
 	char *buf;
@@ -154,6 +155,24 @@ static void sndbuf_fit(struct mnl_socket *nl, size_t len)
 		(void)setsockopt(fd, SOL_SOCKET, SO_SNDBUF, &want, sizeof(want));
 }
 
+/* rcvbuf_fit - every message of a batch is acknowledged, and each ack
+   costs the receive buffer a whole socket buffer (about a kilobyte of
+   truesize for 36 bytes): the default 208 KB overflowed (ENOBUFS) at
+   a few hundred messages, so the buffer is raised to hold them all */
+static void rcvbuf_fit(struct mnl_socket *nl, unsigned acks)
+{
+	int fd = mnl_socket_get_fd(nl), have = 0, want;
+	socklen_t sl = sizeof(have);
+
+	if (acks > (1U << 20))
+		acks = 1U << 20;
+	want = (int)acks * ACK_TRUESIZE + 65536;
+	if (getsockopt(fd, SOL_SOCKET, SO_RCVBUF, &have, &sl) == 0 && have >= want)
+		return;
+	if (setsockopt(fd, SOL_SOCKET, SO_RCVBUFFORCE, &want, sizeof(want)) < 0)
+		(void)setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &want, sizeof(want));
+}
+
 /* nftbatch_commit - send and wait for every ack */
 int nftbatch_commit(struct nftbatch *b, struct mnl_socket *nl,
 		    uint32_t *bad_seq)
@@ -170,6 +189,7 @@ int nftbatch_commit(struct nftbatch *b, struct mnl_socket *nl,
 	nftnl_batch_end(mnl_nlmsg_batch_current(b->mb), b->seq++);
 	mnl_nlmsg_batch_next(b->mb);
 	sndbuf_fit(nl, mnl_nlmsg_batch_size(b->mb));
+	rcvbuf_fit(nl, b->acks);
 	if (mnl_socket_sendto(nl, mnl_nlmsg_batch_head(b->mb),
 			      mnl_nlmsg_batch_size(b->mb)) < 0)
 		return -1;

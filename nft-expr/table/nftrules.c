@@ -34,7 +34,7 @@
 #include "table/nftexpr.h"
 #include "table/nftrules.h"
 
-#define BATCH_SIZE (256 * 1024)
+#define BATCH_SIZE (4 * 1024 * 1024)	/* the zones' policies go in too */
 #define TYPE_IPADDR 7		/* nft's datatype numbers, for listing */
 #define TYPE_IP6ADDR 8
 #define TYPE_INET_SERVICE 13
