@@ -28,6 +28,7 @@
 #include "daemon/sdmetrics.h"
 #include "daemon/sdreload.h"
 #include "daemon/sluiced.h"
+#include "dns/dnsd.h"
 #include "fairshare/fs_sluiced.h"
 #include "quarantine/quar.h"
 #include "quarantine/quarsave.h"
@@ -218,6 +219,7 @@ static int cmd_status(void *ctx, int json, char **argv, GString *out)
 				       (unsigned long long)vs.observed_quarantines);
 	status_capture(s, out);
 	status_share(s, out);
+	dnsd_status(s, out);
 	return 0;
 }
 

@@ -133,6 +133,27 @@ void dnsd_report(const struct sd_conf *c, void (*fn)(void *, const char *),
 	fn(ctx, line);
 }
 
+/* dnsd_status - sluicectl status's line, when the signal is on */
+void dnsd_status(const struct sluiced *s, GString *out)
+{
+	struct dnssnoop_stats ds;
+	struct vddns_stats vs;
+
+	if (s->nflog == NULL)
+		return;
+	dnssnoop_stats(s->snoop, &ds);
+	vddns_stats(s->v, &vs);
+	g_string_append_printf(out, "no-DNS signal: NFLOG group %u, %llu answers "
+			       "(%llu malformed), %zu pairs; first contacts %llu "
+			       "justified, %llu exempt, %llu signals\n",
+			       s->conf->dns.log_group,
+			       (unsigned long long)ds.answers,
+			       (unsigned long long)ds.malformed, ds.pairs,
+			       (unsigned long long)vs.justified,
+			       (unsigned long long)vs.exempt,
+			       (unsigned long long)vs.signals);
+}
+
 /* dnsd_metrics - the Prometheus lines */
 void dnsd_metrics(const struct sluiced *s, GString *out)
 {

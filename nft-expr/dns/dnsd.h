@@ -37,6 +37,8 @@ void dnsd_tick(struct sluiced *s, uint64_t now);
 /* dnsd_report - what reads the answers, one line to fn (sluiced -n, start) */
 void dnsd_report(const struct sd_conf *c, void (*fn)(void *, const char *),
 		 void *ctx);
+/* dnsd_status - sluicectl status's line, when the signal is on */
+void dnsd_status(const struct sluiced *s, GString *out);
 /* dnsd_metrics - the Prometheus lines */
 void dnsd_metrics(const struct sluiced *s, GString *out);
 /* dnsd_change - the [dns] key a reload cannot apply, or NULL */

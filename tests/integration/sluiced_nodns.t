@@ -120,6 +120,8 @@ is "$(metric sluice_nodns_signals_total)" 3 "lan1's three contacts by address ar
 is "$(nodns_from $LAB_LAN1_4)" 3 "its nodns events and their suppressed counts say so"
 grep '"event_type":"nodns"' "$EV" | head -n 1 | grep -q '"zone":"lan"'
 ok $? "a nodns event names the zone"
+sd_ctl status | grep -q '^no-DNS signal: NFLOG group 53, .* 3 signals$'
+ok $? "sluicectl status says the signal is on and counts the three"
 
 # neither is quarantined by the weak signal
 sd_quarantined $LAB_LAN1_4 4
