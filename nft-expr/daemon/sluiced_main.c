@@ -567,7 +567,6 @@ int main(int argc, char **argv)
 	outd_up(&s, op_event);	/* binds its group (epoll) if a zone has a policy */
 	sdsetup_apps(&s, op_event);
 	quarsave_restore(&s);
-	quarsave_flush(&s);
 	quarshare_start(&s);	/* after the restore: those are ours */
 	sdsetup_control(&s, sdctl_handle);
 	sdcheck_mkparent(s.conf->pidfile, 0755);

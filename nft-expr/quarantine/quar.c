@@ -135,7 +135,8 @@ static int quar_start(struct verdict *v, struct vzone *z, const uint8_t *key,
 	}
 	v->ops.quarantine(v->ctx, a, ttl);
 	v->st.quarantines++;
-	vd_event(v, "quarantine", a, NULL, 0, 0, f, note ? 3 : 2);
+	if (reason != NULL)	/* NULL: a restored one, reported in bulk */
+		vd_event(v, "quarantine", a, NULL, 0, 0, f, note ? 3 : 2);
 	return 0;
 }
 
@@ -233,7 +234,8 @@ int quar_addr(struct verdict *v, const struct sl_addr *a,
 	return quar_start(v, z, key, a, reason, note, quar_ttl(z), now);
 }
 
-/* quar_addr_for - quarantine a for ttl_ns (a saved one) */
+/* quar_addr_for - quarantine a for ttl_ns (a saved one); reason NULL
+   writes no event */
 int quar_addr_for(struct verdict *v, const struct sl_addr *a,
 		  uint64_t ttl_ns, const char *reason, uint64_t now)
 {

@@ -33,7 +33,8 @@ void quar_expire(struct verdict *v, uint64_t now);
 int quar_addr(struct verdict *v, const struct sl_addr *a,
 	      const char *reason, uint64_t now);
 /* quar_addr_for - quarantine a for ttl_ns whatever its zone
-   says (a quarantine restored after a restart); -1 if whitelisted */
+   says (a quarantine restored after a restart); reason NULL: no event
+   (a restart's bulk, said once by the caller); -1 if whitelisted */
 int quar_addr_for(struct verdict *v, const struct sl_addr *a,
 		  uint64_t ttl_ns, const char *reason, uint64_t now);
 /* quar_react - a countermeasure's quarantine of a (react(3)) for

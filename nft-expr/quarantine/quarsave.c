@@ -33,6 +33,7 @@
 #include "verdict/verdict.h"
 
 #define PATHLEN 4096
+#define QUAR_EVENTS 1000	/* restored quarantines with an event each */
 
 struct restore_ctx {
 	struct sluiced *s;
@@ -77,7 +78,10 @@ static void restore_one(void *ctx, const struct sl_addr *a, uint64_t left_ns)
 	struct restore_ctx *r = ctx;
 	char buf[ADDR_STRLEN];
 
-	if (quar_addr_for(r->s->v, a, left_ns, "restored", r->now) < 0) {
+	/* an event each for the first QUAR_EVENTS: 100,000 events (a line
+	   each in the file and syslog) took a second of the restart */
+	if (quar_addr_for(r->s->v, a, left_ns, r->restored < QUAR_EVENTS
+			  ? "restored" : NULL, r->now) < 0) {
 		r->skipped++;
 		daemon_log(LOG_WARNING, "%s: %s is whitelisted now: not "
 			   "quarantined again", r->path, addr_format(a, buf));
@@ -115,6 +119,7 @@ void quarsave_restore(struct sluiced *s)
 	char buf[PATHLEN];
 	struct restore_ctx r = { s, quar_path(s, buf, sizeof(buf)),
 				 sl_monotonic_ns(), 0, 0, 0 };
+	uint64_t t0 = r.now;
 	char to[PATHLEN + 64];
 	long n;
 
@@ -126,12 +131,17 @@ void quarsave_restore(struct sluiced *s)
 			       &r)) < 0)
 		daemon_log(LOG_WARNING, "%s: %s: no quarantine restored",
 			   r.path, strerror(errno));
-	else if (r.skipped > 0)
+	if (n >= 0 && r.skipped > 0)
 		daemon_log(LOG_INFO, "quarantines from %s: %zu restored, %zu "
 			   "skipped (whitelisted)", r.path, r.restored, r.skipped);
-	else if (r.restored > 0)
-		daemon_log(LOG_INFO, "%zu quarantine(s) restored from %s",
-			   r.restored, r.path);
+	/* into the kernel now, in one transaction, not at the loop's turn */
+	quarsave_flush(s);
+	if (n >= 0 && r.skipped == 0 && r.restored > 0)
+		daemon_log(LOG_INFO, "%zu quarantine(s) restored from %s in %llu ms "
+			   "(read, engine and kernel set; an event each for the "
+			   "first %d)", r.restored, r.path,
+			   (unsigned long long)((sl_monotonic_ns() - t0) / 1000000),
+			   QUAR_EVENTS);
 	/* kept for the operator: the next save would overwrite it */
 	if (r.damaged > 0 && atomicfile_aside(r.path, to, sizeof(to)) == 0)
 		daemon_log(LOG_WARNING, "%s: damaged (%zu line(s) skipped, the "
