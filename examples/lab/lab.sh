@@ -233,32 +233,36 @@ lab_wire() {
 	lab_count_rules output | lab_x lan2 nft -f -
 }
 
-# lab_serve - the TCP listener (port 80) and UDP echo (port 7) in srv
+# lab_serve - the TCP listener (port 80) and UDP echo (port 7) in NODE
+#	(default srv, or a node of the caller's with srv's address)
 lab_serve() {
+	_sn=${1:-srv}
 	# Not through lab_x: a backgrounded shell function keeps a saved
 	# copy of the caller's stdout open while its child runs, and
 	# "ID=$(lab.sh up)" would then wait for the server to exit.
-	ip netns exec "$LAB_ID-srv" perl "$LAB_DIR/srv.pl" 80 7 \
+	ip netns exec "$LAB_ID-$_sn" perl "$LAB_DIR/srv.pl" 80 7 \
 		</dev/null >/dev/null 2>&1 &
 	# Wait until it listens, so that the first request never races it.
 	_i=0
 	while [ $_i -lt 50 ]; do
-		lab_x srv perl "$LAB_DIR/browse.pl" -n 1 -t 1 $LAB_SRV_4 >/dev/null 2>&1 &&
+		lab_x "$_sn" perl "$LAB_DIR/browse.pl" -n 1 -t 1 $LAB_SRV_4 >/dev/null 2>&1 &&
 			return 0
 		sleep 0.1; _i=$((_i + 1))
 	done
 	return 1
 }
 
-# lab_down - kill everything running in the lab and delete its namespaces
+# lab_down - kill everything running in the lab and delete its
+#	namespaces (or those of the NODEs given)
 lab_down() {
-	for _n in $LAB_NODES; do
+	_nodes=${*:-$LAB_NODES}
+	for _n in $_nodes; do
 		[ -e "/run/netns/$LAB_ID-$_n" ] || continue
 		for _p in $(ip netns pids "$LAB_ID-$_n" 2>/dev/null); do
 			kill -9 "$_p" 2>/dev/null
 		done
 	done
-	for _n in $LAB_NODES; do
+	for _n in $_nodes; do
 		[ -e "/run/netns/$LAB_ID-$_n" ] || continue
 		ip netns del "$LAB_ID-$_n" 2>/dev/null
 	done

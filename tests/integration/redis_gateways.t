@@ -3,10 +3,16 @@
 # redis_gateways.t - two sluiced sharing their quarantines through one
 # private redis-server.
 #
-# Gateway A is the lab's gateway; gateway B a second network namespace
-# of its own with the same zone. lan1 scans behind A and is locked out
-# there: within a second B's kernel quarantine set holds it too.
-# `sluicectl release` at B lets it out of A's set within a second.
+# Gateway A is the lab's gateway; gateway B three namespaces of the
+# test's own: B forwarding between a LAN host with lan1's address
+# (10.77.1.11) and a server with srv's (10.77.2.2, port 80), and the
+# same zone. The host connects through B (the control); lan1 scans
+# behind A and is locked out there: within a second B's kernel
+# quarantine set holds it too, and a new connection from B's host
+# fails (tried every 100 ms for a second; the time printed is when the
+# first failing attempt began, after A's set held lan1).
+# `sluicectl release` at B lets it out of A's set within a second, and
+# it connects again through B and through A.
 # B's own whitelist holds lan2's address: an operator's quarantine of
 # lan2 at A reaches A's set and not B's (while lan1's did: the
 # control). A B that was down when a quarantine began loads the active
@@ -22,10 +28,28 @@ T=$SD_RUN
 mkdir "$T/redis"
 head -c 32 /dev/urandom >"$T/redis.key"
 rd_redis_start || bail "redis-server did not start"
-NSB=sluice-rgw-$$
-ip netns add "$NSB" || bail "cannot make namespace $NSB"
-at_exit "ip netns del $NSB 2>/dev/null"
-ip -n "$NSB" link set lo up
+
+# b_wire - gateway B (node rgwb) between its LAN host (rlanb, with
+#	lan1's address) and its server (rsrvb, with srv's)
+B_NODES="rgwb rlanb rsrvb"
+NSB=$(lab_ns rgwb)
+b_wire() {
+	for _n in $B_NODES; do
+		ip netns add "$(lab_ns $_n)" && ip -n "$(lab_ns $_n)" link set lo up ||
+			return 1
+	done
+	lab_link rlanb eth0 rgwb lan0 && lab_link rgwb srv0 rsrvb eth0 &&
+	ip -n "$(lab_ns rlanb)" addr add "$LAB_LAN1_4/24" dev eth0 &&
+	ip -n "$NSB" addr add "$LAB_GW_4/24" dev lan0 &&
+	ip -n "$NSB" addr add 10.77.2.1/24 dev srv0 &&
+	ip -n "$(lab_ns rsrvb)" addr add "$LAB_SRV_4/24" dev eth0 &&
+	lab_sysctl rgwb net.ipv4.ip_forward=1 &&
+	lab_x rlanb ip route add default via "$LAB_GW_4" &&
+	lab_x rsrvb ip route add 10.77.1.0/24 via 10.77.2.1 &&
+	lab_serve rsrvb
+}
+at_exit "lab_down $B_NODES"
+b_wire || bail "cannot build gateway B's namespaces"
 
 # gwconf NAME WHITELIST - a gateway's configuration
 gwconf() {
@@ -73,9 +97,10 @@ b_start() {
 }
 b_in() { ip netns exec "$NSB" nft get element ip sluice quarantine4 "{ $1 }" >/dev/null 2>&1; }
 b_ctl() { "$SLUICE_BUILD/sluicectl" -s "$T/b.sock" "$@"; }
-# wait_b ADDR WANT - poll B's set up to 3 s; prints ms
+# wait_b ADDR WANT [T0] - poll B's set up to 3 s; prints ms since T0
+#	(default now)
 wait_b() {
-	_t0=$(date +%s%N) _i=0
+	_t0=${3:-$(date +%s%N)} _i=0
 	while [ $_i -le 30 ]; do
 		if b_in "$1"; then _in=1; else _in=0; fi
 		[ "$_in" = "$2" ] && { echo $(( ($(date +%s%N) - _t0) / 1000000 )); return 0; }
@@ -83,14 +108,32 @@ wait_b() {
 	done
 	return 1
 }
+# get NODE SERVER TIMEOUT - one connection from NODE to SERVER:80
+get() { lab_x "$1" perl "$LAB_DIR/browse.pl" -n 1 -t "$3" "$2" >/dev/null 2>&1; }
+# b_dropped T0 - try B's host's connection every 100 ms for a second
+#	after T0; prints the ms from T0 to the start of the first that
+#	failed (300 ms without an answer)
+b_dropped() {
+	while :; do
+		_s=$(( ($(date +%s%N) - $1) / 1000000 ))
+		[ "$_s" -le 1000 ] || return 1
+		get rlanb "$LAB_SRV_4" 0.3 || { echo "$_s"; return 0; }
+		sleep 0.1
+	done
+}
 b_start
+get rlanb "$LAB_SRV_4" 3
+ok $? "B's host with lan1's address connects through B (control)"
 
 sd_scan tcp 4 300 100
 took=$(sd_wait_quarantine "$LAB_LAN1_4" 4 10 1)
 ok $? "lan1 is quarantined at A after its scan"
-took=$(wait_b "$LAB_LAN1_4" 1)
-ok $? "and at B"
-cmp "${took:-9999}" -le 1000 "within a second of A (${took:-?} ms later)"
+t0=$(date +%s%N)
+took=$(b_dropped "$t0")
+ok $? "a new connection through B from lan1's address fails within a second (the first failing try began ${took:-?} ms after A's set held lan1)"
+took=$(wait_b "$LAB_LAN1_4" 1 "$t0")
+ok $? "B's set holds lan1"
+cmp "${took:-9999}" -le 1000 "within a second of A (${took:-?} ms later, looked at after the tries)"
 wait "$SD_SCAN"
 
 b_ctl release "$LAB_LAN1_4" >/dev/null
@@ -99,6 +142,10 @@ took=$(sd_wait_quarantine "$LAB_LAN1_4" 4 3 0)
 ok $? "lan1 is out of A's set"
 cmp "${took:-9999}" -le 1000 "within a second (${took:-?} ms)"
 b_in "$LAB_LAN1_4"; is $? 1 "and out of B's"
+get rlanb "$LAB_SRV_4" 3
+ok $? "B's host connects through B again"
+get lan1 10.77.16.1 3
+ok $? "lan1 connects through A again (to a server of its working set)"
 
 sd_ctl quarantine "$LAB_LAN2_4" test >/dev/null
 sd_wait_quarantine "$LAB_LAN2_4" 4 2 1 >/dev/null
