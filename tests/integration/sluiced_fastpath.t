@@ -16,6 +16,8 @@
 # the schedule must hold each class, and the fast path's rule must
 # have accepted packets in the first run (so an empty kernel set, i.e.
 # the queue deciding everything, cannot pass) and none in the second.
+# Last, a restart: the pairs come back only as the restored working
+# set is used, and then agree with it.
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/sluiced/lib.sh"
 
@@ -76,4 +78,31 @@ done
 cmp "$f4" -ge 5 "IPv4: the fast path's rule accepted packets with fast_path = yes ($f4)"
 cmp "$f6" -ge 5 "IPv6: the fast path's rule accepted packets with fast_path = yes ($f6)"
 is "$n4 $n6" "0 0" "with fast_path = no the rule accepted nothing"
+
+# A restart: the kernel's pairs agree with the restored working sets.
+# lan2 fills its set with five servers; after the restart the set
+# starts empty, the restored set lets each server through at once (by
+# the queue), and then holds exactly those five, lan2's, and no others.
+rm -rf "$SD_RUN/state"
+sd_lan_conf <<EOF2
+mode = williamson
+wset_size = 5
+release_interval = 1s
+EOF2
+five="10.77.30.21 10.77.30.22 10.77.30.23 10.77.30.24 10.77.30.25"
+sd_start || bail "sluiced did not start (restart part)"
+lab_x lan2 perl "$LAB_DIR/browse.pl" -n 5 -i 0.05 $five >/dev/null ||
+	bail "lan2 cannot reach its five servers"
+sd_stop || diag "sluiced did not stop cleanly before the restart"
+sd_start || bail "sluiced did not start again"
+set4() { lab_x gw nft list set ip sluice fast4 | tr -d ' \t' | grep -o "$LAB_LAN2_4\.[0-9.]*" | sort; }
+is "$(set4 | wc -l)" 0 "after the restart the kernel holds no pairs yet"
+q0=$(sd_queue 0 seq)
+lab_x lan2 perl "$LAB_DIR/browse.pl" -n 5 -i 0.05 $five >"$SD_RUN/again.out"
+set -- $(lab_latency "$SD_RUN/again.out" 0 500)
+is "$3" 0 "the five pass at once, decided by the queue ($(( $(sd_queue 0 seq) - q0 )) queued), not by pairs left from before"
+sleep 0.3
+want=$(for a in $five; do echo "$LAB_LAN2_4.$a"; done | sort)
+is "$(set4 | tr '\n' ' ')" "$(echo "$want" | tr '\n' ' ')" "then the kernel holds exactly lan2's five pairs"
+sd_stop
 done_testing
