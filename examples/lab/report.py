@@ -180,6 +180,13 @@ def summarize(d):
             r = e.get("quarantine", {}).get("reason", "?")
             reasons[r] = reasons.get(r, 0) + 1
     s["quarantine_reasons"] = ",".join("%s:%d" % kv for kv in sorted(reasons.items())) or "-"
+    acts = {}
+    for e in ev:
+        c = e.get("countermeasure", {})
+        if e["event_type"] == "countermeasure" and c.get("state") == "started":
+            k = "%s(%s)" % (c.get("action", "?"), c.get("signal", "?"))
+            acts[k] = acts.get(k, 0) + 1
+    s["reactions"] = ",".join("%s:%d" % kv for kv in sorted(acts.items())) or "-"
     p0 = inf[0][1] if inf else None
     for typ, key in (("lockout", "t_lockout"), ("quarantine", "t_quarantine")):
         e = first_of(ev, typ, p0)
@@ -247,8 +254,10 @@ def report(s):
     L.append("  reactions:  %d hosts quarantined in the kernel (%d infected, %d clean); quarantine events by reason %s"
              % (s["quarantined"], s["quarantined_infected"], s["quarantined_clean"],
                 s["quarantine_reasons"]))
+    L.append("              countermeasures started (action(signal):count): %s" % s["reactions"])
     other = [k[7:] for k in s if k.startswith("events_") and k[7:] not in
-             ("throttle", "lockout", "quarantine", "trw", "honeypot", "honeytoken", "release")]
+             ("throttle", "lockout", "quarantine", "trw", "honeypot", "honeytoken",
+              "release", "countermeasure")]
     if other:
         L.append("              other events: %s" % ", ".join(
             "%s %d" % (k, s["events_" + k]) for k in other))

@@ -127,6 +127,13 @@ site_wire() {
 	# are quick, and its speed is the worm's, not the lab's.
 	lab_sysctl gw net.ipv4.ip_forward=1 net.ipv4.icmp_ratelimit=0 \
 		net.ipv4.icmp_msgs_per_sec=100000 &&
+	# Each bridge is the subnet's switch: frames between its hosts
+	# never reach the IP hooks (where br_netfilter is loaded it would
+	# pass them through the gateway's forward chain, as no switch does)
+	{ lab_sysctl gw net.bridge.bridge-nf-call-iptables=0 \
+		net.bridge.bridge-nf-call-ip6tables=0 \
+		net.bridge.bridge-nf-call-arptables=0 2>/dev/null || true; } &&
+	[ "$(lab_x gw sysctl -n net.bridge.bridge-nf-call-iptables 2>/dev/null || echo 0)" = 0 ] &&
 	lab_x gw ip route add 10.77.16.0/21 via 10.77.2.2 &&
 	lab_x in ip route add local 10.77.16.0/21 dev lo &&
 	lab_x in ip route add 10.77.0.0/16 via 10.77.2.1 &&

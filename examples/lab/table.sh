@@ -6,7 +6,8 @@
 #	sh examples/lab/table.sh [README]
 # DESCRIPTION
 #	Runs examples/lab/site.sh once per strategy and column of
-#	defences, TABLE_JOBS (3) labs at a time, each TABLE_SECONDS (60)
+#	defences, TABLE_JOBS (5) labs at a time (one strategy's five
+#	columns side by side, under the same load of the machine), each TABLE_SECONDS (60)
 #	after the worm's release, and prints a Markdown table: per
 #	strategy, hosts infected after 60 s (of 24) and the worm's first
 #	contacts that escaped past the gateway (for the mass mailer: its
@@ -19,7 +20,7 @@ lab=$top/examples/lab
 build=${SLUICE_BUILD:-$top/build}
 out=${TABLE_OUT:-$build/demo/table}
 secs=${TABLE_SECONDS:-60}
-jobs=${TABLE_JOBS:-3}
+jobs=${TABLE_JOBS:-5}
 strategies=${TABLE_STRATEGIES:-random local hitlist topo slow mix dns parallel mail}
 columns="williamson credit capture all none"
 run=$(mktemp -d /tmp/sluice-table.XXXXXX)
@@ -28,7 +29,7 @@ pids=""
 # cleanup - stop the runs still going (each removes its own lab)
 cleanup() {
 	trap - EXIT INT TERM HUP
-	for p in $pids; do kill -TERM "$p" 2>/dev/null; done
+	for f in "$run"/*.pid; do [ -f "$f" ] && kill -TERM "$(cat "$f")" 2>/dev/null; done
 	for p in $pids; do wait "$p" 2>/dev/null; done
 	rm -rf "$run"
 }
@@ -39,8 +40,12 @@ trap 'exit 130' INT TERM HUP
 one() {
 	_d=$run/$1-$2
 	mkdir -p "$_d"
-	if SITE_QUIET=1 SLUICE_BUILD=$build sh "$lab/site.sh" run "st$$n$3" "$2" "$1" "$secs" "$_d" \
-		>"$_d.log" 2>&1 &&
+	# in the background, so that cleanup can stop it (its own trap
+	# then removes its lab)
+	SITE_QUIET=1 SLUICE_BUILD=$build sh "$lab/site.sh" run "sl$$n$3" "$2" "$1" "$secs" "$_d" \
+		>"$_d.log" 2>&1 &
+	echo $! >"$run/$3.pid"
+	if wait $! &&
 	   /usr/bin/python3 "$lab/report.py" -s "$_d" >"$out/$1-$2.summary"; then
 		echo "$(date +%T)  $1 / $2: $(grep -E '^(infected60|escapes|mails_ok|mail_held) ' "$out/$1-$2.summary" | tr '\n' ' ')"
 	else

@@ -66,7 +66,10 @@ cat "$t/out"
 awk '$1 == "on" || $1 == "off" { split($3, m, "="); split($4, p, "=")
 	v[$1, "m"] = m[2]; v[$1, "p"] = p[2] }
 	END { printf "added median_us=%.2f p99_us=%.2f\n",
-		v["on", "m"] - v["off", "m"], v["on", "p"] - v["off", "p"] }' "$t/out"
+		v["on", "m"] - v["off", "m"], v["on", "p"] - v["off", "p"] }' "$t/out" | tee "$t/added"
+. "$top/tests/bench/summary.sh"
+v=$(bench_grab "$t/added" 'p99_us=')
+bench_summary "per-application check: added p99 per connect(), us (issue 13)" "<=" 100 "$v" "$v us (median $(bench_grab "$t/added" 'median_us=') us)"
 bpftool prog show name apps_connect4 | awk '{ for (i = 1; i < NF; i++) {
 	if ($i == "run_time_ns") t = $(i + 1); if ($i == "run_cnt") c = $(i + 1) } }
 	END { if (c) printf "connect4 program: %d runs, mean %.0f ns a run (kernel bpf stats)\n", c, t / c }'

@@ -87,4 +87,9 @@ echo "policy requests/s, $CONNS persistent connections, median of $RUNS x ${SECS
 printf '  %-26s %8s  p50 %5s us  p99 %5s us   runs: %s\n' "local mode" "$lr" "$l50" "$l99" "$(tr '\n' ';' <"$T/local")"
 printf '  %-26s %8s  p50 %5s us  p99 %5s us   runs: %s\n' "shared (Redis, unix socket)" "$ls" "$s50" "$s99" "$(tr '\n' ';' <"$T/shared")"
 awk -v a="$ls" -v b="$lr" -v s="$s99" -v l="$l99" 'BEGIN {
-	printf "  shared / local: %.2f (target >= 0.5); added p99 latency: %d us (target < 1000)\n", b ? a / b : 0, s - l }'
+	printf "  shared / local: %.2f (target >= 0.5); added p99 latency: %d us (target < 1000)\n", b ? a / b : 0, s - l }' | tee "$T/sum"
+. "$SLUICE_TOP/tests/bench/summary.sh"
+bench_summary "policyd requests/s, Redis-shared / local (issue 17)" ">=" 0.5 \
+	"$(bench_grab "$T/sum" 'shared / local:')" "$(bench_grab "$T/sum" 'shared / local:') ($ls vs $lr requests/s)"
+bench_summary "policyd added p99 with Redis, us (issue 17)" "<=" 1000 \
+	"$(bench_grab "$T/sum" 'added p99 latency:')" "$(bench_grab "$T/sum" 'added p99 latency:') us"
