@@ -226,6 +226,8 @@ def dat(d, s):
 
 # fmt - a value for the report
 def fmt(v, unit=""):
+    if isinstance(v, float):
+        v = "%.1f" % v
     return "-" if v is None else "%s%s" % (v, unit)
 
 

@@ -310,13 +310,14 @@ site_up() {
 		{ lab_log "Postfix does not start in $LAB_ID-mx: $(cat "$1/postfix.start")"; return 1; }
 }
 
-# site_wait_tcp NODE ADDR PORT - until something answers (5 s at most)
+# site_wait_tcp NODE ADDR PORT [SECONDS] - until something answers
+#	(5 s at most by default)
 site_wait_tcp() {
 	_i=0
 	until lab_x "$1" perl -MIO::Socket::IP -e \
 		'IO::Socket::IP->new(PeerHost => $ARGV[0], PeerPort => $ARGV[1], Timeout => 1) or exit 1' \
 		"$2" "$3" 2>/dev/null; do
-		[ $_i -lt 50 ] || return 1
+		[ $_i -lt $(( ${4:-5} * 10 )) ] || return 1
 		sleep 0.1; _i=$((_i + 1))
 	done
 }
@@ -328,7 +329,7 @@ site_policyd() {
 	ip netns exec "$LAB_ID-mx" "$site_build/sluice-policyd" -f -c "$2/policyd.conf" \
 		</dev/null >/dev/null 2>"$2/policyd.log" &
 	SITE_PD_PID=$!
-	site_wait_tcp mx 127.0.0.1 10040
+	site_wait_tcp mx 127.0.0.1 10040 30
 }
 
 # site_sluiced COLUMN DIR - sluiced in the gateway, until it answers
@@ -353,8 +354,11 @@ site_hosts() {
 		ip netns exec "$LAB_ID-h$_k" $SITE_PY "$SITE_DIR/host.py" "$1" \
 			"$(site_addr "$_k")" </dev/null >>"$1/hosts.log" 2>&1 &
 	done
-	site_wait_tcp h1 "$(site_addr 1)" 8445 &&
-	site_wait_tcp "h$SITE_HOSTS" "$(site_addr $SITE_HOSTS)" 8445
+	# 24 Python programs start in a few seconds on a quiet machine,
+	# much later on a loaded one
+	for _k in $(seq 1 $SITE_HOSTS); do
+		site_wait_tcp "h$_k" "$(site_addr "$_k")" 8445 30 || return 1
+	done
 }
 
 # site_set_count NODE SET - elements in a labcount set of NODE
@@ -438,7 +442,7 @@ site_run() {
 	_until=$(( $(date +%s) + SITE_BASE + $3 + 8 ))
 	site_hosts_conf "$4" "$_until"
 	site_up "$4" || return 1
-	site_wait_tcp mx 10.77.3.25 25 || { lab_log "Postfix did not start in $LAB_ID-mx"; return 1; }
+	site_wait_tcp mx 10.77.3.25 25 30 || { lab_log "Postfix did not start in $LAB_ID-mx"; return 1; }
 	site_policyd "$1" "$4" || { lab_log "sluice-policyd did not start"; return 1; }
 	site_hosts "$4" || { lab_log "the hosts did not start"; return 1; }
 	echo "base_start $(date +%s.%N)" >"$4/times"

@@ -14,7 +14,9 @@
 #	mails that Postfix accepted and did not hold). With README given,
 #	the table replaces the lines between "<!-- lab-table begin -->"
 #	and "<!-- lab-table end -->" in it. Every run's summary
-#	(report.py -s) is kept in TABLE_OUT (build/demo/table).
+#	(report.py -s) is kept in TABLE_OUT (build/demo/table);
+#	TABLE_ONLY=1 makes the table of the summaries already there, and
+#	TABLE_STRATEGIES="mix dns" runs only those strategies.
 top=$(cd "$(dirname "$0")/../.." && pwd)
 lab=$top/examples/lab
 build=${SLUICE_BUILD:-$top/build}
@@ -80,6 +82,12 @@ table() {
 }
 
 mkdir -p "$out"
+if [ -n "${TABLE_ONLY:-}" ]; then	# the table from the summaries already there
+	strategies=${TABLE_ALL:-random local hitlist topo slow mix dns parallel mail}
+	table >"$out/table.md"
+	cat "$out/table.md"
+	strategies=""
+fi
 n=0
 for s in $strategies; do
 	for c in $columns; do
@@ -94,8 +102,7 @@ for s in $strategies; do
 done
 for p in $pids; do wait "$p"; done
 pids=""
-table >"$out/table.md"
-cat "$out/table.md"
+[ -n "${TABLE_ONLY:-}" ] || { table >"$out/table.md"; cat "$out/table.md"; }
 if [ -n "${1:-}" ]; then
 	awk -v f="$out/table.md" '
 		/<!-- lab-table end -->/ { skip = 0 }
