@@ -28,8 +28,9 @@
 #	COLUMN picks the defences (site_conf): none (no sluiced, mail
 #	throttle observing), williamson, credit, capture (honeypot on the
 #	dark range and on-link claims, honeytokens in mail, no throttle),
-#	all (williamson, capture, TRW quarantine, mail throttle and
-#	honeytokens, and every [countermeasures] key sluiced acts on).
+#	all (williamson, capture, TRW quarantine, the no-DNS signal
+#	([dns] nodns), mail throttle and honeytokens, and every
+#	[countermeasures] key sluiced acts on).
 #	STRATEGY is worm.py's, optionally with "+mail".
 #
 #	A run: the lab up, Postfix and sluice-policyd in mx, the hosts'
@@ -239,6 +240,8 @@ EOF
 	if [ "$1" = all ]; then
 		echo "[countermeasures]"
 		site_cm_keys
+		# the no-DNS signal: dnsmasq's answers to the LAN cross the gateway
+		printf '[dns]\nnodns = yes\n'
 	fi
 	case $1 in
 	capture|all) cat <<EOF

@@ -16,7 +16,7 @@
 #	and "<!-- lab-table end -->" in it. Every run's summary
 #	(report.py -s) is kept in TABLE_OUT (build/demo/table);
 #	TABLE_ONLY=1 makes the table of the summaries already there, and
-#	TABLE_STRATEGIES="mix dns" runs only those strategies.
+#	TABLE_STRATEGIES="mix dns" and TABLE_COLUMNS="all" run only those.
 top=$(cd "$(dirname "$0")/../.." && pwd)
 lab=$top/examples/lab
 build=${SLUICE_BUILD:-$top/build}
@@ -24,7 +24,7 @@ out=${TABLE_OUT:-$build/demo/table}
 secs=${TABLE_SECONDS:-60}
 jobs=${TABLE_JOBS:-5}
 strategies=${TABLE_STRATEGIES:-random local hitlist topo slow mix dns parallel mail}
-columns="williamson credit capture all none"
+columns=${TABLE_COLUMNS:-williamson credit capture all none}
 run=$(mktemp -d /tmp/sluice-table.XXXXXX)
 pids=""
 
@@ -84,6 +84,7 @@ table() {
 mkdir -p "$out"
 if [ -n "${TABLE_ONLY:-}" ]; then	# the table from the summaries already there
 	strategies=${TABLE_ALL:-random local hitlist topo slow mix dns parallel mail}
+	columns="williamson credit capture all none"
 	table >"$out/table.md"
 	cat "$out/table.md"
 	strategies=""
