@@ -9,7 +9,8 @@
  *	(ld --wrap): armed with k, the k-th call fails with ENOMEM. Every
  *	expression builder must then return -1, never a rule with an
  *	expression missing; nftrules_install must stop at "building the
- *	ruleset" before anything reaches the kernel, for every k; and the
+ *	ruleset" before anything reaches the kernel, for every k (a zone
+ *	outbound policy included, outnft_fill); and the
  *	set element helpers must return NULL or -1. The install runs in a
  *	network namespace of the test's own (unshare), so the machine's
  *	ruleset is never touched; unarmed, the same install succeeds
@@ -27,6 +28,11 @@
 #include <libnftnl/set.h>
 #include <libnftnl/table.h>
 
+#include <stdlib.h>
+#include <unistd.h>
+
+#include "daemon/sdconf.h"
+#include "outbound/outnft.h"
 #include "table/nftexpr.h"
 #include "table/nftrules.h"
 #include "table/nftset.h"
@@ -151,9 +157,33 @@ static void test_builders(void)
 	}
 }
 
-/* test_install - nftrules_install stops while building, every time */
+/* policy - a zone policy with every kind of rule (sources, prefixes
+   of both families, ports, a protocol alone, a default), for the
+   install's outbound callback */
+static int policy(struct sd_conf *pc)
+{
+	static const char text[] =
+		"[zone lan]\nprefixes = 10.77.1.0/24, fd77:1::/64\noutbound = deny\n"
+		"allow_out = tcp/80,443,1000-2000 to any; icmp to 10.0.0.0/8\n"
+		"deny_out = udp/53 to 10.0.0.53, fd00::53\n";
+	char path[] = "/tmp/sluiced_nftexpr.XXXXXX", err[512];
+	int fd = mkstemp(path), rc;
+
+	if (fd < 0 || write(fd, text, sizeof(text) - 1) < 0)
+		return -1;
+	close(fd);
+	rc = sdconf_load(path, pc, err, sizeof(err));
+	unlink(path);
+	if (rc < 0)
+		diag("  %s", err);
+	return rc;
+}
+
+/* test_install - nftrules_install stops while building, every time,
+   the zones' outbound policy (outnft_fill) included */
 static void test_install(void)
 {
+	struct sd_conf pc;
 	struct nftrules_conf c = { "sluice_t", NFTRULES_HOOK_OUTPUT
 				   | NFTRULES_HOOK_FORWARD, 0, 0, 1, 1, 2, NULL, NULL,
 				   NULL, NULL, 1, 64, 1, 53 };
@@ -162,6 +192,10 @@ static void test_install(void)
 	unsigned k, total, bad = 0;
 	int rc;
 
+	if (!ok(policy(&pc) == 0, "the install's zone policy loads"))
+		return;
+	c.outbound = outnft_fill;
+	c.outbound_ctx = &pc;
 	if (unshare(CLONE_NEWNET) < 0) {
 		ok(0, "unshare(CLONE_NEWNET): %s (the test needs root)",
 		   strerror(errno));
@@ -195,6 +229,7 @@ static void test_install(void)
 	}
 	is_int(bad, 0, "each of the %u setter calls failing stops the install "
 	       "before the kernel sees it", total);
+	sdconf_release(&pc);
 }
 
 /* test_sets - the set element helpers report their setters' failures */
