@@ -21,7 +21,7 @@
 #include "daemon/sdmetrics.h"
 #include "daemon/sluiced.h"
 #include "outbound/outd.h"
-#include "fairshare/fairshare.h"
+#include "fairshare/fs_metrics.h"
 #include "queue/nfqueue.h"
 #include "verdict/verdict.h"
 #include "quarantine/quarshare.h"
@@ -239,7 +239,7 @@ void sdmetrics_format(const struct sluiced *s, GString *out)
 	metric_put(out, "sluice_uptime_seconds", "gauge", "seconds since start",
 		   (sl_monotonic_ns() - s->started) / NS_PER_SEC);
 	sdbypass_metrics(s, out);
-	fairshare_metrics(s->fair, out);
+	fs_metrics_format(s->fair, out);
 	dnsd_metrics(s, out);
 	outd_metrics(s, out);
 }

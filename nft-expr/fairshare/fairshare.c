@@ -533,20 +533,22 @@ void fairshare_close(struct fairshare *f)
 	free(f);
 }
 
-struct metric_ctx {
+struct class_ctx {
 	struct fairshare *f;
-	GString *out[3];		/* bytes, drops, overlimits */
 	const char *ifname;
+	fairshare_class_fn *fn;
+	void *ctx;
 };
 
-/* class_labels - interface, class, kind and host of class 1:minor */
-static void class_labels(struct metric_ctx *m, uint32_t minor, char *buf,
-			 size_t len)
+/* class_of - kind and host of class 1:minor: link, host (a host's
+   share), bulk or interactive; host NULL for the link, family 0 for
+   slot 0 (no host's traffic) and free slots */
+static const char *class_of(struct fairshare *f, uint32_t minor,
+			    struct sl_addr *host)
 {
-	unsigned bound = fs_alloc_bound(m->f->alloc), slot = 0;
-	const char *kind = "link";
-	char host[ADDR_STRLEN] = "";
+	unsigned bound = fs_alloc_bound(f->alloc), slot = 0;
 	const struct fs_slot *s;
+	const char *kind;
 
 	if (minor >= FS_TC_BULK(0) && minor <= FS_TC_INTERACTIVE(bound)) {
 		slot = (minor - FS_TC_BULK(0)) / 2;
@@ -554,91 +556,36 @@ static void class_labels(struct metric_ctx *m, uint32_t minor, char *buf,
 	} else if (minor >= FS_TC_PARENT(0) && minor <= FS_TC_PARENT(bound)) {
 		slot = minor - FS_TC_PARENT(0);
 		kind = "host";
-	}
-	s = slot ? fs_alloc_slot(m->f->alloc, slot) : NULL;
-	if (s != NULL && s->key.family != 0)
-		(void)addr_format(&s->key, host);
-	else if (strcmp(kind, "link") != 0)
-		snprintf(host, sizeof(host), slot ? "free" : "none");
-	snprintf(buf, len, "interface=\"%s\",class=\"1:%x\",kind=\"%s\",host=\"%s\"",
-		 m->ifname, minor, kind, host);
+	} else
+		return "link";
+	s = slot ? fs_alloc_slot(f->alloc, slot) : NULL;
+	memset(host, 0, sizeof(*host));
+	if (s != NULL)
+		*host = s->key;
+	return kind;
 }
 
-/* metric_stat - fs_tc_stat_fn: one class's three lines */
-static void metric_stat(void *ctx, const struct fs_tc_stat *st)
+/* class_stat - fs_tc_stat_fn: one class to the caller's fn */
+static void class_stat(void *ctx, const struct fs_tc_stat *st)
 {
-	struct metric_ctx *m = ctx;
-	char l[160];
+	struct class_ctx *c = ctx;
+	struct sl_addr host;
+	const char *kind = class_of(c->f, st->minor, &host);
 
-	class_labels(m, st->minor, l, sizeof(l));
-	g_string_append_printf(m->out[0], "sluice_fairshare_bytes_total{%s} %llu\n",
-			       l, (unsigned long long)st->bytes);
-	g_string_append_printf(m->out[1], "sluice_fairshare_drops_total{%s} %u\n",
-			       l, st->drops);
-	g_string_append_printf(m->out[2], "sluice_fairshare_overlimits_total{%s} %u\n",
-			       l, st->overlimits);
+	c->fn(c->ctx, c->ifname, st, kind, strcmp(kind, "link") ? &host : NULL);
 }
 
-/* counter - HELP, TYPE and one value */
-static void counter(GString *out, const char *name, const char *type,
-		    const char *help, unsigned long long v)
+/* fairshare_classes - fn for each class of each interface's tree */
+void fairshare_classes(struct fairshare *f, fairshare_class_fn *fn, void *ctx)
 {
-	g_string_append_printf(out, "# HELP %s %s\n# TYPE %s %s\n%s %llu\n",
-			       name, help, name, type, name, v);
-}
-
-/* fairshare_metrics - per class, then the counters */
-void fairshare_metrics(struct fairshare *f, GString *out)
-{
-	static const char *const head[3] = {
-		"sluice_fairshare_bytes_total counter bytes sent by each class",
-		"sluice_fairshare_drops_total counter packets each class dropped",
-		"sluice_fairshare_overlimits_total counter times each class was "
-		"over its rate or ceiling",
-	};
-	struct metric_ctx m = { .f = f };
-	struct fairshare_stats st;
+	struct class_ctx c = { f, NULL, fn, ctx };
 	char err[ERRLEN];
-	int i, dev;
+	int dev;
 
-	if (f == NULL)
-		return;
-	for (i = 0; i < 3; i++) {
-		const char *sp = strchr(head[i], ' '), *sp2 = strchr(sp + 1, ' ');
-
-		m.out[i] = g_string_new(NULL);
-		g_string_append_printf(m.out[i], "# HELP %.*s %s\n# TYPE %.*s %.*s\n",
-				       (int)(sp - head[i]), head[i], sp2 + 1,
-				       (int)(sp - head[i]), head[i],
-				       (int)(sp2 - sp - 1), sp + 1);
-	}
-	for (dev = 0; dev < NDEV; dev++)
+	for (dev = 0; f != NULL && dev < NDEV; dev++)
 		if (f->tc[dev] != NULL) {
-			m.ifname = fs_tc_ifname(f->tc[dev]);
-			if (fs_tc_stats(f->tc[dev], metric_stat, &m, err, sizeof(err)) < 0)
+			c.ifname = fs_tc_ifname(f->tc[dev]);
+			if (fs_tc_stats(f->tc[dev], class_stat, &c, err, sizeof(err)) < 0)
 				f->st.errors++;
 		}
-	for (i = 0; i < 3; i++) {
-		g_string_append_len(out, m.out[i]->str, (gssize)m.out[i]->len);
-		g_string_free(m.out[i], TRUE);
-	}
-	fairshare_stats(f, &st);
-	counter(out, "sluice_fairshare_hosts", "gauge", "hosts with a class", st.hosts);
-	counter(out, "sluice_fairshare_classes_max", "gauge",
-		"[fairshare] classes: host classes at most", st.bound);
-	counter(out, "sluice_fairshare_contained", "gauge",
-		"hosts held to contain_rate now", st.contained);
-	counter(out, "sluice_fairshare_arrivals_total", "counter",
-		"hosts given a class", st.arrivals);
-	counter(out, "sluice_fairshare_departures_total", "counter",
-		"hosts whose class was freed (idle, or taken for another)",
-		st.departures);
-	counter(out, "sluice_fairshare_evictions_total", "counter",
-		"classes taken from the least recently active host", st.evictions);
-	counter(out, "sluice_fairshare_contains_total", "counter",
-		"containments begun", st.contains);
-	counter(out, "sluice_fairshare_restores_total", "counter",
-		"containments ended (expired or restored)", st.restores);
-	counter(out, "sluice_fairshare_errors_total", "counter",
-		"failed class or map changes", st.errors);
 }

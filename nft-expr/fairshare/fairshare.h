@@ -28,7 +28,6 @@
 
 #include <stddef.h>
 #include <stdint.h>
-#include <glib.h>
 #include "addr.h"
 #include "fairshare/fs_conf.h"
 
@@ -87,9 +86,15 @@ void fairshare_hosts(struct fairshare *f, uint64_t now,
 		     void *ctx);
 /* fairshare_stats - counters */
 void fairshare_stats(const struct fairshare *f, struct fairshare_stats *out);
-/* fairshare_metrics - Prometheus text: per class bytes, drops,
-   overlimits of each interface, and the counters; NULL f: nothing */
-void fairshare_metrics(struct fairshare *f, GString *out);
+struct fs_tc_stat;
+/* kind: "link", "host", "bulk" or "interactive"; host: NULL for the
+   link, family 0 for the class of no host's traffic or a free slot */
+typedef void fairshare_class_fn(void *ctx, const char *ifname,
+				const struct fs_tc_stat *st, const char *kind,
+				const struct sl_addr *host);
+/* fairshare_classes - fn for each class of each interface's tree, with
+   its counters (fs_metrics.c turns them into Prometheus text) */
+void fairshare_classes(struct fairshare *f, fairshare_class_fn *fn, void *ctx);
 /* fairshare_close - remove the trees; accepts NULL */
 void fairshare_close(struct fairshare *f);
 

@@ -298,35 +298,59 @@ static int port_in(struct nftnl_rule *r, int family, uint8_t proto, int dport)
 						     name) < 0);
 }
 
-/* dir_rules - chain fair_up (dst 0: the uplink, keyed by source) or
-   fair_down (dst 1: the LAN side, keyed by destination) */
+/* the rules of fair_up and fair_down, in order: each builder gets the
+   family and dst (0: keyed by source, on the uplink; 1: by
+   destination, on the LAN side) */
+typedef int rule_fn(struct nftnl_rule *r, int family, int dst);
+
+/* r_default - meta priority set 1:2000 (slot 0) */
+static int r_default(struct nftnl_rule *r, int family, int dst)
+{
+	(void)family;
+	(void)dst;
+	return prio_imm(r, DEFAULT_PRIO);
+}
+
+/* r_small - meta length < FS_NFT_SMALL meta priority |= 1 */
+static int r_small(struct nftnl_rule *r, int family, int dst)
+{
+	(void)family;
+	(void)dst;
+	return small(r) < 0 ? -1 : prio_or1(r);
+}
+
+/* r_tcp - tcp dport (uplink) or sport (LAN side) @fairports |= 1 */
+static int r_tcp(struct nftnl_rule *r, int family, int dst)
+{
+	return port_in(r, family, 6, !dst) < 0 ? -1 : prio_or1(r);
+}
+
+/* r_udp - the same for udp */
+static int r_udp(struct nftnl_rule *r, int family, int dst)
+{
+	return port_in(r, family, 17, !dst) < 0 ? -1 : prio_or1(r);
+}
+
+static rule_fn *const dir_table[] = {
+	r_default, prio_map, learn, r_small, r_tcp, r_udp,
+};
+
+/* dir_rules - chain fair_up (dst 0) or fair_down (dst 1) */
 static int dir_rules(struct nftbatch *b, const char *table, int family, int dst)
 {
 	const char *chain = dst ? "fair_down" : "fair_up";
-	struct nftnl_rule *r;
-	int i;
+	size_t i;
 
 	if (nftrules_chain(b, table, family, chain, -1, 0) < 0)
 		return -1;
-	for (i = 0; i < 5; i++) {
-		int ok = (r = nftrules_rule(table, family, chain)) == NULL ? -1 : 0;
+	for (i = 0; i < sizeof(dir_table) / sizeof(dir_table[0]); i++) {
+		struct nftnl_rule *r = nftrules_rule(table, family, chain);
 
-		if (ok == 0)
-			switch (i) {
-			case 0: ok = prio_imm(r, DEFAULT_PRIO); break;
-			case 1: ok = prio_map(r, family, dst); break;
-			case 2: ok = learn(r, family, dst); break;
-			case 3: ok = small(r); break;
-			default: ok = port_in(r, family, 6, !dst) < 0 ? -1 : 0; break;
-			}
-		if (ok == 0 && i >= 3)
-			ok = prio_or1(r);
-		if (nftrules_rule_add(b, r, ok) < 0)
+		if (nftrules_rule_add(b, r, r == NULL ? -1
+				      : dir_table[i](r, family, dst)) < 0)
 			return -1;
 	}
-	r = nftrules_rule(table, family, chain);
-	return nftrules_rule_add(b, r, r == NULL || port_in(r, family, 17, !dst) < 0
-				 || prio_or1(r) < 0 ? -1 : 0);
+	return 0;
 }
 
 /* jump_rule - meta oif IFINDEX jump chain */
