@@ -18,9 +18,10 @@
  *	buffered across events. When the disk fills, a line written in
  *	part is truncated away again (the file's size before it is known
  *	from fstat; one writer per file, as every sluice daemon has), the
- *	event is counted as lost, and only the first loss of an outage is
- *	an error for the caller to report: a daemon must not log a line
- *	per event about a disk that has no room for lines.
+ *	event is counted as lost, and only the first loss of an outage,
+ *	at most one a minute, is an error for the caller to report: a
+ *	daemon must not log a line per event about a disk that has no room
+ *	for lines.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -32,7 +33,10 @@
 #include <unistd.h>
 #include <sys/stat.h>
 
+#include "clock.h"
 #include "event.h"
+
+#define EVENT_SAY_NS (60ULL * 1000000000ULL)	/* a new outage told so often */
 
 #define JB_RESERVE 4		/* "}" "}" "\n" NUL */
 
@@ -443,6 +447,7 @@ struct event_sink {
 	int fd;
 	int failing;		/* the last event was lost */
 	uint64_t lost;
+	uint64_t said;		/* monotonic ns of the last loss reported */
 };
 
 /* sink_open_fd - the append descriptor for path */
@@ -539,9 +544,15 @@ int event_emit(struct event_sink *s, const struct event *ev)
 	if (have)		/* no half line left behind */
 		(void)ftruncate(s->fd, sb.st_size);
 	s->lost++;
-	if (s->failing)
+	/* a nearly full disk takes a short line now and then, which ends
+	   an outage: a new one is told at most once a minute */
+	if (s->failing || (s->said != 0
+			   && sl_monotonic_ns() - s->said < EVENT_SAY_NS)) {
+		s->failing = 1;
 		return 1;
+	}
 	s->failing = 1;
+	s->said = sl_monotonic_ns();
 	errno = e;
 	return -1;
 }

@@ -63,8 +63,9 @@ void event_close(struct event_sink *s);
 /* event_reopen - for log rotation (SIGHUP); 0 or -1 with errno */
 int event_reopen(struct event_sink *s);
 /* event_emit - format, write and flush one event: 0 when written; -1
-   with errno for the first event lost since the last one written (a
-   full disk is said once, not once per event); 1 for another lost one.
+   with errno for the first event lost since the last one written, at
+   most once a minute (a full disk is said once, not once per event);
+   1 for another lost one.
    A line the file could take only in part is cut off again, so the
    file never holds half a line. */
 int event_emit(struct event_sink *s, const struct event *ev);

@@ -27,6 +27,7 @@
 #include "apps/appstore.h"
 #include "apps/apps.h"
 #include "apps/apps_int.h"
+#include "apps/appseen.h"
 
 /* approval_free - GDestroyNotify */
 static void approval_free(gpointer p)
@@ -565,6 +566,60 @@ int apps_reconf(struct apps *a, const struct app_conf *c, char *err,
 		snprintf(err, errlen, "%s", w->str);
 		return -1;
 	}
+	return 0;
+}
+
+/* apps_bpf_read - drain the ring buffer */
+void apps_bpf_read(struct apps *a, uint64_t now)
+{
+	a->now = now;
+	(void)appbpf_read(a->bpf);
+}
+
+/* name_of - the approval name for path and script, resolved */
+static char *name_of(const char *path, const char *script)
+{
+	char p[PATH_MAX], s[PATH_MAX];
+
+	if (realpath(path, p) == NULL)
+		g_strlcpy(p, path, sizeof(p));
+	if (script && realpath(script, s) == NULL)
+		g_strlcpy(s, script, sizeof(s));
+	return script ? g_strdup_printf("%s %s", p, s) : g_strdup(p);
+}
+
+/* apps_approve - an operator's approval (replaces a changed one) */
+int apps_approve(struct apps *a, const char *path, const char *script,
+		 GString *out)
+{
+	struct approval *ap = apps_make(a, path, script, KIND_CTL, out);
+
+	if (ap == NULL || apps_add(a, ap, out) < 0)
+		return -1;
+	apps_record(a, ap);
+	g_string_printf(out, "approved %s sha256=%s\n", ap->name,
+			ap->script ? ap->sid.sha256 : ap->id.sha256);
+	return 0;
+}
+
+/* apps_revoke - an approval taken back until the next reload (if it
+   came from the configuration) */
+int apps_revoke(struct apps *a, const char *path, const char *script,
+		GString *out)
+{
+	char *name = name_of(path, script);
+	struct approval *ap = g_hash_table_lookup(a->approved, name);
+
+	if (ap == NULL) {
+		g_string_printf(out, "%s: not approved", name);
+		g_free(name);
+		return -1;
+	}
+	apps_kernel_drop(a, ap);
+	g_hash_table_remove(a->approved, name);
+	apps_forget_record(a, name);
+	g_string_printf(out, "revoked %s\n", name);
+	g_free(name);
 	return 0;
 }
 

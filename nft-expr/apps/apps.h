@@ -60,10 +60,5 @@ int apps_approve(struct apps *a, const char *path, const char *script,
 /* apps_revoke - an approval taken back; 0 or -1 as apps_approve */
 int apps_revoke(struct apps *a, const char *path, const char *script,
 		GString *out);
-/* apps_list - approved, changed, denied and learned executables, one
-   line (or JSON object) each */
-void apps_list(struct apps *a, int json, GString *out);
-/* apps_metrics - Prometheus text */
-void apps_metrics(const struct apps *a, GString *out);
 
 #endif

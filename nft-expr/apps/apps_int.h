@@ -82,7 +82,5 @@ void apps_record(struct apps *a, const struct approval *ap);
 void apps_forget_record(struct apps *a, const char *name);
 /* apps_kernel_drop - the approval out of the kernel's maps */
 void apps_kernel_drop(struct apps *a, struct approval *ap);
-/* appseen_event - appbpf_event_fn: a denial from the kernel */
-void appseen_event(void *ctx, const struct apps_event *e);
 
 #endif

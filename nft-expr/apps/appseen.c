@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * NAME
- *	appseen - what the kernel denied, and the operator's commands
+ *	appseen - what the kernel denied or learned, listed and counted
  * DESCRIPTION
  *	One entry per executable (path, and script for an interpreter)
  *	the kernel reported, hashed once when it is first seen (appid's
@@ -25,6 +25,7 @@
 #include "apps/appdpkg.h"
 #include "apps/apps.h"
 #include "apps/apps_int.h"
+#include "apps/appseen.h"
 
 static const char *const reason_names[] = { "?", "unknown", "changed", "script" };
 
@@ -169,60 +170,6 @@ void appseen_event(void *ctx, const struct apps_event *e)
 		seen_emit(a, s, e);
 }
 
-/* apps_bpf_read - drain the ring buffer */
-void apps_bpf_read(struct apps *a, uint64_t now)
-{
-	a->now = now;
-	(void)appbpf_read(a->bpf);
-}
-
-/* name_of - the approval name for path and script, resolved */
-static char *name_of(const char *path, const char *script)
-{
-	char p[PATH_MAX], s[PATH_MAX];
-
-	if (realpath(path, p) == NULL)
-		g_strlcpy(p, path, sizeof(p));
-	if (script && realpath(script, s) == NULL)
-		g_strlcpy(s, script, sizeof(s));
-	return script ? g_strdup_printf("%s %s", p, s) : g_strdup(p);
-}
-
-/* apps_approve - an operator's approval (replaces a changed one) */
-int apps_approve(struct apps *a, const char *path, const char *script,
-		 GString *out)
-{
-	struct approval *ap = apps_make(a, path, script, KIND_CTL, out);
-
-	if (ap == NULL || apps_add(a, ap, out) < 0)
-		return -1;
-	apps_record(a, ap);
-	g_string_printf(out, "approved %s sha256=%s\n", ap->name,
-			ap->script ? ap->sid.sha256 : ap->id.sha256);
-	return 0;
-}
-
-/* apps_revoke - an approval taken back until the next reload (if it
-   came from the configuration) */
-int apps_revoke(struct apps *a, const char *path, const char *script,
-		GString *out)
-{
-	char *name = name_of(path, script);
-	struct approval *ap = g_hash_table_lookup(a->approved, name);
-
-	if (ap == NULL) {
-		g_string_printf(out, "%s: not approved", name);
-		g_free(name);
-		return -1;
-	}
-	apps_kernel_drop(a, ap);
-	g_hash_table_remove(a->approved, name);
-	apps_forget_record(a, name);
-	g_string_printf(out, "revoked %s\n", name);
-	g_free(name);
-	return 0;
-}
-
 /* json_str - s as a JSON string */
 static void json_str(GString *out, const char *s)
 {
@@ -293,9 +240,9 @@ static struct seen *seen_of(struct apps *a, const struct approval *ap)
 
 static const char *const source_names[] = { "config", "sluicectl", "package" };
 
-/* apps_list - approvals (a package's only when changed), then the
+/* appseen_list - approvals (a package's only when changed), then the
    executables denied or learned that no approval names */
-void apps_list(struct apps *a, int json, GString *out)
+void appseen_list(struct apps *a, int json, GString *out)
 {
 	GHashTableIter it;
 	gpointer k, v;
@@ -339,8 +286,8 @@ void apps_list(struct apps *a, int json, GString *out)
 		g_string_append(out, "]\n");
 }
 
-/* apps_metrics - the kernel's counters and ours */
-void apps_metrics(const struct apps *a, GString *out)
+/* appseen_metrics - the kernel's counters and ours */
+void appseen_metrics(const struct apps *a, GString *out)
 {
 	static const char *const names[APPS_S_N] = {
 		"allowed", "denied", "learned", "lost"

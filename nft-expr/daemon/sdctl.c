@@ -20,6 +20,7 @@
 #include "ctl_server.h"
 #include "trw.h"
 #include "apps/apps.h"
+#include "apps/appseen.h"
 #include "capture/capture.h"
 #include "daemon/sdbypass.h"
 #include "daemon/sdconf.h"
@@ -509,7 +510,7 @@ static int cmd_apps(void *ctx, int json, char **argv, GString *out)
 	(void)argv;
 	if (a == NULL)
 		return -1;
-	apps_list(a, json, out);
+	appseen_list(a, json, out);
 	return 0;
 }
 

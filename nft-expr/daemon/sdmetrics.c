@@ -13,7 +13,9 @@
 #include <stdint.h>
 
 #include "clock.h"
+#include "promtext.h"
 #include "apps/apps.h"
+#include "apps/appseen.h"
 #include "capture/capture.h"
 #include "daemon/sdbypass.h"
 #include "dns/dnsd.h"
@@ -67,14 +69,6 @@ static const struct metric metrics[] = {
 	VG("sluice_fast_pairs", fast_pairs, "source . destination pairs the kernel accepts (fast path)"),
 };
 
-/* metric_put - HELP, TYPE and the value */
-static void metric_put(GString *out, const char *name, const char *type,
-		       const char *help, unsigned long long value)
-{
-	g_string_append_printf(out, "# HELP %s %s\n# TYPE %s %s\n%s %llu\n",
-			       name, help, name, type, name, value);
-}
-
 /* zone_metric - one metric with a value per williamson zone */
 static void zone_metric(const struct sluiced *s, GString *out, const char *name,
 			const char *type, const char *help, size_t off)
@@ -115,15 +109,15 @@ static void share_metrics(const struct sluiced *s, GString *out)
 	if (s->share == NULL)
 		return;
 	quarshare_stats(s, &qs);
-	metric_put(out, "sluice_redis_shared", "gauge",
+	promtext_put(out, "sluice_redis_shared", "gauge",
 		   "1 while quarantines are shared through Redis", (unsigned)qs.shared);
-	metric_put(out, "sluice_redis_published_total", "counter",
+	promtext_put(out, "sluice_redis_published_total", "counter",
 		   "quarantines and releases published", qs.published);
-	metric_put(out, "sluice_redis_received_total", "counter",
+	promtext_put(out, "sluice_redis_received_total", "counter",
 		   "quarantines and releases of other gateways applied", qs.received);
-	metric_put(out, "sluice_redis_refused_total", "counter",
+	promtext_put(out, "sluice_redis_refused_total", "counter",
 		   "received quarantines this gateway's whitelist refused", qs.refused);
-	metric_put(out, "sluice_redis_fallbacks_total", "counter",
+	promtext_put(out, "sluice_redis_fallbacks_total", "counter",
 		   "times Redis stopped answering", qs.fallbacks);
 }
 
@@ -146,42 +140,42 @@ static void capture_metrics(const struct sluiced *s, GString *out)
 	proto_metric(out, "sluice_capture_repeats_total", "counter",
 		     "window probes of held connections, later UDP datagrams",
 		     t->probes, u->again);
-	metric_put(out, "sluice_capture_closed_total", "counter",
+	promtext_put(out, "sluice_capture_closed_total", "counter",
 		   "held connections the client closed", t->closes);
-	metric_put(out, "sluice_capture_held", "gauge",
+	promtext_put(out, "sluice_capture_held", "gauge",
 		   "TCP connections held with a closed window (records)",
 		   cs.resp.held);
-	metric_put(out, "sluice_capture_held_active", "gauge",
+	promtext_put(out, "sluice_capture_held_active", "gauge",
 		   "held connections probed within the last 120 s, at the last "
 		   "sweep (every 10 s): approximate", cs.resp.active);
-	metric_put(out, "sluice_capture_records", "gauge",
+	promtext_put(out, "sluice_capture_records", "gauge",
 		   "held-connection and UDP-flow records", cs.resp.records);
-	metric_put(out, "sluice_capture_record_bytes", "gauge",
+	promtext_put(out, "sluice_capture_record_bytes", "gauge",
 		   "bytes of the record table (under [capture] mem_cap)",
 		   cs.resp.bytes);
-	metric_put(out, "sluice_capture_record_evictions_total", "counter",
+	promtext_put(out, "sluice_capture_record_evictions_total", "counter",
 		   "records evicted for room", cs.resp.evictions);
-	metric_put(out, "sluice_capture_replies_total", "counter",
+	promtext_put(out, "sluice_capture_replies_total", "counter",
 		   "segments sent (SYN-ACKs, ACKs)", cs.replies);
-	metric_put(out, "sluice_capture_send_errors_total", "counter",
+	promtext_put(out, "sluice_capture_send_errors_total", "counter",
 		   "segments the raw socket did not take", cs.send_errors);
-	metric_put(out, "sluice_capture_ignored_total", "counter",
+	promtext_put(out, "sluice_capture_ignored_total", "counter",
 		   "packets to dark addresses not answered: not TCP or UDP, "
 		   "fragments, other ports, not of a connection of ours",
 		   cs.other + cs.ports_off + cs.hit.invalid);
-	metric_put(out, "sluice_capture_events_suppressed_total", "counter",
+	promtext_put(out, "sluice_capture_events_suppressed_total", "counter",
 		   "honeypot events left out by the per-source rate",
 		   cs.hit.suppressed);
-	metric_put(out, "sluice_capture_samples_stored_total", "counter",
+	promtext_put(out, "sluice_capture_samples_stored_total", "counter",
 		   "samples written", cs.hit.samples_new);
-	metric_put(out, "sluice_capture_samples_refused_total", "counter",
+	promtext_put(out, "sluice_capture_samples_refused_total", "counter",
 		   "samples not written: the store was full", cs.hit.samples_refused);
-	metric_put(out, "sluice_capture_samples_failed_total", "counter",
+	promtext_put(out, "sluice_capture_samples_failed_total", "counter",
 		   "samples not written: the write failed (a full disk)",
 		   cs.hit.samples_failed);
-	metric_put(out, "sluice_capture_samples", "gauge",
+	promtext_put(out, "sluice_capture_samples", "gauge",
 		   "samples in the store", cs.hit.samples);
-	metric_put(out, "sluice_capture_sample_bytes", "gauge",
+	promtext_put(out, "sluice_capture_sample_bytes", "gauge",
 		   "bytes of samples in the store", cs.hit.sample_bytes);
 }
 
@@ -200,27 +194,27 @@ void sdmetrics_format(const struct sluiced *s, GString *out)
 		    ? (unsigned long long)*(const size_t *)(const void *)p
 		    : (unsigned long long)*(const uint64_t *)(const void *)p;
 
-		metric_put(out, metrics[i].name, metrics[i].type, metrics[i].help, val);
+		promtext_put(out, metrics[i].name, metrics[i].type, metrics[i].help, val);
 	}
-	metric_put(out, "sluice_queue_batch_verdicts_total", "counter",
+	promtext_put(out, "sluice_queue_batch_verdicts_total", "counter",
 		   "NFQNL_MSG_VERDICT_BATCH messages sent", qs.batches);
-	metric_put(out, "sluice_queue_single_verdicts_total", "counter",
+	promtext_put(out, "sluice_queue_single_verdicts_total", "counter",
 		   "single verdict messages sent", qs.singles);
-	metric_put(out, "sluice_queue_sends_total", "counter",
+	promtext_put(out, "sluice_queue_sends_total", "counter",
 		   "netlink sends carrying verdicts", qs.sends);
-	metric_put(out, "sluice_queue_overruns_total", "counter",
+	promtext_put(out, "sluice_queue_overruns_total", "counter",
 		   "times the queue socket overran (kernel failed open)", qs.overruns);
-	metric_put(out, "sluice_queue_waiting", "gauge",
+	promtext_put(out, "sluice_queue_waiting", "gauge",
 		   "packets in the kernel queue: unread and held", qs.kernel_waiting);
-	metric_put(out, "sluice_queue_kernel_dropped_total", "counter",
+	promtext_put(out, "sluice_queue_kernel_dropped_total", "counter",
 		   "packets the kernel dropped, fail-closed queue full", qs.kernel_dropped);
-	metric_put(out, "sluice_queue_lost_total", "counter",
+	promtext_put(out, "sluice_queue_lost_total", "counter",
 		   "packets the kernel could not deliver to sluiced", qs.kernel_user_dropped);
-	metric_put(out, "sluice_reloads_total", "counter",
+	promtext_put(out, "sluice_reloads_total", "counter",
 		   "configuration reloads", s->reloads);
-	metric_put(out, "sluice_set_errors_total", "counter",
+	promtext_put(out, "sluice_set_errors_total", "counter",
 		   "failed changes to the nft sets", s->set_errors);
-	metric_put(out, "sluice_events_lost_total", "counter",
+	promtext_put(out, "sluice_events_lost_total", "counter",
 		   "events the event file could not take (a full disk)",
 		   event_lost(s->events));
 	zone_metric(s, out, "sluice_zone_passed_total", "counter",
@@ -235,18 +229,11 @@ void sdmetrics_format(const struct sluiced *s, GString *out)
 	capture_metrics(s, out);
 	share_metrics(s, out);
 	if (s->apps != NULL)
-		apps_metrics(s->apps, out);
-	metric_put(out, "sluice_uptime_seconds", "gauge", "seconds since start",
+		appseen_metrics(s->apps, out);
+	promtext_put(out, "sluice_uptime_seconds", "gauge", "seconds since start",
 		   (sl_monotonic_ns() - s->started) / NS_PER_SEC);
 	sdbypass_metrics(s, out);
 	fs_metrics_format(s->fair, out);
 	dnsd_metrics(s, out);
 	outd_metrics(s, out);
-}
-
-/* sdmetrics_put - one metric, for the rooms that add their own */
-void sdmetrics_put(GString *out, const char *name, const char *type,
-		   const char *help, unsigned long long value)
-{
-	metric_put(out, name, type, help, value);
 }

@@ -13,9 +13,5 @@
 
 /* sdmetrics_format - append every metric with HELP and TYPE lines */
 void sdmetrics_format(const struct sluiced *s, GString *out);
-/* sdmetrics_put - one metric: HELP, TYPE and the value (for the rooms
-   that add their own) */
-void sdmetrics_put(GString *out, const char *name, const char *type,
-		   const char *help, unsigned long long value);
 
 #endif

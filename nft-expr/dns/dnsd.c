@@ -16,7 +16,7 @@
 #include "clock.h"
 #include "daemon.h"
 #include "daemon/sdconf.h"
-#include "daemon/sdmetrics.h"
+#include "promtext.h"
 #include "daemon/sluiced.h"
 #include "dns/dnsd.h"
 #include "dns/dnssnoop.h"
@@ -163,32 +163,32 @@ void dnsd_metrics(const struct sluiced *s, GString *out)
 	if (s->snoop != NULL)
 		dnssnoop_stats(s->snoop, &ds);
 	vddns_stats(s->v, &vs);
-	sdmetrics_put(out, "sluice_dns_on", "gauge",
+	promtext_put(out, "sluice_dns_on", "gauge",
 		      "1 while the resolvers' answers are read (NFLOG)",
 		      s->nflog != NULL);
-	sdmetrics_put(out, "sluice_dns_packets_total", "counter",
+	promtext_put(out, "sluice_dns_packets_total", "counter",
 		      "logged replies from port 53 read", ds.packets);
-	sdmetrics_put(out, "sluice_dns_answers_total", "counter",
+	promtext_put(out, "sluice_dns_answers_total", "counter",
 		      "DNS responses read whole", ds.answers);
-	sdmetrics_put(out, "sluice_dns_records_total", "counter",
+	promtext_put(out, "sluice_dns_records_total", "counter",
 		      "A and AAAA records recorded for their client", ds.records);
-	sdmetrics_put(out, "sluice_dns_malformed_total", "counter",
+	promtext_put(out, "sluice_dns_malformed_total", "counter",
 		      "logged packets or DNS messages that did not parse (dropped)",
 		      ds.malformed);
-	sdmetrics_put(out, "sluice_dns_truncated_total", "counter",
+	promtext_put(out, "sluice_dns_truncated_total", "counter",
 		      "answers cut by the copy range or spread over TCP segments",
 		      ds.truncated);
-	sdmetrics_put(out, "sluice_dns_pairs", "gauge",
+	promtext_put(out, "sluice_dns_pairs", "gauge",
 		      "(client, address) pairs held (under [dns] mem_cap)",
 		      ds.pairs);
-	sdmetrics_put(out, "sluice_nodns_justified_total", "counter",
+	promtext_put(out, "sluice_nodns_justified_total", "counter",
 		      "first contacts an answer was behind", vs.justified);
-	sdmetrics_put(out, "sluice_nodns_exempt_total", "counter",
+	promtext_put(out, "sluice_nodns_exempt_total", "counter",
 		      "first contacts to the own zone or a resolver", vs.exempt);
-	sdmetrics_put(out, "sluice_nodns_signals_total", "counter",
+	promtext_put(out, "sluice_nodns_signals_total", "counter",
 		      "first contacts with no answer behind them (the weak signal)",
 		      vs.signals);
-	sdmetrics_put(out, "sluice_nodns_events_suppressed_total", "counter",
+	promtext_put(out, "sluice_nodns_events_suppressed_total", "counter",
 		      "nodns events left out by the per-source rate",
 		      vs.events_suppressed);
 }

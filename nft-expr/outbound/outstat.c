@@ -13,7 +13,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "daemon/sdmetrics.h"
+#include "promtext.h"
 #include "outbound/outlog.h"
 #include "outbound/outnft.h"
 #include "outbound/outstat.h"
@@ -80,16 +80,16 @@ void outstat_metrics(const char *table, const struct outlog *l, GString *out)
 	if (l == NULL)
 		return;
 	outlog_stats(l, &st);
-	sdmetrics_put(out, "sluice_outbound_logged_total", "counter",
+	promtext_put(out, "sluice_outbound_logged_total", "counter",
 		"violations read from the log group and attributed to a zone",
 		st.violations);
-	sdmetrics_put(out, "sluice_outbound_events_total", "counter",
+	promtext_put(out, "sluice_outbound_events_total", "counter",
 		"\"outbound\" events written",
 		st.events);
-	sdmetrics_put(out, "sluice_outbound_events_suppressed_total", "counter",
+	promtext_put(out, "sluice_outbound_events_suppressed_total", "counter",
 		"violations over a source's outbound_events_per_second (counted, "
 		"reported later)", st.suppressed);
-	sdmetrics_put(out, "sluice_outbound_unattributed_total", "counter",
+	promtext_put(out, "sluice_outbound_unattributed_total", "counter",
 		"logged packets not readable, or from no zone with a policy",
 		st.unattributed);
 }

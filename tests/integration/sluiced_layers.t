@@ -7,7 +7,9 @@
 # what it needs), the includes from the sources; tsort(1) finds a loop
 # in either graph. Every room is a folder of nft-expr/; every .c but a
 # program's main file has its .h, and every function a module exports
-# carries the module's name as its prefix.
+# carries the module's name as its prefix. A BPF program (*.bpf.c, built
+# for the kernel, its userspace side the generated skeleton) is no module
+# of sluiced's and takes no part.
 . "$(dirname "$0")/lib.sh"
 
 NX=$SLUICE_TOP/nft-expr
@@ -24,18 +26,20 @@ is "$loose" "" "no .c or .h at the top of nft-expr/ (every file in a room)"
 
 # one .c/.h pair per module (a program's main file has no header)
 unpaired=$(cd "$NX" && for c in */*.c; do
-	case $c in */*_main.c|sluicectl/sluicectl.c) continue ;; esac
+	case $c in */*_main.c|sluicectl/sluicectl.c|*.bpf.c) continue ;; esac
 	[ -f "${c%.c}.h" ] || printf '%s ' "$c"
 done)
 is "$unpaired" "" "every module .c has its .h"
 
 # the call graph, module to module, from the objects
 for o in "$OBJ"/*/*.o; do
+	case $o in *.bpf.o) continue ;; esac
 	m=${o#"$OBJ"/}; m=${m%.o}
 	nm -g --defined-only "$o" | awk -v m="$m" '$2 ~ /[TDBR]/ { print $3, m }'
 done | sort -u >"$dir/defs"
 [ -s "$dir/defs" ] || bail "no symbols read from $OBJ/*/*.o"
 for o in "$OBJ"/*/*.o; do
+	case $o in *.bpf.o) continue ;; esac
 	m=${o#"$OBJ"/}; m=${m%.o}
 	nm -u "$o" | awk -v m="$m" '{ print $2, m }'
 done | sort -u >"$dir/uses"

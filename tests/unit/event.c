@@ -231,6 +231,10 @@ static void test_full(void)
 	ok(stat(path, &sb) == 0 && sb.st_size == 3 * (off_t)(sizeof(line) - 1),
 	   "three whole lines now");
 	ok(event_emit(s, &ev) == 0 && event_lost(s) == 4, "the count stays");
+	setrlimit(RLIMIT_FSIZE, &lim);		/* full again at once */
+	ok(event_emit(s, &ev) == 1, "a loss again within the minute is not said again");
+	setrlimit(RLIMIT_FSIZE, &old);
+	is_uint(event_lost(s), 5, "but counted");
 	event_close(s);
 	unlink(path);
 	is_uint(event_lost(NULL), 0, "event_lost(NULL) is 0");
