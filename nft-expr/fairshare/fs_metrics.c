@@ -11,7 +11,7 @@
 #include <string.h>
 
 #include "addr.h"
-#include "daemon/sdmetrics.h"
+#include "promtext.h"
 #include "fairshare/fairshare.h"
 #include "fairshare/fs_metrics.h"
 #include "fairshare/fs_tc.h"
@@ -93,6 +93,6 @@ void fs_metrics_format(struct fairshare *f, GString *out)
 		};
 
 		for (i = 0; i < (int)(sizeof(m) / sizeof(m[0])); i++)
-			sdmetrics_put(out, m[i].name, m[i].type, m[i].help, m[i].v);
+			promtext_put(out, m[i].name, m[i].type, m[i].help, m[i].v);
 	}
 }
