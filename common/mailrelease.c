@@ -183,15 +183,26 @@ size_t mailrelease_pending(const struct mailrelease *r)
 	return r->n;
 }
 
-/* mailrelease_reap - collect children */
-int mailrelease_reap(struct mailrelease *r)
+/* mailrelease_reap_with - collect children, offering each to claim
+   first (one waitpid(-1) for the whole process) */
+int mailrelease_reap_with(struct mailrelease *r, mailrelease_claim_fn *claim,
+			  void *ctx)
 {
 	int st, failed = 0;
 	pid_t pid;
 
 	(void)r;
-	while ((pid = waitpid(-1, &st, WNOHANG)) > 0)
+	while ((pid = waitpid(-1, &st, WNOHANG)) > 0) {
+		if (claim != NULL && claim(ctx, pid, st))
+			continue;
 		if (!WIFEXITED(st) || WEXITSTATUS(st) != 0)
 			failed++;
+	}
 	return failed;
+}
+
+/* mailrelease_reap - collect children */
+int mailrelease_reap(struct mailrelease *r)
+{
+	return mailrelease_reap_with(r, NULL, NULL);
 }

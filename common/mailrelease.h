@@ -10,13 +10,15 @@
  *	standard input) and then "postqueue [-c DIR] -i ID" for each, so
  *	the mail leaves the deferred queue at once; the event loop never
  *	waits for either. Children are reaped by mailrelease_reap() on
- *	SIGCHLD. sluice-policyd and sluice-milter both release held
- *	mail this way.
+ *	SIGCHLD (mailrelease_reap_with() when the process has other
+ *	children, as sluice-policyd's snapshot). sluice-policyd and
+ *	sluice-milter both release held mail this way.
  */
 #ifndef SLUICE_MAILRELEASE_H
 #define SLUICE_MAILRELEASE_H
 
 #include <stddef.h>
+#include <sys/types.h>
 
 #define MAILRELEASE_BATCH 512	/* ids per postsuper run */
 #define MAILRELEASE_QID_MAX 32	/* a Postfix queue id, with its NUL */
@@ -44,5 +46,12 @@ int mailrelease_run(struct mailrelease *r);
 size_t mailrelease_pending(const struct mailrelease *r);
 /* mailrelease_reap - collect finished children; how many failed */
 int mailrelease_reap(struct mailrelease *r);
+/* mailrelease_claim_fn - a finished child (pid, wait status) that may
+   be the caller's own: 1 if it is (taken, not counted), else 0 */
+typedef int mailrelease_claim_fn(void *ctx, pid_t pid, int status);
+/* mailrelease_reap_with - mailrelease_reap, for a process with other
+   children too: each finished one goes to claim first */
+int mailrelease_reap_with(struct mailrelease *r, mailrelease_claim_fn *claim,
+			  void *ctx);
 
 #endif

@@ -538,10 +538,11 @@ int policy_app_load(struct policy_app *a, const char *dir, uint64_t now,
 	return bad ? -1 : 0;
 }
 
-/* policy_app_reap - collect postsuper children */
-void policy_app_reap(struct policy_app *a)
+/* policy_app_reap - collect postsuper children; the others to claim */
+void policy_app_reap(struct policy_app *a, mailrelease_claim_fn *claim,
+		     void *ctx)
 {
-	int failed = mailrelease_reap(a->rel);
+	int failed = mailrelease_reap_with(a->rel, claim, ctx);
 
 	if (failed)
 		daemon_log(LOG_WARNING, "%d postsuper run(s) failed", failed);

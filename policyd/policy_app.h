@@ -20,6 +20,7 @@
 #include <stdint.h>
 #include <stdio.h>
 #include "mailctl.h"
+#include "mailrelease.h"
 #include "policy_conf.h"
 #include "policy_server.h"
 
@@ -65,8 +66,10 @@ int policy_app_save(struct policy_app *a, const char *dir);
    when one was not loaded, warn told which and why */
 int policy_app_load(struct policy_app *a, const char *dir, uint64_t now,
 		    void (*warn)(const char *why));
-/* policy_app_reap - SIGCHLD: collect postsuper children */
-void policy_app_reap(struct policy_app *a);
+/* policy_app_reap - SIGCHLD: collect postsuper children, offering
+   each finished child to claim first (the snapshot's, policy_main) */
+void policy_app_reap(struct policy_app *a, mailrelease_claim_fn *claim,
+		     void *ctx);
 /* policy_app_release - operator: unlock identity, release its queue and
    every message held for it; returns the messages released, -1 if
    the identity is unknown and holds nothing */

@@ -7,7 +7,15 @@
  * DESCRIPTION
  *	Start-up (options, configuration, state), the loop, and the
  *	signals: SIGHUP reloads the configuration keeping the state,
- *	SIGTERM and SIGINT stop after saving it, SIGCHLD reaps postsuper.
+ *	SIGTERM and SIGINT stop after saving it, SIGCHLD reaps postsuper
+ *	and the snapshot's child. The periodic snapshot is written by a
+ *	forked child from its copy-on-write image of the state, so the
+ *	loop only waits for the fork (sdstate.c's way): one child at a
+ *	time, a period skipped while one runs; its exit status says
+ *	whether the files were written (it logged why not). The child
+ *	only writes files: it never calls Redis (mailshare), whose
+ *	connection stays the parent's, and leaves by _exit. The snapshot
+ *	at stop waits for a running child, then writes in the process.
  *	With -s one peer is served on standard input and output, as
  *	Postfix's spawn(8) runs a policy server, and the program exits
  *	when it hangs up. See sluice-policyd(8).
@@ -22,6 +30,7 @@
 #include <sys/random.h>
 #include <sys/signalfd.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 
 #include "clock.h"
 #include "daemon.h"
@@ -43,6 +52,9 @@ struct policyd {
 	struct policy_ctl *ctl;
 	int stop, reload;
 	uint64_t next_save;
+	pid_t save_child;	/* the snapshot being written; 0 = none */
+	int save_failing;	/* the last save failed (and said so) */
+	int save_skip_said;	/* a skipped period was logged */
 };
 
 static int opt_spawn;
@@ -57,6 +69,88 @@ static int opt(int c, const char *arg)
 	return 0;
 }
 
+/* save - snapshot into the state directory, in this process; a
+   failure is said once, until a save succeeds again */
+static void save(struct policyd *d)
+{
+	const struct policy_conf *c = policy_app_conf(d->app);
+
+	if (c->core.state_dir == NULL)
+		return;
+	if (policy_app_save(d->app, c->core.state_dir) < 0) {
+		if (!d->save_failing)
+			daemon_log(LOG_WARNING, "saving state in %s: %s; it "
+				   "will not survive a restart",
+				   c->core.state_dir, strerror(errno));
+		d->save_failing = 1;
+		return;
+	}
+	if (d->save_failing)
+		daemon_log(LOG_INFO, "state saved in %s again",
+			   c->core.state_dir);
+	d->save_failing = 0;
+}
+
+/* save_done - the snapshot child ended with wait status st */
+static void save_done(struct policyd *d, int st)
+{
+	d->save_child = 0;
+	d->save_failing = !WIFEXITED(st) || WEXITSTATUS(st) != 0;
+}
+
+/* save_claim - mailrelease_claim_fn: the snapshot's child is ours */
+static int save_claim(void *ctx, pid_t pid, int st)
+{
+	struct policyd *d = ctx;
+
+	if (d->save_child <= 0 || pid != d->save_child)
+		return 0;
+	save_done(d, st);
+	return 1;
+}
+
+/* save_periodic - the snapshot written by a child (in the process
+   itself if fork fails); skipped while the last one is still written */
+static void save_periodic(struct policyd *d)
+{
+	pid_t pid;
+
+	if (policy_app_conf(d->app)->core.state_dir == NULL)
+		return;
+	if (d->save_child > 0) {
+		if (!d->save_skip_said)
+			daemon_log(LOG_WARNING, "snapshot skipped: the last "
+				   "one is still being written (said once; "
+				   "snapshot_interval may be too short)");
+		d->save_skip_said = 1;
+		return;
+	}
+	if ((pid = fork()) == 0) {
+		save(d);
+		_exit(d->save_failing);
+	}
+	if (pid < 0)
+		save(d);
+	else
+		d->save_child = pid;
+}
+
+/* save_stop - the snapshot at stop, after a running child's (its
+   older files must not land after ours) */
+static void save_stop(struct policyd *d)
+{
+	int st;
+
+	while (d->save_child > 0 && waitpid(d->save_child, &st, 0) < 0)
+		if (errno != EINTR) {
+			d->save_child = 0;
+			break;
+		}
+	if (d->save_child > 0)
+		save_done(d, st);
+	save(d);
+}
+
 /* on_signal - signalfd readable */
 static void on_signal(void *ctx, int fd)
 {
@@ -67,22 +161,10 @@ static void on_signal(void *ctx, int fd)
 		switch (si.ssi_signo) {
 		case SIGHUP: d->reload = 1; break;
 		case SIGTERM: case SIGINT: d->stop = 1; break;
-		case SIGCHLD: policy_app_reap(d->app); break;
+		case SIGCHLD: policy_app_reap(d->app, save_claim, d); break;
 		default: break;
 		}
 	}
-}
-
-/* save - snapshot into the state directory */
-static void save(struct policyd *d)
-{
-	const struct policy_conf *c = policy_app_conf(d->app);
-
-	if (c->core.state_dir == NULL)
-		return;
-	if (policy_app_save(d->app, c->core.state_dir) < 0)
-		daemon_log(LOG_WARNING, "saving state in %s: %s",
-			   c->core.state_dir, strerror(errno));
 }
 
 /* reload - SIGHUP: new configuration, same state and listeners */
@@ -210,7 +292,7 @@ static int loop(struct policyd *d)
 			reload(d);
 		}
 		if (now >= d->next_save) {
-			save(d);
+			save_periodic(d);
 			d->next_save = now +
 				policy_app_conf(d->app)->mail.snapshot_interval;
 		}
@@ -256,7 +338,7 @@ int main(int argc, char **argv)
 		   c->mail.control_socket && !opt_spawn ?
 		   c->mail.control_socket : "none");
 	status = loop(&d);
-	save(&d);
+	save_stop(&d);
 	policy_ctl_close(d.ctl);
 	if (pidfile)
 		unlink(pidfile);

@@ -206,6 +206,49 @@ static void test_failure(void)
 	}
 }
 
+struct claim { pid_t pid; int status, calls; };
+
+/* claim_own - mailrelease_claim_fn: takes the child c->pid */
+static int claim_own(void *ctx, pid_t pid, int status)
+{
+	struct claim *c = ctx;
+
+	c->calls++;
+	if (pid != c->pid)
+		return 0;
+	c->status = status;
+	c->pid = 0;
+	return 1;
+}
+
+/* test_claim - another child of the process (sluice-policyd's
+   snapshot) goes to its owner, with its status, and is not counted */
+static void test_claim(void)
+{
+	struct mailrelease *r = mailrelease_create(postsuper, NULL);
+	struct claim c = { 0, -1, 0 };
+	int failed = 0, i;
+
+	if ((c.pid = fork()) == 0)
+		_exit(3);
+	mailrelease_add(r, "D1");
+	mailrelease_run(r);
+	for (i = 0; i < 6000; i++) {
+		failed += mailrelease_reap_with(r, claim_own, &c);
+		if (waitid(P_ALL, 0, &(siginfo_t){ 0 },
+			   WEXITED | WNOHANG | WNOWAIT) < 0 && errno == ECHILD)
+			break;
+		usleep(10000);
+	}
+	is_int(c.pid, 0, "the other child was claimed by its owner");
+	ok(WIFEXITED(c.status) && WEXITSTATUS(c.status) == 3,
+	   "with its exit status (3)");
+	is_int(failed, 0, "and not counted as a failed postsuper run");
+	ok(c.calls >= 2, "the postsuper child was offered too, and declined");
+	slurp();
+	mailrelease_free(r);
+}
+
 static void test_copies(void)
 {
 	struct mailrelease *r;
@@ -255,6 +298,7 @@ int main(void)
 	test_release();
 	test_bounds();
 	test_failure();
+	test_claim();
 	test_copies();
 	snprintf(cmd, sizeof(cmd), "rm -rf %s", dir);
 	if (system(cmd) != 0)
