@@ -417,6 +417,20 @@ void cmeasure_signal(struct cmeasure *c, enum cmeasure_signal sig,
 	out->outcome = CMEASURE_ACT;
 }
 
+/* cmeasure_extend - an action in force lasts until expires */
+int cmeasure_extend(struct cmeasure *c, enum cmeasure_action a,
+		    const struct sl_addr *src, uint16_t port, uint64_t expires)
+{
+	uint8_t k[CMEASURE_AKEY];
+	struct cmeasure_act *v;
+
+	cmeasure_akey(k, a, src, port);
+	if ((v = hosttab_get(c->act, k)) == NULL)
+		return -1;
+	v->expires = expires;
+	return 0;
+}
+
 /* cmeasure_lift - end an action early (operator); -1 if none in force */
 int cmeasure_lift(struct cmeasure *c, enum cmeasure_action a,
 		  const struct sl_addr *src, uint16_t port)

@@ -119,6 +119,10 @@ int cmeasure_reconfigure(struct cmeasure *c, const struct cmeasure_params *p,
 void cmeasure_signal(struct cmeasure *c, enum cmeasure_signal sig,
 		     const struct sl_addr *src, uint16_t port, uint64_t now,
 		     struct cmeasure_decision *out);
+/* cmeasure_extend - an action in force lasts until expires now (its
+   cause still there); -1 if none in force */
+int cmeasure_extend(struct cmeasure *c, enum cmeasure_action a,
+		    const struct sl_addr *src, uint16_t port, uint64_t expires);
 /* cmeasure_lift - end an action early (operator); -1 if none in force */
 int cmeasure_lift(struct cmeasure *c, enum cmeasure_action a,
 		  const struct sl_addr *src, uint16_t port);

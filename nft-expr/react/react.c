@@ -226,6 +226,8 @@ void react_decide(struct sluiced *sd, enum cmeasure_signal sig,
 	if (out->dry_run == 0 && k.zone && react_zone_observing(r, src))
 		out->dry_run = 1;	/* the zone's own observe */
 	r->st.outcomes[out->outcome]++;
+	if (out->outcome == CMEASURE_IN_FORCE)	/* its cause is still there */
+		react_act_seen(r, out->action, &k.net, now);
 	if (out->outcome == CMEASURE_RATE_CAPPED) {
 		r->capped[sig]++;
 		r->capped_example = *src;

@@ -40,7 +40,7 @@ struct react_stats {
 	uint64_t signals[CMEASURE_SIG_COUNT];
 	uint64_t outcomes[CMEASURE_RATE_CAPPED + 1];	/* by cmeasure_outcome */
 	uint64_t actions[CMEASURE_ACTION_COUNT];	/* started */
-	uint64_t dry_run, expired, lifted, escalated, unchecked;
+	uint64_t dry_run, expired, lifted, escalated, unchecked, refreshed;
 	size_t active;
 };
 

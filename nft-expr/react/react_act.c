@@ -258,7 +258,7 @@ void react_act_start(struct sluiced *sd, const struct cmeasure_decision *d,
 	struct react *r = sd->react;
 	uint64_t ttl = react_ttl(r, d, k, now);
 	struct react_entry e = {
-		.key = *k, .started = now, .expires = now + (ttl ? ttl : 1),
+		.key = *k, .started = now, .expires = now + (ttl ? ttl : 1), .ttl = ttl,
 		.signals = d->signals, .score = d->score, .port = d->port,
 		.action = (uint8_t)d->action, .signal = (uint8_t)d->signal,
 		.dry_run = (uint8_t)d->dry_run,
@@ -319,6 +319,8 @@ static void react_ended(struct react *r, const struct react_entry *e,
 		.score = e->score, .signals = e->signals,
 	};
 
+	if (strcmp(state, "refreshed") == 0)
+		d.expires = e->expires;
 	react_act_event(r, &d, &e->key.net, &e->key, e->id, state, 0, now);
 }
 
@@ -338,10 +340,50 @@ static void expire_one(void *ctx, const struct react_entry *e)
 	react_ended(r, e, "expired", x->now);
 }
 
-/* react_act_expire - reactions whose TTL ran out: forgotten, events */
+/* react_act_seen - a signal found action on net in force */
+void react_act_seen(struct react *r, enum cmeasure_action action,
+		    const struct sl_addr *net, uint64_t now)
+{
+	struct react_entry *e = react_list_find(r->list, action, net, 0);
+
+	if (e != NULL)
+		e->last_signal = now;
+}
+
+/* refresh_one - react_list_each_fn: a quarantine still justified (a
+   signal found it in force since it started) and close to its end
+   starts again for its whole TTL, in the engine and in the kernel
+   (the set's element gets the new timeout) */
+static void refresh_one(void *ctx, struct react_entry *e)
+{
+	struct expire_ctx *x = ctx;
+	struct react *r = x->sd->react;
+	uint64_t window = e->ttl / 10;
+
+	if (window > REACT_REFRESH_NS)
+		window = REACT_REFRESH_NS;
+	if (window < 2 * NS_PER_SEC)
+		window = 2 * NS_PER_SEC;	/* the tick is a second */
+	if (e->action != CMEASURE_QUARANTINE || e->dry_run || e->ttl == 0 ||
+	    e->last_signal <= e->started || e->expires <= x->now ||
+	    e->expires - x->now > window)
+		return;
+	(void)quar_react(x->sd->v, &e->key.net, e->ttl,
+			 cmeasure_signal_name(e->signal), 0, x->now);
+	e->started = x->now;
+	e->expires = x->now + e->ttl;
+	(void)cmeasure_extend(r->cm, CMEASURE_QUARANTINE, &e->key.net, 0, e->expires);
+	r->st.refreshed++;
+	react_ended(r, e, "refreshed", x->now);
+}
+
+/* react_act_expire - still justified quarantines refreshed; the
+   reactions whose TTL ran out forgotten; events */
 void react_act_expire(struct sluiced *sd, uint64_t now)
 {
 	struct expire_ctx x = { sd, now };
+
+	react_list_each(sd->react->list, refresh_one, &x);
 
 	(void)cmeasure_expire(sd->react->cm, now, NULL, NULL);
 	react_list_expired(sd->react->list, now, expire_one, &x);

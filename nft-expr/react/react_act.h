@@ -31,7 +31,13 @@ void react_act_event(struct react *r, const struct cmeasure_decision *d,
 void react_act_start(struct sluiced *sd, const struct cmeasure_decision *d,
 		     const struct sl_addr *src, const struct react_key *k,
 		     uint64_t now);
-/* react_act_expire - reactions whose TTL ran out: forgotten, events */
+/* react_act_seen - a signal found action on net in force: noted, so
+   the reaction is refreshed before it expires */
+void react_act_seen(struct react *r, enum cmeasure_action action,
+		    const struct sl_addr *net, uint64_t now);
+/* react_act_expire - quarantines still justified (signalled again
+   since they started) refreshed shortly before they expire; the
+   reactions whose TTL ran out forgotten; events */
 void react_act_expire(struct sluiced *sd, uint64_t now);
 /* react_act_lift - end reaction id now; 0, or -1 if none */
 int react_act_lift(struct sluiced *sd, uint64_t id, const char *note,

@@ -22,6 +22,8 @@
 
 #define REACT_MEM (32u << 20)	/* scores, actions, reactions, /56 counts */
 #define REACT_ZONES 64		/* zones watched for spikes, isolated */
+#define REACT_REFRESH_NS (60ULL * 1000000000ULL)	/* refreshed this long
+							   before the end */
 
 struct hosttab;
 struct react_list;
@@ -40,6 +42,7 @@ struct react_entry {
 	uint64_t id;
 	struct react_key key;
 	uint64_t started, expires;	/* monotonic ns */
+	uint64_t ttl, last_signal;	/* its length; its cause seen again */
 	unsigned signals, score;
 	uint16_t port;
 	uint8_t action;		/* enum cmeasure_action */

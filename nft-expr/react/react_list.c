@@ -21,10 +21,24 @@
 #include "cmeasure.h"
 #include "react/react_list.h"
 
+#define LIST_AKEY 20		/* action, family, 16 address bytes, port */
+
 struct react_list {
 	struct hosttab *t;		/* id (8 bytes) -> struct react_entry */
+	struct hosttab *ix;		/* (action, target, port) -> id */
 	uint64_t next_id;
 };
+
+/* list_akey - the index's key of a reaction */
+static void list_akey(uint8_t k[LIST_AKEY], unsigned action,
+		      const struct sl_addr *net, uint16_t port)
+{
+	k[0] = (uint8_t)action;
+	k[1] = net->family;
+	memcpy(k + 2, net->b, 16);
+	k[18] = (uint8_t)(port >> 8);
+	k[19] = (uint8_t)port;
+}
 
 /* react_list_create - reactions in force within mem bytes */
 struct react_list *react_list_create(size_t mem, const uint8_t seed[16])
@@ -34,9 +48,11 @@ struct react_list *react_list_create(size_t mem, const uint8_t seed[16])
 	if (l == NULL)
 		return NULL;
 	l->next_id = 1;
-	if ((l->t = hosttab_create(sizeof(uint64_t), sizeof(struct react_entry),
-				   mem, seed)) == NULL) {
-		free(l);
+	l->t = hosttab_create(sizeof(uint64_t), sizeof(struct react_entry),
+			      mem * 3 / 4, seed);
+	l->ix = hosttab_create(LIST_AKEY, sizeof(uint64_t), mem / 4, seed);
+	if (l->t == NULL || l->ix == NULL) {
+		react_list_free(l);
 		return NULL;
 	}
 	return l;
@@ -48,6 +64,7 @@ void react_list_free(struct react_list *l)
 	if (l == NULL)
 		return;
 	hosttab_free(l->t);
+	hosttab_free(l->ix);
 	free(l);
 }
 
@@ -55,6 +72,8 @@ void react_list_free(struct react_list *l)
 int react_list_add(struct react_list *l, struct react_entry *e)
 {
 	struct react_entry *v;
+	uint8_t k[LIST_AKEY];
+	uint64_t *ix;
 
 	if (hosttab_count(l->t) >= hosttab_capacity(l->t))
 		return -1;
@@ -63,6 +82,9 @@ int react_list_add(struct react_list *l, struct react_entry *e)
 		return -1;
 	l->next_id++;
 	*v = *e;
+	list_akey(k, e->action, &e->key.net, e->port);
+	if ((ix = hosttab_put(l->ix, k, NULL)) != NULL)
+		*ix = e->id;
 	return 0;
 }
 
@@ -72,10 +94,61 @@ struct react_entry *react_list_get(struct react_list *l, uint64_t id)
 	return hosttab_peek(l->t, &id);
 }
 
+/* list_unindex - e leaves the index (if the index still names it) */
+static void list_unindex(struct react_list *l, const struct react_entry *e)
+{
+	uint8_t k[LIST_AKEY];
+	const uint64_t *ix;
+
+	list_akey(k, e->action, &e->key.net, e->port);
+	if ((ix = hosttab_peek(l->ix, k)) != NULL && *ix == e->id)
+		(void)hosttab_del(l->ix, k);
+}
+
 /* react_list_del - forget id */
 void react_list_del(struct react_list *l, uint64_t id)
 {
+	const struct react_entry *e = hosttab_peek(l->t, &id);
+
+	if (e != NULL)
+		list_unindex(l, e);
 	(void)hosttab_del(l->t, &id);
+}
+
+/* react_list_find - the reaction of action on net (and port), or NULL */
+struct react_entry *react_list_find(struct react_list *l, unsigned action,
+				    const struct sl_addr *net, uint16_t port)
+{
+	uint8_t k[LIST_AKEY];
+	const uint64_t *ix;
+
+	list_akey(k, action, net, port);
+	ix = hosttab_peek(l->ix, k);
+	return ix != NULL ? hosttab_peek(l->t, ix) : NULL;
+}
+
+struct each_ctx {
+	react_list_each_fn *fn;
+	void *ctx;
+};
+
+/* each_one - hosttab_walk_fn: every reaction to fn */
+static int each_one(void *ctx, const void *key, void *val)
+{
+	struct each_ctx *x = ctx;
+
+	(void)key;
+	x->fn(x->ctx, val);
+	return 0;
+}
+
+/* react_list_each - every reaction to fn, which may change its values
+   (not its action, target or port) */
+void react_list_each(struct react_list *l, react_list_each_fn *fn, void *ctx)
+{
+	struct each_ctx x = { fn, ctx };
+
+	hosttab_walk_any(l->t, each_one, &x);
 }
 
 /* react_list_count - reactions kept */
@@ -100,6 +173,7 @@ static int expired_one(void *ctx, const void *key, void *val)
 
 	if (e.expires > x->now)
 		return 0;
+	list_unindex(x->l, &e);
 	(void)hosttab_del(x->l->t, key);
 	x->fn(x->ctx, &e);
 	return 0;

@@ -28,7 +28,14 @@ struct react_entry *react_list_get(struct react_list *l, uint64_t id);
 void react_list_del(struct react_list *l, uint64_t id);
 /* react_list_count - reactions kept */
 size_t react_list_count(const struct react_list *l);
+/* react_list_find - the reaction of action on net (and port), or NULL */
+struct react_entry *react_list_find(struct react_list *l, unsigned action,
+				    const struct sl_addr *net, uint16_t port);
 typedef void react_list_fn(void *ctx, const struct react_entry *e);
+typedef void react_list_each_fn(void *ctx, struct react_entry *e);
+/* react_list_each - every reaction to fn, which may change its values
+   (not its action, target or port) */
+void react_list_each(struct react_list *l, react_list_each_fn *fn, void *ctx);
 /* react_list_expired - hand every reaction expired by now to fn, then
    forget it */
 void react_list_expired(struct react_list *l, uint64_t now,

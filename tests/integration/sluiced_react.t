@@ -17,6 +17,8 @@
 # 4. 10,000 honeytoken reports in a burst (the mail filters' request on
 #    the control socket): no more reactions than rate_cap, and the
 #    rate_capped events add up to what was suppressed.
+# 3b. A quarantine still justified (its source hits the dark range again)
+#    is refreshed before it ends; one whose source stopped runs out.
 # 5. Dry run: a restart with dry_run = yes; a dark hit writes the same
 #    countermeasure event, marked dry_run, the quarantine event marked
 #    observe, and nothing reaches the kernel.
@@ -31,6 +33,7 @@ conf() {
 	sd_base_conf <<EOF2
 [capture]
 dark = 10.77.9.0/24
+quarantine_ttl = 6s
 [countermeasures]
 rate_cap = 50
 block_port_sources = 2
@@ -52,7 +55,7 @@ flow() { lab_x "$1" perl "$LAB_DIR/browse.pl" -n 1 -t 1 ${2:+-b $2} -p 80 $LAB_S
 conf no
 lab_x srv ip route add 10.77.9.0/24 via 10.77.2.1
 sd_start || bail "sluiced did not start"
-plan 26
+plan 29
 
 # 1. port block by fan-out votes, lifted
 flow lan1; ok $? "before: lan1 reaches srv:80"
@@ -96,6 +99,15 @@ cmp "$(lab_x gw nft list chain ip sluice capture | sed -n 's/.*fib saddr . iif o
 lab_x srv hping3 -q -S -p 80 -c 5 -i u20000 10.77.9.6 >/dev/null 2>&1
 sd_wait_quarantine $LAB_SRV_4 4 3 1 >/dev/null
 ok $? "srv's own packets (outside the zones): 10.77.2.2 quarantined"
+
+# 3b. refresh: lan1 keeps hitting the dark range, so its 6 s quarantine
+#     is refreshed before it ends; srv stopped, so its own runs out
+for i in 1 2 3 4 5 6 7 8; do
+	lab_x lan1 timeout 2 hping3 -q -S -p 80 -c 1 10.77.9.8 >/dev/null 2>&1; sleep 1
+done
+sd_quarantined $LAB_SRV_4 4; is "$?" 1 "srv's quarantine (6 s, no more signals) ran out"
+sd_quarantined $LAB_LAN1_4 4; ok $? "lan1's (signalled again while in force) is still in the set"
+[ -n "$(cm refreshed quarantine $LAB_LAN1_4)" ]; ok $? "a countermeasure event of state refreshed"
 
 # 4. 10,000 honeytoken reports in a burst against rate_cap = 50
 before=$(jq -s '[.[] | select(.event_type == "countermeasure" and .countermeasure.state == "started")] | length' "$EV")
