@@ -36,14 +36,18 @@ snapshot_interval = 1s
 EOC
 SL="/usr/bin/python3 $SLUICE_TOP/tests/integration/policyd/snapload.py"
 
+# idents - the identities policyd's status reports; waits up to 60 s
+#	for the control socket to answer (it opens just after the listener;
+#	under sanitizers loading 400,000 senders takes a while)
 idents() {
-	i=0	# the control socket opens just after the listener
-	while [ ! -S "$T/policyd-snapshot.sock" ] && [ $i -lt 50 ]; do
+	i=0
+	while [ $i -lt 600 ]; do
+		n=$("$SLUICE_BUILD/sluicectl" -s "$T/policyd-snapshot.sock" status 2>/dev/null |
+			sed -n 's/^identities[: ]*\([0-9]*\).*/\1/p')
+		[ -n "$n" ] && { echo "$n"; return; }
 		sleep 0.1
 		i=$((i + 1))
 	done
-	"$SLUICE_BUILD/sluicectl" -s "$T/policyd-snapshot.sock" status |
-		sed -n 's/^identities[: ]*\([0-9]*\).*/\1/p'
 }
 
 pd_start || bail "sluice-policyd did not start: $(cat "$T/policyd.log")"
