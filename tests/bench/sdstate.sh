@@ -11,20 +11,8 @@
 set -eu
 top=${SLUICE_TOP:-$(cd "$(dirname "$0")/../.." && pwd)}
 build=${SLUICE_BUILD:-$top/build}
-nx=$build/nft-expr
-for f in "$build/libsluice.a" "$nx/verdict/vdsave.o" "$nx/daemon/sdconf.o"; do
-	[ -f "$f" ] || { echo "sdstate.sh: no $f (run make all)" >&2; exit 1; }
-done
-mkdir -p "$build/bench"
-cc -O2 -g -std=gnu11 -D_GNU_SOURCE -Wall -Wextra -Werror \
-	-I"$top/common" -I"$top/nft-expr" $(pkg-config --cflags glib-2.0) \
-	-o "$build/bench/bench_vdsave" "$top/tests/bench/bench_vdsave.c" \
-	"$nx"/verdict/*.o "$nx/quarantine/quar.o" "$nx/queue/pkt.o" \
-	"$nx/daemon/sdconf.o" "$nx/capture/cap_conf.o" "$nx/apps/appconf.o" \
-	"$nx/fairshare/fs_conf.o" "$nx/outbound/outpol.o" "$nx/dns/dnsconf.o" \
-	"$nx/dns/dnssnoop.o" "$nx/capture/cap_limit.o" \
-	"$build/libsluice.a" \
-	$(pkg-config --libs glib-2.0 hiredis) -lm
+. "$top/tests/bench/engine.sh"
+engine_cc bench_vdsave bench_vdsave.c
 echo "-- $build/bench/bench_vdsave -H 1000000 -r 5"
 . "$top/tests/bench/summary.sh"
 out=$(mktemp /tmp/sluice-bench-sdstate.XXXXXX)
