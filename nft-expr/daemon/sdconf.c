@@ -11,6 +11,7 @@
  *	bad configuration is refused whole; the caller keeps its old one
  *	(SIGHUP) or exits 2 (start-up).
  */
+#include <errno.h>
 #include <glib.h>
 #include <limits.h>
 #include <stdio.h>
@@ -37,9 +38,13 @@ static const struct cfg_key sluiced_keys[] = {
 	{ .name = "ruleset", .type = CFG_ENUM, .offset = SD(ruleset), .def = "own",
 	  .choices = ruleset_choices,
 	  .help = "own: install tables ip and ip6 TABLE; none: the operator queues to us" },
-	{ .name = "queue_num", .type = CFG_UINT, .offset = SD(queue_num), .def = "0",
-	  .min = 0, .max = 65534,
-	  .help = "NFQUEUE number; fail-closed zones use queue_num + 1" },
+	{ .name = "queue_num", .type = CFG_STRING, .offset = SD(queue_text), .def = "0",
+	  .help = "NFQUEUE number N, or a range N-M of up to 16 queues, one "
+		  "thread each, sources spread by a hash of the source" },
+	{ .name = "closed_queue_num", .type = CFG_STRING,
+	  .offset = SD(closed_text), .def = "",
+	  .help = "fail-closed zones' queue, outside queue_num; empty: the "
+		  "number after queue_num's last" },
 	{ .name = "table", .type = CFG_STRING, .offset = SD(table), .def = "sluice",
 	  .help = "name of the ip and ip6 tables sluiced installs" },
 	{ .name = "hooks", .type = CFG_LIST, .offset = SD(hooks),
@@ -398,6 +403,74 @@ static int zones_load(struct config *c, struct sd_conf *s, char *err,
 	return rc;
 }
 
+/* queue_number - "N" (0-65535) into *out; -1 if it is not one */
+static int queue_number(const char *t, unsigned *out)
+{
+	char *end;
+	unsigned long v;
+
+	if (*t < '0' || *t > '9')
+		return -1;
+	errno = 0;
+	v = strtoul(t, &end, 10);
+	if (errno != 0 || *end != 0 || v > 65535)
+		return -1;
+	*out = (unsigned)v;
+	return 0;
+}
+
+/* queues_parse - queue_num ("N" or "N-M") and closed_queue_num: the
+   range of fail-open queues, at most SD_QUEUES_MAX, and the fail-closed
+   queue outside it */
+static int queues_parse(struct config *c, struct sd_conf *s, char *err,
+			size_t len)
+{
+	const char *t = s->queue_text ? s->queue_text : "";
+	char first[8], last[8], extra;
+	unsigned hi;
+
+	if (sscanf(t, "%7[0-9]-%7[0-9]%c", first, last, &extra) == 2) {
+		if (queue_number(first, &s->queue_num) < 0
+		    || queue_number(last, &hi) < 0 || hi < s->queue_num)
+			return sd_fail(err, len, c, "sluiced", "queue_num",
+				       " = \"%.32s\": expected N or N-M with "
+				       "N <= M <= 65535", t);
+	} else if (queue_number(t, &s->queue_num) == 0)
+		hi = s->queue_num;
+	else
+		return sd_fail(err, len, c, "sluiced", "queue_num",
+			       " = \"%.32s\": expected a queue number (0-65535) "
+			       "or a range N-M", t);
+	s->queue_count = hi - s->queue_num + 1;
+	if (s->queue_count > SD_QUEUES_MAX)
+		return sd_fail(err, len, c, "sluiced", "queue_num",
+			       " = \"%.32s\": %u queues; expected at most %u "
+			       "(one thread each)", t, s->queue_count, SD_QUEUES_MAX);
+	if (s->closed_text == NULL || *s->closed_text == 0) {
+		if (hi == 65535)
+			return sd_fail(err, len, c, "sluiced", "queue_num",
+				       " = \"%.32s\": the fail-closed queue would be "
+				       "%u + 1; set closed_queue_num", t, hi);
+		s->closed_queue_num = hi + 1;
+	} else if (queue_number(s->closed_text, &s->closed_queue_num) < 0)
+		return sd_fail(err, len, c, "sluiced", "closed_queue_num",
+			       " = \"%.32s\": expected a queue number (0-65535)",
+			       s->closed_text);
+	if (s->closed_queue_num >= s->queue_num && s->closed_queue_num <= hi)
+		return sd_fail(err, len, c, "sluiced", "closed_queue_num",
+			       " = \"%u\": expected a queue outside queue_num "
+			       "(%u-%u)", s->closed_queue_num, s->queue_num, hi);
+	return 0;
+}
+
+/* sdconf_queue_ours - is queue num one of sluiced's (the range or the
+   fail-closed queue) */
+int sdconf_queue_ours(const struct sd_conf *s, unsigned num)
+{
+	return (num >= s->queue_num && num < s->queue_num + s->queue_count)
+	    || num == s->closed_queue_num;
+}
+
 /* capture_load - [capture], whose queue must be neither of ours */
 static int capture_load(struct config *c, struct sd_conf *s, char *err,
 			size_t len)
@@ -407,10 +480,11 @@ static int capture_load(struct config *c, struct sd_conf *s, char *err,
 	if (cap_conf_apply(c, &s->capture, err, len) < 0)
 		return -1;
 	q = s->capture.queue;
-	if (cap_conf_on(&s->capture) && (q == s->queue_num || q == s->queue_num + 1))
+	if (cap_conf_on(&s->capture) && sdconf_queue_ours(s, q))
 		return sd_fail(err, len, c, "capture", "queue",
 			       " = \"%u\": expected a queue other than [sluiced] "
-			       "queue_num (%u) and queue_num + 1", q, s->queue_num);
+			       "queue_num (%s) and closed_queue_num (%u)", q,
+			       s->queue_text, s->closed_queue_num);
 	return 0;
 }
 
@@ -424,6 +498,7 @@ static int sluiced_load(struct config *c, struct sd_conf *s, char *err,
 			    err, len) < 0)
 		return -1;
 	if (hooks_parse(c, s, err, len) < 0
+	    || queues_parse(c, s, err, len) < 0
 	    || priority_parse(c, s, err, len) < 0
 	    || table_check(c, s->table ? s->table : "", err, len) < 0
 	    || capture_load(c, s, err, len) < 0

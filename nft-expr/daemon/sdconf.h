@@ -40,6 +40,7 @@ enum sd_priority { SD_PRIO_NORMAL, SD_PRIO_HIGH };
 /* [sluiced] priority: after the usual firewalls' filter chains (iptables
    and Docker at filter, firewalld at filter + 10), so flows they drop
    never take working-set slots; above conntrack's -200 */
+#define SD_QUEUES_MAX 16	/* queue_num range: queues (threads) */
 #define SD_CHAIN_PRIORITY_DEF "filter + 20"
 #define SD_CHAIN_PRIORITY_MIN (-199)
 #define SD_CHAIN_PRIORITY_MAX 1000
@@ -70,7 +71,11 @@ struct sd_conf {
 	struct core_conf core;
 	/* [sluiced] */
 	int ruleset;		/* enum sd_ruleset */
-	unsigned queue_num;
+	char *queue_text;	/* queue_num as written: "N" or "N-M" */
+	unsigned queue_num;	/* the first fail-open queue */
+	unsigned queue_count;	/* fail-open queues, one thread each if > 1 */
+	char *closed_text;	/* closed_queue_num as written, "" = auto */
+	unsigned closed_queue_num;	/* fail-closed zones' queue */
 	char *table;
 	char **hooks;
 	unsigned hook_mask;	/* NFTRULES_HOOK_*, from hooks */
@@ -121,6 +126,9 @@ const struct sd_zone *sdconf_zone(const struct sd_conf *c,
 /* sdconf_zone_policed - has zone z an outbound policy (a deny default
    or a rule) */
 int sdconf_zone_policed(const struct sd_zone *z);
+/* sdconf_queue_ours - is queue num one of sluiced's (the range or the
+   fail-closed queue) */
+int sdconf_queue_ours(const struct sd_conf *s, unsigned num);
 /* sdconf_mode_name - "williamson", "credit", "off" */
 const char *sdconf_mode_name(int mode);
 

@@ -28,6 +28,7 @@
 #include "daemon/sdexempt.h"
 #include "daemon/sdmetrics.h"
 #include "daemon/sdreload.h"
+#include "daemon/sdqstat.h"
 #include "daemon/sluiced.h"
 #include "dns/dnsd.h"
 #include "fairshare/fs_sluiced.h"
@@ -165,28 +166,30 @@ static int cmd_status(void *ctx, int json, char **argv, GString *out)
 	if (json) {
 		g_string_append_printf(out, "{\"version\":\"%s\",\"uptime_s\":%llu,"
 			"\"ruleset\":\"%s\",\"table\":\"%s\",\"queue_expr\":\"%s\","
-			"\"queue_num\":%u,\"zones\":%zu,\"packets\":%llu,\"accepted\":%llu,"
+			"\"queue_num\":\"%s\",\"zones\":%zu,\"packets\":%llu,\"accepted\":%llu,"
 			"\"held\":%llu,\"released\":%llu,\"dropped\":%llu,\"hosts\":%zu,"
 			"\"held_now\":%zu,\"quarantined\":%zu,\"lockouts\":%llu,"
 			"\"fast_hosts\":%zu,\"fast_pairs\":%zu",
 			SLUICE_VERSION, (unsigned long long)up,
 			s->nft ? "own" : "none", s->conf->table, qexpr,
-			s->conf->queue_num, s->conf->nzones,
+			s->conf->queue_text, s->conf->nzones,
 			(unsigned long long)vs.packets, (unsigned long long)vs.accepted,
 			(unsigned long long)vs.held, (unsigned long long)vs.released,
 			(unsigned long long)vs.dropped, vs.hosts, vs.held_now,
 			vs.quarantined, (unsigned long long)vs.lockouts,
 			vs.fast_hosts, vs.fast_pairs);
 		sdbypass_status(s, 1, sl_monotonic_ns(), out);
+		sdqstat_status(s, 1, out);
 		g_string_append(out, "}\n");
 		return 0;
 	}
 	g_string_append_printf(out, "sluiced %s, up %llu s\n", SLUICE_VERSION,
 			       (unsigned long long)up);
-	g_string_append_printf(out, "ruleset: %s, tables ip/ip6 %s, queue %u, %s\n",
+	g_string_append_printf(out, "ruleset: %s, tables ip/ip6 %s, queue %s, %s\n",
 			       s->nft ? "own" : "none", s->conf->table,
-			       s->conf->queue_num, qexpr);
+			       s->conf->queue_text, qexpr);
 	sdbypass_status(s, 0, sl_monotonic_ns(), out);
+	sdqstat_status(s, 0, out);
 	for (i = 0; i < s->conf->nzones; i++) {
 		const struct sd_zone *z = &s->conf->zones[i];
 

@@ -21,6 +21,7 @@
 #include "dns/dnsd.h"
 #include "daemon/sdconf.h"
 #include "daemon/sdmetrics.h"
+#include "daemon/sdqstat.h"
 #include "daemon/sluiced.h"
 #include "outbound/outd.h"
 #include "fairshare/fs_metrics.h"
@@ -187,7 +188,7 @@ void sdmetrics_format(const struct sluiced *s, GString *out)
 	size_t i;
 
 	verdict_stats(s->v, &vs);
-	nfqueue_stats(s->q, &qs);
+	sdqstat_total(s, &qs);
 	for (i = 0; i < sizeof(metrics) / sizeof(metrics[0]); i++) {
 		const char *p = (const char *)&vs + metrics[i].off;
 		unsigned long long val = metrics[i].is_size
@@ -233,6 +234,7 @@ void sdmetrics_format(const struct sluiced *s, GString *out)
 	promtext_put(out, "sluice_uptime_seconds", "gauge", "seconds since start",
 		   (sl_monotonic_ns() - s->started) / NS_PER_SEC);
 	sdbypass_metrics(s, out);
+	sdqstat_metrics(s, out);
 	fs_metrics_format(s->fair, out);
 	dnsd_metrics(s, out);
 	outd_metrics(s, out);

@@ -40,8 +40,10 @@ static const char *ruleset_change(const struct sd_conf *a,
 		return "table";
 	if (a->hook_mask != b->hook_mask)
 		return "hooks";
-	if (a->queue_num != b->queue_num)
+	if (a->queue_num != b->queue_num || a->queue_count != b->queue_count)
 		return "queue_num";
+	if (a->closed_queue_num != b->closed_queue_num)
+		return "closed_queue_num";
 	if (a->fail_open != b->fail_open)
 		return "fail_open";
 	if (a->process_priority != b->process_priority)

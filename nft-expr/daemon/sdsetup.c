@@ -41,6 +41,8 @@
 #include "daemon/sdcheck.h"
 #include "daemon/sdconf.h"
 #include "daemon/sdexempt.h"
+#include "daemon/sdqstat.h"
+#include "daemon/sdqueues.h"
 #include "daemon/sdsetup.h"
 #include "daemon/sluiced.h"
 #include "queue/nfqueue.h"
@@ -136,7 +138,8 @@ void sdsetup_ruleset(struct sluiced *s)
 	struct nftrules_conf nc = {
 		.table = s->conf->table, .hooks = s->conf->hook_mask,
 		.priority = s->conf->chain_priority, .queue_num = (uint16_t)s->conf->queue_num,
-		.closed_queue = (uint16_t)(s->conf->queue_num + 1),
+		.queues = (uint16_t)s->conf->queue_count, .hash_seed = s->queue_seed,
+		.closed_queue = (uint16_t)s->conf->closed_queue_num,
 		.capture = s->cap != NULL,
 		.capture_queue = (uint16_t)s->conf->capture.queue,
 		.outbound = outnft_fill, .outbound_ctx = s->conf,
@@ -150,9 +153,11 @@ void sdsetup_ruleset(struct sluiced *s)
 
 	if (s->conf->ruleset == SD_RULESET_NONE) {
 		daemon_log(LOG_INFO, "ruleset none: installing nothing; your "
-			   "ruleset queues to %u (and %u for fail-closed "
-			   "sources)", s->conf->queue_num,
-			   s->conf->queue_num + 1);
+			   "ruleset queues to %s (and %u for fail-closed "
+			   "sources)%s", s->conf->queue_text,
+			   s->conf->closed_queue_num, s->conf->queue_count > 1
+			   ? ": spread by a hash of the source alone, or a "
+			     "host's decisions are split" : "");
 		return;
 	}
 	if ((s->nft = nftrules_open()) == NULL)
@@ -165,9 +170,9 @@ void sdsetup_ruleset(struct sluiced *s)
 		sdsetup_ruleset_down(s);
 		daemon_die(1, "%s", err);
 	}
-	daemon_log(LOG_INFO, "ruleset own: tables ip and ip6 %s installed, queue %u "
+	daemon_log(LOG_INFO, "ruleset own: tables ip and ip6 %s installed, queue %s "
 		   "(fail-%s) and %u (fail-closed zones) using the %s",
-		   s->conf->table, nc.queue_num,
+		   s->conf->table, s->conf->queue_text,
 		   s->conf->fail_open ? "open" : "closed", nc.closed_queue,
 		   nftrules_kind_name(nftrules_queue_kind(s->nft)));
 	if ((s->pairs = nftpair_create()) == NULL)
@@ -219,12 +224,38 @@ static int has_closed_zone(const struct sd_conf *c)
 	return 0;
 }
 
+/* queues_range - queue_num = N-M: the fail-closed queue alone on
+   s->q, the range on sdqueues, one socket (and later a thread) each */
+static void queues_range(struct sluiced *s, struct nfqueue_conf *qc)
+{
+	char err[ERRLEN];
+
+	if (getrandom(&s->queue_seed, sizeof(s->queue_seed), 0)
+	    != (ssize_t)sizeof(s->queue_seed))
+		daemon_die(1, "getrandom: %s", strerror(errno));
+	qc->queue[0] = (uint16_t)s->conf->queue_num;
+	s->mq = sdqueues_open(qc, s->conf->queue_num, s->conf->queue_count, err,
+			      sizeof(err));
+	if (s->mq == NULL)
+		daemon_die(1, "%s", err);
+	qc->queue[0] = (uint16_t)s->conf->closed_queue_num;
+	qc->fail_open[0] = 0;
+	qc->nqueues = 1;
+	if ((s->q = nfqueue_open(qc, err, sizeof(err))) == NULL) {
+		sdqueues_close(s->mq);
+		daemon_die(1, "%s", err);
+	}
+	daemon_log(LOG_INFO, "queues %s: %u reader threads, sources spread "
+		   "by jhash seed 0x%08x", s->conf->queue_text,
+		   s->conf->queue_count, s->queue_seed);
+}
+
 /* sdsetup_queue - bind the fail-open queue and the fail-closed one */
 void sdsetup_queue(struct sluiced *s)
 {
 	struct nfqueue_conf qc = {
 		.queue = { (uint16_t)s->conf->queue_num,
-			   (uint16_t)(s->conf->queue_num + 1) },
+			   (uint16_t)s->conf->closed_queue_num },
 		.fail_open = { s->conf->fail_open, 0 },
 		/* our own ruleset may send to the second queue after a reload */
 		.nqueues = s->conf->ruleset == SD_RULESET_OWN
@@ -235,6 +266,10 @@ void sdsetup_queue(struct sluiced *s)
 	};
 	char err[ERRLEN];
 
+	if (s->conf->queue_count > 1) {
+		queues_range(s, &qc);
+		return;
+	}
 	if ((s->q = nfqueue_open(&qc, err, sizeof(err))) == NULL)
 		daemon_die(1, "%s", err);
 }
@@ -508,7 +543,7 @@ void sdsetup_shutdown(struct sluiced *s)
 {
 	struct nfqueue_stats st;
 
-	nfqueue_stats(s->q, &st);
+	sdqstat_total(s, &st);
 	daemon_log(LOG_INFO, "queue: %llu packets; %llu batch and %llu single "
 		   "verdicts in %llu sends", (unsigned long long)st.packets,
 		   (unsigned long long)st.batches,
@@ -519,6 +554,7 @@ void sdsetup_shutdown(struct sluiced *s)
 	quarbatch_free(s->qb);
 	sdsetup_ruleset_down(s);	/* nothing new is queued from here */
 	nfqueue_close(s->q);	/* accepts what is still queued */
+	sdqueues_close(s->mq);
 	capture_close(s->cap);
 	cap_claim_close(s->claim);
 	cap_goat_close(s->goat);

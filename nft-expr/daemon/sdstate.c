@@ -34,6 +34,7 @@
 #include "capture/capture.h"
 #include "daemon/sdconf.h"
 #include "daemon/sdstate.h"
+#include "daemon/sdqueues.h"
 #include "daemon/sluiced.h"
 #include "queue/nfqueue.h"
 #include "verdict/vdsave.h"
@@ -196,6 +197,7 @@ void sdstate_tick(struct sluiced *s, uint64_t now)
 	if ((pid = fork()) == 0) {
 		/* a killed parent's queues must not stay bound to us */
 		close(nfqueue_fd(s->q));
+		sdqueues_close_fds(s->mq);
 		if (s->cap != NULL)
 			close(capture_fd(s->cap));
 		sdstate_save(s);

@@ -34,13 +34,17 @@ struct outd;
 struct dnssnoop;
 struct nflog;
 struct quarbatch;
+struct sdqueues;
 
 struct sluiced {
 	const char *path;		/* -c */
 	struct sd_conf *conf;
 	struct nftrules *nft;		/* NULL with ruleset = none */
 	struct nftpair *pairs;		/* fast path changes; NULL if none */
-	struct nfqueue *q;
+	struct nfqueue *q;		/* queue_num and the fail-closed queue;
+					   with a range, the fail-closed one */
+	struct sdqueues *mq;		/* queue_num = N-M; NULL: one queue */
+	uint32_t queue_seed;		/* of the source hash over the range */
 	struct verdict *v;
 	struct ctl_server *ctl;
 	struct event_sink *events;
@@ -66,6 +70,8 @@ struct sluiced {
 	uint64_t last_arrival;		/* of the last queued packet read */
 	uint64_t read_now;		/* clock read once per queue read */
 	uint64_t reloads, set_errors;
+	uint64_t overrun_logged;	/* queue overruns when last logged */
+	uint64_t overrun_log_next;	/* no new line before, ns */
 	uint64_t quar_gen;		/* quarantine changes when last saved */
 	int quar_failing;		/* the last save failed (logged) */
 	uint64_t state_next;		/* sdstate: next snapshot, ns */

@@ -44,6 +44,8 @@
 #include "daemon/sdctl.h"
 #include "daemon/sdexempt.h"
 #include "daemon/sdneigh.h"
+#include "daemon/sdqstat.h"
+#include "daemon/sdqueues.h"
 #include "daemon/sdreload.h"
 #include "daemon/sdsetup.h"
 #include "daemon/sdstate.h"
@@ -81,7 +83,9 @@ static void op_answer(void *ctx, uint64_t cookie, int accept)
 {
 	struct sluiced *s = ctx;
 
-	nfqueue_verdict(s->q, (uint16_t)(cookie >> 32), (uint32_t)cookie,
+	uint16_t queue = (uint16_t)(cookie >> 32);
+
+	nfqueue_verdict(sdqstat_of(s, queue), queue, (uint32_t)cookie,
 			accept ? NF_ACCEPT : NF_DROP);
 }
 
@@ -90,7 +94,9 @@ static void op_hold(void *ctx, uint64_t cookie)
 {
 	struct sluiced *s = ctx;
 
-	nfqueue_hold(s->q, (uint16_t)(cookie >> 32), (uint32_t)cookie);
+	uint16_t queue = (uint16_t)(cookie >> 32);
+
+	nfqueue_hold(sdqstat_of(s, queue), queue, (uint32_t)cookie);
 }
 
 /* op_quarantine - verdict_ops: the kernel's quarantine set. Additions
@@ -238,7 +244,8 @@ static void on_packet(void *ctx, const struct nfqueue_pkt *p)
 	struct pkt_info info;
 
 	if (s->bypass_on) {	/* ruleset = none: the kernel still queues */
-		nfqueue_verdict(s->q, p->queue, p->id, NF_ACCEPT);
+		nfqueue_verdict(sdqstat_of(s, p->queue), p->queue, p->id,
+				NF_ACCEPT);
 		s->bypass_accepted++;
 		return;
 	}
@@ -247,6 +254,22 @@ static void on_packet(void *ctx, const struct nfqueue_pkt *p)
 		react_contact(s, &info.src, &info.dst, info.dport, s->read_now);
 	verdict_packet(s->v, &info, (uint64_t)p->queue << 32 | p->id,
 		       s->read_now);
+}
+
+/* on_burst - sdqueues_burst_fn: a reader thread's burst, under the
+   engine's lock: decided and answered at once (the reader naps under
+   a flood, which makes the bursts) */
+static void on_burst(void *ctx, struct nfqueue *q)
+{
+	struct sluiced *s = ctx;
+
+	s->read_now = sl_monotonic_ns();
+	if (nfqueue_dispatch(q, on_packet, s) > 0)
+		sdbypass_queued(s, s->read_now);
+	verdict_commit(s->v);	/* the fast path's additions */
+	quarsave_flush(s);
+	if (nfqueue_flush(q) < 0)
+		daemon_log(LOG_WARNING, "queue verdicts: %s", strerror(errno));
 }
 
 /* on_flow - a conntrack event with an outcome */
@@ -324,6 +347,7 @@ static void loop_timers(struct sluiced *s)
 		quarsave_tick(s);
 		sdstate_tick(s, now);
 		sdbypass_tick(s, now);
+		sdqstat_tick(s, now);
 		fairshare_tick(s->fair, now);
 		dnsd_tick(s, now);
 		outd_tick(s, now);
@@ -380,7 +404,7 @@ static int loop_dispatch(struct sluiced *s, int fd)
    gets its verdict within FLUSH_IDLE_NS. */
 static void loop_flush(struct sluiced *s, int got, int sleeping)
 {
-	size_t n = nfqueue_pending(s->q);
+	size_t n = nfqueue_pending(s->q) + sdqueues_pending(s->mq);
 	uint64_t now;
 
 	verdict_commit(s->v);	/* the fast path's additions */
@@ -395,7 +419,8 @@ static void loop_flush(struct sluiced *s, int got, int sleeping)
 	    && now - s->last_arrival < FLUSH_IDLE_NS)
 		return;
 	s->flush_from = 0;
-	if (nfqueue_flush(s->q) < 0)
+	/* the readers' queues: what our timers released there */
+	if (nfqueue_flush(s->q) < 0 || sdqueues_flush(s->mq) < 0)
 		daemon_log(LOG_WARNING, "queue verdicts: %s", strerror(errno));
 }
 
@@ -414,18 +439,23 @@ static void loop_nap(void)
    each packet alone: it naps POLL_NAP_NS and reads what came
    meanwhile, at half the CPU a flow and no cost to the sender
    (BENCHMARKS.md). POLL_IDLE_NAPS naps without a flood and it blocks
-   again. */
+   again. With a queue range the readers (sdqueues) run beside it, and
+   the loop holds the engine's lock from each wake-up to its next
+   wait. */
 static void loop(struct sluiced *s)
 {
 	struct epoll_event ev[8];
-	int n, i, got, naps = 0;
+	int n, i, got, naps = 0, timeout;
 
 	(void)prctl(PR_SET_TIMERSLACK, POLL_SLACK_NS);
+	sdqueues_lock(s->mq);
 	while (!s->stop) {
+		timeout = naps > 0 ? 0 : loop_timeout(s, sl_monotonic_ns());
+		sdqueues_unlock(s->mq);
 		if (naps > 0)
 			loop_nap();
-		n = epoll_wait(s->efd, ev, 8, naps > 0 ? 0
-			       : loop_timeout(s, sl_monotonic_ns()));
+		n = epoll_wait(s->efd, ev, 8, timeout);
+		sdqueues_lock(s->mq);
 		if (n < 0 && errno != EINTR)
 			daemon_die(1, "epoll_wait: %s", strerror(errno));
 		/* DNS answers first: the kernel logged each one before
@@ -442,6 +472,8 @@ static void loop(struct sluiced *s)
 		loop_flush(s, got, naps == 0);
 	}
 	loop_flush(s, 0, 1);
+	sdqueues_unlock(s->mq);
+	sdqueues_stop(s->mq);	/* the engine is ours alone from here */
 }
 
 /* engine_up - events file, verdict engine (with its saved state),
@@ -507,8 +539,10 @@ static int conf_check(struct sluiced *s)
 		(void)sdsetup_exempt(s, warn_stderr);
 		sdneigh_report(s->conf, info_stderr, NULL);
 		dnsd_report(s->conf, info_stderr, NULL);
-		if (outprint_policy(stdout, s->conf) < 0) {
-			fprintf(stderr, "sluiced: printing the outbound policy: "
+		if (sdqueues_print(stdout, s->conf) < 0
+		    || outprint_policy(stdout, s->conf) < 0) {
+			fprintf(stderr, "sluiced: printing the queue rules and "
+				"the outbound policy: "
 				"%s\n", strerror(errno));
 			rc = 2;
 		} else
@@ -590,6 +624,9 @@ int main(int argc, char **argv)
 	if (s.nflog != NULL)
 		loop_add(&s, dnsd_fd(&s));
 	sdsetup_privileges(&s);
+	/* after the drop: each thread keeps the capabilities it starts with */
+	if (s.mq != NULL && sdqueues_start(s.mq, on_burst, &s) < 0)
+		daemon_die(1, "queue threads: %s", strerror(errno));
 	daemon_log(LOG_INFO, "sluiced %s started, %zu zone(s)", SLUICE_VERSION,
 		   s.conf->nzones);
 	loop(&s);

@@ -48,6 +48,11 @@ struct nfqueue {
 	struct heldids *held[NFQ_MAX_QUEUES];
 	uint32_t last_id[NFQ_MAX_QUEUES];	/* newest id read */
 	int seen[NFQ_MAX_QUEUES];
+	uint64_t qpackets[NFQ_MAX_QUEUES];	/* packets read per queue */
+	uint64_t gap_ids[NFQ_MAX_QUEUES];	/* ids never read: overruns */
+	unsigned long enobufs;	/* the reader's, atomic: read unlocked */
+	unsigned nread;		/* datagrams nfqueue_recv buffered */
+	unsigned rlen[NFQ_BURST];	/* their lengths */
 	int procfd;		/* /proc/net/netfilter/nfnetlink_queue, or -1 */
 	struct verd pend[NFQ_PENDING];
 	size_t npend;
@@ -266,15 +271,24 @@ static int packet_cb(const struct nlmsghdr *nlh, void *data)
 		q->st.bad_msgs++;
 		return MNL_CB_OK;
 	}
+	/* The kernel numbers a queue's packets one by one and hands them
+	   over in that order: ids skipped are packets it numbered and
+	   could not deliver (socket full), which fail-open accepts
+	   without a word. */
+	if (q->seen[i] && heldids_before(q->last_id[i], p.id))
+		q->gap_ids[i] += p.id - q->last_id[i] - 1;
 	q->last_id[i] = p.id;
 	q->seen[i] = 1;
+	q->qpackets[i]++;
 	q->st.packets++;
 	fn(args[2], &p);
 	return MNL_CB_OK;
 }
 
-/* read_burst - one recvmmsg; datagrams read, 0 if none, -1 on error */
-static int read_burst(struct nfqueue *q, void **args)
+/* nfqueue_recv - one recvmmsg into our buffers, not yet parsed (a
+   reader thread calls it without the engine's lock): datagrams read,
+   0 if none, -1 on error */
+int nfqueue_recv(struct nfqueue *q)
 {
 	struct mmsghdr msgs[NFQ_BURST];
 	struct iovec iov[NFQ_BURST];
@@ -287,34 +301,51 @@ static int read_burst(struct nfqueue *q, void **args)
 		msgs[i].msg_hdr.msg_iov = &iov[i];
 		msgs[i].msg_hdr.msg_iovlen = 1;
 	}
+	q->nread = 0;
 	n = recvmmsg(nfqueue_fd(q), msgs, NFQ_BURST, MSG_DONTWAIT, NULL);
 	if (n < 0) {
 		if (errno == ENOBUFS) {
-			q->st.overruns++;
+			__atomic_add_fetch(&q->enobufs, 1, __ATOMIC_RELAXED);
 			return 0;
 		}
 		return errno == EAGAIN || errno == EINTR ? 0 : -1;
 	}
 	for (i = 0; i < n; i++)
-		if (mnl_cb_run(iov[i].iov_base, msgs[i].msg_len, 0, 0,
+		q->rlen[i] = msgs[i].msg_len;
+	q->nread = (unsigned)n;
+	return n;
+}
+
+/* nfqueue_dispatch - the packets nfqueue_recv read, handed to fn;
+   their number */
+int nfqueue_dispatch(struct nfqueue *q, nfqueue_fn *fn, void *ctx)
+{
+	void *args[3] = { q, (void *)fn, ctx };
+	uint64_t before = q->st.packets;
+	unsigned i;
+
+	for (i = 0; i < q->nread; i++)
+		if (mnl_cb_run(q->rbuf + (size_t)i * q->rsize, q->rlen[i], 0, 0,
 			       packet_cb, args) < 0)
 			q->st.bad_msgs++;
-	return n;
+	q->nread = 0;
+	return (int)(q->st.packets - before);
 }
 
 /* nfqueue_read - up to NFQ_BURSTS bursts while they come full;
    packets handed to fn, or -1 with errno */
 int nfqueue_read(struct nfqueue *q, nfqueue_fn *fn, void *ctx)
 {
-	void *args[3] = { q, (void *)fn, ctx };
 	uint64_t before = q->st.packets;
 	int i, n = NFQ_BURST;
 
 	/* a full burst means more is waiting: read on before one flush
 	   answers them all, so a flood costs fewer wake-ups and sends */
-	for (i = 0; i < NFQ_BURSTS && n == NFQ_BURST; i++)
-		if ((n = read_burst(q, args)) < 0)
+	for (i = 0; i < NFQ_BURSTS && n == NFQ_BURST; i++) {
+		if ((n = nfqueue_recv(q)) < 0)
 			return -1;
+		(void)nfqueue_dispatch(q, fn, ctx);
+	}
 	return (int)(q->st.packets - before);
 }
 
@@ -444,37 +475,69 @@ size_t nfqueue_pending(const struct nfqueue *q)
 	return q->npend;
 }
 
-/* kernel_stats - the kernel's view of our queues: waiting now,
-   dropped (queue full, fail-closed), dropped on delivery to us */
-static void kernel_stats(const struct nfqueue *q, struct nfqueue_stats *out)
+/* kernel_line - the procfs line of queue num: in the queue now,
+   dropped (queue full, fail-closed), dropped on delivery to us, the
+   last id numbered; 0, or -1 if the kernel has no such queue */
+static int kernel_line(const struct nfqueue *q, int num,
+		       struct nfqueue_qstats *out)
 {
 	char buf[4096], *line, *save = NULL;
-	unsigned num, portid, total, mode, range, dropped, udropped;
-	ssize_t n;
+	unsigned n, portid, total, mode, range, dropped, udropped, seq;
+	ssize_t len;
+	int found = -1;
 
-	if (q->procfd < 0 || (n = pread(q->procfd, buf, sizeof(buf) - 1, 0)) <= 0)
-		return;
-	buf[n] = 0;
+	if (q->procfd < 0 || (len = pread(q->procfd, buf, sizeof(buf) - 1, 0)) <= 0)
+		return -1;
+	buf[len] = 0;
 	for (line = strtok_r(buf, "\n", &save); line != NULL;
 	     line = strtok_r(NULL, "\n", &save)) {
-		if (sscanf(line, "%u %u %u %u %u %u %u", &num, &portid, &total,
-			   &mode, &range, &dropped, &udropped) != 7
-		    || num > UINT16_MAX || qindex(q, (uint16_t)num) < 0)
+		if (sscanf(line, "%u %u %u %u %u %u %u %u", &n, &portid, &total,
+			   &mode, &range, &dropped, &udropped, &seq) < 7
+		    || n > UINT16_MAX || qindex(q, (uint16_t)n) < 0
+		    || (num >= 0 && n != (unsigned)num))
 			continue;
 		out->kernel_waiting += total;
 		out->kernel_dropped += dropped;
 		out->kernel_user_dropped += udropped;
+		found = 0;
 	}
+	return found;
+}
+
+/* nfqueue_queue_stats - counters of the slot-th queue bound (0, 1);
+   -1 if there is none */
+int nfqueue_queue_stats(const struct nfqueue *q, unsigned slot,
+			struct nfqueue_qstats *out)
+{
+	memset(out, 0, sizeof(*out));
+	if (slot >= q->conf.nqueues)
+		return -1;
+	out->queue = q->conf.queue[slot];
+	out->fail_open = q->conf.fail_open[slot];
+	out->packets = q->qpackets[slot];
+	out->gap_ids = q->gap_ids[slot];
+	out->held_now = heldids_count(q->held[slot]);
+	(void)kernel_line(q, q->conf.queue[slot], out);
+	/* a fail-closed queue's kernel drops left gaps too (numbered,
+	   then undeliverable): count those once */
+	out->overruns = out->gap_ids + out->kernel_dropped;
+	return 0;
 }
 
 /* nfqueue_stats - counters */
 void nfqueue_stats(const struct nfqueue *q, struct nfqueue_stats *out)
 {
+	struct nfqueue_qstats k;
 	unsigned i;
 
 	*out = q->st;
+	out->overruns = __atomic_load_n(&q->enobufs, __ATOMIC_RELAXED);
 	out->held_now = 0;
 	for (i = 0; i < q->conf.nqueues; i++)
 		out->held_now += heldids_count(q->held[i]);
-	kernel_stats(q, out);
+	memset(&k, 0, sizeof(k));
+	(void)kernel_line(q, -1, &k);
+	out->kernel_waiting = k.kernel_waiting;
+	out->kernel_dropped = k.kernel_dropped;
+	out->kernel_user_dropped = k.kernel_user_dropped;
 }

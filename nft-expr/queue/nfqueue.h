@@ -51,6 +51,16 @@ struct nfqueue_stats {
 	uint64_t kernel_waiting, kernel_dropped, kernel_user_dropped;
 };
 
+/* one queue's: what we read, what never reached us */
+struct nfqueue_qstats {
+	uint16_t queue;
+	int fail_open;
+	uint64_t packets, held_now;
+	uint64_t gap_ids;	/* ids skipped in what we read */
+	uint64_t overruns;	/* gap_ids + kernel_dropped */
+	uint64_t kernel_waiting, kernel_dropped, kernel_user_dropped;
+};
+
 typedef void nfqueue_fn(void *ctx, const struct nfqueue_pkt *p);
 
 struct nfqueue;
@@ -63,6 +73,11 @@ void nfqueue_close(struct nfqueue *q);
 int nfqueue_fd(const struct nfqueue *q);
 /* nfqueue_read - one burst; packets handed to fn, or -1 with errno */
 int nfqueue_read(struct nfqueue *q, nfqueue_fn *fn, void *ctx);
+/* nfqueue_recv - one recvmmsg, unparsed (no engine needed): datagrams
+   read, 0 if none, -1 with errno */
+int nfqueue_recv(struct nfqueue *q);
+/* nfqueue_dispatch - what nfqueue_recv read, handed to fn; packets */
+int nfqueue_dispatch(struct nfqueue *q, nfqueue_fn *fn, void *ctx);
 /* nfqueue_verdict - answer packet id of queue (NF_ACCEPT, NF_DROP) */
 void nfqueue_verdict(struct nfqueue *q, uint16_t queue, uint32_t id, int verdict);
 /* nfqueue_hold - packet id will be answered later */
@@ -73,5 +88,8 @@ size_t nfqueue_pending(const struct nfqueue *q);
 int nfqueue_flush(struct nfqueue *q);
 /* nfqueue_stats - counters */
 void nfqueue_stats(const struct nfqueue *q, struct nfqueue_stats *out);
+/* nfqueue_queue_stats - counters of the slot-th queue bound; -1 if none */
+int nfqueue_queue_stats(const struct nfqueue *q, unsigned slot,
+			struct nfqueue_qstats *out);
 
 #endif

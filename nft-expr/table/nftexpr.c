@@ -279,6 +279,34 @@ int nftexpr_pair_seen(struct nftnl_rule *r, int family, unsigned v6_prefix,
 						  set) < 0);
 }
 
+/* nftexpr_src_hash - jhash ip saddr (IPv6: cut to v6_prefix bits)
+   mod modulus seed seed == value: the source alone chooses, so each
+   host (each IPv6 prefix, the engine's key) has one queue */
+int nftexpr_src_hash(struct nftnl_rule *r, int family, unsigned v6_prefix,
+		     uint32_t modulus, uint32_t seed, uint32_t value)
+{
+	const uint32_t nh = NFT_PAYLOAD_NETWORK_HEADER;
+	uint32_t len = family == 4 ? 4 : 16;
+	struct nftnl_expr *h;
+	int ok;
+
+	ok = family == 4 ? payload_into(r, nh, 12, 4, REG) == 0
+	    : payload_into(r, nh, 8, 16, REG) == 0
+	      && (v6_prefix >= 128 || prefix_mask(r, v6_prefix) == 0);
+	if (!ok || (h = expr_new("hash")) == NULL)
+		return -1;
+	nftnl_expr_set_u32(h, NFTNL_EXPR_HASH_TYPE, NFT_HASH_JENKINS);
+	nftnl_expr_set_u32(h, NFTNL_EXPR_HASH_SREG, REG);
+	nftnl_expr_set_u32(h, NFTNL_EXPR_HASH_DREG, REG);
+	nftnl_expr_set_u32(h, NFTNL_EXPR_HASH_LEN, len);
+	nftnl_expr_set_u32(h, NFTNL_EXPR_HASH_MODULUS, modulus);
+	nftnl_expr_set_u32(h, NFTNL_EXPR_HASH_SEED, seed);
+	nftnl_expr_set_u32(h, NFTNL_EXPR_HASH_OFFSET, 0);
+	if (expr_add(r, h, 0) < 0)
+		return -1;
+	return expr_cmp(r, NFT_CMP_EQ, &value, sizeof(value));
+}
+
 /* nftexpr_rpf_missing - fib saddr . iif oif, compared with 0 as nft
    compiles "missing" */
 int nftexpr_rpf_missing(struct nftnl_rule *r)

@@ -47,6 +47,10 @@ int nftexpr_addr_not_in(struct nftnl_rule *r, int family, int dst,
    (timeout_ms restarts; IPv6 saddr cut to v6_prefix bits) */
 int nftexpr_pair_seen(struct nftnl_rule *r, int family, unsigned v6_prefix,
 		      const char *set, uint32_t set_id, uint64_t timeout_ms);
+/* nftexpr_src_hash - jhash ip[6] saddr (v6: first v6_prefix bits) mod
+   modulus seed seed == value */
+int nftexpr_src_hash(struct nftnl_rule *r, int family, unsigned v6_prefix,
+		     uint32_t modulus, uint32_t seed, uint32_t value);
 /* nftexpr_rpf_missing - fib saddr . iif oif missing: no route back to
    the source through the interface it came in on (prerouting,
    forward) */

@@ -460,6 +460,27 @@ static int queue_rule(struct nftbatch *b, const char *table,
 	return rule_msg(b, r, ok, seq);
 }
 
+/* spread_rules - jhash ip[6] saddr mod N seed S == i queue num
+   queue_num + i bypass, one rule a queue; seq gets the first's */
+static int spread_rules(struct nftbatch *b, const struct nftrules_conf *c,
+			enum nftq_kind kind, int family, uint32_t *seq)
+{
+	struct nftnl_rule *r;
+	uint16_t i;
+	int ok;
+
+	for (i = 0; i < c->queues; i++) {
+		r = rule_new(c->table, family, FLOW_CHAIN);
+		ok = r == NULL ? -1 : nftexpr_src_hash(r, family, c->v6_prefix,
+						       c->queues, c->hash_seed, i);
+		if (ok == 0)
+			ok = nftexpr_queue(r, kind, (uint16_t)(c->queue_num + i), 1);
+		if (rule_msg(b, r, ok, i == 0 ? seq : NULL) < 0)
+			return -1;
+	}
+	return 0;
+}
+
 /* pair_rule - ip[6] saddr . daddr @fastN update @fastN counter
    accept: a destination in its source's working set, as sluiced
    mirrors it, never leaves the kernel; the counter shows how many */
@@ -496,7 +517,9 @@ static int flow_rules(struct nftbatch *b, const struct nftrules_conf *c,
 	if (c->fast_path && pair_rule(b, c, family) < 0)
 		return -1;
 	if (queue_rule(b, c->table, kind, family, 1, c->closed_queue, &qseq[0]) < 0
-	    || queue_rule(b, c->table, kind, family, 0, c->queue_num, &qseq[1]) < 0)
+	    || (c->queues > 1 ? spread_rules(b, c, kind, family, &qseq[1])
+		: queue_rule(b, c->table, kind, family, 0, c->queue_num,
+			     &qseq[1])) < 0)
 		return -1;
 	return 0;
 }

@@ -34,6 +34,8 @@
  *	      ip saddr . ip daddr @fast4 update @fast4 counter accept
  *	      saddr in closed4: queue num closed_queue (no bypass)
  *	      queue num queue_num bypass
+ *	      (queues > 1: one rule a queue, jhash ip saddr mod queues
+ *	      seed hash_seed == i queue num queue_num + i bypass)
  *	  with capture (capture set), in each table:
  *	    set dark4/6        intervals, the dark addresses
  *	    chain capture_raw  (prerouting, raw) ip daddr @dark4 notrack ...
@@ -88,6 +90,9 @@ struct nftrules_conf {
 	unsigned v6_prefix;	/* bits of an IPv6 source a pair keeps */
 	int dns_log;		/* 1: the resolvers' answers to NFLOG */
 	uint16_t dns_group;	/* their log group */
+	uint16_t queues;	/* > 1: queue_num .. + queues - 1, by a hash
+				   of the source (0 means 1) */
+	uint32_t hash_seed;	/* that hash's seed */
 };
 
 #define NFTRULES_OUTBOUND "outbound"

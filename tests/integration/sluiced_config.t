@@ -61,6 +61,13 @@ mistake unknown-key "sluiced${T}queue_nm${T}0" "queue_nm"
 mistake zone-unknown-key "zone lan${T}wset${T}5" "[zone lan] wset"
 mistake queue-range "sluiced${T}queue_num${T}70000" '[sluiced] queue_num = "70000"'
 mistake queue-nan "sluiced${T}queue_num${T}zero" '[sluiced] queue_num = "zero"'
+mistake queue-many "sluiced${T}queue_num${T}0-16" '[sluiced] queue_num = "0-16": 17 queues; expected at most 16'
+mistake queue-backwards "sluiced${T}queue_num${T}3-1" '[sluiced] queue_num = "3-1": expected N or N-M'
+mistake queue-closed-inside "sluiced${T}queue_num${T}0-3
+sluiced${T}closed_queue_num${T}2" '[sluiced] closed_queue_num = "2": expected a queue outside queue_num (0-3)'
+mistake queue-capture-inside "sluiced${T}queue_num${T}4-7
+capture${T}dark${T}10.77.30.0/24
+capture${T}queue${T}6" '[capture] queue = "6": expected a queue other than [sluiced] queue_num (4-7)'
 mistake ruleset-enum "sluiced${T}ruleset${T}mine" '[sluiced] ruleset = "mine"'
 mistake bool "sluiced${T}fail_open${T}maybe" '[sluiced] fail_open = "maybe"'
 mistake size "sluiced${T}socket_buffer${T}12Q" '[sluiced] socket_buffer = "12Q"'

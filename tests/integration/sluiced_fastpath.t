@@ -54,11 +54,7 @@ low_watermark = 2
 fast_path = $1
 EOF2
 	sd_start || bail "sluiced did not start (fast_path = $1)"
-	lab_x lan1 /usr/bin/python3 "$SLUICE_TOP/tests/integration/sluiced/contacts.py" \
-		1 80 $plan >"$SD_RUN/contacts.$1" ||
-		bail "the contact schedule did not run"
-	awk '{ c = $4 == "fail" ? "failed" : $3 < 150 ? "at-once" : "late"
-	       print $1, $2, c }' "$SD_RUN/contacts.$1" >"$SD_RUN/classes.$1"
+	sd_classes "$1" $plan || bail "the contact schedule did not run"
 	echo "$(sd_fast_count 4) $(sd_fast_count 6)"
 	sd_stop || diag "sluiced (fast_path = $1) did not stop cleanly"
 }

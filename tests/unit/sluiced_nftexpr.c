@@ -186,7 +186,7 @@ static void test_install(void)
 	struct sd_conf pc;
 	struct nftrules_conf c = { "sluice_t", NFTRULES_HOOK_OUTPUT
 				   | NFTRULES_HOOK_FORWARD, 0, 0, 1, 1, 2, NULL, NULL,
-				   NULL, NULL, 1, 64, 1, 53 };
+				   NULL, NULL, 1, 64, 1, 53, 2, 7 };
 	struct nftrules *n;
 	char err[256];
 	unsigned k, total, bad = 0;

@@ -10,7 +10,8 @@
 #	clock), then opens each connection at PERIOD + OFFSET periods
 #	after it, each in its own thread, and prints one line per contact
 #	in schedule order:  INDEX ADDRESS MILLISECONDS ok|fail
-#	(connect timeout 2.5 s).
+#	(connect timeout 2.5 s). ADDRESS may be SOURCE/DESTINATION: the
+#	contact is made from that local address.
 import socket
 import sys
 import threading
@@ -26,12 +27,15 @@ res = [None] * len(plan)
 
 
 def contact(i, addr):
-    fam = socket.AF_INET6 if ":" in addr else socket.AF_INET
+    src, _, dst = addr.rpartition("/")
+    fam = socket.AF_INET6 if ":" in dst else socket.AF_INET
     s = socket.socket(fam, socket.SOCK_STREAM)
+    if src:
+        s.bind((src, 0))
     s.settimeout(2.5)
     t0 = time.monotonic()
     try:
-        s.connect((addr, port))
+        s.connect((dst, port))
         res[i] = (time.monotonic() - t0, "ok")
     except OSError:
         res[i] = (time.monotonic() - t0, "fail")

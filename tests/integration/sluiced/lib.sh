@@ -192,3 +192,15 @@ sd_fast_count() {
 		awk -v s="@fast$1" 'index($0, s) { for (i = 1; i < NF; i++)
 			if ($i == "packets") { n += $(i + 1) } } END { print n + 0 }'
 }
+
+# sd_classes NAME PLAN... - lan1 replays PLAN (contacts.py: period 1 s,
+#	port 80) into $SD_RUN/contacts.NAME, and classes each contact
+#	(at-once under 150 ms, late, failed) into $SD_RUN/classes.NAME;
+#	1 if the schedule did not run
+sd_classes() {
+	_cn=$1; shift
+	lab_x lan1 /usr/bin/python3 "$SLUICE_TOP/tests/integration/sluiced/contacts.py" \
+		1 80 "$@" >"$SD_RUN/contacts.$_cn" || return 1
+	awk '{ c = $4 == "fail" ? "failed" : $3 < 150 ? "at-once" : "late"
+	       print $1, $2, c }' "$SD_RUN/contacts.$_cn" >"$SD_RUN/classes.$_cn"
+}
