@@ -68,6 +68,8 @@
  *	  escalate_v6 = 4       outside /64s acted on before their /56 is
  *	  fanout_threshold = 20, fanout_window = 60s
  *	  spike_hosts = 10      hosts of a zone delayed at once: a spike
+ *	  harder_wset_size = 1, harder_release_interval = 5s
+ *	                        throttle harder without [fairshare]
  *	  hook =                program and arguments (no shell); empty: none
  *	  hook_timeout = 10s
  */
@@ -114,6 +116,8 @@ struct coreconf_cm {
 	unsigned fanout_threshold;
 	uint64_t fanout_window_ns;
 	unsigned spike_hosts;
+	unsigned harder_wset_size;	/* throttle harder without [fairshare] */
+	uint64_t harder_release_ns;
 	char *hook_text;
 	char **hook;			/* argv, NULL: no hook */
 	uint64_t hook_timeout_ns;

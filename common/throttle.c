@@ -235,15 +235,23 @@ static enum throttle_verdict th_hold(struct throttle *t, struct th_host *h,
 	return THROTTLE_HOLD;
 }
 
-/* th_age - each period spent with an empty queue frees the oldest slot */
+/* th_age - each period spent with an empty queue frees the oldest
+   slot (a hardened key: each hevery periods; the rest carries over) */
 static inline void th_age(struct throttle *t, struct th_host *h, uint64_t now)
 {
-	uint32_t e;
+	uint32_t e, k;
 
-	if (h->qd == 0 && (e = th_epoch(t, now)) > h->epoch) {
-		h->used = wset_age(h->used, e - h->epoch);
-		h->epoch = e;
+	if (h->qd != 0 || (e = th_epoch(t, now)) <= h->epoch)
+		return;
+	if (h->hevery > 1) {
+		if ((k = (e - h->epoch) / h->hevery) == 0)
+			return;
+		h->used = wset_age(h->used, k);
+		h->epoch += k * h->hevery;
+		return;
 	}
+	h->used = wset_age(h->used, e - h->epoch);
+	h->epoch = e;
 }
 
 /* th_decide - decide one contact of h's key to a destination of tag */
@@ -265,8 +273,8 @@ static inline enum throttle_verdict th_decide(struct throttle *t,
 	th_age(t, h, now);
 	if ((i = wset_find(h->tag, h->used, tag)) >= 0) {
 		wset_touch(h->tag, (unsigned)i);
-	} else if (h->qd == 0 && h->used < t->p.wset_size) {
-		h->used = wset_insert(h->tag, h->used, t->p.wset_size, tag);
+	} else if (h->qd == 0 && h->used < th_slots(t, h)) {
+		h->used = wset_insert(h->tag, h->used, th_slots(t, h), tag);
 	} else {
 		return th_hold(t, h, tag, cookie, now);
 	}
@@ -337,8 +345,13 @@ static size_t th_round(struct throttle *t, uint32_t epoch)
 
 	while (i < delayq_active(t->q)) {
 		h = (struct th_host *)delayq_owner(t->q, i);
+		/* a hardened key releases on every hevery-th period only */
+		if (h->hevery > 1 && epoch % h->hevery != 0) {
+			i++;
+			continue;
+		}
 		n += delayq_release(t->q, &h->qd, &tag, th_report_fn, &r);
-		h->used = wset_enter(h->tag, h->used, t->p.wset_size, tag);
+		h->used = wset_enter(h->tag, h->used, th_slots(t, h), tag);
 		h->epoch = epoch;
 		th_unlock_check(t, h);
 		/* An emptied queue's slot now holds the last one: stay. */
@@ -413,6 +426,24 @@ int throttle_unlock(struct throttle *t, const void *key)
 		if (t->fn)
 			t->fn(t->ctx, key, 0, THROTTLE_UNLOCKED);
 	}
+	return 0;
+}
+
+/* throttle_harden - key gets at most slots working-set slots and one
+   release each every periods (0 and 1: the throttle's own); its set
+   loses its least recently used destinations beyond slots at once */
+int throttle_harden(struct throttle *t, const void *key, unsigned slots,
+		    unsigned every, uint64_t now)
+{
+	struct th_host *h;
+
+	th_clock(t, now);
+	if ((h = th_get(t, key, now)) == NULL)
+		return -1;
+	h->hset = (uint8_t)(slots < t->p.wset_size ? slots : 0);
+	h->hevery = (uint8_t)(every > 1 ? (every > 255 ? 255 : every) : 0);
+	if (h->used > th_slots(t, h))
+		h->used = (uint8_t)th_slots(t, h);
 	return 0;
 }
 

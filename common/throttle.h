@@ -116,6 +116,12 @@ int throttle_unlock(struct throttle *t, const void *key);
 /* throttle_info - state of one key; -1 if unknown */
 int throttle_info(const struct throttle *t, const void *key,
 		  struct throttle_info *out);
+/* throttle_harden - key gets at most slots working-set slots (0: the
+   throttle's wset_size) and releases only on every every-th period (0
+   or 1: each), until called again with 0, 0 (a countermeasure); its
+   set loses at once what is beyond slots; -1 if no room */
+int throttle_harden(struct throttle *t, const void *key, unsigned slots,
+		    unsigned every, uint64_t now);
 /* throttle_wset - key's working set, most recently used first: up to
    max tags into tags; the number in use, 0 while the key is locked out
    (nothing of it may pass), -1 if the key is unknown */

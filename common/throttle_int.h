@@ -31,7 +31,8 @@ struct th_host {
 	uint32_t locked_ms;	/* lockout, monotonic ms mod 2^32 */
 	uint8_t used;		/* working-set slots in use */
 	uint8_t flags;		/* TH_* */
-	uint16_t pad;
+	uint8_t hset;		/* throttle_harden: slots; 0 = wset_size */
+	uint8_t hevery;		/* throttle_harden: periods a release */
 	uint32_t tag[];		/* working set, most recently used first */
 };
 
@@ -61,6 +62,14 @@ struct th_report {
 static inline uint32_t th_ms(uint64_t now)
 {
 	return (uint32_t)(now / NS_PER_MS);
+}
+
+/* th_slots - the working-set slots h may use (throttle_harden) */
+static inline unsigned th_slots(const struct throttle *t,
+				const struct th_host *h)
+{
+	return h->hset != 0 && h->hset < t->p.wset_size ? h->hset
+	    : t->p.wset_size;
 }
 
 /* th_drain - empty h's queue, reporting every cookie with why */

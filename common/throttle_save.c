@@ -15,7 +15,8 @@
  *	    "SLTHRST\n", u32 version (1), u32 key_len, u32 wset_size,
  *	    u32 0, u64 release_ns, u64 ns to the next release, u64 hosts,
  *	    u64 held items; then per host, least recently used first:
- *	    key, u8 flags, u8 slots used, u16 0, u32 ms since last seen,
+ *	    key, u8 flags, u8 slots used, u8 hardened slots (0 = none), u8
+ *	    hardened periods a release (0 = each), u32 ms since last seen,
  *	    u32 ms since locked, u32 periods since accounted, u32 queue
  *	    length, the tags, and (u64 cookie, u32 tag) per held item;
  *	    then u64 FNV-1a of everything before it.
@@ -104,7 +105,7 @@ static int sv_host(void *ctx, const void *key, void *val)
 {
 	struct sv_out *o = ctx;
 	const struct th_host *h = val;
-	unsigned char b[4] = { h->flags, h->used, 0, 0 };
+	unsigned char b[4] = { h->flags, h->used, h->hset, h->hevery };
 	unsigned i;
 
 	sv_bytes(o, key, o->t->key_len);
@@ -208,11 +209,13 @@ static int ld_host(struct throttle *t, struct sv_in *in, unsigned saved_n,
 	int created;
 	unsigned i;
 
-	if (in->bad || (b[0] & ~TH_FLAGS) || b[1] > saved_n || b[2] || b[3])
+	if (in->bad || (b[0] & ~TH_FLAGS) || b[1] > saved_n || b[2] > WSET_MAX)
 		return -1;
 	if ((h = hosttab_put(t->hosts, key, &created)) == NULL || !created)
 		return -1;
 	h->flags = b[0];
+	h->hset = b[2];
+	h->hevery = b[3];
 	h->seen_ms = ms - seen;
 	h->epoch = ep - lag;
 	if (h->flags & TH_LOCKED) {
@@ -222,7 +225,7 @@ static int ld_host(struct throttle *t, struct sv_in *in, unsigned saved_n,
 	/* A smaller working set keeps the most recent destinations. */
 	for (i = 0; i < b[1]; i++) {
 		tag = (uint32_t)in_uint(in, 4);
-		if (i < t->p.wset_size)
+		if (i < th_slots(t, h))
 			h->tag[h->used++] = tag;
 	}
 	return ld_items(t, h, in, qlen, items);

@@ -19,8 +19,10 @@
  *	isolate4/6; both are dropped for new flows in the hook chains after
  *	the whitelist's accept. The hook runs a program (react_hook.c).
  *	Throttle harder slows the host's class to [fairshare] contain_rate
- *	(fairshare(3)) when fair sharing is on; without it, it is decided
- *	and reported only.
+ *	(fairshare(3)) when fair sharing is on; without it, the host's own
+ *	throttle gets harder (vdharden: harder_wset_size slots, a release
+ *	each harder_release_interval) until the reaction expires or is
+ *	lifted.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -33,6 +35,7 @@
 #include "fairshare/fairshare.h"
 #include "quarantine/quar.h"
 #include "quarantine/quarset.h"
+#include "verdict/vdharden.h"
 #include "react/react_act.h"
 #include "react/react_detect.h"
 #include "react/react_hook.h"
@@ -171,10 +174,12 @@ static void react_enforce(struct sluiced *sd, const struct react_entry *e,
 		if (sd->fair != NULL)
 			(void)fairshare_contain(sd->fair, &e->key.net, ttl,
 						"countermeasure", now);
-		else if (!r->throttle_warned++)
-			daemon_log(LOG_WARNING, "countermeasures: throttle harder is "
-				   "decided and reported, enforced only with "
-				   "[fairshare] (graded containment)");
+		else if (vdharden_set(sd->v, &e->key.net, 1, now) < 0
+			 && !r->throttle_warned++)
+			daemon_log(LOG_WARNING, "countermeasures: throttle harder "
+				   "of %s not enforced: not in a williamson zone "
+				   "(and no [fairshare])",
+				   addr_format(&e->key.net, err));
 		break;
 	case CMEASURE_QUARANTINE: case CMEASURE_OBSERVE: case CMEASURE_ACTION_COUNT:
 		break;
@@ -284,6 +289,10 @@ static void react_undo(struct sluiced *sd, const struct react_entry *e,
 		r->port_until[e->port] = 0;
 	if (e->action == CMEASURE_ISOLATE && e->zone > 0)
 		r->iso_until[e->zone - 1] = 0;
+	/* the throttle keeps no deadline of its own: softened here at
+	   expiry too */
+	if (e->action == CMEASURE_THROTTLE && !e->dry_run && sd->fair == NULL)
+		(void)vdharden_set(sd->v, &e->key.net, 0, now);
 	if (e->dry_run || !lift)
 		return;
 	switch ((enum cmeasure_action)e->action) {

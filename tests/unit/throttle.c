@@ -348,6 +348,67 @@ static void test_release(void)
 	throttle_free(t);
 }
 
+/* test_harden - a hardened key (2 slots, a release each 3 periods):
+   its set shrinks to its 2 most recent at once, new destinations are
+   held, its queue releases on every third boundary only, while key 2
+   (untouched control, same traffic) gets one a period; it survives
+   save and load; throttle_harden(0, 0) gives the normal pace back */
+static void test_harden(void)
+{
+	static struct rec r;
+	struct throttle *t = state(&r, 100, 60, 1000, 0);
+	struct throttle *u;
+	struct throttle_info i1, i2;
+	uint32_t key = 1, key2 = 2, d, w[8];
+	FILE *fp = tmpfile();
+	uint64_t s;
+	size_t rel1 = 0;
+
+	for (d = 100; d < 105; d++)
+		contact(t, 2, d, 0, 0);
+	is_int(throttle_harden(t, &key, 2, 3, 0), 0, "harden key 1");
+	is_int(throttle_wset(t, &key, w, 8), 2, "set cut to 2 slots");
+	is_int(contact(t, 1, 104, 0, 10 * MS), THROTTLE_PASS, "most recent kept");
+	is_int(contact(t, 1, 100, 1, 20 * MS), THROTTLE_HOLD, "oldest left the set");
+	is_int(contact(t, 2, 100, 2, 20 * MS), THROTTLE_PASS, "control: still in");
+	for (d = 0; d < 30; d++) {
+		contact(t, 1, 300 + d, 1000 + d, 30 * MS);
+		contact(t, 2, 300 + d, 2000 + d, 30 * MS);
+	}
+	for (s = 1; s <= 9; s++) {
+		r.released = 0;
+		throttle_tick(t, s * SEC);
+		rel1 += r.released;
+	}
+	throttle_info(t, &key, &i1);
+	throttle_info(t, &key2, &i2);
+	is_uint(rel1, 3 + 9, "released in 9 s: 3 of key 1, 9 of key 2");
+	is_uint(i1.queued, 31 - 3, "key 1: 3 out in 9 periods");
+	is_uint(i2.queued, 30 - 9, "key 2 (control): 9 out in 9 periods");
+	cmp_ok(i1.wset_used, <=, 2, "key 1 never past 2 slots");
+	is_uint(i2.wset_used, 5, "key 2: 5 slots");
+	is_int(throttle_save(t, fp), 0, "save a hardened key");
+	rewind(fp);
+	u = throttle_create(&(struct throttle_params){ .wset_size = 5,
+		.release_ns = SEC, .high = 100, .low = 60,
+		.mem_cap = 1 << 20, .max_held = 1000 }, 4, seed, on_event, &r);
+	is_int(throttle_load(u, fp, 9 * SEC), 0, "load it");
+	r.released = 0;
+	throttle_tick(u, 10 * SEC);
+	throttle_tick(u, 11 * SEC);
+	is_uint(r.released, 2, "loaded: key 2 one a period, key 1 none");
+	r.released = 0;
+	throttle_tick(u, 12 * SEC);
+	is_uint(r.released, 2, "loaded: key 1 on its third period");
+	is_int(throttle_harden(u, &key, 0, 0, 12 * SEC), 0, "lift");
+	r.released = 0;
+	throttle_tick(u, 13 * SEC);
+	is_uint(r.released, 2, "lifted: key 1 released the next period too");
+	throttle_free(u);
+	fclose(fp);
+	throttle_free(t);
+}
+
 /* test_clock_back - a caller whose threads read the clock before taking
    the lock may pass a time a little earlier than the last one: across
    a period boundary that must not count as billions of periods spent
@@ -1097,6 +1158,7 @@ int main(void)
 	test_patterns();
 	test_scanner();
 	test_release();
+	test_harden();
 	test_clock_back();
 	test_flush_lock();
 	test_walks();
