@@ -330,7 +330,7 @@ void react_format(const struct sluiced *sd, int json, uint64_t now,
 		  GString *out)
 {
 	if (sd->react != NULL)
-		react_list_format(sd->react->list, json, now, out);
+		react_list_format(sd->react->list, sd->react->conf, json, now, out);
 }
 
 /* react_stats - counters */

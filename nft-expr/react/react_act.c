@@ -62,10 +62,11 @@ static uint64_t react_ttl(const struct react *r, const struct cmeasure_decision 
 /* react_act_event - one "countermeasure" event about d */
 void react_act_event(struct react *r, const struct cmeasure_decision *d,
 		     const struct sl_addr *src, const struct react_key *k,
-		     uint64_t id, const char *state, unsigned votes, uint64_t now)
+		     uint64_t id, const char *state, unsigned votes,
+		     unsigned zone, uint64_t now)
 {
 	char sigs[160], net[ADDR_STRLEN + 8], a[ADDR_STRLEN];
-	struct event_field f[11] = {
+	struct event_field f[12] = {
 		EF_S("action", cmeasure_action_name(d->action)),
 		EF_S("state", state),
 		EF_S("signal", cmeasure_signal_name(d->signal)),
@@ -78,6 +79,8 @@ void react_act_event(struct react *r, const struct cmeasure_decision *d,
 		EF_B("dry_run", d->dry_run),
 		EF_U("port", d->port),
 		EF_U("sources", votes),
+		EF_S("zone", zone > 0 && zone <= r->conf->nzones
+		     ? r->conf->zones[zone - 1].name : NULL),
 	};
 	struct event ev = { .type = "countermeasure", .src = src, .fields = f,
 			    .nfields = 9 };
@@ -87,6 +90,8 @@ void react_act_event(struct react *r, const struct cmeasure_decision *d,
 		f[ev.nfields++] = f[9];
 	if (votes)
 		f[ev.nfields++] = f[10];
+	if (f[11].v.s != NULL)		/* an isolation: the zone isolated */
+		f[ev.nfields++] = f[11];
 	react_list_signals(d->signals, sigs, sizeof(sigs));
 	if (k->net.family == 0)		/* a port block: every source */
 		snprintf(net, sizeof(net), "any");
@@ -199,7 +204,7 @@ static void react_keep(struct sluiced *sd, struct react_entry *e,
 	r->st.actions[d->action]++;
 	if (d->dry_run)
 		r->st.dry_run++;
-	react_act_event(r, &shown, src, &e->key, e->id, "started", 0, now);
+	react_act_event(r, &shown, src, &e->key, e->id, "started", 0, e->zone, now);
 	react_enforce(sd, e, ttl, now);
 }
 
@@ -213,16 +218,16 @@ static void react_block_port(struct sluiced *sd, struct react_entry *e,
 	unsigned votes;
 
 	if (coreconf_port_protected(&r->conf->cm, d->port)) {
-		react_act_event(r, d, src, &e->key, 0, "protected_port", 0, now);
+		react_act_event(r, d, src, &e->key, 0, "protected_port", 0, 0, now);
 		return;
 	}
 	if (r->port_until[d->port] > now) {
-		react_act_event(r, d, src, &e->key, 0, "in_force", 0, now);
+		react_act_event(r, d, src, &e->key, 0, "in_force", 0, 0, now);
 		return;
 	}
 	votes = react_port_vote(r->votes, &e->key, d->port, ttl, now);
 	if (votes < r->conf->cm.block_port_sources) {
-		react_act_event(r, d, src, &e->key, 0, "voted", votes, now);
+		react_act_event(r, d, src, &e->key, 0, "voted", votes, 0, now);
 		return;
 	}
 	react_port_reset(r->votes, d->port);
@@ -242,12 +247,12 @@ static void react_isolate_zone(struct sluiced *sd, struct react_entry *e,
 	size_t i;
 
 	if (z == NULL) {
-		react_act_event(r, d, src, &e->key, 0, "no_protected_zone", 0, now);
+		react_act_event(r, d, src, &e->key, 0, "no_protected_zone", 0, 0, now);
 		return;
 	}
 	i = (size_t)(z - r->conf->zones);
 	if (i >= REACT_ZONES || r->iso_until[i] > now) {
-		react_act_event(r, d, src, &e->key, 0, "in_force", 0, now);
+		react_act_event(r, d, src, &e->key, 0, "in_force", 0, 0, now);
 		return;
 	}
 	r->iso_until[i] = e->expires;
@@ -330,7 +335,7 @@ static void react_ended(struct react *r, const struct react_entry *e,
 
 	if (strcmp(state, "refreshed") == 0)
 		d.expires = e->expires;
-	react_act_event(r, &d, &e->key.net, &e->key, e->id, state, 0, now);
+	react_act_event(r, &d, &e->key.net, &e->key, e->id, state, 0, e->zone, now);
 }
 
 struct expire_ctx {

@@ -22,10 +22,12 @@ struct sluiced;
 /* react_act_event - one "countermeasure" event: d, the source that
    signalled, what it covers, its id, state (started, expired, lifted;
    voted, protected_port, in_force, no_protected_zone), votes for a
-   port block so far (0: not said) */
+   port block so far (0: not said), the zone an isolation isolates
+   (index + 1; 0: none) */
 void react_act_event(struct react *r, const struct cmeasure_decision *d,
 		     const struct sl_addr *src, const struct react_key *k,
-		     uint64_t id, const char *state, unsigned votes, uint64_t now);
+		     uint64_t id, const char *state, unsigned votes,
+		     unsigned zone, uint64_t now);
 /* react_act_start - enforce the action d decided (unless dry run),
    keep it, write its event */
 void react_act_start(struct sluiced *sd, const struct cmeasure_decision *d,

@@ -19,6 +19,7 @@
 #include "clock.h"
 #include "hosttab.h"
 #include "cmeasure.h"
+#include "daemon/sdconf.h"
 #include "react/react_list.h"
 
 #define LIST_AKEY 20		/* action, family, 16 address bytes, port */
@@ -192,6 +193,7 @@ struct format_ctx {
 	GString *out;
 	int json;
 	uint64_t now;
+	const struct sd_conf *c;
 	size_t n;
 };
 
@@ -201,6 +203,8 @@ static int format_one(void *ctx, const void *key, void *val)
 	struct format_ctx *x = ctx;
 	const struct react_entry *e = val;
 	char a[ADDR_STRLEN], sigs[160];
+	const char *zone = e->zone > 0 && e->zone <= x->c->nzones
+	    ? x->c->zones[e->zone - 1].name : NULL;
 	unsigned long long left = e->expires > x->now ?
 	    (e->expires - x->now + NS_PER_SEC - 1) / NS_PER_SEC : 0;
 
@@ -214,25 +218,27 @@ static int format_one(void *ctx, const void *key, void *val)
 		g_string_append_printf(x->out, "{\"id\":%llu,\"action\":\"%s\","
 			"\"target\":\"%s/%u\",\"port\":%u,\"reason\":\"%s\","
 			"\"signals\":\"%s\",\"score\":%u,\"left_s\":%llu,"
-			"\"dry_run\":%s}\n", (unsigned long long)e->id,
+			"\"dry_run\":%s%s%s%s}\n", (unsigned long long)e->id,
 			cmeasure_action_name(e->action), a, e->key.plen, e->port,
 			cmeasure_signal_name(e->signal), sigs, e->score, left,
-			e->dry_run ? "true" : "false");
+			e->dry_run ? "true" : "false", zone ? ",\"zone\":\"" : "",
+			zone ? zone : "", zone ? "\"" : "");
 	else
-		g_string_append_printf(x->out, "%llu %s %s/%u%s%.0u reason=%s "
+		g_string_append_printf(x->out, "%llu %s %s/%u%s%.0u%s%s reason=%s "
 			"signals=%s score=%u left=%llus%s\n",
 			(unsigned long long)e->id, cmeasure_action_name(e->action),
 			a, e->key.plen, e->port ? " port=" : "", e->port,
+			zone ? " zone=" : "", zone ? zone : "",
 			cmeasure_signal_name(e->signal), sigs, e->score, left,
 			e->dry_run ? " dry_run" : "");
 	return ++x->n >= 100000;	/* bounded reply */
 }
 
 /* react_list_format - the reactions in force, text or JSON lines */
-void react_list_format(struct react_list *l, int json, uint64_t now,
-		       GString *out)
+void react_list_format(struct react_list *l, const struct sd_conf *c,
+		       int json, uint64_t now, GString *out)
 {
-	struct format_ctx x = { out, json, now, 0 };
+	struct format_ctx x = { out, json, now, c, 0 };
 
 	hosttab_walk_any(l->t, format_one, &x);
 }

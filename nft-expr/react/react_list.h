@@ -40,9 +40,10 @@ void react_list_each(struct react_list *l, react_list_each_fn *fn, void *ctx);
    forget it */
 void react_list_expired(struct react_list *l, uint64_t now,
 			react_list_fn *fn, void *ctx);
-/* react_list_format - the reactions in force, text or JSON lines */
-void react_list_format(struct react_list *l, int json, uint64_t now,
-		       GString *out);
+/* react_list_format - the reactions in force, text or JSON lines (an
+   isolation with the name of its zone in c) */
+void react_list_format(struct react_list *l, const struct sd_conf *c,
+		       int json, uint64_t now, GString *out);
 /* react_list_signals - "honeypot,lockout" of a signal mask */
 void react_list_signals(unsigned mask, char *buf, size_t len);
 
