@@ -244,7 +244,7 @@ static const struct cfg_key cm_keys[] = {
 	  .def = "4", .min = 1, .max = 256,
 	  .help = "outside /64s acted on before their /56 is" },
 	{ .name = "fanout_threshold", .type = CFG_UINT,
-	  .offset = CX(fanout_threshold), .def = "20", .min = 2, .max = 100000,
+	  .offset = CX(fanout_threshold), .def = "20", .min = 2, .max = 1024,
 	  .help = "distinct destinations on one port that are a fan-out" },
 	{ .name = "fanout_window", .type = CFG_DURATION,
 	  .offset = CX(fanout_window_ns), .def = "60s", .min = 1000000000ULL,

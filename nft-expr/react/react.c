@@ -98,6 +98,9 @@ void react_free(struct react *r)
 int react_reconf(struct react *r, const struct sd_conf *c)
 {
 	r->conf = c;	/* the old one is freed after this call */
+	if (react_detect_retune(r->det, c->cm.fanout_threshold,
+				c->cm.fanout_window_ns) < 0)
+		return -1;
 	return cmeasure_reconfigure(r->cm, &c->cm.p, NULL);
 }
 

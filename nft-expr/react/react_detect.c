@@ -42,6 +42,10 @@ struct prot_seen {
 
 struct react_detect {
 	struct fanout *out, *in;
+	unsigned threshold;		/* of out and in */
+	uint64_t window_ns;
+	size_t mem;
+	uint8_t seed[16];
 	struct hosttab *prot;	/* source -> protected zone reached */
 	uint8_t spike_on[DETECT_ZONES];
 };
@@ -54,6 +58,10 @@ struct react_detect *react_detect_create(unsigned threshold, uint64_t window_ns,
 
 	if (d == NULL)
 		return NULL;
+	d->threshold = threshold;
+	d->window_ns = window_ns;
+	d->mem = mem;
+	memcpy(d->seed, seed, sizeof(d->seed));
 	d->out = fanout_create(threshold, window_ns, mem / 3, seed);
 	d->in = fanout_create(threshold, window_ns, mem / 3, seed);
 	d->prot = hosttab_create(REACT_DETECT_KEY, sizeof(struct prot_seen),
@@ -63,6 +71,31 @@ struct react_detect *react_detect_create(unsigned threshold, uint64_t window_ns,
 		return NULL;
 	}
 	return d;
+}
+
+/* react_detect_retune - new fan-out settings (a reload): both tables
+   made anew, their counts start over; the old kept if that fails */
+int react_detect_retune(struct react_detect *d, unsigned threshold,
+			uint64_t window_ns)
+{
+	struct fanout *out, *in;
+
+	if (threshold == d->threshold && window_ns == d->window_ns)
+		return 0;
+	out = fanout_create(threshold, window_ns, d->mem / 3, d->seed);
+	in = fanout_create(threshold, window_ns, d->mem / 3, d->seed);
+	if (out == NULL || in == NULL) {
+		fanout_free(out);
+		fanout_free(in);
+		return -1;
+	}
+	fanout_free(d->out);
+	fanout_free(d->in);
+	d->out = out;
+	d->in = in;
+	d->threshold = threshold;
+	d->window_ns = window_ns;
+	return 0;
 }
 
 /* react_detect_free - accepts NULL */

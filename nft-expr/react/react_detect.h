@@ -35,6 +35,10 @@ struct verdict;
    error */
 struct react_detect *react_detect_create(unsigned threshold, uint64_t window_ns,
 					 size_t mem, const uint8_t seed[16]);
+/* react_detect_retune - new fan-out threshold and window (a reload):
+   the fan-out counts start over; -1 (old settings kept) if no memory */
+int react_detect_retune(struct react_detect *d, unsigned threshold,
+			uint64_t window_ns);
 /* react_detect_free - accepts NULL */
 void react_detect_free(struct react_detect *d);
 /* react_detect_keyof - the detectors' key of an address */
