@@ -267,11 +267,11 @@ static const struct cfg_key cm_keys[] = {
 };
 #define NCM (sizeof(cm_keys) / sizeof(cm_keys[0]))
 
-/* coreconf_ports - protected_ports_text into the protected bitmap */
-static int coreconf_ports(struct config *c, struct coreconf_cm *p, char *err,
-			  size_t len)
+/* coreconf_portmap - port numbers (t, [group] key) into the bitmap
+   map (a bit per port); 0, or -1 with the error in err */
+int coreconf_portmap(struct config *c, const char *group, const char *key,
+		     char *const *t, uint8_t map[65536 / 8], char *err, size_t len)
 {
-	char *const *t = p->protected_ports_text;
 	unsigned long v;
 	char *end;
 	size_t i;
@@ -279,14 +279,22 @@ static int coreconf_ports(struct config *c, struct coreconf_cm *p, char *err,
 	for (i = 0; t != NULL && t[i] != NULL; i++) {
 		v = strtoul(t[i], &end, 10);
 		if (end == t[i] || *end != 0 || v == 0 || v > 65535 || t[i][0] == '-') {
-			snprintf(err, len, "%s: [countermeasures] protected_ports = "
-				 "\"%.32s\": expected port numbers from 1 to 65535, "
-				 "comma-separated", config_name(c), t[i]);
+			snprintf(err, len, "%s: [%s] %s = \"%.32s\": expected port "
+				 "numbers from 1 to 65535, comma-separated",
+				 config_name(c), group, key, t[i]);
 			return -1;
 		}
-		p->protected_port[v / 8] |= (uint8_t)(1u << (v % 8));
+		map[v / 8] |= (uint8_t)(1u << (v % 8));
 	}
 	return 0;
+}
+
+/* coreconf_ports - protected_ports_text into the protected bitmap */
+static int coreconf_ports(struct config *c, struct coreconf_cm *p, char *err,
+			  size_t len)
+{
+	return coreconf_portmap(c, "countermeasures", "protected_ports",
+				p->protected_ports_text, p->protected_port, err, len);
 }
 
 /* coreconf_hook - hook_text into argv: words split as a shell would,

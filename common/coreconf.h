@@ -136,6 +136,10 @@ int coreconf_countermeasures(struct config *c, struct coreconf_cm *p,
 /* coreconf_cm_release - free what coreconf_countermeasures allocated;
    accepts NULL */
 void coreconf_cm_release(struct coreconf_cm *p);
+/* coreconf_portmap - port numbers t ([group] key, for the error) into
+   map, a bit per port; 0, or -1 with the error in err */
+int coreconf_portmap(struct config *c, const char *group, const char *key,
+		     char *const *t, uint8_t map[65536 / 8], char *err, size_t len);
 /* coreconf_port_protected - is port in protected_ports */
 int coreconf_port_protected(const struct coreconf_cm *p, uint16_t port);
 

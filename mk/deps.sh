@@ -15,7 +15,7 @@ PKGS="build-essential pkg-config clang llvm libclang-rt-14-dev libbpf-dev bpftoo
  libnetfilter-log-dev libcap-dev libmilter-dev
  nftables iptables iproute2 conntrack postfix miltertest swaks nmap masscan hping3
  dnsmasq-base postfwd perl procps psmisc logrotate m4 liblockfile1 libwrap0 libpcap-dev gnuplot-nox jq python3-scapy time endlessh iperf3
- redis-server libhiredis-dev curl"
+ redis-server libhiredis-dev curl rsync"
 
 missing=""
 for p in $PKGS; do
@@ -30,7 +30,7 @@ if [ "$(id -u)" != 0 ]; then
 	exit 1
 fi
 # SERVICES - what the packages may start; deps_active - those running now
-SERVICES="postfix dnsmasq postfwd redis-server"
+SERVICES="postfix dnsmasq postfwd redis-server rsync"
 deps_active() {
 	command -v systemctl >/dev/null 2>&1 || return 0
 	for s in $SERVICES; do

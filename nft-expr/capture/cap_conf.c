@@ -14,6 +14,7 @@
 #include "capture/cap_conf.h"
 #include "cfgval.h"
 #include "config.h"
+#include "coreconf.h"
 
 #define CC(f) offsetof(struct cap_conf, f)
 #define NKEYS(t) (sizeof(t) / sizeof((t)[0]))
@@ -62,6 +63,10 @@ static const struct cfg_key capture_keys[] = {
 	  .help = "a held connection silent this long is forgotten" },
 	{ .name = "goat_dirs", .type = CFG_LIST, .offset = CC(goat_dirs),
 	  .help = "shared folders that get bait files, watched for change" },
+	{ .name = "goat_ports", .type = CFG_LIST, .offset = CC(goat_ports_text),
+	  .def = "445, 139, 2049, 873",
+	  .help = "file-sharing ports: peers connected to them when a bait "
+	  "changes are signalled" },
 	{ .name = "goat_sweep", .type = CFG_DURATION, .offset = CC(goat_sweep_ns),
 	  .def = "10m", .min = SEC, .max = 86400 * SEC,
 	  .help = "every bait file is hashed this often (and at start)" },
@@ -179,7 +184,9 @@ int cap_conf_apply(struct config *c, struct cap_conf *out, char *err,
 	if (config_apply(c, "capture", capture_keys, NKEYS(capture_keys), out,
 			 err, errlen) < 0
 	    || ports_parse(c, out, err, errlen) < 0
-	    || claims_parse(c, out, err, errlen) < 0) {
+	    || claims_parse(c, out, err, errlen) < 0
+	    || coreconf_portmap(c, "capture", "goat_ports", out->goat_ports_text,
+				out->goat_port, err, errlen) < 0) {
 		cap_conf_release(out);
 		return -1;
 	}
@@ -193,6 +200,12 @@ void cap_conf_release(struct cap_conf *c)
 		return;
 	config_release(capture_keys, NKEYS(capture_keys), c);
 	memset(c, 0, sizeof(*c));
+}
+
+/* cap_conf_goat_port - is port one of goat_ports */
+int cap_conf_goat_port(const struct cap_conf *c, uint16_t port)
+{
+	return (c->goat_port[port / 8] >> (port % 8)) & 1;
 }
 
 /* cap_conf_on - is any address dark */

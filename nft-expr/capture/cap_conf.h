@@ -47,6 +47,8 @@ struct cap_conf {
 	uint64_t hold_timeout_ns;
 	char **goat_dirs;		/* NULL: no goat files */
 	uint64_t goat_sweep_ns;
+	char **goat_ports_text;
+	uint8_t goat_port[65536 / 8];	/* file-sharing ports, a bit each */
 	char **claim_text;		/* "IFACE PREFIX" each */
 	struct cap_claim_conf claims[CAP_CLAIMS_MAX];
 	size_t nclaims;
@@ -62,6 +64,8 @@ int cap_conf_apply(struct config *c, struct cap_conf *out, char *err,
 void cap_conf_release(struct cap_conf *c);
 /* cap_conf_on - is any address dark or claimed */
 int cap_conf_on(const struct cap_conf *c);
+/* cap_conf_goat_port - is port one of goat_ports */
+int cap_conf_goat_port(const struct cap_conf *c, uint16_t port);
 /* cap_conf_port - is port one capture answers */
 int cap_conf_port(const struct cap_conf *c, uint16_t port);
 

@@ -39,6 +39,8 @@ struct cap_hit_ops {
 	void (*event)(void *ctx, const struct event *ev);
 	/* may be NULL */
 	void (*hit)(void *ctx, const struct sl_addr *src, uint16_t dport);
+	/* a goat file's event (may be NULL: event) */
+	void (*goat)(void *ctx, const struct event *ev);
 };
 
 /* per protocol (0 TCP, 1 UDP) */

@@ -25,6 +25,8 @@
 #include "ct/ctmsg.h"
 
 #define TCP_STATE_SYN_RECV 2	/* enum tcp_conntrack, kernel-internal */
+#define TCP_STATE_ESTABLISHED 3
+#define TCP_STATE_LAST_ACK 6
 #define TCP_STATE_CLOSE 8
 #define TCP_STATE_MAX 9
 
@@ -143,6 +145,7 @@ enum ct_outcome ctmsg_parse(const struct nlmsghdr *nlh, struct ct_flow *f)
 	uint32_t status;
 
 	memset(f, 0, sizeof(*f));
+	f->tcp_state = -1;
 	if (nlh->nlmsg_len < mnl_nlmsg_size(sizeof(struct nfgenmsg))
 	    || (nlh->nlmsg_type & 0xff) != IPCTNL_MSG_CT_NEW
 	    || (nlh->nlmsg_type >> 8) != NFNL_SUBSYS_CTNETLINK)
@@ -155,7 +158,15 @@ enum ct_outcome ctmsg_parse(const struct nlmsghdr *nlh, struct ct_flow *f)
 	    || tuple_proto(tuple.a[CTA_TUPLE_PROTO], f) < 0)
 		return f->outcome = CT_NONE;
 	status = ntohl(mnl_attr_get_u32(top.a[CTA_STATUS]));
-	f->outcome = outcome(status, f->proto, f->proto == 6
-			     ? tcp_state(top.a[CTA_PROTOINFO]) : -1);
+	f->tcp_state = f->proto == 6 ? tcp_state(top.a[CTA_PROTOINFO]) : -1;
+	f->outcome = outcome(status, f->proto, f->tcp_state);
 	return f->outcome;
+}
+
+/* ctmsg_live - established, fin wait, close wait or last ack: the
+   connection is there (time wait is a finished one) */
+int ctmsg_live(const struct ct_flow *f)
+{
+	return f->proto == 6 && f->tcp_state >= TCP_STATE_ESTABLISHED
+	    && f->tcp_state <= TCP_STATE_LAST_ACK;
 }

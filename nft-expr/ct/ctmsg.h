@@ -12,7 +12,8 @@
  *	TCP to SYN_RECV or beyond; any UDP reply), CT_FAILURE when TCP
  *	closed on a reset before it was established, CT_NONE otherwise.
  *	Every attribute is validated before use; anything malformed is
- *	CT_NONE.
+ *	CT_NONE. ctmsg_live() says whether the flow is a TCP connection
+ *	that is open or closing (established to last ack; not time wait).
  */
 #ifndef SLUICE_CTMSG_H
 #define SLUICE_CTMSG_H
@@ -27,12 +28,16 @@ struct ct_flow {
 	struct sl_addr src, dst;
 	uint8_t proto;
 	uint16_t dport;		/* host order */
+	int tcp_state;		/* enum tcp_conntrack; -1: none (not TCP) */
 	enum ct_outcome outcome;
 };
 
 struct nlmsghdr;
 
-/* ctmsg_parse - fill f from one message; returns f->outcome */
+/* ctmsg_parse - fill f from one message (a dump's entries too);
+   returns f->outcome */
 enum ct_outcome ctmsg_parse(const struct nlmsghdr *nlh, struct ct_flow *f);
+/* ctmsg_live - is f an open or closing TCP connection */
+int ctmsg_live(const struct ct_flow *f);
 
 #endif

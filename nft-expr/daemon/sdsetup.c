@@ -287,7 +287,8 @@ static void goat_up(struct sluiced *s, const struct cap_hit_ops *ops)
 	if (sd != NULL && *sd)
 		snprintf(state, sizeof(state), "%s/goats", sd);
 	s->goat = cap_goat_open(c->goat_dirs, sd && *sd ? state : NULL,
-				c->goat_sweep_ns, sl_monotonic_ns(), ops->event,
+				c->goat_sweep_ns, sl_monotonic_ns(),
+				ops->goat ? ops->goat : ops->event,
 				s, err, sizeof(err));
 	if (s->goat == NULL) {
 		capture_close(s->cap);

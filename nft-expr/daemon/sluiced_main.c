@@ -60,6 +60,7 @@
 #include "queue/nfqueue.h"
 #include "queue/pkt.h"
 #include "react/react.h"
+#include "react/react_goat.h"
 #include "table/nftpair.h"
 #include "table/nftrules.h"
 #include "verdict/vdflow.h"
@@ -235,7 +236,14 @@ static void op_hit(void *ctx, const struct sl_addr *src, uint16_t dport)
 	react_signal(s, CMEASURE_SIG_HONEYPOT, src, dport, sl_monotonic_ns());
 }
 
-static const struct cap_hit_ops cap_ops = { op_event, op_hit };
+/* op_goat - cap_hit_ops: a bait changed; the peers connected to our
+   file shares are named and signalled (react_goat(3)) */
+static void op_goat(void *ctx, const struct event *ev)
+{
+	react_goat(ctx, ev, op_event, sl_monotonic_ns());
+}
+
+static const struct cap_hit_ops cap_ops = { op_event, op_hit, op_goat };
 
 /* on_packet - the verdict for one queued packet */
 static void on_packet(void *ctx, const struct nfqueue_pkt *p)

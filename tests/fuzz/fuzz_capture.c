@@ -41,7 +41,7 @@ static void on_event(void *ctx, const struct event *ev)
 		abort();
 }
 
-static const struct cap_hit_ops ops = { on_event, NULL };
+static const struct cap_hit_ops ops = { on_event, NULL, NULL };
 
 /* setup - a responder and a hit counter for one input */
 static void setup(void)

@@ -44,7 +44,7 @@ static void on_hit(void *ctx, const struct sl_addr *src, uint16_t dport)
 	last_dport = dport;
 }
 
-static const struct cap_hit_ops ops = { on_event, on_hit };
+static const struct cap_hit_ops ops = { on_event, on_hit, NULL };
 
 /* seg - a parsed client segment */
 static struct cap_seg seg(uint8_t *buf, uint8_t flags, const char *data)

@@ -103,6 +103,30 @@ static void test_cases(void)
 	is_str(addr_format(&f.src, s), "fd77:1::11", "ipv6 source");
 }
 
+/* test_live - which TCP states count as a connection that is there
+   (react_goat's peers): established to last ack, not syn, time wait,
+   close, nor UDP */
+static void test_live(void)
+{
+	static const struct { int state, proto, want; } t[] = {
+		{ 1, 6, 0 }, { 2, 6, 0 }, { 3, 6, 1 }, { 4, 6, 1 }, { 5, 6, 1 },
+		{ 6, 6, 1 }, { 7, 6, 0 }, { 8, 6, 0 }, { -1, 17, 0 },
+	};
+	char buf[MNL_SOCKET_BUFFER_SIZE];
+	struct spec sp = { 4, 6, IPS_SEEN_REPLY | IPS_ASSURED, 0 };
+	struct ct_flow f;
+	size_t i;
+
+	for (i = 0; i < sizeof(t) / sizeof(t[0]); i++) {
+		sp.proto = t[i].proto;
+		sp.tcp_state = t[i].state;
+		ctmsg_parse(build(buf, &sp), &f);
+		is_int(ctmsg_live(&f), t[i].want, "live: proto %d state %d",
+		       t[i].proto, t[i].state);
+	}
+	is_int(f.tcp_state, -1, "udp: no tcp state");
+}
+
 /* test_damaged - cut and mislabelled messages give nothing */
 static void test_damaged(void)
 {
@@ -128,6 +152,7 @@ static void test_damaged(void)
 int main(void)
 {
 	test_cases();
+	test_live();
 	test_damaged();
 	return done_testing();
 }
