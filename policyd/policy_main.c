@@ -126,6 +126,8 @@ static void save_periodic(struct policyd *d)
 		return;
 	}
 	if ((pid = fork()) == 0) {
+		/* a killed parent's port and peers must not stay with us */
+		policy_server_forget(d->srv);
 		save(d);
 		_exit(d->save_failing);
 	}

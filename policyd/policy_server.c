@@ -189,6 +189,29 @@ void policy_server_close_listeners(struct policy_server *s)
 	s->nlisten = 0;
 }
 
+/* policy_server_forget - in a forked child: close the listeners and
+   the connections, touching nothing else (no socket file removed, no
+   log line), so that a child still writing a snapshot after its
+   parent was killed holds neither the port nor the peers */
+void policy_server_forget(struct policy_server *s)
+{
+	size_t i;
+
+	for (i = 0; i < s->nlisten; i++)
+		close(s->listen[i]);
+	s->nlisten = 0;
+	for (i = 0; i < s->p.max_conns; i++) {
+		struct conn *c = &s->conns[i];
+
+		if (c->rfd < 0)
+			continue;
+		close(c->rfd);
+		if (c->wfd != c->rfd)
+			close(c->wfd);
+		c->rfd = c->wfd = -1;
+	}
+}
+
 /* policy_server_adopt - serve one connected peer (spawn(8)) */
 int policy_server_adopt(struct policy_server *s, int rfd, int wfd)
 {

@@ -68,6 +68,9 @@ void policy_server_free(struct policy_server *s);
 int policy_server_listen(struct policy_server *s, const struct endpoint *ep);
 /* policy_server_close_listeners - stop accepting (reload, stop) */
 void policy_server_close_listeners(struct policy_server *s);
+/* policy_server_forget - in a forked child: close listeners and
+   connections without a word (a snapshot child must not keep them) */
+void policy_server_forget(struct policy_server *s);
 /* policy_server_adopt - serve one connected peer on rfd/wfd (spawn(8)) */
 int policy_server_adopt(struct policy_server *s, int rfd, int wfd);
 /* policy_server_watch - call fn when fd is readable; -1 with errno */

@@ -100,10 +100,14 @@ setup() {
 	done
 	lab_sysctl gw net.netfilter.nf_conntrack_tcp_timeout_syn_sent=1 ||
 		die "cannot shorten the gateway's conntrack timeout"
-	# the mix's sources are not lan1's own: no reverse-path check
+	# the mix's sources are not lan1's own: no kernel reverse-path
+	# check, and a route through lan1 so that sluiced's own (fib saddr
+	# . iif) finds them on the LAN side rather than dropping them
 	for _k in all default br0; do
 		lab_sysctl gw net.ipv4.conf.$_k.rp_filter=0 || die "rp_filter"
 	done
+	lab_x gw ip route add 10.77.4.0/22 via 10.77.1.11 dev br0 ||
+		die "cannot route the mix's sources through lan1"
 	lab_x srv nft -f - <<EOF2 || die "cannot load the sink in srv"
 table inet benchsink {
 	chain pre {

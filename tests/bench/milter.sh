@@ -44,13 +44,13 @@ make -s -C "$SLUICE_TOP" B="$B" "$B/sluice-milter" "$B/bench/milter-null" \
 	"$B/bench/milter-mstate" ||
 	bail "cannot build sluice-milter and the benchmark helpers"
 
-P_ALONE=$(pf_free_port 10260 10299) || bail "no free port"
-P_FLOOR=$(pf_free_port $((P_ALONE + 1)) 10299) || bail "no free port"
-P_NULL=$(pf_free_port $((P_FLOOR + 1)) 10299) || bail "no free port"
-P_SLUICE=$(pf_free_port $((P_NULL + 1)) 10299) || bail "no free port"
-M_NULL=$(pf_free_port $((P_SLUICE + 1)) 10299) || bail "no free port"
-M_SLUICE=$(pf_free_port $((M_NULL + 1)) 10299) || bail "no free port"
-M_FLOOR=$(pf_free_port $((M_SLUICE + 1)) 10299) || bail "no free port"
+P_ALONE=$(t_port 0) || bail "no free port"
+P_FLOOR=$(t_port 1) || bail "no free port"
+P_NULL=$(t_port 2) || bail "no free port"
+P_SLUICE=$(t_port 3) || bail "no free port"
+M_NULL=$(t_port 4) || bail "no free port"
+M_SLUICE=$(t_port 5) || bail "no free port"
+M_FLOOR=$(t_port 6) || bail "no free port"
 
 cat >"$T/sluice.conf" <<CONF
 [core]

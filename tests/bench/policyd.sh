@@ -30,6 +30,7 @@ make -s -C "$SLUICE_TOP" B="$B" "$B/sluice-policyd" "$B/bench/policy-dunno" \
 for c in postfwd1 smtp-source postfix postconf ss; do
 	command -v $c >/dev/null || { echo "policyd.sh: $c missing (make deps)" >&2; exit 1; }
 done
+. "$SLUICE_TOP/tests/integration/lib.sh"
 . "$SLUICE_TOP/tests/integration/mail/pfix.sh"
 
 T=$(mktemp -d /tmp/sluice-bench-policyd.$$.XXXXXX)
@@ -40,15 +41,15 @@ cleanup() {
 	[ -f "$T/postfwd.pid" ] && kill "$(cat "$T/postfwd.pid")" 2>/dev/null
 	pf_stop
 	rm -rf "$T"
+	t_ports_free
 }
 trap cleanup EXIT
 trap 'exit 1' INT TERM
 
-base=$((10100 + $$ % 60))
-P_DUNNO=$(pf_free_port "$base" 10199)
-P_SLUICE=$(pf_free_port $((P_DUNNO + 1)) 10199)
-P_FWD=$(pf_free_port $((P_SLUICE + 1)) 10199)
-P_SMTP=$(pf_free_port $((P_FWD + 1)) 10199)
+P_DUNNO=$(t_port 0)
+P_SLUICE=$(t_port 1)
+P_FWD=$(t_port 2)
+P_SMTP=$(t_port 3)
 
 cat >"$T/sluice.conf" <<EOC
 [core]

@@ -22,6 +22,7 @@ B=$(basename "$SLUICE_BUILD")
 make -s -C "$SLUICE_TOP" B="$B" "$B/sluice-policyd" "$B/bench/policy-load" \
 	>/dev/null || { echo "redis.sh: build failed" >&2; exit 1; }
 command -v redis-server >/dev/null || { echo "redis.sh: redis-server missing (make deps)" >&2; exit 1; }
+. "$SLUICE_TOP/tests/integration/lib.sh"
 . "$SLUICE_TOP/tests/integration/mail/pfix.sh"
 
 T=$(mktemp -d /tmp/sluice-bench-redis.$$.XXXXXX)
@@ -29,13 +30,13 @@ PIDS=""
 cleanup() {
 	for p in $PIDS; do kill "$p" 2>/dev/null; done
 	rm -rf "$T"
+	t_ports_free
 }
 trap cleanup EXIT
 trap 'exit 1' INT TERM
 
-base=$((10100 + $$ % 60))
-P_LOCAL=$(pf_free_port "$base" 10199)
-P_SHARED=$(pf_free_port $((P_LOCAL + 1)) 10199)
+P_LOCAL=$(t_port 0)
+P_SHARED=$(t_port 1)
 head -c 32 /dev/urandom >"$T/key"
 mkdir "$T/redis"
 redis-server --port 0 --unixsocket "$T/redis.sock" --dir "$T/redis" \

@@ -44,7 +44,44 @@ need() {
 
 # at_exit CMD - run CMD at exit, last registered first
 at_exit() { T_CLEAN="$1; $T_CLEAN"; }
-t_cleanup() { set +e; eval "$T_CLEAN"; T_CLEAN=""; }
+t_cleanup() { set +e; eval "$T_CLEAN"; T_CLEAN=""; t_ports_free; }
+
+# t_port [N] - a TCP port on the host's loopback (10100-10999) that
+# nothing listens on and no other running test has taken: tests run in
+# parallel, and a port that is merely free now can be chosen by two of
+# them before either binds it (one daemon then fails to bind while the
+# other's listener makes it look started). A port is taken by an
+# atomic mkdir in $T_PORTS holding the test's pid, released at exit;
+# one left by a test that died is taken back. N spreads a test's ports.
+T_PORTS=/tmp/sluice-test-ports
+t_port() {
+	mkdir -p "$T_PORTS" || return 1
+	_p=$((10100 + ($$ * 7 + ${1:-0} * 37) % 900))
+	_n=0
+	while [ $_n -lt 900 ]; do
+		if ! ss -Htan "sport = :$_p" | grep -q . ; then
+			if mkdir "$T_PORTS/$_p" 2>/dev/null; then
+				echo $$ >"$T_PORTS/$_p/pid"
+				echo "$_p"
+				return 0
+			fi
+			_o=$(cat "$T_PORTS/$_p/pid" 2>/dev/null)
+			if [ -n "$_o" ] && ! kill -0 "$_o" 2>/dev/null; then
+				rm -rf "$T_PORTS/$_p"
+				continue
+			fi
+		fi
+		_p=$((10100 + (_p - 10100 + 1) % 900))
+		_n=$((_n + 1))
+	done
+	return 1
+}
+t_ports_free() {
+	for _d in "$T_PORTS"/*; do
+		[ "$(cat "$_d/pid" 2>/dev/null)" = "$$" ] && rm -rf "$_d"
+	done
+	return 0
+}
 trap 't_cleanup' EXIT
 trap 't_cleanup; exit 1' INT TERM HUP
 

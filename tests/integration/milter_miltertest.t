@@ -19,9 +19,9 @@ need miltertest perl ss
 [ -x "$SLUICE_BUILD/sluicectl" ] || bail "$SLUICE_BUILD/sluicectl is missing: run make"
 T=$(mktemp -d /tmp/sluice-milter-test.$$.XXXXXX)
 at_exit "rm -rf $T"
-PA=$(free_port 0)
-PB=$(free_port 1)
-[ "$PA" != "$PB" ] || PB=$(free_port 2)
+PA=$(t_port 0)
+PB=$(t_port 1)
+
 mkdir "$T/samples"
 
 # identity by sender: the scripts tell senders of one client apart
@@ -187,7 +187,7 @@ ok $? "... and sluice-milter keeps running"
 # a client that goes away while its recipient waits (C: max_delay 3 s,
 # release 1 h): the sleeping session gives up at max_delay, the filter
 # serves others meanwhile and afterwards
-PC=$(free_port 5)
+PC=$(t_port 5)
 cat >"$T/c.conf" <<CONF
 [core]
 state_dir = $T/state-c

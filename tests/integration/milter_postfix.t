@@ -29,10 +29,10 @@ at_exit "[ \"\$T_FAILED\" -eq 0 ] && rm -rf '$T'"
 chmod 755 "$T"		# Postfix (user postfix) must reach its directories
 # Four ports from four starting points 37 apart in 10200-10299 (taking
 # them one after the other failed when the first landed near 10299).
-MPORT=$(free_port 3)
-SPORT=$(free_port 4)
-HMPORT=$(free_port 5)
-HSPORT=$(free_port 6)
+MPORT=$(t_port 3)
+SPORT=$(t_port 4)
+HMPORT=$(t_port 5)
+HSPORT=$(t_port 6)
 mkdir "$T/samples" "$T/state-main" "$T/state-hold"
 
 # identity by sender: the tests tell senders of one client (127.0.0.1) apart

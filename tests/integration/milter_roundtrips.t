@@ -27,9 +27,9 @@ need postfix postconf postqueue swaks smtp-source perl ss /usr/bin/python3
 T=$(mktemp -d /tmp/sluice-milter-rt.$$.XXXXXX)
 at_exit "[ \"\$T_FAILED\" -eq 0 ] && rm -rf '$T'"
 chmod 755 "$T"
-MPORT=$(free_port 7)
-PPORT=$(free_port 8)
-SPORT=$(free_port 9)
+MPORT=$(t_port 7)
+PPORT=$(t_port 8)
+SPORT=$(t_port 9)
 mkdir "$T/samples" "$T/state"
 
 cat >"$T/sluice.conf" <<CONF

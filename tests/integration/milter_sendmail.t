@@ -23,9 +23,7 @@ MI_BIN=$SLUICE_BUILD/sluice-milter
 [ -x "$MI_BIN" ] || bail "$MI_BIN is missing: run make"
 sm_fetch
 T=$(mktemp -d /tmp/sluice-sendmail.$$.XXXXXX) && at_exit "rm -rf '$T'"
-base=$((10300 + $$ % 80))
-SPORT=$(pf_free_port "$base" 10399) || bail "no free port"
-MPORT=$(pf_free_port $((SPORT + 1)) 10399) || bail "no free port"
+SPORT=$(t_port 0) && MPORT=$(t_port 1) || bail "no free loopback port in 10100-10999"
 
 { pf_core_conf "$T"; cat <<EOC; } >"$T/sluice.conf"
 

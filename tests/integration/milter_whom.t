@@ -23,8 +23,8 @@ need postfix postconf swaks perl ss
 T=$(mktemp -d /tmp/sluice-milter-whom.$$.XXXXXX)
 at_exit "[ \"\$T_FAILED\" -eq 0 ] && rm -rf '$T'"
 chmod 755 "$T"
-MPORT=$(free_port 7)
-SPORT=$(free_port 8)
+MPORT=$(t_port 7)
+SPORT=$(t_port 8)
 mkdir "$T/state"
 
 cat >"$T/sluice.conf" <<CONF

@@ -13,8 +13,7 @@ need ss
 [ -x "$PD_BIN" ] || bail "$PD_BIN is missing: run make"
 T=$(mktemp -d /tmp/sluice-pdd.$$.XXXXXX)
 at_exit "rm -rf '$T'"
-PORT=$((10200 + $$ % 50))
-while ss -Htln "sport = :$PORT" | grep -q .; do PORT=$((PORT + 1)); done
+PORT=$(t_port 0) || bail "no free loopback port in 10100-10999"
 
 conf() {
 	cat >"$T/sluice.conf" <<EOC

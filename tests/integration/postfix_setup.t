@@ -22,10 +22,7 @@ PD_BIN=$SLUICE_BUILD/sluice-policyd
 [ -x "$PD_BIN" ] || bail "$PD_BIN is missing: run make"
 T=$(mktemp -d /tmp/sluice-pfsetup.$$.XXXXXX) && at_exit "rm -rf '$T'"
 chmod 755 "$T"
-base=$((10200 + $$ % 80))
-SPORT=$(pf_free_port "$base" 10299) || bail "no free port"
-UPORT=$(pf_free_port $((SPORT + 1)) 10299) || bail "no free port"
-PPORT=$(pf_free_port $((UPORT + 1)) 10299) || bail "no free port"
+SPORT=$(t_port 0) && UPORT=$(t_port 1) && PPORT=$(t_port 2) || bail "no free loopback port in 10100-10999"
 pf_setup "$T/pf" "$SPORT"
 PC="postconf -c $T/pf/etc"
 

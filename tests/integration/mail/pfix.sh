@@ -10,16 +10,6 @@
 # until at least N lines match; pf_many sends 50 recipients over 10
 # parallel sessions. Never touches the host's Postfix.
 
-# pf_free_port - a free TCP port on 127.0.0.1 in FROM..TO
-pf_free_port() {
-	p=$1
-	while [ "$p" -le "$2" ]; do
-		ss -Htln "sport = :$p" | grep -q . || { echo "$p"; return 0; }
-		p=$((p + 1))
-	done
-	return 1
-}
-
 pf_setup() {
 	PF_DIR=$1
 	PF_PORT=$2

@@ -5,18 +5,6 @@
 MILTER=$SLUICE_BUILD/sluice-milter
 LUA=$SLUICE_TOP/tests/integration/milter
 
-# free_port - a 127.0.0.1 TCP port in 10200-10299 nobody listens on
-free_port() {
-	_p=$((10200 + ($$ + ${1:-0} * 37) % 100))
-	_n=0
-	while ss -Htln "sport = :$_p" | grep -q . ; do
-		_p=$((10200 + (_p - 10200 + 1) % 100))
-		_n=$((_n + 1))
-		[ $_n -lt 100 ] || bail "no free port in 10200-10299"
-	done
-	echo $_p
-}
-
 # wait_port PORT - until something listens on it (5 s)
 wait_port() {
 	_i=0
