@@ -81,23 +81,12 @@ static void make_parent(const char *path)
 	(void)mkdir(dir, 0755);		/* EEXIST, or listen says why */
 }
 
-/* listen_private - bind with umask 0117, so the socket is born 0660;
-   then give it the control group, which is never wider than before */
+/* listen_private - born 0660 (the umask at bind), then given the
+   control group, which is never wider than before */
 static int listen_private(struct ctl_server *s, const struct endpoint *ep)
 {
-	mode_t old = umask(0117);
-	int fd = endpoint_listen(ep, 16), saved = errno;
-
-	umask(old);
-	if (fd >= 0 && s->acc.control_gid != (gid_t)-1
-	    && chown(s->path, (uid_t)-1, s->acc.control_gid) < 0) {
-		saved = errno;
-		close(fd);
-		(void)unlink(s->path);
-		fd = -1;
-	}
-	errno = saved;
-	return fd;
+	return endpoint_listen_owned(ep, 16, 0660, (uid_t)-1,
+				     s->acc.control_gid);
 }
 
 /* ctl_server_open - listen on path; NULL with err */

@@ -219,6 +219,32 @@ int endpoint_listen(const struct endpoint *ep, int backlog)
 	return fd;
 }
 
+/* endpoint_listen_owned - a unix socket born with mode, then owned
+   by uid/gid; the window between bind and chown is closed to others
+   by the mode itself, which never widens */
+int endpoint_listen_owned(const struct endpoint *ep, int backlog,
+			  mode_t mode, uid_t uid, gid_t gid)
+{
+	mode_t old;
+	int fd, saved;
+
+	if (ep->family != AF_UNIX)
+		return endpoint_listen(ep, backlog);
+	old = umask(~mode & 0777);
+	fd = endpoint_listen(ep, backlog);
+	saved = errno;
+	umask(old);
+	if (fd >= 0 && (uid != (uid_t)-1 || gid != (gid_t)-1)
+	    && lchown(ep->path, uid, gid) < 0) {
+		saved = errno;
+		close(fd);
+		(void)unlink(ep->path);
+		fd = -1;
+	}
+	errno = saved;
+	return fd;
+}
+
 /* endpoint_connect - blocking connected socket; -1 with errno */
 int endpoint_connect(const struct endpoint *ep)
 {

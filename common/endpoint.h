@@ -29,6 +29,12 @@ int endpoint_parse(const char *text, struct endpoint *ep, char *err, size_t errl
 /* endpoint_listen - bound, listening, non-blocking, close-on-exec socket;
    removes a stale unix socket first; -1 with errno */
 int endpoint_listen(const struct endpoint *ep, int backlog);
+/* endpoint_listen_owned - endpoint_listen, a unix socket born with
+   mode (the umask set around bind, no chmod after) and then given
+   uid/gid ((uid_t)-1 / (gid_t)-1: unchanged); a socket whose chown
+   fails is removed; -1 with errno */
+int endpoint_listen_owned(const struct endpoint *ep, int backlog,
+			  mode_t mode, uid_t uid, gid_t gid);
 /* endpoint_connect - blocking connected socket; -1 with errno */
 int endpoint_connect(const struct endpoint *ep);
 

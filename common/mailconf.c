@@ -107,6 +107,10 @@ static const struct cfg_key mail_keys[] = {
 	K("notify_command", CFG_STRING, notify_command,
 	  "/usr/sbin/sendmail -t -i", 0, 0,
 	  "sends the notice (the message on its standard input)"),
+	K("user", CFG_STRING, user, "sluice", 0, 0,
+	  "started as root, become this user once the sockets are bound "
+	  "(mode = hold keeps a small root helper for postsuper -H); "
+	  "empty = stay as started"),
 };
 
 #define NMAIL (sizeof(mail_keys) / sizeof(mail_keys[0]))

@@ -60,6 +60,7 @@ struct mailconf {
 	char *postfix_config_directory;	/* NULL = Postfix's default */
 	char *notify;			/* address told of held mail; NULL */
 	char *notify_command;		/* sendmail -t -i */
+	char *user;			/* run as; NULL = stay as started */
 	char *old_pid_file, *old_control_socket;	/* the old key names */
 	char *warnings;			/* old names used; NULL = none */
 };

@@ -161,10 +161,10 @@ static void child_run(struct mailrelease *r)
 	_exit(failed ? 2 : 0);
 }
 
-/* mailrelease_run - hand the batch to a child process */
-int mailrelease_run(struct mailrelease *r)
+/* fork_batch - the child for the queued ids (emptied); its pid, 0 if
+   there were none, -1 if fork failed (the ids stay) */
+static pid_t fork_batch(struct mailrelease *r)
 {
-	int n = (int)r->n;
 	pid_t pid;
 
 	if (r->n == 0)
@@ -174,7 +174,72 @@ int mailrelease_run(struct mailrelease *r)
 	if (pid == 0)
 		child_run(r);
 	r->n = 0;
-	return n;
+	return pid;
+}
+
+/* mailrelease_run - hand the batch to a child process */
+int mailrelease_run(struct mailrelease *r)
+{
+	int n = (int)r->n;
+	pid_t pid = fork_batch(r);
+
+	return pid < 0 ? -1 : pid == 0 ? 0 : n;
+}
+
+/* on_alarm - only interrupts the wait below */
+static void on_alarm(int sig)
+{
+	(void)sig;
+}
+
+/* mailrelease_run_wait - one batch, waited for, killed if too slow */
+int mailrelease_run_wait(struct mailrelease *r, unsigned timeout_s)
+{
+	struct sigaction sa = { .sa_handler = on_alarm }, old;
+	pid_t pid = fork_batch(r);
+	int st, late = 0;
+
+	if (pid <= 0)
+		return (int)pid;
+	sigaction(SIGALRM, &sa, &old);	/* no SA_RESTART: EINTR below */
+	alarm(timeout_s);
+	while (waitpid(pid, &st, 0) < 0) {
+		if (errno != EINTR)
+			break;
+		late = 1;
+		kill(pid, SIGKILL);
+	}
+	alarm(0);
+	sigaction(SIGALRM, &old, NULL);
+	if (late)
+		return 3;
+	return WIFEXITED(st) && WEXITSTATUS(st) <= 2 ? WEXITSTATUS(st) : 1;
+}
+
+/* mailrelease_join - the ids, one per line */
+int mailrelease_join(const struct mailrelease *r, char *buf, size_t len)
+{
+	size_t k, off = 0, n;
+
+	if (len == 0)
+		return -1;
+	buf[0] = 0;
+	for (k = 0; k < r->n; k++) {
+		n = strlen(r->ids[k]);
+		if (off + n + 2 > len)
+			return -1;
+		memcpy(buf + off, r->ids[k], n);
+		off += n;
+		buf[off++] = '\n';
+		buf[off] = 0;
+	}
+	return (int)off;
+}
+
+/* mailrelease_clear - forget the queued ids */
+void mailrelease_clear(struct mailrelease *r)
+{
+	r->n = 0;
 }
 
 /* mailrelease_pending - ids waiting */

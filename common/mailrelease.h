@@ -42,6 +42,16 @@ int mailrelease_queue(struct mailrelease *r, const char *queue_id);
 /* mailrelease_run - start postsuper for the queued ids; returns how
    many were handed over, -1 with errno if it could not start */
 int mailrelease_run(struct mailrelease *r);
+/* mailrelease_run_wait - run postsuper for the queued ids in a child
+   and wait for it, killing it after timeout_s seconds (the release
+   helper, mailpriv); 0 done, 1 postsuper failed, 2 postqueue failed,
+   3 timed out, -1 with errno if it could not start */
+int mailrelease_run_wait(struct mailrelease *r, unsigned timeout_s);
+/* mailrelease_join - the queued ids, one per line, into buf (NUL
+   ended); its length, or -1 if it does not fit */
+int mailrelease_join(const struct mailrelease *r, char *buf, size_t len);
+/* mailrelease_clear - forget the queued ids (handed over) */
+void mailrelease_clear(struct mailrelease *r);
 /* mailrelease_pending - ids waiting for the next run */
 size_t mailrelease_pending(const struct mailrelease *r);
 /* mailrelease_reap - collect finished children; how many failed */

@@ -37,6 +37,7 @@
 #include "config.h"
 #include "daemon.h"
 #include "mailev.h"
+#include "mailpriv.h"
 #include "mailrelease.h"
 #include "mailshare.h"
 #include "mconf.h"
@@ -44,6 +45,7 @@
 #include "msnap.h"
 #include "mctl.h"
 #include "mstate.h"
+#include "privdrop.h"
 
 #define PROG "sluice-milter"
 
@@ -56,6 +58,9 @@ static struct {
 	pthread_cond_t cv;
 	int kicked, stopping;
 	struct mailrelease *release;	/* postsuper -H for hold mode */
+	struct mailpriv *priv;		/* root's release helper, or NULL */
+	struct privdrop_id id;		/* [milter] user */
+	int drop;			/* root now, to become id */
 	uint64_t next_snapshot;		/* ticker: when to save the state */
 	char *snap_dir;			/* [core] state_dir at start */
 	uint64_t snap_every;		/* snapshot_interval at start */
@@ -78,22 +83,34 @@ static void kick(void)
 static void due(void *ctx, const char *qid)
 {
 	(void)ctx;
-	if (mailrelease_queue(m.release, qid) < 0)
+	if (mailpriv_queue(m.priv, m.release, qid) < 0)
 		daemon_log(LOG_WARNING, "cannot release %s: not a queue id "
 			   "or postsuper: %m", qid);
 }
 
-/* release - hand the due queue ids to postsuper, collect children */
+/* release - hand the due queue ids to postsuper (through the release
+   helper once root is given up), collect the outcomes; a dead helper
+   is said at once */
 static void release(void)
 {
 	size_t n = mstate_due(m.state, due, NULL);
+	char why[128];
+	int failed;
 
 	mfilter_released((unsigned)n);
-	if (n > 0 && mailrelease_run(m.release) < 0)
+	if (n > 0 && mailpriv_release(m.priv, m.release) < 0 &&
+	    errno != EAGAIN)
 		daemon_log(LOG_ERR, "postsuper: %m");
-	if (mailrelease_reap(m.release) > 0)
+	failed = mailrelease_reap_with(m.release, mailpriv_reap, m.priv);
+	if (m.priv)
+		failed += mailpriv_replies(m.priv);
+	if (failed > 0)
 		daemon_log(LOG_WARNING, "postsuper failed to release a "
 			   "message");
+	if (mailpriv_lost(m.priv, why, sizeof(why)))
+		daemon_log(LOG_ERR, "the privileged release helper died (%s): "
+			   "held mail is not released until sluice-milter "
+			   "restarts", why);
 }
 
 /* snapshot - save the throttle state to [core] state_dir (the ticker,
@@ -296,6 +313,40 @@ static void start_state(const struct mconf *c)
 		daemon_die(1, "postsuper: %m");
 }
 
+/* ids - [milter] user looked up (start and -n alike); 0 or -1 */
+static int ids(const struct mconf *c, char *err, size_t len)
+{
+	m.drop = c->mail.user != NULL && geteuid() == 0;
+	return m.drop ? privdrop_lookup(c->mail.user, &m.id, err, len) : 0;
+}
+
+/* privsep - keep root only in the release helper, forked while there
+   is one thread and after the detach (so it stays our child); then
+   become the user. libmilter's hold is smfi_quarantine, a message to
+   the MTA: only releasing needs root. */
+static void privsep(const struct mconf *c)
+{
+	char err[256];
+
+	if (c->core.state_dir &&
+	    privdrop_dir(c->core.state_dir, 0750, m.drop ? &m.id : NULL) < 0)
+		daemon_log(LOG_WARNING, "state_dir %s: %m", c->core.state_dir);
+	if (!m.drop) {
+		if (geteuid() == 0)
+			daemon_log(LOG_WARNING, "running as root: [milter] "
+				   "user is empty");
+		return;
+	}
+	if ((m.priv = mailpriv_start(c->mail.postsuper,
+				     c->mail.postfix_config_directory)) == NULL)
+		daemon_die(1, "release helper: %m");
+	if (privdrop_become(&m.id, 0, err, sizeof(err)) < 0)
+		daemon_die(1, "%s", err);
+	daemon_log(LOG_INFO, "running as %s (uid %u); postsuper through "
+		   "the release helper, pid %d", m.id.name,
+		   (unsigned)m.id.uid, (int)mailpriv_pid(m.priv));
+}
+
 /* start_threads - HUP, TERM, INT blocked in every thread we start */
 static void start_threads(void)
 {
@@ -365,6 +416,10 @@ int main(int argc, char **argv)
 		fprintf(stderr, "%s: %s\n", PROG, err);	/* as the others */
 		return 2;
 	}
+	if (ids(m.conf, err, sizeof(err)) < 0) {
+		fprintf(stderr, "%s: %s: %s\n", PROG, o.config, err);
+		return 2;
+	}
 	if (o.check_only) {
 		if (m.conf->mail.warnings)
 			fprintf(stderr, "%s: warning: %s: %s\n", PROG,
@@ -390,6 +445,7 @@ int main(int argc, char **argv)
 		remove_files(m.conf);	/* a failed start leaves nothing */
 		daemon_die(1, "%s", err);
 	}
+	privsep(m.conf);
 	start_threads();
 	daemon_log(LOG_INFO, "started: listening on %s, %s mode, %u shards, "
 		   "control socket %s", m.conf->conn,

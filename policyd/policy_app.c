@@ -24,6 +24,7 @@
 #include "mailev.h"
 #include "mailnotify.h"
 #include "mailquar.h"
+#include "mailpriv.h"
 #include "mailrelease.h"
 #include "mailshare.h"
 #include "policy_app.h"
@@ -53,6 +54,9 @@ struct policy_app {
 	struct policy_server *srv;
 	struct policy_held *held;
 	struct mailrelease *rel;
+	struct mailpriv *priv;		/* root's helper, or NULL: fork */
+	mailrelease_claim_fn *claim;	/* policy_app_reap's caller's */
+	void *claim_ctx;
 	struct mailev *events;
 	void (*follow)(void *ctx, const char *json, const char *text);
 	void *follow_ctx;		/* the operator socket's followers */
@@ -306,12 +310,33 @@ static void released(void *ctx, const char *identity, uint64_t cookie,
 		a->st.released++;
 }
 
+/* rel_run - the due ids to postsuper: through the privileged helper
+   once root is given up, else in a child of our own; logged if not */
+static void rel_run(struct policy_app *a)
+{
+	int r;
+
+	if (mailrelease_pending(a->rel) == 0)
+		return;
+	r = mailpriv_release(a->priv, a->rel);
+	if (r < 0 && errno != EAGAIN)
+		daemon_log(LOG_WARNING, "postsuper: %s%s", strerror(errno),
+			   a->priv && errno == EPIPE ? " (the release "
+			   "helper is gone: restart sluice-policyd)" : "");
+}
+
+/* policy_app_privsep - release through helper p from now on (taken) */
+void policy_app_privsep(struct policy_app *a, struct mailpriv *p)
+{
+	a->priv = p;
+}
+
 /* due - a held message may go: postsuper -H in the next batch */
 static void due(void *ctx, const char *queue_id, const char *identity)
 {
 	struct policy_app *a = ctx;
 
-	if (mailrelease_queue(a->rel, queue_id) < 0)
+	if (mailpriv_queue(a->priv, a->rel, queue_id) < 0)
 		daemon_log(LOG_WARNING, "cannot release %s of %s",
 			   queue_id, identity);
 }
@@ -374,6 +399,7 @@ void policy_app_free(struct policy_app *a)
 	free(a->pend);
 	policy_held_free(a->held);
 	mailrelease_free(a->rel);
+	mailpriv_free(a->priv);
 	mailev_close(a->events);
 	policy_conf_free(a->conf);
 	free(a);
@@ -405,9 +431,7 @@ void policy_app_tick(struct policy_app *a, uint64_t now)
 		policy_held_expire(a->held, now, a->conf->held_ttl);
 		a->next_expire = now + NS_PER_SEC;
 	}
-	if (mailrelease_pending(a->rel) &&
-	    mailrelease_run(a->rel) < 0)
-		daemon_log(LOG_WARNING, "postsuper: %s", strerror(errno));
+	rel_run(a);
 }
 
 /* policy_app_next - the now of the next release */
@@ -438,7 +462,7 @@ int policy_app_reconfigure(struct policy_app *a, struct policy_conf *conf)
 		mailev_close(ev);
 		goto fail;
 	}
-	mailrelease_run(a->rel);	/* what was due goes out first */
+	rel_run(a);	/* what was due goes out first */
 	mailrelease_free(a->rel);
 	a->rel = rel;
 	mailev_close(a->events);
@@ -538,14 +562,35 @@ int policy_app_load(struct policy_app *a, const char *dir, uint64_t now,
 	return bad ? -1 : 0;
 }
 
-/* policy_app_reap - collect postsuper children; the others to claim */
+/* reap_claim - the helper's end is ours; the caller's child its own */
+static int reap_claim(void *ctx, pid_t pid, int st)
+{
+	struct policy_app *a = ctx;
+
+	if (mailpriv_reap(a->priv, pid, st))
+		return 1;
+	return a->claim ? a->claim(a->claim_ctx, pid, st) : 0;
+}
+
+/* policy_app_reap - collect postsuper children (or the helper's
+   replies); the others to claim; a dead helper said at once */
 void policy_app_reap(struct policy_app *a, mailrelease_claim_fn *claim,
 		     void *ctx)
 {
-	int failed = mailrelease_reap_with(a->rel, claim, ctx);
+	char why[128];
+	int failed;
 
+	a->claim = claim;
+	a->claim_ctx = ctx;
+	failed = mailrelease_reap_with(a->rel, reap_claim, a);
+	if (a->priv)
+		failed += mailpriv_replies(a->priv);
 	if (failed)
 		daemon_log(LOG_WARNING, "%d postsuper run(s) failed", failed);
+	if (mailpriv_lost(a->priv, why, sizeof(why)))
+		daemon_log(LOG_ERR, "the privileged release helper died (%s): "
+			   "held mail is not released until sluice-policyd "
+			   "restarts", why);
 }
 
 /* policy_app_stats - counters */
@@ -560,8 +605,7 @@ int policy_app_release(struct policy_app *a, const char *identity)
 	int known = mailthr_release(a->mt, identity) == 0;
 	size_t n = policy_held_release_identity(a->held, identity);
 
-	if (mailrelease_pending(a->rel) && mailrelease_run(a->rel) < 0)
-		daemon_log(LOG_WARNING, "postsuper: %s", strerror(errno));
+	rel_run(a);
 	return known || n ? (int)n : -1;
 }
 

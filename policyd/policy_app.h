@@ -35,6 +35,10 @@ struct policy_app_stats {
 /* policy_app_create - takes conf; NULL with errno */
 struct policy_app *policy_app_create(struct policy_conf *conf,
 				     const uint8_t seed[16]);
+struct mailpriv;
+/* policy_app_privsep - release held mail through the privileged
+   helper p (taken: freed with the app) instead of forking postsuper */
+void policy_app_privsep(struct policy_app *a, struct mailpriv *p);
 /* policy_app_free - frees conf too; accepts NULL */
 void policy_app_free(struct policy_app *a);
 /* policy_app_attach - the server the app answers through */

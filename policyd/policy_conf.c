@@ -25,10 +25,18 @@
 	  .def = (d), .min = (lo), .max = (hi), .help = (h) }
 
 static const struct cfg_key policyd_keys[] = {
-	K("listen", CFG_LIST, listen, "inet:127.0.0.1:10040", 0, 0,
+	K("listen", CFG_LIST, listen,
+	  "unix:/var/spool/postfix/private/sluice-policy", 0, 0,
 	  "sockets to serve: unix:/path or inet:host:port, up to 8"),
+	K("listen_group", CFG_STRING, listen_group, "postfix", 0, 0,
+	  "group of the unix sockets (mode 0660, owner [policyd] user): "
+	  "Postfix's; empty = the daemon's own"),
 	K("max_connections", CFG_UINT, max_connections, "1024", 1, 100000,
 	  "open policy connections at most"),
+	K("max_connections_per_uid", CFG_UINT, max_connections_per_uid,
+	  "256", 1, 100000, "open connections of one peer uid at most on "
+	  "a unix socket (SO_PEERCRED); keep above Postfix's smtpd "
+	  "process limit"),
 	K("request_timeout", CFG_DURATION, request_timeout, "10s",
 	  100 * NS_PER_MS, 3600 * SEC,
 	  "a started request must be finished within this"),
@@ -79,6 +87,7 @@ static int derive(struct policy_conf *c, const char *name, char *err,
 		return -1;
 	policy_server_defaults(&c->srv);
 	c->srv.max_conns = c->max_connections;
+	c->srv.max_per_uid = c->max_connections_per_uid;
 	c->srv.request_timeout_ns = c->request_timeout;
 	c->srv.idle_timeout_ns = c->idle_timeout;
 	c->srv.lim.line_max = c->line_max;

@@ -26,7 +26,8 @@
 struct policy_conf {
 	struct mailconf mail;		/* first: mailconf_load needs it */
 	char **listen;			/* endpoints */
-	unsigned max_connections;
+	char *listen_group;		/* of the unix sockets; NULL = ours */
+	unsigned max_connections, max_connections_per_uid;
 	uint64_t request_timeout, idle_timeout;
 	unsigned line_max, attrs_max, request_max;
 	uint64_t held_ttl;		/* forget held mail with no queue id */

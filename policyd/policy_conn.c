@@ -279,7 +279,7 @@ static struct conn *slot_take(struct policy_server *s)
 
 /* policy_conn_open - start serving rfd/wfd; -1 with errno */
 int policy_conn_open(struct policy_server *s, int rfd, int wfd,
-		     const char *peer, int adopted)
+		     const char *peer, int adopted, const uid_t *uid)
 {
 	struct conn *c = slot_take(s);
 	struct epoll_event ev;
@@ -304,6 +304,8 @@ int policy_conn_open(struct policy_server *s, int rfd, int wfd,
 	c->wfd = wfd;
 	c->events = EPOLLIN | EPOLLRDHUP;
 	c->adopted = adopted;
+	c->has_uid = uid != NULL;
+	c->uid = uid ? *uid : 0;
 	c->last = c->started = now;
 	policy_scan_init(&c->scan);
 	snprintf(c->peer, sizeof(c->peer), "%s", peer);

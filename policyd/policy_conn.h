@@ -48,6 +48,8 @@ struct conn {
 	char out[POLICY_REPLY_MAX];	/* unsent reply, or the fallback */
 	size_t out_len, out_off;
 	char peer[PEER_MAX];
+	uid_t uid;			/* SO_PEERCRED (unix), if has_uid */
+	int has_uid;
 };
 
 struct watch {
@@ -76,12 +78,15 @@ struct policy_server {
 	int adopted_done;
 	uint64_t full_logged;		/* when "all taken" was last logged */
 	unsigned full_quiet;		/* such events not logged since */
+	uint64_t uid_logged;		/* the same for one uid's limit */
+	unsigned uid_quiet;
 	struct policy_server_stats st;
 };
 
-/* policy_conn_open - start serving rfd/wfd; -1 with errno */
+/* policy_conn_open - start serving rfd/wfd (peer uid if known, else
+   NULL); -1 with errno */
 int policy_conn_open(struct policy_server *s, int rfd, int wfd,
-		     const char *peer, int adopted);
+		     const char *peer, int adopted, const uid_t *uid);
 /* policy_conn_close - free the slot */
 void policy_conn_close(struct policy_server *s, struct conn *c);
 /* policy_conn_warn - log why and disconnect */

@@ -34,11 +34,13 @@
 
 #include "clock.h"
 #include "daemon.h"
+#include "mailpriv.h"
 #include "mailseed.h"
 #include "policy_app.h"
 #include "policy_conf.h"
 #include "policy_ctl.h"
 #include "policy_server.h"
+#include "privdrop.h"
 
 #define PROG "sluice-policyd"
 #define CTL_ERRLEN 256
@@ -47,6 +49,8 @@
 
 struct policyd {
 	const char *config;
+	struct privdrop_id id;	/* [policyd] user */
+	int drop;		/* root now, to become id after start-up */
 	struct policy_app *app;
 	struct policy_server *srv;
 	struct policy_ctl *ctl;
@@ -223,6 +227,70 @@ static void seed_get(const char *dir, uint8_t seed[16])
 			   "survive a restart", dir, strerror(errno));
 }
 
+/* has_unix - a unix socket among the listeners */
+static int has_unix(const struct policy_conf *c)
+{
+	size_t i;
+
+	for (i = 0; i < c->neps; i++)
+		if (c->eps[i].family == AF_UNIX)
+			return 1;
+	return 0;
+}
+
+/* ids - [policyd] user and listen_group, looked up at start and by
+   -n alike: the sockets' owner and group, and whom to become; 0, or
+   -1 with err */
+static int ids(struct policyd *d, struct policy_conf *c, char *err,
+	       size_t len)
+{
+	gid_t gid;
+
+	d->drop = c->mail.user != NULL && geteuid() == 0;
+	if (d->drop && privdrop_lookup(c->mail.user, &d->id, err, len) < 0)
+		return -1;
+	if (d->drop)
+		c->srv.sock_uid = d->id.uid;
+	if (c->listen_group != NULL && has_unix(c)) {
+		if (privdrop_group(c->listen_group, &gid, err, len) < 0)
+			return -1;
+		c->srv.sock_gid = gid;
+	}
+	return 0;
+}
+
+/* state_dir_make - made if missing, for the user we become */
+static void state_dir_make(const struct policyd *d, const char *dir)
+{
+	if (dir && privdrop_dir(dir, 0750, d->drop ? &d->id : NULL) < 0)
+		daemon_log(LOG_WARNING, "state_dir %s: %s", dir,
+			   strerror(errno));
+}
+
+/* privsep - keep root only in the release helper (forked now, after
+   the detach, so it stays our child), then become the user */
+static void privsep(struct policyd *d, const struct policy_conf *c)
+{
+	char err[256];
+	struct mailpriv *p;
+
+	if (!d->drop) {
+		if (geteuid() == 0)
+			daemon_log(LOG_WARNING, "running as root: [policyd] "
+				   "user is empty");
+		return;
+	}
+	if ((p = mailpriv_start(c->mail.postsuper,
+				c->mail.postfix_config_directory)) == NULL)
+		daemon_die(1, "release helper: %s", strerror(errno));
+	policy_app_privsep(d->app, p);
+	if (privdrop_become(&d->id, 0, err, sizeof(err)) < 0)
+		daemon_die(1, "%s", err);
+	daemon_log(LOG_INFO, "running as %s (uid %u); postsuper through "
+		   "the release helper, pid %d", d->id.name,
+		   (unsigned)d->id.uid, (int)mailpriv_pid(p));
+}
+
 /* load_warn - a state file that was not loaded, and why */
 static void load_warn(const char *why)
 {
@@ -236,8 +304,9 @@ static void start(struct policyd *d, struct policy_conf *c, int foreground)
 	char err[CTL_ERRLEN];
 	int sfd;
 
-	if (c->core.state_dir)
-		mkdir(c->core.state_dir, 0750);
+	if (ids(d, c, err, sizeof(err)) < 0)
+		daemon_die(2, "%s", err);
+	state_dir_make(d, c->core.state_dir);
 	seed_get(c->core.state_dir, seed);
 	if ((d->app = policy_app_create(c, seed)) == NULL)
 		daemon_die(1, "cannot start: %s", strerror(errno));
@@ -268,6 +337,7 @@ static void start(struct policyd *d, struct policy_conf *c, int foreground)
 	    daemon_pidfile(c->mail.pid_file) < 0)
 		daemon_die(1, "pid file %s: %s", c->mail.pid_file,
 			   strerror(errno));
+	privsep(d, c);
 }
 
 /* loop - until a stop signal (or the spawn peer leaves) */
@@ -320,6 +390,11 @@ int main(int argc, char **argv)
 		return 2;
 	}
 	if (o.check_only) {
+		if (ids(&d, c, err, sizeof(err)) < 0) {
+			fprintf(stderr, "%s: %s: %s\n", PROG, o.config, err);
+			policy_conf_free(c);
+			return 2;
+		}
 		if (c->mail.warnings)
 			fprintf(stderr, "%s: warning: %s: %s\n", PROG,
 				o.config, c->mail.warnings);

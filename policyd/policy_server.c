@@ -10,6 +10,7 @@
  */
 #include <errno.h>
 #include <stdlib.h>
+#include <stdio.h>
 #include <string.h>
 #include <unistd.h>
 #include <sys/epoll.h>
@@ -26,6 +27,11 @@ void policy_server_defaults(struct policy_server_params *p)
 {
 	policy_limits_default(&p->lim);
 	p->max_conns = 1024;
+	/* above Postfix's default_process_limit (100 smtpd, one policy
+	   connection each), a quarter of the slots */
+	p->max_per_uid = 256;
+	p->sock_uid = (uid_t)-1;
+	p->sock_gid = (gid_t)-1;
 	/* Postfix writes a request in one go; 10 s is generous. */
 	p->request_timeout_ns = 10 * NS_PER_SEC;
 	/* Above Postfix's smtpd_policy_service_max_idle (300 s). */
@@ -75,41 +81,78 @@ struct policy_server *policy_server_create(const struct policy_server_params *p,
 
 #define FULL_LOG_NS (10 * NS_PER_SEC)	/* one "all taken" line this often */
 
-/* note_full - log that every slot was taken, at most once a
-   FULL_LOG_NS with the count of those not logged: a local client
-   opening connections in a loop must not flood the log */
-static void note_full(struct policy_server *s, const char *peer,
-		      const char *what)
+/* log_quiet - 1 if a line logged at *last is too recent (then counted
+   in *quiet), else 0 and the clock restarted: a local client opening
+   connections in a loop must not flood the log */
+static int log_quiet(uint64_t *last, unsigned *quiet)
 {
 	uint64_t now = sl_monotonic_ns();
 
-	if (s->full_logged != 0 && sl_since(now, s->full_logged) < FULL_LOG_NS) {
-		s->full_quiet++;
-		return;
+	if (*last != 0 && sl_since(now, *last) < FULL_LOG_NS) {
+		(*quiet)++;
+		return 1;
 	}
+	*last = now;
+	return 0;
+}
+
+/* note_full - every slot was taken: said at most once a FULL_LOG_NS,
+   with the count of those not logged */
+static void note_full(struct policy_server *s, const char *peer,
+		      const char *what)
+{
+	if (log_quiet(&s->full_logged, &s->full_quiet))
+		return;
 	daemon_log(LOG_WARNING, "%s: all %zu connections taken (max_connections): "
 		   "%s; %u more such since the last line", peer, s->p.max_conns,
 		   what, s->full_quiet);
-	s->full_logged = now;
 	s->full_quiet = 0;
 }
 
-/* make_room - every slot is taken: close the connection idle the
-   longest (no request under way, none pending, nothing unsent), so
-   idle clients cannot keep Postfix out; 0, or -1 if none is idle */
-static int make_room(struct policy_server *s, const char *peer)
+/* note_uid - one uid reached its limit: said as rarely */
+static void note_uid(struct policy_server *s, uid_t uid, const char *what)
+{
+	if (log_quiet(&s->uid_logged, &s->uid_quiet))
+		return;
+	daemon_log(LOG_WARNING, "uid %u holds %zu connections "
+		   "(max_connections_per_uid): %s; %u more such since the "
+		   "last line", (unsigned)uid, s->p.max_per_uid, what,
+		   s->uid_quiet);
+	s->uid_quiet = 0;
+}
+
+/* idlest - the connection idle the longest (no request under way, none
+   pending, nothing unsent), of uid only if one_uid; NULL if none is
+   idle; *count gets how many connections uid has */
+static struct conn *idlest(struct policy_server *s, int one_uid, uid_t uid,
+			   size_t *count)
 {
 	struct conn *c, *best = NULL;
-	size_t i;
+	size_t i, n = 0;
 
 	for (i = 0; i < s->p.max_conns; i++) {
 		c = &s->conns[i];
-		if (c->rfd < 0 || c->adopted || c->wait_id || c->len > 0
-		    || c->out_off < c->out_len)
+		if (c->rfd < 0 || c->adopted ||
+		    (one_uid && !(c->has_uid && c->uid == uid)))
+			continue;
+		n++;
+		if (c->wait_id || c->len > 0 || c->out_off < c->out_len)
 			continue;
 		if (best == NULL || c->last < best->last)
 			best = c;
 	}
+	if (count)
+		*count = n;
+	return best;
+}
+
+/* make_room - every slot is taken: close the connection idle the
+   longest, so idle clients cannot keep Postfix out; 0, or -1 if none
+   is idle */
+static int make_room(struct policy_server *s, const char *peer)
+{
+	struct conn *best = idlest(s, 0, 0, NULL);
+
 	if (best == NULL)
 		return -1;
 	note_full(s, peer, "the longest idle one closed for it");
@@ -117,12 +160,71 @@ static int make_room(struct policy_server *s, const char *peer)
 	return 0;
 }
 
+/* uid_room - a new connection of uid: within its limit, or that uid's
+   own longest idle connection closed for it; 0, or -1 to refuse */
+static int uid_room(struct policy_server *s, uid_t uid)
+{
+	size_t n;
+	struct conn *best = idlest(s, 1, uid, &n);
+
+	if (n < s->p.max_per_uid)
+		return 0;
+	s->st.uid_closed++;
+	if (best == NULL) {
+		note_uid(s, uid, "refused, none of them is idle");
+		return -1;
+	}
+	note_uid(s, uid, "its longest idle one closed for the new one");
+	policy_conn_close(s, best);
+	return 0;
+}
+
+/* peer_uid - the peer's uid on a unix socket; 0, or -1 if unknown */
+static int peer_uid(int fd, const struct sockaddr_storage *ss, uid_t *uid)
+{
+	struct ucred cr;
+	socklen_t len = sizeof(cr);
+
+	if (ss->ss_family != AF_UNIX ||
+	    getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &cr, &len) < 0)
+		return -1;
+	*uid = cr.uid;
+	return 0;
+}
+
+/* open_conn - serve fd, within its uid's limit and the slots */
+static void open_conn(struct policy_server *s, int fd,
+		      const struct sockaddr_storage *ss)
+{
+	char peer[PEER_MAX];
+	uid_t uid = 0;
+	int has_uid = peer_uid(fd, ss, &uid) == 0;
+
+	policy_conn_peer(ss, peer);
+	if (has_uid) {
+		snprintf(peer, sizeof(peer), "unix uid %u", (unsigned)uid);
+		if (uid_room(s, uid) < 0) {
+			close(fd);
+			return;
+		}
+	}
+	if (policy_conn_open(s, fd, fd, peer, 0, has_uid ? &uid : NULL) < 0 &&
+	    (errno != EMFILE || make_room(s, peer) < 0 ||
+	     policy_conn_open(s, fd, fd, peer, 0, has_uid ? &uid : NULL) < 0)) {
+		if (errno == EMFILE)
+			note_full(s, peer, "refused, none is idle");
+		else
+			daemon_log(LOG_WARNING, "%s: refused: %s", peer,
+				   strerror(errno));
+		close(fd);
+	}
+}
+
 /* do_accept - take every waiting connection */
 static void do_accept(struct policy_server *s, int lfd)
 {
 	struct sockaddr_storage ss;
 	socklen_t sl;
-	char peer[PEER_MAX];
 	int fd;
 
 	for (;;) {
@@ -135,18 +237,7 @@ static void do_accept(struct policy_server *s, int lfd)
 					   strerror(errno));
 			return;
 		}
-		policy_conn_peer(&ss, peer);
-		if (policy_conn_open(s, fd, fd, peer, 0) == 0)
-			continue;
-		if (errno == EMFILE && make_room(s, peer) == 0
-		    && policy_conn_open(s, fd, fd, peer, 0) == 0)
-			continue;
-		if (errno == EMFILE)
-			note_full(s, peer, "refused, none is idle");
-		else
-			daemon_log(LOG_WARNING, "%s: refused: %s", peer,
-				   strerror(errno));
-		close(fd);
+		open_conn(s, fd, &ss);
 	}
 }
 
@@ -160,7 +251,8 @@ int policy_server_listen(struct policy_server *s, const struct endpoint *ep)
 		errno = ENOSPC;
 		return -1;
 	}
-	if ((fd = endpoint_listen(ep, 512)) < 0)
+	if ((fd = endpoint_listen_owned(ep, 512, 0660, s->p.sock_uid,
+					s->p.sock_gid)) < 0)
 		return -1;
 	ev.events = EPOLLIN;
 	ev.data.u64 = TAG(TAG_LISTEN, s->nlisten);
@@ -215,7 +307,7 @@ void policy_server_forget(struct policy_server *s)
 /* policy_server_adopt - serve one connected peer (spawn(8)) */
 int policy_server_adopt(struct policy_server *s, int rfd, int wfd)
 {
-	return policy_conn_open(s, rfd, wfd, "spawn", 1);
+	return policy_conn_open(s, rfd, wfd, "spawn", 1, NULL);
 }
 
 /* policy_server_watch - another descriptor in the loop */
@@ -383,6 +475,7 @@ void policy_server_set_params(struct policy_server *s,
 	   against them may shrink. */
 	if (p->lim.req_max <= s->p.lim.req_max)
 		s->p.lim = p->lim;
+	s->p.max_per_uid = p->max_per_uid;
 	s->p.request_timeout_ns = p->request_timeout_ns;
 	s->p.idle_timeout_ns = p->idle_timeout_ns;
 }

@@ -15,7 +15,14 @@
  *
  *	Malformed input and a peer that starts a request and does not
  *	finish it within request_timeout are logged and disconnected;
- *	idle connections are closed after idle_timeout. Other descriptors
+ *	idle connections are closed after idle_timeout. A unix socket is
+ *	born 0660 and given sock_uid:sock_gid (Postfix's group): the
+ *	postfix user reaches it through the group, other local users not
+ *	at all, even if the directory around it is opened up. On unix
+ *	sockets each peer uid (SO_PEERCRED) may hold max_per_uid
+ *	connections: one more closes that uid's own longest idle, so one
+ *	local user cannot push Postfix's connections out. When every slot
+ *	is taken the longest idle of all goes. Other descriptors
  *	(signals, control socket) can share the loop.
  */
 #ifndef SLUICE_POLICY_SERVER_H
@@ -23,12 +30,16 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <sys/types.h>
 #include "endpoint.h"
 #include "policy_proto.h"
 
 struct policy_server_params {
 	struct policy_limits lim;
 	size_t max_conns;		/* open connections at most */
+	size_t max_per_uid;		/* of one peer uid on unix sockets */
+	uid_t sock_uid;			/* owner of unix sockets; -1 = ours */
+	gid_t sock_gid;			/* their group; -1 = ours */
 	uint64_t request_timeout_ns;	/* to finish a started request */
 	uint64_t idle_timeout_ns;	/* between requests */
 };
@@ -48,6 +59,7 @@ typedef void policy_watch_fn(void *ctx, int fd);
 
 struct policy_server_stats {
 	uint64_t accepted, requests, malformed, timeouts, pending, expired;
+	uint64_t uid_closed;		/* closed for their uid's limit */
 	size_t open;
 };
 

@@ -207,6 +207,7 @@ state_dir = $2/state-mail
 control_socket = unix:$2/sluiced.sock
 syslog_events = no
 [policyd]
+user =
 listen = inet:127.0.0.1:10040
 control_listen = $2/policyd.sock
 postfix_config_directory = $2/pf/etc

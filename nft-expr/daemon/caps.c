@@ -11,8 +11,6 @@
  *	effective.
  */
 #include <errno.h>
-#include <grp.h>
-#include <pwd.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
@@ -20,6 +18,7 @@
 #include <sys/prctl.h>
 
 #include "daemon/caps.h"
+#include "privdrop.h"
 
 /* bounding_cut - drop every capability but CAP_NET_ADMIN from the
    bounding set; capabilities the kernel does not know are skipped */
@@ -35,19 +34,11 @@ static void bounding_cut(void)
 /* become - switch to user, keeping the permitted capabilities */
 static int become(const char *user, char *err, size_t len)
 {
-	struct passwd *pw = getpwnam(user);
+	struct privdrop_id id;
 
-	if (pw == NULL) {
-		snprintf(err, len, "user %s: no such user", user);
+	if (privdrop_lookup(user, &id, err, len) < 0)
 		return -1;
-	}
-	if (prctl(PR_SET_KEEPCAPS, 1, 0, 0, 0) < 0
-	    || initgroups(pw->pw_name, pw->pw_gid) < 0
-	    || setgid(pw->pw_gid) < 0 || setuid(pw->pw_uid) < 0) {
-		snprintf(err, len, "becoming user %s: %s", user, strerror(errno));
-		return -1;
-	}
-	return 0;
+	return privdrop_become(&id, 1, err, len);
 }
 
 /* caps_drop - become user keeping only CAP_NET_ADMIN */

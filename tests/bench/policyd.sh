@@ -57,6 +57,7 @@ events = $T/events.json
 state_dir = $T/state
 syslog_events = no
 [policyd]
+user =
 control_listen = $T/policyd-ctl7.sock
 listen = inet:127.0.0.1:$P_SLUICE
 own_networks = 127.0.0.0/8 192.0.2.0/24

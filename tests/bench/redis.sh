@@ -52,6 +52,7 @@ syslog_events = no
 redis_keyfile = $T/key
 ${3:-}
 [policyd]
+user =
 control_listen = $T/$1.ctl
 listen = inet:127.0.0.1:$2
 own_networks = 127.0.0.0/8 192.0.2.0/24

@@ -10,7 +10,10 @@
 . "$(dirname "$0")/lib.sh"
 B=$SLUICE_BUILD
 TD=$(mktemp -d) && at_exit "rm -rf '$TD'"
-cp "$SLUICE_TOP/examples/sluice.conf" "$TD/sluice.conf"
+# user = nobody: make install's sysusers.d makes the sluice user, which
+# this machine may lack (-n looks [policyd] and [milter] user up)
+sed 's/^user = sluice$/user = nobody/' "$SLUICE_TOP/examples/sluice.conf" \
+	>"$TD/sluice.conf"
 ver=$(sed -n 's/^VERSION *[:?]*= *//p' "$SLUICE_TOP/Makefile" | head -n 1)
 
 for p in sluiced sluice-policyd sluice-milter sluicectl; do

@@ -74,10 +74,16 @@ ok $? "and says so"
 U=$D$P/lib/systemd/system
 grep -q "^ExecStart=$P/sbin/sluice-policyd " "$U/sluice-policyd.service"
 ok $? "sluice-policyd.service starts the installed program"
+# the filters start as root and drop to [policyd]/[milter] user
+# themselves (policyd_privsep.t): no User= that would keep them from
+# binding in Postfix's private/ and forking the release helper; the
+# installed config names the user, whom sysusers.d makes
 for u in sluice-policyd sluice-milter; do
-	grep -qx 'User=sluice' "$U/$u.service"
-	ok $? "$u.service runs as User=sluice"
+	grep -q '^User=' "$U/$u.service"
+	is $? 1 "$u.service has no User= (the program drops root itself)"
 done
+is "$(grep -c '^user = sluice$' "$D/etc/sluice/sluice.conf")" 2 \
+	"the installed config makes both filters run as user sluice"
 is "$(cat "$U"/*.service | grep -c -e '^RuntimeDirectory=' -e '^StateDirectory=' -e '^LogsDirectory=')" 0 \
 	"no unit makes (and at its stop removes or chowns) the shared directories"
 
@@ -98,10 +104,13 @@ for d in "run/sluice 755" "var/lib/sluice 750" "var/log/sluice 750" "var/log/slu
 	is "$(stat -c '%a %u' "$R/$1" 2>/dev/null)" "$2 $uid" "/$1: mode $2, owned by sluice"
 done
 
-# The installed config works: paths moved under the staging tree.
+# The installed config works: paths moved under the staging tree, and
+# the sluice user (made by sysusers.d in the staging root only) is
+# nobody here.
 C=$T/sluice.conf
 sed -e "s|/var/log/sluice|$D/var/log/sluice|g" -e "s|/var/lib/sluice|$D/var/lib/sluice|g" \
-	-e "s|/run/sluice|$R/run/sluice|g" "$D/etc/sluice/sluice.conf" >"$C"
+	-e "s|/run/sluice|$R/run/sluice|g" -e "s|^user = sluice$|user = nobody|" \
+	"$D/etc/sluice/sluice.conf" >"$C"
 for p in sluiced sluice-policyd sluice-milter; do
 	out=$("$D$P/sbin/$p" -n -c "$C" 2>&1)
 	ok $? "$p -n accepts the installed config ($(echo "$out" | tail -n 1))"

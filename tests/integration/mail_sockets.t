@@ -39,6 +39,7 @@ state_dir = $T/state
 events = $T/events.json
 syslog_events = no
 [milter]
+user =
 listen = unix:$T/milter.sock
 control_listen = $T/mctl.sock
 pidfile = $T/milter.pid
@@ -77,6 +78,7 @@ state_dir = $T/state
 events = $T/events.json
 syslog_events = no
 [policyd]
+user =
 listen = unix:$T/policyd.sock
 control_listen = $T/pctl.sock
 own_networks = 127.0.0.1/32

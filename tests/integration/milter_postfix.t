@@ -12,7 +12,11 @@
 # sluice-milter stopped Postfix applies milter_default_action. A second
 # sluice-milter in hold mode (behind a second smtpd port) takes a
 # message to 8 new recipients at once onto the hold queue and releases
-# it with postsuper when the last recipient's turn comes.
+# it with postsuper when the last recipient's turn comes. That one
+# runs as user = nobody (issue 20, point 8): its long-lived process has
+# nobody's uid and gid and no capabilities (/proc/PID/status), its one
+# child, the release helper, is root (control), and the release goes
+# through the helper.
 #
 # The Postfix instance (tests/integration/mail/pfix.sh, shared with
 # the policyd tests) has its own config, queue and data directories,
@@ -44,6 +48,7 @@ control_socket = unix:$T/ctl.sock
 whitelist = 10.255.255.255
 syslog_events = no
 [milter]
+user =
 control_listen = $T/milter-ctl1.sock
 listen = inet:127.0.0.1:$MPORT
 own_networks = 127.0.0.0/8 192.0.2.0/24
@@ -65,6 +70,7 @@ events = $T/events-hold.json
 control_socket = unix:$T/ctl.sock
 syslog_events = no
 [milter]
+user = nobody
 control_listen = $T/milter-ctl2.sock
 listen = inet:127.0.0.1:$HMPORT
 own_networks = 127.0.0.0/8 192.0.2.0/24
@@ -78,7 +84,25 @@ CONF
 start_ctl
 start_milter "$T/sluice.conf" "$MPORT"
 MAIN_PID=$MILTER_PID
+chown nobody "$T/state-hold"	# as make install's tmpfiles.d does
 start_milter "$T/hold.conf" "$HMPORT"
+HOLD_PID=$MILTER_PID
+end=$(( $(date +%s) + 30 ))
+until grep -q "running as nobody" "$T/milter.log"; do
+	[ "$(date +%s)" -lt "$end" ] || break
+	sleep 0.1
+done
+# status_of PID FIELD - a line of /proc/PID/status, tabs as blanks
+status_of() { sed -n "s/^$2:[[:space:]]*//p" "/proc/$1/status" | tr -s '\t ' ' '; }
+nob=$(id -u nobody) nog=$(id -g nobody)
+is "$(status_of "$HOLD_PID" Uid) / $(status_of "$HOLD_PID" Gid)" \
+	"$nob $nob $nob $nob / $nog $nog $nog $nog" \
+	"hold-mode sluice-milter runs as nobody (all four uids and gids)"
+is "$(status_of "$HOLD_PID" CapEff) $(status_of "$HOLD_PID" CapPrm)" \
+	"0000000000000000 0000000000000000" "with no capabilities"
+helper=$(pgrep -P "$HOLD_PID" | head -1)
+is "$(status_of "${helper:-0}" Uid 2>/dev/null)" "0 0 0 0" \
+	"its release helper keeps root (control)"
 pf_setup "$T/pf" "$SPORT"
 echo "127.0.0.1:$HSPORT inet n - n - - smtpd -o smtpd_milters=inet:127.0.0.1:$HMPORT" \
 	>>"$T/pf/etc/master.cf"

@@ -39,6 +39,7 @@ events = $T/events.json
 control_socket = unix:$T/ctl.sock
 syslog_events = no
 [milter]
+user =
 control_listen = $T/milter-ctl.sock
 listen = inet:127.0.0.1:$MPORT
 own_networks = 127.0.0.0/8 192.0.2.0/24

@@ -28,6 +28,7 @@ SPORT=$(t_port 0) && MPORT=$(t_port 1) || bail "no free loopback port in 10100-1
 { pf_core_conf "$T"; cat <<EOC; } >"$T/sluice.conf"
 
 [milter]
+user =
 listen = inet:127.0.0.1:$MPORT
 own_networks = 127.0.0.0/8
 control_listen = $T/milter.sock

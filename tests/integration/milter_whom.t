@@ -34,6 +34,7 @@ events = $T/events.json
 control_socket = unix:$T/ctl.sock
 syslog_events = no
 [milter]
+user =
 listen = inet:127.0.0.1:$MPORT
 control_listen = $T/milter.sock
 own_networks = 127.0.0.1/32, [::1]/128

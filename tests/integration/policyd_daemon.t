@@ -23,6 +23,7 @@ state_dir = $T/state
 control_socket = $T/sluiced.sock
 syslog_events = no
 [policyd]
+user =
 listen = inet:127.0.0.1:$PORT
 own_networks = 127.0.0.0/8
 $1

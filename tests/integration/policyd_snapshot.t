@@ -26,6 +26,7 @@ events = $T/events.json
 state_dir = $T/state
 syslog_events = no
 [policyd]
+user =
 listen = inet:127.0.0.1:$PORT
 control_listen = $T/policyd-snapshot.sock
 identity = sender

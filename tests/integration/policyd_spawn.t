@@ -19,6 +19,7 @@ state_dir = $S/state
 control_socket = $T/ctl.sock
 syslog_events = no
 [policyd]
+user =
 control_listen = $T/policyd-ctl6.sock
 own_networks = 127.0.0.0/8
 honeytokens = trap-x7f3@lists.example.org

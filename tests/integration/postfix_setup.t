@@ -49,6 +49,7 @@ pf_conf "smtpd_milters ="
 { pf_core_conf "$T"; cat <<EOC; } >"$T/sluice.conf"
 
 [policyd]
+user =
 listen = inet:127.0.0.1:$PPORT
 control_listen = $T/policyd.sock
 EOC

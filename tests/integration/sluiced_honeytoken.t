@@ -22,6 +22,7 @@ SPORT=2525 PPORT=10041
 sd_lan_conf <<EOF
 mode = off
 [policyd]
+user =
 listen = inet:127.0.0.1:$PPORT
 control_listen = @RUN@/policyd.sock
 postfix_config_directory = @RUN@/pf/etc

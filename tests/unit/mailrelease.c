@@ -19,7 +19,12 @@
 #include <sys/stat.h>
 #include <sys/wait.h>
 
+#include "mailpriv.h"
 #include "mailrelease.h"
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <sys/socket.h>
 #include "../tap.h"
 
 static int strdup_fail_at, strdup_calls, strdup_kept;
@@ -112,6 +117,15 @@ static void setup(void)
 	script("postqueue", body);
 }
 
+/* fail_path - the flag that makes the stand-in postsuper fail */
+static const char *fail_path(void)
+{
+	static char flag[300];
+
+	snprintf(flag, sizeof(flag), "%s/fail", dir);
+	return flag;
+}
+
 static void test_release(void)
 {
 	struct mailrelease *r = mailrelease_create(postsuper, "/etc/postfix-x");
@@ -174,11 +188,10 @@ static void test_bounds(void)
 
 static void test_failure(void)
 {
-	char flag[300];
+	const char *flag = fail_path();
 	struct mailrelease *r = mailrelease_create(postsuper, NULL);
 	FILE *fp;
 
-	snprintf(flag, sizeof(flag), "%s/fail", dir);
 	fp = fopen(flag, "w");
 	fclose(fp);
 	mailrelease_add(r, "C1");
@@ -290,6 +303,116 @@ static void test_copies(void)
 	mailrelease_free(r);
 }
 
+/* priv_reply - the helper's next reply byte (10 s at most), 0 if none */
+static char priv_reply(struct mailpriv *p)
+{
+	struct pollfd pf = { .fd = mailpriv_fd(p), .events = POLLIN };
+	char c = 0;
+
+	if (poll(&pf, 1, 10000) == 1 && recv(pf.fd, &c, 1, 0) != 1)
+		c = 0;
+	return c;
+}
+
+/* priv_raw - one request as a compromised filter could send it: the
+   helper's reply */
+static char priv_raw(struct mailpriv *p, const char *req, size_t len)
+{
+	if (send(mailpriv_fd(p), req, len, MSG_NOSIGNAL) != (ssize_t)len)
+		return 0;
+	return priv_reply(p);
+}
+
+/* test_priv - the privileged helper: good ids run postsuper and
+   postqueue with the fixed argv; anything that is not a list of queue
+   ids is refused unrun; a failed postsuper is counted; its death is
+   reported once and later releases fail */
+static void test_priv(void)
+{
+	static char big[MAILPRIV_REQ_MAX + 100];
+	struct mailrelease *r = mailrelease_create(postsuper, "/etc/pfx");
+	struct mailpriv *p = mailpriv_start(postsuper, "/etc/pfx");
+	char why[128];
+	pid_t pid;
+	int st;
+
+	if (!ok(r != NULL && p != NULL && mailpriv_pid(p) > 0,
+		"helper started"))
+		return;
+	slurp();
+	mailrelease_add(r, "4XyZ1b2C3d");
+	mailrelease_add(r, "ABC123");
+	is_int(mailpriv_run(p, r), 2, "two ids handed to the helper");
+	is_int(mailrelease_pending(r), 0, "and no longer queued here");
+	is_int(priv_reply(p), MAILPRIV_OK, "the helper says released");
+	is_str(slurp(), "postsuper -c /etc/pfx -H -\nstdin 4XyZ1b2C3d\n"
+	       "stdin ABC123\npostqueue -c /etc/pfx -i 4XyZ1b2C3d\n"
+	       "postqueue -c /etc/pfx -i ABC123\n",
+	       "postsuper -H and postqueue -i with the fixed argv");
+	is_int(priv_raw(p, "ABC123\n../../etc/passwd\n", 24), MAILPRIV_BAD,
+	       "a path among the ids: refused");
+	is_int(priv_raw(p, "ABC;rm -rf /\n", 13), MAILPRIV_BAD,
+	       "shell words: refused");
+	is_int(priv_raw(p, "-d ALL\n", 7), MAILPRIV_BAD,
+	       "a postsuper option: refused");
+	is_int(priv_raw(p, "ABC\0DEF\n", 8), MAILPRIV_BAD, "a NUL: refused");
+	is_int(priv_raw(p, "\n", 1), MAILPRIV_BAD, "no id: refused");
+	memset(big, 'A', sizeof(big));
+	is_int(priv_raw(p, big, sizeof(big)), MAILPRIV_BAD,
+	       "a request past %d bytes: refused", MAILPRIV_REQ_MAX);
+	is_str(slurp(), "", "and none of them ran postsuper");
+	is_int(priv_raw(p, "DEF456\n", 7), MAILPRIV_OK,
+	       "a good id after them still runs (control)");
+	is_str(slurp(), "postsuper -c /etc/pfx -H -\nstdin DEF456\n"
+	       "postqueue -c /etc/pfx -i DEF456\n", "... that id alone");
+	close(open(fail_path(), O_WRONLY | O_CREAT, 0600));
+	mailrelease_add(r, "FAIL1");
+	mailpriv_run(p, r);
+	usleep(1000);
+	st = 0;
+	for (pid = 0; pid < 1000 && (st = mailpriv_replies(p)) == 0; pid++)
+		usleep(10000);
+	is_int(st, 1, "a failed postsuper is counted");
+	unlink(fail_path());
+	slurp();
+	is_int(mailpriv_lost(p, why, sizeof(why)), 0, "alive: nothing lost");
+	pid = mailpriv_pid(p);
+	kill(pid, SIGKILL);
+	waitpid(pid, &st, 0);
+	is_int(mailpriv_reap(p, pid + 1, st), 0, "another child is not the helper");
+	is_int(mailpriv_reap(p, pid, st), 1, "the helper's end is claimed");
+	is_int(mailpriv_lost(p, why, sizeof(why)), 1, "its death is reported");
+	is_str(why, "killed by signal 9", "with the signal");
+	is_int(mailpriv_lost(p, why, sizeof(why)), 0, "once");
+	mailrelease_add(r, "GHI789");
+	errno = 0;
+	is_int(mailpriv_run(p, r), -1, "a release after it fails");
+	is_int(errno, EPIPE, "with EPIPE");
+	mailpriv_free(p);
+	mailrelease_free(r);
+}
+
+/* test_priv_eof - a helper gone without our SIGCHLD (its socket
+   closed): noticed by the reply reader, reported once */
+static void test_priv_eof(void)
+{
+	struct mailpriv *p = mailpriv_start(postsuper, NULL);
+	char why[128];
+	int st;
+
+	if (!ok(p != NULL, "another helper"))
+		return;
+	kill(mailpriv_pid(p), SIGTERM);
+	for (st = 0; st < 1000 && mailpriv_fd(p) >= 0; st++) {
+		mailpriv_replies(p);
+		usleep(10000);
+	}
+	is_int(mailpriv_lost(p, why, sizeof(why)), 1,
+	       "a closed socket is a lost helper");
+	ok(strstr(why, "socket closed") != NULL, "said so: %s", why);
+	mailpriv_free(p);
+}
+
 int main(void)
 {
 	char cmd[300];
@@ -300,6 +423,8 @@ int main(void)
 	test_failure();
 	test_claim();
 	test_copies();
+	test_priv();
+	test_priv_eof();
 	snprintf(cmd, sizeof(cmd), "rm -rf %s", dir);
 	if (system(cmd) != 0)
 		diag("could not remove %s", dir);

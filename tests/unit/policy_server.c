@@ -18,6 +18,8 @@
 #include <unistd.h>
 #include <sys/socket.h>
 #include <sys/un.h>
+#include <sys/wait.h>
+#include <signal.h>
 
 #include "../tap.h"
 #include "clock.h"
@@ -137,19 +139,35 @@ static int count_in(const char *path, const char *text)
 	return n;
 }
 
+/* server_of - a listening server of slots connections, per_uid of
+   one uid (0: the default), the socket's group gid ((gid_t)-1: ours) */
+static struct policy_server *server_of(size_t slots, size_t per_uid, gid_t gid)
+{
+	struct policy_server_params p;
+	struct policy_server *s;
+
+	policy_server_defaults(&p);
+	p.max_conns = slots;
+	if (per_uid)
+		p.max_per_uid = per_uid;
+	p.sock_gid = gid;
+	s = policy_server_create(&p, handler, NULL);
+	if (s != NULL && policy_server_listen(s, &ep) < 0) {
+		policy_server_free(s);
+		s = NULL;
+	}
+	return s;
+}
+
 /* test_full - three slots: a newcomer takes the longest idle one's, a
    request under way is never closed for it, none idle is a refusal,
    and the log says so once in ten seconds */
 static void test_full(const char *logf)
 {
-	struct policy_server_params p;
-	struct policy_server *s;
+	struct policy_server *s = server_of(3, 0, (gid_t)-1);
 	int w, x, y, z, v, saved;
 
-	policy_server_defaults(&p);
-	p.max_conns = 3;
-	s = policy_server_create(&p, handler, NULL);
-	if (!ok(s != NULL && policy_server_listen(s, &ep) == 0, "a server of 3 slots"))
+	if (!ok(s != NULL, "a server of 3 slots"))
 		return;
 	saved = stderr_to(logf);
 	w = client();
@@ -180,6 +198,85 @@ static void test_full(const char *logf)
 	stderr_back(saved);
 	is_int(count_in(logf, "all 3 connections taken"), 1,
 	       "three such events in ten seconds: one log line");
+	unlink(logf);
+	close(w);
+	close(x);
+	close(y);
+	close(z);
+	close(v);
+	policy_server_free(s);
+}
+
+/* other_uid - in a child as uid/gid 65534: one request answered on
+   a fresh connection; the child's exit status (0: served) */
+static int other_uid(struct policy_server *s)
+{
+	char buf[256];
+	pid_t pid;
+	int st = -1, i, fd;
+	pid_t r = 0;
+	ssize_t n;
+
+	if ((pid = fork()) == 0) {
+		if (setresgid(65534, 65534, 65534) < 0 ||
+		    setresuid(65534, 65534, 65534) < 0 ||
+		    (fd = endpoint_connect(&ep)) < 0)
+			_exit(2);
+		put(fd, REQ("nobody@example.org"), 0);
+		n = read(fd, buf, sizeof(buf) - 1);
+		buf[n > 0 ? n : 0] = 0;
+		_exit(strcmp(buf, "action=DUNNO nobody@example.org\n\n") ? 1 : 0);
+	}
+	/* up to 10 s: the child may be slow to run on a loaded machine */
+	for (i = 0; i < 500 && (r = waitpid(pid, &st, WNOHANG)) == 0; i++) {
+		pump(s);
+		usleep(20000);
+	}
+	if (r <= 0) {
+		kill(pid, SIGKILL);
+		waitpid(pid, &st, 0);
+		diag("the child as uid 65534 got no answer in 10 s");
+	}
+	return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+}
+
+/* test_uid - two connections per uid on a unix socket, ten slots: a
+   third of the same uid closes that uid's own longest idle one (never
+   one under way), none idle refuses it, and another uid is served
+   untouched beside them; one log line for it all */
+static void test_uid(const char *logf)
+{
+	/* the other uid's group may connect */
+	struct policy_server *s = server_of(10, 2, 65534);
+	int w, x, y, z, v, saved;
+
+	if (!ok(s != NULL, "a server of 10 slots, 2 per uid"))
+		return;
+	saved = stderr_to(logf);
+	w = client();
+	put(w, "request=smtpd_access_policy\n", 0);	/* under way */
+	pump(s);
+	x = client();
+	pump(s);
+	y = client();
+	put(y, REQ("y@example.org"), 0);
+	pump(s);
+	is_str(get(y), "action=DUNNO y@example.org\n\n",
+	       "uid 0's third connection is served");
+	is_str(get(x), "EOF", "in place of uid 0's idle one");
+	is_str(get(w), "", "uid 0's request under way stays");
+	is_int(other_uid(s), 0, "uid 65534 is served beside uid 0 at its limit");
+	is_str(get(y), "", "and closes none of uid 0's");
+	put(y, "request=smtpd_access_policy\n", 0);
+	pump(s);
+	z = client();
+	pump(s);
+	is_str(get(z), "EOF", "none of uid 0's idle: its newcomer is refused");
+	v = client();
+	pump(s);
+	stderr_back(saved);
+	is_int(count_in(logf, "uid 0 holds 2 connections (max_connections_per_uid)"),
+	       1, "three such events in ten seconds: one log line");
 	unlink(logf);
 	close(w);
 	close(x);
@@ -339,7 +436,7 @@ int main(void)
 	stderr_back(saved);
 	pump(s);
 	is_str(get(b), "EOF", "idle past idle_timeout (600 s): disconnected");
-	ok(file_has(logf, "unix: idle for 601 s; disconnecting"),
+	ok(file_has(logf, "unix uid 0: idle for 601 s; disconnecting"),
 	   "and the log says so");
 	unlink(logf);
 	close(b);
@@ -347,6 +444,7 @@ int main(void)
 	ok(access(ep.path, F_OK) < 0 && errno == ENOENT,
 	   "at close the unix socket file is removed");
 	test_full(logf);
+	test_uid(logf);
 	test_not_ours();
 	unlink(ep.path);
 	return done_testing();

@@ -10,7 +10,10 @@
 # Most tests send as several senders from one client (127.0.0.1), so
 # the identity is the sender there (PD_IDENTITY); set PD_IDENTITY=""
 # for the default (SASL user, else client address). PD_OWN is
-# own_networks (default: Postfix's mynetworks below).
+# own_networks (default: Postfix's mynetworks below). PD_UNIX=1 serves
+# on $PD_SOCK in the instance's private/ directory, as installed
+# (Postfix asks unix:private/sluice-policy), instead of the inet port;
+# PD_USER is [policyd] user (default: empty, stay root).
 
 PD_BIN=$SLUICE_BUILD/sluice-policyd
 PD_HELP=$SLUICE_TOP/tests/integration/policyd
@@ -26,6 +29,12 @@ pd_setup() {
 	[ -n "${PD_KEEP:-}" ] || at_exit "rm -rf '$T'"
 	chmod 755 "$T"	# Postfix (user postfix) must reach its data directory
 	SPORT=$(t_port 0) && PPORT=$(t_port 1) || bail "no free loopback port in 10100-10999"
+	PD_SOCK=$T/pf/spool/private/sluice-policy
+	if [ -n "${PD_UNIX:-}" ]; then
+		PD_LISTEN=unix:$PD_SOCK PD_ASK=unix:private/sluice-policy
+	else
+		PD_LISTEN=inet:127.0.0.1:$PPORT PD_ASK=inet:127.0.0.1:$PPORT
+	fi
 	cat >"$T/sluice.conf" <<EOC
 [core]
 events = $T/events.json
@@ -34,7 +43,8 @@ control_socket = $T/ctl.sock
 syslog_events = no
 
 [policyd]
-listen = inet:127.0.0.1:$PPORT
+user = ${PD_USER-}
+listen = $PD_LISTEN
 control_listen = $T/policyd.sock
 postfix_config_directory = $T/pf/etc
 ${PD_IDENTITY-identity = sasl_username, sender, client_address}
@@ -42,7 +52,7 @@ own_networks = ${PD_OWN-127.0.0.0/8 10.0.0.0/8}
 ${1:-}
 EOC
 	pf_setup "$T/pf" "$SPORT"
-	pol="check_policy_service { inet:127.0.0.1:$PPORT, { default_action = DEFER_IF_PERMIT 4.3.5 sluice-policyd unavailable; try again later } }"
+	pol="check_policy_service { $PD_ASK, { default_action = DEFER_IF_PERMIT 4.3.5 sluice-policyd unavailable; try again later } }"
 	pf_conf "mynetworks = 127.0.0.0/8 10.0.0.0/8" \
 		"smtpd_recipient_restrictions = $pol" \
 		"smtpd_end_of_data_restrictions = $pol" \
@@ -63,12 +73,20 @@ EOC
 # pd_start - run sluice-policyd in the foreground, wait until it (not
 # some other process) listens on its port
 pd_start() {
+	# a socket left by a daemon that could no longer remove it (it
+	# ran as PD_USER in Postfix's private/) must not count as bound
+	[ -z "${PD_UNIX:-}" ] || rm -f "$PD_SOCK"
 	"$PD_BIN" -c "$T/sluice.conf" -f 2>>"$T/policyd.log" &
 	PD_PID=$!
 	at_exit "kill $PD_PID 2>/dev/null"
 	i=0	# it loads its state before it listens: 60 s for a big one
 	while [ $i -lt 600 ]; do	# under sanitizers on a loaded machine
-		ss -Htlnp "sport = :$PPORT" | grep -q "pid=$PD_PID," && return 0
+		if [ -n "${PD_UNIX:-}" ]; then
+			[ -S "$PD_SOCK" ] && return 0
+		else
+			ss -Htlnp "sport = :$PPORT" | grep -q "pid=$PD_PID," &&
+				return 0
+		fi
 		kill -0 "$PD_PID" 2>/dev/null || return 1
 		sleep 0.1
 		i=$((i + 1))
