@@ -29,21 +29,38 @@ struct mailpriv {
 	int lost;		/* gone, not yet reported */
 };
 
-/* serve_one - check and run one request; its reply byte */
-static char serve_one(struct mailrelease *r, char *req, size_t n)
+/* mailpriv_parse - a request's ids into r (emptied first) */
+int mailpriv_parse(struct mailrelease *r, const char *req, size_t n)
 {
-	char *line, *save = NULL;
-	int rc;
+	char id[MAILRELEASE_QID_MAX];
+	const char *p = req, *end = req + n, *nl;
+	size_t len;
 
 	mailrelease_clear(r);
-	req[n] = 0;
-	if (memchr(req, 0, n) != NULL)
-		return MAILPRIV_BAD;
-	for (line = strtok_r(req, "\n", &save); line;
-	     line = strtok_r(NULL, "\n", &save))
-		if (mailrelease_add(r, line) < 0)
-			return MAILPRIV_BAD;
-	if (mailrelease_pending(r) == 0)
+	while (p < end) {
+		nl = memchr(p, '\n', (size_t)(end - p));
+		len = (size_t)((nl ? nl : end) - p);
+		if (len == 0 || len >= sizeof(id))
+			goto bad;	/* an empty line, or too long an id */
+		memcpy(id, p, len);
+		id[len] = 0;
+		if (strlen(id) != len || mailrelease_add(r, id) < 0)
+			goto bad;	/* a NUL, not a queue id, too many */
+		p += len + 1;
+	}
+	if (mailrelease_pending(r) > 0)
+		return 0;
+bad:
+	mailrelease_clear(r);
+	return -1;
+}
+
+/* serve_one - check and run one request; its reply byte */
+static char serve_one(struct mailrelease *r, const char *req, size_t n)
+{
+	int rc;
+
+	if (mailpriv_parse(r, req, n) < 0)
 		return MAILPRIV_BAD;
 	rc = mailrelease_run_wait(r, MAILPRIV_TIMEOUT);
 	return rc == 0 ? MAILPRIV_OK : rc == 3 ? MAILPRIV_LATE
@@ -53,7 +70,7 @@ static char serve_one(struct mailrelease *r, char *req, size_t n)
 /* serve - the helper's life: requests until the other end closes */
 static void serve(int fd, struct mailrelease *r)
 {
-	static char req[MAILPRIV_REQ_MAX + 1];
+	static char req[MAILPRIV_REQ_MAX];
 	ssize_t n;
 	char reply;
 
@@ -63,7 +80,7 @@ static void serve(int fd, struct mailrelease *r)
 			continue;
 		if (n <= 0)
 			return;
-		reply = n > MAILPRIV_REQ_MAX - 1 ? MAILPRIV_BAD
+		reply = n >= MAILPRIV_REQ_MAX ? MAILPRIV_BAD	/* truncated */
 			: serve_one(r, req, (size_t)n);
 		if (send(fd, &reply, 1, MSG_NOSIGNAL) < 0 && errno != EINTR)
 			return;

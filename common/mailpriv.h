@@ -39,6 +39,10 @@
 
 struct mailpriv;
 
+/* mailpriv_parse - the helper's check of one request of n bytes:
+   queue ids, one per line (the last newline optional), at least one;
+   0 with them queued in r, or -1 with r empty */
+int mailpriv_parse(struct mailrelease *r, const char *req, size_t n);
 /* mailpriv_start - fork the helper for postsuper (NULL: the default)
    and config_dir; NULL with errno */
 struct mailpriv *mailpriv_start(const char *postsuper, const char *config_dir);
