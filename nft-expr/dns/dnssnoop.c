@@ -3,7 +3,8 @@
  * NAME
  *	dnssnoop - the resolvers' answers, read passively, per client
  * SYNOPSIS
- *	#include "dns/dnssnoop.h"
+ *	#include "dns/dnsreasm.h"
+#include "dns/dnssnoop.h"
  * DESCRIPTION
  *	The network header is read by pkt_l3(), so the same bounds hold
  *	as for queued packets: nothing past the bytes copied, whatever the
@@ -12,14 +13,14 @@
  *	INVALID and never logged), so what arrives here is what the
  *	resolver told the client; it is still read as hostile input.
  *
- *	TCP is read a segment at a time, without reassembly: a segment
- *	holding whole length-prefixed messages (the usual case, an answer
- *	under the MSS) is read; a message that continues in the next
- *	segment is counted as truncated, and so is its tail, which then
- *	starts the next segment (its first bytes read as a length past
- *	its end; as malformed when they happen to fit). A contact those addresses would
- *	have justified is then a weak signal, never more (cmeasure caps
- *	its share), so the price of a lost answer is bounded.
+ *	TCP: a segment holding whole length-prefixed messages (the usual
+ *	case, an answer under the MSS) is read in place; a message that
+ *	continues in the next segments is put together per flow by
+ *	dnsreasm(3) (bounded in flows, per client and bytes; dropped on
+ *	FIN, RST, a gap or idleness). What it has to drop with a partial
+ *	message in it is counted as truncated: a contact those addresses
+ *	would have justified is then a weak signal, never more (cmeasure
+ *	caps its share), so the price of a lost answer is bounded.
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -27,6 +28,7 @@
 
 #include "dnscorr.h"
 #include "dnsmsg.h"
+#include "dns/dnsreasm.h"
 #include "dns/dnssnoop.h"
 #include "queue/pkt.h"
 
@@ -34,6 +36,7 @@
 
 struct dnssnoop {
 	struct dnscorr *corr;
+	struct dnsreasm *tcp;	/* answers spread over segments */
 	struct sl_addr resolvers[DNSSNOOP_RESOLVERS];
 	size_t nresolvers, next_resolver;
 	struct dnssnoop_stats st;
@@ -60,8 +63,10 @@ struct dnssnoop *dnssnoop_create(uint64_t ttl_floor_ns, size_t mem_cap,
 
 	if (s == NULL)
 		return NULL;
-	if ((s->corr = dnscorr_create(ttl_floor_ns, mem_cap, seed)) == NULL) {
-		free(s);
+	s->corr = dnscorr_create(ttl_floor_ns, mem_cap, seed);
+	s->tcp = dnsreasm_create();
+	if (s->corr == NULL || s->tcp == NULL) {
+		dnssnoop_free(s);
 		errno = ENOMEM;
 		return NULL;
 	}
@@ -74,6 +79,7 @@ void dnssnoop_free(struct dnssnoop *s)
 	if (s == NULL)
 		return;
 	dnscorr_free(s->corr);
+	dnsreasm_free(s->tcp);
 	free(s);
 }
 
@@ -122,24 +128,41 @@ static int one_message(struct dnssnoop *s, const struct pkt_l3 *h,
 	return n;
 }
 
-/* tcp_messages - the whole length-prefixed messages of a segment */
-static int tcp_messages(struct dnssnoop *s, const struct pkt_l3 *h,
-			const uint8_t *p, size_t len, uint64_t now)
-{
-	size_t off = 0, mlen;
-	int n, total = 0;
+/* a TCP segment's messages, as dnsreasm hands them */
+struct tcp_ctx {
+	struct dnssnoop *s;
+	const struct pkt_l3 *h;
+	uint64_t now;
+	int total, bad;
+};
 
-	while (off < len) {
-		if (len - off < 2 || (mlen = get16(p + off)) > len - off - 2) {
-			s->st.truncated++;
-			return -1;
-		}
-		if ((n = one_message(s, h, p + off + 2, mlen, now)) < 0)
-			return -1;
-		total += n;
-		off += 2 + mlen;
-	}
-	return total;
+/* tcp_one - dnsreasm_fn: one whole message of the flow */
+static void tcp_one(void *ctx, const uint8_t *msg, size_t len)
+{
+	struct tcp_ctx *c = ctx;
+	int n = one_message(c->s, c->h, msg, len, c->now);
+
+	if (n < 0)
+		c->bad = 1;
+	else
+		c->total += n;
+}
+
+/* tcp_messages - the messages a segment completes (t: its TCP header,
+   msg, len: its data); records, or -1 if one was malformed or lost */
+static int tcp_messages(struct dnssnoop *s, const struct pkt_l3 *h,
+			const uint8_t *t, const uint8_t *msg, size_t len,
+			uint64_t now)
+{
+	struct tcp_ctx c = { s, h, now, 0, 0 };
+	struct dnsreasm_key k = { h->src, h->dst, (uint16_t)get16(t),
+				  (uint16_t)get16(t + 2) };
+	uint32_t seq = (uint32_t)get16(t + 4) << 16 | get16(t + 6);
+	unsigned lost = dnsreasm_feed(s->tcp, &k, seq, (t[13] & 0x05) != 0,
+				      msg, len, now, tcp_one, &c);
+
+	s->st.truncated += lost;
+	return lost || c.bad ? -1 : c.total;
 }
 
 /* payload - where the DNS bytes of a UDP or TCP reply from port 53 are:
@@ -187,15 +210,16 @@ int dnssnoop_packet(struct dnssnoop *s, const uint8_t *pkt, size_t len,
 		s->st.malformed++;
 		return -1;
 	}
-	if (rc == 1)
-		return 0;	/* an ACK or FIN of a TCP answer */
+	if (rc == 1)		/* an ACK, or a FIN or RST that ends a flow */
+		return h.proto == 6 ? (tcp_messages(s, &h, pkt + h.l4, msg, 0, now)
+				       < 0 ? -1 : 0) : 0;
 	if (h.total > h.end) {
 		/* the copy range cut it: dnsmsg would call it malformed */
 		s->st.truncated++;
 		return -1;
 	}
 	if (h.proto == 6)
-		return tcp_messages(s, &h, msg, mlen, now);
+		return tcp_messages(s, &h, pkt + h.l4, msg, mlen, now);
 	return one_message(s, &h, msg, mlen, now);
 }
 

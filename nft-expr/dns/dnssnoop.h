@@ -8,12 +8,14 @@
  *	dnssnoop_packet() takes one logged packet (network header first):
  *	a UDP or TCP segment from port 53, whose destination is the client
  *	that asked. Each DNS message in it (UDP: the datagram; TCP: every
- *	whole length-prefixed message in the segment) is read by dnsmsg(3),
+ *	length-prefixed message the segment completes, put together over
+ *	segments by dnsreasm(3)) is read by dnsmsg(3),
  *	and each A and AAAA record of its answer section (a CNAME chain's
  *	final addresses among them) justifies that client's contacts to
  *	the address in dnscorr(3) for max(TTL, ttl_floor). A malformed
- *	message is counted and dropped; a message cut by the copy range or
- *	spread over TCP segments is counted as truncated.
+ *	message is counted and dropped; a message cut by the copy range, or
+ *	spread over TCP segments and lost (a lost segment, no room), is
+ *	counted as truncated.
  *
  *	dnssnoop_justified() is the question the verdict path asks for a
  *	first contact: one hash lookup. dnssnoop_resolver() says whether an
@@ -34,7 +36,7 @@ struct dnssnoop_stats {
 	uint64_t answers;	/* DNS responses read whole */
 	uint64_t records;	/* A and AAAA records recorded */
 	uint64_t malformed;	/* not IP, not from port 53, or a broken message */
-	uint64_t truncated;	/* cut by the copy range or spread over segments */
+	uint64_t truncated;	/* cut by the copy range, or lost over segments */
 	uint64_t no_memory;	/* records dnscorr could not keep */
 	size_t pairs;		/* (client, address) pairs held */
 };

@@ -18,7 +18,7 @@ engine_cc() {
 		"$_nx"/verdict/*.o "$_nx/quarantine/quar.o" "$_nx/queue/pkt.o" \
 		"$_nx/daemon/sdconf.o" "$_nx/capture/cap_conf.o" "$_nx/apps/appconf.o" \
 		"$_nx/fairshare/fs_conf.o" "$_nx/outbound/outpol.o" "$_nx/dns/dnsconf.o" \
-		"$_nx/dns/dnssnoop.o" "$_nx/capture/cap_limit.o" \
+		"$_nx/dns/dnssnoop.o" "$_nx/dns/dnsreasm.o" "$_nx/capture/cap_limit.o" \
 		"$build/libsluice.a" \
 		$(pkg-config --libs glib-2.0 hiredis) -lm
 }

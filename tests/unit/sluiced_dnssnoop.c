@@ -13,6 +13,7 @@
  */
 #include <string.h>
 
+#include "dns/dnsreasm.h"
 #include "dns/dnssnoop.h"
 #include "../tap.h"
 
@@ -135,8 +136,10 @@ static const struct scase cases[] = {
 	  { "10.77.16.21" } },
 	{ "tcp over IPv6", 6, 6, 2, 0, 0, 53, 0, 1, 1, 1, 0, 0, { "fd77:3::21" } },
 	{ "tcp message longer than the segment", 4, 6, 0, 0, 0, 53, 5, -1, 0, 0, 0, 1, { 0 } },
-	{ "tcp segment without its prefix (a continuation)", 4, 6, 0, 1, 0, 53, 0, -1,
-	  0, 0, 0, 1, { 0 } },
+	/* its first bytes read as a length past its end: kept as the start
+	   of a long message (test_tcp_split: lost, counted, at FIN or idle) */
+	{ "tcp segment without its prefix (a continuation)", 4, 6, 0, 1, 0, 53, 0, 0,
+	  0, 0, 0, 0, { 0 } },
 	{ "udp cut by the copy range", 4, 17, 0, 0, 0, 53, 3, -1, 0, 0, 0, 1, { 0 } },
 	{ "udp bad compression pointer", 4, 17, 3, 0, 0, 53, 0, -1, 0, 0, 1, 0, { 0 } },
 	{ "udp not from port 53", 4, 17, 0, 0, 0, 5353, 0, -1, 0, 0, 1, 0, { 0 } },
@@ -202,6 +205,137 @@ static void test_case(const struct scase *k)
 	dnssnoop_free(s);
 }
 
+/* seg - a TCP segment from 10.77.2.2:53 to 10.77.1.12:cport carrying n
+   bytes of b (no prefix added) with sequence number seq and flags */
+static void seg(struct buf *p, const uint8_t *b, size_t n, uint32_t seq,
+		unsigned cport, uint8_t flags)
+{
+	struct buf d;
+
+	d.n = 0;
+	put(&d, b, n);
+	reply(p, 4, 6, 53, &d, 1, 0);
+	p->b[22] = (uint8_t)(cport >> 8);
+	p->b[23] = (uint8_t)cport;
+	p->b[24] = (uint8_t)(seq >> 24);
+	p->b[25] = (uint8_t)(seq >> 16);
+	p->b[26] = (uint8_t)(seq >> 8);
+	p->b[27] = (uint8_t)seq;
+	p->b[33] = flags;
+}
+
+/* split_run - the CNAME answer (two A) prefixed, sent as two segments
+   cut at byte cut (the second from seq + cut, or from seq + cut + gap
+   for a lost segment between them), with fin on the first; the
+   records the second gave (or -1), the stats after */
+static int split_run(size_t cut, uint32_t gap, uint8_t fin1,
+		     struct dnssnoop_stats *st, int *rc1)
+{
+	static const uint8_t seed[16] = { 1, 2, 3 };
+	struct dnssnoop *s = dnssnoop_create(300 * SEC, 1 << 20, seed);
+	struct buf d, m, p;
+	uint32_t seq = 0xfffffff0u;	/* the sequence numbers wrap inside */
+	int rc;
+
+	dns(&d, 1);
+	m.n = 0;
+	put16(&m, (unsigned)d.n);
+	put(&m, d.b, d.n);
+	seg(&p, m.b, cut, seq, 40000, (uint8_t)(0x18 | fin1));
+	*rc1 = dnssnoop_packet(s, p.b, p.n, 10 * SEC);
+	seg(&p, m.b + cut, m.n - cut, seq + (uint32_t)cut + gap, 40000, 0x18);
+	rc = dnssnoop_packet(s, p.b, p.n, 10 * SEC);
+	if (rc > 0 && !(justified(s, 4, "10.77.16.22", 11 * SEC)
+			&& justified(s, 4, "10.77.16.23", 11 * SEC)))
+		rc = -2;
+	dnssnoop_stats(s, st);
+	dnssnoop_free(s);
+	return rc;
+}
+
+/* test_tcp_split - an answer spread over two TCP segments is read
+   whole, wherever the cut falls (inside the length, right after it,
+   in the middle, one byte before the end); a lost segment between
+   them or a FIN after the first loses it, counted as truncated */
+static void test_tcp_split(void)
+{
+	static const size_t cuts[] = { 1, 2, 3, 40, 0 };
+	struct dnssnoop_stats st;
+	struct buf d;
+	size_t i, cut;
+	int rc, rc1;
+
+	dns(&d, 1);
+	for (i = 0; i < sizeof(cuts) / sizeof(cuts[0]); i++) {
+		cut = cuts[i] ? cuts[i] : d.n + 1;	/* 0: the last byte alone */
+		rc = split_run(cut, 0, 0, &st, &rc1);
+		is_int(rc1, 0, "split at %zu: the first segment holds no record yet", cut);
+		is_int(rc, 2, "split at %zu: the second completes it, both A justified", cut);
+		ok(st.answers == 1 && st.truncated == 0 && st.malformed == 0,
+		   "split at %zu: one answer, nothing truncated (got %llu, %llu, %llu)",
+		   cut, (unsigned long long)st.answers,
+		   (unsigned long long)st.truncated, (unsigned long long)st.malformed);
+	}
+	rc = split_run(40, 10, 0, &st, &rc1);
+	ok(rc < 0 && st.truncated == 1 && st.answers == 0,
+	   "a lost segment between them: truncated (rc %d, truncated %llu)", rc,
+	   (unsigned long long)st.truncated);
+	rc = split_run(40, 0, 0x01, &st, &rc1);
+	ok(rc1 < 0 && st.truncated >= 1 && st.answers == 0,
+	   "a FIN after the first part: truncated (rc %d, truncated %llu)", rc1,
+	   (unsigned long long)st.truncated);
+}
+
+/* feed_fn - dnsreasm_fn: count whole messages */
+static void feed_fn(void *ctx, const uint8_t *msg, size_t len)
+{
+	(void)msg;
+	(void)len;
+	(*(unsigned *)ctx)++;
+}
+
+/* test_reasm_bounds - dnsreasm's bounds: one client holds at most
+   DNSREASM_PER_CLIENT partial flows (the next evicts its oldest, lost),
+   another client's flow is untouched by that; an idle flow is dropped
+   (lost) after DNSREASM_IDLE_NS; a retransmission is skipped */
+static void test_reasm_bounds(void)
+{
+	struct dnsreasm *r = dnsreasm_create();
+	struct dnsreasm_key k = { 0 };
+	static const uint8_t part[4] = { 0x01, 0x00, 0xaa, 0xbb };	/* 256 wanted */
+	uint8_t rest[254];
+	unsigned lost = 0, got = 0;
+	int i;
+
+	memset(rest, 0, sizeof(rest));
+	(void)addr_parse("10.77.2.2", &k.src);
+	(void)addr_parse("10.77.1.13", &k.dst);	/* the other client */
+	k.sport = 53;
+	k.dport = 999;
+	lost += dnsreasm_feed(r, &k, 100, 0, part, 4, SEC, feed_fn, &got);
+	(void)addr_parse("10.77.1.12", &k.dst);
+	for (i = 0; i < DNSREASM_PER_CLIENT + 1; i++) {
+		k.dport = (uint16_t)(1000 + i);
+		lost += dnsreasm_feed(r, &k, 100, 0, part, 4, (uint64_t)(2 + i) * SEC,
+				      feed_fn, &got);
+	}
+	is_uint(lost, 1, "one client's %d partial flows: its oldest evicted, lost",
+		DNSREASM_PER_CLIENT + 1);
+	is_uint(dnsreasm_flows(r), DNSREASM_PER_CLIENT + 1,
+		"%d of its flows kept, and the other client's", DNSREASM_PER_CLIENT);
+	k.dport = 1000 + DNSREASM_PER_CLIENT;
+	lost = dnsreasm_feed(r, &k, 100, 0, part, 4, 8 * SEC, feed_fn, &got);
+	is_uint(lost + got, 0, "a retransmission of what was read: skipped");
+	lost = dnsreasm_feed(r, &k, 104, 0, rest, sizeof(rest), 8 * SEC, feed_fn, &got);
+	is_uint(got, 1, "the rest completes that message");
+	lost = dnsreasm_feed(r, &k, 1, 0, NULL, 0, 8 * SEC + DNSREASM_IDLE_NS,
+			     feed_fn, &got);
+	is_uint(lost, DNSREASM_PER_CLIENT, "idle flows dropped after %llu s, lost",
+		(unsigned long long)(DNSREASM_IDLE_NS / SEC));
+	is_uint(dnsreasm_flows(r), 0, "none left");
+	dnsreasm_free(r);
+}
+
 /* test_ttl - an answer justifies until max(TTL, floor), no longer */
 static void test_ttl(void)
 {
@@ -241,5 +375,7 @@ int main(void)
 		test_case(&cases[i]);
 	test_ttl();
 	test_garbage();
+	test_tcp_split();
+	test_reasm_bounds();
 	return done_testing();
 }
