@@ -30,6 +30,7 @@
 #include "daemon/sdreload.h"
 #include "daemon/sdqstat.h"
 #include "daemon/sluiced.h"
+#include "table/nftjhash.h"
 #include "dns/dnsd.h"
 #include "fairshare/fs_sluiced.h"
 #include "quarantine/quar.h"
@@ -287,6 +288,11 @@ static int cmd_show(void *ctx, int json, char **argv, GString *out)
 		return -1;
 	}
 	host_put(out, json, &h);
+	if (!json && s->mq != NULL)	/* which reader owns it */
+		g_string_append_printf(out, "queue=%u\n", s->conf->queue_num
+				       + nftjhash_queue(&a, s->conf->v6_prefix,
+							s->conf->queue_count,
+							s->queue_seed));
 	return 0;
 }
 

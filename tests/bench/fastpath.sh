@@ -7,15 +7,17 @@
 # SYNOPSIS
 #	make bench
 #	SLUICE_BUILD=build SLUICE_TOP=. sh tests/bench/fastpath.sh
-#	(environment: BENCH_RUNS=5, BENCH_SECS=5, BENCH_PROBES=2000)
+#	(environment: BENCH_RUNS=5, BENCH_SECS=5, BENCH_PROBES=2000,
+#	BENCH_REPEAT=90, BENCH_CONFIGS="kernel fast queue queue2 queue2x")
 # DESCRIPTION
 #	In the namespace lab, lan1 sends TCP SYNs as fast as one core can
 #	(tests/bench/bench_mix.c) from 1,000 source addresses (10.77.4.0
 #	and on, a zone of sluiced's), 90% of them to one of the source's
 #	five usual destinations and 10% to a one-off destination among
 #	4,096 in 10.77.16.0/20, each a new flow that the gateway forwards to srv,
-#	whose prerouting drops it. Three configurations, interleaved run by
-#	run:
+#	whose prerouting drops it (BENCH_REPEAT=100: every flow to one of
+#	the five, so after the first five nothing is held: the queue's own
+#	rate). The configurations, interleaved run by run:
 #
 #	  kernel  no sluiced; the gateway's first-packet rule accepts
 #	  fast    sluiced, Williamson zone (working set 5, release 1 s),
@@ -26,6 +28,11 @@
 #	          and the mix stays the same through the run)
 #	  queue   the same zone with fast_path = no: every first packet
 #	          through sluiced's queue
+#	  queue2  the same with queue_num = 0-1 (issue 18): the sources
+#	          spread over two queues by jhash of the source, a reader
+#	          thread each, sluiced still on CPU 1 alone
+#	  queue2x the same with sluiced on CPUs 0 and 1 (the readers may
+#	          run beside the sender)
 #
 #	handled: first packets the configuration decided in the run (the
 #	kernel rule: all that arrived; sluiced: its queue's packets plus
@@ -53,7 +60,8 @@ LAB_ID=sf$$
 runs=${BENCH_RUNS:-5}
 secs=${BENCH_SECS:-5}
 probes=${BENCH_PROBES:-2000}
-configs="kernel fast queue"
+repeat=${BENCH_REPEAT:-90}
+configs=${BENCH_CONFIGS:-"kernel fast queue queue2 queue2x"}
 servers="10.77.30.1 10.77.30.2 10.77.30.3 10.77.30.4 10.77.30.5"
 run=""
 pid=""
@@ -67,7 +75,7 @@ cleanup() {
 	[ -n "$run" ] && rm -rf "$run"
 }
 
-# conf - sluiced's configuration, fast_path $1
+# conf - sluiced's configuration, fast_path $1, queue_num $2
 conf() {
 	cat <<EOF2
 [core]
@@ -77,7 +85,7 @@ events = $run/events.json
 syslog_events = no
 
 [sluiced]
-queue_num = 0
+queue_num = $2
 max_held = 1000000
 queue_maxlen = 1000000
 
@@ -144,8 +152,16 @@ EOF2
 	fi
 }
 
+# queue_seq - ids of queues 0 and 1 (empty until queue 0 is bound)
 queue_seq() {
-	lab_x gw cat /proc/net/netfilter/nfnetlink_queue | awk '$1 == 0 { print $8 }'
+	lab_x gw cat /proc/net/netfilter/nfnetlink_queue |
+		awk '$1 == 0 { z = 1 } $1 <= 1 { n += $8 } END { if (z) print n + 0 }'
+}
+
+# queue1_seq - ids of queue 1 alone (0: not bound)
+queue1_seq() {
+	lab_x gw cat /proc/net/netfilter/nfnetlink_queue |
+		awk '$1 == 1 { n = $8 } END { print n + 0 }'
 }
 
 # fast_count - packets sluiced's fast rule accepted (ip table)
@@ -162,9 +178,11 @@ arrived() {
 # up C / down C - the configuration in force
 up() {
 	if [ "$1" = kernel ]; then kernel_rule 1; return; fi
-	conf "$([ "$1" = fast ] && echo yes || echo no)" >"$run/$1.conf"
+	_q=0 _cpus=1
+	case $1 in queue2) _q=0-1 ;; queue2x) _q=0-1 _cpus=0,1 ;; esac
+	conf "$([ "$1" = fast ] && echo yes || echo no)" $_q >"$run/$1.conf"
 	rm -rf "$run/state"
-	ip netns exec "$(lab_ns gw)" nice -n -20 taskset -c 1 "$build/sluiced" -f \
+	ip netns exec "$(lab_ns gw)" nice -n -20 taskset -c $_cpus "$build/sluiced" -f \
 		-c "$run/$1.conf" 2>"$run/$1.log" &
 	pid=$!
 	_i=0
@@ -186,19 +204,23 @@ handled() {
 	echo $(( $(queue_seq) + $(fast_count) ))
 }
 
-# flood C - one run: appends "HANDLED/s ARRIVED/s FAST_SHARE" to run/C
+# flood C - one run: appends "HANDLED/s ARRIVED/s FAST_SHARE Q1_SHARE"
+#	to run/C (Q1_SHARE: queue 1's part of the queued ids)
 flood() {
 	lab_x gw nft reset counter inet bench arrived >/dev/null
-	_h0=$(handled "$1") _f0=$(fast_count)
+	_h0=$(handled "$1") _f0=$(fast_count) _o0=$(queue1_seq)
 	_t0=$(date +%s%N)
 	lab_x lan1 nice -n -20 taskset -c 0 "$run/bench_mix" -s 10.77.4.0 -n 1000 \
-		-d 10.77.16.0 -D 4096 -t "$secs" >"$run/mix.out" || die "bench_mix failed"
+		-d 10.77.16.0 -D 4096 -t "$secs" -r "$repeat" >"$run/mix.out" ||
+		die "bench_mix failed"
 	sleep 0.2	# the last verdicts
 	_t1=$(date +%s%N)
 	_a=$(arrived) _h=$(( $(handled "$1") - _h0 )) _f=$(( $(fast_count) - _f0 ))
+	_o=$(( $(queue1_seq) - _o0 ))
 	awk -v a="$_a" -v h="$_h" -v f="$_f" -v ms="$(( (_t1 - _t0) / 1000000 ))" \
-	    -v k="$1" 'BEGIN { printf "%d %d %.3f\n", h * 1000 / ms, a * 1000 / ms,
-		(k == "kernel" || h == 0) ? 0 : f / h }' >>"$run/$1"
+	    -v k="$1" -v o="$_o" 'BEGIN { printf "%d %d %.3f %.3f\n", h * 1000 / ms,
+		a * 1000 / ms, (k == "kernel" || h == 0) ? 0 : f / h,
+		(k == "kernel" || h - f <= 0) ? 0 : o / (h - f) }' >>"$run/$1"
 	printf '  %-7s arrived %9d handled %9d fast %9d\n' "$1" "$_a" "$_h" "$_f"
 }
 
@@ -222,7 +244,7 @@ cc -O2 -Wall -Wextra -Werror -o "$run/bench_mix" "$top/tests/bench/bench_mix.c" 
 	die "cannot build bench_mix"
 setup
 echo "fastpath bench: 1,000 sources, 90% to their five usual destinations"
-echo "command: SLUICE_BUILD=$build sh tests/bench/fastpath.sh (BENCH_RUNS=$runs BENCH_SECS=$secs BENCH_PROBES=$probes)"
+echo "command: SLUICE_BUILD=$build sh tests/bench/fastpath.sh (BENCH_RUNS=$runs BENCH_SECS=$secs BENCH_PROBES=$probes BENCH_REPEAT=$repeat BENCH_CONFIGS=\"$configs\")"
 echo "start: $(date -u '+%F %T UTC'), load average $(cut -d' ' -f1-3 /proc/loadavg)"
 i=1
 while [ $i -le "$runs" ]; do
@@ -234,11 +256,11 @@ echo "latency probes"
 for c in $configs; do up "$c"; probe "$c"; down "$c"; done
 k=$(median "$run/kernel" 1)
 echo
-printf '%-7s %10s %10s %7s %10s\n' config handled/s arrived/s ratio "fast share"
+printf '%-7s %10s %10s %7s %10s %9s\n' config handled/s arrived/s ratio "fast share" "q1 share"
 for c in $configs; do
-	printf '%-7s %10s %10s %7s %10s\n' "$c" "$(median "$run/$c" 1)" \
+	printf '%-7s %10s %10s %7s %10s %9s\n' "$c" "$(median "$run/$c" 1)" \
 		"$(median "$run/$c" 2)" "$(ratio "$(median "$run/$c" 1)" "$k")" \
-		"$(median "$run/$c" 3)"
+		"$(median "$run/$c" 3)" "$(median "$run/$c" 4)"
 done
 echo
 kp50=$(grep -v fail "$run/lat-kernel" | lab_quantile 0.5)
@@ -253,7 +275,18 @@ done
 cat <<EOF2
 (medians of $runs floods of ${secs}s; handled: first packets decided (sluiced:
  queued + fast rule); ratio: handled/s over the kernel rule's; fast share:
- the fast rule's part of what sluiced handled. Latency: $probes connects
+ the fast rule's part of what sluiced handled; q1 share: queue 1's part of
+ the queued flows (queue2, queue2x: two queues). Latency: $probes connects
  from lan2, 5 ms apart, no flood; added: minus the kernel rule's)
 EOF2
 echo "end: $(date -u '+%F %T UTC'), load average $(cut -d' ' -f1-3 /proc/loadavg)"
+. "$top/tests/bench/summary.sh"
+q=""
+case " $configs " in *" queue "*) q=$(median "$run/queue" 1) ;; esac
+for c in queue2 queue2x; do
+	case " $configs " in *" $c "*) ;; *) continue ;; esac
+	[ -n "$q" ] || continue
+	bench_summary "new flows/s, 2 queues ($c) / 1 queue, all queued (issue 18)" "-" "" \
+		"$(ratio "$(median "$run/$c" 1)" "$q")" \
+		"$(ratio "$(median "$run/$c" 1)" "$q") ($(median "$run/$c" 1) vs $q flows/s)"
+done

@@ -195,12 +195,12 @@ sd_fast_count() {
 
 # sd_classes NAME PLAN... - lan1 replays PLAN (contacts.py: period 1 s,
 #	port 80) into $SD_RUN/contacts.NAME, and classes each contact
-#	(at-once under 150 ms, late, failed) into $SD_RUN/classes.NAME;
-#	1 if the schedule did not run
+#	(at-once under SD_LATE_MS, default 150 ms, late, failed) into
+#	$SD_RUN/classes.NAME; 1 if the schedule did not run
 sd_classes() {
 	_cn=$1; shift
 	lab_x lan1 /usr/bin/python3 "$SLUICE_TOP/tests/integration/sluiced/contacts.py" \
 		1 80 "$@" >"$SD_RUN/contacts.$_cn" || return 1
-	awk '{ c = $4 == "fail" ? "failed" : $3 < 150 ? "at-once" : "late"
+	awk -v t="${SD_LATE_MS:-150}" '{ c = $4 == "fail" ? "failed" : $3 < t + 0 ? "at-once" : "late"
 	       print $1, $2, c }' "$SD_RUN/contacts.$_cn" >"$SD_RUN/classes.$_cn"
 }
