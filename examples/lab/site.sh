@@ -241,8 +241,10 @@ EOF
 	if [ "$1" = all ]; then
 		echo "[countermeasures]"
 		site_cm_keys
-		# the no-DNS signal: dnsmasq's answers to the LAN cross the gateway
-		printf '[dns]\nnodns = yes\n'
+		# the no-DNS signal: dnsmasq's answers to the LAN cross the
+		# gateway; the users mail the relay by address, as mail
+		# clients do (without it those were every nodns event)
+		printf '[dns]\nnodns = yes\nby_address = 10.77.3.25/32\n'
 	fi
 	case $1 in
 	capture|all) cat <<EOF

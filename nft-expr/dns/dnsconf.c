@@ -34,6 +34,9 @@ static const struct cfg_key dns_keys[] = {
 	{ .name = "events_per_second", .type = CFG_UINT,
 	  .offset = DC(events_per_second), .def = "1", .min = 1, .max = 100000,
 	  .help = "nodns events per source and second; the rest counted" },
+	{ .name = "by_address", .type = CFG_PREFIXES, .offset = DC(by_address),
+	  .help = "destinations the hosts reach by address (the site's mail "
+	  "relay, time servers): no no-DNS signal" },
 };
 
 /* dnsconf_apply - [dns] of c into out */

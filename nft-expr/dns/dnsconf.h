@@ -13,6 +13,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include "prefixset.h"
 
 struct dns_conf {
 	int nodns;			/* read answers, raise the signal */
@@ -20,6 +21,7 @@ struct dns_conf {
 	uint64_t ttl_floor_ns;		/* an answer justifies at least this */
 	uint64_t mem_cap;		/* bytes of (client, address) pairs */
 	unsigned events_per_second;	/* nodns events per source */
+	struct prefixset *by_address;	/* reached by address: no signal */
 };
 
 struct config;

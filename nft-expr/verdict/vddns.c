@@ -70,13 +70,17 @@ void vddns_detach(struct verdict *v)
 }
 
 /* exempt - a destination no answer is needed for: the source's own
-   zone, or a resolver */
+   zone, a resolver, or one of [dns] by_address (the conf in force:
+   a reload changes it) */
 static int exempt(const struct vddns *d, const struct vzone *z,
 		  const struct pkt_info *p)
 {
+	const struct prefixset *by = d->v->conf->dns.by_address;
 	uintptr_t val;
 
 	if (p->dport == 53 || dnssnoop_resolver(d->snoop, &p->dst))
+		return 1;
+	if (by != NULL && prefixset_lookup(by, &p->dst, &val))
 		return 1;
 	return prefixset_lookup(z->p->prefixes, &p->dst, &val);
 }

@@ -84,7 +84,8 @@ static const char conf_text[] =
 	"[core]\nwhitelist = 127.0.0.0/8, 10.8.0.8\nevents =\n"
 	"[sluiced]\nmax_held = 100\n"
 	"[zone lan]\nprefixes = 10.1.0.0/16\nwset_size = 64\n"
-	"[zone cred]\nprefixes = 10.2.0.0/16\nmode = credit\ncredit_start = 50\n";
+	"[zone cred]\nprefixes = 10.2.0.0/16\nmode = credit\ncredit_start = 50\n"
+	"[dns]\nby_address = 10.3.0.25/32\n";
 
 /* answer - a UDP reply from resolver 10.7.0.53 to client naming 10.9.0.1 */
 static void answer(struct dnssnoop *s, uint8_t client_last)
@@ -119,6 +120,8 @@ static const struct vcase cases[] = {
 	{ "port 53 (a resolver by configuration)", "10.1.0.5", "10.7.7.7", 53, 0 },
 	{ "the resolver that answered, another port", "10.1.0.5", "10.7.0.53", 853, 0 },
 	{ "whitelisted destination", "10.1.0.5", "10.8.0.8", 80, 0 },
+	{ "the mail relay, [dns] by_address", "10.1.0.5", "10.3.0.25", 25, 0 },
+	{ "its neighbour, not by_address (control)", "10.1.0.5", "10.3.0.26", 25, 1 },
 	{ "credit zone, unanswered", "10.2.0.9", "10.9.0.3", 80, 1 },
 	{ "credit zone, repeat", "10.2.0.9", "10.9.0.3", 80, 0 },
 	{ "unzoned source", "10.99.0.1", "10.9.0.4", 80, 0 },
@@ -165,7 +168,7 @@ int main(void)
 	vddns_stats(v, &st);
 	is_uint(st.signals, signals, "signals counted");
 	is_uint(st.justified, 1, "one contact justified");
-	is_uint(st.exempt, 3, "own zone, port 53, the resolver exempt");
+	is_uint(st.exempt, 4, "own zone, port 53, the resolver, by_address exempt");
 	/* a burst from one source: 2 events a second, the rest counted */
 	before = rec.events;
 	for (n = 0; n < 10; n++) {
