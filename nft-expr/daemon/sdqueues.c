@@ -24,6 +24,7 @@
  */
 #include <errno.h>
 #include <poll.h>
+#include <sys/eventfd.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -50,6 +51,7 @@ struct sdqueues {
 	pthread_mutex_t lock;
 	unsigned first, count;
 	int stop;		/* atomic */
+	int wakefd;		/* eventfd: a reader's news for the main loop */
 	sdqueues_burst_fn *fn;
 	void *ctx;
 	struct reader r[SD_QUEUES_MAX];
@@ -70,6 +72,11 @@ struct sdqueues *sdqueues_open(const struct nfqueue_conf *tmpl, unsigned first,
 	}
 	(void)pthread_mutex_init(&m->lock, NULL);
 	m->first = first;
+	if ((m->wakefd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC)) < 0) {
+		snprintf(err, errlen, "queues: eventfd: %s", strerror(errno));
+		free(m);
+		return NULL;
+	}
 	c.nqueues = 1;
 	for (i = 0; i < count; i++) {
 		c.queue[0] = (uint16_t)(first + i);
@@ -161,8 +168,33 @@ void sdqueues_close(struct sdqueues *m)
 	sdqueues_stop(m);
 	for (i = 0; i < m->count; i++)
 		nfqueue_close(m->r[i].q);
+	close(m->wakefd);
 	(void)pthread_mutex_destroy(&m->lock);
 	free(m);
+}
+
+/* sdqueues_wake - a reader tells the main loop to look at its timers
+   again (it held a packet due before the loop meant to wake) */
+void sdqueues_wake(struct sdqueues *m)
+{
+	uint64_t one = 1;
+
+	if (m != NULL)
+		(void)!write(m->wakefd, &one, sizeof(one));
+}
+
+/* sdqueues_wake_fd - for the main loop's epoll; -1 for NULL */
+int sdqueues_wake_fd(const struct sdqueues *m)
+{
+	return m == NULL ? -1 : m->wakefd;
+}
+
+/* sdqueues_woken - the main loop read the wake-up */
+void sdqueues_woken(struct sdqueues *m)
+{
+	uint64_t n;
+
+	(void)!read(m->wakefd, &n, sizeof(n));
 }
 
 /* sdqueues_lock - the engine's lock; accepts NULL */

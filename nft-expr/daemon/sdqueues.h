@@ -49,6 +49,12 @@ void sdqueues_close(struct sdqueues *m);
 /* sdqueues_lock, sdqueues_unlock - the engine's lock; accept NULL */
 void sdqueues_lock(struct sdqueues *m);
 void sdqueues_unlock(struct sdqueues *m);
+/* sdqueues_wake - a reader: the main loop must look at its timers */
+void sdqueues_wake(struct sdqueues *m);
+/* sdqueues_wake_fd - that wake-up's descriptor; -1 for NULL */
+int sdqueues_wake_fd(const struct sdqueues *m);
+/* sdqueues_woken - the main loop: clear it */
+void sdqueues_woken(struct sdqueues *m);
 /* sdqueues_of - the socket of queue num, NULL if not in the range */
 struct nfqueue *sdqueues_of(struct sdqueues *m, uint16_t num);
 /* sdqueues_count - queues in the range; 0 for NULL */

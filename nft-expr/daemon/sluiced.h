@@ -69,6 +69,7 @@ struct sluiced {
 	uint64_t flush_from;		/* oldest unsent verdict, 0 = none */
 	uint64_t last_arrival;		/* of the last queued packet read */
 	uint64_t read_now;		/* clock read once per queue read */
+	uint64_t wake_at;		/* the main loop's next wake-up, ns */
 	uint64_t reloads, set_errors;
 	uint64_t overrun_logged;	/* queue overruns when last logged */
 	uint64_t overrun_log_next;	/* no new line before, ns */

@@ -278,6 +278,10 @@ static void on_burst(void *ctx, struct nfqueue *q)
 	quarsave_flush(s);
 	if (nfqueue_flush(q) < 0)
 		daemon_log(LOG_WARNING, "queue verdicts: %s", strerror(errno));
+	/* a hold due before the main loop means to wake: wake it, or the
+	   release would wait for its next timer */
+	if (verdict_next(s->v, s->read_now) < s->wake_at)
+		sdqueues_wake(s->mq);
 }
 
 /* on_flow - a conntrack event with an outcome */
@@ -370,6 +374,8 @@ static int loop_dispatch(struct sluiced *s, int fd)
 
 	if (fd == s->sfd)
 		on_signal(s);
+	else if (fd == sdqueues_wake_fd(s->mq))
+		sdqueues_woken(s->mq);	/* the timers run after the dispatch */
 	else if (fd == nfqueue_fd(s->q)) {
 		/* One clock read a burst: packets of one read arrived within
 		   microseconds, and a read per packet cost 12% of our core. */
@@ -458,7 +464,9 @@ static void loop(struct sluiced *s)
 	(void)prctl(PR_SET_TIMERSLACK, POLL_SLACK_NS);
 	sdqueues_lock(s->mq);
 	while (!s->stop) {
-		timeout = naps > 0 ? 0 : loop_timeout(s, sl_monotonic_ns());
+		s->wake_at = sl_monotonic_ns();
+		timeout = naps > 0 ? 0 : loop_timeout(s, s->wake_at);
+		s->wake_at += (uint64_t)timeout * NS_PER_MS;
 		sdqueues_unlock(s->mq);
 		if (naps > 0)
 			loop_nap();
@@ -633,8 +641,11 @@ int main(int argc, char **argv)
 		loop_add(&s, dnsd_fd(&s));
 	sdsetup_privileges(&s);
 	/* after the drop: each thread keeps the capabilities it starts with */
-	if (s.mq != NULL && sdqueues_start(s.mq, on_burst, &s) < 0)
-		daemon_die(1, "queue threads: %s", strerror(errno));
+	if (s.mq != NULL) {
+		loop_add(&s, sdqueues_wake_fd(s.mq));
+		if (sdqueues_start(s.mq, on_burst, &s) < 0)
+			daemon_die(1, "queue threads: %s", strerror(errno));
+	}
 	daemon_log(LOG_INFO, "sluiced %s started, %zu zone(s)", SLUICE_VERSION,
 		   s.conf->nzones);
 	loop(&s);
