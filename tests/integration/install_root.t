@@ -9,8 +9,10 @@
 # Checks: the sluice system user is created (systemd-sysusers), the
 # directories belong to it with the right modes (systemd-tmpfiles),
 # sluice-policyd and sluice-milter run as that user on the installed
-# config as their units run them (control socket in /run/sluice, state in /var/lib/sluice; in
-# a private network namespace too, for its port), a
+# config as their units run them: started as root, they drop to it
+# themselves (control socket in /run/sluice, state in /var/lib/sluice,
+# sluice-policyd's socket in Postfix's private/; in a private network
+# namespace too, for the milter's port), a
 # new /etc/sluice/sluice.conf gets own_networks from the Postfix named
 # by POSTFIX_DIR, a second install keeps the user and the operator's
 # config, and make uninstall leaves config, state, logs and the user.
@@ -53,15 +55,18 @@ for f in policyd:policyd.state milter:milter.seed; do
 	n=${f%%:*} st=${f#*:} bin=/usr/local/sbin/sluice-${f%%:*}
 	as_sluice "$bin" -n -c /etc/sluice/sluice.conf >>"$T/$n.log" 2>&1
 	echo "${n}_n $?"
-	# not through as_sluice: a backgrounded function is a subshell,
-	# whose pid is not the daemon's
-	setpriv --reuid=sluice --regid=sluice --clear-groups "$bin" -f \
-		-c /etc/sluice/sluice.conf 2>>"$T/$n.log" &
+	# started as root, as the units do (no User=): the program
+	# becomes [policyd]/[milter] user = sluice itself
+	"$bin" -f -c /etc/sluice/sluice.conf 2>>"$T/$n.log" &
 	pid=$!
 	i=0
-	while [ ! -S "/run/sluice/$n.sock" ] && [ $i -lt 50 ]; do sleep 0.1; i=$((i + 1)); done
+	while ! grep -q "running as sluice" "$T/$n.log" && [ $i -lt 300 ]; do
+		sleep 0.1; i=$((i + 1))
+	done
 	echo "${n}_sock $(stat -c %U "/run/sluice/$n.sock" 2>&1)"
 	echo "${n}_uid $(stat -c %U /proc/$pid 2>&1)"
+	[ $n = milter ] || echo "${n}_listen $(stat -c '%a %U:%G' \
+		/var/spool/postfix/private/sluice-policy 2>&1)"
 	/usr/local/sbin/sluicectl -s "/run/sluice/$n.sock" status >"$T/$n.status" 2>&1
 	echo "${n}_status $?"
 	kill -TERM $pid; wait $pid; echo "${n}_exit $?"
@@ -92,9 +97,11 @@ is "$(val 'path /var/log/sluice/events.json')" "640 sluice:sluice" "events.json 
 for n in policyd milter; do
 	is "$(val ${n}_n)" 0 "sluice-$n -n as user sluice accepts the installed config"
 	is "$(val ${n}_uid)" sluice "sluice-$n runs as sluice ($(tail -n 2 "$T/$n.log" 2>/dev/null | tr '\n' ' '))"
-	is "$(val ${n}_sock)" sluice "and made its control socket in /run/sluice"
+	is "$(val ${n}_sock)" root "and made its control socket in /run/sluice (before the drop)"
 	is "$(val ${n}_status)" 0 "which sluicectl reaches ($(head -n 1 "$T/$n.status" 2>/dev/null))"
 	is "$(val ${n}_exit)" 0 "SIGTERM stops it cleanly"
+	[ $n = milter ] || is "$(val ${n}_listen)" "660 sluice:postfix" \
+		"its policy socket in Postfix's private/: 0660 sluice:postfix"
 	st=$(val ${n}_state)
 	is "${st%% *}" sluice "its state is saved in /var/lib/sluice, owned by sluice (mode ${st#* })"
 done

@@ -82,6 +82,7 @@ redis_nodes = 2
 redis_timeout = 500ms
 
 [$2]
+user =
 listen = unix:$T/$1.sock
 control_listen = $T/$1.ctl
 identity = sasl_username, client_address
