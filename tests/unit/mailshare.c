@@ -109,7 +109,8 @@ static struct mailshare_params share_params(const char *pfx)
 
 	memset(&p, 0, sizeof(p));
 	endpoint_parse(sock, &p.rc.ep, err, sizeof(err));
-	p.timeout_ns = 200 * MS;
+	p.timeout_ns = 2 * SEC;	/* a loaded machine under ASan; the
+				   deadline's own test sets 200 ms */
 	snprintf(p.prefix, sizeof(p.prefix), "%s", pfx);
 	memcpy(p.key, seed, 16);
 	p.idle_ns = 3600 * SEC;
@@ -289,10 +290,13 @@ static int decide_one(struct mailshare *sh, const char *id, uint64_t now)
 static void test_fallback(void)
 {
 	struct mailshare_params sp = share_params("fb:");
-	struct mailshare *sh = mailshare_create(&sp, mode, NULL);
+	struct mailshare *sh;
 	struct mailshare_stats st;
 	uint64_t t0, now = sl_monotonic_ns();
 	int r;
+
+	sp.timeout_ns = 200 * MS;
+	sh = mailshare_create(&sp, mode, NULL);
 
 	mode_calls = modes[0] = modes[1] = 0;
 	is_int(decide_one(sh, "sasl:a", now), 0, "Redis up: shared decision");
@@ -300,12 +304,14 @@ static void test_fallback(void)
 	t0 = sl_monotonic_ns();
 	r = decide_one(sh, "sasl:a", t0);
 	is_int(r, -1, "Redis stopped: the decision fails");
-	cmp_ok(sl_monotonic_ns() - t0, <, 400 * MS,
-	       "and returns by the deadline (200 ms), not later");
+	cmp_ok(sl_monotonic_ns() - t0, <, 1000 * MS,
+	       "and returns at the deadline (200 ms; a blocking read would "
+	       "wait for ever)");
 	t0 = sl_monotonic_ns();
 	r = decide_one(sh, "sasl:a", t0 + 10 * MS);
-	ok(r == -1 && sl_monotonic_ns() - t0 < 50 * MS,
-	   "local mode: the next call does not try Redis before retry_ns");
+	ok(r == -1 && sl_monotonic_ns() - t0 < 200 * MS,
+	   "local mode: the next call does not try Redis before retry_ns "
+	   "(trying would take the 200 ms deadline)");
 	is_int(modes[0], 1, "local mode told once");
 	kill(redis_pid, SIGCONT);
 	r = decide_one(sh, "sasl:a", sl_monotonic_ns() + 2 * SEC);
