@@ -131,6 +131,7 @@ static void child_run(struct mailrelease *r)
 
 	sigemptyset(&none);
 	sigprocmask(SIG_SETMASK, &none, NULL);	/* the daemon blocks some */
+	(void)setpgid(0, 0);	/* a timeout kills postsuper with us */
 	if (pipe(p) < 0)
 		_exit(1);
 	i = 0;
@@ -207,6 +208,7 @@ int mailrelease_run_wait(struct mailrelease *r, unsigned timeout_s)
 		if (errno != EINTR)
 			break;
 		late = 1;
+		kill(-pid, SIGKILL);	/* postsuper or postqueue too */
 		kill(pid, SIGKILL);
 	}
 	alarm(0);

@@ -23,6 +23,7 @@
 #include "mailrelease.h"
 #include <fcntl.h>
 #include <poll.h>
+#include <time.h>
 #include <signal.h>
 #include <sys/socket.h>
 #include "../tap.h"
@@ -111,7 +112,9 @@ static void setup(void)
 	snprintf(log_path, sizeof(log_path), "%s/log", dir);
 	snprintf(body, sizeof(body), "echo \"postsuper $*\" >>%s\n"
 		 "while read id; do echo \"stdin $id\" >>%s; done\n"
-		 "[ -e %s/fail ] && exit 1\nexit 0\n", log_path, log_path, dir);
+		 "[ -e %s/slow ] && { echo $$ >%s/slow.pid; exec sleep 30; }\n"
+		 "[ -e %s/fail ] && exit 1\nexit 0\n", log_path, log_path, dir,
+		 dir, dir);
 	script("postsuper", body);
 	snprintf(body, sizeof(body), "echo \"postqueue $*\" >>%s\n", log_path);
 	script("postqueue", body);
@@ -392,6 +395,50 @@ static void test_priv(void)
 	mailrelease_free(r);
 }
 
+/* gone_pid - the pid in PATH.pid no longer runs (5 s to go) */
+static int gone_pid(const char *path)
+{
+	char f[320];
+	FILE *fp;
+	int pid = 0, i;
+
+	snprintf(f, sizeof(f), "%s.pid", path);
+	if ((fp = fopen(f, "r")) == NULL || fscanf(fp, "%d", &pid) != 1)
+		pid = 0;
+	if (fp)
+		fclose(fp);
+	unlink(f);
+	for (i = 0; pid > 0 && i < 500 && kill(pid, 0) == 0; i++)
+		usleep(10000);
+	return pid > 0 && kill(pid, 0) < 0;
+}
+
+/* test_late - a postsuper past the timeout is killed, with its whole
+   process group: run_wait says 3 in about the timeout, not 30 s */
+static void test_late(void)
+{
+	struct mailrelease *r = mailrelease_create(postsuper, NULL);
+	char slow[300];
+	time_t t0;
+	int rc;
+
+	snprintf(slow, sizeof(slow), "%s/slow", dir);
+	close(open(slow, O_WRONLY | O_CREAT, 0600));
+	mailrelease_add(r, "SLOW1");
+	t0 = time(NULL);
+	rc = mailrelease_run_wait(r, 1);
+	is_int(rc, 3, "a postsuper that hangs is killed after the timeout");
+	ok(time(NULL) - t0 < 20, "well before it would have ended (%ld s)",
+	   (long)(time(NULL) - t0));
+	unlink(slow);
+	ok(gone_pid(slow), "and the hanging postsuper is gone too");
+	slurp();
+	mailrelease_add(r, "FAST1");
+	is_int(mailrelease_run_wait(r, 10), 0, "a prompt one is not (control)");
+	slurp();
+	mailrelease_free(r);
+}
+
 /* test_priv_eof - a helper gone without our SIGCHLD (its socket
    closed): noticed by the reply reader, reported once */
 static void test_priv_eof(void)
@@ -425,6 +472,7 @@ int main(void)
 	test_copies();
 	test_priv();
 	test_priv_eof();
+	test_late();
 	snprintf(cmd, sizeof(cmd), "rm -rf %s", dir);
 	if (system(cmd) != 0)
 		diag("could not remove %s", dir);
