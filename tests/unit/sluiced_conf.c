@@ -70,6 +70,47 @@ static void test_defaults(void)
 	sdconf_release(NULL);
 }
 
+/* test_queues - queue_num as a number or a range, and where the
+   fail-closed queue goes */
+static void test_queues(void)
+{
+	static const struct {
+		const char *text;
+		unsigned first, count, closed;
+	} t[] = {
+		{ "", 0, 1, 1 },
+		{ "queue_num = 7\n", 7, 1, 8 },
+		{ "queue_num = 0-1\n", 0, 2, 2 },
+		{ "queue_num = 4-4\n", 4, 1, 5 },
+		{ "queue_num = 10-25\n", 10, 16, 26 },
+		{ "queue_num = 2-5\nclosed_queue_num = 0\n", 2, 4, 0 },
+		{ "queue_num = 65535\nclosed_queue_num = 9\n", 65535, 1, 9 },
+	};
+	struct sd_conf c;
+	char text[256], err[512];
+	size_t i;
+
+	for (i = 0; i < sizeof(t) / sizeof(t[0]); i++) {
+		snprintf(text, sizeof(text), "[sluiced]\n%s", t[i].text);
+		if (!ok(load(text, &c, err, sizeof(err)) == 0, "queues %zu loads", i)) {
+			diag("  %s", err);
+			continue;
+		}
+		if (!ok(c.queue_num == t[i].first && c.queue_count == t[i].count
+			&& c.closed_queue_num == t[i].closed, "queues %zu: %u, %u "
+			"queues, closed %u", i, t[i].first, t[i].count, t[i].closed))
+			diag("  got %u, %u, %u", c.queue_num, c.queue_count,
+			     c.closed_queue_num);
+		ok(sdconf_queue_ours(&c, t[i].first + t[i].count - 1)
+		   && sdconf_queue_ours(&c, t[i].closed)
+		   && (t[i].first + t[i].count > 65535
+		       || t[i].first + t[i].count == t[i].closed
+		       || !sdconf_queue_ours(&c, t[i].first + t[i].count)),
+		   "queues %zu: ours are the range and the closed queue", i);
+		sdconf_release(&c);
+	}
+}
+
 /* test_priority - the forms of [sluiced] priority, and its old meaning */
 static void test_priority(void)
 {
@@ -108,6 +149,16 @@ static const struct bad bad[] = {
 	{ "[sluiced]\nruleset = mine\n", "[sluiced] ruleset = \"mine\"" },
 	{ "[sluiced]\nqueue_num = 65535\n", "[sluiced] queue_num = \"65535\"" },
 	{ "[sluiced]\nqueue_num = -1\n", "queue_num" },
+	{ "[sluiced]\nqueue_num = 0-16\n", "[sluiced] queue_num = \"0-16\": 17 queues; expected at most 16" },
+	{ "[sluiced]\nqueue_num = 3-1\n", "[sluiced] queue_num = \"3-1\": expected N or N-M" },
+	{ "[sluiced]\nqueue_num = 1-\n", "[sluiced] queue_num = \"1-\"" },
+	{ "[sluiced]\nqueue_num = 0-70000\n", "[sluiced] queue_num = \"0-70000\"" },
+	{ "[sluiced]\nqueue_num = 0-1x\n", "[sluiced] queue_num = \"0-1x\"" },
+	{ "[sluiced]\nqueue_num = 0-3\nclosed_queue_num = 3\n",
+	  "[sluiced] closed_queue_num = \"3\": expected a queue outside queue_num (0-3)" },
+	{ "[sluiced]\nclosed_queue_num = 0\n", "[sluiced] closed_queue_num = \"0\": expected a queue outside" },
+	{ "[sluiced]\nclosed_queue_num = x\n", "[sluiced] closed_queue_num = \"x\"" },
+	{ "[sluiced]\nqueue_num = 65530-65535\n", "the fail-closed queue would be 65535 + 1" },
 	{ "[sluiced]\nhooks = forward, input\n", "[sluiced] hooks = \"input\": expected forward and/or output" },
 	{ "[sluiced]\nhooks =\n", "[sluiced] hooks" },
 	{ "[sluiced]\ntable = 1table\n", "[sluiced] table = \"1table\"" },
@@ -205,6 +256,7 @@ static void test_bad(void)
 int main(void)
 {
 	test_defaults();
+	test_queues();
 	test_priority();
 	test_bad();
 	test_rates();
