@@ -223,6 +223,16 @@ ok $? "released by postsuper when the 3 queued recipients' turns came, all 8 del
 dt=$(( $(now_ms) - t0 ))
 cmp "$dt" -ge 4000 "... not before the third queued recipient's turn ($dt ms)"
 is "$(held holdy@example.org)" 0 "the hold queue is empty again"
+grep -q "privileged release helper died" "$T/milter.log"
+is $? 1 "no helper death reported while it lives (control)"
+kill -9 "$helper"
+end=$(( $(date +%s) + 30 ))
+until grep -q "privileged release helper died (killed by signal 9)" "$T/milter.log"; do
+	[ "$(date +%s)" -lt "$end" ] || break
+	sleep 0.2
+done
+grep -q "privileged release helper died (killed by signal 9)" "$T/milter.log"
+ok $? "kill -9 of the release helper is reported, with the signal"
 
 # 5. sluice-milter stopped: Postfix applies milter_default_action
 kill "$MAIN_PID"
