@@ -15,23 +15,31 @@ plan() { T_PLANNED=$1; echo "1..$1"; }
 diag() { echo "# $*"; }	# a failure's diag goes to stderr, which prove shows
 bail() { echo "Bail out! $*"; exit 1; }
 
-# ok COND-STATUS NAME - pass when the previous command's status given is 0
+# ok COND-STATUS NAME - pass when the previous command's status given is
+# 0; ok, is and cmp return 1 for a failure, so "ok $? NAME || diag ..."
+# says why
 ok() {
 	T_N=$((T_N + 1))
-	if [ "$1" -eq 0 ]; then echo "ok $T_N - $2"
-	else echo "not ok $T_N - $2"; T_FAILED=$((T_FAILED + 1)); fi
+	if [ "$1" -eq 0 ]; then echo "ok $T_N - $2"; return 0; fi
+	echo "not ok $T_N - $2"
+	T_FAILED=$((T_FAILED + 1))
+	return 1
 }
 
 # is GOT WANT NAME
 is() {
-	if [ "$1" = "$2" ]; then ok 0 "$3"
-	else ok 1 "$3"; diag "  got '$1', want '$2'" >&2; fi
+	if [ "$1" = "$2" ]; then ok 0 "$3"; return; fi
+	ok 1 "$3"
+	diag "  got '$1', want '$2'" >&2
+	return 1
 }
 
 # cmp GOT OP WANT NAME - numeric comparison (-le, -ge, -lt, -gt, -eq)
 cmp() {
-	if [ "$1" "$2" "$3" ] 2>/dev/null; then ok 0 "$4"
-	else ok 1 "$4"; diag "  got '$1', want $2 '$3'" >&2; fi
+	if [ "$1" "$2" "$3" ] 2>/dev/null; then ok 0 "$4"; return; fi
+	ok 1 "$4"
+	diag "  got '$1', want $2 '$3'" >&2
+	return 1
 }
 
 # need CMD... - fail loudly when a real peer is missing
