@@ -11,7 +11,24 @@
  *	main	waits for SIGHUP (reload) and for libmilter to stop.
  *	milter	runs smfi_main(); libmilter adds its own signal thread
  *		and one thread per SMTP session.
- *	ticker	releases delay-queue entries when they are due.
+ *	ticker	releases delay-queue entries when they are due, and
+ *		starts the periodic snapshot.
+ *
+ *	The periodic snapshot is written by a forked child from its
+ *	copy-on-write image of the state (sluice-policyd's and sluiced's
+ *	way): the shards are locked only for the fork, so no session
+ *	waits while a big table is written and the ticker goes on
+ *	releasing (written in place, a 34 MB state held each shard's
+ *	sessions for its part and every release for the whole). One child
+ *	at a time; a period is skipped while one runs. The child has only
+ *	the forking thread: it reads the state, writes the files, never
+ *	logs (syslog's lock may be another thread's) nor calls Redis, and
+ *	leaves by _exit with errno as its status, which the ticker logs;
+ *	it closes every inherited descriptor first (a child outliving a
+ *	killed parent held the milter's port, and the restart failed).
+ *	An alarm ends a child stuck for SNAP_CHILD_MAX seconds. The
+ *	snapshot at stop waits for a running child, then writes in the
+ *	process.
  *
  *	libmilter's signal thread takes SIGHUP, SIGTERM and SIGINT with
  *	sigwait() and stops on any of them, which would turn a reload
@@ -29,6 +46,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/random.h>
+#include <sys/wait.h>
 #include <syslog.h>
 #include <unistd.h>
 #include <glib.h>
@@ -48,6 +66,7 @@
 #include "privdrop.h"
 
 #define PROG "sluice-milter"
+#define SNAP_CHILD_MAX 600		/* s: a snapshot child's alarm */
 
 static struct {
 	const char *config;
@@ -64,6 +83,8 @@ static struct {
 	uint64_t next_snapshot;		/* ticker: when to save the state */
 	char *snap_dir;			/* [core] state_dir at start */
 	uint64_t snap_every;		/* snapshot_interval at start */
+	pid_t snap_child;		/* writing the snapshot, or 0 */
+	int snap_skip_said, snap_fail_said;
 	pthread_t ticker;		/* joined at stop */
 	struct mctl *ctl;		/* operator socket, or NULL */
 	struct mailev *events;		/* the event log */
@@ -88,6 +109,34 @@ static void due(void *ctx, const char *qid)
 			   "or postsuper: %m", qid);
 }
 
+/* snap_done - the snapshot's child ended with wait status st */
+static void snap_done(int st)
+{
+	int code = WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+
+	m.snap_child = 0;
+	if (code == 0) {
+		m.snap_fail_said = 0;
+		return;
+	}
+	if (!m.snap_fail_said)
+		daemon_log(LOG_WARNING, "state snapshot in %s: %s (said once "
+			   "until one succeeds)", m.snap_dir, code > 0 ?
+			   strerror(code) : "the child was killed");
+	m.snap_fail_said = 1;
+}
+
+/* snap_claim - mailrelease_claim_fn: the snapshot's child is ours,
+   the release helper mailpriv's */
+static int snap_claim(void *ctx, pid_t pid, int st)
+{
+	(void)ctx;
+	if (m.snap_child <= 0 || pid != m.snap_child)
+		return mailpriv_reap(m.priv, pid, st);
+	snap_done(st);
+	return 1;
+}
+
 /* release - hand the due queue ids to postsuper (through the release
    helper once root is given up), collect the outcomes; a dead helper
    is said at once */
@@ -101,7 +150,7 @@ static void release(void)
 	if (n > 0 && mailpriv_release(m.priv, m.release) < 0 &&
 	    errno != EAGAIN)
 		daemon_log(LOG_ERR, "postsuper: %m");
-	failed = mailrelease_reap_with(m.release, mailpriv_reap, m.priv);
+	failed = mailrelease_reap_with(m.release, snap_claim, NULL);
 	if (m.priv)
 		failed += mailpriv_replies(m.priv);
 	if (failed > 0)
@@ -119,6 +168,52 @@ static void snapshot(void)
 {
 	if (m.snap_dir && msnap_save(m.state, m.snap_dir) < 0)
 		daemon_log(LOG_WARNING, "state snapshot in %s: %m", m.snap_dir);
+}
+
+/* snapshot_periodic - the snapshot written by a child (in the process
+   if fork fails); skipped while the last one is still written */
+static void snapshot_periodic(void)
+{
+	pid_t pid;
+
+	if (m.snap_dir == NULL)
+		return;
+	if (m.snap_child > 0) {
+		if (!m.snap_skip_said)
+			daemon_log(LOG_WARNING, "snapshot skipped: the last "
+				   "one is still being written (said once; "
+				   "snapshot_interval may be too short)");
+		m.snap_skip_said = 1;
+		return;
+	}
+	if ((pid = mstate_fork(m.state)) == 0) {
+		/* the listeners and sessions are not the child's: a child
+		   outliving a killed parent must not hold the port */
+		close_range(3, ~0U, 0);
+		alarm(SNAP_CHILD_MAX);
+		_exit(msnap_save(m.state, m.snap_dir) < 0 ?
+		      (errno > 0 && errno < 256 ? errno : EIO) : 0);
+	}
+	if (pid < 0)
+		snapshot();
+	else
+		m.snap_child = pid;
+}
+
+/* snapshot_stop - the snapshot at stop, after a running child's (its
+   older files must not land after ours) */
+static void snapshot_stop(void)
+{
+	int st;
+
+	while (m.snap_child > 0 && waitpid(m.snap_child, &st, 0) < 0)
+		if (errno != EINTR) {
+			m.snap_child = 0;
+			break;
+		}
+	if (m.snap_child > 0)
+		snap_done(st);
+	snapshot();
 }
 
 /* restore_seed - the seed of the last snapshot, if it fits; 1 or 0 */
@@ -150,7 +245,7 @@ static void *ticker(void *arg)
 		mstate_tick(m.state, now);
 		release();
 		if (now >= m.next_snapshot) {
-			snapshot();
+			snapshot_periodic();
 			m.next_snapshot = now + m.snap_every;
 		}
 		next = mstate_next(m.state);
@@ -458,7 +553,7 @@ int main(int argc, char **argv)
 	pthread_cond_signal(&m.cv);
 	pthread_mutex_unlock(&m.mu);
 	pthread_join(m.ticker, NULL);
-	snapshot();
+	snapshot_stop();
 	mctl_close(m.ctl);
 	remove_files(m.conf);
 	daemon_log(LOG_INFO, "stopped");

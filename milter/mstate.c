@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 #include <glib.h>
 
 #include "clock.h"
@@ -534,6 +535,26 @@ unsigned mstate_shards(const struct mstate *s)
 void mstate_seed(const struct mstate *s, uint8_t out[16])
 {
 	memcpy(out, s->seed, sizeof(s->seed));
+}
+
+/* mstate_fork - fork with all shards locked, in order (nobody holds
+   two at once otherwise, so the order cannot deadlock) */
+pid_t mstate_fork(struct mstate *s)
+{
+	unsigned i;
+	pid_t pid;
+	int e;
+
+	for (i = 0; i < s->n; i++)
+		pthread_mutex_lock(&s->sh[i].mu);
+	pid = fork();
+	e = errno;
+	/* in the child the copy of this thread unlocks them: glibc's
+	   default mutexes do not check the owner */
+	for (i = s->n; i-- > 0;)
+		pthread_mutex_unlock(&s->sh[i].mu);
+	errno = e;
+	return pid;
 }
 
 /* mstate_with_shard - run fn on shard i's throttle under its lock */

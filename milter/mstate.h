@@ -33,6 +33,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <sys/types.h>
 #include "mailrelease.h"
 #include "mailthr.h"
 
@@ -126,6 +127,11 @@ size_t mstate_held_count(struct mstate *s);
 unsigned mstate_shards(const struct mstate *s);
 /* mstate_seed - the seed identities are hashed to shards with */
 void mstate_seed(const struct mstate *s, uint8_t out[16]);
+/* mstate_fork - fork() with every shard's lock held, so the child's
+   copy-on-write image is consistent (no shard mid-change); both sides
+   unlock. The child may only read the state and leave by _exit (the
+   other threads are not in it); pid, 0 in the child, -1 with errno */
+pid_t mstate_fork(struct mstate *s);
 /* mstate_with_shard - run fn on shard i's throttle under the shard's
    lock (snapshots); fn's result, or -1 EINVAL for a bad index */
 int mstate_with_shard(struct mstate *s, unsigned i,

@@ -50,6 +50,20 @@ need() {
 	done
 }
 
+# ctl_number SOCK NAME - the number NAME in `sluicectl -s SOCK status`;
+#	polls up to 60 s while the control socket does not answer (a
+#	filter loading a big state under sanitizers takes a while)
+ctl_number() {
+	_c=0
+	while [ $_c -lt 600 ]; do
+		_v=$("$SLUICE_BUILD/sluicectl" -s "$1" status 2>/dev/null |
+			sed -n "s/^$2[: ][: ]*\([0-9][0-9]*\)$/\1/p")
+		[ -n "$_v" ] && { echo "$_v"; return; }
+		sleep 0.1
+		_c=$((_c + 1))
+	done
+}
+
 # at_exit CMD - run CMD at exit, last registered first
 at_exit() { T_CLEAN="$1; $T_CLEAN"; }
 t_cleanup() { set +e; eval "$T_CLEAN"; T_CLEAN=""; t_ports_free; }

@@ -67,15 +67,16 @@ def stamp(path):
         return None
 
 
-def probe(port, path, secs):
-    s = connect(port)
-    req = (REQ % "probe").encode()
+def probe_loop(ask, path, secs):
+    """ask() one request at a time for secs (False: no answer, stop);
+    prints the answers, the longest wait between two, and how many
+    times path was replaced meanwhile (sluice-milter's snapload.py
+    probes through this too)"""
     end = time.monotonic() + secs
     last = time.monotonic()
     old, snaps, n, gap = stamp(path), 0, 0, 0.0
     while time.monotonic() < end:
-        s.sendall(req)
-        if answers(s, 1) != 1:
+        if not ask(n):
             break
         now = time.monotonic()
         n += 1
@@ -86,6 +87,16 @@ def probe(port, path, secs):
         gap = max(gap, now - last)
         last = now
     print("answers %d maxgap_ms %.1f snapshots %d" % (n, gap * 1000, snaps))
+
+
+def probe(port, path, secs):
+    s = connect(port)
+    req = (REQ % "probe").encode()
+
+    def ask(_):
+        s.sendall(req)
+        return answers(s, 1) == 1
+    probe_loop(ask, path, secs)
 
 
 if __name__ == "__main__":
