@@ -246,10 +246,12 @@ static const struct {
 	F(released), F(lockouts), F(honeytokens), F(quarantines),
 	F(malformed), F(outside), F(would_delay), F(would_hold),
 	F(would_defer), F(would_reject), F(would_lockout), F(events_lost),
+	F(evictions),
 	/* gauges from here */
-	F(observe), F(identities), F(queued), F(locked), F(held_messages),
+	F(observe), F(identities), F(identities_max), F(queued), F(locked),
+	F(held_messages),
 };
-#define NCOUNTERS 18
+#define NCOUNTERS 19
 #define NFIELDS (sizeof(stat_fields) / sizeof(stat_fields[0]))
 
 /* stat_pairs - the counters as (name, value), the filter's own last */

@@ -54,7 +54,9 @@ struct mailctl_stats {			/* the same set in both filters */
 	uint64_t would_delay, would_hold, would_defer, would_reject;
 	uint64_t would_lockout;		/* what observe mode let pass */
 	uint64_t events_lost;		/* the event file had no room */
+	uint64_t evictions;		/* identities forgotten for room */
 	size_t identities, queued, locked, held_messages;
+	size_t identities_max;		/* identities mem_cap holds */
 	struct { const char *name; uint64_t v; } extra[MAILCTL_EXTRA];
 	size_t nextra;			/* the filter's own counters */
 };

@@ -562,6 +562,7 @@ void throttle_walk_any(const struct throttle *t,
 void throttle_stats(const struct throttle *t, struct throttle_stats *out)
 {
 	out->hosts = hosttab_count(t->hosts);
+	out->capacity = hosttab_capacity(t->hosts);
 	out->held = delayq_held(t->q);
 	out->locked = t->locked;
 	out->bytes = sizeof(*t) + hosttab_bytes(t->hosts) + delayq_bytes(t->q);

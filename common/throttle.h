@@ -72,6 +72,7 @@ struct throttle_info {
 
 struct throttle_stats {
 	size_t hosts, held, locked, bytes;
+	size_t capacity;	/* hosts that fit under mem_cap */
 	uint64_t passed, holds, releases, lockouts, refused, full, evictions;
 };
 

@@ -43,6 +43,8 @@ static void stats(void *obj, struct mailctl_stats *out)
 	out->would_reject = mc.would_reject;
 	out->would_lockout = mc.would_lockout;
 	out->identities = t.hosts;
+	out->identities_max = t.capacity;
+	out->evictions = t.evictions;
 	out->queued = t.held;
 	out->locked = t.locked;
 	out->held_messages = mstate_held_count(c->state);

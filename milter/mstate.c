@@ -387,6 +387,7 @@ void mstate_stats(struct mstate *s, struct throttle_stats *out,
 		out->held += one.held;
 		out->locked += one.locked;
 		out->bytes += one.bytes;
+		out->capacity += one.capacity;
 		out->passed += one.passed;
 		out->holds += one.holds;
 		out->releases += one.releases;

@@ -45,6 +45,7 @@ static void stats(void *obj, struct mailctl_stats *out)
 		.would_defer = mc.would_defer,
 		.would_reject = mc.would_reject,
 		.would_lockout = mc.would_lockout,
+		.evictions = t.evictions, .identities_max = t.capacity,
 		.identities = t.hosts, .queued = t.held, .locked = t.locked,
 		.held_messages = policy_app_held_count(c->app),
 		.extra = { { "connections", s.open },
