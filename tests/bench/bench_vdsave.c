@@ -30,18 +30,10 @@
 #include "verdict/vdsetup.h"
 #include "verdict/verdict.h"
 #include "benchutil.h"
+#include "vdstub.h"
 
 #define RUNS_MAX 20
 
-static void f_answer(void *c, uint64_t k, int a) { (void)c; (void)k; (void)a; }
-static void f_hold(void *c, uint64_t k) { (void)c; (void)k; }
-static void f_quar(void *c, const struct sl_addr *a, uint64_t t)
-{
-	(void)c; (void)a; (void)t;
-}
-static void f_event(void *c, const struct event *e) { (void)c; (void)e; }
-static const struct verdict_ops ops = { f_answer, f_hold, f_quar, f_event,
-					  NULL, NULL, NULL, NULL };
 static const uint8_t seed[16] = { 5 };
 
 static const char conf_text[] =
@@ -53,24 +45,6 @@ static const char conf_text[] =
 static double wall(void)
 {
 	return (double)sl_monotonic_ns() / 1e9;
-}
-
-/* conf - the configuration, through a temporary file */
-static struct sd_conf *conf(void)
-{
-	char path[] = "/tmp/bench_vdsave.XXXXXX", err[256];
-	struct sd_conf *c = calloc(1, sizeof(*c));
-	int fd = mkstemp(path);
-
-	if (c == NULL || fd < 0 || write(fd, conf_text, strlen(conf_text)) < 0)
-		exit(1);
-	close(fd);
-	if (sdconf_load(path, c, err, sizeof(err)) < 0) {
-		fprintf(stderr, "bench_vdsave: %s\n", err);
-		exit(1);
-	}
-	unlink(path);
-	return c;
 }
 
 /* fill - h hosts with full working sets, a tenth with three held */
@@ -99,25 +73,12 @@ static void fill(struct verdict *v, unsigned long h, uint64_t now)
 	}
 }
 
-struct wctx {
-	struct verdict *v;
-	uint64_t now;
-};
-
-/* write_fn - atomicfile_fn */
-static int write_fn(FILE *fp, void *ctx)
-{
-	struct wctx *w = ctx;
-
-	return vdsave_write(w->v, fp, w->now);
-}
-
 /* load_file - the file into a fresh engine; the engine */
 static struct verdict *load_file(const struct sd_conf *c, const char *path,
 				 uint64_t now)
 {
 	FILE *fp = fopen(path, "r");
-	struct verdict *v = vdsetup_create(c, &ops, NULL, seed, (char[64]){0}, 64);
+	struct verdict *v = vdsetup_create(c, &vdstub_ops, NULL, seed, (char[64]){0}, 64);
 	struct vdsave_info in;
 	const char *why = "";
 	unsigned char *b;
@@ -141,10 +102,10 @@ int main(int argc, char **argv)
 	const char *path = "/tmp/bench_vdsave.state";
 	double ws[RUNS_MAX], ls[RUNS_MAX], fs[RUNS_MAX], t;
 	pid_t pid;
-	struct sd_conf *c = conf();
+	struct sd_conf *c = vdstub_conf(conf_text);
 	struct verdict_stats st;
 	struct verdict *v, *w;
-	struct wctx wc;
+	struct vdstub_save wc;
 	struct stat sb;
 	uint64_t now = 1000 * NS_PER_SEC;
 
@@ -160,7 +121,7 @@ int main(int argc, char **argv)
 	}
 	if (runs < 1 || runs > RUNS_MAX)
 		runs = 5;
-	v = vdsetup_create(c, &ops, NULL, seed, (char[64]){0}, 64);
+	v = vdsetup_create(c, &vdstub_ops, NULL, seed, (char[64]){0}, 64);
 	if (v == NULL)
 		return 1;
 	fill(v, hosts, now);
@@ -169,7 +130,7 @@ int main(int argc, char **argv)
 	wc.now = now;
 	for (r = 0; r < runs; r++) {
 		t = wall();
-		if (atomicfile_write(path, 0600, write_fn, &wc) < 0) {
+		if (atomicfile_write(path, 0600, vdstub_write, &wc) < 0) {
 			perror(path);
 			return 1;
 		}
@@ -180,7 +141,7 @@ int main(int argc, char **argv)
 		vdsetup_free(w);
 		t = wall();
 		if ((pid = fork()) == 0)
-			_exit(atomicfile_write(path, 0600, write_fn, &wc) < 0);
+			_exit(atomicfile_write(path, 0600, vdstub_write, &wc) < 0);
 		fs[r] = wall() - t;
 		if (pid < 0 || waitpid(pid, &o, 0) != pid || o != 0)
 			return 1;
