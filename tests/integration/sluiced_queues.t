@@ -68,6 +68,9 @@ low_watermark = 2
 fast_path = no
 EOF2
 	sed -i "s/^queue_num = 0\$/queue_num = $1/" "$SD_RUN/sluice.conf"
+	# sixteen hosts delayed at once are a throttling spike, whose
+	# reaction (throttle harder) would race the schedule's releases
+	printf '\n[countermeasures]\nspike_hosts = 1000\n' >>"$SD_RUN/sluice.conf"
 }
 
 # probe - which queue each host's two contacts went to: "HOST Q1 Q2"

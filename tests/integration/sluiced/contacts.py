@@ -8,8 +8,9 @@
 #	Waits for the next multiple of PERIOD_S of CLOCK_MONOTONIC (the
 #	gateway's throttle releases on that grid: namespaces share the
 #	clock), then opens each connection at PERIOD + OFFSET periods
-#	after it, each in its own thread, and prints one line per contact
-#	in schedule order:  INDEX ADDRESS MILLISECONDS ok|fail
+#	after it (in time order, whatever the order given), each in its
+#	own thread, and prints one line per contact
+#	in the order given:  INDEX ADDRESS MILLISECONDS ok|fail
 #	(connect timeout 2.5 s). ADDRESS may be SOURCE/DESTINATION: the
 #	contact is made from that local address.
 import socket
@@ -45,7 +46,11 @@ def contact(i, addr):
 now = time.clock_gettime(time.CLOCK_MONOTONIC)
 start = (int(now / period) + 1) * period
 threads = []
-for i, (at, addr) in enumerate(plan):
+# started in time order (a plan of several hosts lists each host's
+# schedule in turn; in list order a later host's early contacts would
+# all go at once after the earlier host's last), printed in plan order
+for i in sorted(range(len(plan)), key=lambda k: plan[k][0]):
+    at, addr = plan[i]
     d = start + at * period - time.clock_gettime(time.CLOCK_MONOTONIC)
     if d > 0:
         time.sleep(d)
