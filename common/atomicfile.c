@@ -7,6 +7,7 @@
  *	a per-process counter; a name left over by a crashed process of
  *	the same id is skipped (O_EXCL), not reused.
  */
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -163,4 +164,31 @@ unsigned char *atomicfile_read(FILE *fp, size_t limit, size_t *len)
 		return NULL;
 	}
 	return buf;
+}
+
+/* atomicfile_forget - remove the temporary files (NAME.PID.N.tmp) that
+   writer pid, killed, left in dir; how many */
+int atomicfile_forget(const char *dir, pid_t pid)
+{
+	char mid[32], path[PATH_MAX];
+	struct dirent *e;
+	size_t ml, nl;
+	DIR *d;
+	int n = 0;
+
+	if ((d = opendir(dir)) == NULL)
+		return 0;
+	ml = (size_t)snprintf(mid, sizeof(mid), ".%ld.", (long)pid);
+	while ((e = readdir(d)) != NULL) {
+		nl = strlen(e->d_name);
+		if (nl < 4 || strcmp(e->d_name + nl - 4, ".tmp") != 0 ||
+		    strstr(e->d_name, mid) == NULL || ml >= nl)
+			continue;
+		if ((size_t)snprintf(path, sizeof(path), "%s/%s", dir,
+				     e->d_name) < sizeof(path) &&
+		    unlink(path) == 0)
+			n++;
+	}
+	closedir(d);
+	return n;
 }

@@ -54,5 +54,8 @@ int atomicfile_load(const char *path, atomicfile_load_fn *fn, void *ctx,
    quarantines): PATH renamed PATH.corrupt-STAMP, never over another;
    0 with the new name in to, or -1 with errno */
 int atomicfile_aside(const char *path, char *to, size_t len);
+/* atomicfile_forget - remove the temporary files (NAME.PID.N.tmp) a
+   killed writer pid left in dir; how many */
+int atomicfile_forget(const char *dir, pid_t pid);
 
 #endif

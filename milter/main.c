@@ -27,8 +27,8 @@
  *	it closes every inherited descriptor first (a child outliving a
  *	killed parent held the milter's port, and the restart failed).
  *	An alarm ends a child stuck for SNAP_CHILD_MAX seconds. The
- *	snapshot at stop waits for a running child, then writes in the
- *	process.
+ *	snapshot at stop waits for a running child (SNAP_STOP_WAIT at
+ *	most, then kills it), then writes in the process.
  *
  *	libmilter's signal thread takes SIGHUP, SIGTERM and SIGINT with
  *	sigwait() and stops on any of them, which would turn a reload
@@ -51,6 +51,7 @@
 #include <unistd.h>
 #include <glib.h>
 
+#include "atomicfile.h"
 #include "clock.h"
 #include "config.h"
 #include "daemon.h"
@@ -67,6 +68,7 @@
 
 #define PROG "sluice-milter"
 #define SNAP_CHILD_MAX 600		/* s: a snapshot child's alarm */
+#define SNAP_STOP_WAIT 10		/* s: for a running child at stop */
 
 static struct {
 	const char *config;
@@ -201,18 +203,30 @@ static void snapshot_periodic(void)
 }
 
 /* snapshot_stop - the snapshot at stop, after a running child's (its
-   older files must not land after ours) */
+   older files must not land after ours); a child not done within
+   SNAP_STOP_WAIT is killed (a fork of a threaded process can leave
+   it stuck on a lock; the stop must not wait for its alarm) */
 static void snapshot_stop(void)
 {
-	int st;
+	uint64_t until = sl_monotonic_ns() + SNAP_STOP_WAIT * NS_PER_SEC;
+	pid_t r = 0;
+	int st = 0;
 
-	while (m.snap_child > 0 && waitpid(m.snap_child, &st, 0) < 0)
-		if (errno != EINTR) {
-			m.snap_child = 0;
-			break;
-		}
-	if (m.snap_child > 0)
+	while (m.snap_child > 0 &&
+	       (r = waitpid(m.snap_child, &st, WNOHANG)) == 0 &&
+	       sl_monotonic_ns() < until)
+		poll(NULL, 0, 10);
+	if (m.snap_child > 0 && r == 0) {
+		daemon_log(LOG_WARNING, "snapshot child %d still running "
+			   "after %d s at stop: killed", (int)m.snap_child,
+			   SNAP_STOP_WAIT);
+		kill(m.snap_child, SIGKILL);
+		r = waitpid(m.snap_child, &st, 0);
+		(void)atomicfile_forget(m.snap_dir, m.snap_child);
+	}
+	if (m.snap_child > 0 && r == m.snap_child)
 		snap_done(st);
+	m.snap_child = 0;
 	snapshot();
 }
 

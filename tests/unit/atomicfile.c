@@ -128,6 +128,32 @@ static void test_load(const char *dir)
 	unlink(aside);
 }
 
+/* test_forget - a killed writer's temporary files go, no one else's */
+static void test_forget(const char *dir)
+{
+	static const char *const names[] = {
+		"state.123.0.tmp", "milter-shard-001.state.123.7.tmp",
+		"state.1234.0.tmp", "state.123.0", "other.123.tmp.keep",
+	};
+	char path[256];
+	size_t i;
+	FILE *fp;
+
+	for (i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+		snprintf(path, sizeof(path), "%s/%s", dir, names[i]);
+		if ((fp = fopen(path, "w")) != NULL)
+			fclose(fp);
+	}
+	is_int(atomicfile_forget(dir, 123), 2, "forget: writer 123's two go");
+	is_int(count(dir), 3, "forget: pid 1234's, a non-temporary and a "
+	       "name merely containing .123. stay");
+	is_int(atomicfile_forget(dir, 123), 0, "forget again: nothing");
+	for (i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+		snprintf(path, sizeof(path), "%s/%s", dir, names[i]);
+		unlink(path);
+	}
+}
+
 int main(void)
 {
 	char dir[] = "/tmp/sluice-atomicfile-ut.XXXXXX", path[256], buf[64];
@@ -165,6 +191,7 @@ int main(void)
 	snprintf(path, sizeof(path), "%s/state", dir);
 	unlink(path);
 	test_load(dir);
+	test_forget(dir);
 	rmdir(dir);
 	return done_testing();
 }
