@@ -41,12 +41,21 @@ static const struct cfg_key milter_keys[] = {
 /* derive - throttle parameters and the libmilter socket spelling */
 static int derive(struct mconf *c, const char *name, char *err, size_t errlen)
 {
+	struct mailthr_params q;
+	const char *w;
 	char why[128];
 
 	if (mparse_conn(c->listen, c->conn, sizeof(c->conn), why,
 			sizeof(why)) < 0) {
 		snprintf(err, errlen, "%s: [%s] listen = \"%s\": %s", name,
 			 GROUP, c->listen ? c->listen : "", why);
+		return -1;
+	}
+	q = mstate_shard_params(&c->params, c->shards);
+	if (mailthr_check_params(&q, &w) < 0) {
+		snprintf(err, errlen, "%s: [%s] shards = %u: each shard's "
+			 "part of the caps is refused (%s): raise mem_cap or "
+			 "lower shards", name, GROUP, c->shards, w);
 		return -1;
 	}
 	return 0;

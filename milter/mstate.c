@@ -58,17 +58,6 @@ struct mstate {
 	struct mailshare *share;	/* borrowed; NULL = local only */
 };
 
-/* shard_params - p with the memory caps divided between n shards */
-static struct mailthr_params shard_params(const struct mailthr_params *p,
-					  unsigned n)
-{
-	struct mailthr_params q = *p;
-
-	q.thr.mem_cap = p->thr.mem_cap / n;
-	q.thr.max_held = p->thr.max_held / n ? p->thr.max_held / n : 1;
-	return q;
-}
-
 /* ticket_free - a ticket nobody references any more */
 static void ticket_free(struct mstate_ticket *t)
 {
@@ -143,7 +132,7 @@ struct mstate *mstate_create(const struct mailthr_params *p, unsigned shards,
 		return NULL;
 	}
 	memset(s->sh, 0, shards * sizeof(*s->sh));
-	q = shard_params(p, shards);
+	q = mstate_shard_params(p, shards);
 	for (i = 0; i < shards; i++) {
 		struct mstate_shard *sh = &s->sh[i];
 
@@ -238,7 +227,7 @@ struct mailshare *mstate_shared(const struct mstate *s)
 /* mstate_reconfigure - each shard in turn, under its own lock */
 int mstate_reconfigure(struct mstate *s, const struct mailthr_params *p)
 {
-	struct mailthr_params q = shard_params(p, s->n);
+	struct mailthr_params q = mstate_shard_params(p, s->n);
 	unsigned i;
 	int rc = 0;
 

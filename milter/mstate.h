@@ -37,6 +37,19 @@
 #include "mailrelease.h"
 #include "mailthr.h"
 
+/* mstate_shard_params - p with the memory caps divided between n
+   shards: what each shard's throttle is made with (the config check
+   judges these too) */
+static inline struct mailthr_params
+mstate_shard_params(const struct mailthr_params *p, unsigned n)
+{
+	struct mailthr_params q = *p;
+
+	q.thr.mem_cap = p->thr.mem_cap / n;
+	q.thr.max_held = p->thr.max_held / n ? p->thr.max_held / n : 1;
+	return q;
+}
+
 #define MSTATE_SHARDS_MAX 256
 #define MSTATE_QID_MAX MAILRELEASE_QID_MAX	/* a queue id, with its NUL */
 #define MSTATE_DUE_MAX 100000	/* releases waiting for the ticker, a shard */

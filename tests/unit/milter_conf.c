@@ -44,6 +44,10 @@ int main(void)
 		{ "[milter]\nlisten = tcp:25\n", "listen" },
 		{ "[milter]\nshards = 0\n", "shards" },
 		{ "[milter]\nshards = 257\n", "shards" },
+		/* the whole caps pass; a sixteenth of them does not (the
+		   start used to fail with a bare "Invalid argument") */
+		{ "[milter]\nmem_cap = 1M\nmax_held = 1000\n",
+		  "shards = 16: each shard's part of the caps is refused" },
 		{ "[milter]\nsample_max = 1\n", "sample_max" },
 		{ "[milter]\nno_such_key = 1\n", "no_such_key" },
 		/* the list of known keys is never cut off: it ends with the
