@@ -25,7 +25,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <poll.h>
 #include <sys/signalfd.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "daemon.h"
@@ -201,4 +203,25 @@ int daemon_pidfile(const char *path)
 		return -1;
 	}
 	return close(fd);
+}
+
+/* daemon_child_end - the child's end within secs, or its kill */
+int daemon_child_end(pid_t pid, unsigned secs, int *st)
+{
+	unsigned ticks = secs * 100;
+	pid_t r;
+
+	for (;;) {
+		if ((r = waitpid(pid, st, WNOHANG)) == pid)
+			return 0;
+		if (r < 0 && errno != EINTR)
+			return -1;
+		if (r == 0 && ticks-- == 0)
+			break;
+		poll(NULL, 0, 10);
+	}
+	kill(pid, SIGKILL);
+	while ((r = waitpid(pid, st, 0)) < 0 && errno == EINTR)
+		;
+	return r == pid ? 1 : -1;
 }

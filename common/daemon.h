@@ -17,6 +17,8 @@
 #ifndef SLUICE_DAEMON_H
 #define SLUICE_DAEMON_H
 
+#include <sys/types.h>
+
 #include <syslog.h>
 
 #define SLUICE_DEFAULT_CONFIG "/etc/sluice/sluice.conf"
@@ -47,5 +49,10 @@ void daemon_die(int status, const char *fmt, ...)
 int daemon_signalfd(void);
 /* daemon_pidfile - write our pid to path (NULL = none); -1 with errno */
 int daemon_pidfile(const char *path);
+/* daemon_child_end - wait up to secs for child pid (a snapshot writer)
+   and its wait status in *st: 0 it exited, 1 it was still running and
+   was killed (SIGKILL; a fork of a threaded process can leave the
+   child stuck on a lock), -1 with errno if there is no such child */
+int daemon_child_end(pid_t pid, unsigned secs, int *st);
 
 #endif

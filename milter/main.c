@@ -208,25 +208,20 @@ static void snapshot_periodic(void)
    it stuck on a lock; the stop must not wait for its alarm) */
 static void snapshot_stop(void)
 {
-	uint64_t until = sl_monotonic_ns() + SNAP_STOP_WAIT * NS_PER_SEC;
-	pid_t r = 0;
-	int st = 0;
+	int st = 0, r;
 
-	while (m.snap_child > 0 &&
-	       (r = waitpid(m.snap_child, &st, WNOHANG)) == 0 &&
-	       sl_monotonic_ns() < until)
-		poll(NULL, 0, 10);
-	if (m.snap_child > 0 && r == 0) {
-		daemon_log(LOG_WARNING, "snapshot child %d still running "
-			   "after %d s at stop: killed", (int)m.snap_child,
-			   SNAP_STOP_WAIT);
-		kill(m.snap_child, SIGKILL);
-		r = waitpid(m.snap_child, &st, 0);
-		(void)atomicfile_forget(m.snap_dir, m.snap_child);
+	if (m.snap_child > 0) {
+		r = daemon_child_end(m.snap_child, SNAP_STOP_WAIT, &st);
+		if (r == 1) {
+			daemon_log(LOG_WARNING, "snapshot child %d still "
+				   "running after %d s at stop: killed",
+				   (int)m.snap_child, SNAP_STOP_WAIT);
+			(void)atomicfile_forget(m.snap_dir, m.snap_child);
+		}
+		if (r >= 0)
+			snap_done(st);
+		m.snap_child = 0;
 	}
-	if (m.snap_child > 0 && r == m.snap_child)
-		snap_done(st);
-	m.snap_child = 0;
 	snapshot();
 }
 

@@ -165,22 +165,41 @@ void sdstate_save(struct sluiced *s)
 }
 
 /* reap - the snapshot child, if it has exited: its status says
-   whether the save failed (it logged why); wait: block until it has */
-static void reap(struct sluiced *s, int wait)
+   whether the save failed (it logged why) */
+static void reap(struct sluiced *s)
 {
 	int st;
 
 	if (s->state_child <= 0
-	    || waitpid(s->state_child, &st, wait ? 0 : WNOHANG) != s->state_child)
+	    || waitpid(s->state_child, &st, WNOHANG) != s->state_child)
 		return;
 	s->state_child = 0;
 	s->state_failing = !WIFEXITED(st) || WEXITSTATUS(st) != 0;
 }
 
-/* sdstate_stop - the snapshot at stop, after a running child's */
+/* sdstate_stop - the snapshot at stop, after a running child's; one
+   not done within 10 s is killed and its temporary file removed (with
+   several queues sluiced has threads, and a fork of a threaded process
+   can leave the child stuck on a lock) */
 void sdstate_stop(struct sluiced *s)
 {
-	reap(s, 1);
+	int st = 0, r;
+
+	if (s->state_child > 0) {
+		r = daemon_child_end(s->state_child, 10, &st);
+		if (r == 0)
+			s->state_failing = !WIFEXITED(st) || WEXITSTATUS(st);
+		if (r == 1) {
+			daemon_log(LOG_WARNING, "snapshot child %d still "
+				   "running after 10 s at stop: killed",
+				   (int)s->state_child);
+			if (s->conf->core.state_dir)
+				(void)atomicfile_forget(
+					s->conf->core.state_dir,
+					s->state_child);
+		}
+	}
+	s->state_child = 0;
 	sdstate_save(s);
 }
 
@@ -190,7 +209,7 @@ void sdstate_tick(struct sluiced *s, uint64_t now)
 {
 	pid_t pid;
 
-	reap(s, 0);
+	reap(s);
 	if (now < s->state_next || s->state_child > 0)
 		return;
 	s->state_next = now + s->conf->snapshot_ns;
