@@ -27,6 +27,7 @@ conf() {
 	cat >"$T/$1.conf" <<EOC
 [core]
 events = $T/events-$1.json
+state_dir = $T/state-$1
 syslog_events = no
 [policyd]
 user =
