@@ -24,7 +24,7 @@ sum=$(mktemp /tmp/sluice-bench-summary.XXXXXX)
 trap 'rm -f "$sum"' EXIT
 for b in "$dir"/*.sh; do
 	name=$(basename "$b" .sh)
-	case $name in run|summary) continue ;; esac
+	case $name in run|summary|engine) continue ;; esac
 	case " ${BENCH_ONLY:-$name} " in *" $name "*) ;; *) continue ;; esac
 	echo "== $name"
 	# the status of sh, not of tee (pipefail is not POSIX)
