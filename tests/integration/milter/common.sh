@@ -61,7 +61,7 @@ lua() {
 		-s "$LUA/$_n.lua" >"$T/$_n.out" 2>&1
 	_rc=$?
 	ok $_rc "miltertest $_n.lua $*"
-	[ $_rc -eq 0 ] || sed 's/^/#   /' "$T/$_n.out"
+	[ $_rc -eq 0 ] || sed 's/^/#   /' "$T/$_n.out" >&2	# prove shows stderr
 	return $_rc
 }
 
