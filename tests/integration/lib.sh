@@ -62,6 +62,7 @@ ctl_number() {
 		sleep 0.1
 		_c=$((_c + 1))
 	done
+	diag "$1: no $2 in status within 60 s: $("$SLUICE_BUILD/sluicectl" -s "$1" status 2>&1 | tail -n 2 | tr '\n' ' ')" >&2
 }
 
 # at_exit CMD - run CMD at exit, last registered first

@@ -36,25 +36,9 @@ snapshot_interval = 1s
 EOC
 SL="/usr/bin/python3 $SLUICE_TOP/tests/integration/policyd/snapload.py"
 
-# idents - the identities policyd's status reports; waits up to 60 s
-#	for the control socket to answer (it opens just after the listener;
-#	under sanitizers loading 400,000 senders takes a while)
-idents() {
-	i=0
-	while [ $i -lt 600 ]; do
-		n=$("$SLUICE_BUILD/sluicectl" -s "$T/policyd-snapshot.sock" status 2>/dev/null |
-			sed -n 's/^identities[: ]*\([0-9]*\).*/\1/p')
-		[ -n "$n" ] && { echo "$n"; return; }
-		sleep 0.1
-		i=$((i + 1))
-	done
-	diag "status did not answer in 60 s: $("$SLUICE_BUILD/sluicectl" -s "$T/policyd-snapshot.sock" status 2>&1 | tail -2 | tr '\n' ' ')" \
-		"| sluice-policyd said: $(tail -n 5 "$T/policyd.log" | tr '\n' ' ')" >&2
-}
-
 pd_start || bail "sluice-policyd did not start: $(cat "$T/policyd.log")"
 is "$($SL fill "$PORT" "$N")" "$N" "$N senders answered"
-cmp "$(idents)" -ge "$N" "policyd tracks them all"
+cmp "$(ctl_number "$T/policyd-snapshot.sock" identities)" -ge "$N" "policyd tracks them all"
 set -- $($SL probe "$PORT" "$T/state/policyd.state" 5)
 diag "probe: $2 answers, longest wait $4 ms, $6 snapshot(s) taken meanwhile"
 cmp "$6" -ge 1 "the snapshot was replaced while requests were answered"
@@ -78,7 +62,8 @@ rm -f "$T/policyd-snapshot.sock"
 pd_start
 ok $? "restarted after SIGKILL"
 is "$(grep -c 'not loaded' "$T/policyd.log")" 0 "the snapshot loaded whole"
-cmp "$(idents)" -ge "$N" "with all $N senders"
+cmp "$(ctl_number "$T/policyd-snapshot.sock" identities)" -ge "$N" "with all $N senders" ||
+	diag "sluice-policyd said: $(tail -n 5 "$T/policyd.log" | tr '\n' ' ')" >&2
 pd_stop TERM
 is "$(grep -c 'Sanitizer' "$T/policyd.log")" 0 "no sanitizer report"
 done_testing
